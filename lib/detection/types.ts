@@ -1,0 +1,53 @@
+/**
+ * The contract every detector in Vigil implements. Pure: no I/O, no clocks, no Math.random
+ * (use the seeded generator in ./random.ts), so the worker, backfill and the UI preview agree.
+ */
+import type { z } from "zod";
+
+/** One observation. `t` is epoch milliseconds; `values` has one entry for a univariate series. */
+export interface Observation {
+  t: number;
+  values: number[];
+}
+
+/** Why a point produced no real score. */
+export type SkipReason = "invalid" | "duplicate" | "out-of-order" | "warmup";
+
+export interface Scored {
+  t: number;
+  /** Anomaly score in [0, 1]; compared against the detector's threshold. */
+  score: number;
+  /** The algorithm's native score (z value, path length, distance, ...), for explanation. */
+  raw: number;
+  /** Univariate detectors: what the model expected and the band it considers normal. */
+  expected?: number;
+  lower?: number;
+  upper?: number;
+  /** Set when the point did not update the model; score is then 0. */
+  skipped?: SkipReason;
+}
+
+export type DetectorInput = "univariate" | "multivariate";
+
+/** A live detector instance for one series. */
+export interface Detector<State = unknown> {
+  readonly kind: string;
+  /** Fit on a window of history (batch). Detectors that need no training may treat it as warm-up. */
+  train?(history: Observation[]): void;
+  /** Score the next observation in time order and update the model. */
+  update(obs: Observation): Scored;
+  /** JSON-serializable snapshot; `create(params, state)` resumes exactly from it. */
+  getState(): State;
+}
+
+export interface DetectorDefinition<Params = any, State = any> {
+  kind: string;
+  label: string;
+  description: string;
+  input: DetectorInput | "both";
+  /** Whether `train` is required before `update` gives meaningful scores. */
+  needsTraining: boolean;
+  /** Zod schema with defaults: the API validates with it, the UI renders a form from it. */
+  params: z.ZodType<Params>;
+  create(params: Params, state?: State): Detector<State>;
+}
