@@ -1,0 +1,5 @@
+export * from "./windows";
+export * from "./profiles";
+export * from "./score-file";
+export * from "./sweep";
+export * from "./event-metrics";
