@@ -49,5 +49,7 @@ export interface DetectorDefinition<Params = any, State = any> {
   needsTraining: boolean;
   /** Zod schema with defaults: the API validates with it, the UI renders a form from it. */
   params: z.ZodType<Params>;
+  /** Suggested score threshold for this kind (scores at or above it are anomalous). */
+  defaultThreshold?: number;
   create(params: Params, state?: State): Detector<State>;
 }

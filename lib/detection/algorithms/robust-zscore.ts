@@ -1,0 +1,83 @@
+/**
+ * Robust z-score: distance from the rolling median in units of 1.4826 * MAD, so a few outliers
+ * in the window neither move the centre nor inflate the scale the way they do for mean/std.
+ * Gaps: the window counts points, not time.
+ */
+import { z } from "zod";
+import { checkObservation, skippedResult } from "../common/input-guard";
+import { zToScore } from "../common/normal";
+import { MAD_TO_SIGMA, SortedWindow } from "../common/sorted-window";
+import type { Detector, DetectorDefinition, Observation, Scored } from "../types";
+import { scaleFloor } from "./zscore";
+
+export const robustZscoreParams = z.object({
+  window: z.number().int().min(3).max(100_000).default(200).describe("Points in the rolling reference window"),
+  minPoints: z.number().int().min(3).default(20).describe("Points needed before scoring starts (warm-up)"),
+  bandSigmas: z.number().positive().default(3).describe("Half-width of the reported normal band, in robust sigmas"),
+  minScale: z
+    .number()
+    .min(0)
+    .default(0)
+    .describe("Smallest scale (value units) a deviation is measured in; stops flat series flagging tiny changes"),
+});
+export type RobustZscoreParams = z.infer<typeof robustZscoreParams>;
+
+export interface RobustZscoreState {
+  lastT: number | null;
+  window: number[];
+}
+
+/**
+ * Robust sigma of a window: MAD, then the interquartile range when more than half the window is
+ * one value (MAD = 0 on step-like series), then the floor.
+ */
+export function robustScale(w: SortedWindow, center: number, minScale: number): number {
+  let s = MAD_TO_SIGMA * w.mad(center);
+  if (s === 0) s = (w.quantile(0.75) - w.quantile(0.25)) / 1.349;
+  return Math.max(s, minScale, scaleFloor(center));
+}
+
+export const robustZscore: DetectorDefinition<RobustZscoreParams, RobustZscoreState> = {
+  kind: "robust-zscore",
+  label: "Robust z-score (median/MAD)",
+  description: "Flags points far from the rolling median, in rolling median absolute deviations.",
+  input: "univariate",
+  needsTraining: false,
+  params: robustZscoreParams,
+  defaultThreshold: 0.997,
+  create(params, state) {
+    const p = robustZscoreParams.parse(params);
+    let lastT = state?.lastT ?? null;
+    const win = new SortedWindow(p.window, state?.window);
+    const detector: Detector<RobustZscoreState> = {
+      kind: "robust-zscore",
+      train(history) {
+        for (const obs of history) detector.update(obs);
+      },
+      update(obs: Observation): Scored {
+        const reason = checkObservation(obs, lastT);
+        if (reason) return skippedResult(obs.t, reason);
+        lastT = obs.t;
+        const x = obs.values[0];
+        if (win.size < p.minPoints) {
+          win.push(x);
+          return skippedResult(obs.t, "warmup");
+        }
+        const med = win.median();
+        const scale = robustScale(win, med, p.minScale);
+        win.push(x);
+        const zv = (x - med) / scale;
+        return {
+          t: obs.t,
+          score: zToScore(zv),
+          raw: zv,
+          expected: med,
+          lower: med - p.bandSigmas * scale,
+          upper: med + p.bandSigmas * scale,
+        };
+      },
+      getState: () => ({ lastT, window: win.toArray() }),
+    };
+    return detector;
+  },
+};
