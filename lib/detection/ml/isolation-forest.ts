@@ -1,0 +1,106 @@
+/**
+ * Isolation forest detector: trained on a window of history, then scores each new point by how
+ * quickly random axis-aligned cuts isolate it. `score` is the paper's s = 2^(-E[h(x)]/c(ψ)) (≈0.5 or
+ * less for ordinary points, towards 1 for anomalies); `raw` is the mean path length E[h(x)].
+ * Univariate `expected`/`lower`/`upper` come from a robust running level (see common/level-band.ts),
+ * since the forest itself has no forecast.
+ */
+import { z } from "zod";
+import { createRng } from "@/lib/detection/random";
+import type { Detector, DetectorDefinition, Observation, Scored } from "@/lib/detection/types";
+import { Featurizer, type FeatureState } from "./common/featurizer";
+import { skipped } from "./common/input-policy";
+import { bandFromSeries, updateBand, type BandState } from "./common/level-band";
+import { seedParam, shingleParam } from "./common/params";
+import { IsolationForestModel, type ForestJson } from "./isolation-forest-model";
+
+export const isolationForestParams = z.object({
+  trees: z.number().int().min(1).max(1000).default(100).describe("Number of trees"),
+  sampleSize: z.number().int().min(2).max(100_000).default(256).describe("Subsample size ψ per tree"),
+  shingleSize: shingleParam(8),
+  seed: seedParam,
+});
+export type IsolationForestParams = z.infer<typeof isolationForestParams>;
+
+export interface IsolationForestState {
+  rng: number;
+  features: FeatureState;
+  band: BandState;
+  forest: ForestJson | null;
+}
+
+class IsolationForestDetector implements Detector<IsolationForestState> {
+  readonly kind = "isolation-forest";
+  private f: Featurizer;
+  private forest: IsolationForestModel | null;
+  private band: BandState;
+  private rngState: number;
+  private buf = new Float64Array(0);
+
+  constructor(
+    private p: IsolationForestParams,
+    s?: IsolationForestState,
+  ) {
+    this.f = new Featurizer(s?.features ?? Featurizer.initial(p.shingleSize));
+    this.forest = s?.forest ? IsolationForestModel.fromJSON(s.forest) : null;
+    this.band = s ? { ...s.band } : bandFromSeries([]);
+    this.rngState = s?.rng ?? p.seed;
+    this.buf = new Float64Array(Math.max(1, this.f.width, p.shingleSize));
+  }
+
+  train(history: Observation[]): void {
+    const set = this.f.fit(history);
+    this.buf = new Float64Array(Math.max(1, set.width));
+    if (set.rows === 0) return;
+    const rng = createRng(this.rngState);
+    this.forest = IsolationForestModel.fit(set.x, set.rows, set.width, this.p.trees, this.p.sampleSize, rng);
+    this.rngState = rng.state();
+    this.band = bandFromSeries(set.series);
+  }
+
+  update(obs: Observation): Scored {
+    const reason = this.f.check(obs);
+    if (reason) return skipped(obs.t, reason);
+    if (this.buf.length < obs.values.length) this.buf = new Float64Array(obs.values.length);
+    if (!this.forest || !this.f.fitted) {
+      this.f.pushRaw(obs, this.buf);
+      return skipped(obs.t, "warmup");
+    }
+    const band = this.f.univariate ? updateBand(this.band, obs.values[0]) : null;
+    if (!this.f.push(obs, this.buf)) return skipped(obs.t, "warmup");
+    const path = this.forest.pathLength(this.buf);
+    const out: Scored = { t: obs.t, score: this.forest.scoreFromPath(path), raw: path };
+    return band ? { ...out, ...band } : out;
+  }
+
+  /** Scores standardized rows (row-major, width columns) without touching state; for batch use. */
+  scoreMatrix(x: Float64Array, rows: number): Float64Array {
+    const out = new Float64Array(rows);
+    const forest = this.forest;
+    if (!forest) return out;
+    const w = this.f.width;
+    for (let i = 0; i < rows; i++) out[i] = forest.scoreFromPath(forest.pathLength(x, i * w));
+    return out;
+  }
+
+  getState(): IsolationForestState {
+    return {
+      rng: this.rngState,
+      features: this.f.getState(),
+      band: { ...this.band },
+      forest: this.forest ? this.forest.toJSON() : null,
+    };
+  }
+}
+
+export const isolationForest: DetectorDefinition<IsolationForestParams, IsolationForestState> = {
+  kind: "isolation-forest",
+  label: "Isolation forest",
+  description:
+    "Trains random isolation trees on a window of history; points that are isolated in few cuts score high. " +
+    "Multivariate, or univariate via shingling.",
+  input: "both",
+  needsTraining: true,
+  params: isolationForestParams,
+  create: (params, state) => new IsolationForestDetector(isolationForestParams.parse(params ?? {}), state),
+};
