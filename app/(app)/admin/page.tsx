@@ -1,0 +1,30 @@
+import { requirePage } from "@/lib/auth/page-guard";
+import { Forbidden } from "@/components/forbidden";
+import { UsersAdmin } from "@/components/admin/users-admin";
+import { listAudit } from "@/lib/server/audit";
+import { DataTable } from "@/components/data-table";
+import { formatDateTime } from "@/components/format";
+
+export default async function AdminPage() {
+  const { allowed, user } = await requirePage("users:manage");
+  if (!allowed) return <Forbidden what="administration" />;
+  const audit = await listAudit(20);
+  return (
+    <>
+      <h1>Admin</h1>
+      <UsersAdmin currentUserId={user.id} />
+      <h2>Recent changes</h2>
+      <DataTable
+        rows={audit}
+        rowKey={(a) => String(a.id)}
+        empty="No changes recorded yet."
+        columns={[
+          { header: "When", cell: (a) => formatDateTime(a.createdAt) },
+          { header: "Who", cell: (a) => a.user?.email ?? "system" },
+          { header: "Action", cell: (a) => `${a.action} ${a.entity}` },
+          { header: "Details", cell: (a) => <code>{JSON.stringify(a.details)}</code> },
+        ]}
+      />
+    </>
+  );
+}

@@ -1,0 +1,31 @@
+import type { ReactNode } from "react";
+
+/** A plain, accessible table with an empty state. */
+export function DataTable<T>({
+  rows,
+  columns,
+  empty,
+  rowKey,
+  caption,
+}: {
+  rows: T[];
+  columns: { header: string; cell: (row: T) => ReactNode }[];
+  empty: ReactNode;
+  rowKey: (row: T) => string;
+  caption?: string;
+}) {
+  if (rows.length === 0) return <div className="empty">{empty}</div>;
+  return (
+    <table className="table">
+      {caption && <caption>{caption}</caption>}
+      <thead>
+        <tr>{columns.map((c) => <th key={c.header} scope="col">{c.header}</th>)}</tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={rowKey(r)}>{columns.map((c) => <td key={c.header}>{c.cell(r)}</td>)}</tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

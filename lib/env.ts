@@ -1,0 +1,52 @@
+/**
+ * Environment, parsed once with zod. A bad value stops the process with a message naming the
+ * variable, instead of failing later somewhere far from the cause.
+ */
+import { z } from "zod";
+
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || protocols.some((p) => v.startsWith(`${p}://`)), {
+      message: `must start with ${protocols.map((p) => `${p}://`).join(" or ")}`,
+    });
+
+const ZEnv = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  DATABASE_URL: optionalUrl(["postgres", "postgresql"]),
+  REDIS_URL: optionalUrl(["redis", "rediss"]),
+  VIGIL_DATA_DIR: z.string().default(".data"),
+  VIGIL_EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  NEXTAUTH_URL: optionalUrl(["http", "https"]),
+  NEXTAUTH_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  VIGIL_ADMIN_EMAIL: z.email().optional(),
+  VIGIL_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
+  VIGIL_QUEUE_PREFIX: z.string().regex(/^[a-z0-9_]+$/, "lowercase letters, digits and _ only").default("vigil"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof ZEnv>;
+
+let cached: Env | undefined;
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = ZEnv.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".") || "(env)"}: ${i.message}`);
+    throw new Error(`Invalid environment configuration:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}
+
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Tests change process.env between cases; they call this to re-read it. */
+export function resetEnvForTests(): void {
+  cached = undefined;
+}

@@ -1,0 +1,70 @@
+/**
+ * One error type with a code, and one mapping to HTTP. A client's mistake never becomes a 500;
+ * anything unexpected is logged with its cause and answered with a generic 500.
+ */
+import { ZodError } from "zod";
+import { NextResponse } from "next/server";
+import { logger } from "@/lib/logger";
+
+export const ERROR_STATUS = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unprocessable: 422,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+} as const;
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues?: FieldIssue[],
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+}
+
+export function zodIssues(error: ZodError): FieldIssue[] {
+  return error.issues.map((i) => ({ path: i.path.join(".") || "(root)", message: i.message }));
+}
+
+export function errorResponse(error: unknown): NextResponse {
+  if (error instanceof AppError) {
+    return NextResponse.json(
+      { error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) } },
+      { status: ERROR_STATUS[error.code] },
+    );
+  }
+  if (error instanceof ZodError) {
+    const issues = zodIssues(error);
+    return NextResponse.json(
+      { error: { code: "unprocessable", message: `Invalid input: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, issues } },
+      { status: 422 },
+    );
+  }
+  if (isPrismaError(error, "P2025")) {
+    return NextResponse.json({ error: { code: "not_found", message: "Not found" } }, { status: 404 });
+  }
+  if (isPrismaError(error, "P2002")) {
+    return NextResponse.json({ error: { code: "conflict", message: "Already exists" } }, { status: 409 });
+  }
+  logger.error({ err: error }, "unhandled error in route handler");
+  return NextResponse.json({ error: { code: "internal", message: "Internal server error" } }, { status: 500 });
+}
+
+function isPrismaError(error: unknown, code: string): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === code;
+}

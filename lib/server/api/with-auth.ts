@@ -1,0 +1,75 @@
+/**
+ * Every route handler is wrapped once: authenticate (401), authorize against the permission table
+ * (403), parse body and query with zod (400/422), then run; errors map through errorResponse.
+ */
+import "server-only";
+import type { NextRequest } from "next/server";
+import type { z } from "zod";
+import { getServerSession } from "next-auth";
+import { getAuthOptions } from "@/lib/auth/options";
+import { can, type Permission, type RoleName } from "@/lib/auth/permissions";
+import { AppError, errorResponse } from "@/lib/server/api/errors";
+import { prepareDatabase } from "@/lib/server/database";
+
+export interface AuthedUser {
+  id: string;
+  email: string;
+  role: RoleName;
+}
+
+interface Options<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> {
+  permission: Permission;
+  body?: B;
+  query?: Q;
+  /** Largest accepted body in bytes (413 above it). */
+  maxBodyBytes?: number;
+}
+
+type Inferred<T> = T extends z.ZodType ? z.infer<T> : undefined;
+
+export interface HandlerArgs<B, Q, P> {
+  req: NextRequest;
+  user: AuthedUser;
+  body: B;
+  query: Q;
+  params: P;
+}
+
+export async function currentUser(): Promise<AuthedUser | null> {
+  await prepareDatabase();
+  const session = await getServerSession(getAuthOptions());
+  const u = session?.user;
+  if (!u?.id || !u.role || !u.email) return null;
+  return { id: u.id, email: u.email, role: u.role };
+}
+
+async function readJson(req: NextRequest, maxBytes: number): Promise<unknown> {
+  const type = req.headers.get("content-type") ?? "";
+  if (!type.includes("application/json")) throw new AppError("unsupported_media_type", "Content-Type must be application/json");
+  const text = await req.text();
+  if (Buffer.byteLength(text) > maxBytes) throw new AppError("payload_too_large", `Body exceeds ${maxBytes} bytes`);
+  try {
+    return text ? JSON.parse(text) : {};
+  } catch (e) {
+    throw new AppError("bad_request", `Body is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+export function withAuth<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, P = Record<string, string>>(
+  handler: (args: HandlerArgs<Inferred<B>, Inferred<Q>, P>) => Promise<Response>,
+  opts: Options<B, Q>,
+) {
+  return async (req: NextRequest, ctx: { params: Promise<P> }): Promise<Response> => {
+    try {
+      const user = await currentUser();
+      if (!user) throw new AppError("unauthorized", "Sign in required");
+      if (!can(user.role, opts.permission)) throw new AppError("forbidden", `Your role may not ${opts.permission}`);
+      const body = opts.body ? opts.body.parse(await readJson(req, opts.maxBodyBytes ?? 1_000_000)) : undefined;
+      const query = opts.query ? opts.query.parse(Object.fromEntries(req.nextUrl.searchParams)) : undefined;
+      const params = ctx?.params ? await ctx.params : ({} as P);
+      return await handler({ req, user, body: body as Inferred<B>, query: query as Inferred<Q>, params });
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}

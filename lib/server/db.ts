@@ -1,0 +1,29 @@
+/**
+ * Prisma client over the pg driver adapter (no native engine at run time). One per process.
+ * Call `prepareDatabase()` first when DATABASE_URL may be unset (embedded mode).
+ */
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "@/lib/generated/prisma/client";
+import { getEnv } from "@/lib/env";
+
+const globalForPrisma = globalThis as unknown as { vigilPrisma?: PrismaClient };
+
+export function createPrismaClient(url: string): PrismaClient {
+  const adapter = new PrismaPg({ connectionString: url, max: 10 });
+  return new PrismaClient({ adapter });
+}
+
+export function getPrisma(): PrismaClient {
+  if (!globalForPrisma.vigilPrisma) {
+    const url = process.env.DATABASE_URL ?? getEnv().DATABASE_URL;
+    if (!url) throw new Error("DATABASE_URL is not set: call prepareDatabase() before using the database");
+    globalForPrisma.vigilPrisma = createPrismaClient(url);
+  }
+  return globalForPrisma.vigilPrisma;
+}
+
+export async function disconnectPrisma(): Promise<void> {
+  const client = globalForPrisma.vigilPrisma;
+  globalForPrisma.vigilPrisma = undefined;
+  await client?.$disconnect();
+}

@@ -1,0 +1,54 @@
+/** Named queries for user accounts. */
+import type { Prisma, Role } from "@/lib/generated/prisma/client";
+import { getPrisma } from "@/lib/server/db";
+import { hashPassword } from "@/lib/auth/password";
+import type { TCreateUser, TUpdateUser } from "@/lib/auth/schemas";
+
+export const publicUserSelect = {
+  id: true,
+  email: true,
+  name: true,
+  role: true,
+  disabled: true,
+  lastLoginAt: true,
+  createdAt: true,
+} satisfies Prisma.UserSelect;
+
+export type PublicUser = Prisma.UserGetPayload<{ select: typeof publicUserSelect }>;
+
+export function countUsers(): Promise<number> {
+  return getPrisma().user.count();
+}
+
+export function findUserByEmail(email: string) {
+  return getPrisma().user.findUnique({ where: { email } });
+}
+
+export function listUsers(): Promise<PublicUser[]> {
+  return getPrisma().user.findMany({ select: publicUserSelect, orderBy: { email: "asc" } });
+}
+
+export async function createUser(input: TCreateUser, tx: Prisma.TransactionClient = getPrisma()): Promise<PublicUser> {
+  const passwordHash = await hashPassword(input.password);
+  return tx.user.create({
+    data: { email: input.email, name: input.name, role: input.role as Role, passwordHash },
+    select: publicUserSelect,
+  });
+}
+
+export async function updateUser(id: string, input: TUpdateUser, tx: Prisma.TransactionClient = getPrisma()) {
+  const { password, ...rest } = input;
+  return tx.user.update({
+    where: { id },
+    data: { ...rest, ...(password ? { passwordHash: await hashPassword(password) } : {}) },
+    select: publicUserSelect,
+  });
+}
+
+export function countActiveAdmins(tx: Prisma.TransactionClient = getPrisma()): Promise<number> {
+  return tx.user.count({ where: { role: "ADMIN", disabled: false } });
+}
+
+export function recordLogin(id: string) {
+  return getPrisma().user.update({ where: { id }, data: { lastLoginAt: new Date() } });
+}
