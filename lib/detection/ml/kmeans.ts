@@ -1,0 +1,105 @@
+/**
+ * k-means detector: clusters a training window (k-means++ init, Lloyd iterations) and scores a point by
+ * its distance to the nearest centroid relative to that cluster's p99 member distance. `raw` is the
+ * distance in standardized units. Univariate `expected` is the nearest centroid's last shingle value and
+ * the band is that value ± the cluster's p99 distance, in the series' units.
+ */
+import { z } from "zod";
+import { createRng } from "@/lib/detection/random";
+import type { Detector, DetectorDefinition, Observation, Scored } from "@/lib/detection/types";
+import { Featurizer, type FeatureState } from "./common/featurizer";
+import { skipped } from "./common/input-policy";
+import { seedParam, shingleParam } from "./common/params";
+import { ratioToScore } from "./common/score-map";
+import { fitKMeans, lastDist2, nearest, type KMeansJson } from "./kmeans-model";
+
+export const kmeansParams = z.object({
+  k: z.number().int().min(1).max(256).default(8).describe("Number of clusters"),
+  maxIterations: z.number().int().min(1).max(1000).default(100).describe("Lloyd iterations at most"),
+  shingleSize: shingleParam(8),
+  seed: seedParam,
+});
+export type KMeansParams = z.infer<typeof kmeansParams>;
+
+export interface KMeansState {
+  rng: number;
+  features: FeatureState;
+  model: KMeansJson | null;
+}
+
+class KMeansDetector implements Detector<KMeansState> {
+  readonly kind = "kmeans";
+  private f: Featurizer;
+  private model: KMeansJson | null;
+  private centroids: Float64Array;
+  private rngState: number;
+  private buf: Float64Array;
+
+  constructor(
+    private p: KMeansParams,
+    s?: KMeansState,
+  ) {
+    this.f = new Featurizer(s?.features ?? Featurizer.initial(p.shingleSize));
+    this.model = s?.model ?? null;
+    this.centroids = Float64Array.from(this.model?.centroids ?? []);
+    this.rngState = s?.rng ?? p.seed;
+    this.buf = new Float64Array(Math.max(1, this.f.width, p.shingleSize));
+  }
+
+  train(history: Observation[]): void {
+    const set = this.f.fit(history);
+    this.buf = new Float64Array(Math.max(1, set.width));
+    if (set.rows === 0) return;
+    const rng = createRng(this.rngState);
+    this.model = fitKMeans(set.x, set.rows, set.width, this.p.k, this.p.maxIterations, rng);
+    this.centroids = Float64Array.from(this.model.centroids);
+    this.rngState = rng.state();
+  }
+
+  update(obs: Observation): Scored {
+    const reason = this.f.check(obs);
+    if (reason) return skipped(obs.t, reason);
+    if (this.buf.length < obs.values.length) this.buf = new Float64Array(obs.values.length);
+    const m = this.model;
+    if (!m || !this.f.fitted) {
+      this.f.pushRaw(obs, this.buf);
+      return skipped(obs.t, "warmup");
+    }
+    if (!this.f.push(obs, this.buf)) return skipped(obs.t, "warmup");
+    const cluster = nearest(this.centroids, m.k, m.width, this.buf, 0);
+    const dist = Math.sqrt(lastDist2[0]);
+    const edge = m.edge[cluster];
+    const out: Scored = { t: obs.t, score: ratioToScore(dist / edge), raw: dist };
+    if (!this.f.univariate) return out;
+    const last = m.width - 1;
+    const expected = this.f.unscale(last, this.centroids[cluster * m.width + last]);
+    const half = this.f.unscaleWidth(last, edge);
+    return { ...out, expected, lower: expected - half, upper: expected + half };
+  }
+
+  getState(): KMeansState {
+    return { rng: this.rngState, features: this.f.getState(), model: this.model };
+  }
+}
+
+/** Centroids in the series' original units (k rows of width values), for tests and explanations. */
+export function centroidsOf(state: KMeansState): number[][] {
+  const m = state.model;
+  if (!m) return [];
+  const { mean, std } = state.features;
+  return Array.from({ length: m.k }, (_, j) =>
+    Array.from({ length: m.width }, (_, f) => m.centroids[j * m.width + f] * std[f] + mean[f]),
+  );
+}
+
+export const kmeans: DetectorDefinition<KMeansParams, KMeansState> = {
+  kind: "kmeans",
+  label: "k-means distance",
+  description:
+    "Clusters a training window with k-means; a point far from its nearest centroid, relative to how spread " +
+    "that cluster is, scores high. Multivariate, or univariate via shingling.",
+  input: "both",
+  needsTraining: true,
+  params: kmeansParams,
+  create: (params, state) => new KMeansDetector(kmeansParams.parse(params ?? {}), state),
+};
