@@ -53,7 +53,7 @@ export function getAuthOptions(): NextAuthOptions {
       async jwt({ token, user }) {
         if (user) {
           token.sub = user.id;
-          token.role = (user as { role: RoleName }).role;
+          token.role = (user as unknown as { role: RoleName }).role;
           return token;
         }
         if (!token.sub) return token;

@@ -1,0 +1,16 @@
+/**
+ * Which handler runs which job. A queue gets a BullMQ worker only when it has handlers; later
+ * capabilities (detect, train, backfill, poll, notify) add theirs here.
+ */
+import type { JobName, JobPayload, QueueName } from "@/lib/queue/contract";
+import { handlePing } from "@/worker/handlers/system";
+
+export type Handler<N extends JobName> = (payload: JobPayload<N>) => Promise<unknown>;
+
+export const HANDLERS: { [N in JobName]?: Handler<N> } = {
+  "system.ping": handlePing,
+};
+
+export function queuesWithHandlers(jobQueue: (n: JobName) => QueueName): QueueName[] {
+  return [...new Set((Object.keys(HANDLERS) as JobName[]).map(jobQueue))];
+}

@@ -1,0 +1,49 @@
+/**
+ * The worker process: same database and queue selection as the web app, one BullMQ worker per
+ * queue that has handlers, ordered and idempotent shutdown on SIGTERM/SIGINT.
+ */
+import { logger as baseLogger } from "@/lib/logger";
+import { getEnv } from "@/lib/env";
+import { JOBS } from "@/lib/queue/contract";
+import { createQueueBackend } from "@/lib/queue/connection";
+import { describeDatabaseUrl, prepareDatabase } from "@/lib/server/database";
+import { disconnectPrisma, getPrisma } from "@/lib/server/db";
+import { queuesWithHandlers } from "@/worker/handlers";
+import { registerWorker } from "@/worker/register-worker";
+
+const log = baseLogger.child({ service: "worker", pid: process.pid });
+
+async function main() {
+  const db = await prepareDatabase((m) => log.info(m));
+  await getPrisma().$queryRaw`SELECT 1`;
+  const env = getEnv();
+  const backend = createQueueBackend({ redisUrl: env.REDIS_URL, databaseUrl: db.url, prefix: env.VIGIL_QUEUE_PREFIX }, (err) =>
+    log.warn({ err: err.message }, "queue connection error"),
+  );
+  const queues = queuesWithHandlers((name) => JOBS[name].queue);
+  const workers = queues.map((q) => registerWorker(backend, q, log));
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  log.info({ database: describeDatabaseUrl(db.url), queue: backend.kind, queues }, "worker ready");
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = (signal: string) => {
+    stopping ??= (async () => {
+      log.info({ signal }, "worker stopping: finishing jobs in hand");
+      // close() stops taking jobs and waits for the active ones to finish.
+      await Promise.allSettled(workers.map((w) => w.close()));
+      await backend.close();
+      await disconnectPrisma();
+      await db.release();
+      log.info("worker stopped");
+      process.exit(0);
+    })();
+    return stopping;
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((err) => {
+  log.fatal({ err }, "worker failed to start");
+  process.exit(1);
+});

@@ -1,0 +1,31 @@
+/**
+ * Wraps the plain handlers once: payload validation, logging of failed and stalled jobs, and
+ * unknown job names failing without retries.
+ */
+import { UnrecoverableError, type Job, type Worker } from "bullmq";
+import type { Logger } from "pino";
+import { isJobName, parsePayload, type JobName, type QueueName } from "@/lib/queue/contract";
+import type { QueueBackend } from "@/lib/queue/connection";
+import { HANDLERS, type Handler } from "@/worker/handlers";
+
+export function registerWorker(backend: QueueBackend, queue: QueueName, log: Logger, concurrency = 4): Worker {
+  const worker = backend.worker(
+    queue,
+    async (job: Job) => {
+      if (!isJobName(job.name)) throw new UnrecoverableError(`unknown job ${job.name} on queue ${queue}`);
+      const handler = HANDLERS[job.name] as Handler<JobName> | undefined;
+      if (!handler) throw new UnrecoverableError(`no handler for ${job.name}`);
+      const payload = parsePayload(job.name, job.data);
+      const started = performance.now();
+      const result = await handler(payload);
+      log.debug({ queue, job: job.name, id: job.id, ms: Math.round(performance.now() - started) }, "job done");
+      return result;
+    },
+    { concurrency },
+  );
+  worker.on("failed", (job, err) =>
+    log.warn({ queue, job: job?.name, id: job?.id, attempts: job?.attemptsMade, err: err.message }, "job failed"),
+  );
+  worker.on("stalled", (id) => log.warn({ queue, id }, "job stalled; it will be retried"));
+  return worker;
+}
