@@ -23,7 +23,7 @@ import {
   type EventCounts,
   type PreparedFile,
 } from "../lib/detection/nab";
-import { loadDetectors, type BenchDetector } from "./bench/detectors";
+import { resolveDetectors, type BenchDetector } from "./bench/detectors";
 import { loadNabCorpus, loadPublishedScores, loadPublishedThreshold, type NabSeries } from "./bench/nab-corpus";
 import { fixed, formatRate, printTable } from "./bench/table";
 
@@ -89,7 +89,7 @@ function printRows(rows: QualityRow[], totalRows: number): void {
   printTable(header, table);
 }
 
-async function main() {
+function main() {
   const { values } = parseArgs({
     options: {
       data: { type: "string" },
@@ -105,7 +105,7 @@ async function main() {
   const windows = corpus.reduce((n, s) => n + s.windows.length, 0);
   console.log(`NAB corpus ${dataDir}: ${corpus.length} series, ${totalRows} rows, ${windows} windows`);
 
-  const { detectors } = await loadDetectors(values.detectors.split(",").map((s) => s.trim()).filter(Boolean));
+  const detectors = resolveDetectors(values.detectors.split(",").map((s) => s.trim()).filter(Boolean));
   const rows: QualityRow[] = [];
   for (const detector of detectors) {
     if (detector.input === "multivariate") {
@@ -130,7 +130,9 @@ async function main() {
   printRows(rows, totalRows);
 }
 
-main().catch((error) => {
+try {
+  main();
+} catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
-});
+}

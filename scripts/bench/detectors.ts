@@ -1,9 +1,6 @@
-/**
- * The detectors a bench runs, resolved from Vigil's registry by name ("default" = the registry's
- * default configuration). Falls back to a local stand-in only while the registry does not exist.
- */
-import type { Detector, DetectorDefinition, DetectorInput } from "../../lib/detection/types";
-import { createStandInDetector } from "./stand-in-detector";
+/** The detectors a bench runs, resolved by kind from Vigil's registry ("default" = its default configuration). */
+import { createDetector, defaultDetectorConfig, detectorDefinitions } from "../../lib/detection/registry";
+import type { Detector, DetectorInput } from "../../lib/detection/types";
 
 export interface BenchDetector {
   name: string;
@@ -12,68 +9,32 @@ export interface BenchDetector {
   needsTraining: boolean;
   /** Score at or above which the detector flags a point. */
   threshold: number;
+  /** Parsed parameters, defaults filled in. */
+  params: unknown;
   create(): Detector;
 }
 
-interface RegistryModule {
-  createDetector(kind: string, params: unknown, state?: unknown): Detector;
-  detectorDefinitions: DetectorDefinition[] | Record<string, DetectorDefinition>;
-  defaultDetectorConfig(): { kind: string; params?: unknown; threshold?: number };
-}
+/** Used only when neither the configuration nor the definition names a threshold. */
+const FALLBACK_THRESHOLD = 0.5;
 
-const DEFAULT_THRESHOLD = 0.5;
-
-async function importRegistry(): Promise<RegistryModule | null> {
-  try {
-    return (await import("../../lib/detection/registry")) as unknown as RegistryModule;
-  } catch (error) {
-    if ((error as { code?: string }).code === "ERR_MODULE_NOT_FOUND") return null;
-    throw error;
+export function resolveDetector(name: string): BenchDetector {
+  const config = name === "default" ? defaultDetectorConfig() : { kind: name, params: {}, threshold: undefined };
+  const definition = Object.hasOwn(detectorDefinitions, config.kind) ? detectorDefinitions[config.kind] : undefined;
+  if (!definition) {
+    throw new Error(`Unknown detector "${name}". Known: default, ${Object.keys(detectorDefinitions).join(", ")}`);
   }
+  const params = definition.params.parse(config.params);
+  return {
+    name: name === "default" ? `default (${config.kind})` : name,
+    kind: config.kind,
+    input: definition.input,
+    needsTraining: definition.needsTraining,
+    threshold: config.threshold ?? definition.defaultThreshold ?? FALLBACK_THRESHOLD,
+    params,
+    create: () => createDetector(config.kind, params),
+  };
 }
 
-export async function loadDetectors(names: string[]): Promise<{ detectors: BenchDetector[]; registry: boolean }> {
-  const registry = await importRegistry();
-  if (!registry) {
-    console.warn("lib/detection/registry.ts not found: using the local stand-in detector");
-    const standIn: BenchDetector = {
-      name: "stand-in",
-      kind: "stand-in-zscore",
-      input: "univariate",
-      needsTraining: false,
-      threshold: DEFAULT_THRESHOLD,
-      create: () => createStandInDetector(),
-    };
-    return { detectors: [standIn], registry: false };
-  }
-  const definitions = Array.isArray(registry.detectorDefinitions)
-    ? registry.detectorDefinitions
-    : Object.values(registry.detectorDefinitions);
-  const byKind = new Map(definitions.map((d) => [d.kind, d]));
-  const detectors = names.map((name): BenchDetector => {
-    const config = name === "default" ? registry.defaultDetectorConfig() : { kind: name };
-    const definition = byKind.get(config.kind);
-    if (!definition) throw new Error(`Unknown detector "${name}". Known: default, ${[...byKind.keys()].join(", ")}`);
-    const params = definition.params.parse(config.params ?? {}) as Record<string, unknown>;
-    const threshold = config.threshold ?? (typeof params.threshold === "number" ? params.threshold : DEFAULT_THRESHOLD);
-    return {
-      name: name === "default" ? `default (${config.kind})` : name,
-      kind: config.kind,
-      input: definition.input,
-      needsTraining: definition.needsTraining,
-      threshold,
-      create: () => registry.createDetector(config.kind, params),
-    };
-  });
-  return { detectors, registry: true };
-}
+export const resolveDetectors = (names: string[]) => names.map(resolveDetector);
 
-/** Every registry detector that takes the given input, for the throughput bench. */
-export async function loadAllDetectors(): Promise<BenchDetector[]> {
-  const registry = await importRegistry();
-  if (!registry) return (await loadDetectors(["default"])).detectors;
-  const definitions = Array.isArray(registry.detectorDefinitions)
-    ? registry.detectorDefinitions
-    : Object.values(registry.detectorDefinitions);
-  return (await loadDetectors(definitions.map((d) => d.kind))).detectors;
-}
+export const allDetectors = () => Object.keys(detectorDefinitions).map(resolveDetector);

@@ -1,0 +1,187 @@
+/**
+ * Detector throughput on one core: univariate detectors on a seasonal series with spikes, the
+ * multivariate ones on labelled rows (train on a window, then score every row), state size per
+ * series, a plain summing loop as baseline, and scikit-learn's IsolationForest / LOF on the same
+ * rows when python3 with sklearn is available.
+ *
+ *   npm run bench:detect -- [--points 1000000] [--rows 100000] [--features 10] [--train-rows 10000]
+ *                           [--detectors zscore,lof] [--python /usr/bin/python3]
+ */
+import { parseArgs } from "node:util";
+import type { Detector, Observation } from "../lib/detection/types";
+import { allDetectors, type BenchDetector } from "./bench/detectors";
+import { rocAuc } from "./bench/roc-auc";
+import { runSklearn, type SklearnResult } from "./bench/sklearn";
+import { labelledRows, rowsToObservations, univariateSeries } from "./bench/synthetic";
+import { fixed, formatRate, printTable } from "./bench/table";
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+function seconds<T>(fn: () => T): [T, number] {
+  const started = performance.now();
+  const value = fn();
+  return [value, (performance.now() - started) / 1000];
+}
+
+/** Best of three runs of a plain loop over the same observations: what a no-op detector costs. */
+function baselineRate(observations: Observation[]): number {
+  let best = Infinity;
+  let sink = 0;
+  for (let run = 0; run < 3; run++) {
+    const [, s] = seconds(() => {
+      for (const obs of observations) for (const v of obs.values) sink += v;
+    });
+    best = Math.min(best, s);
+  }
+  if (sink === 42) console.log("");
+  return observations.length / best;
+}
+
+/** Heap bytes one live instance holds after it was trained or warmed up on `history`. */
+function heapPerSeries(detector: BenchDetector, history: Observation[], instances: number): number | null {
+  if (!gc) return null;
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const live: Detector[] = [];
+  for (let k = 0; k < instances; k++) {
+    const d = detector.create();
+    if (d.train && detector.needsTraining) d.train(history);
+    else for (const obs of history) d.update(obs);
+    live.push(d);
+  }
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  return live.length ? (after - before) / live.length : null;
+}
+
+function formatBytes(bytes: number | null): string {
+  if (bytes === null) return "-";
+  if (Math.abs(bytes) >= 1 << 20) return `${(bytes / (1 << 20)).toFixed(1)} MiB`;
+  if (Math.abs(bytes) >= 1 << 10) return `${(bytes / (1 << 10)).toFixed(1)} KiB`;
+  return `${bytes.toFixed(0)} B`;
+}
+
+interface RunResult {
+  rate: number;
+  trainSeconds: number;
+  scores: Float64Array;
+  stateBytes: number;
+}
+
+function run(detector: BenchDetector, observations: Observation[], trainCount: number): RunResult {
+  const d = detector.create();
+  let trainSeconds = 0;
+  if (detector.needsTraining && d.train) [, trainSeconds] = seconds(() => d.train!(observations.slice(0, trainCount)));
+  const scores = new Float64Array(observations.length);
+  const [, s] = seconds(() => {
+    for (let i = 0; i < observations.length; i++) scores[i] = d.update(observations[i]).score;
+  });
+  return { rate: observations.length / s, trainSeconds, scores, stateBytes: JSON.stringify(d.getState()).length };
+}
+
+function univariateBench(detectors: BenchDetector[], points: number, trainCount: number, instances: number) {
+  const series = univariateSeries(points);
+  const baseline = baselineRate(series);
+  console.log(`\nUnivariate: ${points} points (daily + weekly seasonality, noise, 0.1% spikes); baseline loop ${formatRate(baseline)} points/s`);
+  const rows = detectors.map((detector) => {
+    const r = run(detector, series, trainCount);
+    const heap = heapPerSeries(detector, series.slice(0, Math.min(points, 5000)), instances);
+    return [detector.name, formatRate(r.rate), fixed(baseline / r.rate, 1), fixed(r.trainSeconds, 2), formatBytes(r.stateBytes), formatBytes(heap)];
+  });
+  printTable(["detector", "points/s", "baseline/x", "train s", "state JSON", "heap/series"], rows);
+}
+
+function multivariateBench(
+  detectors: BenchDetector[],
+  rows: number,
+  width: number,
+  trainRows: number,
+  python: string | undefined,
+) {
+  const data = labelledRows(rows, width);
+  const observations = rowsToObservations(data);
+  const baseline = baselineRate(observations);
+  console.log(
+    `\nMultivariate: ${rows} rows x ${width} features (3 correlated clusters, 1% outliers at 3x spread), ` +
+      `train on the first ${trainRows}; baseline loop ${formatRate(baseline)} rows/s`,
+  );
+  const results = new Map<string, RunResult>();
+  const table = detectors.map((detector) => {
+    const r = run(detector, observations, trainRows);
+    results.set(detector.kind, r);
+    const heap = heapPerSeries(detector, observations.slice(0, trainRows), 3);
+    return [
+      detector.name,
+      formatRate(r.rate),
+      fixed(baseline / r.rate, 1),
+      fixed(r.trainSeconds, 2),
+      fixed(rocAuc(r.scores, data.labels), 4),
+      formatBytes(r.stateBytes),
+      formatBytes(heap),
+    ];
+  });
+  printTable(["detector", "rows/s", "baseline/x", "train s", "ROC-AUC", "state JSON", "heap/series"], table);
+
+  const paramsOf = (kind: string) => (detectors.find((d) => d.kind === kind)?.params ?? {}) as Record<string, unknown>;
+  const forest = paramsOf("isolation-forest");
+  const lof = paramsOf("lof");
+  const sklearn = runSklearn(data, trainRows, {
+    trees: Number(forest.trees ?? 100),
+    sampleSize: Number(forest.sampleSize ?? 256),
+    neighbors: Number(lof.k ?? lof.neighbors ?? 20),
+    python,
+  });
+  if (typeof sklearn === "string") {
+    console.log(`\nscikit-learn comparison skipped: ${sklearn}`);
+    return;
+  }
+  console.log(`\nscikit-learn ${sklearn.version} (${sklearn.python}, one thread), same rows, same training window:`);
+  const compare = (Object.entries(sklearn.models) as [string, SklearnResult][]).map(([kind, s]) => {
+    const ours = results.get(kind);
+    return [
+      kind,
+      formatRate(s.rows_per_s),
+      ours ? formatRate(ours.rate) : "-",
+      ours ? fixed(ours.rate / s.rows_per_s, 2) : "-",
+      fixed(s.fit_s, 2),
+      ours ? fixed(ours.trainSeconds, 2) : "-",
+      fixed(s.auc, 4),
+      ours ? fixed(rocAuc(ours.scores, data.labels), 4) : "-",
+    ];
+  });
+  printTable(["model", "sklearn rows/s", "vigil rows/s", "vigil/sklearn", "sklearn fit s", "vigil fit s", "sklearn AUC", "vigil AUC"], compare);
+}
+
+function main() {
+  const { values } = parseArgs({
+    options: {
+      points: { type: "string", default: "1000000" },
+      rows: { type: "string", default: "100000" },
+      features: { type: "string", default: "10" },
+      "train-rows": { type: "string", default: "10000" },
+      detectors: { type: "string" },
+      python: { type: "string" },
+      instances: { type: "string", default: "20" },
+    },
+  });
+  const points = Number(values.points);
+  const rows = Number(values.rows);
+  const trainRows = Math.min(Number(values["train-rows"]), rows);
+  const only = values.detectors?.split(",").map((s) => s.trim());
+  const all = allDetectors().filter((d) => !only || only.includes(d.kind));
+  if (!gc) console.log("heap per series needs --expose-gc (npm run bench:detect passes it)");
+
+  // Trained models that accept vectors (the ML detectors) get the row bench; the streaming ones the 1M-point series.
+  const isMultivariate = (d: BenchDetector) => d.input === "multivariate" || (d.input === "both" && d.needsTraining);
+  const univariate = all.filter((d) => !isMultivariate(d));
+  const multivariate = all.filter(isMultivariate);
+  if (univariate.length && points > 0) univariateBench(univariate, points, Math.min(trainRows, points), Number(values.instances));
+  if (multivariate.length && rows > 0) multivariateBench(multivariate, rows, Number(values.features), trainRows, values.python);
+}
+
+try {
+  main();
+} catch (error) {
+  console.error(error instanceof Error ? error.stack : error);
+  process.exit(1);
+}
