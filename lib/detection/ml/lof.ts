@@ -1,0 +1,125 @@
+/**
+ * LOF detector (novelty mode): a trained reference window, exact kNN through a kd-tree. `raw` is the
+ * LOF (≈1 inside a cluster, larger when the point is less dense than its neighbours); `score` maps the
+ * excess over 1 relative to the training p99 excess. Windows longer than `maxReference` rows are
+ * subsampled (seeded) to bound memory and state size. Univariate bands come from the robust running
+ * level (common/level-band.ts).
+ */
+import { z } from "zod";
+import { createRng } from "@/lib/detection/random";
+import type { Detector, DetectorDefinition, Observation, Scored } from "@/lib/detection/types";
+import { Featurizer, type FeatureState } from "./common/featurizer";
+import { skipped } from "./common/input-policy";
+import { bandFromSeries, updateBand, type BandState } from "./common/level-band";
+import { seedParam, shingleParam } from "./common/params";
+import { quantile, ratioToScore, safeScale } from "./common/score-map";
+import { LofModel, type LofJson } from "./lof-model";
+
+export const lofParams = z.object({
+  k: z.number().int().min(1).max(500).default(20).describe("Neighbours (scikit-learn's n_neighbors)"),
+  maxReference: z
+    .number()
+    .int()
+    .min(10)
+    .max(1_000_000)
+    .default(10_000)
+    .describe("Reference rows kept from the training window (subsampled beyond this)"),
+  shingleSize: shingleParam(8),
+  seed: seedParam,
+});
+export type LofParams = z.infer<typeof lofParams>;
+
+export interface LofState {
+  rng: number;
+  features: FeatureState;
+  band: BandState;
+  model: LofJson | null;
+}
+
+class LofDetector implements Detector<LofState> {
+  readonly kind = "lof";
+  private f: Featurizer;
+  private model: LofModel | null;
+  private p99: number;
+  private band: BandState;
+  private rngState: number;
+  private buf: Float64Array;
+
+  constructor(
+    private p: LofParams,
+    s?: LofState,
+  ) {
+    this.f = new Featurizer(s?.features ?? Featurizer.initial(p.shingleSize));
+    this.model = s?.model ? LofModel.fromJSON(s.model) : null;
+    this.p99 = s?.model?.p99 ?? 1;
+    this.band = s ? { ...s.band } : bandFromSeries([]);
+    this.rngState = s?.rng ?? p.seed;
+    this.buf = new Float64Array(Math.max(1, this.f.width, p.shingleSize));
+  }
+
+  train(history: Observation[]): void {
+    const set = this.f.fit(history);
+    this.buf = new Float64Array(Math.max(1, set.width));
+    if (set.rows < 2) return;
+    const rng = createRng(this.rngState);
+    const ref = subsample(set.x, set.rows, set.width, this.p.maxReference, rng);
+    this.rngState = rng.state();
+    const refRows = ref.length / set.width;
+    this.model = new LofModel(Math.min(this.p.k, refRows - 1), set.width, ref);
+    this.p99 = quantile(this.model.trainLof!, 0.99);
+    this.band = bandFromSeries(set.series);
+  }
+
+  update(obs: Observation): Scored {
+    const reason = this.f.check(obs);
+    if (reason) return skipped(obs.t, reason);
+    if (this.buf.length < obs.values.length) this.buf = new Float64Array(obs.values.length);
+    if (!this.model || !this.f.fitted) {
+      this.f.pushRaw(obs, this.buf);
+      return skipped(obs.t, "warmup");
+    }
+    const band = this.f.univariate ? updateBand(this.band, obs.values[0]) : null;
+    if (!this.f.push(obs, this.buf)) return skipped(obs.t, "warmup");
+    const lof = this.model.score(this.buf);
+    const excess = Math.max(0, lof - 1) / safeScale(this.p99 - 1, 0.05);
+    const out: Scored = { t: obs.t, score: ratioToScore(excess), raw: lof };
+    return band ? { ...out, ...band } : out;
+  }
+
+  getState(): LofState {
+    return {
+      rng: this.rngState,
+      features: this.f.getState(),
+      band: { ...this.band },
+      model: this.model ? this.model.toJSON(this.p99) : null,
+    };
+  }
+}
+
+/** Keeps at most `max` rows, drawn without replacement in their original order. */
+function subsample(x: Float64Array, rows: number, w: number, max: number, rng: ReturnType<typeof createRng>) {
+  if (rows <= max) return x.slice(0, rows * w);
+  const perm = Int32Array.from({ length: rows }, (_, i) => i);
+  for (let i = 0; i < max; i++) {
+    const j = i + rng.int(rows - i);
+    const t = perm[i];
+    perm[i] = perm[j];
+    perm[j] = t;
+  }
+  const keep = perm.subarray(0, max).sort();
+  const out = new Float64Array(max * w);
+  for (let i = 0; i < max; i++) out.set(x.subarray(keep[i] * w, keep[i] * w + w), i * w);
+  return out;
+}
+
+export const lof: DetectorDefinition<LofParams, LofState> = {
+  kind: "lof",
+  label: "Local outlier factor",
+  description:
+    "Compares a point's local density with that of its k nearest neighbours in a trained reference window; " +
+    "points much sparser than their neighbourhood score high. Multivariate, or univariate via shingling.",
+  input: "both",
+  needsTraining: true,
+  params: lofParams,
+  create: (params, state) => new LofDetector(lofParams.parse(params ?? {}), state),
+};
