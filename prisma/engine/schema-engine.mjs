@@ -329,6 +329,29 @@ function engineCommitHash() {
   }
 }
 
+/**
+ * In the wasm engine, `evaluateDataLoss` and `createMigration` compute the schema of the migrations
+ * history only through a per-engine cache; on a cache miss they do not use the adapter's shadow
+ * database and fail ("PostgreSQL shadow DB must be provided through an external factory").
+ * `diagnoseMigrationHistory` (with the shadow database) fills that cache for the migrations that are
+ * applied to the database. `migrate dev` always applies pending migrations before it calls these two,
+ * so after that warm-up the cache holds exactly the list they ask for: warm it and retry once.
+ */
+async function withMigrationsSchemaCached(engine, params, call) {
+  try {
+    return await call()
+  } catch (error) {
+    if (!/shadow DB must be provided through an external factory/.test(String(error?.message))) throw error
+    debug('migrations schema cache miss: warming it through diagnoseMigrationHistory')
+    await engine.diagnoseMigrationHistory({
+      migrationsList: params.migrationsList,
+      optInToShadowDatabase: true,
+      filters: params.filters,
+    })
+    return call()
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // JSON-RPC server
 // ---------------------------------------------------------------------------------------------
@@ -385,7 +408,7 @@ async function runRpcServer(args) {
 
   const methods = {
     applyMigrations: (e, p) => e.applyMigrations(p),
-    createMigration: (e, p) => e.createMigration(p),
+    createMigration: (e, p) => withMigrationsSchemaCached(e, p, () => e.createMigration(p)),
     dbExecute: async (e, p) => {
       await e.dbExecute(p)
       return null
@@ -394,7 +417,7 @@ async function runRpcServer(args) {
     devDiagnostic: (e, p) => e.devDiagnostic(p),
     diagnoseMigrationHistory: (e, p) => e.diagnoseMigrationHistory(p),
     ensureConnectionValidity: async (e, p) => (await e.ensureConnectionValidity(p)) ?? {},
-    evaluateDataLoss: (e, p) => e.evaluateDataLoss(p),
+    evaluateDataLoss: (e, p) => withMigrationsSchemaCached(e, p, () => e.evaluateDataLoss(p)),
     introspect: (e, p) => e.introspect(p),
     introspectSql: (e, p) => e.introspectSql(p),
     markMigrationApplied: async (e, p) => (await e.markMigrationApplied(p)) ?? {},
