@@ -1,0 +1,88 @@
+/**
+ * Two-sided CUSUM (Page 1954) for sustained shifts of the mean. A reference mean/std is learned
+ * over `referencePoints`; S+ and S- accumulate standardized deviations beyond the slack k and an
+ * alarm fires when either exceeds h. After an alarm the sums reset and the reference is
+ * re-learned on the data after the change, so one shift is one alarm (those points are reported
+ * as warm-up). Score = S / (S + h): 0.5 exactly at the alarm boundary. Gaps: per point.
+ */
+import { z } from "zod";
+import { checkObservation, skippedResult } from "../common/input-guard";
+import { RunningStats, type RunningStatsState } from "../common/rolling-stats";
+import type { Detector, DetectorDefinition, Observation, Scored } from "../types";
+import { scaleFloor } from "./zscore";
+
+export const changePointParams = z.object({
+  referencePoints: z
+    .number()
+    .int()
+    .min(3)
+    .max(100_000)
+    .default(50)
+    .describe("Points used to learn the in-control mean and std (again after each alarm)"),
+  k: z.number().min(0).default(0.5).describe("Slack, in std: shifts smaller than this are tolerated (half the shift to detect)"),
+  h: z.number().positive().default(5).describe("Decision interval, in std: the accumulated evidence that raises an alarm"),
+});
+export type ChangePointParams = z.infer<typeof changePointParams>;
+
+export interface ChangePointState {
+  lastT: number | null;
+  reference: RunningStatsState;
+  learning: boolean;
+  up: number;
+  down: number;
+}
+
+export const changePoint: DetectorDefinition<ChangePointParams, ChangePointState> = {
+  kind: "change-point",
+  label: "Change point (CUSUM)",
+  description: "Detects sustained shifts of the level with a two-sided cumulative-sum chart.",
+  input: "univariate",
+  needsTraining: false,
+  params: changePointParams,
+  defaultThreshold: 0.5,
+  create(params, state) {
+    const p = changePointParams.parse(params);
+    let lastT = state?.lastT ?? null;
+    let ref = new RunningStats(state?.reference);
+    let learning = state?.learning ?? true;
+    let up = state?.up ?? 0;
+    let down = state?.down ?? 0;
+
+    const detector: Detector<ChangePointState> = {
+      kind: "change-point",
+      train(history) {
+        for (const obs of history) detector.update(obs);
+      },
+      update(obs: Observation): Scored {
+        const reason = checkObservation(obs, lastT);
+        if (reason) return skippedResult(obs.t, reason);
+        lastT = obs.t;
+        const x = obs.values[0];
+        if (learning) {
+          ref.push(x);
+          if (ref.n >= p.referencePoints) learning = false;
+          return skippedResult(obs.t, "warmup");
+        }
+        const mu = ref.mean;
+        const sigma = Math.max(ref.std(), scaleFloor(mu));
+        // The band is what this point alone may be without tripping the chart, given the evidence so far.
+        const upper = mu + sigma * (p.h + p.k - up);
+        const lower = mu - sigma * (p.h + p.k - down);
+        const zv = (x - mu) / sigma;
+        up = Math.max(0, up + zv - p.k);
+        down = Math.max(0, down - zv - p.k);
+        const s = Math.max(up, down);
+        const result: Scored = { t: obs.t, score: s / (s + p.h), raw: up >= down ? up : -down, expected: mu, lower, upper };
+        if (s > p.h) {
+          up = 0;
+          down = 0;
+          ref = new RunningStats();
+          learning = true;
+        }
+        return result;
+      },
+      getState: () => ({ lastT, reference: ref.getState(), learning, up, down }),
+    };
+    return detector;
+  },
+};

@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { runSplit, syntheticSeries } from "../common/testing";
+import { createDetector, getDefinition } from "../registry";
+
+const obs = (values: number[]) => values.map((v, i) => ({ t: i * 1000, values: [v] }));
+
+describe("ensemble", () => {
+  const ensemble = () => getDefinition("ensemble");
+
+  it("combines by weighted max and mean, taking expected from the first member", () => {
+    const members = [
+      { kind: "threshold", params: { max: 10 }, weight: 1 },
+      { kind: "threshold", params: { max: 100 }, weight: 0.5 },
+    ];
+    const max = createDetector("ensemble", { members, combine: "max" });
+    const mean = createDetector("ensemble", { members, combine: "mean" });
+    expect(max.update({ t: 1, values: [50] })).toMatchObject({ score: 1, upper: 10 });
+    expect(mean.update({ t: 1, values: [50] }).score).toBeCloseTo(1 / 1.5, 12);
+    expect(mean.update({ t: 2, values: [500] }).score).toBe(1);
+  });
+
+  it("rank-normalizes each member by its own recent scores", () => {
+    const d = createDetector("ensemble", {
+      members: [{ kind: "threshold", params: { max: 10, margin: 10 } }],
+      normalize: "rank",
+      rankWindow: 10,
+    });
+    const s = obs([1, 2, 3, 4, 5]).map((o) => d.update(o).score);
+    expect(s).toEqual([0, 1, 1, 1, 1]); // each is higher than all earlier scores
+    expect(d.update({ t: 9000, values: [0] }).score).toBe(0);
+  });
+
+  it("passes member params through the member's schema (a bad member param is a ZodError)", () => {
+    expect(() => createDetector("ensemble", { members: [{ kind: "zscore", params: { window: -1 } }] })).toThrow(/window/);
+    expect(() => createDetector("ensemble", { members: [{ kind: "nope" }] })).toThrow(/Unknown detector kind/);
+  });
+
+  it("suppresses repeated alerts after one fires", () => {
+    const d = createDetector("ensemble", {
+      members: [{ kind: "threshold", params: { max: 10 } }],
+      suppressPoints: 2,
+      suppressAbove: 0.9,
+    });
+    expect(obs([20, 20, 20, 20]).map((o) => d.update(o).score)).toEqual([1, 0.5, 0.5, 1]);
+  });
+
+  it("resumes exactly, members, ranks and likelihood included", () => {
+    const params = {
+      members: [
+        { kind: "robust-zscore", params: { window: 50 } },
+        { kind: "seasonal", params: { warmupPoints: 300 } },
+      ],
+      normalize: "rank",
+      likelihood: { enabled: true, learningPoints: 100 },
+      suppressPoints: 5,
+    };
+    const { all, split } = runSplit(ensemble(), params, syntheticSeries(2500, 6), 1111);
+    expect(split).toEqual(all);
+    expect(all.filter((s) => !s.skipped).length).toBeGreaterThan(1500);
+  });
+});

@@ -1,0 +1,139 @@
+/**
+ * Ensemble of any registered detectors. Each member's score can first be normalized by its own
+ * recent score distribution (percentile rank), so a member that is always nervous does not
+ * dominate; members are combined by weighted mean or max. Optionally the combined score goes
+ * through the anomaly-likelihood post-processor and repeated alerts are suppressed.
+ *
+ * Members are created through the registry (so any kind, including ML ones, can take part);
+ * import this module via the registry or index, not on its own, because the two reference
+ * each other. Expected value and band come from the first member that reports them.
+ */
+import { z } from "zod";
+import { AnomalyLikelihood, likelihoodParams, type LikelihoodState } from "../common/anomaly-likelihood";
+import { checkObservation, skippedResult } from "../common/input-guard";
+import { SortedWindow } from "../common/sorted-window";
+import { createDetector } from "../registry";
+import type { Detector, DetectorDefinition, Observation, Scored } from "../types";
+
+const memberSchema = z.object({
+  kind: z.string().min(1).describe("Detector kind of this member"),
+  params: z.record(z.string(), z.unknown()).default({}).describe("Parameters of the member"),
+  weight: z.number().min(0).default(1).describe("Weight in the combination"),
+});
+
+export const ensembleParams = z.object({
+  members: z
+    .array(memberSchema)
+    .min(1)
+    .default([{ kind: "robust-zscore", params: {}, weight: 1 }])
+    .describe("Detectors whose scores are combined"),
+  combine: z.enum(["mean", "max"]).default("max").describe("How member scores are combined (weighted)"),
+  normalize: z
+    .enum(["none", "rank"])
+    .default("none")
+    .describe("none: use member scores as they are; rank: percentile of each score among the member's recent scores"),
+  rankWindow: z.number().int().min(10).max(100_000).default(1000).describe("Recent scores a rank is taken among"),
+  likelihood: likelihoodParams
+    .extend({ enabled: z.boolean().default(false).describe("Report the anomaly likelihood of the combined score") })
+    .prefault({})
+    .describe("Anomaly-likelihood post-processing"),
+  suppressPoints: z
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .describe("After a score at or above suppressAbove, damp the next this many points (one alert per incident)"),
+  suppressAbove: z.number().min(0).max(1).default(0.5).describe("Score that starts a suppression period"),
+});
+export type EnsembleParams = z.infer<typeof ensembleParams>;
+
+export interface EnsembleState {
+  lastT: number | null;
+  members: unknown[];
+  ranks: number[][] | null;
+  likelihood: LikelihoodState | null;
+  suppressLeft: number;
+}
+
+export const ensemble: DetectorDefinition<EnsembleParams, EnsembleState> = {
+  kind: "ensemble",
+  label: "Ensemble",
+  description: "Combines several detectors' normalized scores, optionally as an anomaly likelihood.",
+  input: "both",
+  needsTraining: false,
+  params: ensembleParams,
+  defaultThreshold: 0.997,
+  create(params, state) {
+    const p = ensembleParams.parse(params);
+    let lastT = state?.lastT ?? null;
+    const members: Detector[] = p.members.map((m, i) => createDetector(m.kind, m.params, state?.members[i]));
+    const ranks = p.normalize === "rank" ? p.members.map((_, i) => new SortedWindow(p.rankWindow, state?.ranks?.[i])) : null;
+    const likelihood = p.likelihood.enabled ? new AnomalyLikelihood(p.likelihood, state?.likelihood ?? undefined) : null;
+    let suppressLeft = state?.suppressLeft ?? 0;
+
+    const detector: Detector<EnsembleState> = {
+      kind: "ensemble",
+      train(history) {
+        for (const m of members) m.train?.(history);
+        for (const obs of history) if (!checkObservation(obs, lastT, 0)) lastT = obs.t;
+      },
+      update(obs: Observation): Scored {
+        const reason = checkObservation(obs, lastT, 0);
+        if (reason) return skippedResult(obs.t, reason);
+        let combined = 0;
+        let weights = 0;
+        let explain: Scored | null = null;
+        let invalid = false;
+        for (let i = 0; i < members.length; i++) {
+          const r = members[i].update(obs);
+          if (r.skipped) {
+            if (r.skipped === "invalid") invalid = true;
+            continue;
+          }
+          let s = r.score;
+          if (ranks) {
+            const w = ranks[i];
+            const rank = w.rank(s);
+            w.push(s);
+            s = rank;
+          }
+          const weight = p.members[i].weight;
+          combined = p.combine === "max" ? Math.max(combined, weight * s) : combined + weight * s;
+          weights += weight;
+          if (!explain && r.expected !== undefined) explain = r;
+        }
+        if (invalid && weights === 0) return skippedResult(obs.t, "invalid");
+        lastT = obs.t;
+        if (weights === 0) return skippedResult(obs.t, "warmup");
+        const raw = p.combine === "max" ? combined : combined / weights;
+        let score = Math.min(1, raw);
+        if (likelihood) {
+          const l = likelihood.update(score);
+          if (l.learning) return skippedResult(obs.t, "warmup");
+          score = l.logScore;
+        }
+        if (suppressLeft > 0) {
+          suppressLeft--;
+          score *= 0.5;
+        } else if (p.suppressPoints > 0 && score >= p.suppressAbove) {
+          suppressLeft = p.suppressPoints;
+        }
+        const out: Scored = { t: obs.t, score, raw };
+        if (explain) {
+          out.expected = explain.expected;
+          out.lower = explain.lower;
+          out.upper = explain.upper;
+        }
+        return out;
+      },
+      getState: () => ({
+        lastT,
+        members: members.map((m) => m.getState()),
+        ranks: ranks ? ranks.map((w) => w.toArray()) : null,
+        likelihood: likelihood ? likelihood.getState() : null,
+        suppressLeft,
+      }),
+    };
+    return detector;
+  },
+};

@@ -1,0 +1,163 @@
+/**
+ * Seasonal model: additive Holt-Winters (level + one seasonal profile, no trend) whose season is
+ * found from history by autocorrelation over hourly/daily/weekly candidates, falling back to
+ * level-only smoothing. Residuals are scored against 1.4826·MAD of recent residuals.
+ *
+ * Gaps: a timestamp maps to its phase by (t - anchor) mod period in time units, so missing data
+ * never shifts the season; the level simply waits. Updates use residuals clipped at `clipSigmas`
+ * (robust Holt-Winters, Gelper et al. 2010) so an outlier does not bend the model it is judged by.
+ */
+import { z } from "zod";
+import { checkObservation, skippedResult } from "../common/input-guard";
+import { zToScore } from "../common/normal";
+import { DAY_MS, HOUR_MS, WEEK_MS, detectPeriod, medianInterval } from "../common/period";
+import { SortedWindow } from "../common/sorted-window";
+import type { Detector, DetectorDefinition, Observation, Scored } from "../types";
+import { robustScale } from "./robust-zscore";
+
+const NAMED_PERIODS = { hour: HOUR_MS, day: DAY_MS, week: WEEK_MS } as const;
+
+export const seasonalParams = z.object({
+  period: z
+    .enum(["auto", "none", "hour", "day", "week"])
+    .default("auto")
+    .describe("Season length; auto picks hour/day/week by autocorrelation of the training window"),
+  warmupPoints: z
+    .number()
+    .int()
+    .min(10)
+    .max(200_000)
+    .default(600)
+    .describe("Points buffered to detect the season and initialise the model when train() is not used"),
+  alpha: z.number().gt(0).max(1).default(0.1).describe("Level smoothing"),
+  gamma: z.number().min(0).max(1).default(0.1).describe("Seasonal smoothing (per visit of a phase)"),
+  residualWindow: z.number().int().min(10).max(100_000).default(500).describe("Residuals kept for the robust scale"),
+  bandSigmas: z.number().positive().default(3).describe("Half-width of the reported normal band, in robust sigmas"),
+  clipSigmas: z.number().positive().default(4).describe("Residuals beyond this many sigmas update the model clipped"),
+  maxBuckets: z.number().int().min(1).max(20_000).default(2016).describe("Most phases a season is split into"),
+});
+export type SeasonalParams = z.infer<typeof seasonalParams>;
+
+interface Model {
+  anchor: number;
+  periodMs: number;
+  buckets: number;
+  level: number;
+  season: number[];
+  residuals: number[];
+}
+
+export interface SeasonalState {
+  lastT: number | null;
+  buffer: { t: number[]; v: number[] } | null;
+  model: Model | null;
+}
+
+export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
+  kind: "seasonal",
+  label: "Seasonal (Holt-Winters)",
+  description: "Learns a daily/weekly/hourly profile and flags points far from the seasonal expectation.",
+  input: "univariate",
+  needsTraining: false,
+  params: seasonalParams,
+  defaultThreshold: 0.997,
+  create(params, state) {
+    const p = seasonalParams.parse(params);
+    let lastT = state?.lastT ?? null;
+    let buffer = state?.buffer ?? (state?.model ? null : { t: [] as number[], v: [] as number[] });
+    let model: Model | null = state?.model ? { ...state.model, season: [...state.model.season] } : null;
+    let season = model ? Float64Array.from(model.season) : new Float64Array(1);
+    let resid = new SortedWindow(p.residualWindow, model?.residuals);
+
+    const phase = (m: Model, t: number) => {
+      const off = (((t - m.anchor) % m.periodMs) + m.periodMs) % m.periodMs;
+      return Math.floor((off / m.periodMs) * m.buckets + 0.5) % m.buckets;
+    };
+
+    /** Scores x against the model and folds it in; `score = false` while fitting history. */
+    const step = (m: Model, t: number, x: number): Scored => {
+      const b = phase(m, t);
+      const expected = m.level + season[b];
+      const e = x - expected;
+      const ready = resid.size >= 10;
+      const scale = robustScale(resid, resid.size ? resid.median() : 0, 0);
+      const zv = ready ? e / scale : 0;
+      const limit = p.clipSigmas * scale;
+      const ec = ready ? Math.max(-limit, Math.min(limit, e)) : e;
+      m.level += p.alpha * ec;
+      season[b] += p.gamma * (1 - p.alpha) * ec;
+      resid.push(e);
+      if (!ready) return skippedResult(t, "warmup");
+      return {
+        t,
+        score: zToScore(zv),
+        raw: zv,
+        expected,
+        lower: expected - p.bandSigmas * scale,
+        upper: expected + p.bandSigmas * scale,
+      };
+    };
+
+    const fit = (ts: number[], vs: number[]) => {
+      const dt = medianInterval(ts);
+      let periodMs = 0;
+      if (p.period === "auto") periodMs = detectPeriod(ts, vs)?.periodMs ?? 0;
+      else if (p.period !== "none") periodMs = NAMED_PERIODS[p.period];
+      const buckets = periodMs > 0 && dt > 0 ? Math.max(1, Math.min(p.maxBuckets, Math.round(periodMs / dt))) : 1;
+      const m: Model = { anchor: ts[0], periodMs: periodMs || 1, buckets, level: 0, season: [], residuals: [] };
+      // Initial profile: per-phase mean deviation from the overall mean; the level starts at that mean.
+      const mean = vs.reduce((a, b) => a + b, 0) / vs.length;
+      const sum = new Float64Array(buckets);
+      const cnt = new Float64Array(buckets);
+      season = new Float64Array(buckets);
+      for (let i = 0; i < ts.length; i++) {
+        const b = phase(m, ts[i]);
+        sum[b] += vs[i] - mean;
+        cnt[b]++;
+      }
+      for (let b = 0; b < buckets; b++) season[b] = cnt[b] ? sum[b] / cnt[b] : 0;
+      m.level = mean;
+      resid = new SortedWindow(p.residualWindow);
+      for (let i = 0; i < ts.length; i++) step(m, ts[i], vs[i]);
+      model = m;
+      buffer = null;
+    };
+
+    const detector: Detector<SeasonalState> = {
+      kind: "seasonal",
+      train(history) {
+        const ts: number[] = [];
+        const vs: number[] = [];
+        let last: number | null = null;
+        for (const obs of history) {
+          if (checkObservation(obs, last)) continue;
+          last = obs.t;
+          ts.push(obs.t);
+          vs.push(obs.values[0]);
+        }
+        if (ts.length < 2) return;
+        fit(ts, vs);
+        lastT = last;
+      },
+      update(obs: Observation): Scored {
+        const reason = checkObservation(obs, lastT);
+        if (reason) return skippedResult(obs.t, reason);
+        lastT = obs.t;
+        const x = obs.values[0];
+        if (!model) {
+          buffer!.t.push(obs.t);
+          buffer!.v.push(x);
+          if (buffer!.t.length >= p.warmupPoints) fit(buffer!.t, buffer!.v);
+          return skippedResult(obs.t, "warmup");
+        }
+        return step(model, obs.t, x);
+      },
+      getState: () => ({
+        lastT,
+        buffer: buffer ? { t: [...buffer.t], v: [...buffer.v] } : null,
+        model: model ? { ...model, season: Array.from(season), residuals: resid.toArray() } : null,
+      }),
+    };
+    return detector;
+  },
+};
