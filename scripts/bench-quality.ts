@@ -3,7 +3,7 @@
  * the probationary 15%, then score every row in order) and prints NAB normalized scores per
  * profile plus event precision/recall/F1 against the windows.
  *
- *   npm run bench:quality -- --data ../shared/data/nab [--detectors default,zscore] [--files 'realKnownCause/*']
+ *   npm run bench:quality -- --data ../shared/data/nab [--detectors default,zscore|all] [--files 'realKnownCause/*']
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -14,7 +14,6 @@ import {
   corpusBounds,
   countEvents,
   eventMetrics,
-  eventsFromScores,
   normalizeNabScore,
   prepareFile,
   probationaryLength,
@@ -23,6 +22,8 @@ import {
   type EventCounts,
   type PreparedFile,
 } from "../lib/detection/nab";
+import { toEvents } from "../lib/detection/events";
+import type { Scored } from "../lib/detection/types";
 import { resolveDetectors, type BenchDetector } from "./bench/detectors";
 import { loadNabCorpus, loadPublishedScores, loadPublishedThreshold, type NabSeries } from "./bench/nab-corpus";
 import { fixed, formatRate, printTable } from "./bench/table";
@@ -35,31 +36,35 @@ interface QualityRow {
   seconds: number | null;
 }
 
-function scoreSeries(detector: BenchDetector, series: NabSeries): number[] {
+/** One series scored the way NAB allows: train only on the probationary rows, then score in order. */
+function scoreSeries(detector: BenchDetector, series: NabSeries): Scored[] {
   const instance = detector.create();
   const rows = series.values.length;
   const probation = Math.ceil(probationaryLength(rows));
   const observations = series.timestamps.map((t, i) => ({ t, values: [series.values[i]] }));
-  const scores = new Array<number>(rows).fill(0);
+  const scored: Scored[] = [];
   let from = 0;
   if (detector.needsTraining) {
     instance.train?.(observations.slice(0, probation));
     from = probation;
+    for (let i = 0; i < from; i++) scored.push({ t: observations[i].t, score: 0, raw: 0, skipped: "warmup" });
   }
-  for (let i = from; i < rows; i++) {
-    const scored = instance.update(observations[i]);
-    scores[i] = scored.skipped ? 0 : scored.score;
-  }
-  return scores;
+  for (let i = from; i < rows; i++) scored.push(instance.update(observations[i]));
+  return scored;
 }
 
-function evaluate(name: string, corpus: NabSeries[], scores: number[][], threshold: number, seconds: number | null): QualityRow {
+const fromScores = (series: NabSeries, scores: number[]): Scored[] =>
+  scores.map((score, i) => ({ t: series.timestamps[i], score, raw: score }));
+
+/** NAB inputs and event counts; events are the product's (`toEvents`), from the probationary period's end on. */
+function evaluate(name: string, corpus: NabSeries[], scored: Scored[][], threshold: number, seconds: number | null): QualityRow {
   let events: EventCounts = { events: 0, hits: 0, windows: 0, recalled: 0 };
   const prepared = corpus.map((s, k) => {
     const probation = Math.ceil(probationaryLength(s.timestamps.length));
-    const spans = eventsFromScores(s.timestamps, scores[k], threshold, probation);
-    events = addEventCounts(events, countEvents(spans, s.windows, s.timestamps[probation] ?? Infinity));
-    return prepareFile({ timestamps: s.timestamps, scores: scores[k], windows: s.windows });
+    const found = toEvents(scored[k].slice(probation), { threshold });
+    events = addEventCounts(events, countEvents(found, s.windows, s.timestamps[probation] ?? Infinity));
+    const scores = scored[k].map((p) => (p.skipped ? 0 : p.score));
+    return prepareFile({ timestamps: s.timestamps, scores, windows: s.windows });
   });
   return { name, threshold, prepared, events, seconds };
 }
@@ -121,11 +126,14 @@ function main() {
   for (const reference of ["numenta", "windowedGaussian"]) {
     const scores = loadPublishedScores(dataDir, reference, corpus);
     const threshold = loadPublishedThreshold(dataDir, reference, "standard");
-    if (scores && threshold !== null) rows.push(evaluate(`${reference} (published)`, corpus, scores, threshold, null));
+    if (scores && threshold !== null) {
+      const scored = corpus.map((s, k) => fromScores(s, scores[k]));
+      rows.push(evaluate(`${reference} (published)`, corpus, scored, threshold, null));
+    }
   }
   console.log(
     "\nNAB normalized scores with the threshold swept per profile over this corpus (as NAB does); std@thr: standard" +
-      " profile at the detector's own threshold. Events: runs of rows >= thr after the probationary period.\n",
+      " profile at the detector's own threshold. Events: toEvents at thr (default merging) after the probationary period.\n",
   );
   printRows(rows, totalRows);
 }

@@ -35,6 +35,8 @@ export function resolveDetector(name: string): BenchDetector {
   };
 }
 
-export const resolveDetectors = (names: string[]) => names.map(resolveDetector);
+/** "all" expands to every kind in the registry. */
+export const resolveDetectors = (names: string[]) =>
+  names.flatMap((n) => (n === "all" ? Object.keys(detectorDefinitions) : [n])).map(resolveDetector);
 
 export const allDetectors = () => Object.keys(detectorDefinitions).map(resolveDetector);

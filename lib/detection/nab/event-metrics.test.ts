@@ -1,16 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { countEvents, eventMetrics, eventsFromScores } from "./index";
+import { countEvents, eventMetrics } from "./index";
 
 describe("event metrics", () => {
-  it("groups consecutive detections into events", () => {
-    const t = [0, 1, 2, 3, 4, 5, 6];
-    expect(eventsFromScores(t, [0, 1, 1, 0, 0, 1, 1], 0.5)).toEqual([
-      { start: 1, end: 2 },
-      { start: 5, end: 6 },
-    ]);
-    expect(eventsFromScores(t, [1, 1, 0, 0, 0, 0, 0], 0.5, 1)).toEqual([{ start: 1, end: 1 }]);
-  });
-
   it("counts an event as a hit when it overlaps a window, and a window as recalled when any event does", () => {
     const windows = [
       { start: 10, end: 20 },

@@ -1,6 +1,6 @@
 /**
  * Event-level precision and recall against NAB windows, the view an on-call user has: alerts
- * (events) either point at a real incident (window) or they do not.
+ * (events, e.g. from `toEvents` in ../events.ts) either point at a real incident (window) or they do not.
  *
  * - An event is a hit when its closed interval [start, end] overlaps some window.
  * - A window is recalled when at least one event overlaps it.
@@ -26,28 +26,6 @@ export interface EventMetrics extends EventCounts {
   precision: number | null;
   recall: number | null;
   f1: number | null;
-}
-
-/** Runs of consecutive rows with score >= threshold, from row `fromIndex` on. */
-export function eventsFromScores(
-  timestamps: ArrayLike<number>,
-  scores: ArrayLike<number>,
-  threshold: number,
-  fromIndex = 0,
-): EventSpan[] {
-  const events: EventSpan[] = [];
-  let open: EventSpan | null = null;
-  for (let i = fromIndex; i < timestamps.length; i++) {
-    if (scores[i] >= threshold) {
-      if (open) open.end = timestamps[i];
-      else open = { start: timestamps[i], end: timestamps[i] };
-    } else if (open) {
-      events.push(open);
-      open = null;
-    }
-  }
-  if (open) events.push(open);
-  return events;
 }
 
 const overlaps = (a: EventSpan, b: NabWindow) => a.start <= b.end && b.start <= a.end;
