@@ -232,6 +232,23 @@ async function dropShadowDatabase(adminConfig, name) {
   pendingShadowDatabases.delete(name)
 }
 
+async function asAdapterError(fn) {
+  try {
+    return await fn()
+  } catch (error) {
+    const { DriverAdapterError, isDriverAdapterError } = await loadDriverAdapterUtils()
+    if (isDriverAdapterError(error)) throw error
+    throw new DriverAdapterError({
+      kind: 'postgres',
+      code: error?.code ?? 'N/A',
+      severity: error?.severity ?? 'ERROR',
+      message: error?.message ?? String(error),
+      detail: error?.detail,
+      hint: error?.hint,
+    })
+  }
+}
+
 class MigrationAwarePgFactory {
   provider = 'postgres'
   adapterName = '@prisma/adapter-pg'
@@ -241,14 +258,23 @@ class MigrationAwarePgFactory {
     this.shadowDatabaseUrl = datasource?.shadowDatabaseUrl
   }
 
+  // Errors that are not DriverAdapterErrors reach the CLI only as "External error id#N":
+  // wrap ours (empty URL, same shadow and main database, CREATE DATABASE refused) so their text shows.
   async connect() {
-    const { config, schema } = pgConfigFromUrl(this.url)
-    return openAdapter(config, schema)
+    return asAdapterError(() => {
+      const { config, schema } = pgConfigFromUrl(this.url)
+      return openAdapter(config, schema)
+    })
   }
 
   async connectToShadowDb() {
+    return asAdapterError(() => this.#connectToShadowDb())
+  }
+
+  async #connectToShadowDb() {
     if (this.shadowDatabaseUrl) {
-      // A configured shadow database is used as it is: the engine resets it before use.
+      // A configured shadow database. The native engine empties it before replaying the migrations;
+      // the wasm engine does not (it expects a fresh database from the factory), so reset its schema here.
       const { config, schema } = pgConfigFromUrl(this.shadowDatabaseUrl)
       if (this.url) {
         const main = pgConfigFromUrl(this.url).config
@@ -258,6 +284,8 @@ class MigrationAwarePgFactory {
           )
         }
       }
+      const target = quoteIdent(schema ?? 'public')
+      await withAdminClient(config, (client) => client.query(`DROP SCHEMA IF EXISTS ${target} CASCADE; CREATE SCHEMA ${target}`))
       return openAdapter(config, schema)
     }
     // Temporary shadow database on the main database's server, dropped on dispose
