@@ -11,7 +11,7 @@ import { disconnectPrisma, getPrisma } from "@/lib/server/db";
 import { queuesWithHandlers } from "@/worker/handlers";
 import { registerWorker } from "@/worker/register-worker";
 
-const log = baseLogger.child({ service: "worker", pid: process.pid });
+const log = baseLogger.child({ pid: process.pid });
 
 async function main() {
   const db = await prepareDatabase((m) => log.info(m));

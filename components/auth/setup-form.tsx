@@ -1,9 +1,11 @@
 "use client";
+import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 
 export function SetupForm() {
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  const router = useRouter();
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -21,7 +23,7 @@ export function SetupForm() {
     });
     setPending(false);
     if (res.ok) {
-      window.location.assign("/signin");
+      router.push("/signin");
       return;
     }
     const body = await res.json().catch(() => null);

@@ -1,0 +1,33 @@
+/**
+ * Demo seed: accounts and sample data. Safe to run again: it adds what is missing and changes
+ * nothing that exists. Each capability adds its own demo objects here.
+ */
+import path from "node:path";
+import { getEnv } from "@/lib/env";
+import { prepareDatabase } from "@/lib/server/database";
+import { disconnectPrisma } from "@/lib/server/db";
+import { seedDemoAccounts } from "@/lib/server/seed/accounts";
+import { seedSampleSeries } from "@/lib/server/seed/sample-series";
+
+export async function seed(log: (line: string) => void = console.log) {
+  const { accounts, credentialsFile } = await seedDemoAccounts(getEnv().VIGIL_DATA_DIR);
+  const created = accounts.filter((a) => a.password);
+  if (created.length) {
+    log("Demo accounts created (passwords are shown once; also saved in " + credentialsFile + "):");
+    for (const a of created) log(`  ${a.role.padEnd(8)} ${a.email}  password: ${a.password}`);
+  } else if (accounts.length) {
+    log(`Demo accounts already exist (${accounts.map((a) => a.email).join(", ")}); passwords: ${credentialsFile}`);
+  }
+  const samples = await seedSampleSeries(path.resolve(import.meta.dirname, "demo-data/nab"));
+  log(`Sample series: ${samples.series} (${samples.points} new points)`);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  const db = await prepareDatabase();
+  try {
+    await seed();
+  } finally {
+    await disconnectPrisma();
+    await db.release();
+  }
+}

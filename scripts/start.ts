@@ -1,0 +1,73 @@
+/**
+ * Launcher: database (embedded unless DATABASE_URL), migrations, demo seed, build if the sources
+ * changed, then web and worker as two processes that follow the same database and queue choice.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { getEnv } from "@/lib/env";
+import { describeDatabaseUrl, prepareDatabase } from "@/lib/server/database";
+import { disconnectPrisma } from "@/lib/server/db";
+import { migrateDeploy } from "@/lib/server/migrate";
+import { getAuthSecret } from "@/lib/server/secrets";
+import { seed } from "@/prisma/seed";
+
+const port = Number(process.env.PORT ?? 3000);
+const say = (m: string) => console.log(`[vigil] ${m}`);
+
+function sourceStamp(): string | null {
+  const head = spawnSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" });
+  const status = spawnSync("git", ["status", "--porcelain", "--", "app", "components", "lib", "package-lock.json", "next.config.ts"], { encoding: "utf8" });
+  if (head.status !== 0) return null;
+  return createHash("sha256").update(head.stdout + status.stdout).digest("hex");
+}
+
+function buildIfNeeded() {
+  const stampFile = ".next/vigil-build-stamp";
+  const stamp = sourceStamp();
+  if (stamp && existsSync(".next/BUILD_ID") && existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp) {
+    say("build is up to date");
+    return;
+  }
+  say("building the web app (next build)...");
+  const r = spawnSync("node_modules/.bin/next", ["build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  if (r.status !== 0) throw new Error("next build failed");
+  if (stamp) writeFileSync(stampFile, stamp);
+}
+
+async function main() {
+  const db = await prepareDatabase(say);
+  say(`database: ${describeDatabaseUrl(db.url)}${db.embedded ? " (embedded)" : ""}`);
+  say(`queue: ${getEnv().REDIS_URL ? "Redis" : "PostgreSQL backend"}`);
+  process.stdout.write(await migrateDeploy(db.url));
+  await seed((l) => say(l));
+  await disconnectPrisma();
+  getAuthSecret();
+  buildIfNeeded();
+
+  const env = { ...process.env, DATABASE_URL: db.url, NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`, NEXT_TELEMETRY_DISABLED: "1" };
+  const children: ChildProcess[] = [
+    spawn("node_modules/.bin/next", ["start", "-p", String(port)], { stdio: "inherit", env: { ...env, VIGIL_SERVICE: "web" } }),
+    spawn("node_modules/.bin/tsx", ["worker/index.ts"], { stdio: "inherit", env: { ...env, VIGIL_SERVICE: "worker" } }),
+  ];
+  say(`Vigil is starting at http://localhost:${port}  (Ctrl+C stops web, worker and the embedded database)`);
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    await Promise.all(
+      children.map((c) => new Promise<void>((resolve) => (c.exitCode !== null ? resolve() : (c.once("exit", () => resolve()), c.kill("SIGTERM"))))),
+    );
+    await db.release();
+    process.exit(code);
+  };
+  for (const c of children) c.once("exit", (code) => void stop(code ?? 1));
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+}
+
+main().catch(async (err) => {
+  console.error(`[vigil] failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
