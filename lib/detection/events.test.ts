@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createEventTracker, severityOf, toEvents, type EventOptions } from "./events";
+import { zToScore } from "./common/normal";
 import { createRng } from "./random";
 import type { Scored } from "./types";
 
@@ -32,11 +33,12 @@ describe("toEvents", () => {
     expect(toEvents(pts([1, 0, 1, 1]), { threshold: 0.5, minPoints: 2 })).toMatchObject([{ start: 2000, pointCount: 2 }]);
   });
 
-  it("grades severity by tail mass relative to the threshold", () => {
-    expect(severityOf(0.9975, 0.997)).toBe("low");
-    expect(severityOf(0.9999, 0.997)).toBe("medium");
-    expect(severityOf(0.99999, 0.997)).toBe("high");
-    expect(severityOf(1, 0.997)).toBe("critical");
+  it("grades severity by rarity relative to the threshold (3 / 3.7 / 4.5 / 5.6 sigma at 0.5)", () => {
+    expect(severityOf(zToScore(3.2), 0.5)).toBe("low");
+    expect(severityOf(zToScore(4), 0.5)).toBe("medium");
+    expect(severityOf(zToScore(5), 0.5)).toBe("high");
+    expect(severityOf(zToScore(6), 0.5)).toBe("critical");
+    expect(severityOf(1, 0.9)).toBe("critical");
   });
 });
 

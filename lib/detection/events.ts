@@ -6,10 +6,11 @@
  * dropped. The streaming tracker and the batch function share one implementation, so a worker
  * extending an ongoing event across batches gets exactly the events a backfill would.
  *
- * Severity compares tail masses: r = (1 - peakScore) / (1 - threshold), how many times rarer the
- * peak is than the threshold. r > 0.1: low; > 0.01: medium; > 0.001: high; otherwise critical.
- * With the 3-sigma threshold 0.997 this is about 3.0 / 3.6 / 4.2 / 4.7 sigma and beyond; a score
- * of 1 (e.g. a static limit breached) is always critical.
+ * Severity compares the peak with the threshold as odds, o(s) = s / (1 - s): on the library's
+ * score scale odds are proportional to decades of rarity, so r = o(peak) / o(threshold) says how
+ * many times rarer (in decades) the peak is. r < 1.5: low; < 2: medium; < 3: high; else critical.
+ * At the 3-sigma threshold 0.5 the bands start near 3, 3.7, 4.5 and 5.6 sigma; a score of 1
+ * (e.g. a static limit breached) is always critical.
  */
 import type { Scored } from "./types";
 
@@ -46,10 +47,11 @@ export interface EventTrackerState {
 }
 
 export function severityOf(peakScore: number, threshold: number): Severity {
-  const r = (1 - peakScore) / Math.max(1 - threshold, Number.EPSILON);
-  if (r > 0.1) return "low";
-  if (r > 0.01) return "medium";
-  if (r > 0.001) return "high";
+  const odds = (x: number) => (x >= 1 ? Infinity : Math.max(x, 1e-12) / (1 - x));
+  const r = odds(peakScore) / odds(threshold);
+  if (r < 1.5) return "low";
+  if (r < 2) return "medium";
+  if (r < 3) return "high";
   return "critical";
 }
 

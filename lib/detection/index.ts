@@ -20,8 +20,8 @@ export {
   type Severity,
 } from "./events";
 export { checkObservation, skippedResult } from "./common/input-guard";
-export { AnomalyLikelihood, likelihoodParams, logLikelihoodScore, type LikelihoodParams } from "./common/anomaly-likelihood";
-export { normalCdf, normalTail, zToScore, logisticScore } from "./common/normal";
+export { AnomalyLikelihood, likelihoodParams, type LikelihoodParams } from "./common/anomaly-likelihood";
+export { decadesToScore, normalCdf, normalTail, scoreToDecades, zToScore, logisticScore } from "./common/normal";
 export { detectPeriod, medianInterval, HOUR_MS, DAY_MS, WEEK_MS } from "./common/period";
 export { RingBuffer } from "./common/ring-buffer";
 export { RollingStats, RunningStats } from "./common/rolling-stats";

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { zToScore } from "../common/normal";
 import { runSplit, syntheticSeries } from "../common/testing";
 import { ewma } from "./ewma";
 import { robustZscore } from "./robust-zscore";
@@ -34,7 +35,7 @@ describe("robust-zscore", () => {
     const r = d.update({ t: 9000, values: [3 + 1.4826 * 4] });
     expect(r.expected).toBe(3);
     expect(r.raw).toBeCloseTo(4, 10);
-    expect(r.score).toBeCloseTo(0.999936657516, 6); // P(|Z| < 4)
+    expect(r.score).toBeCloseTo(zToScore(4), 12);
   });
 
   it("does not report Infinity on a constant window", () => {
@@ -70,8 +71,8 @@ describe("ewma", () => {
       const d = ewma.create(ewma.params.parse({ alpha: 0.001, lambda }));
       return Math.max(...obs(shifted).map((o) => d.update(o).score));
     };
-    expect(run(0.2)).toBeGreaterThan(0.997);
-    expect(run(1)).toBeLessThan(0.997);
+    expect(run(0.2)).toBeGreaterThan(0.5); // beyond 3 sigma
+    expect(run(1)).toBeLessThan(0.5);
   });
 
   it("resumes exactly", () => {

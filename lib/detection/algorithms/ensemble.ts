@@ -11,6 +11,7 @@
 import { z } from "zod";
 import { AnomalyLikelihood, likelihoodParams, type LikelihoodState } from "../common/anomaly-likelihood";
 import { checkObservation, skippedResult } from "../common/input-guard";
+import { scoreToDecades } from "../common/normal";
 import { SortedWindow } from "../common/sorted-window";
 import { createDetector } from "../registry";
 import type { Detector, DetectorDefinition, Observation, Scored } from "../types";
@@ -34,7 +35,13 @@ export const ensembleParams = z.object({
     .describe("none: use member scores as they are; rank: percentile of each score among the member's recent scores"),
   rankWindow: z.number().int().min(10).max(100_000).default(1000).describe("Recent scores a rank is taken among"),
   likelihood: likelihoodParams
-    .extend({ enabled: z.boolean().default(false).describe("Report the anomaly likelihood of the combined score") })
+    .extend({
+      enabled: z.boolean().default(false).describe("Report the anomaly likelihood of the combined score"),
+      input: z
+        .enum(["score", "surprise"])
+        .default("surprise")
+        .describe("score: the combined score; surprise: the decades of rarity it stands for (unbounded, capped at 50)"),
+    })
     .prefault({})
     .describe("Anomaly-likelihood post-processing"),
   suppressPoints: z
@@ -55,6 +62,11 @@ export interface EnsembleState {
   suppressLeft: number;
 }
 
+/** Rarity in decades: a score of 0.5 (3-sigma) is 2.57, 0.8 is 10; averaging these favours the rare. */
+function surprise(score: number): number {
+  return Math.min(50, scoreToDecades(score));
+}
+
 export const ensemble: DetectorDefinition<EnsembleParams, EnsembleState> = {
   kind: "ensemble",
   label: "Ensemble",
@@ -62,7 +74,7 @@ export const ensemble: DetectorDefinition<EnsembleParams, EnsembleState> = {
   input: "both",
   needsTraining: false,
   params: ensembleParams,
-  defaultThreshold: 0.997,
+  defaultThreshold: 0.5,
   create(params, state) {
     const p = ensembleParams.parse(params);
     let lastT = state?.lastT ?? null;
@@ -108,7 +120,7 @@ export const ensemble: DetectorDefinition<EnsembleParams, EnsembleState> = {
         const raw = p.combine === "max" ? combined : combined / weights;
         let score = Math.min(1, raw);
         if (likelihood) {
-          const l = likelihood.update(score);
+          const l = likelihood.update(p.likelihood.input === "surprise" ? surprise(score) : score);
           if (l.learning) return skippedResult(obs.t, "warmup");
           score = l.logScore;
         }

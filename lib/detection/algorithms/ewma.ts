@@ -34,7 +34,7 @@ export const ewma: DetectorDefinition<EwmaParams, EwmaState> = {
   input: "univariate",
   needsTraining: false,
   params: ewmaParams,
-  defaultThreshold: 0.997,
+  defaultThreshold: 0.5,
   create(params, state) {
     const p = ewmaParams.parse(params);
     let { lastT, n, mean, variance, stat } = state ?? { lastT: null, n: 0, mean: 0, variance: 0, stat: 0 };

@@ -44,7 +44,7 @@ export const robustZscore: DetectorDefinition<RobustZscoreParams, RobustZscoreSt
   input: "univariate",
   needsTraining: false,
   params: robustZscoreParams,
-  defaultThreshold: 0.997,
+  defaultThreshold: 0.5,
   create(params, state) {
     const p = robustZscoreParams.parse(params);
     let lastT = state?.lastT ?? null;

@@ -27,10 +27,10 @@ describe("seasonal", () => {
 
     const peakT = T0 + 4 * DAY_MS + DAY_MS / 4; // sin = 1: expected about 13
     const before = d.update({ t: peakT - STEP, values: [daily(peakT - STEP)] });
-    expect(before.score).toBeLessThan(0.9);
+    expect(before.score).toBeLessThan(0.4);
     expect(before.expected!).toBeCloseTo(daily(peakT - STEP), 0);
     const dip = d.update({ t: peakT, values: [11] });
-    expect(dip.score).toBeGreaterThan(0.997);
+    expect(dip.score).toBeGreaterThan(0.5);
     expect(dip.expected!).toBeGreaterThan(12.5);
     expect(dip.lower!).toBeGreaterThan(11);
   });
@@ -41,7 +41,7 @@ describe("seasonal", () => {
     const t = T0 + 4 * DAY_MS + 7 * 3_600_000;
     const r = d.update({ t, values: [daily(t)] });
     expect(Math.abs(r.expected! - daily(t))).toBeLessThan(0.3);
-    expect(r.score).toBeLessThan(0.99);
+    expect(r.score).toBeLessThan(0.4);
   });
 
   it("falls back to level-only smoothing on aseasonal data", () => {
@@ -49,7 +49,7 @@ describe("seasonal", () => {
     const d = seasonal.create(seasonal.params.parse({ warmupPoints: 1000 }));
     for (let i = 0; i < 1000; i++) expect(d.update({ t: T0 + i * STEP, values: [rng.normal()] }).skipped).toBe("warmup");
     expect(d.getState().model!.buckets).toBe(1);
-    expect(d.update({ t: T0 + 1000 * STEP, values: [8] }).score).toBeGreaterThan(0.9999);
+    expect(d.update({ t: T0 + 1000 * STEP, values: [8] }).score).toBeGreaterThan(0.7);
   });
 
   it("resumes exactly, from warm-up buffer and from a fitted model", () => {

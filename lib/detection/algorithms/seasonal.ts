@@ -60,7 +60,7 @@ export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
   input: "univariate",
   needsTraining: false,
   params: seasonalParams,
-  defaultThreshold: 0.997,
+  defaultThreshold: 0.5,
   create(params, state) {
     const p = seasonalParams.parse(params);
     let lastT = state?.lastT ?? null;

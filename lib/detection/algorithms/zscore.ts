@@ -33,7 +33,7 @@ export const zscore: DetectorDefinition<ZscoreParams, ZscoreState> = {
   input: "univariate",
   needsTraining: false,
   params: zscoreParams,
-  defaultThreshold: 0.997,
+  defaultThreshold: 0.5,
   create(params, state) {
     const p = zscoreParams.parse(params);
     let lastT = state?.lastT ?? null;

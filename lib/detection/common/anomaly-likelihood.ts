@@ -10,7 +10,7 @@
  */
 import { z } from "zod";
 import { RingBuffer } from "./ring-buffer";
-import { normalTail } from "./normal";
+import { decadesToScore, log10NormalTail, normalTail } from "./normal";
 
 export const likelihoodParams = z.object({
   shortWindow: z.number().int().min(1).max(1000).default(10).describe("Points averaged into the short-term score"),
@@ -42,14 +42,13 @@ export interface LikelihoodState {
 export interface LikelihoodResult {
   /** P(short-term average is at most this high) under the long-term distribution. */
   likelihood: number;
-  /** log-scaled likelihood in [0, 1]: 0.5 is a 1e-5 tail, 1 is a 1e-10 tail. */
+  /**
+   * The tail mass in decades, d = -log10(1 - likelihood), on the library's score scale (0.5 is
+   * as rare as a 3-sigma event). Unlike HTM's log scale it never saturates, so the most extreme
+   * incidents still rank above merely unusual ones.
+   */
   logScore: number;
   learning: boolean;
-}
-
-/** HTM's log scaling: spreads the likelihood's crowded top end over [0, 1]. */
-export function logLikelihoodScore(likelihood: number): number {
-  return Math.min(1, Math.max(0, Math.log(1.0000000001 - likelihood) / Math.log(1e-10)));
 }
 
 export class AnomalyLikelihood {
@@ -78,9 +77,12 @@ export class AnomalyLikelihood {
 
     const learning = this.n < this.p.learningPoints;
     let likelihood = 0.5;
+    let logScore = 0;
     if (!learning) {
       const std = Math.max(Math.sqrt(this.variance), this.p.minStd);
-      likelihood = 1 - normalTail((avg - this.mean) / std);
+      const zv = (avg - this.mean) / std;
+      likelihood = 1 - normalTail(zv);
+      logScore = decadesToScore(-log10NormalTail(zv));
     }
 
     // Welford-like start, then a fixed exponential horizon.
@@ -89,7 +91,7 @@ export class AnomalyLikelihood {
     const d = avg - this.mean;
     this.mean += alpha * d;
     this.variance = (1 - alpha) * (this.variance + alpha * d * d);
-    return { likelihood, logScore: learning ? 0 : logLikelihoodScore(likelihood), learning };
+    return { likelihood, logScore, learning };
   }
 
   getState(): LikelihoodState {

@@ -1,6 +1,7 @@
 /**
  * Normal-distribution tails and score normalization. Scores in Vigil live in [0, 1] so one
- * threshold scale fits every detector; a z value maps to the two-sided tail mass it excludes.
+ * threshold scale fits every detector; a z value maps to the (log) tail mass it excludes, so a
+ * score of 0.5 always means "as rare as a 3-sigma event".
  */
 
 /**
@@ -32,15 +33,40 @@ export function normalTail(z: number): number {
   return 0.5 * erfc(z / Math.SQRT2);
 }
 
+/** log10 Q(z), accurate far beyond where Q(z) itself underflows (asymptotic series past z = 30). */
+export function log10NormalTail(z: number): number {
+  if (z < 30) return Math.log10(normalTail(z));
+  return (-0.5 * z * z - Math.log(z * Math.sqrt(2 * Math.PI)) + Math.log1p(-1 / (z * z))) / Math.LN10;
+}
+
 /** Standard normal CDF. */
 export function normalCdf(z: number): number {
   return 1 - normalTail(z);
 }
 
-/** Two-sided: 1 - 2 Q(|z|) = P(|Z| < |z|). z = 3 gives 0.9973; z = 0 gives 0. */
+/** Decades of surprise of a two-sided 3-sigma event, -log10(2 Q(3)) = 2.5686: the score 0.5 anchor. */
+export const THREE_SIGMA_DECADES = -Math.log10(2 * normalTail(3));
+
+/**
+ * Maps a two-sided z to a score by its tail mass in decades, d = -log10(2 Q(|z|)), as
+ * d / (d + 2.5686): 0 at z = 0, 0.5 at |z| = 3, 0.66 at 4, 0.8 at 5.6. Unlike 1 - 2Q(|z|), which
+ * is exactly 1 in floating point beyond |z| = 8.3, it keeps ranking extreme points (z = 20 vs 50).
+ */
 export function zToScore(z: number): number {
-  if (!Number.isFinite(z)) return Number.isNaN(z) ? 0 : 1;
-  return 1 - erfc(Math.abs(z) / Math.SQRT2);
+  if (Number.isNaN(z)) return 0;
+  const a = Math.abs(z);
+  if (a === Infinity) return 1;
+  return decadesToScore(-Math.log10(2) - log10NormalTail(a));
+}
+
+/** Squashes decades of surprise (-log10 of a tail probability) into [0, 1]; 3-sigma rarity is 0.5. */
+export function decadesToScore(d: number): number {
+  return d <= 0 ? 0 : d / (d + THREE_SIGMA_DECADES);
+}
+
+/** Inverse of zToScore's squashing: the decades of surprise a score stands for (Infinity at 1). */
+export function scoreToDecades(score: number): number {
+  return score >= 1 ? Infinity : (THREE_SIGMA_DECADES * Math.max(0, score)) / (1 - score);
 }
 
 /** Logistic squashing for unbounded non-negative raw scores: `midpoint` maps to 0.5. */

@@ -64,7 +64,7 @@ export function detectPeriod(ts: readonly number[], values: readonly number[], o
   let best: DetectedPeriod | null = null;
   for (const periodMs of candidatesMs) {
     const lag = Math.round(periodMs / dt);
-    if (lag < minPointsPerPeriod || g.length < lag * minCycles + lag) continue;
+    if (lag < minPointsPerPeriod || g.length < lag * minCycles) continue;
     const acf = seasonalAcf(g, lag);
     // A longer period that is a multiple of a shorter one also correlates; it must be clearly better.
     if (acf >= minAcf && (!best || acf > best.acf + 0.05)) best = { periodMs, intervalMs: dt, acf };
@@ -72,29 +72,37 @@ export function detectPeriod(ts: readonly number[], values: readonly number[], o
   return best;
 }
 
-/** Autocorrelation at `lag` after removing a centred moving average one season long (the trend). */
-function seasonalAcf(g: Float64Array, lag: number): number {
+/** Autocorrelation of the series at `lag` after removing a least-squares line (the trend). */
+function detrendedAcf(g: Float64Array, lag: number): number {
   const n = g.length;
-  const prefix = new Float64Array(n + 1);
-  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i] + g[i];
-  const half = lag >> 1;
-  const lo = half;
-  const hi = n - (lag - half);
-  const m = hi - lo;
-  if (m <= lag) return 0;
-  const r = new Float64Array(m);
-  let mean = 0;
-  for (let i = lo; i < hi; i++) {
-    r[i - lo] = g[i] - (prefix[i - half + lag] - prefix[i - half]) / lag;
-    mean += r[i - lo];
+  if (n <= lag + 1) return 0;
+  const xm = (n - 1) / 2;
+  let ym = 0;
+  for (let i = 0; i < n; i++) ym += g[i];
+  ym /= n;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (i - xm) * (g[i] - ym);
+    sxx += (i - xm) * (i - xm);
   }
-  mean /= m;
-  let num = 0;
+  const slope = sxx > 0 ? sxy / sxx : 0;
+  const r = new Float64Array(n);
   let den = 0;
-  for (let i = 0; i < m; i++) {
-    const a = r[i] - mean;
-    den += a * a;
-    if (i + lag < m) num += a * (r[i + lag] - mean);
+  for (let i = 0; i < n; i++) {
+    r[i] = g[i] - ym - slope * (i - xm);
+    den += r[i] * r[i];
   }
+  let num = 0;
+  for (let i = 0; i + lag < n; i++) num += r[i] * r[i + lag];
   return den > 0 ? num / den : 0;
+}
+
+/**
+ * Seasonal strength at `lag`: its autocorrelation minus the one at half the lag. A true season
+ * is anti-correlated half a cycle apart; a random walk or slow drift correlates at every lag
+ * and must not pass for seasonal.
+ */
+function seasonalAcf(g: Float64Array, lag: number): number {
+  return detrendedAcf(g, lag) - Math.max(0, detrendedAcf(g, Math.round(lag / 2)));
 }
