@@ -4,7 +4,7 @@
  * and stops it on exit; a process that finds it already up (the launcher started it) just uses it.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 
@@ -52,6 +52,8 @@ async function ensureDatabase(adminUrl: string): Promise<void> {
 export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; log?: (m: string) => void }): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(opts.dataDir);
   mkdirSync(dataDir, { recursive: true });
+  // As root, PostgreSQL runs as the "postgres" user, which must be able to enter the data folder.
+  if (process.getuid?.() === 0) chmodSync(dataDir, 0o755);
   const password = readOrCreatePassword(dataDir);
   const base = `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${opts.port}`;
   const url = `${base}/${DATABASE}`;

@@ -1,0 +1,81 @@
+/**
+ * Both queue backends carry a job from the web side (the producer) to a real worker process, and
+ * the worker shuts down cleanly on SIGTERM.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { afterEach, describe, expect, it } from "vitest";
+import { createQueueBackend, type QueueBackend } from "@/lib/queue/connection";
+import { enqueue } from "@/lib/queue/enqueue";
+import { waitForJob } from "@/lib/queue/wait";
+import { REDIS_URL } from "@/test/databases";
+import { useTestDatabase } from "@/test/use-test-database";
+
+const db = useTestDatabase();
+
+function startWorker(env: Record<string, string>): { proc: ChildProcess; output: () => string; ready: Promise<void> } {
+  let out = "";
+  const proc = spawn("node_modules/.bin/tsx", ["worker/index.ts"], { env: { ...process.env, ...env, LOG_LEVEL: "info" } });
+  proc.stdout.on("data", (d) => (out += d));
+  proc.stderr.on("data", (d) => (out += d));
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (out.includes("worker ready")) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 50);
+    proc.once("exit", (code) => {
+      clearInterval(timer);
+      reject(new Error(`worker exited with ${code}: ${out}`));
+    });
+  });
+  return { proc, output: () => out, ready };
+}
+
+async function waitForCompletion(backend: QueueBackend, id: string) {
+  const done = await waitForJob(backend, "system", id, 15_000);
+  if (!done) throw new Error(`job ${id} did not complete`);
+  return done.returnvalue;
+}
+
+describe.each([
+  ["postgres", false],
+  ["redis", true],
+])("queue backend %s", (kind, useRedis) => {
+  let worker: ReturnType<typeof startWorker> | undefined;
+  let backend: QueueBackend | undefined;
+  afterEach(async () => {
+    await backend?.close();
+    if (worker && worker.proc.exitCode === null) worker.proc.kill("SIGKILL");
+  });
+
+  it("carries a ping from producer to the worker process, which then stops cleanly on SIGTERM", async () => {
+    const prefix = `t${randomBytes(4).toString("hex")}`;
+    const env: Record<string, string> = { DATABASE_URL: db.url(), VIGIL_QUEUE_PREFIX: prefix };
+    if (useRedis) env.REDIS_URL = REDIS_URL;
+    else delete process.env.REDIS_URL;
+    worker = startWorker(env);
+    await worker.ready;
+    expect(worker.output()).toContain(`"queue":"${kind}"`);
+
+    backend = createQueueBackend({ redisUrl: useRedis ? REDIS_URL : undefined, databaseUrl: db.url(), prefix }, () => undefined);
+    expect(backend.kind).toBe(kind);
+    const id = await enqueue(backend, "system.ping", { requestId: "it-1", sentAt: Date.now() });
+    const result = (await waitForCompletion(backend, id)) as { pong: boolean; requestId: string; worker: string };
+    expect(result).toMatchObject({ pong: true, requestId: "it-1" });
+    // tsx runs the worker in a child node process: match the pid the worker logged as ready.
+    const pid = result.worker.split(":")[1];
+    expect(worker.output()).toMatch(new RegExp(`"pid":${pid},.*"worker ready"`));
+
+    const exited = new Promise<number | null>((resolve) => worker!.proc.once("exit", resolve));
+    worker.proc.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(worker.output()).toContain("worker stopped");
+  });
+
+  it("rejects a payload that breaks the contract before it reaches the queue", async () => {
+    backend = createQueueBackend({ redisUrl: useRedis ? REDIS_URL : undefined, databaseUrl: db.url(), prefix: "contract" }, () => undefined);
+    await expect(enqueue(backend, "detect.run", { detectorId: "", seriesId: "s" })).rejects.toThrow();
+  });
+});
