@@ -9,9 +9,9 @@ import { createQueueBackend, type QueueBackend } from "@/lib/queue/connection";
 import { enqueue } from "@/lib/queue/enqueue";
 import { waitForJob } from "@/lib/queue/wait";
 import { REDIS_URL } from "@/test/databases";
-import { useTestDatabase } from "@/test/use-test-database";
+import { withTestDatabase } from "@/test/test-database";
 
-const db = useTestDatabase();
+const db = withTestDatabase();
 
 function startWorker(env: Record<string, string>): { proc: ChildProcess; output: () => string; ready: Promise<void> } {
   let out = "";

@@ -324,8 +324,8 @@ async function loadWasmRuntime() {
   // Node 20 cannot `import` a .wasm file: compile and instantiate it by hand, with the wasm-bindgen glue
   // (`--target bundler` output) as its import object.
   const runtime = await import(pathToFileURL(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')).href)
-  const module = new WebAssembly.Module(fs.readFileSync(wasmPath()))
-  const missing = WebAssembly.Module.imports(module).filter(
+  const wasmModule = new WebAssembly.Module(fs.readFileSync(wasmPath()))
+  const missing = WebAssembly.Module.imports(wasmModule).filter(
     (imp) => imp.module !== './schema_engine_bg.js' || typeof runtime[imp.name] !== 'function',
   )
   if (missing.length > 0) {
@@ -334,7 +334,7 @@ async function loadWasmRuntime() {
         `(missing: ${missing.map((m) => m.name).join(', ')}). Re-pin @prisma/schema-engine-wasm to the engines of the installed prisma.`,
     )
   }
-  const instance = new WebAssembly.Instance(module, { './schema_engine_bg.js': runtime })
+  const instance = new WebAssembly.Instance(wasmModule, { './schema_engine_bg.js': runtime })
   runtime.__wbg_set_wasm(instance.exports)
   instance.exports.__wbindgen_start()
   wasmRuntime = runtime

@@ -7,7 +7,7 @@ import { resetEnvForTests } from "@/lib/env";
 import { disconnectPrisma } from "@/lib/server/db";
 import { createTestDatabase } from "./databases";
 
-export function useTestDatabase(): { url: () => string } {
+export function withTestDatabase(): { url: () => string } {
   let db: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
   beforeAll(async () => {
     db = await createTestDatabase();
