@@ -53,6 +53,12 @@ export interface SeasonalState {
   model: Model | null;
 }
 
+function medianOf(xs: number[]): number {
+  xs.sort((a, b) => a - b);
+  const n = xs.length;
+  return n % 2 ? xs[(n - 1) / 2] : (xs[n / 2 - 1] + xs[n / 2]) / 2;
+}
+
 export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
   kind: "seasonal",
   label: "Seasonal (Holt-Winters)",
@@ -105,17 +111,18 @@ export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
       else if (p.period !== "none") periodMs = NAMED_PERIODS[p.period];
       const buckets = periodMs > 0 && dt > 0 ? Math.max(1, Math.min(p.maxBuckets, Math.round(periodMs / dt))) : 1;
       const m: Model = { anchor: ts[0], periodMs: periodMs || 1, buckets, level: 0, season: [], residuals: [] };
-      // Initial profile: per-phase mean deviation from the overall mean; the level starts at that mean.
+      // Initial profile: per-phase median deviation from the overall mean, pooled over a few
+      // neighbouring phases, so one outlier in a short warm-up cannot bake itself into the season.
       const mean = vs.reduce((a, b) => a + b, 0) / vs.length;
-      const sum = new Float64Array(buckets);
-      const cnt = new Float64Array(buckets);
+      const byBucket: number[][] = Array.from({ length: buckets }, () => []);
+      for (let i = 0; i < ts.length; i++) byBucket[phase(m, ts[i])].push(vs[i] - mean);
+      const half = buckets > 1 ? Math.max(1, Math.round(buckets / 96)) : 0;
       season = new Float64Array(buckets);
-      for (let i = 0; i < ts.length; i++) {
-        const b = phase(m, ts[i]);
-        sum[b] += vs[i] - mean;
-        cnt[b]++;
+      for (let b = 0; b < buckets; b++) {
+        const pool: number[] = [];
+        for (let k = -half; k <= half; k++) pool.push(...byBucket[(b + k + buckets) % buckets]);
+        season[b] = pool.length ? medianOf(pool) : 0;
       }
-      for (let b = 0; b < buckets; b++) season[b] = cnt[b] ? sum[b] / cnt[b] : 0;
       m.level = mean;
       resid = new SortedWindow(p.residualWindow);
       for (let i = 0; i < ts.length; i++) step(m, ts[i], vs[i]);
