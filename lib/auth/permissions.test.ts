@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { can, PERMISSIONS, ROLE_PERMISSIONS } from "@/lib/auth/permissions";
+
+describe("permission table", () => {
+  it("gives admins everything", () => {
+    for (const p of PERMISSIONS) expect(can("ADMIN", p)).toBe(true);
+  });
+
+  it("keeps configuration and user management with admins", () => {
+    for (const role of ["ANALYST", "OPERATOR"] as const) {
+      for (const p of ["sources:write", "detectors:write", "alerts:write", "users:manage", "audit:read", "system:ping"] as const) {
+        expect(can(role, p), `${role} ${p}`).toBe(false);
+      }
+    }
+  });
+
+  it("lets analysts label and operators silence, not the other way round", () => {
+    expect(can("ANALYST", "anomalies:label")).toBe(true);
+    expect(can("OPERATOR", "anomalies:label")).toBe(false);
+    expect(can("OPERATOR", "silences:write")).toBe(true);
+    expect(can("ANALYST", "silences:write")).toBe(false);
+    expect(can("OPERATOR", "anomalies:triage")).toBe(true);
+  });
+
+  it("denies a missing role", () => {
+    expect(can(undefined, "overview:read")).toBe(false);
+    expect(can(null, "overview:read")).toBe(false);
+  });
+
+  it("only names known permissions", () => {
+    for (const perms of Object.values(ROLE_PERMISSIONS)) for (const p of perms) expect(PERMISSIONS).toContain(p);
+  });
+});

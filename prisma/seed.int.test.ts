@@ -1,0 +1,53 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { withTestDatabase } from "@/test/test-database";
+import { resetEnvForTests } from "@/lib/env";
+import { getPrisma } from "@/lib/server/db";
+import { verifyPassword } from "@/lib/auth/password";
+import { seed } from "@/prisma/seed";
+
+withTestDatabase();
+const dataDir = mkdtempSync(path.join(tmpdir(), "vigil-seed-"));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe("demo seed", () => {
+  it("creates one account per role with printed passwords and loads the sample series", async () => {
+    process.env.VIGIL_DATA_DIR = dataDir;
+    resetEnvForTests();
+    const lines: string[] = [];
+    await seed((l) => lines.push(l));
+    const users = await getPrisma().user.findMany({ orderBy: { email: "asc" } });
+    expect(users.map((u) => [u.email, u.role])).toEqual([
+      ["admin@vigil.local", "ADMIN"],
+      ["analyst@vigil.local", "ANALYST"],
+      ["operator@vigil.local", "OPERATOR"],
+    ]);
+    const printed = lines.join("\n").match(/admin@vigil\.local {2}password: (\S+)/);
+    expect(printed).not.toBeNull();
+    expect(await verifyPassword(users[0].passwordHash, printed![1])).toBe(true);
+    expect(readFileSync(path.join(dataDir, "demo-accounts.txt"), "utf8")).toContain(printed![1]);
+
+    const series = await getPrisma().series.findMany({ include: { _count: { select: { points: true } } } });
+    expect(series.map((s) => s.metric).sort()).toEqual([
+      "art_daily_jumpsup",
+      "cpu_utilization_asg_misconfiguration",
+      "machine_temperature_system_failure",
+      "nyc_taxi",
+    ]);
+    const taxi = series.find((s) => s.metric === "nyc_taxi")!;
+    expect(taxi._count.points).toBe(10320);
+  });
+
+  it("keeps the data and the accounts when run again", async () => {
+    const before = await getPrisma().user.findMany({ select: { id: true, passwordHash: true }, orderBy: { email: "asc" } });
+    const points = await getPrisma().dataPoint.count();
+    const lines: string[] = [];
+    await seed((l) => lines.push(l));
+    expect(await getPrisma().user.findMany({ select: { id: true, passwordHash: true }, orderBy: { email: "asc" } })).toEqual(before);
+    expect(await getPrisma().dataPoint.count()).toBe(points);
+    expect(lines.join("\n")).toContain("already exist");
+    expect(lines.join("\n")).not.toContain("password:");
+  });
+});
