@@ -8,11 +8,27 @@ import { robustZscore } from "./algorithms/robust-zscore";
 import { seasonal } from "./algorithms/seasonal";
 import { threshold } from "./algorithms/threshold";
 import { zscore } from "./algorithms/zscore";
+import { autoencoder } from "./ml/autoencoder";
+import { isolationForest } from "./ml/isolation-forest";
+import { kmeans } from "./ml/kmeans";
+import { lof } from "./ml/lof";
 import type { Detector, DetectorDefinition } from "./types";
 
 export const detectorDefinitions: Readonly<Record<string, DetectorDefinition>> = Object.freeze(
   Object.fromEntries(
-    [threshold, zscore, robustZscore, ewma, seasonal, changePoint, ensemble].map((d) => [d.kind, d]),
+    [
+      threshold,
+      zscore,
+      robustZscore,
+      ewma,
+      seasonal,
+      changePoint,
+      ensemble,
+      isolationForest,
+      lof,
+      kmeans,
+      autoencoder,
+    ].map((d) => [d.kind, d]),
   ),
 );
 
