@@ -84,26 +84,29 @@ export class SortedWindow {
   mad(center = this.median()): number {
     const n = this.n;
     if (n === 0) return NaN;
-    // Distances to the left of `center` ascend as we walk left, those to the right as we walk right:
+    // Distances left of `center` ascend as we walk left, those right of it as we walk right:
     // two sorted sequences whose merged median is the MAD.
     const p = this.lowerBound(center);
+    if (n % 2 === 1) return this.kthDistance((n - 1) / 2, p, center);
+    return (this.kthDistance(n / 2 - 1, p, center) + this.kthDistance(n / 2, p, center)) / 2;
+  }
+
+  /** k-th smallest |x - center| (0-based); `p` = first index with value >= center. No closures: hot path. */
+  private kthDistance(k: number, p: number, center: number): number {
     const s = this.sorted;
-    const a = (i: number) => center - s[p - 1 - i];
-    const b = (j: number) => s[p + j] - center;
     const na = p;
-    const nb = n - p;
-    const kth = (k: number): number => {
-      let lo = Math.max(0, k + 1 - nb);
-      let hi = Math.min(k + 1, na);
-      while (lo < hi) {
-        const i = (lo + hi) >>> 1;
-        if (a(i) < b(k - i)) lo = i + 1;
-        else hi = i;
-      }
-      const j = k + 1 - lo;
-      return Math.max(lo > 0 ? a(lo - 1) : -Infinity, j > 0 ? b(j - 1) : -Infinity);
-    };
-    return n % 2 === 1 ? kth((n - 1) / 2) : (kth(n / 2 - 1) + kth(n / 2)) / 2;
+    const nb = this.n - p;
+    let lo = Math.max(0, k + 1 - nb);
+    let hi = Math.min(k + 1, na);
+    while (lo < hi) {
+      const i = (lo + hi) >>> 1;
+      if (center - s[p - 1 - i] < s[p + k - i] - center) lo = i + 1;
+      else hi = i;
+    }
+    const j = k + 1 - lo;
+    const a = lo > 0 ? center - s[p - lo] : -Infinity;
+    const b = j > 0 ? s[p + j - 1] - center : -Infinity;
+    return a > b ? a : b;
   }
 
   /** Oldest-first values, the whole serialized state (the sorted copy is rebuilt on restore). */
