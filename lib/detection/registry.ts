@@ -12,6 +12,7 @@ import { autoencoder } from "./ml/autoencoder";
 import { isolationForest } from "./ml/isolation-forest";
 import { kmeans } from "./ml/kmeans";
 import { lof } from "./ml/lof";
+import { randomCutForest } from "./ml/random-cut-forest";
 import type { Detector, DetectorDefinition } from "./types";
 
 export const detectorDefinitions: Readonly<Record<string, DetectorDefinition>> = Object.freeze(
@@ -25,6 +26,7 @@ export const detectorDefinitions: Readonly<Record<string, DetectorDefinition>> =
       changePoint,
       ensemble,
       isolationForest,
+      randomCutForest,
       lof,
       kmeans,
       autoencoder,
