@@ -99,6 +99,7 @@ export const autoencoder: DetectorDefinition<AutoencoderParams, AutoencoderState
     "Trains a small neural autoencoder on a window of history; points it reconstructs poorly (off the " +
     "learned patterns) score high. Multivariate, or univariate via shingling.",
   input: "both",
+  defaultThreshold: 0.8,
   needsTraining: true,
   params: autoencoderParams,
   create: (params, state) => new AutoencoderDetector(autoencoderParams.parse(params ?? {}), state),

@@ -85,7 +85,8 @@ describe.each(cases)("$kind contract", ({ def, raw, seeded }) => {
         [{ t: last.t + 1, values: Array(width).fill(Number.NaN) }, "invalid"],
         [{ t: last.t + 1, values: Array(width).fill(Number.POSITIVE_INFINITY) }, "invalid"],
         [{ t: Number.NaN, values: last.values }, "invalid"],
-        [{ t: last.t + 1, values: [...last.values, 1] }, "invalid"],
+        [{ t: last.t + 1, values: last.values.slice(0, -1) }, "invalid"],
+        [{ t: last.t + 1, values: [null as unknown as number, ...last.values.slice(1)] }, "invalid"],
         [{ t: last.t, values: last.values }, "duplicate"],
         [{ t: last.t - 5, values: last.values }, "out-of-order"],
       ];

@@ -100,6 +100,7 @@ export const isolationForest: DetectorDefinition<IsolationForestParams, Isolatio
     "Trains random isolation trees on a window of history; points that are isolated in few cuts score high. " +
     "Multivariate, or univariate via shingling.",
   input: "both",
+  defaultThreshold: 0.65,
   needsTraining: true,
   params: isolationForestParams,
   create: (params, state) => new IsolationForestDetector(isolationForestParams.parse(params ?? {}), state),

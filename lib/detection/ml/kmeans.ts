@@ -99,6 +99,7 @@ export const kmeans: DetectorDefinition<KMeansParams, KMeansState> = {
     "Clusters a training window with k-means; a point far from its nearest centroid, relative to how spread " +
     "that cluster is, scores high. Multivariate, or univariate via shingling.",
   input: "both",
+  defaultThreshold: 0.8,
   needsTraining: true,
   params: kmeansParams,
   create: (params, state) => new KMeansDetector(kmeansParams.parse(params ?? {}), state),

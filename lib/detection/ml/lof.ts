@@ -119,6 +119,7 @@ export const lof: DetectorDefinition<LofParams, LofState> = {
     "Compares a point's local density with that of its k nearest neighbours in a trained reference window; " +
     "points much sparser than their neighbourhood score high. Multivariate, or univariate via shingling.",
   input: "both",
+  defaultThreshold: 0.8,
   needsTraining: true,
   params: lofParams,
   create: (params, state) => new LofDetector(lofParams.parse(params ?? {}), state),

@@ -79,7 +79,7 @@ class RandomCutForestDetector implements Detector<RandomCutForestState> {
     const reason = this.f.check(obs);
     if (reason) return skipped(obs.t, reason);
     if (this.buf.length < obs.values.length) this.buf = new Float64Array(obs.values.length);
-    const band = obs.values.length === 1 ? updateBand(this.band, obs.values[0]) : null;
+    const band = (this.f.dim || obs.values.length) === 1 ? updateBand(this.band, obs.values[0]) : null;
     if (!this.f.pushRaw(obs, this.buf)) return skipped(obs.t, "warmup");
     const w = this.f.width;
     const forest = this.forest;
@@ -143,6 +143,7 @@ export const randomCutForest: DetectorDefinition<RandomCutForestParams, RandomCu
     "Streaming random cut forest: learns online from a recency-biased sample and scores each point by how " +
     "much it would displace the trees (CoDisp). No training needed after a short warm-up.",
   input: "both",
+  defaultThreshold: 0.8,
   needsTraining: false,
   params: randomCutForestParams,
   create: (params, state) => new RandomCutForestDetector(randomCutForestParams.parse(params ?? {}), state),

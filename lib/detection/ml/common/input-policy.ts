@@ -1,20 +1,18 @@
 /**
- * Vigil's input policy, shared by every ML detector so they agree on what a "skipped" point is:
- * non-finite → invalid, same t → duplicate, earlier t → out-of-order. Invalid points leave state untouched.
+ * Vigil's input policy (lib/detection/common/input-guard.ts) applied to shingled and multivariate
+ * input: non-finite → invalid, same t → duplicate, earlier t → out-of-order; skipped points leave
+ * state untouched.
  */
+import { checkObservation as guard } from "@/lib/detection/common/input-guard";
 import type { Observation, Scored, SkipReason } from "@/lib/detection/types";
 
-/** `dim` is the value count fixed by training (0 while unknown); a mismatch counts as invalid input. */
+/**
+ * Delegates to the library-wide guard; `dim` is the value count fixed by training or the first
+ * observation (0 while unknown). As for every Vigil detector, extra values beyond `dim` are ignored.
+ */
 export function checkObservation(obs: Observation, lastT: number | null, dim: number): SkipReason | null {
-  const v = obs?.values;
-  if (!obs || !Number.isFinite(obs.t) || !Array.isArray(v) || v.length === 0) return "invalid";
-  if (dim > 0 && v.length !== dim) return "invalid";
-  for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return "invalid";
-  if (lastT !== null) {
-    if (obs.t === lastT) return "duplicate";
-    if (obs.t < lastT) return "out-of-order";
-  }
-  return null;
+  if (!obs) return "invalid";
+  return guard(obs, lastT, Math.max(1, dim));
 }
 
 export function skipped(t: number, reason: SkipReason): Scored {
