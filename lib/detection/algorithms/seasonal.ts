@@ -34,12 +34,19 @@ export const seasonalParams = z.object({
   residualWindow: z.number().int().min(10).max(100_000).default(500).describe("Residuals kept for the robust scale"),
   bandSigmas: z.number().positive().default(3).describe("Half-width of the reported normal band, in robust sigmas"),
   clipSigmas: z.number().positive().default(4).describe("Residuals beyond this many sigmas update the model clipped"),
+  minScaleFraction: z
+    .number()
+    .min(0)
+    .default(0.001)
+    .describe("Residual scale floor as a fraction of the level plus the seasonal range: noiseless series stay calm"),
   maxBuckets: z.number().int().min(1).max(20_000).default(2016).describe("Most phases a season is split into"),
 });
 export type SeasonalParams = z.infer<typeof seasonalParams>;
 
 interface Model {
   anchor: number;
+  /** Scale floor in value units, fixed at fit time from the data's magnitude. */
+  minScale: number;
   periodMs: number;
   buckets: number;
   level: number;
@@ -86,7 +93,7 @@ export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
       const expected = m.level + season[b];
       const e = x - expected;
       const ready = resid.size >= 10;
-      const scale = robustScale(resid, resid.size ? resid.median() : 0, 0);
+      const scale = robustScale(resid, resid.size ? resid.median() : 0, m.minScale);
       const zv = ready ? e / scale : 0;
       const limit = p.clipSigmas * scale;
       const ec = ready ? Math.max(-limit, Math.min(limit, e)) : e;
@@ -110,7 +117,7 @@ export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
       if (p.period === "auto") periodMs = detectPeriod(ts, vs)?.periodMs ?? 0;
       else if (p.period !== "none") periodMs = NAMED_PERIODS[p.period];
       const buckets = periodMs > 0 && dt > 0 ? Math.max(1, Math.min(p.maxBuckets, Math.round(periodMs / dt))) : 1;
-      const m: Model = { anchor: ts[0], periodMs: periodMs || 1, buckets, level: 0, season: [], residuals: [] };
+      const m: Model = { anchor: ts[0], minScale: 0, periodMs: periodMs || 1, buckets, level: 0, season: [], residuals: [] };
       // Initial profile: per-phase median deviation from the overall mean, pooled over a few
       // neighbouring phases, so one outlier in a short warm-up cannot bake itself into the season.
       const mean = vs.reduce((a, b) => a + b, 0) / vs.length;
@@ -124,6 +131,10 @@ export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
         season[b] = pool.length ? medianOf(pool) : 0;
       }
       m.level = mean;
+      let lo = 0;
+      let hi = 0;
+      for (let b = 0; b < buckets; b++) (lo = Math.min(lo, season[b])), (hi = Math.max(hi, season[b]));
+      m.minScale = p.minScaleFraction * (Math.abs(mean) + hi - lo);
       resid = new SortedWindow(p.residualWindow);
       for (let i = 0; i < ts.length; i++) step(m, ts[i], vs[i]);
       model = m;
