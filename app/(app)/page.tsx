@@ -14,7 +14,7 @@ export default async function OverviewPage() {
     { label: "Data sources", value: counts.sources, href: "/sources" },
     { label: "Series", value: counts.series, href: "/sources" },
     { label: "Enabled detectors", value: counts.detectors, href: "/detectors" },
-    { label: "Stored points (approx.)", value: counts.points, href: "/sources" },
+    { label: "Stored points", value: counts.points, href: "/sources" },
   ];
   return (
     <>

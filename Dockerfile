@@ -1,0 +1,22 @@
+# One image for both processes: `web` runs Next.js, `worker` runs the BullMQ worker.
+FROM node:20-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY prisma ./prisma
+COPY prisma.config.ts ./
+RUN npm ci --no-audit --no-fund
+
+FROM deps AS build
+COPY . .
+ENV NEXT_TELEMETRY_DISABLED=1
+RUN npx prisma generate && npx next build
+
+FROM node:20-bookworm-slim AS runtime
+WORKDIR /app
+ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 PORT=3000
+RUN groupadd --system vigil && useradd --system --gid vigil --home /app vigil
+COPY --from=build --chown=vigil:vigil /app ./
+USER vigil
+EXPOSE 3000
+# Applies pending migrations, then starts the web app. The worker service overrides the command.
+CMD ["sh", "-c", "npx prisma migrate deploy && exec npx next start -p ${PORT}"]
