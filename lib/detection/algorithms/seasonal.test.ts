@@ -44,6 +44,16 @@ describe("seasonal", () => {
     expect(r.score).toBeLessThan(0.4);
   });
 
+  it("stays calm on a noiseless season (the scale floor), yet flags a 5% step", () => {
+    const d = seasonal.create(seasonal.params.parse({}));
+    const clean = Array.from({ length: 288 * 6 }, (_, i) => ({ t: T0 + i * STEP, values: [daily(T0 + i * STEP)] }));
+    const scores = clean.map((o) => d.update(o).score);
+    expect(Math.max(...scores)).toBeLessThan(0.5);
+    const t = T0 + 288 * 6 * STEP;
+    // floor = 0.005 * (level 10 + range 6) = 0.08, so +0.5 is about 6 sigma
+    expect(d.update({ t, values: [daily(t) + 0.5] }).score).toBeGreaterThan(0.7);
+  });
+
   it("falls back to level-only smoothing on aseasonal data", () => {
     const rng = createRng(8);
     const d = seasonal.create(seasonal.params.parse({ warmupPoints: 1000 }));

@@ -37,7 +37,7 @@ export const seasonalParams = z.object({
   minScaleFraction: z
     .number()
     .min(0)
-    .default(0.001)
+    .default(0.005)
     .describe("Residual scale floor as a fraction of the level plus the seasonal range: noiseless series stay calm"),
   maxBuckets: z.number().int().min(1).max(20_000).default(2016).describe("Most phases a season is split into"),
 });
