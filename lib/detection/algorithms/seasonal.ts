@@ -133,7 +133,10 @@ export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
       m.level = mean;
       let lo = 0;
       let hi = 0;
-      for (let b = 0; b < buckets; b++) (lo = Math.min(lo, season[b])), (hi = Math.max(hi, season[b]));
+      for (let b = 0; b < buckets; b++) {
+        lo = Math.min(lo, season[b]);
+        hi = Math.max(hi, season[b]);
+      }
       m.minScale = p.minScaleFraction * (Math.abs(mean) + hi - lo);
       resid = new SortedWindow(p.residualWindow);
       for (let i = 0; i < ts.length; i++) step(m, ts[i], vs[i]);
