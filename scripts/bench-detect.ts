@@ -23,11 +23,11 @@ function seconds<T>(fn: () => T): [T, number] {
   return [value, (performance.now() - started) / 1000];
 }
 
-/** Best of three runs of a plain loop over the same observations: what a no-op detector costs. */
+/** Best of five runs of a plain loop over the same observations: what a no-op detector costs. */
 function baselineRate(observations: Observation[]): number {
   let best = Infinity;
   let sink = 0;
-  for (let run = 0; run < 3; run++) {
+  for (let run = 0; run < 5; run++) {
     const [, s] = seconds(() => {
       for (const obs of observations) for (const v of obs.values) sink += v;
     });
@@ -37,11 +37,29 @@ function baselineRate(observations: Observation[]): number {
   return observations.length / best;
 }
 
-/** Heap bytes one live instance holds after it was trained or warmed up on `history`. */
-function heapPerSeries(detector: BenchDetector, history: Observation[], instances: number): number | null {
+/** Typed arrays' backing stores live outside the JS heap, so both count. */
+function usedBytes(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+/** Backing stores are released after the collection, so give them a moment and collect again. */
+async function settledBytes(): Promise<number> {
+  for (let k = 0; k < 3; k++) {
+    gc!();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return usedBytes();
+}
+
+/**
+ * Bytes one live instance holds after it was trained or warmed up on `history`, averaged over
+ * as many instances as fit in about two seconds at the measured rate (at least 3, at most `max`).
+ */
+async function heapPerSeries(detector: BenchDetector, history: Observation[], rate: number, max: number) {
   if (!gc) return null;
-  gc();
-  const before = process.memoryUsage().heapUsed;
+  const instances = Math.max(3, Math.min(max, Math.floor((2 * rate) / Math.max(1, history.length))));
+  const before = await settledBytes();
   const live: Detector[] = [];
   for (let k = 0; k < instances; k++) {
     const d = detector.create();
@@ -49,8 +67,7 @@ function heapPerSeries(detector: BenchDetector, history: Observation[], instance
     else for (const obs of history) d.update(obs);
     live.push(d);
   }
-  gc();
-  const after = process.memoryUsage().heapUsed;
+  const after = await settledBytes();
   return live.length ? (after - before) / live.length : null;
 }
 
@@ -84,19 +101,20 @@ function run(detector: BenchDetector, observations: Observation[], trainCount: n
   return { rate: scores.length / s, trainSeconds, scores, stateBytes: JSON.stringify(d.getState()).length };
 }
 
-function univariateBench(detectors: BenchDetector[], points: number, trainCount: number, instances: number) {
+async function univariateBench(detectors: BenchDetector[], points: number, trainCount: number, instances: number) {
   const series = univariateSeries(points);
   const baseline = baselineRate(series);
   console.log(`\nUnivariate: ${points} points (daily + weekly seasonality, noise, 0.1% spikes); baseline loop ${formatRate(baseline)} points/s`);
-  const rows = detectors.map((detector) => {
+  const rows: string[][] = [];
+  for (const detector of detectors) {
     const r = run(detector, series, trainCount);
-    const heap = heapPerSeries(detector, series.slice(0, Math.min(points, 5000)), instances);
-    return [detector.name, formatRate(r.rate), fixed(baseline / r.rate, 1), fixed(r.trainSeconds, 2), formatBytes(r.stateBytes), formatBytes(heap)];
-  });
+    const heap = await heapPerSeries(detector, series.slice(0, Math.min(points, 5000)), r.rate, instances);
+    rows.push( [detector.name, formatRate(r.rate), fixed(baseline / r.rate, 1), fixed(r.trainSeconds, 2), formatBytes(r.stateBytes), formatBytes(heap)]);
+  }
   printTable(["detector", "points/s", "baseline/x", "train s", "state JSON", "heap/series"], rows);
 }
 
-function multivariateBench(
+async function multivariateBench(
   detectors: BenchDetector[],
   rows: number,
   width: number,
@@ -113,11 +131,12 @@ function multivariateBench(
       `baseline loop ${formatRate(baseline)} rows/s`,
   );
   const results = new Map<string, RunResult>();
-  const table = detectors.map((detector) => {
+  const table: string[][] = [];
+  for (const detector of detectors) {
     const r = run(detector, observations, trainRows);
     results.set(detector.kind, r);
-    const heap = heapPerSeries(detector, observations.slice(0, trainRows), 3);
-    return [
+    const heap = await heapPerSeries(detector, observations.slice(0, trainRows), r.rate, 5);
+    table.push([
       detector.name,
       formatRate(r.rate),
       fixed(baseline / r.rate, 1),
@@ -125,8 +144,8 @@ function multivariateBench(
       fixed(rocAuc(r.scores, labelsOf(r)), 4),
       formatBytes(r.stateBytes),
       formatBytes(heap),
-    ];
-  });
+    ]);
+  }
   printTable(["detector", "rows/s", "baseline/x", "train s", "ROC-AUC", "state JSON", "heap/series"], table);
 
   const paramsOf = (kind: string) => (detectors.find((d) => d.kind === kind)?.params ?? {}) as Record<string, unknown>;
@@ -159,7 +178,7 @@ function multivariateBench(
   printTable(["model", "sklearn rows/s", "vigil rows/s", "vigil/sklearn", "sklearn fit s", "vigil fit s", "sklearn AUC", "vigil AUC"], compare);
 }
 
-function main() {
+async function main() {
   const { values } = parseArgs({
     options: {
       points: { type: "string", default: "1000000" },
@@ -168,7 +187,7 @@ function main() {
       "train-rows": { type: "string", default: "10000" },
       detectors: { type: "string" },
       python: { type: "string" },
-      instances: { type: "string", default: "20" },
+      instances: { type: "string", default: "100" },
     },
   });
   const points = Number(values.points);
@@ -182,13 +201,11 @@ function main() {
   const isMultivariate = (d: BenchDetector) => d.input === "multivariate" || (d.input === "both" && d.needsTraining);
   const univariate = all.filter((d) => !isMultivariate(d));
   const multivariate = all.filter(isMultivariate);
-  if (univariate.length && points > 0) univariateBench(univariate, points, Math.min(trainRows, points), Number(values.instances));
-  if (multivariate.length && rows > 0) multivariateBench(multivariate, rows, Number(values.features), trainRows, values.python);
+  if (univariate.length && points > 0) await univariateBench(univariate, points, Math.min(trainRows, points), Number(values.instances));
+  if (multivariate.length && rows > 0) await multivariateBench(multivariate, rows, Number(values.features), trainRows, values.python);
 }
 
-try {
-  main();
-} catch (error) {
+main().catch((error) => {
   console.error(error instanceof Error ? error.stack : error);
   process.exit(1);
-}
+});
