@@ -1,15 +1,15 @@
 /**
  * Detector throughput on one core: univariate detectors on a seasonal series with spikes, the
- * multivariate ones on labelled rows (train on a window, then score every row), state size per
+ * multivariate ones on labelled rows (train on a window, then score the rest), state size per
  * series, a plain summing loop as baseline, and scikit-learn's IsolationForest / LOF on the same
  * rows when python3 with sklearn is available.
  *
  *   npm run bench:detect -- [--points 1000000] [--rows 100000] [--features 10] [--train-rows 10000]
- *                           [--detectors zscore,lof] [--python /usr/bin/python3]
+ *                           [--detectors default,zscore,lof] [--python /usr/bin/python3] [--instances 100]
  */
 import { parseArgs } from "node:util";
 import type { Detector, Observation } from "../lib/detection/types";
-import { allDetectors, type BenchDetector } from "./bench/detectors";
+import { allDetectors, resolveDetector, type BenchDetector } from "./bench/detectors";
 import { rocAuc } from "./bench/roc-auc";
 import { runSklearn, type SklearnResult } from "./bench/sklearn";
 import { labelledRows, rowsToObservations, univariateSeries } from "./bench/synthetic";
@@ -109,7 +109,14 @@ async function univariateBench(detectors: BenchDetector[], points: number, train
   for (const detector of detectors) {
     const r = run(detector, series, trainCount);
     const heap = await heapPerSeries(detector, series.slice(0, Math.min(points, 5000)), r.rate, instances);
-    rows.push( [detector.name, formatRate(r.rate), fixed(baseline / r.rate, 1), fixed(r.trainSeconds, 2), formatBytes(r.stateBytes), formatBytes(heap)]);
+    rows.push([
+      detector.name,
+      formatRate(r.rate),
+      fixed(baseline / r.rate, 1),
+      fixed(r.trainSeconds, 2),
+      formatBytes(r.stateBytes),
+      formatBytes(heap),
+    ]);
   }
   printTable(["detector", "points/s", "baseline/x", "train s", "state JSON", "heap/series"], rows);
 }
@@ -194,7 +201,9 @@ async function main() {
   const rows = Number(values.rows);
   const trainRows = Math.min(Number(values["train-rows"]), rows);
   const only = values.detectors?.split(",").map((s) => s.trim());
-  const all = allDetectors().filter((d) => !only || only.includes(d.kind));
+  const all = [resolveDetector("default"), ...allDetectors()].filter(
+    (d) => !only || only.includes(d.kind) || (d.name.startsWith("default") && only.includes("default")),
+  );
   if (!gc) console.log("heap per series needs --expose-gc (npm run bench:detect passes it)");
 
   // Trained models that accept vectors (the ML detectors) get the row bench; the streaming ones the 1M-point series.
