@@ -14,6 +14,7 @@ RUN npx prisma generate && npx next build
 FROM node:20-bookworm-slim AS runtime
 WORKDIR /app
 ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 PORT=3000
+RUN apt-get update && apt-get install -y --no-install-recommends openssl ca-certificates && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system vigil && useradd --system --gid vigil --home /app vigil
 COPY --from=build --chown=vigil:vigil /app ./
 USER vigil
