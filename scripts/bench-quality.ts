@@ -70,17 +70,18 @@ function evaluate(name: string, corpus: NabSeries[], scored: Scored[][], thresho
 }
 
 function printRows(rows: QualityRow[], totalRows: number): void {
-  const header = ["detector", "standard", "low_FP", "low_FN", "std@thr", "thr", "events", "precision", "recall", "F1", "sec", "rows/s"];
+  const header = ["detector", "standard", "low_FP", "low_FN", "std thr*", "std@thr", "thr", "events", "precision", "recall", "F1", "sec", "rows/s"];
   const table = rows.map((r) => {
-    const nab = NAB_PROFILE_NAMES.map((p) => {
-      const best = sweepCorpus(r.prepared, NAB_PROFILES[p]);
-      return fixed(normalizeNabScore(best.score, corpusBounds(r.prepared, NAB_PROFILES[p])));
-    });
+    const sweeps = NAB_PROFILE_NAMES.map((p) => sweepCorpus(r.prepared, NAB_PROFILES[p]));
+    const nab = sweeps.map((best, k) =>
+      fixed(normalizeNabScore(best.score, corpusBounds(r.prepared, NAB_PROFILES[NAB_PROFILE_NAMES[k]]))),
+    );
     const atThreshold = scoreCorpus(r.prepared, r.threshold, NAB_PROFILES.standard).score;
     const m = eventMetrics(r.events);
     return [
       r.name,
       ...nab,
+      fixed(sweeps[0].threshold, 3),
       fixed(normalizeNabScore(atThreshold, corpusBounds(r.prepared, NAB_PROFILES.standard))),
       fixed(r.threshold, 3),
       m.events,
