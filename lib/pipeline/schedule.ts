@@ -1,0 +1,48 @@
+/**
+ * Ringing the doorbell: enqueue `detect.run` for (detector, series) pairs. The queue only says
+ * "look again"; the handler reads everything past its watermark, so one queued job per pair is
+ * enough however many ingests happened since.
+ */
+import type { JobsOptions } from "bullmq";
+import { jobIds } from "@/lib/queue/contract";
+import type { QueueBackend } from "@/lib/queue/connection";
+import { enqueue } from "@/lib/queue/enqueue";
+import { getPrisma } from "@/lib/server/db";
+import { getQueueBackend } from "@/lib/server/queue";
+
+export interface DetectPair {
+  detectorId: string;
+  seriesId: string;
+}
+
+/**
+ * BullMQ deduplication rather than a fixed job id: a fixed id would be ignored while a completed
+ * job with that id is still retained, so new data after a finished run would go unscored. With
+ * `keepLastIfActive`, an add while the pair's job is waiting is dropped (that job will see the new
+ * points), and an add while it is running queues exactly one follow-up run.
+ */
+export function detectJobOptions(pair: DetectPair): JobsOptions {
+  return { deduplication: { id: jobIds.detect(pair.detectorId, pair.seriesId), keepLastIfActive: true } };
+}
+
+export async function enqueueDetect(backend: QueueBackend, pairs: DetectPair[]): Promise<void> {
+  await Promise.all(
+    pairs.map((p) => enqueue(backend, "detect.run", { detectorId: p.detectorId, seriesId: p.seriesId }, detectJobOptions(p))),
+  );
+}
+
+/** Enabled detectors attached to these series. */
+export async function findDetectPairs(seriesIds: string[]): Promise<DetectPair[]> {
+  if (seriesIds.length === 0) return [];
+  return getPrisma().detectorSeries.findMany({
+    where: { seriesId: { in: [...new Set(seriesIds)] }, detector: { enabled: true } },
+    select: { detectorId: true, seriesId: true },
+  });
+}
+
+/** Called by ingest after points are stored. */
+export async function scheduleDetection(seriesIds: string[]): Promise<void> {
+  const pairs = await findDetectPairs(seriesIds);
+  if (pairs.length === 0) return;
+  await enqueueDetect(await getQueueBackend(), pairs);
+}
