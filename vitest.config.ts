@@ -14,6 +14,8 @@ export default defineConfig({
           include: ["lib/**/*.test.ts", "worker/**/*.test.ts", "components/**/*.test.ts", "scripts/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "node_modules/**"],
           environment: "node",
+          // Some tests score whole NAB files; generous limits keep them from flaking on a busy 2-core machine.
+          testTimeout: 60_000,
         },
       },
       {
