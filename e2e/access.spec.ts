@@ -9,7 +9,7 @@ import { ROLES, can, type Permission } from "@/lib/auth/permissions";
 import { storageStatePath } from "./fixtures";
 
 interface RouteCase {
-  method: "GET" | "POST" | "PATCH";
+  method: "GET" | "POST" | "PATCH" | "DELETE";
   path: string;
   file: string;
   permission: Permission;
@@ -22,7 +22,17 @@ const ROUTES: RouteCase[] = [
   { method: "POST", path: "/api/v1/users", file: "v1/users", permission: "users:manage", body: { email: "x" } },
   { method: "PATCH", path: "/api/v1/users/nonexistent", file: "v1/users/[id]", permission: "users:manage", body: { role: "ADMIN" } },
   { method: "POST", path: "/api/v1/system/ping", file: "v1/system/ping", permission: "system:ping" },
+  { method: "GET", path: "/api/v1/sources", file: "v1/sources", permission: "sources:read" },
+  { method: "POST", path: "/api/v1/sources", file: "v1/sources", permission: "sources:write", body: { name: "" } },
+  { method: "GET", path: "/api/v1/sources/nonexistent", file: "v1/sources/[id]", permission: "sources:read" },
+  { method: "PATCH", path: "/api/v1/sources/nonexistent", file: "v1/sources/[id]", permission: "sources:write", body: { status: "PAUSED" } },
+  { method: "DELETE", path: "/api/v1/sources/nonexistent", file: "v1/sources/[id]", permission: "sources:write" },
+  { method: "GET", path: "/api/v1/sources/nonexistent/keys", file: "v1/sources/[id]/keys", permission: "sources:read" },
+  { method: "POST", path: "/api/v1/sources/nonexistent/keys", file: "v1/sources/[id]/keys", permission: "sources:write", body: { name: "k" } },
+  { method: "DELETE", path: "/api/v1/sources/nonexistent/keys/nonexistent", file: "v1/sources/[id]/keys/[keyId]", permission: "sources:write" },
 ];
+/** Routes authenticated by a source API key (Bearer), not a session: asserted separately below. */
+const API_KEY_ROUTES = ["v1/ingest"];
 /** Routes that are public by design: next-auth itself, health for load balancers, first-run setup. */
 const PUBLIC = ["auth/[...nextauth]", "health", "v1/setup"];
 
@@ -37,7 +47,7 @@ function send(request: APIRequestContext, r: RouteCase) {
 }
 
 test("every API route is in the access matrix", () => {
-  const covered = new Set([...ROUTES.map((r) => r.file), ...PUBLIC]);
+  const covered = new Set([...ROUTES.map((r) => r.file), ...PUBLIC, ...API_KEY_ROUTES]);
   expect(routeFiles().filter((f) => !covered.has(f))).toEqual([]);
 });
 
@@ -86,3 +96,33 @@ for (const role of ROLES) {
     }
   });
 }
+
+test.describe("ingest (API key)", () => {
+  const points = { series: "e2e.metric", points: [[1_700_000_000, 1]] };
+
+  test("no key -> 401", async ({ request }) => {
+    const res = await request.post("/api/v1/ingest", { data: points, failOnStatusCode: false });
+    expect(res.status()).toBe(401);
+    expect((await res.json()).error.code).toBe("unauthorized");
+  });
+
+  test.describe("with a key", () => {
+    test.use({ storageState: storageStatePath("ADMIN") });
+
+    test("accepted while valid, 401 once revoked", async ({ request }) => {
+      const created = await request.post("/api/v1/sources", { data: { name: `e2e-push-${Date.now()}`, kind: "HTTP_PUSH" } });
+      expect(created.status()).toBe(201);
+      const sourceId = (await created.json()).source.id;
+      const keyRes = await request.post(`/api/v1/sources/${sourceId}/keys`, { data: { name: "e2e" } });
+      const { key } = await keyRes.json();
+      // Bearer auth only: the session cookie sent alongside must not count.
+      const ingest = () => request.post("/api/v1/ingest", { data: points, headers: { authorization: `Bearer ${key.key}` }, failOnStatusCode: false });
+      expect((await ingest()).status()).toBe(200);
+      expect((await request.delete(`/api/v1/sources/${sourceId}/keys/${key.id}`)).status()).toBe(200);
+      const res = await ingest();
+      expect(res.status()).toBe(401);
+      expect((await res.json()).error.code).toBe("unauthorized");
+      await request.delete(`/api/v1/sources/${sourceId}`);
+    });
+  });
+});

@@ -1,0 +1,23 @@
+import { NextResponse } from "next/server";
+import { withAuth } from "@/lib/server/api/with-auth";
+import { ZUpdateSource } from "@/lib/ingest/source-config";
+import { deleteSource, getSource, updateSource } from "@/lib/server/queries/sources";
+
+type Params = { id: string };
+
+export const GET = withAuth<undefined, undefined, Params>(async ({ params }) => NextResponse.json({ source: await getSource(params.id) }), {
+  permission: "sources:read",
+});
+
+export const PATCH = withAuth<typeof ZUpdateSource, undefined, Params>(
+  async ({ body, user, params }) => NextResponse.json({ source: await updateSource(params.id, body, user.id) }),
+  { permission: "sources:write", body: ZUpdateSource },
+);
+
+export const DELETE = withAuth<undefined, undefined, Params>(
+  async ({ user, params }) => {
+    await deleteSource(params.id, user.id);
+    return new NextResponse(null, { status: 204 });
+  },
+  { permission: "sources:write" },
+);

@@ -1,0 +1,11 @@
+import { NextResponse } from "next/server";
+import { withAuth } from "@/lib/server/api/with-auth";
+import { ZCreateSource } from "@/lib/ingest/source-config";
+import { createSource, listSources } from "@/lib/server/queries/sources";
+
+export const GET = withAuth(async () => NextResponse.json({ sources: await listSources() }), { permission: "sources:read" });
+
+export const POST = withAuth(
+  async ({ body, user }) => NextResponse.json({ source: await createSource(body, user.id) }, { status: 201 }),
+  { permission: "sources:write", body: ZCreateSource },
+);

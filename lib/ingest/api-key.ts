@@ -1,0 +1,41 @@
+/**
+ * Source API keys: `vgl_<prefix>_<secret>`. The prefix (public, unique) finds the row; only the
+ * SHA-256 of the secret is stored. The secret is 256 random bits, so a fast hash is enough (nothing
+ * to brute-force), and the comparison is constant-time.
+ */
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+
+const KEY_PATTERN = /^vgl_([0-9a-f]{12})_([0-9a-f]{64})$/;
+
+export interface GeneratedKey {
+  key: string;
+  prefix: string;
+  secretHash: string;
+}
+
+export function hashSecret(secret: string): string {
+  return createHash("sha256").update(secret).digest("hex");
+}
+
+export function generateApiKey(): GeneratedKey {
+  const prefix = randomBytes(6).toString("hex");
+  const secret = randomBytes(32).toString("hex");
+  return { key: `vgl_${prefix}_${secret}`, prefix, secretHash: hashSecret(secret) };
+}
+
+export function parseApiKey(key: string): { prefix: string; secret: string } | null {
+  const m = KEY_PATTERN.exec(key.trim());
+  return m ? { prefix: m[1], secret: m[2] } : null;
+}
+
+export function secretMatches(secret: string, secretHash: string): boolean {
+  const a = Buffer.from(hashSecret(secret), "hex");
+  const b = Buffer.from(secretHash, "hex");
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The token from `Authorization: Bearer <key>`, or null. */
+export function bearerToken(header: string | null): string | null {
+  const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  return m ? m[1] : null;
+}

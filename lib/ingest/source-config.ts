@@ -1,0 +1,104 @@
+/**
+ * Isomorphic zod schemas for data sources: one config schema per kind, so a bad config is refused
+ * with field paths (`config.url: ...`) by the API and the same messages can be shown by the form.
+ */
+import { z } from "zod";
+
+export const SOURCE_KINDS = ["HTTP_PUSH", "HTTP_POLL", "PROMETHEUS", "CSV_UPLOAD", "MQTT"] as const;
+export const SOURCE_STATUSES = ["ACTIVE", "PAUSED", "ERROR"] as const;
+export type TSourceKind = (typeof SOURCE_KINDS)[number];
+
+const ZHttpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+/** Poll interval in seconds. */
+const ZInterval = z.int("must be a whole number of seconds").min(5, "must be at least 5 seconds").max(86_400, "must be at most 86400 seconds");
+const ZFieldPath = z.string().trim().min(1, "must not be empty").max(200);
+
+export const ZHttpPushConfig = z.object({}).strict();
+export const ZCsvUploadConfig = z.object({}).strict();
+
+export const ZHttpPollConfig = z
+  .object({
+    url: ZHttpUrl,
+    format: z.enum(["json", "csv"]),
+    mapping: z
+      .object({
+        timestamp: ZFieldPath,
+        value: ZFieldPath,
+        /** Field holding the series (metric) name; a fixed metric name when absent. */
+        series: ZFieldPath.optional(),
+      })
+      .strict(),
+    interval: ZInterval,
+  })
+  .strict();
+
+export const ZPrometheusConfig = z
+  .object({
+    baseUrl: ZHttpUrl,
+    query: z.string().trim().min(1, "must not be empty").max(2000),
+    /** Range-query resolution in seconds. */
+    step: z.int("must be a whole number of seconds").min(1).max(86_400),
+    interval: ZInterval,
+  })
+  .strict();
+
+export const ZMqttConfig = z
+  .object({
+    brokerUrl: z.url({ protocol: /^mqtts?$|^wss?$/, error: "must be an mqtt://, mqtts://, ws:// or wss:// URL" }),
+    /** MQTT topic filter; `+` and `#` wildcards allowed. */
+    topic: z
+      .string()
+      .min(1, "must not be empty")
+      .max(500)
+      .refine((t) => !/#./.test(t), "'#' must be the last character"),
+    mapping: z
+      .object({
+        timestamp: ZFieldPath.optional(),
+        value: ZFieldPath,
+        series: ZFieldPath.optional(),
+      })
+      .strict(),
+  })
+  .strict();
+
+export const CONFIG_SCHEMAS = {
+  HTTP_PUSH: ZHttpPushConfig,
+  HTTP_POLL: ZHttpPollConfig,
+  PROMETHEUS: ZPrometheusConfig,
+  CSV_UPLOAD: ZCsvUploadConfig,
+  MQTT: ZMqttConfig,
+} as const satisfies Record<TSourceKind, z.ZodType>;
+
+const ZName = z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters");
+
+export const ZCreateSource = z.discriminatedUnion("kind", [
+  z.object({ name: ZName, kind: z.literal("HTTP_PUSH"), config: ZHttpPushConfig.default({}) }),
+  z.object({ name: ZName, kind: z.literal("HTTP_POLL"), config: ZHttpPollConfig }),
+  z.object({ name: ZName, kind: z.literal("PROMETHEUS"), config: ZPrometheusConfig }),
+  z.object({ name: ZName, kind: z.literal("CSV_UPLOAD"), config: ZCsvUploadConfig.default({}) }),
+  z.object({ name: ZName, kind: z.literal("MQTT"), config: ZMqttConfig }),
+]);
+export type TCreateSource = z.infer<typeof ZCreateSource>;
+
+/** The kind cannot change (its series and keys depend on it); the config is checked against it. */
+export const ZUpdateSource = z
+  .object({
+    name: ZName.optional(),
+    status: z.enum(["ACTIVE", "PAUSED"]).optional(),
+    config: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, { message: "nothing to update" });
+export type TUpdateSource = z.infer<typeof ZUpdateSource>;
+
+/** Validates `config` for `kind`; errors carry the path under `config`. */
+export function parseSourceConfig(kind: TSourceKind, config: unknown): Record<string, unknown> {
+  const result = CONFIG_SCHEMAS[kind].safeParse(config);
+  if (result.success) return result.data as Record<string, unknown>;
+  throw new z.ZodError(result.error.issues.map((i) => ({ ...i, path: ["config", ...i.path] })));
+}
+
+/** Pulled sources are scheduled every `interval` seconds; pushed ones have no schedule. */
+export function scheduleSecondsFor(config: Record<string, unknown>): number | null {
+  return typeof config.interval === "number" ? config.interval : null;
+}
