@@ -8,7 +8,9 @@ import { JOBS } from "@/lib/queue/contract";
 import { createQueueBackend } from "@/lib/queue/connection";
 import { describeDatabaseUrl, prepareDatabase } from "@/lib/server/database";
 import { disconnectPrisma, getPrisma } from "@/lib/server/db";
+import { registerReconcileScheduler } from "@/lib/pipeline/reconcile";
 import { queuesWithHandlers } from "@/worker/handlers";
+import { setHandlerQueueBackend } from "@/worker/handlers/context";
 import { registerWorker } from "@/worker/register-worker";
 
 const log = baseLogger.child({ pid: process.pid });
@@ -20,9 +22,11 @@ async function main() {
   const backend = createQueueBackend({ redisUrl: env.REDIS_URL, databaseUrl: db.url, prefix: env.VIGIL_QUEUE_PREFIX }, (err) =>
     log.warn({ err: err.message }, "queue connection error"),
   );
+  setHandlerQueueBackend(backend);
   const queues = queuesWithHandlers((name) => JOBS[name].queue);
   const workers = queues.map((q) => registerWorker(backend, q, log));
   await Promise.all(workers.map((w) => w.waitUntilReady()));
+  await registerReconcileScheduler(backend);
   log.info({ database: describeDatabaseUrl(db.url), queue: backend.kind, queues }, "worker ready");
 
   let stopping: Promise<void> | undefined;

@@ -3,12 +3,16 @@
  * capabilities (detect, train, backfill, poll, notify) add theirs here.
  */
 import type { JobName, JobPayload, QueueName } from "@/lib/queue/contract";
-import { handlePing } from "@/worker/handlers/system";
+import { handleBackfill, handleDetect } from "@/worker/handlers/detect";
+import { handlePing, handleReconcile } from "@/worker/handlers/system";
 
 export type Handler<N extends JobName> = (payload: JobPayload<N>) => Promise<unknown>;
 
 export const HANDLERS: { [N in JobName]?: Handler<N> } = {
   "system.ping": handlePing,
+  "system.reconcile": handleReconcile,
+  "detect.run": handleDetect,
+  "backfill.run": handleBackfill,
 };
 
 export function queuesWithHandlers(jobQueue: (n: JobName) => QueueName): QueueName[] {

@@ -1,0 +1,88 @@
+/**
+ * One `detect.run`: score a (detector, series) pair's points past its watermark, page by page.
+ *
+ * Each page is scored outside any transaction, then committed in ONE transaction that locks the
+ * DetectorState row (FOR UPDATE), checks the watermark is still the one the page started from,
+ * upserts the page's anomalies and saves detector state + watermark together. A concurrent or
+ * stale run finds the watermark moved and stops without writing; a crash before commit leaves the
+ * previous checkpoint intact, so the retry redoes the page and gets the same anomalies.
+ *
+ * Late points (ts <= watermark) are stored by ingest but never scored here: detectors take points
+ * in time order only. A `backfill.run` over their range re-scores them.
+ */
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { getPrisma } from "@/lib/server/db";
+import { upsertAnomalies } from "@/lib/server/queries/anomalies";
+import { ensureDetectorState, lockDetectorState, readPointsAfter, saveDetectorState } from "@/lib/server/queries/detector-state";
+import { createScorer, toAnomalyWrite, type DetectorRow } from "@/lib/pipeline/scoring";
+
+export const DETECT_PAGE_SIZE = 10_000;
+
+export interface DetectRunOptions {
+  pageSize?: number;
+  /** Test hook: runs inside each page's transaction just before it commits. */
+  beforeCommit?: (page: number) => void | Promise<void>;
+}
+
+export type DetectRunResult =
+  | { status: "skipped"; reason: "missing" | "disabled" | "not-attached" }
+  | { status: "done" | "superseded"; points: number; pages: number; anomalies: number; watermark: string | null };
+
+export function findDetectorForRun(detectorId: string, seriesId: string) {
+  return getPrisma().detector.findUnique({
+    where: { id: detectorId },
+    select: { id: true, algorithm: true, params: true, threshold: true, enabled: true, series: { where: { seriesId }, select: { seriesId: true } } },
+  });
+}
+
+export async function runDetection(
+  { detectorId, seriesId }: { detectorId: string; seriesId: string },
+  opts: DetectRunOptions = {},
+): Promise<DetectRunResult> {
+  const pageSize = opts.pageSize ?? DETECT_PAGE_SIZE;
+  const row = await findDetectorForRun(detectorId, seriesId);
+  if (!row) return { status: "skipped", reason: "missing" };
+  if (!row.enabled) return { status: "skipped", reason: "disabled" };
+  if (row.series.length === 0) return { status: "skipped", reason: "not-attached" };
+  const detector: DetectorRow = row;
+
+  const checkpoint = await ensureDetectorState(detectorId, seriesId);
+  const scorer = createScorer(detector, checkpoint.state);
+  let watermark = checkpoint.watermark;
+  let points = 0;
+  let pages = 0;
+  let anomalies = 0;
+
+  for (;;) {
+    const page = await readPointsAfter(seriesId, watermark, pageSize);
+    if (page.length === 0) break;
+    const touched = new Map<number, ReturnType<typeof toAnomalyWrite>>();
+    for (const p of page) for (const e of scorer.push(p.ts.getTime(), p.value)) touched.set(e.start, toAnomalyWrite(e));
+    const open = scorer.tracker.current();
+    if (open) touched.set(open.start, toAnomalyWrite(open));
+    const next = page[page.length - 1].ts;
+    const from = watermark;
+    const pageNo = pages;
+
+    const committed = await getPrisma().$transaction(
+      async (tx: Prisma.TransactionClient) => {
+        const locked = await lockDetectorState(tx, detectorId, seriesId);
+        if (!locked || (locked.watermark?.getTime() ?? null) !== (from?.getTime() ?? null)) return false;
+        await upsertAnomalies(tx, detectorId, seriesId, [...touched.values()]);
+        await saveDetectorState(tx, detectorId, seriesId, scorer.save() as unknown as Prisma.InputJsonValue, next);
+        await opts.beforeCommit?.(pageNo);
+        return true;
+      },
+      { timeout: 60_000 },
+    );
+    if (!committed) {
+      return { status: "superseded", points, pages, anomalies, watermark: watermark?.toISOString() ?? null };
+    }
+    watermark = next;
+    points += page.length;
+    pages++;
+    anomalies += touched.size;
+    if (page.length < pageSize) break;
+  }
+  return { status: "done", points, pages, anomalies, watermark: watermark?.toISOString() ?? null };
+}

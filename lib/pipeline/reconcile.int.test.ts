@@ -1,0 +1,76 @@
+/**
+ * The reconciler finds exactly the lagging (detector, series) pairs, and detect jobs deduplicate
+ * while waiting yet are queued again once a run completed (new data after a run still gets scored).
+ */
+import { randomBytes } from "node:crypto";
+import { afterEach, describe, expect, it } from "vitest";
+import { createQueueBackend, type QueueBackend } from "@/lib/queue/connection";
+import { findLaggingPairs } from "@/lib/server/queries/detector-state";
+import { runDetection } from "@/lib/pipeline/detect-run";
+import { reconcileDetection } from "@/lib/pipeline/reconcile";
+import { enqueueDetect, findDetectPairs } from "@/lib/pipeline/schedule";
+import { createPair, sineWithSpikes, writePoints } from "@/lib/pipeline/testing/fixtures";
+import { REDIS_URL } from "@/test/databases";
+import { withTestDatabase } from "@/test/test-database";
+
+const db = withTestDatabase();
+
+const byKey = (p: { detectorId: string; seriesId: string }) => `${p.detectorId}/${p.seriesId}`;
+
+async function waitingDetectJobs(backend: QueueBackend) {
+  const jobs = await backend.queue("detect").getJobs(["waiting", "prioritized", "delayed"]);
+  return jobs.map((j) => byKey(j.data)).sort();
+}
+
+describe("findLaggingPairs", () => {
+  it("returns the pairs whose watermark is behind their data, or that never ran, and nothing else", async () => {
+    const caughtUp = await createPair();
+    await writePoints(caughtUp.seriesId, sineWithSpikes(100));
+    await runDetection(caughtUp);
+    const lagging = await createPair();
+    await writePoints(lagging.seriesId, sineWithSpikes(100));
+    await runDetection(lagging);
+    await writePoints(lagging.seriesId, sineWithSpikes(5), 100);
+    const neverRun = await createPair();
+    await writePoints(neverRun.seriesId, sineWithSpikes(10));
+    const disabled = await createPair({ enabled: false });
+    await writePoints(disabled.seriesId, sineWithSpikes(10));
+    await createPair(); // no points yet
+
+    expect((await findLaggingPairs()).map(byKey).sort()).toEqual([lagging, neverRun].map(byKey).sort());
+    expect((await findDetectPairs([disabled.seriesId, neverRun.seriesId, caughtUp.seriesId])).map(byKey).sort()).toEqual(
+      [neverRun, caughtUp].map(byKey).sort(),
+    );
+  });
+});
+
+describe.each([
+  ["postgres", undefined],
+  ["redis", REDIS_URL],
+])("detect jobs on %s", (_kind, redisUrl) => {
+  let backend: QueueBackend | undefined;
+  afterEach(async () => {
+    await backend?.close();
+  });
+
+  it("reconcile enqueues the lagging pairs once; after a completed run the same pair can be queued again", async () => {
+    const prefix = `t${randomBytes(4).toString("hex")}`;
+    backend = createQueueBackend({ redisUrl, databaseUrl: db.url(), prefix }, () => undefined);
+    const lagging = (await findLaggingPairs()).map(byKey).sort();
+    expect(lagging.length).toBeGreaterThan(0);
+
+    expect(await reconcileDetection(backend)).toEqual({ enqueued: lagging.length });
+    expect(await reconcileDetection(backend)).toEqual({ enqueued: lagging.length });
+    expect(await waitingDetectJobs(backend)).toEqual(lagging);
+
+    const done: string[] = [];
+    const worker = backend.worker("detect", async (job) => void done.push(byKey(job.data)));
+    await expect.poll(() => done.length, { timeout: 15_000 }).toBe(lagging.length);
+    await worker.close();
+
+    const [first] = lagging;
+    const [detectorId, seriesId] = first.split("/");
+    await enqueueDetect(backend, [{ detectorId, seriesId }]);
+    expect(await waitingDetectJobs(backend)).toEqual([first]);
+  });
+});

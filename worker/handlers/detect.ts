@@ -1,0 +1,12 @@
+/** Detection jobs. Plain functions over lib/pipeline: tests call them directly. */
+import type { JobPayload } from "@/lib/queue/contract";
+import { runBackfill } from "@/lib/pipeline/backfill-run";
+import { runDetection } from "@/lib/pipeline/detect-run";
+
+export function handleDetect(payload: JobPayload<"detect.run">) {
+  return runDetection(payload);
+}
+
+export function handleBackfill(payload: JobPayload<"backfill.run">) {
+  return runBackfill({ ...payload, from: new Date(payload.from), to: new Date(payload.to) });
+}
