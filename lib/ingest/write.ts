@@ -1,0 +1,84 @@
+/**
+ * Writes a validated batch in one transaction: series are created on first sight (safe when two
+ * requests race: INSERT ... ON CONFLICT DO NOTHING, then SELECT), points are upserted on
+ * (series, ts) through one unnest over (series index, epoch ms, value) arrays per chunk, and the
+ * source and key are stamped. Nothing is visible until all of it commits.
+ */
+import { randomUUID } from "node:crypto";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { getPrisma } from "@/lib/server/db";
+import type { SeriesPoints } from "@/lib/ingest/batch";
+
+const CHUNK = 50_000;
+
+export interface WriteResult {
+  accepted: number;
+  series: number;
+  seriesIds: string[];
+}
+
+async function resolveSeries(tx: Prisma.TransactionClient, sourceId: string, series: SeriesPoints[]): Promise<string[]> {
+  const metrics = series.map((s) => s.metric);
+  const keys = series.map((s) => s.labelsKey);
+  const labels = series.map((s) => JSON.stringify(s.labels));
+  const ids = series.map(() => randomUUID());
+  await tx.$executeRaw`
+    INSERT INTO "Series" (id, "sourceId", metric, labels, "labelsKey")
+    SELECT u.id, ${sourceId}, u.metric, u.labels::jsonb, u.key
+    FROM unnest(${ids}::text[], ${metrics}::text[], ${labels}::text[], ${keys}::text[]) AS u(id, metric, labels, key)
+    ON CONFLICT ("sourceId", metric, "labelsKey") DO NOTHING`;
+  const rows = await tx.$queryRaw<{ id: string; metric: string; labelsKey: string }[]>`
+    SELECT s.id, s.metric, s."labelsKey" FROM "Series" s
+    JOIN unnest(${metrics}::text[], ${keys}::text[]) AS u(metric, key) ON s.metric = u.metric AND s."labelsKey" = u.key
+    WHERE s."sourceId" = ${sourceId}`;
+  const byKey = new Map(rows.map((r) => [`${r.metric}\u0000${r.labelsKey}`, r.id]));
+  return series.map((s) => {
+    const id = byKey.get(`${s.metric}\u0000${s.labelsKey}`);
+    if (!id) throw new Error(`series ${s.metric} ${s.labelsKey} was not created`);
+    return id;
+  });
+}
+
+/** Upserts points of many series; within one call the last value for a (series, ts) wins. */
+export async function upsertMultiSeriesPoints(tx: Prisma.TransactionClient, seriesIds: string[], series: SeriesPoints[]): Promise<void> {
+  let si: number[] = [];
+  let ms: number[] = [];
+  let vs: number[] = [];
+  const flush = async () => {
+    if (si.length === 0) return;
+    await tx.$executeRaw`
+      INSERT INTO "DataPoint" ("seriesId", ts, value)
+      SELECT DISTINCT ON (u.si, u.ms) (${seriesIds}::text[])[u.si], to_timestamp(u.ms / 1000.0), u.value
+      FROM unnest(${si}::int[], ${ms}::float8[], ${vs}::float8[]) WITH ORDINALITY AS u(si, ms, value, ord)
+      ORDER BY u.si, u.ms, u.ord DESC
+      ON CONFLICT ("seriesId", ts) DO UPDATE SET value = EXCLUDED.value
+      WHERE "DataPoint".value IS DISTINCT FROM EXCLUDED.value`;
+    si = [];
+    ms = [];
+    vs = [];
+  };
+  for (let s = 0; s < series.length; s++) {
+    const { ms: t, values } = series[s];
+    for (let i = 0; i < t.length; i++) {
+      si.push(s + 1);
+      ms.push(t[i]);
+      vs.push(values[i]);
+      if (si.length === CHUNK) await flush();
+    }
+  }
+  await flush();
+}
+
+export async function writeBatch(sourceId: string, keyId: string | null, series: SeriesPoints[]): Promise<WriteResult> {
+  return getPrisma().$transaction(
+    async (tx) => {
+      const seriesIds = await resolveSeries(tx, sourceId, series);
+      await upsertMultiSeriesPoints(tx, seriesIds, series);
+      const now = new Date();
+      await tx.dataSource.update({ where: { id: sourceId }, data: { lastIngestedAt: now } });
+      if (keyId) await tx.apiKey.update({ where: { id: keyId }, data: { lastUsedAt: now } });
+      return { accepted: series.reduce((n, s) => n + s.ms.length, 0), series: seriesIds.length, seriesIds };
+    },
+    { maxWait: 10_000, timeout: 120_000 },
+  );
+}
