@@ -7,6 +7,7 @@ import { getEnv } from "@/lib/env";
 import { prepareDatabase } from "@/lib/server/database";
 import { disconnectPrisma } from "@/lib/server/db";
 import { seedDemoAccounts } from "@/lib/server/seed/accounts";
+import { seedDemoDetector } from "@/lib/server/seed/detectors";
 import { seedSampleSeries } from "@/lib/server/seed/sample-series";
 
 export async function seed(log: (line: string) => void = console.log) {
@@ -20,6 +21,8 @@ export async function seed(log: (line: string) => void = console.log) {
   }
   const samples = await seedSampleSeries(path.resolve(import.meta.dirname, "demo-data/nab"));
   log(`Sample series: ${samples.series} (${samples.points} new points)`);
+  const demo = await seedDemoDetector();
+  log(`Demo detector attached to ${demo.attached} new series; the worker scores them on start`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
