@@ -44,6 +44,18 @@ describe("ensemble", () => {
     expect(obs([20, 20, 20, 20]).map((o) => d.update(o).score)).toEqual([1, 0.5, 0.5, 1]);
   });
 
+  it("with suppressExtend, keeps one alert while the incident goes on and re-arms suppressPoints after it", () => {
+    const d = createDetector("ensemble", {
+      members: [{ kind: "threshold", params: { max: 10 } }],
+      suppressPoints: 2,
+      suppressAbove: 0.9,
+      suppressExtend: true,
+    });
+    const scores = obs([20, 20, 20, 20, 0, 0, 20]).map((o) => d.update(o).score);
+    // 20s keep restarting the period; after two quiet points the next 20 alerts again.
+    expect(scores).toEqual([1, 0.5, 0.5, 0.5, 0, 0, 1]);
+  });
+
   it("resumes exactly, members, ranks and likelihood included", () => {
     const params = {
       members: [
@@ -56,6 +68,8 @@ describe("ensemble", () => {
     };
     const { all, split } = runSplit(ensemble(), params, syntheticSeries(2500, 6), 1111);
     expect(split).toEqual(all);
+    const extended = runSplit(ensemble(), { ...params, suppressExtend: true, suppressAbove: 0.3 }, syntheticSeries(2500, 6), 1111);
+    expect(extended.split).toEqual(extended.all);
     expect(all.filter((s) => !s.skipped).length).toBeGreaterThan(1500);
   });
 });

@@ -51,6 +51,10 @@ export const ensembleParams = z.object({
     .default(0)
     .describe("After a score at or above suppressAbove, damp the next this many points (one alert per incident)"),
   suppressAbove: z.number().min(0).max(1).default(0.5).describe("Score that starts a suppression period"),
+  suppressExtend: z
+    .boolean()
+    .default(false)
+    .describe("A score at or above suppressAbove during suppression restarts the period (the incident is still going on)"),
 });
 export type EnsembleParams = z.infer<typeof ensembleParams>;
 
@@ -125,7 +129,7 @@ export const ensemble: DetectorDefinition<EnsembleParams, EnsembleState> = {
           score = l.logScore;
         }
         if (suppressLeft > 0) {
-          suppressLeft--;
+          suppressLeft = p.suppressExtend && score >= p.suppressAbove ? p.suppressPoints : suppressLeft - 1;
           score *= 0.5;
         } else if (p.suppressPoints > 0 && score >= p.suppressAbove) {
           suppressLeft = p.suppressPoints;
