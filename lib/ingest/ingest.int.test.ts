@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { NextRequest } from "next/server";
 import { withTestDatabase } from "@/test/test-database";
 import { getPrisma } from "@/lib/server/db";
@@ -8,6 +8,15 @@ import { createSourceKey, revokeSourceKey } from "@/lib/server/queries/api-keys"
 import { INGEST_LIMITS } from "@/lib/ingest/batch";
 
 withTestDatabase();
+
+// The queue is the pipeline's business; here we check ingest rings it after commit, best effort.
+const scheduled = vi.hoisted(() => ({ calls: [] as string[][], fail: false }));
+vi.mock("@/lib/pipeline/schedule", () => ({
+  scheduleDetection: async (ids: string[]) => {
+    scheduled.calls.push(ids);
+    if (scheduled.fail) throw new Error("queue down");
+  },
+}));
 
 let key = "";
 let sourceId = "";
@@ -155,6 +164,26 @@ describe("ingest errors (nothing written)", () => {
     await expectError(await ingest(body), 403, /paused/);
     await updateSource(sourceId, { status: "ACTIVE" }, null);
     expect(await getPrisma().series.count({ where: { metric: "auth" } })).toBe(0);
+  });
+});
+
+describe("detection scheduling", () => {
+  it("is asked for the written series after commit, and its failure does not fail the ingest", async () => {
+    scheduled.calls.length = 0;
+    expect((await ingest(JSON.stringify({ series: "sched", points: [[t0, 1]] }))).status).toBe(200);
+    const s = await getPrisma().series.findFirstOrThrow({ where: { metric: "sched" } });
+    expect(scheduled.calls).toEqual([[s.id]]);
+    scheduled.fail = true;
+    const res = await ingest(JSON.stringify({ series: "sched", points: [[t0 + 1000, 2]] }));
+    scheduled.fail = false;
+    expect(res.status).toBe(200);
+    expect((await valuesOf("sched")).length).toBe(2);
+  });
+
+  it("is not asked when the batch is refused", async () => {
+    scheduled.calls.length = 0;
+    expect((await ingest(JSON.stringify({ series: "sched", points: [[t0, "x"]] }))).status).toBe(422);
+    expect(scheduled.calls).toEqual([]);
   });
 });
 
