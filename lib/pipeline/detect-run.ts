@@ -5,7 +5,8 @@
  * DetectorState row (FOR UPDATE), checks the watermark is still the one the page started from,
  * upserts the page's anomalies and saves detector state + watermark together. A concurrent or
  * stale run finds the watermark moved and stops without writing; a crash before commit leaves the
- * previous checkpoint intact, so the retry redoes the page and gets the same anomalies.
+ * previous checkpoint intact, so the retry redoes the page and gets the same anomalies. A model
+ * installed by `train.run` meanwhile (modelId changed) supersedes the run the same way.
  *
  * Late points (ts <= watermark) are stored by ingest but never scored here: detectors take points
  * in time order only. A `backfill.run` over their range re-scores them.
@@ -68,6 +69,7 @@ export async function runDetection(
       async (tx: Prisma.TransactionClient) => {
         const locked = await lockDetectorState(tx, detectorId, seriesId);
         if (!locked || (locked.watermark?.getTime() ?? null) !== (from?.getTime() ?? null)) return false;
+        if (locked.modelId !== checkpoint.modelId) return false;
         await upsertAnomalies(tx, detectorId, seriesId, [...touched.values()]);
         await saveDetectorState(tx, detectorId, seriesId, scorer.save() as unknown as Prisma.InputJsonValue, next);
         await opts.beforeCommit?.(pageNo);

@@ -2,6 +2,7 @@
 import type { JobPayload } from "@/lib/queue/contract";
 import { runBackfill } from "@/lib/pipeline/backfill-run";
 import { runDetection } from "@/lib/pipeline/detect-run";
+import { runTraining } from "@/lib/pipeline/train-run";
 
 export function handleDetect(payload: JobPayload<"detect.run">) {
   return runDetection(payload);
@@ -9,4 +10,8 @@ export function handleDetect(payload: JobPayload<"detect.run">) {
 
 export function handleBackfill(payload: JobPayload<"backfill.run">) {
   return runBackfill({ ...payload, from: new Date(payload.from), to: new Date(payload.to) });
+}
+
+export function handleTrain(payload: JobPayload<"train.run">) {
+  return runTraining(payload);
 }

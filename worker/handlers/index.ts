@@ -3,7 +3,7 @@
  * capabilities (detect, train, backfill, poll, notify) add theirs here.
  */
 import type { JobName, JobPayload, QueueName } from "@/lib/queue/contract";
-import { handleBackfill, handleDetect } from "@/worker/handlers/detect";
+import { handleBackfill, handleDetect, handleTrain } from "@/worker/handlers/detect";
 import { handlePing, handleReconcile } from "@/worker/handlers/system";
 
 export type Handler<N extends JobName> = (payload: JobPayload<N>) => Promise<unknown>;
@@ -13,6 +13,7 @@ export const HANDLERS: { [N in JobName]?: Handler<N> } = {
   "system.reconcile": handleReconcile,
   "detect.run": handleDetect,
   "backfill.run": handleBackfill,
+  "train.run": handleTrain,
 };
 
 export function queuesWithHandlers(jobQueue: (n: JobName) => QueueName): QueueName[] {

@@ -9,6 +9,8 @@ import { getPrisma } from "@/lib/server/db";
 export interface Checkpoint {
   state: unknown;
   watermark: Date | null;
+  /** The trained ModelVersion the state was built from; changes when `train.run` installs a model. */
+  modelId: string | null;
 }
 
 /** Creates the row when missing so there is always something to lock. */
@@ -19,14 +21,14 @@ export async function ensureDetectorState(detectorId: string, seriesId: string):
     ON CONFLICT ("detectorId", "seriesId") DO NOTHING`;
   const row = await prisma.detectorState.findUniqueOrThrow({
     where: { detectorId_seriesId: { detectorId, seriesId } },
-    select: { state: true, watermark: true },
+    select: { state: true, watermark: true, modelId: true },
   });
-  return { state: row.state, watermark: row.watermark };
+  return row;
 }
 
 export async function lockDetectorState(tx: Prisma.TransactionClient, detectorId: string, seriesId: string): Promise<Checkpoint | null> {
-  const rows = await tx.$queryRaw<{ state: unknown; watermark: Date | null }[]>`
-    SELECT state, watermark FROM "DetectorState"
+  const rows = await tx.$queryRaw<Checkpoint[]>`
+    SELECT state, watermark, "modelId" FROM "DetectorState"
     WHERE "detectorId" = ${detectorId} AND "seriesId" = ${seriesId} FOR UPDATE`;
   return rows[0] ?? null;
 }
@@ -36,9 +38,10 @@ export async function saveDetectorState(
   detectorId: string,
   seriesId: string,
   state: Prisma.InputJsonValue,
-  watermark: Date,
+  watermark: Date | null,
+  modelId?: string,
 ): Promise<void> {
-  await tx.detectorState.update({ where: { detectorId_seriesId: { detectorId, seriesId } }, data: { state, watermark } });
+  await tx.detectorState.update({ where: { detectorId_seriesId: { detectorId, seriesId } }, data: { state, watermark, modelId } });
 }
 
 /**

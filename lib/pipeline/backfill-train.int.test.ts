@@ -1,0 +1,72 @@
+/**
+ * backfill.run re-scores a range (late and corrected points included) like an undisturbed stream
+ * would, keeping triage on rows that survive; train.run installs an active model version.
+ */
+import { describe, expect, it } from "vitest";
+import { getPrisma } from "@/lib/server/db";
+import { runBackfill } from "@/lib/pipeline/backfill-run";
+import { runDetection } from "@/lib/pipeline/detect-run";
+import { runTraining } from "@/lib/pipeline/train-run";
+import { STEP_MS, T0, anomaliesOf, createPair, sineWithSpikes, writePoints } from "@/lib/pipeline/testing/fixtures";
+import { withTestDatabase } from "@/test/test-database";
+
+withTestDatabase();
+
+const at = (i: number) => new Date(T0 + i * STEP_MS);
+
+describe("runBackfill", () => {
+  it("re-scores a range after late corrections: new spike found, vanished one removed, others kept", async () => {
+    const before = sineWithSpikes(1000, [300, 450, 800]);
+    const after = sineWithSpikes(1000, [300, 500, 800]); // 450 corrected, 500 arrives late
+    const pair = await createPair();
+    await writePoints(pair.seriesId, before);
+    await runDetection(pair);
+    expect((await anomaliesOf(pair)).map((a) => a.startIdx)).toEqual([300, 450, 800]);
+    await getPrisma().anomaly.updateMany({ where: { ...pair, startTs: at(300) }, data: { status: "ACKNOWLEDGED" } });
+
+    await writePoints(pair.seriesId, after);
+    expect(await runDetection(pair)).toMatchObject({ points: 0 }); // late points are not streamed
+    const res = await runBackfill({ ...pair, from: at(250), to: at(700) });
+    expect(res).toMatchObject({ status: "done", points: 451 });
+
+    const reference = await createPair();
+    await writePoints(reference.seriesId, after);
+    await runDetection(reference);
+    expect(await anomaliesOf(pair)).toEqual(await anomaliesOf(reference));
+    const kept = await getPrisma().anomaly.findFirstOrThrow({ where: { ...pair, startTs: at(300) } });
+    expect(kept.status).toBe("ACKNOWLEDGED");
+  });
+});
+
+describe("runTraining", () => {
+  it("trains a detector that needs it, stores an active model version, and streaming then flags a spike", async () => {
+    const pair = await createPair({ algorithm: "lof", params: { shingleSize: 1 }, threshold: 0.5 });
+    const values = sineWithSpikes(1500, [1400]);
+    await writePoints(pair.seriesId, values.slice(0, 1000));
+    await runDetection(pair);
+    expect(await anomaliesOf(pair)).toEqual([]); // untrained: warm-up only
+
+    const first = await runTraining({ detectorId: pair.detectorId });
+    expect(first.trained).toHaveLength(1);
+    expect(first.trained[0]).toMatchObject({ seriesId: pair.seriesId, points: 1000 });
+    await writePoints(pair.seriesId, values.slice(1000), 1000);
+    await runDetection(pair);
+    expect((await anomaliesOf(pair)).map((a) => a.startIdx)).toEqual([1400]);
+
+    await runTraining({ detectorId: pair.detectorId, seriesId: pair.seriesId });
+    const models = await getPrisma().modelVersion.findMany({ where: pair, orderBy: { version: "asc" } });
+    expect(models.map((m) => [m.version, m.active])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
+    const state = await getPrisma().detectorState.findUniqueOrThrow({ where: { detectorId_seriesId: pair } });
+    expect(state.modelId).toBe(models[1].id);
+    expect(state.watermark?.getTime()).toBe(T0 + 1499 * STEP_MS);
+  });
+
+  it("does nothing for a detector that needs no training", async () => {
+    const pair = await createPair();
+    await writePoints(pair.seriesId, sineWithSpikes(100));
+    expect(await runTraining({ detectorId: pair.detectorId })).toEqual({ status: "not-needed", trained: [] });
+  });
+});

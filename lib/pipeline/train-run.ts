@@ -1,0 +1,61 @@
+/**
+ * One `train.run` for detectors whose definition `needsTraining` (isolation forest, LOF, k-means,
+ * autoencoder): per attached series, train a fresh detector on the training window ending at the
+ * newest point, store it as the active ModelVersion, and install it as the pair's checkpoint
+ * (watermark kept: streaming continues where it was, now with a model). Until a model exists such
+ * detectors report "warmup" and flag nothing.
+ */
+import { getDefinition } from "@/lib/detection";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { getPrisma } from "@/lib/server/db";
+import { ensureDetectorState, lockDetectorState, readPointsBefore, saveDetectorState } from "@/lib/server/queries/detector-state";
+import { createScorer } from "@/lib/pipeline/scoring";
+
+export const DEFAULT_TRAINING_HOURS = 7 * 24;
+export const MAX_TRAINING_POINTS = 50_000;
+
+export async function runTraining({ detectorId, seriesId }: { detectorId: string; seriesId?: string }) {
+  const prisma = getPrisma();
+  const detector = await prisma.detector.findUnique({
+    where: { id: detectorId },
+    include: { series: { where: seriesId ? { seriesId } : {}, select: { seriesId: true } } },
+  });
+  if (!detector || !detector.enabled) return { status: "skipped" as const, trained: [] };
+  if (!getDefinition(detector.algorithm).needsTraining) return { status: "not-needed" as const, trained: [] };
+
+  const trained: { seriesId: string; modelId: string; points: number }[] = [];
+  for (const { seriesId: sid } of detector.series) {
+    const latest = await prisma.dataPoint.findFirst({ where: { seriesId: sid }, orderBy: { ts: "desc" }, select: { ts: true } });
+    if (!latest) continue;
+    const to = latest.ts;
+    const from = new Date(to.getTime() - (detector.trainingWindowHours ?? DEFAULT_TRAINING_HOURS) * 3600_000);
+    const history = (await readPointsBefore(sid, new Date(to.getTime() + 1), MAX_TRAINING_POINTS)).filter((p) => p.ts > from);
+    if (history.length === 0) continue;
+    const scorer = createScorer(detector);
+    scorer.detector.train?.(history.map((p) => ({ t: p.ts.getTime(), values: [p.value] })));
+    const saved = scorer.save();
+
+    await ensureDetectorState(detectorId, sid);
+    const modelId = await prisma.$transaction(async (tx: Prisma.TransactionClient) => {
+      const locked = await lockDetectorState(tx, detectorId, sid);
+      const last = await tx.modelVersion.aggregate({ where: { detectorId, seriesId: sid }, _max: { version: true } });
+      await tx.modelVersion.updateMany({ where: { detectorId, seriesId: sid, active: true }, data: { active: false } });
+      const model = await tx.modelVersion.create({
+        data: {
+          detectorId,
+          seriesId: sid,
+          version: (last._max.version ?? 0) + 1,
+          parameters: saved.detector as Prisma.InputJsonValue,
+          metrics: { points: history.length },
+          trainedFrom: history[0].ts,
+          trainedTo: to,
+          active: true,
+        },
+      });
+      await saveDetectorState(tx, detectorId, sid, saved as unknown as Prisma.InputJsonValue, locked?.watermark ?? null, model.id);
+      return model.id;
+    });
+    trained.push({ seriesId: sid, modelId, points: history.length });
+  }
+  return { status: "done" as const, trained };
+}
