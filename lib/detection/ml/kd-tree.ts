@@ -11,6 +11,8 @@ export class KdTree {
   private split: Float64Array;
   private left: Int32Array;
   private right: Int32Array;
+  /** Per node, the bounding box of its rows (lower corner then upper corner), for tight pruning. */
+  private box: Float64Array;
   private heapD: Float64Array;
   private heapI: Int32Array;
   private stackNode = new Int32Array(512);
@@ -30,9 +32,35 @@ export class KdTree {
     this.split = new Float64Array(maxNodes);
     this.left = new Int32Array(maxNodes);
     this.right = new Int32Array(maxNodes);
+    this.box = new Float64Array(maxNodes * 2 * w);
     this.heapD = new Float64Array(0);
     this.heapI = new Int32Array(0);
     this.build();
+    this.chooseStrategy();
+  }
+
+  /** Distance evaluations so far (deterministic, used to pick the strategy). */
+  private evals = 0;
+  /** True when the tree prunes too little to beat a linear scan (high intrinsic dimension). */
+  bruteForce = false;
+
+  /**
+   * In high intrinsic dimension a kd-tree visits most leaves and loses to a plain scan. Probe a
+   * fixed sample of rows and count distance evaluations (not time, so the choice is deterministic).
+   */
+  private chooseStrategy(): void {
+    const probes = Math.min(64, this.rows);
+    if (probes === 0) return;
+    const k = Math.min(20, Math.max(1, this.rows - 1));
+    const outI = new Int32Array(k);
+    const outD = new Float64Array(k);
+    this.evals = 0;
+    for (let p = 0; p < probes; p++) {
+      const row = Math.floor((p * this.rows) / probes);
+      this.knn(this.x, row * this.w, k, row, outI, outD);
+    }
+    // A tree visit costs a few scan steps (box bounds, stack), so it only pays when it prunes ~85%.
+    this.bruteForce = this.evals / probes > 0.15 * this.rows;
   }
 
   private build(): void {
@@ -46,9 +74,9 @@ export class KdTree {
       const lo = this.lo[node];
       const hi = this.hi[node];
       this.dim[node] = -1;
-      if (hi - lo <= this.leafSize) continue;
       let best = -1;
       let bestSpread = 0;
+      const b = node * 2 * w;
       for (let f = 0; f < w; f++) {
         let mn = Infinity;
         let mx = -Infinity;
@@ -57,12 +85,14 @@ export class KdTree {
           if (v < mn) mn = v;
           if (v > mx) mx = v;
         }
+        this.box[b + f] = mn;
+        this.box[b + w + f] = mx;
         if (mx - mn > bestSpread) {
           bestSpread = mx - mn;
           best = f;
         }
       }
-      if (best < 0) continue; // all rows identical: keep as one leaf
+      if (hi - lo <= this.leafSize || best < 0) continue; // small, or all rows identical: a leaf
       const mid = (lo + hi) >> 1;
       this.select(lo, hi - 1, mid, best);
       const l = count++;
@@ -101,6 +131,21 @@ export class KdTree {
     }
   }
 
+  /** Squared distance from q to the node's bounding box (0 inside): a lower bound for its rows. */
+  private boxDist2(node: number, q: Float64Array, qOff: number): number {
+    const { box, w } = this;
+    const b = node * 2 * w;
+    let d = 0;
+    for (let j = 0; j < w; j++) {
+      const v = q[qOff + j];
+      const below = box[b + j] - v;
+      const above = v - box[b + w + j];
+      const e = below > 0 ? below : above > 0 ? above : 0;
+      d += e * e;
+    }
+    return d;
+  }
+
   /**
    * The k nearest rows to q[qOff..qOff+w), skipping row `exclude` (-1 for none). Writes indices and
    * Euclidean distances in ascending order into outI/outD; returns how many were found.
@@ -110,6 +155,44 @@ export class KdTree {
       this.heapD = new Float64Array(k);
       this.heapI = new Int32Array(k);
     }
+    if (this.rows === 0) return 0;
+    const size = this.bruteForce ? this.scan(q, qOff, k, exclude) : this.search(q, qOff, k, exclude);
+    const { heapD, heapI } = this;
+    // Pop the max-heap from the back so the output is ascending.
+    for (let n = size; n > 0; n--) {
+      outI[n - 1] = heapI[0];
+      outD[n - 1] = Math.sqrt(heapD[0]);
+      heapD[0] = heapD[n - 1];
+      heapI[0] = heapI[n - 1];
+      siftDown(heapD, heapI, n - 1, 0);
+    }
+    return size;
+  }
+
+  /** Linear scan with early exit on partial distances; fills the heap, returns its size. */
+  private scan(q: Float64Array, qOff: number, k: number, exclude: number): number {
+    const { x, w, heapD, heapI } = this;
+    let size = 0;
+    let worst = Infinity;
+    for (let row = 0; row < this.rows; row++) {
+      if (row === exclude) continue;
+      let d = 0;
+      const base = row * w;
+      for (let j = 0; j < w && d < worst; j++) {
+        const diff = q[qOff + j] - x[base + j];
+        d += diff * diff;
+      }
+      if (d >= worst) continue;
+      if (size < k) size = heapPush(heapD, heapI, size, d, row);
+      else heapReplaceTop(heapD, heapI, size, d, row);
+      if (size === k) worst = heapD[0];
+    }
+    this.evals += this.rows;
+    return size;
+  }
+
+  /** Best-first kd-tree search; fills the heap, returns its size. */
+  private search(q: Float64Array, qOff: number, k: number, exclude: number): number {
     const { x, w, idx, heapD, heapI, stackNode, stackBound } = this;
     let size = 0;
     let sp = 0;
@@ -124,6 +207,7 @@ export class KdTree {
         for (let p = this.lo[node]; p < this.hi[node]; p++) {
           const row = idx[p];
           if (row === exclude) continue;
+          this.evals++;
           const worst = size === k ? heapD[0] : Infinity;
           let d = 0;
           const base = row * w;
@@ -140,18 +224,17 @@ export class KdTree {
       const diff = q[qOff + f] - this.split[node];
       const near = diff < 0 ? this.left[node] : this.right[node];
       const far = diff < 0 ? this.right[node] : this.left[node];
-      stackNode[sp] = far;
-      stackBound[sp++] = Math.max(bound, diff * diff);
-      stackNode[sp] = near;
-      stackBound[sp++] = bound;
-    }
-    // Pop the max-heap from the back so the output is ascending.
-    for (let n = size; n > 0; n--) {
-      outI[n - 1] = heapI[0];
-      outD[n - 1] = Math.sqrt(heapD[0]);
-      heapD[0] = heapD[n - 1];
-      heapI[0] = heapI[n - 1];
-      siftDown(heapD, heapI, n - 1, 0);
+      const worst = size === k ? heapD[0] : Infinity;
+      const farBound = this.boxDist2(far, q, qOff);
+      if (farBound < worst) {
+        stackNode[sp] = far;
+        stackBound[sp++] = farBound;
+      }
+      const nearBound = this.boxDist2(near, q, qOff);
+      if (nearBound < worst) {
+        stackNode[sp] = near;
+        stackBound[sp++] = nearBound;
+      }
     }
     return size;
   }

@@ -66,6 +66,8 @@ export function fitKMeans(
       counts[cluster]++;
       for (let f = 0; f < w; f++) sums[cluster * w + f] += x[i * w + f];
     }
+    // Converged when the centroids moved less than scikit-learn's default tolerance (1e-4 of the
+    // mean feature variance, which is ~1 after standardization).
     let shift = 0;
     for (let j = 0; j < k; j++) {
       if (counts[j] === 0) {
@@ -79,11 +81,11 @@ export function fitKMeans(
       }
       for (let f = 0; f < w; f++) {
         const v = sums[j * w + f] / counts[j];
-        shift = Math.max(shift, Math.abs(v - c[j * w + f]));
+        shift += (v - c[j * w + f]) ** 2;
         c[j * w + f] = v;
       }
     }
-    if (shift < 1e-9) break;
+    if (shift <= 1e-4) break;
   }
   // Final assignment against the final centroids, for the per-cluster distance distributions.
   counts.fill(0);

@@ -48,22 +48,37 @@ describe("LofModel", () => {
 });
 
 describe("KdTree", () => {
-  it("returns the same neighbours as brute force", () => {
-    const rows = gaussianCloud(2000, 4, 8);
+  it.each([
+    [4, false],
+    [4, true],
+    [12, false],
+    [12, true],
+  ])("returns the exact neighbours in %i-D (linear scan: %s)", (d, scan) => {
+    const rows = gaussianCloud(2000, d, 8);
     const x = Float64Array.from(rows.flat());
-    const tree = new KdTree(x, rows.length, 4, 8);
+    const tree = new KdTree(x, rows.length, d, 8);
+    tree.bruteForce = scan;
     const outI = new Int32Array(5);
     const outD = new Float64Array(5);
     const rng = createRng(1);
-    for (let trial = 0; trial < 50; trial++) {
-      const q = Float64Array.from({ length: 4 }, () => 2 * rng.normal());
-      tree.knn(q, 0, 5, -1, outI, outD);
+    for (let trial = 0; trial < 30; trial++) {
+      const q = Float64Array.from({ length: d }, () => 2 * rng.normal());
+      expect(tree.knn(q, 0, 5, -1, outI, outD)).toBe(5);
       const brute = rows
-        .map((r) => Math.hypot(...r.map((v, j) => v - q[j])))
-        .sort((a, b) => a - b)
+        .map((r, i) => ({ i, d: Math.hypot(...r.map((v, j) => v - q[j])) }))
+        .sort((a, b) => a.d - b.d)
         .slice(0, 5);
-      brute.forEach((d, j) => expect(outD[j]).toBeCloseTo(d, 12));
+      brute.forEach((b, j) => {
+        expect(outD[j]).toBeCloseTo(b.d, 12);
+        expect(outI[j]).toBe(b.i);
+      });
     }
+  });
+
+  it("prefers the tree for low intrinsic dimension and the scan for iid 12-D data", () => {
+    const flat = gaussianCloud(3000, 2, 1).map(([a, b]) => [a, b, a + b, a - b, 2 * a, 2 * b, a, b]);
+    expect(new KdTree(Float64Array.from(flat.flat()), 3000, 8).bruteForce).toBe(false);
+    expect(new KdTree(Float64Array.from(gaussianCloud(3000, 12, 2).flat()), 3000, 12).bruteForce).toBe(true);
   });
 });
 
