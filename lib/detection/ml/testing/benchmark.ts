@@ -50,8 +50,9 @@ function run(def: DetectorDefinition, params: Record<string, unknown>) {
   const t0 = performance.now();
   det.train!(train.obs);
   const t1 = performance.now();
-  const scores = test.obs.map((o) => det.update({ t: o.t + rows * 1000, values: o.values }).score);
+  const results = test.obs.map((o) => det.update({ t: o.t + rows * 1000, values: o.values }));
   const t2 = performance.now();
+  const scores = results.map((r) => r.score);
   const auc = rocAuc(scores, test.labels);
   console.log(
     `${def.kind.padEnd(18)} train ${((t1 - t0) / 1000).toFixed(2)}s (${fmt(rows / ((t1 - t0) / 1000))} rows/s)` +
@@ -64,6 +65,7 @@ function run(def: DetectorDefinition, params: Record<string, unknown>) {
     writeFileSync(join(dumpDir, "test.csv"), csv(test.obs));
     writeFileSync(join(dumpDir, "labels.csv"), test.labels.map(Number).join("\n"));
     writeFileSync(join(dumpDir, `${def.kind}.csv`), scores.join("\n"));
+    writeFileSync(join(dumpDir, `${def.kind}-raw.csv`), results.map((r) => r.raw).join("\n"));
   }
 }
 

@@ -28,7 +28,8 @@ models = {
 }
 for kind, model in models.items():
     try:
-        ours = np.loadtxt(f"{d}/{kind}.csv")
+        # LOF's [0, 1] score floors at LOF <= 1; its raw value is the LOF itself.
+        ours = np.loadtxt(f"{d}/{kind}-raw.csv" if kind == "lof" else f"{d}/{kind}.csv")
     except OSError:
         continue
     t0 = time.perf_counter()
