@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { createQueueBackend, type QueueBackend } from "@/lib/queue/connection";
 import { findLaggingPairs } from "@/lib/server/queries/detector-state";
+import { listDetectorSeriesStatus } from "@/lib/server/queries/detectors";
 import { runDetection } from "@/lib/pipeline/detect-run";
 import { reconcileDetection } from "@/lib/pipeline/reconcile";
 import { enqueueDetect, findDetectPairs } from "@/lib/pipeline/schedule";
@@ -38,6 +39,9 @@ describe("findLaggingPairs", () => {
     await createPair(); // no points yet
 
     expect((await findLaggingPairs()).map(byKey).sort()).toEqual([lagging, neverRun].map(byKey).sort());
+    expect((await listDetectorSeriesStatus(lagging.detectorId)).map((s) => s.pending)).toEqual([5]);
+    expect((await listDetectorSeriesStatus(caughtUp.detectorId)).map((s) => s.pending)).toEqual([0]);
+    expect((await listDetectorSeriesStatus(neverRun.detectorId))[0]).toMatchObject({ pending: 10, watermark: null });
     expect((await findDetectPairs([disabled.seriesId, neverRun.seriesId, caughtUp.seriesId])).map(byKey).sort()).toEqual(
       [neverRun, caughtUp].map(byKey).sort(),
     );
