@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { DAY_MS } from "../common/period";
+import { DAY_MS, WEEK_MS } from "../common/period";
 import { runSplit, syntheticSeries } from "../common/testing";
 import { createRng } from "../random";
 import type { Observation } from "../types";
-import { seasonal } from "./seasonal";
+import { holdoutError, type SeasonalState, seasonal } from "./seasonal";
 
 const STEP = 300_000;
 const T0 = Date.UTC(2024, 0, 1);
@@ -66,6 +66,68 @@ describe("seasonal", () => {
     const obs = syntheticSeries(2500, 11);
     for (const k of [300, 1700]) {
       const { all, split } = runSplit(seasonal, {}, obs, k);
+      expect(split).toEqual(all);
+    }
+  });
+});
+
+describe("seasonal weekly recheck", () => {
+  // 30-minute sampling: 600 warm-up points are 12.5 days, too few to test a weekly season.
+  const weekendSeries = (n: number, seed: number, weekendDrop = 4): Observation[] => {
+    const rng = createRng(seed);
+    const t0 = Date.UTC(2024, 0, 1); // a Monday
+    return Array.from({ length: n }, (_, i) => {
+      const t = t0 + i * 1_800_000;
+      const day = Math.floor((t - t0) / DAY_MS) % 7;
+      const v = 20 + 5 * Math.sin((2 * Math.PI * (t % DAY_MS)) / DAY_MS) - (day >= 5 ? weekendDrop : 0) + 0.3 * rng.normal();
+      return { t, values: [v] };
+    });
+  };
+  const periodOf = (d: { getState(): unknown }) => (d.getState() as SeasonalState).model?.periodMs;
+
+  it("holdoutError: a profile learned on the first week predicts the second exactly", () => {
+    const ts = Array.from({ length: 2 * 7 * 4 }, (_, i) => i * 6 * 3_600_000); // 6-hourly, two weeks
+    const vs = ts.map((t) => (Math.floor(t / DAY_MS) % 7 >= 5 ? 0 : 1) + [0, 2, 0, -2][(t / (6 * 3_600_000)) % 4]);
+    expect(holdoutError(ts, vs, WEEK_MS)).toBeCloseTo(0, 12);
+    expect(holdoutError(ts, vs, DAY_MS)).toBeGreaterThan(0.1);
+    expect(holdoutError(ts, vs, 0)).toBeGreaterThan(holdoutError(ts, vs, DAY_MS));
+  });
+
+  it("switches a daily season to weekly once two weeks show weekends the daily profile cannot predict", () => {
+    const series = weekendSeries(2000, 3);
+    const plain = seasonal.create(seasonal.params.parse({}));
+    const rechecked = seasonal.create(seasonal.params.parse({ weeklyRecheckPoints: 1000 }));
+    const a = series.map((o) => plain.update(o));
+    const b = series.map((o, i) => {
+      const r = rechecked.update(o);
+      if (i === 650) expect(periodOf(rechecked)).toBe(DAY_MS);
+      return r;
+    });
+    expect(periodOf(plain)).toBe(DAY_MS);
+    expect(periodOf(rechecked)).toBe(WEEK_MS);
+    expect(a.slice(0, 672)).toEqual(b.slice(0, 672)); // same scores until the recheck
+    const late = (xs: typeof a) => xs.slice(1000).filter((s) => s.score >= 0.5).length;
+    expect(late(b)).toBeLessThan(late(a));
+    expect(late(b)).toBeLessThan(10);
+  });
+
+  it("keeps the season when the weekly profile predicts no better, and never rechecks past the cap", () => {
+    const flat = seasonal.create(seasonal.params.parse({ weeklyRecheckPoints: 1000 }));
+    weekendSeries(1000, 4, 0).forEach((o) => flat.update(o));
+    expect(periodOf(flat)).toBe(DAY_MS);
+    expect((flat.getState() as SeasonalState).recheck).toBeNull();
+    const noiseless = seasonal.create(seasonal.params.parse({ weeklyRecheckPoints: 1000 }));
+    // No noise at all: every profile predicts (almost) perfectly, below the scale floor.
+    weekendSeries(1000, 4, 0).forEach((o) => noiseless.update({ t: o.t, values: [20 + 5 * Math.sin((2 * Math.PI * (o.t % DAY_MS)) / DAY_MS)] }));
+    expect(periodOf(noiseless)).toBe(DAY_MS);
+    const capped = seasonal.create(seasonal.params.parse({ weeklyRecheckPoints: 600 }));
+    weekendSeries(1000, 3).forEach((o) => capped.update(o));
+    expect(periodOf(capped)).toBe(DAY_MS);
+  });
+
+  it("resumes exactly while buffering for the recheck and after it", () => {
+    for (const k of [640, 900]) {
+      const { all, split } = runSplit(seasonal, { weeklyRecheckPoints: 1000 }, weekendSeries(1200, 5), k);
       expect(split).toEqual(all);
     }
   });

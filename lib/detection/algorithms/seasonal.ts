@@ -6,6 +6,16 @@
  * Gaps: a timestamp maps to its phase by (t - anchor) mod period in time units, so missing data
  * never shifts the season; the level simply waits. Updates use residuals clipped at `clipSigmas`
  * (robust Holt-Winters, Gelper et al. 2010) so an outlier does not bend the model it is judged by.
+ *
+ * `weeklyRecheckPoints` > 0: when the warm-up was too short to see two weeks (a weekly season
+ * cannot be tested) and found a shorter season or none, the points keep being buffered until two
+ * weeks are seen (if that takes at most this many points). Then each candidate profile, learned
+ * on all but the last week, predicts the last week (level = that week's mean, so only the shape
+ * counts); a weekly profile that predicts it at least 20% better (mean squared error) than the
+ * current one, whose error must exceed the scale floor (noiseless series keep their season), wins
+ * and the model is refit on the buffer with a weekly season. Autocorrelation
+ * cannot make that call: a weekly lag correlates as well as a daily one when weekends differ only
+ * a little. Scores meanwhile come from the first fit.
  */
 import { z } from "zod";
 import { checkObservation, skippedResult } from "../common/input-guard";
@@ -40,6 +50,13 @@ export const seasonalParams = z.object({
     .default(0.005)
     .describe("Residual scale floor as a fraction of the level plus the seasonal range: noiseless series stay calm"),
   maxBuckets: z.number().int().min(1).max(20_000).default(2016).describe("Most phases a season is split into"),
+  weeklyRecheckPoints: z
+    .number()
+    .int()
+    .min(0)
+    .max(200_000)
+    .default(0)
+    .describe("If the warm-up held less than two weeks, detect the season again once two weeks are buffered, when that takes at most this many points (0: never)"),
 });
 export type SeasonalParams = z.infer<typeof seasonalParams>;
 
@@ -58,6 +75,53 @@ export interface SeasonalState {
   lastT: number | null;
   buffer: { t: number[]; v: number[] } | null;
   model: Model | null;
+  /** Points since the warm-up began, kept until the weekly recheck at t >= until (weeklyRecheckPoints). */
+  recheck?: { t: number[]; v: number[]; until: number } | null;
+}
+
+/** Weekly profile must beat the current one by this factor (out-of-sample MSE) to replace it. */
+const WEEKLY_GAIN = 0.8;
+
+/**
+ * Mean squared error of predicting the last week of (ts, vs) by the per-phase mean deviation of
+ * the earlier data for a season of `periodMs` (0: no season), level = the last week's own mean.
+ */
+export function holdoutError(ts: readonly number[], vs: readonly number[], periodMs: number): number {
+  const dt = medianInterval(ts);
+  const split = ts[ts.length - 1] - WEEK_MS;
+  const n = periodMs > 0 && dt > 0 ? Math.max(1, Math.round(periodMs / dt)) : 1;
+  const sum = new Float64Array(n);
+  const count = new Float64Array(n);
+  let trainMean = 0;
+  let trainN = 0;
+  let testMean = 0;
+  let testN = 0;
+  for (let i = 0; i < ts.length; i++) {
+    if (ts[i] <= split) {
+      trainMean += vs[i];
+      trainN++;
+    } else {
+      testMean += vs[i];
+      testN++;
+    }
+  }
+  if (!trainN || !testN) return Infinity;
+  trainMean /= trainN;
+  testMean /= testN;
+  const phase = (t: number) => (n === 1 ? 0 : Math.floor((((t - ts[0]) % periodMs) / periodMs) * n + 0.5) % n);
+  for (let i = 0; i < ts.length && ts[i] <= split; i++) {
+    const k = phase(ts[i]);
+    sum[k] += vs[i] - trainMean;
+    count[k]++;
+  }
+  let err = 0;
+  for (let i = 0; i < ts.length; i++) {
+    if (ts[i] <= split) continue;
+    const k = phase(ts[i]);
+    const e = vs[i] - testMean - (count[k] ? sum[k] / count[k] : 0);
+    err += e * e;
+  }
+  return err / testN;
 }
 
 function medianOf(xs: number[]): number {
@@ -81,6 +145,7 @@ export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
     let model: Model | null = state?.model ? { ...state.model, season: [...state.model.season] } : null;
     let season = model ? Float64Array.from(model.season) : new Float64Array(1);
     let resid = new SortedWindow(p.residualWindow, model?.residuals);
+    let recheck = state?.recheck ? { t: [...state.recheck.t], v: [...state.recheck.v], until: state.recheck.until } : null;
 
     const phase = (m: Model, t: number) => {
       const off = (((t - m.anchor) % m.periodMs) + m.periodMs) % m.periodMs;
@@ -111,10 +176,11 @@ export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
       };
     };
 
-    const fit = (ts: number[], vs: number[]) => {
+    const fit = (ts: number[], vs: number[], forcedPeriodMs?: number) => {
       const dt = medianInterval(ts);
       let periodMs = 0;
-      if (p.period === "auto") periodMs = detectPeriod(ts, vs)?.periodMs ?? 0;
+      if (forcedPeriodMs !== undefined) periodMs = forcedPeriodMs;
+      else if (p.period === "auto") periodMs = detectPeriod(ts, vs)?.periodMs ?? 0;
       else if (p.period !== "none") periodMs = NAMED_PERIODS[p.period];
       const buckets = periodMs > 0 && dt > 0 ? Math.max(1, Math.min(p.maxBuckets, Math.round(periodMs / dt))) : 1;
       const m: Model = { anchor: ts[0], minScale: 0, periodMs: periodMs || 1, buckets, level: 0, season: [], residuals: [] };
@@ -168,15 +234,37 @@ export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
         if (!model) {
           buffer!.t.push(obs.t);
           buffer!.v.push(x);
-          if (buffer!.t.length >= p.warmupPoints) fit(buffer!.t, buffer!.v);
+          if (buffer!.t.length >= p.warmupPoints) {
+            const { t: ts, v: vs } = buffer!;
+            fit(ts, vs);
+            const dt = medianInterval(ts);
+            const needed = dt > 0 ? Math.ceil((2 * WEEK_MS) / dt) : Infinity;
+            const weekly = model!.periodMs >= WEEK_MS;
+            if (p.period === "auto" && p.weeklyRecheckPoints > 0 && !weekly && ts[ts.length - 1] - ts[0] < 2 * WEEK_MS && needed <= p.weeklyRecheckPoints) {
+              recheck = { t: ts, v: vs, until: ts[0] + 2 * WEEK_MS - dt };
+            }
+          }
           return skippedResult(obs.t, "warmup");
         }
-        return step(model, obs.t, x);
+        const result = step(model, obs.t, x);
+        if (recheck) {
+          recheck.t.push(obs.t);
+          recheck.v.push(x);
+          const { t: ts, v: vs } = recheck;
+          if (obs.t >= recheck.until || ts.length >= p.weeklyRecheckPoints) {
+            recheck = null;
+            const current = holdoutError(ts, vs, model.buckets > 1 ? model.periodMs : 0);
+            // Only when the current profile's error is above the noise floor the model ignores anyway.
+            if (Math.sqrt(current) > model.minScale && holdoutError(ts, vs, WEEK_MS) < WEEKLY_GAIN * current) fit(ts, vs, WEEK_MS);
+          }
+        }
+        return result;
       },
       getState: () => ({
         lastT,
         buffer: buffer ? { t: [...buffer.t], v: [...buffer.v] } : null,
         model: model ? { ...model, season: Array.from(season), residuals: resid.toArray() } : null,
+        recheck: recheck ? { t: [...recheck.t], v: [...recheck.v], until: recheck.until } : null,
       }),
     };
     return detector;
