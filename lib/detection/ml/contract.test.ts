@@ -110,6 +110,18 @@ describe.each(cases)("$kind contract", ({ def, raw, seeded }) => {
     });
   });
 
+  it("keeps a feature that was constant in training at scale 1 and still scores finitely", () => {
+    const det = def.create(params);
+    const constant = multivariate(300, 0).map((o) => ({ ...o, values: [o.values[0], o.values[1], 5] }));
+    if (def.needsTraining) det.train!(constant);
+    else constant.forEach((o) => det.update(o));
+    expect(roundTrip(det.getState()).features.std[2]).toBe(1);
+    const r = det.update({ t: 1e9, values: [0, 0, 50] });
+    expect(Number.isFinite(r.raw)).toBe(true);
+    // Isolation trees never split a feature that was constant in training (as in scikit-learn).
+    if (def.kind !== "isolation-forest") expect(r.score).toBeGreaterThan(0.5);
+  });
+
   it("reports warm-up before training or while the shingle fills", () => {
     const det = def.create(params);
     const res = univariate(3, 0).map((o) => det.update(o));

@@ -6,7 +6,6 @@
  */
 import type { Observation, SkipReason } from "@/lib/detection/types";
 import { checkObservation, cleanHistory } from "./input-policy";
-import { safeScale } from "./score-map";
 
 export interface FeatureState {
   shingleSize: number;
@@ -72,7 +71,9 @@ export class Featurizer {
 
   setStats(mean: ArrayLike<number>, std: ArrayLike<number>): void {
     this.s.mean = Array.from(mean);
-    this.s.std = Array.from(std, (v) => safeScale(v));
+    // A feature that was constant in training keeps its units (scale 1, as scikit-learn's
+    // StandardScaler does) instead of blowing any later change up by 1/ε.
+    this.s.std = Array.from(std, (v) => (v > 1e-12 && Number.isFinite(v) ? v : 1));
     this.meanArr = Float64Array.from(this.s.mean);
     this.stdArr = Float64Array.from(this.s.std);
   }
