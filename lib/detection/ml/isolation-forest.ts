@@ -73,16 +73,6 @@ class IsolationForestDetector implements Detector<IsolationForestState> {
     return band ? { ...out, ...band } : out;
   }
 
-  /** Scores standardized rows (row-major, width columns) without touching state; for batch use. */
-  scoreMatrix(x: Float64Array, rows: number): Float64Array {
-    const out = new Float64Array(rows);
-    const forest = this.forest;
-    if (!forest) return out;
-    const w = this.f.width;
-    for (let i = 0; i < rows; i++) out[i] = forest.scoreFromPath(forest.pathLength(x, i * w));
-    return out;
-  }
-
   getState(): IsolationForestState {
     return {
       rng: this.rngState,

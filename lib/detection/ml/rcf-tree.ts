@@ -146,8 +146,11 @@ export class RcfTree {
       sum += box[jb + w + j] - box[jb + j];
     }
     this.rangeSum[joint] = sum;
+    // Boxes nest: once an ancestor already contains p, all above it do too and only masses change.
+    let growing = true;
     for (let a = par; a >= 0; a = this.parent[a]) {
       this.mass[a]++;
+      if (!growing) continue;
       const ab = a * 2 * w;
       let grown = false;
       for (let j = 0; j < w; j++) {
@@ -161,6 +164,7 @@ export class RcfTree {
         }
       }
       if (grown) this.rangeSum[a] = this.boxSum(ab);
+      else growing = false;
     }
     return leaf;
   }
@@ -185,16 +189,24 @@ export class RcfTree {
     else if (this.left[g] === par) this.left[g] = sib;
     else this.right[g] = sib;
     const { w, box } = this;
+    // Once a recomputed box comes out unchanged, the boxes above it are unchanged too.
+    let shrinking = true;
     for (let a = g; a >= 0; a = this.parent[a]) {
       this.mass[a]--;
+      if (!shrinking) continue;
       const ab = a * 2 * w;
       const lb = this.left[a] * 2 * w;
       const rb = this.right[a] * 2 * w;
+      let changed = false;
       for (let j = 0; j < w; j++) {
-        box[ab + j] = Math.min(box[lb + j], box[rb + j]);
-        box[ab + w + j] = Math.max(box[lb + w + j], box[rb + w + j]);
+        const l = Math.min(box[lb + j], box[rb + j]);
+        const h = Math.max(box[lb + w + j], box[rb + w + j]);
+        if (l !== box[ab + j] || h !== box[ab + w + j]) changed = true;
+        box[ab + j] = l;
+        box[ab + w + j] = h;
       }
-      this.rangeSum[a] = this.boxSum(ab);
+      if (changed) this.rangeSum[a] = this.boxSum(ab);
+      else shrinking = false;
     }
   }
 
