@@ -195,4 +195,16 @@ describe("concurrency", () => {
     expect(await getPrisma().series.count({ where: { metric: "race" } })).toBe(1);
     expect((await valuesOf("race", '{"k":"v"}')).length).toBe(300);
   });
+
+  it("overlapping batches listing the same series in opposite orders all commit (no deadlock)", async () => {
+    const a = { series: "dl.a", points: Array.from({ length: 500 }, (_, i) => [t0 + (499 - i) * 1000, i]) };
+    const b = { series: "dl.b", points: Array.from({ length: 500 }, (_, i) => [t0 + i * 1000, i]) };
+    // Series exist already, so nothing serializes the requests before their point writes.
+    await ingest(JSON.stringify([{ series: "dl.a", points: [[t0 - 1000, 0]] }, { series: "dl.b", points: [[t0 - 1000, 0]] }]));
+    const bodies = Array.from({ length: 8 }, (_, r) => JSON.stringify(r % 2 ? [a, b] : [b, a]));
+    const results = await Promise.all(bodies.map((body) => ingest(body)));
+    expect(results.map((r) => r.status)).toEqual(Array(8).fill(200));
+    expect((await valuesOf("dl.a")).length).toBe(501);
+    expect((await valuesOf("dl.a"))[1]).toEqual(["2024-05-01T00:00:00.000Z", 499]);
+  });
 });

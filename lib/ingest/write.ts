@@ -39,6 +39,26 @@ async function resolveSeries(tx: Prisma.TransactionClient, sourceId: string, ser
   });
 }
 
+/**
+ * Rows are written in one global order, series by (metric, labels) then time, so two requests
+ * overlapping on the same points wait for each other instead of deadlocking.
+ */
+function canonicalOrder(series: SeriesPoints[]): SeriesPoints[] {
+  const sorted = [...series].sort((a, b) => (a.metric === b.metric ? cmp(a.labelsKey, b.labelsKey) : cmp(a.metric, b.metric)));
+  return sorted.map((s) => {
+    let ordered = true;
+    for (let i = 1; i < s.ms.length && ordered; i++) ordered = s.ms[i - 1] <= s.ms[i];
+    if (ordered) return s;
+    // Stable sort: equal timestamps keep their order, so the last value sent still wins.
+    const idx = s.ms.map((_, i) => i).sort((x, y) => s.ms[x] - s.ms[y] || x - y);
+    return { ...s, ms: idx.map((i) => s.ms[i]), values: idx.map((i) => s.values[i]) };
+  });
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Upserts points of many series; within one call the last value for a (series, ts) wins. */
 export async function upsertMultiSeriesPoints(tx: Prisma.TransactionClient, seriesIds: string[], series: SeriesPoints[]): Promise<void> {
   let si: number[] = [];
@@ -69,7 +89,8 @@ export async function upsertMultiSeriesPoints(tx: Prisma.TransactionClient, seri
   await flush();
 }
 
-export async function writeBatch(sourceId: string, keyId: string | null, series: SeriesPoints[]): Promise<WriteResult> {
+export async function writeBatch(sourceId: string, keyId: string | null, input: SeriesPoints[]): Promise<WriteResult> {
+  const series = canonicalOrder(input);
   return getPrisma().$transaction(
     async (tx) => {
       const seriesIds = await resolveSeries(tx, sourceId, series);
