@@ -22,8 +22,8 @@ export interface ForestJson {
   nodes: number[];
   feature: number[];
   threshold: number[];
+  /** Left child per node; the right child is always left + 1. */
   left: number[];
-  right: number[];
   size: number[];
 }
 
@@ -31,8 +31,8 @@ export class IsolationForestModel {
   readonly maxNodes: number;
   private feature: Int32Array;
   private threshold: Float64Array;
+  /** Left child (tree-local); children are allocated in pairs, so the right one is left + 1. */
   private left: Int32Array;
-  private right: Int32Array;
   private size: Int32Array;
   private depth: Int32Array;
   private leafPath: Float64Array;
@@ -48,7 +48,6 @@ export class IsolationForestModel {
     this.feature = new Int32Array(total).fill(-1);
     this.threshold = new Float64Array(total);
     this.left = new Int32Array(total);
-    this.right = new Int32Array(total);
     this.size = new Int32Array(total);
     this.depth = new Int32Array(total);
     this.leafPath = new Float64Array(total);
@@ -128,7 +127,6 @@ export class IsolationForestModel {
       this.feature[node] = q;
       this.threshold[node] = p;
       this.left[node] = l;
-      this.right[node] = r;
       this.depth[base + l] = this.depth[node] + 1;
       this.depth[base + r] = this.depth[node] + 1;
       stack[sp++] = r;
@@ -150,14 +148,14 @@ export class IsolationForestModel {
   /** Mean path length E[h(x)] of the vector at x[offset..offset+w). */
   pathLength(x: Float64Array, offset = 0): number {
     let sum = 0;
-    const feature = this.feature;
-    const threshold = this.threshold;
+    const { feature, threshold, left } = this;
     for (let t = 0; t < this.trees; t++) {
       const base = t * this.maxNodes;
       let node = base;
       let f = feature[node];
       while (f >= 0) {
-        node = base + (x[offset + f] < threshold[node] ? this.left[node] : this.right[node]);
+        // Branch-free child step: left + (x >= threshold), since right = left + 1.
+        node = base + left[node] + +(x[offset + f] >= threshold[node]);
         f = feature[node];
       }
       sum += this.leafPath[node];
@@ -178,7 +176,6 @@ export class IsolationForestModel {
       feature: [],
       threshold: [],
       left: [],
-      right: [],
       size: [],
     };
     for (let t = 0; t < this.trees; t++) {
@@ -187,7 +184,6 @@ export class IsolationForestModel {
         out.feature.push(this.feature[i]);
         out.threshold.push(this.threshold[i]);
         out.left.push(this.left[i]);
-        out.right.push(this.right[i]);
         out.size.push(this.size[i]);
       }
     }
@@ -204,14 +200,13 @@ export class IsolationForestModel {
         m.feature[base + i] = j.feature[k];
         m.threshold[base + i] = j.threshold[k];
         m.left[base + i] = j.left[k];
-        m.right[base + i] = j.right[k];
         m.size[base + i] = j.size[k];
       }
       // Depths are implied by the child links; parents always precede their children.
       for (let i = 0; i < j.nodes[t]; i++) {
         if (m.feature[base + i] >= 0) {
           m.depth[base + m.left[base + i]] = m.depth[base + i] + 1;
-          m.depth[base + m.right[base + i]] = m.depth[base + i] + 1;
+          m.depth[base + m.left[base + i] + 1] = m.depth[base + i] + 1;
         }
       }
     }
