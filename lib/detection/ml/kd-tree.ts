@@ -178,7 +178,19 @@ export class KdTree {
       if (row === exclude) continue;
       let d = 0;
       const base = row * w;
-      for (let j = 0; j < w && d < worst; j++) {
+      // Four dimensions per early-exit check: a test per dimension costs more than it saves.
+      let j = 0;
+      for (; j + 4 <= w && d < worst; j += 4) {
+        const e0 = q[qOff + j] - x[base + j];
+        const e1 = q[qOff + j + 1] - x[base + j + 1];
+        const e2 = q[qOff + j + 2] - x[base + j + 2];
+        const e3 = q[qOff + j + 3] - x[base + j + 3];
+        d += e0 * e0;
+        d += e1 * e1;
+        d += e2 * e2;
+        d += e3 * e3;
+      }
+      for (; j < w && d < worst; j++) {
         const diff = q[qOff + j] - x[base + j];
         d += diff * diff;
       }
