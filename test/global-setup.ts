@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
 import pg from "pg";
 import { migrateDeploy } from "@/lib/server/migrate";
-import { ADMIN_URL, REDIS_URL, TEMPLATE_DB, adminQuery, urlFor } from "./databases";
+import { ADMIN_URL, REDIS_URL, RUN_ID, TEMPLATE_DB, adminQuery, urlFor } from "./databases";
 
 /** Fails fast with a clear message when the services are missing, then builds the template database. */
 export default async function setup() {
@@ -16,15 +16,25 @@ export default async function setup() {
   });
   redis.disconnect();
 
-  // Drop leftovers of interrupted runs, then migrate a fresh template.
+  // Drop leftovers of interrupted runs (older than two hours, so a concurrent run is left alone),
+  // then migrate this run's template.
   const c = new pg.Client({ connectionString: ADMIN_URL });
   await c.connect();
-  const stale = await c.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'vigil_test_%'");
+  const all = await c.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'vigil\\_test\\_%'");
   await c.end();
-  for (const { datname } of stale.rows) await adminQuery(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+  const cutoff = Math.floor(Date.now() / 1000) - 2 * 3600;
+  const stale = all.rows.filter(({ datname }) => {
+    const started = Number(/^vigil_test_(\d{10})/.exec(datname)?.[1] ?? 0);
+    return started < cutoff;
+  });
+  for (const { datname } of stale) await adminQuery(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
   await adminQuery(`CREATE DATABASE ${TEMPLATE_DB}`);
   await migrateDeploy(urlFor(TEMPLATE_DB));
   return async () => {
-    await adminQuery(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
+    const c2 = new pg.Client({ connectionString: ADMIN_URL });
+    await c2.connect();
+    const mine = await c2.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE $1", [`vigil_test_${RUN_ID}_%`]);
+    await c2.end();
+    for (const { datname } of mine.rows) await adminQuery(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
   };
 }
