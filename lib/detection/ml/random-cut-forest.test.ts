@@ -15,13 +15,14 @@ describe("RcfTree", () => {
       if (i >= 50) tree.remove(leaves[i - 50]);
     }
     // The root holds the 50 live points and its box is their exact bounding box.
-    expect(tree.mass[tree.root]).toBe(50);
+    expect(tree.massOf(tree.root)).toBe(50);
     const live = pts.slice(150);
-    const b = tree.root * 4;
-    expect(tree.box[b]).toBe(Math.min(...live.map((r) => r[0])));
-    expect(tree.box[b + 1]).toBe(Math.min(...live.map((r) => r[1])));
-    expect(tree.box[b + 2]).toBe(Math.max(...live.map((r) => r[0])));
-    expect(tree.box[b + 3]).toBe(Math.max(...live.map((r) => r[1])));
+    expect(tree.boxOf(tree.root)).toEqual([
+      Math.min(...live.map((r) => r[0])),
+      Math.min(...live.map((r) => r[1])),
+      Math.max(...live.map((r) => r[0])),
+      Math.max(...live.map((r) => r[1])),
+    ]);
   });
 
   it("gives CoDisp = |tree| for a point isolated far from a tight cluster", () => {

@@ -12,18 +12,25 @@ export interface RcfTreeJson {
   points: number[];
 }
 
+const CUT_DIM = 0;
+const CUT_VAL = 1;
+const LEFT = 2;
+const RIGHT = 3;
+const PARENT = 4;
+const MASS = 5;
+/** Sum of the box's side lengths, kept with the box so scoring only needs the growth. */
+const RANGE = 6;
+const BOX = 8;
+
 export class RcfTree {
   root = -1;
-  readonly left: Int32Array;
-  readonly right: Int32Array;
-  readonly parent: Int32Array;
-  readonly cutDim: Int32Array;
-  readonly cutVal: Float64Array;
-  readonly mass: Int32Array;
-  /** Per node, lower corner then upper corner (2w values), adjacent so one visit touches one region. */
-  readonly box: Float64Array;
-  /** Sum of the box's side lengths, kept with the box so scoring only needs the growth. */
-  readonly rangeSum: Float64Array;
+  /**
+   * All node fields in one array, `stride` numbers per node: the scalars at the offsets below, then
+   * the box (lower corner, upper corner). One node is one contiguous run, so a visit costs a few
+   * adjacent cache lines instead of one line per field array.
+   */
+  readonly nd: Float64Array;
+  readonly stride: number;
   private free: Int32Array;
   private freeTop: number;
   /** Scratch for codisp: nodes on the query's path, the ancestor ratio max above each, box growth. */
@@ -36,19 +43,23 @@ export class RcfTree {
     readonly w: number,
   ) {
     const n = 2 * capacity;
-    this.left = new Int32Array(n);
-    this.right = new Int32Array(n);
-    this.parent = new Int32Array(n);
-    this.cutDim = new Int32Array(n);
-    this.cutVal = new Float64Array(n);
-    this.mass = new Int32Array(n);
-    this.box = new Float64Array(n * 2 * w);
-    this.rangeSum = new Float64Array(n);
+    this.stride = BOX + 2 * w;
+    this.nd = new Float64Array(n * this.stride);
     this.path = new Int32Array(n);
     this.pathMax = new Float64Array(n);
     this.pathGrowth = new Float64Array(n);
     this.free = Int32Array.from({ length: n }, (_, i) => n - 1 - i);
     this.freeTop = n;
+  }
+
+  massOf(node: number): number {
+    return this.nd[node * this.stride + MASS];
+  }
+
+  /** The node's bounding box as [lower corner..., upper corner...]. */
+  boxOf(node: number): number[] {
+    const base = node * this.stride + BOX;
+    return Array.from(this.nd.subarray(base, base + 2 * this.w));
   }
 
   private alloc(): number {
@@ -59,111 +70,111 @@ export class RcfTree {
   }
 
   private isPoint(node: number, p: Float64Array): boolean {
-    const base = node * 2 * this.w;
-    for (let j = 0; j < this.w; j++) if (this.box[base + j] !== p[j]) return false;
+    const base = node * this.stride + BOX;
+    for (let j = 0; j < this.w; j++) if (this.nd[base + j] !== p[j]) return false;
     return true;
   }
 
   private makeLeaf(p: Float64Array): number {
     const id = this.alloc();
-    this.cutDim[id] = -1;
-    this.mass[id] = 1;
-    this.rangeSum[id] = 0;
-    this.box.set(p.subarray(0, this.w), id * 2 * this.w);
-    this.box.set(p.subarray(0, this.w), id * 2 * this.w + this.w);
+    this.nd[id * this.stride + CUT_DIM] = -1;
+    this.nd[id * this.stride + MASS] = 1;
+    this.nd[id * this.stride + RANGE] = 0;
+    this.nd.set(p.subarray(0, this.w), id * this.stride + BOX);
+    this.nd.set(p.subarray(0, this.w), id * this.stride + BOX + this.w);
     return id;
   }
 
   /** Inserts p and returns its leaf id (an existing leaf when p is a duplicate). */
   insert(p: Float64Array, rng: Rng): number {
-    const { w, box } = this;
+    const { w, nd } = this;
     if (this.root < 0) {
       this.root = this.makeLeaf(p);
-      this.parent[this.root] = -1;
+      this.nd[this.root * this.stride + PARENT] = -1;
       return this.root;
     }
     let node = this.root;
     for (;;) {
-      const leaf = this.cutDim[node] < 0;
+      const leaf = this.nd[node * this.stride + CUT_DIM] < 0;
       if (leaf && this.isPoint(node, p)) {
-        for (let a = node; a >= 0; a = this.parent[a]) this.mass[a]++;
+        for (let a = node; a >= 0; a = this.nd[a * this.stride + PARENT]) this.nd[a * this.stride + MASS]++;
         return node;
       }
-      const base = node * 2 * w;
-      const total = this.rangeSum[node] + this.growth(base, p);
+      const base = node * this.stride + BOX;
+      const total = this.nd[node * this.stride + RANGE] + this.growth(base, p);
       // A uniform cut in the box spanned by the node and p: dimension ∝ its range, position uniform.
       let r = rng.next() * total;
       let dim = 0;
       for (; dim < w - 1; dim++) {
-        const span = Math.max(box[base + w + dim], p[dim]) - Math.min(box[base + dim], p[dim]);
+        const span = Math.max(nd[base + w + dim], p[dim]) - Math.min(nd[base + dim], p[dim]);
         if (r < span) break;
         r -= span;
       }
-      const mn = Math.min(box[base + dim], p[dim]);
-      const mx = Math.max(box[base + w + dim], p[dim]);
+      const mn = Math.min(nd[base + dim], p[dim]);
+      const mx = Math.max(nd[base + w + dim], p[dim]);
       let cut = mn + r;
       if (cut >= mx) cut = mn;
-      let separates = (p[dim] <= cut && box[base + dim] > cut) || (p[dim] > cut && box[base + w + dim] <= cut);
+      let separates = (p[dim] <= cut && nd[base + dim] > cut) || (p[dim] > cut && nd[base + w + dim] <= cut);
       if (!separates && leaf) {
         // Only reachable through rounding: cut at the lower value of a dimension where they differ.
         dim = 0;
-        while (p[dim] === box[base + dim]) dim++;
-        cut = Math.min(p[dim], box[base + dim]);
+        while (p[dim] === nd[base + dim]) dim++;
+        cut = Math.min(p[dim], nd[base + dim]);
         separates = true;
       }
       if (separates) return this.splitAbove(node, p, dim, cut);
-      node = p[this.cutDim[node]] <= this.cutVal[node] ? this.left[node] : this.right[node];
+      node = p[this.nd[node * this.stride + CUT_DIM]] <= this.nd[node * this.stride + CUT_VAL] ? this.nd[node * this.stride + LEFT] : this.nd[node * this.stride + RIGHT];
     }
   }
 
   private splitAbove(node: number, p: Float64Array, dim: number, cut: number): number {
-    const { w, box } = this;
+    const { w, nd } = this;
     const leaf = this.makeLeaf(p);
     const joint = this.alloc();
-    const par = this.parent[node];
-    this.cutDim[joint] = dim;
-    this.cutVal[joint] = cut;
+    const par = this.nd[node * this.stride + PARENT];
+    this.nd[joint * this.stride + CUT_DIM] = dim;
+    this.nd[joint * this.stride + CUT_VAL] = cut;
     if (p[dim] <= cut) {
-      this.left[joint] = leaf;
-      this.right[joint] = node;
+      this.nd[joint * this.stride + LEFT] = leaf;
+      this.nd[joint * this.stride + RIGHT] = node;
     } else {
-      this.left[joint] = node;
-      this.right[joint] = leaf;
+      this.nd[joint * this.stride + LEFT] = node;
+      this.nd[joint * this.stride + RIGHT] = leaf;
     }
-    this.parent[joint] = par;
-    this.parent[node] = joint;
-    this.parent[leaf] = joint;
+    this.nd[joint * this.stride + PARENT] = par;
+    this.nd[node * this.stride + PARENT] = joint;
+    this.nd[leaf * this.stride + PARENT] = joint;
     if (par < 0) this.root = joint;
-    else if (this.left[par] === node) this.left[par] = joint;
-    else this.right[par] = joint;
-    this.mass[joint] = this.mass[node] + 1;
-    const jb = joint * 2 * w;
-    const nb = node * 2 * w;
+    else if (this.nd[par * this.stride + LEFT] === node) this.nd[par * this.stride + LEFT] = joint;
+    else this.nd[par * this.stride + RIGHT] = joint;
+    this.nd[joint * this.stride + MASS] = this.nd[node * this.stride + MASS] + 1;
+    const jb = joint * this.stride + BOX;
+    const nb = node * this.stride + BOX;
     let sum = 0;
     for (let j = 0; j < w; j++) {
-      box[jb + j] = Math.min(box[nb + j], p[j]);
-      box[jb + w + j] = Math.max(box[nb + w + j], p[j]);
-      sum += box[jb + w + j] - box[jb + j];
+      nd[jb + j] = Math.min(nd[nb + j], p[j]);
+      nd[jb + w + j] = Math.max(nd[nb + w + j], p[j]);
+      sum += nd[jb + w + j] - nd[jb + j];
     }
-    this.rangeSum[joint] = sum;
+    this.nd[joint * this.stride + RANGE] = sum;
     // Boxes nest: once an ancestor already contains p, all above it do too and only masses change.
     let growing = true;
-    for (let a = par; a >= 0; a = this.parent[a]) {
-      this.mass[a]++;
+    for (let a = par; a >= 0; a = this.nd[a * this.stride + PARENT]) {
+      this.nd[a * this.stride + MASS]++;
       if (!growing) continue;
-      const ab = a * 2 * w;
+      const ab = a * this.stride + BOX;
       let grown = false;
       for (let j = 0; j < w; j++) {
-        if (p[j] < box[ab + j]) {
-          box[ab + j] = p[j];
+        if (p[j] < nd[ab + j]) {
+          nd[ab + j] = p[j];
           grown = true;
         }
-        if (p[j] > box[ab + w + j]) {
-          box[ab + w + j] = p[j];
+        if (p[j] > nd[ab + w + j]) {
+          nd[ab + w + j] = p[j];
           grown = true;
         }
       }
-      if (grown) this.rangeSum[a] = this.boxSum(ab);
+      if (grown) this.nd[a * this.stride + RANGE] = this.boxSum(ab);
       else growing = false;
     }
     return leaf;
@@ -171,41 +182,41 @@ export class RcfTree {
 
   /** Removes one copy of the point at `leaf`; boxes above are recomputed from their children. */
   remove(leaf: number): void {
-    if (this.mass[leaf] > 1) {
-      for (let a = leaf; a >= 0; a = this.parent[a]) this.mass[a]--;
+    if (this.nd[leaf * this.stride + MASS] > 1) {
+      for (let a = leaf; a >= 0; a = this.nd[a * this.stride + PARENT]) this.nd[a * this.stride + MASS]--;
       return;
     }
-    const par = this.parent[leaf];
+    const par = this.nd[leaf * this.stride + PARENT];
     this.release(leaf);
     if (par < 0) {
       this.root = -1;
       return;
     }
-    const sib = this.left[par] === leaf ? this.right[par] : this.left[par];
-    const g = this.parent[par];
-    this.parent[sib] = g;
+    const sib = this.nd[par * this.stride + LEFT] === leaf ? this.nd[par * this.stride + RIGHT] : this.nd[par * this.stride + LEFT];
+    const g = this.nd[par * this.stride + PARENT];
+    this.nd[sib * this.stride + PARENT] = g;
     this.release(par);
     if (g < 0) this.root = sib;
-    else if (this.left[g] === par) this.left[g] = sib;
-    else this.right[g] = sib;
-    const { w, box } = this;
+    else if (this.nd[g * this.stride + LEFT] === par) this.nd[g * this.stride + LEFT] = sib;
+    else this.nd[g * this.stride + RIGHT] = sib;
+    const { w, nd } = this;
     // Once a recomputed box comes out unchanged, the boxes above it are unchanged too.
     let shrinking = true;
-    for (let a = g; a >= 0; a = this.parent[a]) {
-      this.mass[a]--;
+    for (let a = g; a >= 0; a = this.nd[a * this.stride + PARENT]) {
+      this.nd[a * this.stride + MASS]--;
       if (!shrinking) continue;
-      const ab = a * 2 * w;
-      const lb = this.left[a] * 2 * w;
-      const rb = this.right[a] * 2 * w;
+      const ab = a * this.stride + BOX;
+      const lb = this.nd[a * this.stride + LEFT] * this.stride + BOX;
+      const rb = this.nd[a * this.stride + RIGHT] * this.stride + BOX;
       let changed = false;
       for (let j = 0; j < w; j++) {
-        const l = Math.min(box[lb + j], box[rb + j]);
-        const h = Math.max(box[lb + w + j], box[rb + w + j]);
-        if (l !== box[ab + j] || h !== box[ab + w + j]) changed = true;
-        box[ab + j] = l;
-        box[ab + w + j] = h;
+        const l = Math.min(nd[lb + j], nd[rb + j]);
+        const h = Math.max(nd[lb + w + j], nd[rb + w + j]);
+        if (l !== nd[ab + j] || h !== nd[ab + w + j]) changed = true;
+        nd[ab + j] = l;
+        nd[ab + w + j] = h;
       }
-      if (changed) this.rangeSum[a] = this.boxSum(ab);
+      if (changed) this.nd[a * this.stride + RANGE] = this.boxSum(ab);
       else shrinking = false;
     }
   }
@@ -213,18 +224,18 @@ export class RcfTree {
   /** Sum of side lengths from the stored box (summed in a fixed order so restores match exactly). */
   private boxSum(base: number): number {
     let s = 0;
-    for (let j = 0; j < this.w; j++) s += this.box[base + this.w + j] - this.box[base + j];
+    for (let j = 0; j < this.w; j++) s += this.nd[base + this.w + j] - this.nd[base + j];
     return s;
   }
 
   /** How much the box at `base` would grow (sum over sides) to include p. */
   private growth(base: number, p: Float64Array): number {
-    const { box, w } = this;
+    const { nd, w } = this;
     let g = 0;
     // Branch-free: p sits near box faces often enough that branches mispredict.
     for (let j = 0; j < w; j++) {
       const v = p[j];
-      g += Math.max(box[base + j] - v, 0) + Math.max(v - box[base + w + j], 0);
+      g += Math.max(nd[base + j] - v, 0) + Math.max(v - nd[base + w + j], 0);
     }
     return g;
   }
@@ -236,18 +247,20 @@ export class RcfTree {
    * Taking the expectation over the cut instead of drawing it makes the score deterministic and smooth.
    */
   codisp(p: Float64Array): number {
-    const { w, mass, path, pathMax, pathGrowth } = this;
+    const { w, nd, stride, path, pathMax, pathGrowth } = this;
     let node = this.root;
     if (node < 0) return 0;
     // The descent only reads cuts; box growth is needed only where p leaves the boxes.
     let runMax = 0;
     let depth = 0;
-    while (this.cutDim[node] >= 0) {
+    while (nd[node * stride + CUT_DIM] >= 0) {
       path[depth] = node;
       pathMax[depth++] = runMax;
-      const goLeft = p[this.cutDim[node]] <= this.cutVal[node];
-      const child = goLeft ? this.left[node] : this.right[node];
-      const ratio = mass[goLeft ? this.right[node] : this.left[node]] / (mass[child] + 1);
+      const at = node * stride;
+      const goLeft = p[nd[at + CUT_DIM]] <= nd[at + CUT_VAL];
+      const child = goLeft ? nd[at + LEFT] : nd[at + RIGHT];
+      const sib = goLeft ? nd[at + RIGHT] : nd[at + LEFT];
+      const ratio = nd[sib * stride + MASS] / (nd[child * stride + MASS] + 1);
       if (ratio > runMax) runMax = ratio;
       node = child;
     }
@@ -256,7 +269,7 @@ export class RcfTree {
     // Boxes nest, so the nodes whose box misses p form a suffix of the path: walk up to find it.
     let k = depth;
     while (k > 0) {
-      const g = this.growth(path[k - 1] * 2 * w, p);
+      const g = this.growth(path[k - 1] * stride + BOX, p);
       if (g === 0) break;
       pathGrowth[--k] = g;
     }
@@ -264,11 +277,11 @@ export class RcfTree {
     let total = 0;
     for (let i = k; i < depth; i++) {
       const v = path[i];
-      const sep = pathGrowth[i] / (this.rangeSum[v] + pathGrowth[i]);
-      total += reach * sep * Math.max(pathMax[i], mass[v]);
+      const sep = pathGrowth[i] / (nd[v * stride + RANGE] + pathGrowth[i]);
+      total += reach * sep * Math.max(pathMax[i], nd[v * stride + MASS]);
       reach *= 1 - sep;
     }
-    return total + reach * Math.max(runMax, mass[node]);
+    return total + reach * Math.max(runMax, nd[node * stride + MASS]);
   }
 
   /** Canonical preorder encoding; `leafOrdinal` receives each live leaf's preorder position. */
@@ -278,13 +291,13 @@ export class RcfTree {
     const stack = this.root >= 0 ? [this.root] : [];
     while (stack.length > 0) {
       const n = stack.pop()!;
-      if (this.cutDim[n] < 0) {
+      if (this.nd[n * this.stride + CUT_DIM] < 0) {
         leafOrdinal.set(n, leafOrdinal.size);
-        nodes.push(-1, this.mass[n]);
-        for (let j = 0; j < this.w; j++) points.push(this.box[n * 2 * this.w + j]);
+        nodes.push(-1, this.nd[n * this.stride + MASS]);
+        for (let j = 0; j < this.w; j++) points.push(this.nd[n * this.stride + BOX + j]);
       } else {
-        nodes.push(this.cutDim[n], this.cutVal[n]);
-        stack.push(this.right[n], this.left[n]);
+        nodes.push(this.nd[n * this.stride + CUT_DIM], this.nd[n * this.stride + CUT_VAL]);
+        stack.push(this.nd[n * this.stride + RIGHT], this.nd[n * this.stride + LEFT]);
       }
     }
     return { nodes, points };
@@ -302,40 +315,40 @@ export class RcfTree {
       const dim = j.nodes[2 * id];
       if (id === 0) {
         t.root = 0;
-        t.parent[0] = -1;
+        t.nd[PARENT] = -1;
       } else {
         const par = pending[pending.length - 1];
-        t.parent[id] = par;
-        if (t.left[par] === -1) t.left[par] = id;
+        t.nd[id * t.stride + PARENT] = par;
+        if (t.nd[par * t.stride + LEFT] === -1) t.nd[par * t.stride + LEFT] = id;
         else {
-          t.right[par] = id;
+          t.nd[par * t.stride + RIGHT] = id;
           pending.pop();
         }
       }
-      t.cutDim[id] = dim;
+      t.nd[id * t.stride + CUT_DIM] = dim;
       if (dim < 0) {
-        t.mass[id] = j.nodes[2 * id + 1];
+        t.nd[id * t.stride + MASS] = j.nodes[2 * id + 1];
         const src = leaves.length * w;
-        for (let k = 0; k < w; k++) t.box[id * 2 * w + k] = t.box[id * 2 * w + w + k] = j.points[src + k];
+        for (let k = 0; k < w; k++) t.nd[id * t.stride + BOX + k] = t.nd[id * t.stride + BOX + w + k] = j.points[src + k];
         leaves.push(id);
       } else {
-        t.cutVal[id] = j.nodes[2 * id + 1];
-        t.left[id] = -1;
+        t.nd[id * t.stride + CUT_VAL] = j.nodes[2 * id + 1];
+        t.nd[id * t.stride + LEFT] = -1;
         pending.push(id);
       }
     }
     t.resetFreeList(count);
     // Children have larger preorder ids than their parent: a reverse sweep fills masses and boxes.
     for (let id = count - 1; id >= 0; id--) {
-      if (t.cutDim[id] < 0) continue;
-      const l = t.left[id];
-      const r = t.right[id];
-      t.mass[id] = t.mass[l] + t.mass[r];
+      if (t.nd[id * t.stride + CUT_DIM] < 0) continue;
+      const l = t.nd[id * t.stride + LEFT];
+      const r = t.nd[id * t.stride + RIGHT];
+      t.nd[id * t.stride + MASS] = t.nd[l * t.stride + MASS] + t.nd[r * t.stride + MASS];
       for (let k = 0; k < w; k++) {
-        t.box[id * 2 * w + k] = Math.min(t.box[l * 2 * w + k], t.box[r * 2 * w + k]);
-        t.box[id * 2 * w + w + k] = Math.max(t.box[l * 2 * w + w + k], t.box[r * 2 * w + w + k]);
+        t.nd[id * t.stride + BOX + k] = Math.min(t.nd[l * t.stride + BOX + k], t.nd[r * t.stride + BOX + k]);
+        t.nd[id * t.stride + BOX + w + k] = Math.max(t.nd[l * t.stride + BOX + w + k], t.nd[r * t.stride + BOX + w + k]);
       }
-      t.rangeSum[id] = t.boxSum(id * 2 * w);
+      t.nd[id * t.stride + RANGE] = t.boxSum(id * t.stride + BOX);
     }
     return { tree: t, leaves };
   }
