@@ -28,7 +28,8 @@ describe("autoencoder", () => {
     const normal = onManifold(200, 2);
     const rng = createRng(3);
     // Same marginal ranges, but the coordinates no longer lie on the curve.
-    const odd = Array.from({ length: 20 }, () => [2 * rng.next() - 1, rng.next(), 2 * rng.next() - 1, 2 * rng.next() - 1]);
+    const uniform = () => 2 * rng.next() - 1;
+    const odd = Array.from({ length: 20 }, () => [uniform(), rng.next(), uniform(), uniform()]);
     const rows = [...normal, ...odd];
     const res = rows.map((values, i) => det.update({ t: 1e9 + i, values }));
     const meanRaw = (a: typeof res) => a.reduce((s, r) => s + r.raw, 0) / a.length;

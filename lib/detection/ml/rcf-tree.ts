@@ -123,7 +123,8 @@ export class RcfTree {
         separates = true;
       }
       if (separates) return this.splitAbove(node, p, dim, cut);
-      node = p[this.nd[node * this.stride + CUT_DIM]] <= this.nd[node * this.stride + CUT_VAL] ? this.nd[node * this.stride + LEFT] : this.nd[node * this.stride + RIGHT];
+      const at = node * this.stride;
+      node = p[nd[at + CUT_DIM]] <= nd[at + CUT_VAL] ? nd[at + LEFT] : nd[at + RIGHT];
     }
   }
 
@@ -192,7 +193,8 @@ export class RcfTree {
       this.root = -1;
       return;
     }
-    const sib = this.nd[par * this.stride + LEFT] === leaf ? this.nd[par * this.stride + RIGHT] : this.nd[par * this.stride + LEFT];
+    const pAt = par * this.stride;
+    const sib = this.nd[pAt + LEFT] === leaf ? this.nd[pAt + RIGHT] : this.nd[pAt + LEFT];
     const g = this.nd[par * this.stride + PARENT];
     this.nd[sib * this.stride + PARENT] = g;
     this.release(par);
@@ -329,7 +331,8 @@ export class RcfTree {
       if (dim < 0) {
         t.nd[id * t.stride + MASS] = j.nodes[2 * id + 1];
         const src = leaves.length * w;
-        for (let k = 0; k < w; k++) t.nd[id * t.stride + BOX + k] = t.nd[id * t.stride + BOX + w + k] = j.points[src + k];
+        const b = id * t.stride + BOX;
+        for (let k = 0; k < w; k++) t.nd[b + k] = t.nd[b + w + k] = j.points[src + k];
         leaves.push(id);
       } else {
         t.nd[id * t.stride + CUT_VAL] = j.nodes[2 * id + 1];
@@ -344,9 +347,10 @@ export class RcfTree {
       const l = t.nd[id * t.stride + LEFT];
       const r = t.nd[id * t.stride + RIGHT];
       t.nd[id * t.stride + MASS] = t.nd[l * t.stride + MASS] + t.nd[r * t.stride + MASS];
+      const [b, lb, rb] = [id * t.stride + BOX, l * t.stride + BOX, r * t.stride + BOX];
       for (let k = 0; k < w; k++) {
-        t.nd[id * t.stride + BOX + k] = Math.min(t.nd[l * t.stride + BOX + k], t.nd[r * t.stride + BOX + k]);
-        t.nd[id * t.stride + BOX + w + k] = Math.max(t.nd[l * t.stride + BOX + w + k], t.nd[r * t.stride + BOX + w + k]);
+        t.nd[b + k] = Math.min(t.nd[lb + k], t.nd[rb + k]);
+        t.nd[b + w + k] = Math.max(t.nd[lb + w + k], t.nd[rb + w + k]);
       }
       t.nd[id * t.stride + RANGE] = t.boxSum(id * t.stride + BOX);
     }

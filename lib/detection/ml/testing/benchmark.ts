@@ -90,7 +90,8 @@ function runRcf() {
   const dc = cpu() - c0;
   const auc = rocAuc(scores.slice(5000), labels.slice(5000));
   console.log(
-    `random-cut-forest  ${rcfPoints} points ${dt.toFixed(1)}s (${fmt(rcfPoints / dt)} pts/s, ${fmt(rcfPoints / dc)} per CPU-second)  AUC ${auc.toFixed(4)}`,
+    `random-cut-forest  ${rcfPoints} points ${dt.toFixed(1)}s (${fmt(rcfPoints / dt)} pts/s, ` +
+      `${fmt(rcfPoints / dc)} per CPU-second)  AUC ${auc.toFixed(4)}`,
   );
 }
 
