@@ -249,7 +249,7 @@ export class RcfTree {
    * Taking the expectation over the cut instead of drawing it makes the score deterministic and smooth.
    */
   codisp(p: Float64Array): number {
-    const { w, nd, stride, path, pathMax, pathGrowth } = this;
+    const { nd, stride, path, pathMax, pathGrowth } = this;
     let node = this.root;
     if (node < 0) return 0;
     // The descent only reads cuts; box growth is needed only where p leaves the boxes.
