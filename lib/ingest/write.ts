@@ -15,6 +15,8 @@ export interface WriteResult {
   accepted: number;
   series: number;
   seriesIds: string[];
+  /** Earliest timestamp (epoch ms) written per series, in `seriesIds` order: finds late points. */
+  earliestMs: number[];
 }
 
 async function resolveSeries(tx: Prisma.TransactionClient, sourceId: string, series: SeriesPoints[]): Promise<string[]> {
@@ -98,7 +100,8 @@ export async function writeBatch(sourceId: string, keyId: string | null, input: 
       const now = new Date();
       await tx.dataSource.update({ where: { id: sourceId }, data: { lastIngestedAt: now } });
       if (keyId) await tx.apiKey.update({ where: { id: keyId }, data: { lastUsedAt: now } });
-      return { accepted: series.reduce((n, s) => n + s.ms.length, 0), series: seriesIds.length, seriesIds };
+      const earliestMs = series.map((s) => s.ms.reduce((m, t) => (t < m ? t : m), Infinity));
+      return { accepted: series.reduce((n, s) => n + s.ms.length, 0), series: seriesIds.length, seriesIds, earliestMs };
     },
     { maxWait: 10_000, timeout: 120_000 },
   );

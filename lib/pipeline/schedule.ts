@@ -40,9 +40,45 @@ export async function findDetectPairs(seriesIds: string[]): Promise<DetectPair[]
   });
 }
 
-/** Called by ingest after points are stored. */
-export async function scheduleDetection(seriesIds: string[]): Promise<void> {
+export interface LateRange extends DetectPair {
+  from: Date;
+  to: Date;
+}
+
+/**
+ * Pairs whose watermark is already at or past the earliest point just written: those points came
+ * late (or corrected old values), so the streaming run will not see them; a backfill from the
+ * earliest late point up to the watermark re-scores them.
+ */
+export async function findLateRanges(pairs: DetectPair[], earliestBySeries: Map<string, number>): Promise<LateRange[]> {
+  if (pairs.length === 0 || earliestBySeries.size === 0) return [];
+  const states = await getPrisma().detectorState.findMany({
+    where: { OR: pairs.map((p) => ({ detectorId: p.detectorId, seriesId: p.seriesId })), watermark: { not: null } },
+    select: { detectorId: true, seriesId: true, watermark: true },
+  });
+  return states.flatMap((s) => {
+    const earliest = earliestBySeries.get(s.seriesId);
+    if (earliest === undefined || !s.watermark || earliest > s.watermark.getTime()) return [];
+    return [{ detectorId: s.detectorId, seriesId: s.seriesId, from: new Date(earliest), to: s.watermark }];
+  });
+}
+
+export async function enqueueLateBackfills(backend: QueueBackend, ranges: LateRange[]): Promise<void> {
+  await Promise.all(
+    ranges.map((r) =>
+      enqueue(backend, "backfill.run", { detectorId: r.detectorId, seriesId: r.seriesId, from: r.from.toISOString(), to: r.to.toISOString() }),
+    ),
+  );
+}
+
+/** Called by ingest after points are stored; `earliestMs[i]` is the earliest point of `seriesIds[i]`. */
+export async function scheduleDetection(seriesIds: string[], earliestMs?: number[]): Promise<void> {
   const pairs = await findDetectPairs(seriesIds);
   if (pairs.length === 0) return;
-  await enqueueDetect(await getQueueBackend(), pairs);
+  const backend = await getQueueBackend();
+  await enqueueDetect(backend, pairs);
+  if (earliestMs) {
+    const earliest = new Map(seriesIds.map((id, i) => [id, earliestMs[i]] as const));
+    await enqueueLateBackfills(backend, await findLateRanges(pairs, earliest));
+  }
 }
