@@ -107,6 +107,8 @@ describe.each(cases)("$kind contract", ({ def, raw, seeded }) => {
         expect(Number.isFinite(r.raw)).toBe(true);
         if (make === univariate) expect(r.lower!).toBeLessThanOrEqual(r.upper!);
       }
+      // NaN and ±Infinity would silently turn into null in the stored JSON.
+      expect(JSON.stringify(det.getState())).not.toMatch(/null|NaN|Infinity/);
     });
   });
 

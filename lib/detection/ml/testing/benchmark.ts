@@ -1,6 +1,6 @@
 /**
  * Developer benchmark (not part of the library): `npx tsx lib/detection/ml/testing/benchmark.ts
- * [kinds...] [--rows N] [--rcf-points N] [--dump DIR]`. Trains each batch detector on N rows × 10
+ * [kinds...] [--rows N] [--rcf-points N] [--dump DIR] [--lof-full]`. Trains each batch detector on N rows × 10
  * features, scores another N rows through `update`, and streams the RCF over a long sine series.
  * --dump writes the data and our scores as CSV for compare-sklearn.py.
  */
@@ -22,7 +22,8 @@ const opt = (name: string, def: number) => {
 };
 const dumpIdx = args.indexOf("--dump");
 const dumpDir = dumpIdx >= 0 ? args[dumpIdx + 1] : null;
-const kinds = args.filter((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--"));
+const valued = ["--rows", "--rcf-points", "--dump"];
+const kinds = args.filter((a, i) => !a.startsWith("--") && !valued.includes(args[i - 1]));
 const rows = opt("--rows", 100_000);
 const rcfPoints = opt("--rcf-points", 1_000_000);
 const D = 10;
@@ -103,7 +104,8 @@ const cpu = () => {
 };
 const batch: [DetectorDefinition, Record<string, unknown>][] = [
   [isolationForest, {}],
-  [lof, { maxReference: rows }],
+  // --lof-full keeps every training row as reference (what scikit-learn does) instead of 10 000.
+  [lof, args.includes("--lof-full") ? { maxReference: rows } : {}],
   [kmeans, {}],
   [autoencoder, {}],
 ];
