@@ -4,7 +4,8 @@
  * smallest weights, so recent points are favoured and the trees follow drifting data.
  */
 import type { Rng } from "@/lib/detection/random";
-import { RcfTree, type RcfTreeJson } from "./rcf-tree";
+import { RcfTree } from "./rcf-tree";
+import { decodeTree, encodeTree, type RcfTreeJson } from "./rcf-tree-codec";
 
 export interface RcfForestJson {
   seq: number;
@@ -65,7 +66,7 @@ export class RcfForest {
     const samplers: number[][] = [];
     for (let t = 0; t < this.nTrees; t++) {
       const ordinal = new Map<number, number>();
-      trees.push(this.trees[t].toJSON(ordinal));
+      trees.push(encodeTree(this.trees[t], ordinal));
       const s: number[] = [];
       for (let i = 0; i < this.heapSize[t]; i++) s.push(this.heapW[t][i], ordinal.get(this.heapLeaf[t][i])!);
       samplers.push(s);
@@ -77,7 +78,7 @@ export class RcfForest {
     const f = new RcfForest(j.trees.length, capacity, w, timeDecay);
     f.seq = j.seq;
     for (let t = 0; t < j.trees.length; t++) {
-      const { tree, leaves } = RcfTree.fromJSON(j.trees[t], capacity, w);
+      const { tree, leaves } = decodeTree(j.trees[t], capacity, w);
       f.trees[t] = tree;
       const s = j.samplers[t];
       f.heapSize[t] = s.length / 2;

@@ -5,22 +5,16 @@
  */
 import type { Rng } from "@/lib/detection/random";
 
-export interface RcfTreeJson {
-  /** Preorder: internal nodes as [cutDim, cutValue], leaves as [-1, mass]. */
-  nodes: number[];
-  /** Leaf points in preorder, width values each. */
-  points: number[];
-}
-
-const CUT_DIM = 0;
-const CUT_VAL = 1;
-const LEFT = 2;
-const RIGHT = 3;
-const PARENT = 4;
-const MASS = 5;
+/** Offsets of a node's fields inside its record in `RcfTree.nd`. */
+export const CUT_DIM = 0;
+export const CUT_VAL = 1;
+export const LEFT = 2;
+export const RIGHT = 3;
+export const PARENT = 4;
+export const MASS = 5;
 /** Sum of the box's side lengths, kept with the box so scoring only needs the growth. */
-const RANGE = 6;
-const BOX = 8;
+export const RANGE = 6;
+export const BOX = 8;
 
 export class RcfTree {
   root = -1;
@@ -224,7 +218,7 @@ export class RcfTree {
   }
 
   /** Sum of side lengths from the stored box (summed in a fixed order so restores match exactly). */
-  private boxSum(base: number): number {
+  boxSum(base: number): number {
     let s = 0;
     for (let j = 0; j < this.w; j++) s += this.nd[base + this.w + j] - this.nd[base + j];
     return s;
@@ -286,78 +280,8 @@ export class RcfTree {
     return total + reach * Math.max(runMax, nd[node * stride + MASS]);
   }
 
-  /** Canonical preorder encoding; `leafOrdinal` receives each live leaf's preorder position. */
-  toJSON(leafOrdinal: Map<number, number>): RcfTreeJson {
-    const nodes: number[] = [];
-    const points: number[] = [];
-    const stack = this.root >= 0 ? [this.root] : [];
-    while (stack.length > 0) {
-      const n = stack.pop()!;
-      if (this.nd[n * this.stride + CUT_DIM] < 0) {
-        leafOrdinal.set(n, leafOrdinal.size);
-        nodes.push(-1, this.nd[n * this.stride + MASS]);
-        for (let j = 0; j < this.w; j++) points.push(this.nd[n * this.stride + BOX + j]);
-      } else {
-        nodes.push(this.nd[n * this.stride + CUT_DIM], this.nd[n * this.stride + CUT_VAL]);
-        stack.push(this.nd[n * this.stride + RIGHT], this.nd[n * this.stride + LEFT]);
-      }
-    }
-    return { nodes, points };
-  }
-
-  /** Rebuilds from toJSON output; returns the node id of each leaf by preorder position. */
-  static fromJSON(j: RcfTreeJson, capacity: number, w: number): { tree: RcfTree; leaves: number[] } {
-    const t = new RcfTree(capacity, w);
-    const leaves: number[] = [];
-    const count = j.nodes.length / 2;
-    if (count === 0) return { tree: t, leaves };
-    // Preorder ids 0..count-1; parents waiting for children sit on a stack.
-    const pending: number[] = [];
-    for (let id = 0; id < count; id++) {
-      const dim = j.nodes[2 * id];
-      if (id === 0) {
-        t.root = 0;
-        t.nd[PARENT] = -1;
-      } else {
-        const par = pending[pending.length - 1];
-        t.nd[id * t.stride + PARENT] = par;
-        if (t.nd[par * t.stride + LEFT] === -1) t.nd[par * t.stride + LEFT] = id;
-        else {
-          t.nd[par * t.stride + RIGHT] = id;
-          pending.pop();
-        }
-      }
-      t.nd[id * t.stride + CUT_DIM] = dim;
-      if (dim < 0) {
-        t.nd[id * t.stride + MASS] = j.nodes[2 * id + 1];
-        const src = leaves.length * w;
-        const b = id * t.stride + BOX;
-        for (let k = 0; k < w; k++) t.nd[b + k] = t.nd[b + w + k] = j.points[src + k];
-        leaves.push(id);
-      } else {
-        t.nd[id * t.stride + CUT_VAL] = j.nodes[2 * id + 1];
-        t.nd[id * t.stride + LEFT] = -1;
-        pending.push(id);
-      }
-    }
-    t.resetFreeList(count);
-    // Children have larger preorder ids than their parent: a reverse sweep fills masses and boxes.
-    for (let id = count - 1; id >= 0; id--) {
-      if (t.nd[id * t.stride + CUT_DIM] < 0) continue;
-      const l = t.nd[id * t.stride + LEFT];
-      const r = t.nd[id * t.stride + RIGHT];
-      t.nd[id * t.stride + MASS] = t.nd[l * t.stride + MASS] + t.nd[r * t.stride + MASS];
-      const [b, lb, rb] = [id * t.stride + BOX, l * t.stride + BOX, r * t.stride + BOX];
-      for (let k = 0; k < w; k++) {
-        t.nd[b + k] = Math.min(t.nd[lb + k], t.nd[rb + k]);
-        t.nd[b + w + k] = Math.max(t.nd[lb + w + k], t.nd[rb + w + k]);
-      }
-      t.nd[id * t.stride + RANGE] = t.boxSum(id * t.stride + BOX);
-    }
-    return { tree: t, leaves };
-  }
-
-  private resetFreeList(used: number): void {
+  /** After a decoder filled node ids 0..used-1 directly: the rest of the pool is free. */
+  resetFreeList(used: number): void {
     const n = 2 * this.capacity;
     this.freeTop = 0;
     for (let id = n - 1; id >= used; id--) this.free[this.freeTop++] = id;
