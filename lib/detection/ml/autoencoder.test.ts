@@ -12,7 +12,7 @@ function onManifold(n: number, seed: number): number[][] {
   });
 }
 
-describe("autoencoder", () => {
+describe("autoencoder", { timeout: 60_000 }, () => {
   it("reduces the training loss substantially", () => {
     const det = autoencoder.create(autoencoder.params.parse({ epochs: 40 }));
     det.train!(toObservations(onManifold(1500, 1)));

@@ -36,7 +36,7 @@ function multivariate(n: number, t0: number): Observation[] {
 /** JSON round trip, as the worker stores state. */
 const roundTrip = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 
-describe.each(cases)("$kind contract", ({ def, raw, seeded }) => {
+describe.each(cases)("$kind contract", { timeout: 60_000 }, ({ def, raw, seeded }) => {
   const params = def.params.parse(raw);
 
   describe.each([

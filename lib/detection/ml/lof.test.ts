@@ -82,7 +82,7 @@ describe("KdTree", () => {
   });
 });
 
-describe("lof detector", () => {
+describe("lof detector", { timeout: 60_000 }, () => {
   it("separates injected outliers with ROC-AUC above 0.95", () => {
     const det = lof.create(lof.params.parse({ k: 10 }));
     det.train!(toObservations([...gaussianCloud(800, 2, 1), ...gaussianCloud(200, 2, 2, 0.3, 5)]));

@@ -35,7 +35,8 @@ describe("RcfTree", () => {
   });
 });
 
-describe("randomCutForest", () => {
+// Full-size forests stream thousands of points; generous timeouts keep a busy CI from flaking.
+describe("randomCutForest", { timeout: 60_000 }, () => {
   it("needs no training and reports warm-up until the forest is seeded", () => {
     const det = randomCutForest.create(randomCutForest.params.parse({ warmup: 100, shingleSize: 4 }));
     const series = sineSeries(200, 1);
@@ -70,6 +71,26 @@ describe("randomCutForest", () => {
     const res = rows.map((values, i) => det.update({ t: i, values }));
     const scored = res.slice(1000);
     expect(rocAuc(scored.map((r) => r.score), labels.slice(1000))).toBeGreaterThan(0.95);
+  });
+
+  it("resumes exactly with the default forest size", () => {
+    const params = randomCutForest.params.parse({});
+    const obs = sineSeries(1500, 4).map((v, i) => ({ t: i, values: [v + (i % 97 === 0 ? 2 : 0)] }));
+    const whole = randomCutForest.create(params);
+    const expected = obs.map((o) => whole.update(o));
+    const first = randomCutForest.create(params);
+    obs.slice(0, 700).forEach((o) => first.update(o));
+    const resumed = randomCutForest.create(params, JSON.parse(JSON.stringify(first.getState())));
+    expect(obs.slice(700).map((o) => resumed.update(o))).toEqual(expected.slice(700));
+  });
+
+  it("learns online: a level shift stops being anomalous once the samples have moved on", () => {
+    const det = randomCutForest.create(randomCutForest.params.parse({}));
+    const series = sineSeries(9000, 5).map((v, i) => v + (i >= 3000 ? 3 : 0));
+    const res = series.map((v, i) => det.update({ t: i, values: [v] }));
+    expect(Math.max(...res.slice(3000, 3008).map((r) => r.score))).toBeGreaterThan(0.9);
+    const late = res.slice(8000).map((r) => r.score);
+    expect(late.reduce((a, b) => a + b, 0) / late.length).toBeLessThan(0.2);
   });
 
   it("uses train(history) as its warm-up", () => {
