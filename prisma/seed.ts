@@ -9,6 +9,7 @@ import { disconnectPrisma } from "@/lib/server/db";
 import { seedDemoAccounts } from "@/lib/server/seed/accounts";
 import { seedDemoDetector } from "@/lib/server/seed/detectors";
 import { seedSampleSeries } from "@/lib/server/seed/sample-series";
+import { seedLiveSource } from "@/lib/server/seed/live-source";
 
 export async function seed(log: (line: string) => void = console.log) {
   const { accounts, credentialsFile } = await seedDemoAccounts(getEnv().VIGIL_DATA_DIR);
@@ -23,6 +24,8 @@ export async function seed(log: (line: string) => void = console.log) {
   log(`Sample series: ${samples.series} (${samples.points} new points)`);
   const demo = await seedDemoDetector();
   log(`Demo detector attached to ${demo.attached} new series; the worker scores them on start`);
+  const live = await seedLiveSource(getEnv().VIGIL_DATA_DIR);
+  log(`Live demo source "Demo live": ${live.points} history points${live.keyCreated ? ", new push key saved to the data folder" : ""}`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {

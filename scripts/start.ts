@@ -11,6 +11,7 @@ import { disconnectPrisma } from "@/lib/server/db";
 import { migrateDeploy } from "@/lib/server/migrate";
 import { getAuthSecret } from "@/lib/server/secrets";
 import { seed } from "@/prisma/seed";
+import { demoKeyFile } from "@/lib/server/seed/live-source";
 
 const port = Number(process.env.PORT ?? 3000);
 const say = (m: string) => console.log(`[vigil] ${m}`);
@@ -35,6 +36,12 @@ function buildIfNeeded() {
   if (stamp) writeFileSync(stampFile, stamp);
 }
 
+/** The worker runs the live demo generator when the seed left its push key (VIGIL_DEMO=0 opts out). */
+function demoEnv(): Record<string, string> {
+  if (process.env.VIGIL_DEMO === "0" || !existsSync(demoKeyFile(getEnv().VIGIL_DATA_DIR))) return {};
+  return { VIGIL_DEMO: "1", VIGIL_DEMO_INGEST_URL: `http://127.0.0.1:${port}/api/v1/ingest` };
+}
+
 async function main() {
   const db = await prepareDatabase(say);
   say(`database: ${describeDatabaseUrl(db.url)}${db.embedded ? " (embedded)" : ""}`);
@@ -48,7 +55,7 @@ async function main() {
   const env = { ...process.env, DATABASE_URL: db.url, NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`, NEXT_TELEMETRY_DISABLED: "1" };
   const children: ChildProcess[] = [
     spawn("node_modules/.bin/next", ["start", "-p", String(port)], { stdio: "inherit", env: { ...env, VIGIL_SERVICE: "web" } }),
-    spawn("node_modules/.bin/tsx", ["worker/index.ts"], { stdio: "inherit", env: { ...env, VIGIL_SERVICE: "worker" } }),
+    spawn("node_modules/.bin/tsx", ["worker/index.ts"], { stdio: "inherit", env: { ...env, ...demoEnv(), VIGIL_SERVICE: "worker" } }),
   ];
   say(`Vigil is starting at http://localhost:${port}  (Ctrl+C stops web, worker and the embedded database)`);
 

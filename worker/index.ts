@@ -8,7 +8,8 @@ import { JOBS } from "@/lib/queue/contract";
 import { createQueueBackend } from "@/lib/queue/connection";
 import { describeDatabaseUrl, prepareDatabase } from "@/lib/server/database";
 import { disconnectPrisma, getPrisma } from "@/lib/server/db";
-import { registerReconcileScheduler } from "@/lib/pipeline/reconcile";
+import { RECONCILE_EVERY_MS, RECONCILE_SCHEDULER_ID, registerReconcileScheduler } from "@/lib/pipeline/reconcile";
+import { startDemoFromEnv } from "@/lib/demo/start";
 import { queuesWithHandlers } from "@/worker/handlers";
 import { setHandlerQueueBackend } from "@/worker/handlers/context";
 import { registerWorker } from "@/worker/register-worker";
@@ -26,13 +27,26 @@ async function main() {
   const queues = queuesWithHandlers((name) => JOBS[name].queue);
   const workers = queues.map((q) => registerWorker(backend, q, log));
   await Promise.all(workers.map((w) => w.waitUntilReady()));
-  await registerReconcileScheduler(backend);
+  const reconcileEveryMs = Number(process.env.VIGIL_RECONCILE_EVERY_MS) || RECONCILE_EVERY_MS;
+  await registerReconcileScheduler(backend, reconcileEveryMs);
+  // A flushed or replaced Redis loses the schedule with everything else: put it back when missing.
+  const systemQueue = backend.queue(JOBS["system.reconcile"].queue);
+  const keepSchedule = setInterval(() => {
+    void systemQueue
+      .getJobScheduler(RECONCILE_SCHEDULER_ID)
+      .then((s) => (s ? undefined : registerReconcileScheduler(backend, reconcileEveryMs).then(() => log.warn("reconcile schedule was missing; restored"))))
+      .catch((err) => log.warn({ err: err.message }, "could not check the reconcile schedule"));
+  }, reconcileEveryMs);
+  keepSchedule.unref();
+  const demo = startDemoFromEnv(log);
   log.info({ database: describeDatabaseUrl(db.url), queue: backend.kind, queues }, "worker ready");
 
   let stopping: Promise<void> | undefined;
   const shutdown = (signal: string) => {
     stopping ??= (async () => {
       log.info({ signal }, "worker stopping: finishing jobs in hand");
+      clearInterval(keepSchedule);
+      await demo?.stop();
       // close() stops taking jobs and waits for the active ones to finish.
       await Promise.allSettled(workers.map((w) => w.close()));
       await backend.close();

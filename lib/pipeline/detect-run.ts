@@ -17,7 +17,8 @@ import { upsertAnomalies } from "@/lib/server/queries/anomalies";
 import { ensureDetectorState, lockDetectorState, readPointsAfter, saveDetectorState } from "@/lib/server/queries/detector-state";
 import { createScorer, toAnomalyWrite, type DetectorRow } from "@/lib/pipeline/scoring";
 
-export const DETECT_PAGE_SIZE = 10_000;
+/** VIGIL_DETECT_PAGE_SIZE overrides it; the fault tests use small pages to make one run long. */
+export const DETECT_PAGE_SIZE = Number(process.env.VIGIL_DETECT_PAGE_SIZE) || 10_000;
 
 export interface DetectRunOptions {
   pageSize?: number;

@@ -1,0 +1,180 @@
+/**
+ * Shared by the fault tests: a real worker process, the reference anomalies of an undisturbed
+ * run (the pure scorer over the same points, in memory), and the stored anomalies to compare.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { createScorer, toAnomalyWrite, type DetectorRow } from "@/lib/pipeline/scoring";
+import { REDIS_URL } from "@/test/databases";
+
+export interface WorkerProcess {
+  proc: ChildProcess;
+  output: () => string;
+  ready: Promise<void>;
+  kill(signal: NodeJS.Signals): Promise<void>;
+}
+
+export function startWorker(env: Record<string, string>): WorkerProcess {
+  let out = "";
+  // detached: its own process group, so SIGKILL reaches tsx's node child too (a real crash).
+  const proc = spawn("node_modules/.bin/tsx", ["worker/index.ts"], {
+    env: { ...process.env, LOG_LEVEL: "info", ...env },
+    detached: true,
+  });
+  proc.stdout!.on("data", (d) => (out += d));
+  proc.stderr!.on("data", (d) => (out += d));
+  const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (out.includes("worker ready")) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 50);
+    proc.once("exit", (code) => {
+      clearInterval(timer);
+      reject(new Error(`worker exited with ${code}: ${out.slice(-2000)}`));
+    });
+  });
+  ready.catch(() => undefined);
+  return {
+    proc,
+    output: () => out,
+    ready,
+    async kill(signal) {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      process.kill(-proc.pid!, signal);
+      await exited;
+    },
+  };
+}
+
+export const T0 = Date.UTC(2026, 0, 1);
+export const STEP_MS = 60_000;
+
+/** Seasonal + noise with spikes and a level shift, deterministic. */
+export function faultSeries(n: number, salt = 0): number[] {
+  let x = 12345 + salt;
+  const rnd = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 4294967296);
+  return Array.from({ length: n }, (_, i) => {
+    let v = 100 + 10 * Math.sin((2 * Math.PI * i) / 288) + (rnd() - 0.5) * 4;
+    if (i % 997 === 500) v += 60;
+    if (i % 3001 > 2900) v += 25;
+    return Math.round(v * 1000) / 1000;
+  });
+}
+
+export const DETECTOR: Omit<DetectorRow, "id"> = { algorithm: "zscore", params: { window: 200, minPoints: 30 }, threshold: 0.6 };
+
+/** What an undisturbed run produces for these points: every closed event plus the one still open. */
+export function referenceAnomalies(values: number[]) {
+  const scorer = createScorer({ id: "ref", ...DETECTOR });
+  const events = values.flatMap((v, i) => scorer.push(T0 + i * STEP_MS, v));
+  const open = scorer.tracker.current();
+  if (open) events.push(open);
+  return events.map(toAnomalyWrite).map(comparable);
+}
+
+type Row = { startTs: Date; endTs: Date; peakTs: Date; peakScore: number; severity: string; pointCount: number; actual: number | null; expected: number | null };
+export const comparable = (r: Row) => ({
+  start: r.startTs.toISOString(),
+  end: r.endTs.toISOString(),
+  peak: r.peakTs.toISOString(),
+  score: Number(r.peakScore.toFixed(9)),
+  severity: r.severity,
+  points: r.pointCount,
+  actual: r.actual,
+  expected: r.expected === null ? null : Number(r.expected.toFixed(6)),
+});
+
+export async function storedAnomalies(url: string, seriesId: string) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { rows } = await c.query<Row>(
+      `SELECT "startTs", "endTs", "peakTs", "peakScore", severity::text AS severity, "pointCount", actual, expected
+       FROM "Anomaly" WHERE "seriesId" = $1 ORDER BY "startTs"`,
+      [seriesId],
+    );
+    return rows.map(comparable);
+  } finally {
+    await c.end();
+  }
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Deletes only this prefix's keys: other users of the shared Redis keep theirs. */
+export async function flushPrefix(prefix: string): Promise<number> {
+  const redis = new Redis(REDIS_URL);
+  let deleted = 0;
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+      cursor = next;
+      if (keys.length) deleted += await redis.del(...keys);
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+  return deleted;
+}
+
+export interface Pair {
+  detectorId: string;
+  seriesId: string;
+}
+
+/** One HTTP_PUSH source, `n` series (metric f0..), one detector (DETECTOR) watching all of them. */
+export async function createFaultPairs(n: number, tag: string): Promise<{ sourceId: string; detectorId: string; pairs: Pair[] }> {
+  const { getPrisma } = await import("@/lib/server/db");
+  const prisma = getPrisma();
+  const source = await prisma.dataSource.create({ data: { name: `faults-${tag}`, kind: "HTTP_PUSH" } });
+  const series = await Promise.all(Array.from({ length: n }, (_, i) => prisma.series.create({ data: { sourceId: source.id, metric: `f${i}` } })));
+  const detector = await prisma.detector.create({
+    data: { name: `faults-${tag}`, ...DETECTOR, params: DETECTOR.params as object, series: { create: series.map((s) => ({ seriesId: s.id })) } },
+  });
+  return { sourceId: source.id, detectorId: detector.id, pairs: series.map((s) => ({ detectorId: detector.id, seriesId: s.id })) };
+}
+
+/** Watermarks as ms (null when the pair has none yet), in `pairs` order. */
+export async function watermarks(url: string, pairs: Pair[]): Promise<(number | null)[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ seriesId: string; watermark: Date | null }>(
+      `SELECT "seriesId", watermark FROM "DetectorState" WHERE "detectorId" = $1`,
+      [pairs[0].detectorId],
+    );
+    const by = new Map(rows.map((r) => [r.seriesId, r.watermark?.getTime() ?? null]));
+    return pairs.map((p) => by.get(p.seriesId) ?? null);
+  } finally {
+    await c.end();
+  }
+}
+
+/** Total points and distinct (series, ts) per series, in `seriesIds` order. */
+export async function pointCounts(url: string, seriesIds: string[]): Promise<{ total: number; distinct: number }[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ seriesId: string; total: string; distinct: string }>(
+      `SELECT "seriesId", count(*) AS total, count(DISTINCT ts) AS distinct FROM "DataPoint" WHERE "seriesId" = ANY($1) GROUP BY 1`,
+      [seriesIds],
+    );
+    const by = new Map(rows.map((r) => [r.seriesId, { total: Number(r.total), distinct: Number(r.distinct) }]));
+    return seriesIds.map((id) => by.get(id) ?? { total: 0, distinct: 0 });
+  } finally {
+    await c.end();
+  }
+}
