@@ -30,6 +30,9 @@ const ROUTES: RouteCase[] = [
   { method: "GET", path: "/api/v1/sources/nonexistent/keys", file: "v1/sources/[id]/keys", permission: "sources:read" },
   { method: "POST", path: "/api/v1/sources/nonexistent/keys", file: "v1/sources/[id]/keys", permission: "sources:write", body: { name: "k" } },
   { method: "DELETE", path: "/api/v1/sources/nonexistent/keys/nonexistent", file: "v1/sources/[id]/keys/[keyId]", permission: "sources:write" },
+  { method: "POST", path: "/api/v1/sources/test", file: "v1/sources/test", permission: "sources:write", body: { kind: "HTTP_PUSH", config: {} } },
+  { method: "POST", path: "/api/v1/sources/nonexistent/test", file: "v1/sources/[id]/test", permission: "sources:write" },
+  { method: "POST", path: "/api/v1/sources/nonexistent/upload", file: "v1/sources/[id]/upload", permission: "sources:write", body: "timestamp,x\n" },
 ];
 /** Routes authenticated by a source API key (Bearer), not a session: asserted separately below. */
 const API_KEY_ROUTES = ["v1/ingest"];

@@ -12,6 +12,10 @@ const ZHttpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }
 /** Poll interval in seconds. */
 const ZInterval = z.int("must be a whole number of seconds").min(5, "must be at least 5 seconds").max(86_400, "must be at most 86400 seconds");
 const ZFieldPath = z.string().trim().min(1, "must not be empty").max(200);
+/** A fixed metric name (same rule as ingest's metric names). */
+const ZMetricName = z.string().regex(/^[A-Za-z_:][A-Za-z0-9_:.\-/]{0,199}$/, "must be a metric name: a letter, _ or : then letters, digits, _ : . - /");
+/** Label name -> dotted field path in each record. */
+const ZLabelPaths = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.\-]{0,99}$/, "must be a label name"), ZFieldPath);
 
 export const ZHttpPushConfig = z.object({}).strict();
 export const ZCsvUploadConfig = z.object({}).strict();
@@ -26,6 +30,12 @@ export const ZHttpPollConfig = z
         value: ZFieldPath,
         /** Field holding the series (metric) name; a fixed metric name when absent. */
         series: ZFieldPath.optional(),
+        /** Fixed metric name when `series` is absent (default: the last segment of the value path). */
+        metric: ZMetricName.optional(),
+        /** Label name -> field path, read from each record. */
+        labels: ZLabelPaths.optional(),
+        /** JSON only: dotted path to the array of records (default: the body itself, an array or one object). */
+        records: ZFieldPath.optional(),
       })
       .strict(),
     interval: ZInterval,
@@ -54,8 +64,13 @@ export const ZMqttConfig = z
     mapping: z
       .object({
         timestamp: ZFieldPath.optional(),
+        /** Field of a JSON payload holding the value; a payload that is a plain number is used as is. */
         value: ZFieldPath,
         series: ZFieldPath.optional(),
+        /** Fixed metric name when `series` is absent (default: the last topic segment). */
+        metric: ZMetricName.optional(),
+        /** Label name -> 0-based topic segment index, e.g. {"site": 1} for sensors/<site>/temp. */
+        topicLabels: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.\-]{0,99}$/, "must be a label name"), z.int().min(0).max(50)).optional(),
       })
       .strict(),
   })

@@ -1,0 +1,124 @@
+/**
+ * The write side of a CSV upload: validated points are staged chunk by chunk in a temporary
+ * table inside one PostgreSQL transaction, then merged into DataPoint with one INSERT ... SELECT
+ * (same upsert rule as ingest: per (series, ts) the last row of the file wins; rows written in
+ * series order so concurrent writers do not deadlock). Nothing is visible before COMMIT; any error
+ * rolls back, and the temp table is dropped with the transaction.
+ * Plain `pg` rather than Prisma here: Prisma's debug module keeps the arguments of its last 100
+ * calls, which for big chunked writes would hold ~100 chunks of points in memory.
+ */
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { getEnv } from "@/lib/env";
+import type { SeriesPoints } from "@/lib/ingest/batch";
+
+export interface StagedSeries {
+  metric: string;
+  labels: Record<string, string>;
+  labelsKey: string;
+}
+
+export interface MergeResult {
+  accepted: number;
+  seriesIds: string[];
+  earliestMs: number[];
+}
+
+export class UploadStage {
+  private readonly series: StagedSeries[] = [];
+  private readonly index = new Map<string, number>();
+  private ord = 0;
+  staged = 0;
+
+  private constructor(private readonly client: pg.Client) {}
+
+  static async open(): Promise<UploadStage> {
+    const url = process.env.DATABASE_URL ?? getEnv().DATABASE_URL;
+    if (!url) throw new Error("DATABASE_URL is not set: call prepareDatabase() before uploading");
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query("BEGIN");
+      await client.query(`CREATE TEMP TABLE upload_stage (si int NOT NULL, ms float8 NOT NULL, value float8 NOT NULL, ord bigint NOT NULL) ON COMMIT DROP`);
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw err;
+    }
+    return new UploadStage(client);
+  }
+
+  /** Stages one chunk of points (one round trip). */
+  async stage(chunk: Iterable<SeriesPoints>): Promise<void> {
+    const si: number[] = [];
+    const ms: number[] = [];
+    const vs: number[] = [];
+    const ord: number[] = [];
+    for (const s of chunk) {
+      const key = `${s.metric}\u0000${s.labelsKey}`;
+      let i = this.index.get(key);
+      if (i === undefined) {
+        i = this.series.push({ metric: s.metric, labels: s.labels, labelsKey: s.labelsKey });
+        this.index.set(key, i);
+      }
+      for (let k = 0; k < s.ms.length; k++) {
+        si.push(i);
+        ms.push(s.ms[k]);
+        vs.push(s.values[k]);
+        ord.push(++this.ord);
+      }
+    }
+    if (si.length === 0) return;
+    await this.client.query(`INSERT INTO upload_stage SELECT * FROM unnest($1::int[], $2::float8[], $3::float8[], $4::bigint[])`, [si, ms, vs, ord]);
+    this.staged += si.length;
+  }
+
+  /** Creates missing series, merges the staged points, stamps the source, and commits. */
+  async commit(sourceId: string): Promise<MergeResult> {
+    const c = this.client;
+    const metrics = this.series.map((s) => s.metric);
+    const keys = this.series.map((s) => s.labelsKey);
+    await c.query(
+      `INSERT INTO "Series" (id, "sourceId", metric, labels, "labelsKey")
+       SELECT u.id, $1, u.metric, u.labels::jsonb, u.key
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS u(id, metric, labels, key)
+       ON CONFLICT ("sourceId", metric, "labelsKey") DO NOTHING`,
+      [sourceId, this.series.map(() => randomUUID()), metrics, this.series.map((s) => JSON.stringify(s.labels)), keys],
+    );
+    const { rows } = await c.query<{ id: string; metric: string; labelsKey: string }>(
+      `SELECT s.id, s.metric, s."labelsKey" FROM "Series" s
+       JOIN unnest($2::text[], $3::text[]) AS u(metric, key) ON s.metric = u.metric AND s."labelsKey" = u.key
+       WHERE s."sourceId" = $1`,
+      [sourceId, metrics, keys],
+    );
+    const byKey = new Map(rows.map((r) => [`${r.metric}\u0000${r.labelsKey}`, r.id]));
+    const seriesIds = this.series.map((s) => byKey.get(`${s.metric}\u0000${s.labelsKey}`)!);
+    // Canonical order (metric, labels), as ingest writes, so overlapping writers queue instead of deadlocking.
+    const rank = this.series.map((_, i) => i).sort((a, b) => cmp(metrics[a], metrics[b]) || cmp(keys[a], keys[b]));
+    const rankOf = new Array<number>(this.series.length);
+    rank.forEach((seriesIndex, r) => (rankOf[seriesIndex] = r + 1));
+    await c.query(
+      `INSERT INTO "DataPoint" ("seriesId", ts, value)
+       SELECT DISTINCT ON (r.rank, st.ms) ($1::text[])[st.si], to_timestamp(st.ms / 1000.0), st.value
+       FROM upload_stage st JOIN unnest($2::int[]) WITH ORDINALITY AS r(rank, si) ON r.si = st.si
+       ORDER BY r.rank, st.ms, st.ord DESC
+       ON CONFLICT ("seriesId", ts) DO UPDATE SET value = EXCLUDED.value
+       WHERE "DataPoint".value IS DISTINCT FROM EXCLUDED.value`,
+      [seriesIds, rankOf],
+    );
+    const earliest = await c.query<{ si: number; ms: number }>(`SELECT si, min(ms) AS ms FROM upload_stage GROUP BY si`);
+    const earliestBySi = new Map(earliest.rows.map((r) => [r.si, Number(r.ms)]));
+    await c.query(`UPDATE "DataSource" SET "lastIngestedAt" = now() WHERE id = $1`, [sourceId]);
+    await c.query("COMMIT");
+    return { accepted: this.staged, seriesIds, earliestMs: seriesIds.map((_, i) => earliestBySi.get(i + 1)!) };
+  }
+
+  /** Rolls back (if not committed) and closes the connection. Safe to call twice. */
+  async close(): Promise<void> {
+    await this.client.query("ROLLBACK").catch(() => undefined);
+    await this.client.end().catch(() => undefined);
+  }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
