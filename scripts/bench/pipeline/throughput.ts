@@ -1,0 +1,64 @@
+/**
+ * (b) Worker scoring throughput: one backlog of stored points, scored from scratch by a fresh
+ * detector with 1 worker process, then by another fresh detector (same algorithm, same series)
+ * with 2 worker processes. Workers are ready before the jobs are enqueued, so start-up is excluded.
+ */
+import pg from "pg";
+import { labelsKeyOf } from "../../../lib/ingest/batch";
+import { writeBatch } from "../../../lib/ingest/write";
+import { enqueueDetect } from "../../../lib/pipeline/schedule";
+import { getPrisma } from "../../../lib/server/db";
+import { getQueueBackend } from "../../../lib/server/queue";
+import { DETECTOR, T0 } from "./latency";
+import { query, startBenchWorker, type Scratch } from "./setup";
+
+export interface ThroughputResult {
+  workers: number;
+  points: number;
+  seconds: number;
+}
+
+export async function writeBacklog(series: number, perSeries: number): Promise<string[]> {
+  const prisma = getPrisma();
+  const source = await prisma.dataSource.create({ data: { name: "bench-backlog", kind: "HTTP_PUSH" } });
+  const ids: string[] = [];
+  const chunk = Math.max(1, Math.floor(50_000 / perSeries));
+  for (let from = 0; from < series; from += chunk) {
+    const batch = Array.from({ length: Math.min(chunk, series - from) }, (_, k) => {
+      const s = from + k;
+      const ms = Array.from({ length: perSeries }, (_, i) => T0 + i * 60_000);
+      const values = ms.map((_, i) => 100 + 10 * Math.sin(i / 40 + s) + ((s * 31 + i * 17) % 13) / 3 + (i % 500 === 250 ? 80 : 0));
+      return { metric: `backlog${s}`, labels: {}, labelsKey: labelsKeyOf({}), ms, values };
+    });
+    ids.push(...(await writeBatch(source.id, null, batch)).seriesIds);
+  }
+  // Read it all once so neither measurement pays for a cold cache.
+  await prisma.$queryRaw`SELECT sum(value) FROM "DataPoint" WHERE "seriesId" = ANY(${ids}::text[])`;
+  return ids;
+}
+
+export async function runThroughput(scratch: Scratch, seriesIds: string[], perSeries: number, workers: number, detectorName: string): Promise<ThroughputResult> {
+  const prisma = getPrisma();
+  const detector = await prisma.detector.create({ data: { name: detectorName, ...DETECTOR, series: { create: seriesIds.map((seriesId) => ({ seriesId })) } } });
+  const procs = Array.from({ length: workers }, () => startBenchWorker(scratch));
+  const pgc = new pg.Client({ connectionString: scratch.url });
+  await pgc.connect();
+  try {
+    await Promise.all(procs.map((p) => p.ready));
+    const last = new Date(T0 + (perSeries - 1) * 60_000);
+    const started = performance.now();
+    await enqueueDetect(await getQueueBackend(), seriesIds.map((seriesId) => ({ detectorId: detector.id, seriesId })));
+    for (;;) {
+      const [{ n }] = await query<{ n: string }>(pgc, `SELECT count(*) AS n FROM "DetectorState" WHERE "detectorId" = $1 AND watermark = $2`, [detector.id, last]);
+      if (Number(n) === seriesIds.length) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    return { workers, points: seriesIds.length * perSeries, seconds };
+  } finally {
+    // Done: disable it so no later reconcile scores its pairs while the next measurement runs.
+    await prisma.detector.update({ where: { id: detector.id }, data: { enabled: false } });
+    await Promise.all(procs.map((p) => p.stop()));
+    await pgc.end();
+  }
+}
