@@ -1,8 +1,13 @@
+import Link from "next/link";
 import { requirePage } from "@/lib/auth/page-guard";
 import { Forbidden } from "@/components/forbidden";
 import { DataTable } from "@/components/data-table";
 import { listSources } from "@/lib/server/queries/sources";
 import { formatDateTime } from "@/components/format";
+import { KIND_LABELS } from "@/components/sources/config-fields";
+import { NewSourceLink } from "@/components/sources/new-source-link";
+import { StatusBadge } from "@/components/sources/status-badge";
+import s from "@/components/sources/sources.module.css";
 
 export default async function SourcesPage() {
   const { allowed } = await requirePage("sources:read");
@@ -10,18 +15,21 @@ export default async function SourcesPage() {
   const sources = await listSources();
   return (
     <>
-      <h1>Sources</h1>
+      <div className={s.header}>
+        <h1>Sources</h1>
+        <NewSourceLink />
+      </div>
       <DataTable
         rows={sources}
-        rowKey={(s) => s.id}
+        rowKey={(x) => x.id}
         empty="No data sources yet."
         columns={[
-          { header: "Name", cell: (s) => s.name },
-          { header: "Kind", cell: (s) => s.kind.replace("_", " ").toLowerCase() },
-          { header: "Status", cell: (s) => <span className={`badge status-${s.status.toLowerCase()}`}>{s.status.toLowerCase()}</span> },
-          { header: "Series", cell: (s) => s._count.series },
-          { header: "Last data", cell: (s) => formatDateTime(s.lastIngestedAt) },
-          { header: "Last error", cell: (s) => s.lastError ?? "—" },
+          { header: "Name", cell: (x) => <Link href={`/sources/${x.id}`}>{x.name}</Link> },
+          { header: "Kind", cell: (x) => KIND_LABELS[x.kind] },
+          { header: "Status", cell: (x) => <StatusBadge status={x.status} /> },
+          { header: "Series", cell: (x) => x._count.series },
+          { header: "Last data", cell: (x) => formatDateTime(x.lastIngestedAt) },
+          { header: "Last error", cell: (x) => x.lastError ?? "—" },
         ]}
       />
     </>
