@@ -1,0 +1,18 @@
+import { requirePage } from "@/lib/auth/page-guard";
+import { Forbidden } from "@/components/forbidden";
+import { DetectorForm } from "@/components/detectors/detector-form";
+import type { DetectorJson } from "@/components/detectors/use-detectors";
+import { getDetector } from "@/lib/server/queries/detectors";
+import "@/components/detectors/detectors.css";
+
+export default async function EditDetectorPage({ params }: { params: Promise<{ id: string }> }) {
+  const { allowed } = await requirePage("detectors:write");
+  if (!allowed) return <Forbidden what="detector configuration" />;
+  const detector = await getDetector((await params).id);
+  return (
+    <>
+      <h1>Edit {detector.name}</h1>
+      <DetectorForm detector={JSON.parse(JSON.stringify(detector)) as DetectorJson} />
+    </>
+  );
+}

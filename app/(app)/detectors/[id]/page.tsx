@@ -1,0 +1,93 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { requirePage } from "@/lib/auth/page-guard";
+import { Forbidden } from "@/components/forbidden";
+import { DataTable } from "@/components/data-table";
+import { formatDateTime, formatNumber } from "@/components/format";
+import { BackfillForm, EditDetectorLink } from "@/components/detectors/detector-actions";
+import { SeriesAnomalyChart } from "@/components/detectors/series-anomaly-chart";
+import { getDefinition } from "@/lib/detection";
+import { AppError } from "@/lib/server/api/errors";
+import { getDetector, listDetectorSeriesStatus, listRecentDetectorAnomalies } from "@/lib/server/queries/detectors";
+import "@/components/detectors/detectors.css";
+
+export default async function DetectorPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ changed?: string }> }) {
+  const { allowed } = await requirePage("detectors:read");
+  if (!allowed) return <Forbidden what="detectors" />;
+  const { id } = await params;
+  const detector = await getDetector(id).catch((e) => (e instanceof AppError && e.code === "not_found" ? notFound() : Promise.reject(e)));
+  const [status, anomalies] = await Promise.all([listDetectorSeriesStatus(id), listRecentDetectorAnomalies(id)]);
+  const def = getDefinition(detector.algorithm);
+  const latest = status.reduce<Date | null>((m, s) => (s.latest && (!m || s.latest > m) ? s.latest : m), null);
+  const first = status[0];
+  // Backfill defaults to the last week of data (the minute after the newest point included).
+  const end = new Date((latest ?? new Date()).getTime() + 60_000);
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>{detector.name} {!detector.enabled && <span className="badge status-paused">disabled</span>}</h1>
+        <div className="actions-inline">
+          <Link className="button secondary" href="/detectors">All detectors</Link>
+          <EditDetectorLink id={id} />
+        </div>
+      </div>
+      <div className="grid-2">
+        <section className="panel" aria-label="Configuration">
+          <h2>Configuration</h2>
+          <dl className="kv">
+            <dt>Algorithm</dt><dd>{def.label} <code>{detector.algorithm}</code></dd>
+            <dt>Threshold</dt><dd>{detector.threshold.toFixed(2)}</dd>
+            <dt>Mode</dt><dd>{detector.mode.toLowerCase()}</dd>
+            <dt>Training window</dt><dd>{detector.trainingWindowHours ? `${detector.trainingWindowHours} h` : def.needsTraining ? "168 h (default)" : "not needed"}</dd>
+            <dt>Parameters</dt><dd><pre>{JSON.stringify(detector.params, null, 2)}</pre></dd>
+          </dl>
+        </section>
+        <section className="panel" aria-label="Series status">
+          <h2>Series</h2>
+          <DataTable
+            rows={status}
+            rowKey={(s) => s.seriesId}
+            empty="No series attached."
+            columns={[
+              { header: "Metric", cell: (s) => s.metric },
+              { header: "Scored up to", cell: (s) => formatDateTime(s.watermark) },
+              { header: "Latest point", cell: (s) => formatDateTime(s.latest) },
+              { header: "Pending", cell: (s) => formatNumber(s.pending) },
+              ...(def.needsTraining ? [{ header: "Model", cell: (s: (typeof status)[number]) => (s.modelId ? "trained" : "none yet") }] : []),
+            ]}
+          />
+        </section>
+      </div>
+      {first && (
+        <section className="panel" aria-label="Recent data">
+          <h2>{first.metric}</h2>
+          <SeriesAnomalyChart seriesId={first.seriesId} metric={first.metric} anomalies={anomalies.filter((a) => a.series.metric === first.metric).map((a) => ({ start: a.startTs.getTime(), end: a.endTs.getTime() }))} />
+        </section>
+      )}
+      <section className="panel" aria-label="Recent anomalies">
+        <h2>Recent anomalies</h2>
+        <DataTable
+          rows={anomalies}
+          rowKey={(a) => a.id}
+          empty="No anomalies yet."
+          columns={[
+            { header: "Start", cell: (a) => formatDateTime(a.startTs) },
+            { header: "Series", cell: (a) => a.series.metric },
+            { header: "Severity", cell: (a) => <span className={`badge sev-${a.severity.toLowerCase()}`}>{a.severity.toLowerCase()}</span> },
+            { header: "Peak score", cell: (a) => a.peakScore.toFixed(3) },
+            { header: "Actual / expected", cell: (a) => `${a.actual?.toPrecision(4) ?? "—"} / ${a.expected?.toPrecision(4) ?? "—"}` },
+            { header: "Status", cell: (a) => a.status.toLowerCase() },
+          ]}
+        />
+      </section>
+      <BackfillForm
+        id={id}
+        needsTraining={def.needsTraining}
+        highlight={(await searchParams).changed === "1"}
+        defaultFrom={new Date(end.getTime() - 7 * 86400_000).toISOString()}
+        defaultTo={end.toISOString()}
+      />
+    </>
+  );
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import type { PreviewPoint } from "@/lib/detectors/schemas";
+import { medianStep, toBucketRows, toEventAreas, toPreviewRows, valueDomain, withGaps } from "./adapters";
+
+const pt = (t: number, value: number, extra: Partial<PreviewPoint> = {}): PreviewPoint => ({ t, value, score: null, expected: null, lower: null, upper: null, ...extra });
+
+describe("withGaps", () => {
+  it("inserts one null row in a step longer than three median steps, and none otherwise", () => {
+    const rows = [0, 10, 20, 30, 100, 110].map((t) => ({ t, v: t as number | null }));
+    const out = withGaps(rows, (t) => ({ t, v: null }));
+    expect(out.map((r) => r.v)).toEqual([0, 10, 20, 30, null, 100, 110]);
+    expect(out[4].t).toBe(65);
+    expect(withGaps(rows.slice(0, 4), (t) => ({ t, v: null }))).toHaveLength(4);
+  });
+
+  it("leaves empty and single-row input alone", () => {
+    expect(withGaps([], (t) => ({ t }))).toEqual([]);
+    expect(withGaps([{ t: 5 }], (t) => ({ t }))).toEqual([{ t: 5 }]);
+    expect(medianStep([1, 1, 1])).toBe(0);
+  });
+});
+
+describe("toPreviewRows", () => {
+  it("keeps missing scores and bands as null, never 0, and marks points inside events", () => {
+    const rows = toPreviewRows(
+      [pt(0, 1), pt(1, 2, { score: 0.1, expected: 2, lower: 1, upper: 3 }), pt(2, 9, { score: 0.9, expected: 2, lower: 1, upper: 3 })],
+      [{ start: 2, end: 2, peakT: 2, peakScore: 0.9, severity: "high", pointCount: 1 }],
+    );
+    expect(rows[0]).toEqual({ t: 0, value: 1, expected: null, band: null, score: null, anomaly: null });
+    expect(rows[1]).toMatchObject({ band: [1, 3], score: 0.1, anomaly: null });
+    expect(rows[2]).toMatchObject({ anomaly: 9, score: 0.9 });
+  });
+
+  it("breaks lines at a gap in time", () => {
+    const rows = toPreviewRows([pt(0, 1), pt(1, 1), pt(2, 1), pt(50, 1)], []);
+    expect(rows.map((r) => r.value)).toEqual([1, 1, 1, null, 1]);
+  });
+});
+
+describe("toBucketRows", () => {
+  it("draws a min-max range only for buckets of several points and null rows in gaps", () => {
+    const rows = toBucketRows([
+      { t: 0, min: 1, max: 3, avg: 2, count: 4 },
+      { t: 10, min: 5, max: 5, avg: 5, count: 1 },
+      { t: 20, min: 0, max: 1, avg: 0.5, count: 2 },
+      { t: 90, min: 0, max: 1, avg: 0.5, count: 2 },
+    ]);
+    expect(rows.map((r) => r.avg)).toEqual([2, 5, 0.5, null, 0.5]);
+    expect(rows[0].range).toEqual([1, 3]);
+    expect(rows[1].range).toBeNull();
+  });
+});
+
+describe("toEventAreas and valueDomain", () => {
+  it("widens one-point events by half a step on each side, and to a minimum share of the span", () => {
+    const ev = { start: 20, end: 20, peakT: 20, peakScore: 1, severity: "critical" as const, pointCount: 1 };
+    expect(toEventAreas([ev], [0, 10, 20])).toEqual([{ x1: 15, x2: 25, severity: "critical" }]);
+    const long = Array.from({ length: 1001 }, (_, i) => i * 10);
+    expect(toEventAreas([ev], long, 0.01)).toEqual([{ x1: -30, x2: 70, severity: "critical" }]);
+  });
+
+  it("spans values and band, ignoring nulls", () => {
+    const rows = toPreviewRows([pt(0, 10), pt(1, 20, { lower: 5, upper: 30 })], []);
+    expect(valueDomain(rows)).toEqual([3.75, 31.25]);
+    expect(valueDomain([])).toBeUndefined();
+  });
+});

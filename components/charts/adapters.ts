@@ -1,0 +1,92 @@
+/**
+ * Pure chart data shaping. Gaps in time become explicit null rows so lines break there instead of
+ * drawing across missing data; a missing value is null, never a made-up 0.
+ */
+import type { PreviewEvent, PreviewPoint, SeriesBucket } from "@/lib/detectors/schemas";
+
+export interface PreviewRow {
+  t: number;
+  value: number | null;
+  expected: number | null;
+  /** [lower, upper] for a range area; null where the detector reported no band. */
+  band: [number, number] | null;
+  score: number | null;
+  /** The value when the point lies in a detected event (drawn as dots), else null. */
+  anomaly: number | null;
+}
+
+export interface BucketRow {
+  t: number;
+  avg: number | null;
+  range: [number, number] | null;
+}
+
+export function medianStep(ts: readonly number[]): number {
+  const steps: number[] = [];
+  for (let i = 1; i < ts.length; i++) if (ts[i] > ts[i - 1]) steps.push(ts[i] - ts[i - 1]);
+  if (steps.length === 0) return 0;
+  steps.sort((a, b) => a - b);
+  return steps[Math.floor(steps.length / 2)];
+}
+
+/** Inserts `gapRow(t)` midway in every step longer than `factor` times the median step. */
+export function withGaps<T extends { t: number }>(rows: readonly T[], gapRow: (t: number) => T, factor = 3): T[] {
+  const step = medianStep(rows.map((r) => r.t));
+  if (step === 0) return [...rows];
+  const out: T[] = [];
+  rows.forEach((r, i) => {
+    const prev = rows[i - 1];
+    if (prev && r.t - prev.t > factor * step) out.push(gapRow(prev.t + Math.round((r.t - prev.t) / 2)));
+    out.push(r);
+  });
+  return out;
+}
+
+const inEvent = (t: number, events: readonly PreviewEvent[]) => events.some((e) => t >= e.start && t <= e.end);
+
+export function toPreviewRows(points: readonly PreviewPoint[], events: readonly PreviewEvent[]): PreviewRow[] {
+  const rows = points.map<PreviewRow>((p) => ({
+    t: p.t,
+    value: p.value,
+    expected: p.expected,
+    band: p.lower !== null && p.upper !== null ? [p.lower, p.upper] : null,
+    score: p.score,
+    anomaly: inEvent(p.t, events) ? p.value : null,
+  }));
+  return withGaps(rows, (t) => ({ t, value: null, expected: null, band: null, score: null, anomaly: null }));
+}
+
+export function toBucketRows(buckets: readonly SeriesBucket[]): BucketRow[] {
+  const rows = buckets.map<BucketRow>((b) => ({ t: b.t, avg: b.avg, range: b.count > 1 ? [b.min, b.max] : null }));
+  return withGaps(rows, (t) => ({ t, avg: null, range: null }));
+}
+
+/**
+ * Shaded x ranges for events, widened by half a median step on each side and to at least
+ * `minFraction` of the plotted span, so a one-point event stays visible on a long chart.
+ */
+export function toEventAreas(events: readonly PreviewEvent[], ts: readonly number[], minFraction = 0.004): { x1: number; x2: number; severity: string }[] {
+  const half = medianStep(ts) / 2;
+  const minHalf = ts.length > 1 ? ((ts[ts.length - 1] - ts[0]) * minFraction) / 2 : 0;
+  return events.map((e) => {
+    const mid = (e.start + e.end) / 2;
+    const w = Math.max((e.end - e.start) / 2 + half, minHalf);
+    return { x1: mid - w, x2: mid + w, severity: e.severity };
+  });
+}
+
+/** Value-axis domain over values and band, ignoring nulls, padded by 5%. */
+export function valueDomain(rows: readonly PreviewRow[]): [number, number] | undefined {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const r of rows) {
+    for (const v of [r.value, r.band?.[0] ?? null, r.band?.[1] ?? null]) {
+      if (v === null) continue;
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  }
+  if (!Number.isFinite(lo)) return undefined;
+  const pad = (hi - lo || Math.abs(hi) || 1) * 0.05;
+  return [lo - pad, hi + pad];
+}

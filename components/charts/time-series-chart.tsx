@@ -1,0 +1,61 @@
+"use client";
+/** The one Recharts wrapper: a time x-axis, lines, range bands, dots, shaded x ranges and a threshold line. */
+import type { ReactNode } from "react";
+import { Area, CartesianGrid, ComposedChart, Legend, Line, ReferenceArea, ReferenceLine, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from "recharts";
+
+export interface ChartSeries {
+  key: string;
+  name: string;
+  color: string;
+  kind: "line" | "band" | "dots";
+  dashed?: boolean;
+}
+
+export interface TimeSeriesChartProps<Row extends { t: number }> {
+  rows: Row[];
+  series: ChartSeries[];
+  height?: number;
+  yDomain?: [number, number];
+  yLabel?: string;
+  areas?: { x1: number; x2: number; color?: string }[];
+  threshold?: { y: number; label: string };
+  ariaLabel: string;
+  syncId?: string;
+}
+
+const SHORT = new Intl.DateTimeFormat("en-GB", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
+export const formatTick = (t: number) => SHORT.format(new Date(t));
+const formatValue = (v: unknown): string => (Array.isArray(v) ? v.map(formatValue).join(" – ") : typeof v === "number" ? Number(v.toPrecision(4)).toString() : String(v));
+
+export function TimeSeriesChart<Row extends { t: number }>({ rows, series, height = 280, yDomain, yLabel, areas = [], threshold, ariaLabel, syncId }: TimeSeriesChartProps<Row>) {
+  const children: ReactNode[] = series.map((s) => {
+    if (s.kind === "band")
+      return <Area key={s.key} type="linear" dataKey={s.key} name={s.name} stroke="none" fill={s.color} fillOpacity={0.18} isAnimationActive={false} connectNulls={false} activeDot={false} />;
+    if (s.kind === "dots") {
+      // Only the rows that have a value: Scatter would otherwise emit a symbol for every null.
+      const dots = rows.filter((r) => (r as Record<string, unknown>)[s.key] != null);
+      return <Scatter key={s.key} data={dots} dataKey={s.key} name={s.name} fill={s.color} isAnimationActive={false} shape="circle" />;
+    }
+    return (
+      <Line key={s.key} type="linear" dataKey={s.key} name={s.name} stroke={s.color} strokeWidth={s.dashed ? 1.25 : 1.5} strokeDasharray={s.dashed ? "4 3" : undefined} dot={false} isAnimationActive={false} connectNulls={false} />
+    );
+  });
+  return (
+    <div className="chart" role="img" aria-label={ariaLabel}>
+      <ResponsiveContainer width="100%" height={height}>
+        <ComposedChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 8 }} syncId={syncId}>
+          <CartesianGrid stroke="#e5e7eb" vertical={false} />
+          <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={formatTick} minTickGap={48} fontSize={12} />
+          <YAxis domain={yDomain ?? ["auto", "auto"]} tickFormatter={(v: number) => formatValue(v)} width={56} fontSize={12} label={yLabel ? { value: yLabel, angle: -90, position: "insideLeft", fontSize: 12 } : undefined} />
+          <Tooltip labelFormatter={(t) => formatTick(Number(t))} formatter={(v) => formatValue(v)} isAnimationActive={false} />
+          <Legend verticalAlign="top" height={28} iconSize={10} />
+          {areas.map((a, i) => (
+            <ReferenceArea key={i} x1={a.x1} x2={a.x2} fill={a.color ?? "#d64545"} fillOpacity={0.14} stroke="none" ifOverflow="hidden" />
+          ))}
+          {children}
+          {threshold && <ReferenceLine y={threshold.y} stroke="#d64545" strokeDasharray="6 4" label={{ value: threshold.label, position: "insideTopRight", fontSize: 12, fill: "#d64545" }} />}
+        </ComposedChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}

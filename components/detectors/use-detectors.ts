@@ -1,0 +1,88 @@
+"use client";
+/** One React Query hook per detector/series endpoint. */
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { apiFetch } from "@/lib/client/api";
+import type { AlgorithmInfo, PreviewResult, SeriesBucket, TBackfill, TCreateDetector, TPreview, TUpdateDetector } from "@/lib/detectors/schemas";
+
+export interface SeriesRow {
+  id: string;
+  metric: string;
+  labels: Record<string, string>;
+  source: { id: string; name: string };
+}
+
+export interface DetectorJson {
+  id: string;
+  name: string;
+  algorithm: string;
+  params: Record<string, unknown>;
+  threshold: number;
+  mode: "STREAMING" | "BATCH";
+  trainingWindowHours: number | null;
+  enabled: boolean;
+  series: { series: SeriesRow }[];
+}
+
+const post = (body: unknown) => ({ method: "POST", body: JSON.stringify(body) });
+
+export function useAlgorithms() {
+  return useQuery({
+    queryKey: ["detector-algorithms"],
+    queryFn: () => apiFetch<{ algorithms: AlgorithmInfo[] }>("/api/v1/detectors/algorithms").then((r) => r.algorithms),
+    staleTime: Infinity,
+  });
+}
+
+export function useSeriesList(filter: { q?: string; page?: number; pageSize?: number }) {
+  const params = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined && v !== "").map(([k, v]) => [k, String(v)]));
+  return useQuery({
+    queryKey: ["series", filter],
+    queryFn: () => apiFetch<{ total: number; rows: SeriesRow[] }>(`/api/v1/series?${params}`),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useSeriesPoints(seriesId: string | undefined, maxPoints = 800) {
+  return useQuery({
+    queryKey: ["series-points", { seriesId, maxPoints }],
+    queryFn: () => apiFetch<{ buckets: SeriesBucket[] }>(`/api/v1/series/${seriesId}/points?maxPoints=${maxPoints}`).then((r) => r.buckets),
+    enabled: !!seriesId,
+  });
+}
+
+export function useCreateDetector() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: Partial<TCreateDetector>) => apiFetch<{ detector: DetectorJson }>("/api/v1/detectors", post(input)).then((r) => r.detector),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ["detectors"] }),
+  });
+}
+
+export function useUpdateDetector(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (patch: TUpdateDetector) =>
+      apiFetch<{ detector: DetectorJson; restartsCheckpoint: boolean }>(`/api/v1/detectors/${id}`, { method: "PATCH", body: JSON.stringify(patch) }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ["detectors"] }),
+  });
+}
+
+export function useDeleteDetector(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => apiFetch<null>(`/api/v1/detectors/${id}`, { method: "DELETE" }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ["detectors"] }),
+  });
+}
+
+export function usePreview() {
+  return useMutation({ mutationFn: (input: Partial<TPreview>) => apiFetch<PreviewResult>("/api/v1/detectors/preview", post(input)) });
+}
+
+export function useBackfill(id: string) {
+  return useMutation({ mutationFn: (input: TBackfill) => apiFetch<{ jobs: number }>(`/api/v1/detectors/${id}/backfill`, post(input)) });
+}
+
+export function useTrain(id: string) {
+  return useMutation({ mutationFn: () => apiFetch<{ jobs: number }>(`/api/v1/detectors/${id}/train`, post({})) });
+}

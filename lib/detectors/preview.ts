@@ -1,0 +1,47 @@
+/**
+ * The detector preview: the same pure detector the worker runs, over a window of stored points.
+ * Algorithms that need training are trained on the first quarter and score the rest.
+ */
+import { createDetector, getDefinition, toEvents, type Scored } from "@/lib/detection";
+import type { PreviewPoint, PreviewResult } from "@/lib/detectors/schemas";
+
+export const TRAIN_FRACTION = 0.25;
+
+export interface PreviewInput {
+  algorithm: string;
+  params: unknown;
+  threshold: number;
+  points: { t: number; value: number }[];
+}
+
+const finite = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? null : x);
+
+export function runPreview({ algorithm, params, threshold, points }: PreviewInput): PreviewResult {
+  const detector = createDetector(algorithm, params);
+  const trainedOn = getDefinition(algorithm).needsTraining && detector.train ? Math.floor(points.length * TRAIN_FRACTION) : 0;
+  if (trainedOn > 0) detector.train!(points.slice(0, trainedOn).map((p) => ({ t: p.t, values: [p.value] })));
+
+  const scoredPart = points.slice(trainedOn);
+  const scored: Scored[] = scoredPart.map((p) => detector.update({ t: p.t, values: [p.value] }));
+  const events = toEvents(scored, { threshold }, scoredPart.map((p) => p.value)).map((e) => ({
+    start: e.start,
+    end: e.end,
+    peakT: e.peakT,
+    peakScore: e.peakScore,
+    severity: e.severity,
+    pointCount: e.pointCount,
+  }));
+  const out: PreviewPoint[] = points.map((p, i) => {
+    const s = i >= trainedOn ? scored[i - trainedOn] : undefined;
+    const real = s && !s.skipped;
+    return {
+      t: p.t,
+      value: p.value,
+      score: real ? s.score : null,
+      expected: real ? finite(s.expected) : null,
+      lower: real ? finite(s.lower) : null,
+      upper: real ? finite(s.upper) : null,
+    };
+  });
+  return { points: out, events, trainedOn };
+}

@@ -1,0 +1,135 @@
+/**
+ * Isomorphic request schemas of the detector and series API (the browser imports them too).
+ * Algorithm parameters are validated per kind on the server (`parseDetectorParams`), so this
+ * layer only requires an object.
+ */
+import { z } from "zod";
+
+const id = z.string().min(1);
+const params = z.record(z.string(), z.unknown());
+
+export const ZDetectorMode = z.enum(["STREAMING", "BATCH"]);
+
+const fields = {
+  name: z.string().trim().min(1, "Name is required").max(120),
+  algorithm: z.string().min(1, "Choose an algorithm"),
+  params: params.default({}),
+  threshold: z.number().min(0, "Threshold is at least 0").max(1, "Threshold is at most 1"),
+  mode: ZDetectorMode.default("STREAMING"),
+  trainingWindowHours: z.number().int().min(1).max(24 * 365).nullable().default(null),
+  enabled: z.boolean().default(true),
+  seriesIds: z.array(id).max(500).default([]),
+};
+
+export const ZCreateDetector = z.object({ ...fields, threshold: fields.threshold.optional() });
+export type TCreateDetector = z.infer<typeof ZCreateDetector>;
+
+export const ZUpdateDetector = z
+  .object({
+    name: fields.name,
+    algorithm: fields.algorithm,
+    params,
+    threshold: fields.threshold,
+    mode: ZDetectorMode,
+    trainingWindowHours: fields.trainingWindowHours.unwrap(),
+    enabled: z.boolean(),
+    /** The full set of attached series: missing ones are detached, new ones attached. */
+    seriesIds: z.array(id).max(500),
+  })
+  .partial();
+export type TUpdateDetector = z.infer<typeof ZUpdateDetector>;
+
+export const ZBackfill = z
+  .object({ seriesId: id.optional(), from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) })
+  .refine((b) => Date.parse(b.from) < Date.parse(b.to), { message: "from must be before to", path: ["to"] });
+export type TBackfill = z.infer<typeof ZBackfill>;
+
+export const MAX_PREVIEW_POINTS = 20_000;
+
+export const ZPreview = z.object({
+  algorithm: fields.algorithm,
+  params: params.default({}),
+  threshold: fields.threshold,
+  seriesId: id,
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  maxPoints: z.number().int().min(10).max(MAX_PREVIEW_POINTS).default(5_000),
+});
+export type TPreview = z.infer<typeof ZPreview>;
+
+export const ZSeriesListQuery = z.object({
+  sourceId: id.optional(),
+  q: z.string().trim().max(200).optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type TSeriesListQuery = z.infer<typeof ZSeriesListQuery>;
+
+export const ZPointsQuery = z
+  .object({
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+    maxPoints: z.coerce.number().int().min(10).max(10_000).default(1_000),
+  })
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: "from must be before to", path: ["to"] });
+export type TPointsQuery = z.infer<typeof ZPointsQuery>;
+
+/** One scored preview point; null where the detector reported nothing (never a made-up 0). */
+export interface PreviewPoint {
+  t: number;
+  value: number;
+  score: number | null;
+  expected: number | null;
+  lower: number | null;
+  upper: number | null;
+}
+
+export interface PreviewEvent {
+  start: number;
+  end: number;
+  peakT: number;
+  peakScore: number;
+  severity: "low" | "medium" | "high" | "critical";
+  pointCount: number;
+}
+
+export interface PreviewResult {
+  points: PreviewPoint[];
+  events: PreviewEvent[];
+  /** Points the detector was trained on before scoring (algorithms that need training). */
+  trainedOn: number;
+}
+
+/** A downsampled bucket of stored points (raw points have min = max = avg). */
+export interface SeriesBucket {
+  t: number;
+  min: number;
+  max: number;
+  avg: number;
+  count: number;
+}
+
+export interface AlgorithmInfo {
+  kind: string;
+  label: string;
+  description: string;
+  input: string;
+  needsTraining: boolean;
+  defaultThreshold: number;
+  paramsSchema: JsonSchema;
+}
+
+export interface JsonSchema {
+  type?: string | string[];
+  description?: string;
+  default?: unknown;
+  enum?: unknown[];
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  [key: string]: unknown;
+}

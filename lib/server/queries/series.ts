@@ -1,0 +1,77 @@
+/** Named queries for series: the paginated list, and stored points downsampled for charts. */
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { parseDetectorParams } from "@/lib/detectors/params";
+import { runPreview } from "@/lib/detectors/preview";
+import type { SeriesBucket, TPointsQuery, TPreview, TSeriesListQuery } from "@/lib/detectors/schemas";
+import { AppError } from "@/lib/server/api/errors";
+import { getPrisma } from "@/lib/server/db";
+
+export async function listSeries(q: TSeriesListQuery) {
+  const where: Prisma.SeriesWhereInput = {
+    ...(q.sourceId ? { sourceId: q.sourceId } : {}),
+    ...(q.q ? { metric: { contains: q.q, mode: "insensitive" } } : {}),
+  };
+  const prisma = getPrisma();
+  const [total, rows] = await Promise.all([
+    prisma.series.count({ where }),
+    prisma.series.findMany({
+      where,
+      orderBy: [{ metric: "asc" }, { labelsKey: "asc" }],
+      skip: (q.page - 1) * q.pageSize,
+      take: q.pageSize,
+      select: { id: true, metric: true, labels: true, unit: true, source: { select: { id: true, name: true } } },
+    }),
+  ]);
+  return { total, rows, page: q.page, pageSize: q.pageSize };
+}
+
+export async function getSeriesExtent(seriesId: string) {
+  const series = await getPrisma().series.findUnique({ where: { id: seriesId }, select: { id: true, metric: true } });
+  if (!series) throw new AppError("not_found", `No series ${seriesId}`);
+  const agg = await getPrisma().dataPoint.aggregate({ where: { seriesId }, _min: { ts: true }, _max: { ts: true }, _count: true });
+  return { ...series, first: agg._min.ts, last: agg._max.ts, count: agg._count };
+}
+
+/**
+ * Time-bucket downsampling in one statement: [from, to] is cut into `maxPoints` equal buckets,
+ * each reported as min/max/avg and its first timestamp. Empty buckets are simply absent, so the
+ * chart sees a gap, never a 0. Defaults to the whole series.
+ */
+export async function readSeriesBuckets(seriesId: string, q: TPointsQuery): Promise<{ from: number | null; to: number | null; bucketMs: number; buckets: SeriesBucket[] }> {
+  const extent = await getSeriesExtent(seriesId);
+  const from = q.from ? Date.parse(q.from) : extent.first?.getTime();
+  const to = q.to ? Date.parse(q.to) : extent.last?.getTime();
+  if (from === undefined || to === undefined || from > to) return { from: from ?? null, to: to ?? null, bucketMs: 0, buckets: [] };
+  const bucketMs = Math.max(1, Math.ceil((to - from + 1) / q.maxPoints));
+  const rows = await getPrisma().$queryRaw<{ t: Date; min: number; max: number; avg: number; count: bigint }[]>`
+    SELECT min(ts) AS t, min(value) AS min, max(value) AS max, avg(value) AS avg, count(*) AS count
+    FROM "DataPoint"
+    WHERE "seriesId" = ${seriesId} AND ts >= ${new Date(from)} AND ts <= ${new Date(to)}
+    GROUP BY floor((extract(epoch FROM ts) * 1000 - ${from}::float8) / ${bucketMs}::float8)
+    ORDER BY 1`;
+  return { from, to, bucketMs, buckets: rows.map((r) => ({ t: r.t.getTime(), min: r.min, max: r.max, avg: r.avg, count: Number(r.count) })) };
+}
+
+/**
+ * Raw points for the preview, in time order: the first `limit` from `from`, or when only `to`
+ * (or nothing) is given, the last `limit` up to it.
+ */
+export async function readPreviewPoints(seriesId: string, limit: number, from?: string, to?: string) {
+  await getSeriesExtent(seriesId);
+  const ts = { ...(from ? { gte: new Date(from) } : {}), ...(to ? { lte: new Date(to) } : {}) };
+  const rows = await getPrisma().dataPoint.findMany({
+    where: { seriesId, ts },
+    orderBy: { ts: from ? "asc" : "desc" },
+    take: limit,
+    select: { ts: true, value: true },
+  });
+  if (!from) rows.reverse();
+  return rows.map((r) => ({ t: r.ts.getTime(), value: r.value }));
+}
+
+/** The preview over stored points; params are checked first so a bad config is a 422 naming the field. */
+export async function previewDetector(input: TPreview) {
+  const params = parseDetectorParams(input.algorithm, input.params);
+  const points = await readPreviewPoints(input.seriesId, input.maxPoints, input.from, input.to);
+  return runPreview({ algorithm: input.algorithm, params, threshold: input.threshold, points });
+}
