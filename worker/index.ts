@@ -13,6 +13,8 @@ import { startDemoFromEnv } from "@/lib/demo/start";
 import { queuesWithHandlers } from "@/worker/handlers";
 import { setHandlerQueueBackend } from "@/worker/handlers/context";
 import { registerWorker } from "@/worker/register-worker";
+import { POLL_SYNC_EVERY_MS, syncPollSchedulers } from "@/lib/connectors/poll-schedule";
+import { MqttManager } from "@/worker/mqtt/manager";
 
 const log = baseLogger.child({ pid: process.pid });
 
@@ -38,6 +40,17 @@ async function main() {
       .catch((err) => log.warn({ err: err.message }, "could not check the reconcile schedule"));
   }, reconcileEveryMs);
   keepSchedule.unref();
+  // Pulled sources: one job scheduler each, kept in line with the database (also restores them after a Redis flush).
+  const syncPolls = () =>
+    syncPollSchedulers(backend).then(
+      (r) => (r.upserted || r.removed) && log.info(r, "poll schedulers synced"),
+      (err) => log.warn({ err }, "poll scheduler sync failed; retrying on the next tick"),
+    );
+  await syncPolls();
+  const pollSync = setInterval(() => void syncPolls(), POLL_SYNC_EVERY_MS);
+  pollSync.unref();
+  const mqtt = new MqttManager(log);
+  await mqtt.start();
   const demo = startDemoFromEnv(log);
   log.info({ database: describeDatabaseUrl(db.url), queue: backend.kind, queues }, "worker ready");
 
@@ -47,8 +60,9 @@ async function main() {
       log.info({ signal }, "worker stopping: finishing jobs in hand");
       clearInterval(keepSchedule);
       await demo?.stop();
-      // close() stops taking jobs and waits for the active ones to finish.
-      await Promise.allSettled(workers.map((w) => w.close()));
+      clearInterval(pollSync);
+      // close() stops taking jobs and waits for the active ones to finish; MQTT flushes its buffers.
+      await Promise.allSettled([...workers.map((w) => w.close()), mqtt.stop()]);
       await backend.close();
       await disconnectPrisma();
       await db.release();

@@ -5,6 +5,7 @@
 import type { JobName, JobPayload, QueueName } from "@/lib/queue/contract";
 import { handleBackfill, handleDetect, handleTrain } from "@/worker/handlers/detect";
 import { handlePing, handleReconcile } from "@/worker/handlers/system";
+import { handlePollSource } from "@/worker/handlers/poll";
 
 export type Handler<N extends JobName> = (payload: JobPayload<N>) => Promise<unknown>;
 
@@ -14,6 +15,7 @@ export const HANDLERS: { [N in JobName]?: Handler<N> } = {
   "detect.run": handleDetect,
   "backfill.run": handleBackfill,
   "train.run": handleTrain,
+  "poll.source": handlePollSource,
 };
 
 export function queuesWithHandlers(jobQueue: (n: JobName) => QueueName): QueueName[] {

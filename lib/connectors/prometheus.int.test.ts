@@ -1,0 +1,105 @@
+/**
+ * Against a real Prometheus (Debian's `prometheus` package, /usr/bin/prometheus) scraping itself
+ * every second: the range query, label mapping, NaN/Inf skipping and the incremental window.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { withTestDatabase } from "@/test/test-database";
+import { getPrisma } from "@/lib/server/db";
+import { createSource } from "@/lib/server/queries/sources";
+import { fetchPrometheus, pollWindow } from "@/lib/connectors/prometheus";
+import { pollSource } from "@/lib/connectors/poll";
+import { testSourceConfig } from "@/lib/connectors/test-source";
+
+withTestDatabase();
+vi.mock("@/lib/pipeline/schedule", () => ({ scheduleDetection: async () => undefined }));
+
+const BINARY = "/usr/bin/prometheus";
+let proc: ChildProcess | undefined;
+let dir = "";
+let baseUrl = "";
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+  const { port } = srv.address() as { port: number };
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+async function samplesOfUp(): Promise<number> {
+  const now = Date.now() / 1000;
+  const res = await fetch(`${baseUrl}/api/v1/query_range?query=up&start=${now - 60}&end=${now}&step=1`).catch(() => null);
+  if (!res?.ok) return 0;
+  const body = await res.json();
+  return body.data?.result?.[0]?.values?.length ?? 0;
+}
+
+describe.skipIf(!existsSync(BINARY))("Prometheus connector against a real Prometheus", () => {
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), "vigil-prom-"));
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    writeFileSync(
+      path.join(dir, "prometheus.yml"),
+      `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: self\n    static_configs:\n      - targets: ["127.0.0.1:${port}"]\n`,
+    );
+    proc = spawn(BINARY, [`--config.file=${dir}/prometheus.yml`, `--storage.tsdb.path=${dir}/data`, `--web.listen-address=127.0.0.1:${port}`], { stdio: "ignore" });
+    const deadline = Date.now() + 30_000;
+    while ((await samplesOfUp()) < 4) {
+      if (Date.now() > deadline) throw new Error("Prometheus did not collect samples within 30 s");
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }, 60_000);
+  afterAll(() => {
+    proc?.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("maps __name__ to the metric and the other labels to labels", async () => {
+    const config = { baseUrl, query: "up", step: 1, interval: 15 };
+    const r = await fetchPrometheus(config, pollWindow(config, null), 5_000);
+    expect(r.skippedNonFinite).toBe(0);
+    const [s] = [...r.batch.series.values()];
+    expect(s).toMatchObject({ metric: "up", labels: { instance: expect.stringContaining("127.0.0.1:"), job: "self" } });
+    expect(s.values.every((v) => v === 1)).toBe(true);
+    expect(s.ms.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it("skips and counts NaN and Inf samples", async () => {
+    const config = { baseUrl, query: "up / 0", step: 1, interval: 15 };
+    const r = await fetchPrometheus(config, pollWindow(config, null), 5_000);
+    expect(r.batch.points).toBe(0);
+    expect(r.skippedNonFinite).toBeGreaterThanOrEqual(4);
+    expect(await testSourceConfig("PROMETHEUS", config)).toEqual({
+      ok: false,
+      error: expect.stringMatching(/^query up \/ 0 returned no samples from .* \(\d+ NaN\/Inf skipped\)$/),
+    });
+  });
+
+  it("a bad query is reported with Prometheus's own message", async () => {
+    expect(await testSourceConfig("PROMETHEUS", { baseUrl, query: "up{", step: 1, interval: 15 })).toEqual({
+      ok: false,
+      error: expect.stringMatching(/^HTTP 400 from http:\/\/127\.0\.0\.1:\d+\/api\/v1\/query_range\?query=up%7B.*bad_data/),
+    });
+  });
+
+  it("polls incrementally from the last stored point; the overlap rewrites nothing", async () => {
+    const s = await createSource({ name: "prom", kind: "PROMETHEUS", config: { baseUrl, query: "up", step: 1, interval: 15 } }, null);
+    const first = await pollSource(s.id);
+    expect(first).toMatchObject({ status: "ok", series: 1 });
+    const count = () => getPrisma().dataPoint.count({ where: { series: { sourceId: s.id } } });
+    const n1 = await count();
+    await new Promise((r) => setTimeout(r, 2_500));
+    await pollSource(s.id);
+    const n2 = await count();
+    expect(n2).toBeGreaterThan(n1);
+    expect(n2).toBeLessThan(n1 + 10);
+    const rows = await getPrisma().dataPoint.findMany({ where: { series: { sourceId: s.id } }, orderBy: { ts: "asc" } });
+    expect(new Set(rows.map((r) => r.ts.getTime())).size).toBe(rows.length);
+  });
+});
