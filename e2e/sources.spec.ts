@@ -1,4 +1,6 @@
 import { existsSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { expect, test, type Page } from "@playwright/test";
 import { storageStatePath } from "./fixtures";
 
@@ -68,6 +70,41 @@ test.describe("admin", () => {
     await expect(page.getByLabel("PromQL query")).toHaveAttribute("aria-invalid", "false");
     await expect(page).toHaveURL(/\/sources\/new$/);
     await page.screenshot({ path: `${SCREENS}/sources-config-error.png`, fullPage: true });
+  });
+
+  test("tests an HTTP poll config before saving: a sample of the series, or the precise error", async ({ page }) => {
+    const records = [0, 1, 2, 3, 4].map((i) => ({ ts: `2026-01-01T00:0${i}:00Z`, value: 10 + i, host: i % 2 ? "b" : "a" }));
+    const server = createServer((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(records)));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics.json`;
+    try {
+      await createSourceInUi(page, "HTTP poll", unique("e2e-poll"));
+      await page.getByLabel("URL", { exact: true }).fill("http://127.0.0.1:1/metrics.json");
+      await page.getByLabel("Timestamp field").fill("ts");
+      await page.getByLabel("Value field").fill("value");
+      await page.getByLabel("Metric name").fill("e2e.poll");
+      await page.getByLabel("Labels", { exact: true }).fill("host=host");
+      await page.getByRole("button", { name: "Test connection" }).click();
+      const form = page.getByRole("form", { name: "New source" });
+      await expect(form.getByRole("alert")).toContainText("Connection failed: ");
+      await expect(form.getByRole("alert")).toContainText("127.0.0.1:1/metrics.json");
+
+      await page.getByLabel("URL", { exact: true }).fill(url);
+      await page.getByRole("button", { name: "Test connection" }).click();
+      const result = page.getByRole("status", { name: "Test result" });
+      await expect(result).toContainText("5 points in 2 series");
+      const a = result.getByRole("row").filter({ hasText: 'host="a"' });
+      await expect(a).toContainText("e2e.poll");
+      await expect(a).toContainText("2026-01-01 00:00:00 UTC → 10");
+      await expect(a).toContainText("2026-01-01 00:02:00 UTC → 12");
+      await page.screenshot({ path: `${SCREENS}/sources-poll-test.png`, fullPage: true });
+
+      await page.getByRole("button", { name: "Create source" }).click();
+      await expect(page.getByRole("region", { name: "Configuration" })).toContainText("every 60 s");
+      await expect(page.getByRole("region", { name: "Configuration" })).toContainText("host=host");
+    } finally {
+      server.close();
+    }
   });
 
   test("edits, pauses, resumes and deletes a source", async ({ page }) => {

@@ -13,13 +13,13 @@ export function pushSnippet(origin: string, key = "$VIGIL_KEY"): string {
 
 export function PushSnippet({ origin }: { origin: string }) {
   return (
-    <>
+    <div className={s.howTo}>
       <h3>How to push</h3>
       <p className="muted">
         Send JSON <code>{"{series, labels?, points: [[timestamp, value], …]}"}</code> (or an array of them, NDJSON, or CSV) with a key of this source.
         Timestamps are ISO 8601 or Unix seconds.
       </p>
       <pre className={s.snippet}>{pushSnippet(origin)}</pre>
-    </>
+    </div>
   );
 }
