@@ -25,6 +25,10 @@ const ZEnv = z.object({
   VIGIL_ADMIN_EMAIL: z.email().optional(),
   VIGIL_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
   VIGIL_QUEUE_PREFIX: z.string().regex(/^[a-z0-9_]+$/, "lowercase letters, digits and _ only").default("vigil"),
+  /** Points per detection page (one transaction each). */
+  VIGIL_DETECT_PAGE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /** How long a worker holds a job before BullMQ treats it as stalled and hands it to another worker. */
+  VIGIL_JOB_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -4,6 +4,7 @@
  */
 import { UnrecoverableError, type Job, type Worker } from "bullmq";
 import type { Logger } from "pino";
+import { getEnv } from "@/lib/env";
 import { isJobName, parsePayload, type JobName, type QueueName } from "@/lib/queue/contract";
 import type { QueueBackend } from "@/lib/queue/connection";
 import { HANDLERS, type Handler } from "@/worker/handlers";
@@ -21,7 +22,8 @@ export function registerWorker(backend: QueueBackend, queue: QueueName, log: Log
       log.debug({ queue, job: job.name, id: job.id, ms: Math.round(performance.now() - started) }, "job done");
       return result;
     },
-    { concurrency },
+    // A dead worker's job is handed on after the lock expires and the next stalled check runs.
+    { concurrency, lockDuration: getEnv().VIGIL_JOB_LOCK_MS, stalledInterval: getEnv().VIGIL_JOB_LOCK_MS },
   );
   worker.on("failed", (job, err) =>
     log.warn({ queue, job: job?.name, id: job?.id, attempts: job?.attemptsMade, err: err.message }, "job failed"),

@@ -12,13 +12,14 @@
  * in time order only. A `backfill.run` over their range re-scores them.
  */
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { getEnv } from "@/lib/env";
 import { getPrisma } from "@/lib/server/db";
 import { upsertAnomalies } from "@/lib/server/queries/anomalies";
 import { ensureDetectorState, lockDetectorState, readPointsAfter, saveDetectorState } from "@/lib/server/queries/detector-state";
 import { createScorer, toAnomalyWrite, type DetectorRow } from "@/lib/pipeline/scoring";
 
-/** VIGIL_DETECT_PAGE_SIZE overrides it; the fault tests use small pages to make one run long. */
-export const DETECT_PAGE_SIZE = Number(process.env.VIGIL_DETECT_PAGE_SIZE) || 10_000;
+/** Default page size; VIGIL_DETECT_PAGE_SIZE overrides it (the fault tests use small pages to make one run long). */
+export const DETECT_PAGE_SIZE = 10_000;
 
 export interface DetectRunOptions {
   pageSize?: number;
@@ -41,7 +42,7 @@ export async function runDetection(
   { detectorId, seriesId }: { detectorId: string; seriesId: string },
   opts: DetectRunOptions = {},
 ): Promise<DetectRunResult> {
-  const pageSize = opts.pageSize ?? DETECT_PAGE_SIZE;
+  const pageSize = opts.pageSize ?? getEnv().VIGIL_DETECT_PAGE_SIZE;
   const row = await findDetectorForRun(detectorId, seriesId);
   if (!row) return { status: "skipped", reason: "missing" };
   if (!row.enabled) return { status: "skipped", reason: "disabled" };

@@ -15,7 +15,8 @@ const db = withTestDatabase();
 
 function startWorker(env: Record<string, string>): { proc: ChildProcess; output: () => string; ready: Promise<void> } {
   let out = "";
-  const proc = spawn("node_modules/.bin/tsx", ["worker/index.ts"], { env: { ...process.env, ...env, LOG_LEVEL: "info" } });
+  // Own process group: tsx runs the worker as a child, and a signal must reach both.
+  const proc = spawn("node_modules/.bin/tsx", ["worker/index.ts"], { env: { ...process.env, ...env, LOG_LEVEL: "info" }, detached: true });
   proc.stdout.on("data", (d) => (out += d));
   proc.stderr.on("data", (d) => (out += d));
   const ready = new Promise<void>((resolve, reject) => {
@@ -47,7 +48,7 @@ describe.each([
   let backend: QueueBackend | undefined;
   afterEach(async () => {
     await backend?.close();
-    if (worker && worker.proc.exitCode === null) worker.proc.kill("SIGKILL");
+    if (worker && worker.proc.exitCode === null) process.kill(-worker.proc.pid!, "SIGKILL");
   });
 
   it("carries a ping from producer to the worker process, which then stops cleanly on SIGTERM", async () => {
@@ -69,7 +70,7 @@ describe.each([
     expect(worker.output()).toMatch(new RegExp(`"pid":${pid},.*"worker ready"`));
 
     const exited = new Promise<number | null>((resolve) => worker!.proc.once("exit", resolve));
-    worker.proc.kill("SIGTERM");
+    worker.proc.kill("SIGTERM"); // tsx relays it to the worker and exits with its code
     expect(await exited).toBe(0);
     expect(worker.output()).toContain("worker stopped");
   });

@@ -33,7 +33,7 @@ describe("worker killed mid-run", () => {
     await upsertPoints(pair.seriesId, values.map((_, i) => new Date(T0 + i * STEP_MS)), values);
     const last = T0 + (N - 1) * STEP_MS;
 
-    const env = { DATABASE_URL: db.url(), REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, VIGIL_DETECT_PAGE_SIZE: "100" };
+    const env = { DATABASE_URL: db.url(), REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, VIGIL_DETECT_PAGE_SIZE: "100", VIGIL_JOB_LOCK_MS: "4000" };
     const first = startWorker(env);
     workers.push(first);
     await first.ready;
