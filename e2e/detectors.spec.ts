@@ -36,6 +36,7 @@ test.describe("admin", () => {
     await page.getByRole("button", { name: "Create detector" }).click();
     await expect(page.locator(".field", { has: windowField }).getByRole("alert")).toContainText(">=2");
     await windowField.fill("200");
+    await expect(page.locator(".field", { has: windowField }).getByRole("alert")).toHaveCount(0);
 
     const preview = page.getByRole("region", { name: "Preview" });
     await preview.getByLabel("Preview series").selectOption({ label: SERIES });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PreviewPoint } from "@/lib/detectors/schemas";
-import { medianStep, toBucketRows, toEventAreas, toPreviewRows, valueDomain, withGaps } from "./adapters";
+import { medianStep, thinRows, toBucketRows, toEventAreas, toPreviewRows, valueDomain, withGaps } from "./adapters";
 
 const pt = (t: number, value: number, extra: Partial<PreviewPoint> = {}): PreviewPoint => ({ t, value, score: null, expected: null, lower: null, upper: null, ...extra });
 
@@ -63,5 +63,27 @@ describe("toEventAreas and valueDomain", () => {
     const rows = toPreviewRows([pt(0, 10), pt(1, 20, { lower: 5, upper: 30 })], []);
     expect(valueDomain(rows)).toEqual([3.75, 31.25]);
     expect(valueDomain([])).toBeUndefined();
+  });
+});
+
+describe("thinRows", () => {
+  const many = toPreviewRows(
+    Array.from({ length: 9000 }, (_, i) => pt(i, i === 4321 ? 100 : i % 7, { score: i === 6000 ? 0.99 : 0.1 })),
+    [{ start: 7000, end: 7002, peakT: 7001, peakScore: 0.8, severity: "low", pointCount: 3 }],
+  );
+
+  it("keeps spikes, score peaks and every anomalous point while cutting the rest", () => {
+    const out = thinRows(many, 1500);
+    expect(out.length).toBeLessThanOrEqual(1500 + 3);
+    expect(out.find((r) => r.t === 4321)?.value).toBe(100);
+    expect(out.find((r) => r.t === 6000)?.score).toBe(0.99);
+    expect(out.filter((r) => r.anomaly !== null).map((r) => r.t)).toEqual([7000, 7001, 7002]);
+    expect(out.every((r, i) => i === 0 || r.t > out[i - 1].t)).toBe(true);
+  });
+
+  it("keeps gap rows and returns short input unchanged", () => {
+    const gapped = toPreviewRows([...Array.from({ length: 3000 }, (_, i) => pt(i, 1)), pt(10_000, 1)], []);
+    expect(thinRows(gapped, 300).some((r) => r.value === null)).toBe(true);
+    expect(thinRows(many.slice(0, 10), 1500)).toHaveLength(10);
   });
 });

@@ -90,3 +90,31 @@ export function valueDomain(rows: readonly PreviewRow[]): [number, number] | und
   const pad = (hi - lo || Math.abs(hi) || 1) * 0.05;
   return [lo - pad, hi + pad];
 }
+
+/**
+ * At most about `maxRows` rows for drawing: each bucket keeps its lowest and highest value and its
+ * highest score (so spikes and dips survive), every anomalous row and every gap row. Short input
+ * is returned as is.
+ */
+export function thinRows(rows: readonly PreviewRow[], maxRows = 1500): PreviewRow[] {
+  if (rows.length <= maxRows) return [...rows];
+  const size = Math.ceil(rows.length / Math.floor(maxRows / 3));
+  const keep = new Set<number>();
+  for (let start = 0; start < rows.length; start += size) {
+    let lo = -1;
+    let hi = -1;
+    let top = -1;
+    for (let i = start; i < Math.min(start + size, rows.length); i++) {
+      const r = rows[i];
+      if (r.value === null || r.anomaly !== null) {
+        keep.add(i);
+        if (r.value === null) continue;
+      }
+      if (lo < 0 || r.value < rows[lo].value!) lo = i;
+      if (hi < 0 || r.value > rows[hi].value!) hi = i;
+      if (r.score !== null && (top < 0 || r.score > rows[top].score!)) top = i;
+    }
+    for (const i of [lo, hi, top]) if (i >= 0) keep.add(i);
+  }
+  return [...keep].sort((a, b) => a - b).map((i) => rows[i]);
+}

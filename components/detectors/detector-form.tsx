@@ -42,6 +42,13 @@ function DetectorFormInner({ algorithms, detector }: { algorithms: NonNullable<R
     setErrors({});
   }
 
+  // An edited field's old error (and the summary naming it) no longer applies.
+  function onParamChange(name: string, value: string | boolean) {
+    setValues((s) => ({ ...s, [name]: value }));
+    setErrors(({ [`params.${name}`]: _gone, ...rest }) => rest);
+    setFormError(null);
+  }
+
   /** Params from the form, or null (with field errors shown) when some input cannot be read. */
   function buildParams(): Record<string, unknown> | null {
     const r = toParams(fields, values);
@@ -104,7 +111,7 @@ function DetectorFormInner({ algorithms, detector }: { algorithms: NonNullable<R
 
         <fieldset>
           <legend>Parameters</legend>
-          <ParamsFields fields={fields} values={values} errors={errors} onChange={(n, v) => setValues((s) => ({ ...s, [n]: v }))} />
+          <ParamsFields fields={fields} values={values} errors={errors} onChange={onParamChange} />
         </fieldset>
 
         <fieldset>

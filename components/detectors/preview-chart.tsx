@@ -2,11 +2,11 @@
 /** Actual vs expected with the band and shaded anomalies, and the score against the threshold below it. */
 import { useMemo } from "react";
 import { TimeSeriesChart } from "@/components/charts/time-series-chart";
-import { toEventAreas, toPreviewRows, valueDomain } from "@/components/charts/adapters";
+import { thinRows, toEventAreas, toPreviewRows, valueDomain } from "@/components/charts/adapters";
 import type { PreviewResult } from "@/lib/detectors/schemas";
 
 export function PreviewChart({ result, threshold, metric }: { result: PreviewResult; threshold: number; metric: string }) {
-  const rows = useMemo(() => toPreviewRows(result.points, result.events), [result]);
+  const rows = useMemo(() => thinRows(toPreviewRows(result.points, result.events)), [result]);
   const areas = useMemo(() => toEventAreas(result.events, result.points.map((p) => p.t)), [result]);
   return (
     <div className="preview-charts">
