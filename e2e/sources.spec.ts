@@ -24,6 +24,10 @@ test.describe("admin", () => {
     await page.getByRole("button", { name: "Create source" }).click();
     await expect(page.getByRole("heading", { name })).toBeVisible();
     await expect(page.getByText("No series yet")).toBeVisible();
+    await page.goto("/sources");
+    await expect(page.getByRole("link", { name: "New source" })).toBeVisible();
+    await page.screenshot({ path: `${SCREENS}/sources-list.png`, fullPage: true });
+    await page.getByRole("link", { name }).click();
 
     const keys = page.getByRole("region", { name: "API keys" });
     await keys.getByLabel("Key name").fill("collector-1");
@@ -102,6 +106,16 @@ test.describe("admin", () => {
       await page.getByRole("button", { name: "Create source" }).click();
       await expect(page.getByRole("region", { name: "Configuration" })).toContainText("every 60 s");
       await expect(page.getByRole("region", { name: "Configuration" })).toContainText("host=host");
+
+      await page.getByRole("link", { name: "Edit" }).click();
+      await expect(page.getByLabel("Labels", { exact: true })).toHaveValue("host=host");
+      await expect(page.getByLabel("Poll interval (seconds)")).toHaveValue("60");
+      await page.getByLabel("Poll interval (seconds)").fill("2");
+      await page.getByRole("button", { name: "Save changes" }).click();
+      await expect(page.getByLabel("Poll interval (seconds)")).toHaveAccessibleDescription("must be at least 5 seconds");
+      await page.getByLabel("Poll interval (seconds)").fill("120");
+      await page.getByRole("button", { name: "Save changes" }).click();
+      await expect(page.getByRole("region", { name: "Configuration" })).toContainText("every 120 s");
     } finally {
       server.close();
     }

@@ -55,12 +55,14 @@ describe("issuesByField", () => {
       { path: "config.mapping.value", message: "must not be empty" },
       { path: "name", message: "must not be empty" },
       { path: "config", message: "Unrecognized key" },
+      { path: "config.mapping.labels.bad key", message: "must be a label name" },
     ];
-    expect(issuesByField(issues, ["url", "mapping.value"])).toEqual({
+    expect(issuesByField(issues, ["url", "mapping.value", "mapping.labels"])).toEqual({
       url: "must be an http(s) URL",
       "mapping.value": "must not be empty",
       name: "must not be empty",
       "": "Unrecognized key",
+      "mapping.labels": "must be a label name",
     });
   });
 });

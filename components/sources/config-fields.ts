@@ -140,7 +140,9 @@ export function issuesByField(issues: readonly { path: string; message: string }
   const out: Record<string, string> = {};
   for (const i of issues ?? []) {
     const key = i.path.replace(/^config\./, "");
-    const field = fields.includes(key) ? key : i.path === "name" ? "name" : "";
+    // `mapping.labels.host` belongs to the `mapping.labels` field.
+    const owner = fields.filter((f) => key === f || key.startsWith(`${f}.`)).sort((a, b) => b.length - a.length)[0];
+    const field = owner ?? (i.path === "name" ? "name" : "");
     out[field] = out[field] ? `${out[field]}; ${i.message}` : i.message;
   }
   return out;

@@ -41,7 +41,10 @@ export function SourceForm({ source }: { source?: SourceRow }) {
     test.reset();
     const { name, config } = read();
     try {
-      const saved = source ? await update.mutateAsync({ name, config }) : await create.mutateAsync({ name, kind, config });
+      // Kinds without settings keep whatever their config holds (e.g. the seed's provenance note).
+      const saved = source
+        ? await update.mutateAsync(fields.length ? { name, config } : { name })
+        : await create.mutateAsync({ name, kind, config });
       router.push(`/sources/${saved.id}`);
       router.refresh();
     } catch {
