@@ -38,9 +38,12 @@ describe("pollSource (HTTP poll)", () => {
     ];
     expect(await pollSource(s.id)).toEqual({ status: "ok", accepted: 2, series: 1 });
     state.readings.push({ t: 1_700_000_120, v: 3 });
-    await pollSource(s.id);
+    state.readings[0].v = 1.5;
+    // Only the new and the corrected point are written again.
+    expect(await pollSource(s.id)).toEqual({ status: "ok", accepted: 2, series: 1 });
+    expect(await pollSource(s.id)).toEqual({ status: "ok", accepted: 0, series: 0 });
     expect((await pointsOf(s.id)).map((p) => [p.series.metric, p.ts.getTime() / 1000, p.value])).toEqual([
-      ["temp", 1_700_000_000, 1],
+      ["temp", 1_700_000_000, 1.5],
       ["temp", 1_700_000_060, 2],
       ["temp", 1_700_000_120, 3],
     ]);

@@ -7,7 +7,7 @@ import { writeBatch } from "@/lib/ingest/write";
 import { afterPointsWritten } from "@/lib/ingest/after-write";
 import { fetchHttpPoll, type THttpPollConfig } from "@/lib/connectors/http-poll";
 import { fetchPrometheus, pollWindow, type TPrometheusConfig } from "@/lib/connectors/prometheus";
-import { findSourceForPoll, lastPointAt, markSourceHealth } from "@/lib/connectors/queries";
+import { dropUnchangedPoints, findSourceForPoll, lastPointAt, markSourceHealth } from "@/lib/connectors/queries";
 import { parseSourceConfig } from "@/lib/ingest/source-config";
 import type { IngestBatch } from "@/lib/ingest/batch";
 
@@ -15,6 +15,7 @@ export const POLL_TIMEOUT_MS = 30_000;
 
 export type PollResult =
   | { status: "skipped"; reason: string }
+  /** `accepted` counts new or changed points; unchanged ones are not rewritten. */
   | { status: "ok"; accepted: number; series: number; skippedNonFinite?: number };
 
 async function fetchBatch(kind: "HTTP_POLL" | "PROMETHEUS", sourceId: string, config: Record<string, unknown>) {
@@ -40,8 +41,9 @@ export async function pollSource(sourceId: string): Promise<PollResult> {
   }
   let accepted = 0;
   let series = 0;
-  if (batch.points > 0) {
-    const result = await writeBatch(sourceId, null, [...batch.series.values()]);
+  const changed = batch.points > 0 ? await dropUnchangedPoints(sourceId, [...batch.series.values()]) : [];
+  if (changed.length > 0) {
+    const result = await writeBatch(sourceId, null, changed);
     await afterPointsWritten(result.seriesIds, result.earliestMs);
     ({ accepted, series } = result);
   }

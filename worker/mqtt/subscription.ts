@@ -20,6 +20,9 @@ export interface SubscriptionOptions {
   reconnectMs: number;
 }
 
+/** While the database is unreachable messages wait in memory, up to this many (oldest dropped). */
+export const MAX_PENDING_MESSAGES = 100_000;
+
 interface Message {
   topic: string;
   payload: Buffer;
@@ -33,6 +36,7 @@ export class MqttSubscription {
   private flushing: Promise<void> = Promise.resolve();
   private health: string | null | undefined;
   written = 0;
+  dropped = 0;
 
   constructor(
     readonly sourceId: string,
@@ -54,6 +58,10 @@ export class MqttSubscription {
     });
     this.client.on("offline", () => void this.setHealth(`disconnected from ${config.brokerUrl}; reconnecting`));
     this.client.on("message", (topic, payload) => {
+      if (this.buffer.length >= MAX_PENDING_MESSAGES) {
+        this.buffer.shift();
+        this.dropped++;
+      }
       this.buffer.push({ topic, payload, receivedAt: Date.now() });
       if (this.buffer.length >= opts.maxBuffer) void this.flush();
     });
@@ -79,8 +87,14 @@ export class MqttSubscription {
         await afterPointsWritten(result.seriesIds, result.earliestMs);
       }
     } catch (err) {
-      // The database is the ledger: put the messages back and try again on the next tick.
+      // The database is the ledger: put the messages back (bounded) and try again on the next tick.
       this.buffer = messages.concat(this.buffer);
+      const excess = this.buffer.length - MAX_PENDING_MESSAGES;
+      if (excess > 0) {
+        this.buffer.splice(0, excess);
+        this.dropped += excess;
+      }
+      await this.setHealth(`could not store MQTT messages (${this.buffer.length} pending, ${this.dropped} dropped): ${(err as Error).message}`);
       throw err;
     }
     // Bad messages are dropped (the good ones are stored) and the first problem is shown on the source.
