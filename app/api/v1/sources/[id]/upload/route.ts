@@ -1,6 +1,8 @@
 /**
  * Upload a CSV file to a CSV_UPLOAD source. The body is streamed (never read whole) and written
  * all-or-nothing in one transaction; see lib/ingest/upload-csv.ts.
+ * proxy.ts must keep excluding /api/ from its matcher: on matched paths Next buffers the body in
+ * memory and cuts it at `proxyClientMaxBodySize` (10 MB by default).
  */
 import { NextResponse } from "next/server";
 import { withAuth } from "@/lib/server/api/with-auth";
