@@ -24,11 +24,29 @@ export async function fetchText(url: string, timeoutMs: number, accept = "*/*"):
   }
   const declared = Number(res.headers.get("content-length") ?? NaN);
   if (declared > MAX_RESPONSE_BYTES) throw new ConnectorError(`response from ${url} is larger than ${MAX_RESPONSE_BYTES} bytes`);
-  let text: string;
+  return { text: await readCapped(res, url), contentType: res.headers.get("content-type") ?? "" };
+}
+
+/** Reads the body, stopping as soon as it passes MAX_RESPONSE_BYTES (chunked answers have no length). */
+async function readCapped(res: Response, url: string): Promise<string> {
+  if (!res.body) return "";
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
   try {
-    text = await res.text();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_RESPONSE_BYTES) {
+        await reader.cancel().catch(() => undefined);
+        throw new ConnectorError(`response from ${url} is larger than ${MAX_RESPONSE_BYTES} bytes`);
+      }
+      chunks.push(value);
+    }
   } catch (err) {
+    if (err instanceof ConnectorError) throw err;
     throw new ConnectorError(`could not read the response from ${url}: ${describeNetworkError(err, url)}`);
   }
-  return { text, contentType: res.headers.get("content-type") ?? "" };
+  return Buffer.concat(chunks).toString("utf8");
 }

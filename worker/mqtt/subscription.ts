@@ -49,7 +49,10 @@ export class MqttSubscription {
     this.client.on("connect", () => {
       this.client.subscribe(`$share/vigil-${sourceId}/${config.topic}`, { qos: 1 }, (err, granted) => {
         if (err || granted?.some((g) => g.qos === 128)) void this.setHealth(`subscription to ${config.topic} refused by ${config.brokerUrl}${err ? `: ${err.message}` : ""}`);
-        else log.info({ sourceId, topic: config.topic }, "mqtt subscribed");
+        else {
+          log.info({ sourceId, topic: config.topic }, "mqtt subscribed");
+          void this.setHealth(null);
+        }
       });
     });
     this.client.on("error", (err) => {
