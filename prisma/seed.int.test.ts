@@ -29,7 +29,10 @@ describe("demo seed", () => {
     expect(await verifyPassword(users[0].passwordHash, printed![1])).toBe(true);
     expect(readFileSync(path.join(dataDir, "demo-accounts.txt"), "utf8")).toContain(printed![1]);
 
-    const series = await getPrisma().series.findMany({ include: { _count: { select: { points: true } } } });
+    const series = await getPrisma().series.findMany({
+      where: { source: { name: "NAB samples" } },
+      include: { _count: { select: { points: true } } },
+    });
     expect(series.map((s) => s.metric).sort()).toEqual([
       "art_daily_jumpsup",
       "cpu_utilization_asg_misconfiguration",
@@ -38,6 +41,11 @@ describe("demo seed", () => {
     ]);
     const taxi = series.find((s) => s.metric === "nyc_taxi")!;
     expect(taxi._count.points).toBe(10320);
+    // The live demo source comes with history and a detector watching it.
+    const live = await getPrisma().dataSource.findUniqueOrThrow({ where: { name: "Demo live" }, include: { series: true } });
+    expect(live.kind).toBe("HTTP_PUSH");
+    expect(live.series.length).toBeGreaterThan(0);
+    expect(await getPrisma().detectorSeries.count({ where: { seriesId: { in: live.series.map((s) => s.id) } } })).toBe(live.series.length);
   });
 
   it("keeps the data and the accounts when run again", async () => {
