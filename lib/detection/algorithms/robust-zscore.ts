@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { checkObservation, skippedResult } from "../common/input-guard";
-import { zToScore } from "../common/normal";
+import { scoreAgainst } from "../common/normal";
 import { MAD_TO_SIGMA, SortedWindow } from "../common/sorted-window";
 import type { Detector, DetectorDefinition, Observation, Scored } from "../types";
 import { scaleFloor } from "./zscore";
@@ -66,15 +66,7 @@ export const robustZscore: DetectorDefinition<RobustZscoreParams, RobustZscoreSt
         const med = win.median();
         const scale = robustScale(win, med, p.minScale);
         win.push(x);
-        const zv = (x - med) / scale;
-        return {
-          t: obs.t,
-          score: zToScore(zv),
-          raw: zv,
-          expected: med,
-          lower: med - p.bandSigmas * scale,
-          upper: med + p.bandSigmas * scale,
-        };
+        return scoreAgainst(obs.t, x, med, scale, p.bandSigmas);
       },
       getState: () => ({ lastT, window: win.toArray() }),
     };

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { checkObservation, skippedResult } from "../common/input-guard";
-import { zToScore } from "../common/normal";
+import { scoreAgainst } from "../common/normal";
 import { RollingStats, type RollingStatsState } from "../common/rolling-stats";
 import type { Detector, DetectorDefinition, Observation, Scored } from "../types";
 
@@ -55,15 +55,7 @@ export const zscore: DetectorDefinition<ZscoreParams, ZscoreState> = {
         const mean = stats.mean;
         const std = Math.max(stats.std(), scaleFloor(mean));
         stats.push(x);
-        const zv = (x - mean) / std;
-        return {
-          t: obs.t,
-          score: zToScore(zv),
-          raw: zv,
-          expected: mean,
-          lower: mean - p.bandSigmas * std,
-          upper: mean + p.bandSigmas * std,
-        };
+        return scoreAgainst(obs.t, x, mean, std, p.bandSigmas);
       },
       getState: () => ({ lastT, stats: stats.getState() }),
     };

@@ -3,6 +3,7 @@
  * threshold scale fits every detector; a z value maps to the (log) tail mass it excludes, so a
  * score of 0.5 always means "as rare as a 3-sigma event".
  */
+import type { Scored } from "../types";
 
 /**
  * Complementary error function with fractional error < 1.2e-7 everywhere (Numerical Recipes
@@ -76,4 +77,17 @@ export function logisticScore(raw: number, midpoint: number, steepness = 1): num
 
 export function clamp01(x: number): number {
   return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
+/** The scored point of a location/scale model: z of `x` against `center` and `scale`, band at ±`bandSigmas`. */
+export function scoreAgainst(t: number, x: number, center: number, scale: number, bandSigmas: number): Scored {
+  const zv = (x - center) / scale;
+  return {
+    t,
+    score: zToScore(zv),
+    raw: zv,
+    expected: center,
+    lower: center - bandSigmas * scale,
+    upper: center + bandSigmas * scale,
+  };
 }
