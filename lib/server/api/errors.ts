@@ -55,6 +55,13 @@ export function errorResponse(error: unknown): NextResponse {
       { status: 422 },
     );
   }
+  if (isTransientDatabaseError(error)) {
+    logger.warn({ err: error }, "database unavailable or contended; asked the client to retry");
+    return NextResponse.json(
+      { error: { code: "unavailable", message: "The database is unavailable or busy; nothing was written. Retry the request." } },
+      { status: 503, headers: { "Retry-After": "2" } },
+    );
+  }
   if (isPrismaError(error, "P2025")) {
     return NextResponse.json({ error: { code: "not_found", message: "Not found" } }, { status: 404 });
   }
@@ -63,6 +70,20 @@ export function errorResponse(error: unknown): NextResponse {
   }
   logger.error({ err: error }, "unhandled error in route handler");
   return NextResponse.json({ error: { code: "internal", message: "Internal server error" } }, { status: 500 });
+}
+
+/** PostgreSQL codes that mean "try again": connection loss, shutdown, deadlock, serialization failure. */
+const TRANSIENT_PG_CODES = new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006", "40001", "40P01"]);
+const TRANSIENT_PRISMA_CODES = new Set(["P1001", "P1002", "P1017", "P2024", "P2034"]);
+
+/** The server side failed in a way a retry can fix: the client gets 503, not a bare 500. */
+export function isTransientDatabaseError(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const e = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: string; originalCode?: string; code?: string } } } };
+  if (typeof e.code === "string" && (TRANSIENT_PRISMA_CODES.has(e.code) || TRANSIENT_PG_CODES.has(e.code))) return true;
+  const cause = e.meta?.driverAdapterError?.cause;
+  if (!cause) return false;
+  return cause.kind === "DatabaseNotReachable" || TRANSIENT_PG_CODES.has(cause.originalCode ?? cause.code ?? "");
 }
 
 function isPrismaError(error: unknown, code: string): boolean {
