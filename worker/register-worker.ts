@@ -8,8 +8,14 @@ import { getEnv } from "@/lib/env";
 import { isJobName, parsePayload, type JobName, type QueueName } from "@/lib/queue/contract";
 import type { QueueBackend } from "@/lib/queue/connection";
 import { HANDLERS, type Handler } from "@/worker/handlers";
+import { recordPhase } from "@/lib/pipeline/timings";
 
-export function registerWorker(backend: QueueBackend, queue: QueueName, log: Logger, concurrency = 4): Worker {
+/** Jobs run at once per worker process: VIGIL_DETECT_CONCURRENCY for the I/O-bound detect queue, 4 elsewhere. */
+export function defaultConcurrency(queue: QueueName): number {
+  return queue === "detect" ? getEnv().VIGIL_DETECT_CONCURRENCY : 4;
+}
+
+export function registerWorker(backend: QueueBackend, queue: QueueName, log: Logger, concurrency = defaultConcurrency(queue)): Worker {
   const worker = backend.worker(
     queue,
     async (job: Job) => {
@@ -18,7 +24,9 @@ export function registerWorker(backend: QueueBackend, queue: QueueName, log: Log
       if (!handler) throw new UnrecoverableError(`no handler for ${job.name}`);
       const payload = parsePayload(job.name, job.data);
       const started = performance.now();
+      if (job.processedOn) recordPhase(`${job.name}.queueWait`, job.processedOn - job.timestamp);
       const result = await handler(payload);
+      recordPhase(`${job.name}.run`, performance.now() - started);
       log.debug({ queue, job: job.name, id: job.id, ms: Math.round(performance.now() - started) }, "job done");
       return result;
     },

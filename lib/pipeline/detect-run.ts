@@ -15,8 +15,16 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { getEnv } from "@/lib/env";
 import { getPrisma } from "@/lib/server/db";
 import { upsertAnomalies } from "@/lib/server/queries/anomalies";
-import { ensureDetectorState, lockDetectorState, readPointsAfter, saveDetectorState } from "@/lib/server/queries/detector-state";
+import {
+  ensureDetectorState,
+  lockDetectorState,
+  readPointsAfter,
+  saveDetectorState,
+  saveDetectorStateIf,
+  startDetectRun,
+} from "@/lib/server/queries/detector-state";
 import { createScorer, toAnomalyWrite, type DetectorRow } from "@/lib/pipeline/scoring";
+import { timed } from "@/lib/pipeline/timings";
 
 /** Default page size; VIGIL_DETECT_PAGE_SIZE overrides it (the fault tests use small pages to make one run long). */
 export const DETECT_PAGE_SIZE = 10_000;
@@ -43,13 +51,13 @@ export async function runDetection(
   opts: DetectRunOptions = {},
 ): Promise<DetectRunResult> {
   const pageSize = opts.pageSize ?? getEnv().VIGIL_DETECT_PAGE_SIZE;
-  const row = await findDetectorForRun(detectorId, seriesId);
-  if (!row) return { status: "skipped", reason: "missing" };
-  if (!row.enabled) return { status: "skipped", reason: "disabled" };
-  if (row.series.length === 0) return { status: "skipped", reason: "not-attached" };
-  const detector: DetectorRow = row;
-
-  const checkpoint = await ensureDetectorState(detectorId, seriesId);
+  // One round trip: detector row, attachment and checkpoint (created when missing).
+  const start = await timed("detect.start", () => startDetectRun(detectorId, seriesId));
+  if (!start.detector) return { status: "skipped", reason: "missing" };
+  if (!start.detector.enabled) return { status: "skipped", reason: "disabled" };
+  if (!start.attached) return { status: "skipped", reason: "not-attached" };
+  const detector: DetectorRow = start.detector;
+  const checkpoint = start.checkpoint ?? (await ensureDetectorState(detectorId, seriesId));
   const scorer = createScorer(detector, checkpoint.state);
   let watermark = checkpoint.watermark;
   let points = 0;
@@ -57,7 +65,7 @@ export async function runDetection(
   let anomalies = 0;
 
   for (;;) {
-    const page = await readPointsAfter(seriesId, watermark, pageSize);
+    const page = await timed("detect.readPoints", () => readPointsAfter(seriesId, watermark, pageSize));
     if (page.length === 0) break;
     const touched = new Map<number, ReturnType<typeof toAnomalyWrite>>();
     for (const p of page) for (const e of scorer.push(p.ts.getTime(), p.value)) touched.set(e.start, toAnomalyWrite(e));
@@ -67,18 +75,27 @@ export async function runDetection(
     const from = watermark;
     const pageNo = pages;
 
-    const committed = await getPrisma().$transaction(
-      async (tx: Prisma.TransactionClient) => {
-        const locked = await lockDetectorState(tx, detectorId, seriesId);
-        if (!locked || (locked.watermark?.getTime() ?? null) !== (from?.getTime() ?? null)) return false;
-        if (locked.modelId !== checkpoint.modelId) return false;
-        await upsertAnomalies(tx, detectorId, seriesId, [...touched.values()]);
-        await saveDetectorState(tx, detectorId, seriesId, scorer.save() as unknown as Prisma.InputJsonValue, next);
-        await opts.beforeCommit?.(pageNo);
-        return true;
-      },
-      { timeout: 60_000 },
-    );
+    const state = scorer.save() as unknown as Prisma.InputJsonValue;
+    // Nothing to upsert: the checkpoint alone is written by one guarded UPDATE (compare-and-set on
+    // watermark + modelId under the row lock), no transaction needed. With anomalies, the lock is
+    // taken first with SELECT ... FOR UPDATE and everything commits in one transaction.
+    const committed =
+      touched.size === 0 && !opts.beforeCommit
+        ? await timed("detect.saveIf", () => saveDetectorStateIf(getPrisma(), detectorId, seriesId, { watermark: from, modelId: checkpoint.modelId }, state, next))
+        : await timed("detect.commitTx", () =>
+            getPrisma().$transaction(
+              async (tx: Prisma.TransactionClient) => {
+                const locked = await lockDetectorState(tx, detectorId, seriesId);
+                if (!locked || (locked.watermark?.getTime() ?? null) !== (from?.getTime() ?? null)) return false;
+                if (locked.modelId !== checkpoint.modelId) return false;
+                await upsertAnomalies(tx, detectorId, seriesId, [...touched.values()]);
+                await saveDetectorState(tx, detectorId, seriesId, state, next);
+                await opts.beforeCommit?.(pageNo);
+                return true;
+              },
+              { timeout: 60_000 },
+            ),
+          );
     if (!committed) {
       return { status: "superseded", points, pages, anomalies, watermark: watermark?.toISOString() ?? null };
     }

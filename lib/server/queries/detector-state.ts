@@ -26,6 +26,70 @@ export async function ensureDetectorState(detectorId: string, seriesId: string):
   return row;
 }
 
+export interface DetectRunStart {
+  detector: { id: string; algorithm: string; params: unknown; threshold: number; enabled: boolean } | null;
+  attached: boolean;
+  /** The pair's checkpoint; null when the detector is missing, disabled or not attached (no row is created then). */
+  checkpoint: Checkpoint | null;
+}
+
+/**
+ * Everything a detect run needs before scoring, in ONE statement: the detector row, whether the
+ * series is attached, and the pair's checkpoint (the row is created when missing, like
+ * `ensureDetectorState`, but only for an enabled, attached detector). A row inserted by a
+ * concurrent statement after this one's snapshot is invisible here: then `checkpoint` is null for
+ * an enabled, attached detector and the caller falls back to `ensureDetectorState`.
+ */
+export async function startDetectRun(detectorId: string, seriesId: string): Promise<DetectRunStart> {
+  const rows = await getPrisma().$queryRaw<
+    { id: string; algorithm: string; params: unknown; threshold: number; enabled: boolean; attached: boolean; found: boolean; state: unknown; watermark: Date | null; modelId: string | null }[]
+  >`
+    WITH d AS (
+      SELECT d.id, d.algorithm, d.params, d.threshold, d.enabled,
+        EXISTS (SELECT 1 FROM "DetectorSeries" ds WHERE ds."detectorId" = d.id AND ds."seriesId" = ${seriesId}) AS attached
+      FROM "Detector" d WHERE d.id = ${detectorId}
+    ), ins AS (
+      INSERT INTO "DetectorState" ("detectorId", "seriesId", "updatedAt")
+      SELECT d.id, ${seriesId}, now() FROM d WHERE d.enabled AND d.attached
+      ON CONFLICT ("detectorId", "seriesId") DO NOTHING
+      RETURNING state, watermark, "modelId"
+    ), st AS (
+      SELECT state, watermark, "modelId" FROM ins
+      UNION ALL
+      SELECT s.state, s.watermark, s."modelId" FROM "DetectorState" s WHERE s."detectorId" = ${detectorId} AND s."seriesId" = ${seriesId}
+    )
+    SELECT d.id, d.algorithm, d.params, d.threshold, d.enabled, d.attached, st.found, st.state, st.watermark, st."modelId"
+    FROM d LEFT JOIN LATERAL (SELECT true AS found, state, watermark, "modelId" FROM st LIMIT 1) st ON true`;
+  const r = rows[0];
+  if (!r) return { detector: null, attached: false, checkpoint: null };
+  return {
+    detector: { id: r.id, algorithm: r.algorithm, params: r.params, threshold: r.threshold, enabled: r.enabled },
+    attached: r.attached,
+    checkpoint: r.found ? { state: r.state, watermark: r.watermark, modelId: r.modelId } : null,
+  };
+}
+
+/**
+ * Compare-and-set of the checkpoint: saves state + watermark only when the watermark and modelId
+ * are still `from` / `modelId`. The UPDATE takes the same row lock as SELECT ... FOR UPDATE; a
+ * concurrent writer makes it wait, and PostgreSQL re-checks the condition on the committed row, so
+ * a moved watermark updates nothing (false). Inside a transaction the lock is held until commit.
+ */
+export async function saveDetectorStateIf(
+  db: Prisma.TransactionClient,
+  detectorId: string,
+  seriesId: string,
+  expect: { watermark: Date | null; modelId: string | null },
+  state: Prisma.InputJsonValue,
+  watermark: Date,
+): Promise<boolean> {
+  const n = await db.$executeRaw`
+    UPDATE "DetectorState" SET state = ${JSON.stringify(state)}::jsonb, watermark = ${watermark}, "updatedAt" = now()
+    WHERE "detectorId" = ${detectorId} AND "seriesId" = ${seriesId}
+      AND watermark IS NOT DISTINCT FROM ${expect.watermark}::timestamptz AND "modelId" IS NOT DISTINCT FROM ${expect.modelId}::text`;
+  return n === 1;
+}
+
 export async function lockDetectorState(tx: Prisma.TransactionClient, detectorId: string, seriesId: string): Promise<Checkpoint | null> {
   const rows = await tx.$queryRaw<Checkpoint[]>`
     SELECT state, watermark, "modelId" FROM "DetectorState"
