@@ -5,6 +5,8 @@
  *  (b) worker scoring throughput on one backlog with 1 and with 2 worker processes.
  * Usage: npm run bench:pipeline [-- --seconds 30 --rate 1000 --series 1000 --injected 50
  *        --latency-workers 1 --backlog-series 200 --backlog-points 2000]   (quick: --seconds 10 --backlog-series 50)
+ * With VIGIL_PIPELINE_TIMINGS=<file>, the workers append per-phase totals (queue wait, run, each
+ * round trip of a detect run or batch) to that file every 5 s: where the time goes.
  */
 import { parseArgs } from "node:util";
 import { resetEnvForTests } from "../lib/env";

@@ -1,0 +1,89 @@
+/**
+ * Batched detect runs against real PostgreSQL: the same checkpoints and anomalies as one
+ * `runDetection` per pair, incremental batches, a stale batch superseded, skipped pairs.
+ */
+import { describe, expect, it } from "vitest";
+import { getPrisma } from "@/lib/server/db";
+import { runDetection } from "@/lib/pipeline/detect-run";
+import { createDetectBatcher, runDetectionBatch } from "@/lib/pipeline/detect-batch";
+import { anomaliesOf, createPair, sineWithSpikes, writePoints } from "@/lib/pipeline/testing/fixtures";
+import { withTestDatabase } from "@/test/test-database";
+
+withTestDatabase();
+
+/** One detector attached to `n` fresh series. */
+async function detectorWith(n: number) {
+  const first = await createPair();
+  const prisma = getPrisma();
+  const series = [first.seriesId];
+  const { sourceId } = await prisma.series.findUniqueOrThrow({ where: { id: first.seriesId } });
+  for (let i = 1; i < n; i++) {
+    const s = await prisma.series.create({ data: { sourceId, metric: `extra-${i}-${first.seriesId}` } });
+    await prisma.detectorSeries.create({ data: { detectorId: first.detectorId, seriesId: s.id } });
+    series.push(s.id);
+  }
+  return { detectorId: first.detectorId, series };
+}
+
+const stateOf = (detectorId: string, seriesId: string) =>
+  getPrisma().detectorState.findUniqueOrThrow({ where: { detectorId_seriesId: { detectorId, seriesId } }, select: { state: true, watermark: true } });
+
+describe("runDetectionBatch", () => {
+  it("matches one runDetection per pair, in one pass and incrementally, with and without anomalies", async () => {
+    const batch = await detectorWith(4);
+    const single = await detectorWith(4);
+    const values = (i: number) => sineWithSpikes(400, i % 2 ? [300] : []);
+    for (const [i, s] of batch.series.entries()) await writePoints(s, values(i).slice(0, 200));
+    for (const [i, s] of single.series.entries()) await writePoints(s, values(i).slice(0, 200));
+    const first = await runDetectionBatch(batch.detectorId, batch.series);
+    expect(first.map((r) => r.status)).toEqual(["done", "done", "done", "done"]);
+    for (const s of single.series) await runDetection({ detectorId: single.detectorId, seriesId: s });
+    for (const [i, s] of batch.series.entries()) await writePoints(s, values(i).slice(200), 200);
+    for (const [i, s] of single.series.entries()) await writePoints(s, values(i).slice(200), 200);
+    await runDetectionBatch(batch.detectorId, batch.series);
+    for (const s of single.series) await runDetection({ detectorId: single.detectorId, seriesId: s });
+    for (let i = 0; i < 4; i++) {
+      const a = await stateOf(batch.detectorId, batch.series[i]);
+      const b = await stateOf(single.detectorId, single.series[i]);
+      expect(a.watermark).toEqual(b.watermark);
+      expect((a.state as { detector: unknown }).detector).toEqual((b.state as { detector: unknown }).detector);
+      const rowsA = await anomaliesOf({ detectorId: batch.detectorId, seriesId: batch.series[i] });
+      const rowsB = await anomaliesOf({ detectorId: single.detectorId, seriesId: single.series[i] });
+      expect(rowsA).toEqual(rowsB);
+      expect(rowsA).toHaveLength(i % 2);
+    }
+    const again = await runDetectionBatch(batch.detectorId, batch.series);
+    expect(again.map((r) => r.status === "done" && r.points)).toEqual([0, 0, 0, 0]);
+  });
+
+  it("concurrent batches over the same pairs write each page once; skipped pairs report why", async () => {
+    const d = await detectorWith(3);
+    for (const s of d.series) await writePoints(s, sineWithSpikes(300));
+    const runs = await Promise.all([1, 2, 3].map(() => runDetectionBatch(d.detectorId, d.series)));
+    for (let i = 0; i < 3; i++) {
+      const statuses = runs.map((r) => r[i]);
+      expect(statuses.filter((r) => r.status === "done" && r.points === 300).length).toBeGreaterThanOrEqual(1);
+      expect(statuses.filter((r) => r.status === "done" && r.points === 300).length + statuses.filter((r) => r.status !== "done" || r.points === 0).length).toBe(3);
+    }
+    const other = await createPair();
+    const r = await runDetectionBatch(d.detectorId, [d.series[0], other.seriesId]);
+    expect(r[1]).toEqual({ status: "skipped", reason: "not-attached" });
+    expect(await runDetectionBatch("nope", [d.series[0], other.seriesId])).toEqual([
+      { status: "skipped", reason: "missing" },
+      { status: "skipped", reason: "missing" },
+    ]);
+  });
+
+  it("the batcher groups calls by detector and answers each caller", async () => {
+    const a = await detectorWith(3);
+    const b = await detectorWith(2);
+    for (const s of [...a.series, ...b.series]) await writePoints(s, sineWithSpikes(100));
+    const run = createDetectBatcher();
+    const res = await Promise.all([
+      ...a.series.map((seriesId) => run({ detectorId: a.detectorId, seriesId })),
+      ...b.series.map((seriesId) => run({ detectorId: b.detectorId, seriesId })),
+      run({ detectorId: a.detectorId, seriesId: a.series[0] }),
+    ]);
+    expect(res.map((r) => r.status === "done" && r.points)).toEqual([100, 100, 100, 100, 100, 100]);
+  });
+});

@@ -1,0 +1,184 @@
+/**
+ * Many `detect.run` jobs of one detector scored together: the same work as `runDetection` per pair,
+ * with the database round trips shared by the whole batch (checkpoints, points, one commit).
+ *
+ * Each job stays a per-pair job (same dedup, same retries); only the database work is batched. The
+ * batch takes the common path only: a pair whose page yields anomalies, fills a whole page, or has
+ * no checkpoint row visible (missing/disabled/detached detector, a concurrent first insert) is
+ * handed to `runDetection`, which keeps its one-transaction-per-page path. For the rest, the batch
+ * commits in ONE transaction that locks their DetectorState rows (SELECT ... FOR UPDATE, in key
+ * order so two batches never deadlock), checks each watermark + modelId is still the one scored
+ * from, and saves the checkpoints whose check passed; a pair whose watermark moved is `superseded`
+ * exactly as in `runDetection`.
+ */
+import { getEnv } from "@/lib/env";
+import { getPrisma } from "@/lib/server/db";
+import { createScorer, type DetectorRow } from "@/lib/pipeline/scoring";
+import { runDetection, type DetectRunResult } from "@/lib/pipeline/detect-run";
+import { timed } from "@/lib/pipeline/timings";
+
+interface StartRow {
+  seriesId: string;
+  state: unknown;
+  watermark: Date | null;
+  modelId: string | null;
+}
+
+const key = (s: string) => s;
+
+/** Scores `seriesIds` (distinct) for one detector; results in the same order. */
+export async function runDetectionBatch(detectorId: string, seriesIds: string[]): Promise<DetectRunResult[]> {
+  if (seriesIds.length === 1) return [await runDetection({ detectorId, seriesId: seriesIds[0] })];
+  const pageSize = getEnv().VIGIL_DETECT_PAGE_SIZE;
+  const prisma = getPrisma();
+  const results = new Map<string, DetectRunResult | "single">();
+
+  const row = await prisma.detector.findUnique({ where: { id: detectorId }, select: { id: true, algorithm: true, params: true, threshold: true, enabled: true } });
+  if (!row || !row.enabled) return Promise.all(seriesIds.map((seriesId) => runDetection({ detectorId, seriesId })));
+  const detector: DetectorRow = row;
+  const sorted = [...seriesIds].sort();
+
+  // Checkpoints of the attached pairs, rows created when missing (in key order).
+  const starts = await timed("batch.start", () =>
+    prisma.$queryRaw<StartRow[]>`
+      WITH ok AS (
+        SELECT ds."seriesId" FROM "DetectorSeries" ds
+        WHERE ds."detectorId" = ${detectorId} AND ds."seriesId" = ANY(${sorted}::text[])
+      ), ins AS (
+        INSERT INTO "DetectorState" ("detectorId", "seriesId", "updatedAt")
+        SELECT ${detectorId}, ok."seriesId", now() FROM ok ORDER BY ok."seriesId"
+        ON CONFLICT ("detectorId", "seriesId") DO NOTHING
+        RETURNING "seriesId", state, watermark, "modelId"
+      )
+      SELECT "seriesId", state, watermark, "modelId" FROM ins
+      UNION ALL
+      SELECT s."seriesId", s.state, s.watermark, s."modelId" FROM "DetectorState" s JOIN ok ON ok."seriesId" = s."seriesId"
+      WHERE s."detectorId" = ${detectorId}`,
+  );
+  const start = new Map(starts.map((s) => [key(s.seriesId), s]));
+  const batch = sorted.filter((s) => start.has(s));
+  for (const s of sorted) if (!start.has(s)) results.set(s, "single");
+
+  // Points past each watermark, one page per series, in one statement.
+  const after = batch.map((s) => start.get(s)!.watermark?.toISOString() ?? "");
+  const pts = batch.length
+    ? await timed("batch.readPoints", () =>
+        prisma.$queryRaw<{ seriesId: string; ts: Date; value: number }[]>`
+          SELECT v.s AS "seriesId", p.ts, p.value
+          FROM unnest(${batch}::text[], ${after}::text[]) AS v(s, after)
+          CROSS JOIN LATERAL (
+            SELECT ts, value FROM "DataPoint"
+            WHERE "seriesId" = v.s AND (v.after = '' OR ts > v.after::timestamptz)
+            ORDER BY ts LIMIT ${pageSize}
+          ) p
+          ORDER BY v.s, p.ts`,
+      )
+    : [];
+  const bySeries = new Map<string, { ts: Date; value: number }[]>();
+  for (const p of pts) {
+    const list = bySeries.get(p.seriesId) ?? [];
+    list.push(p);
+    bySeries.set(p.seriesId, list);
+  }
+
+  const writes: { seriesId: string; state: string; next: Date; points: number }[] = [];
+  for (const s of batch) {
+    const cp = start.get(s)!;
+    const page = bySeries.get(s) ?? [];
+    if (page.length === 0) {
+      results.set(s, { status: "done", points: 0, pages: 0, anomalies: 0, watermark: cp.watermark?.toISOString() ?? null });
+      continue;
+    }
+    if (page.length >= pageSize) {
+      results.set(s, "single");
+      continue;
+    }
+    const scorer = createScorer(detector, cp.state);
+    let events = 0;
+    for (const p of page) events += scorer.push(p.ts.getTime(), p.value).length;
+    if (events > 0 || scorer.tracker.current()) {
+      results.set(s, "single"); // anomalies to upsert: the per-pair transaction writes them
+      continue;
+    }
+    writes.push({ seriesId: s, state: JSON.stringify(scorer.save()), next: page[page.length - 1].ts, points: page.length });
+  }
+
+  if (writes.length > 0) {
+    const saved = await timed("batch.commitTx", () =>
+      prisma.$transaction(async (tx) => {
+        const ids = writes.map((w) => w.seriesId);
+        const locked = await tx.$queryRaw<{ seriesId: string; watermark: Date | null; modelId: string | null }[]>`
+          SELECT "seriesId", watermark, "modelId" FROM "DetectorState"
+          WHERE "detectorId" = ${detectorId} AND "seriesId" = ANY(${ids}::text[])
+          ORDER BY "seriesId" FOR UPDATE`;
+        const now = new Map(locked.map((l) => [l.seriesId, l]));
+        const ok = writes.filter((w) => {
+          const l = now.get(w.seriesId);
+          const cp = start.get(w.seriesId)!;
+          return !!l && (l.watermark?.getTime() ?? null) === (cp.watermark?.getTime() ?? null) && l.modelId === cp.modelId;
+        });
+        if (ok.length > 0) {
+          await tx.$executeRaw`
+            UPDATE "DetectorState" s SET state = v.state::jsonb, watermark = v.wm::timestamptz, "updatedAt" = now()
+            FROM unnest(${ok.map((w) => w.seriesId)}::text[], ${ok.map((w) => w.state)}::text[], ${ok.map((w) => w.next.toISOString())}::text[]) AS v(s, state, wm)
+            WHERE s."detectorId" = ${detectorId} AND s."seriesId" = v.s`;
+        }
+        return new Set(ok.map((w) => w.seriesId));
+      }, { timeout: 60_000 }),
+    );
+    for (const w of writes) {
+      const cp = start.get(w.seriesId)!;
+      results.set(
+        w.seriesId,
+        saved.has(w.seriesId)
+          ? { status: "done", points: w.points, pages: 1, anomalies: 0, watermark: w.next.toISOString() }
+          : { status: "superseded", points: 0, pages: 0, anomalies: 0, watermark: cp.watermark?.toISOString() ?? null },
+      );
+    }
+  }
+
+  return Promise.all(
+    seriesIds.map(async (seriesId) => {
+      const r = results.get(seriesId);
+      return !r || r === "single" ? runDetection({ detectorId, seriesId }) : r;
+    }),
+  );
+}
+
+/**
+ * Collects `detect.run` calls made within `windowMs` of each other (up to `max`) and scores them
+ * per detector with `runDetectionBatch`. Duplicate pairs in one window share one run.
+ */
+export function createDetectBatcher(opts: { windowMs?: number; max?: number } = {}) {
+  const windowMs = opts.windowMs ?? 2;
+  const max = opts.max ?? 200;
+  let pending: { detectorId: string; seriesId: string; resolve: (r: DetectRunResult) => void; reject: (e: unknown) => void }[] = [];
+  let timer: NodeJS.Timeout | undefined;
+
+  const flush = () => {
+    timer = undefined;
+    const jobs = pending;
+    pending = [];
+    const byDetector = new Map<string, typeof jobs>();
+    for (const j of jobs) byDetector.set(j.detectorId, [...(byDetector.get(j.detectorId) ?? []), j]);
+    for (const [detectorId, list] of byDetector) {
+      const ids = [...new Set(list.map((j) => j.seriesId))];
+      runDetectionBatch(detectorId, ids).then(
+        (rs) => {
+          const at = new Map(ids.map((s, i) => [s, rs[i]]));
+          for (const j of list) j.resolve(at.get(j.seriesId)!);
+        },
+        (err) => list.forEach((j) => j.reject(err)),
+      );
+    }
+  };
+
+  return (pair: { detectorId: string; seriesId: string }): Promise<DetectRunResult> =>
+    new Promise((resolve, reject) => {
+      pending.push({ ...pair, resolve, reject });
+      if (pending.length >= max) {
+        clearTimeout(timer);
+        flush();
+      } else timer ??= setTimeout(flush, windowMs);
+    });
+}
