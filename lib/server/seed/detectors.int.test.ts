@@ -14,7 +14,8 @@ import { withTestDatabase } from "@/test/test-database";
 const db = withTestDatabase();
 let worker: ChildProcess | undefined;
 afterAll(() => {
-  if (worker && worker.exitCode === null) worker.kill("SIGKILL");
+  // tsx runs the worker as a child process: kill the whole group, or the worker outlives the test.
+  if (worker && worker.exitCode === null) process.kill(-worker.pid!, "SIGKILL");
 });
 
 async function lagging(): Promise<number> {
@@ -42,6 +43,7 @@ describe("demo detector", () => {
     let out = "";
     worker = spawn("node_modules/.bin/tsx", ["worker/index.ts"], {
       env: { ...process.env, DATABASE_URL: db.url(), VIGIL_QUEUE_PREFIX: `t${randomBytes(4).toString("hex")}`, LOG_LEVEL: "info" },
+      detached: true,
     });
     worker.stdout?.on("data", (d) => (out += d));
     worker.stderr?.on("data", (d) => (out += d));
