@@ -68,15 +68,11 @@ class AutoencoderDetector implements Detector<AutoencoderState> {
   }
 
   update(obs: Observation): Scored {
-    const reason = this.f.check(obs);
-    if (reason) return skipped(obs.t, reason);
     if (this.buf.length < obs.values.length) this.buf = new Float64Array(obs.values.length);
-    const { model, net } = this;
-    if (!model || !net || !this.f.fitted) {
-      this.f.pushRaw(obs, this.buf);
-      return skipped(obs.t, "warmup");
-    }
-    if (!this.f.push(obs, this.buf)) return skipped(obs.t, "warmup");
+    const reason = this.f.admit(obs, this.buf, !!this.model && !!this.net);
+    if (reason) return skipped(obs.t, reason);
+    const model = this.model!;
+    const net = this.net!;
     const rmse = reconstructionRmse(net, this.buf, 0);
     const out: Scored = { t: obs.t, score: ratioToScore(rmse / model.edge), raw: rmse };
     if (!this.f.univariate) return out;

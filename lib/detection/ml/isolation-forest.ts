@@ -59,17 +59,15 @@ class IsolationForestDetector implements Detector<IsolationForestState> {
   }
 
   update(obs: Observation): Scored {
-    const reason = this.f.check(obs);
-    if (reason) return skipped(obs.t, reason);
     if (this.buf.length < obs.values.length) this.buf = new Float64Array(obs.values.length);
-    if (!this.forest || !this.f.fitted) {
-      this.f.pushRaw(obs, this.buf);
-      return skipped(obs.t, "warmup");
-    }
-    const band = this.f.univariate ? updateBand(this.band, obs.values[0]) : null;
-    if (!this.f.push(obs, this.buf)) return skipped(obs.t, "warmup");
-    const path = this.forest.pathLength(this.buf);
-    const out: Scored = { t: obs.t, score: this.forest.scoreFromPath(path), raw: path };
+    let band = null as ReturnType<typeof updateBand> | null;
+    const reason = this.f.admit(obs, this.buf, !!this.forest, () => {
+      if (this.f.univariate) band = updateBand(this.band, obs.values[0]);
+    });
+    if (reason) return skipped(obs.t, reason);
+    const forest = this.forest!;
+    const path = forest.pathLength(this.buf);
+    const out: Scored = { t: obs.t, score: forest.scoreFromPath(path), raw: path };
     return band ? { ...out, ...band } : out;
   }
 

@@ -57,15 +57,10 @@ class KMeansDetector implements Detector<KMeansState> {
   }
 
   update(obs: Observation): Scored {
-    const reason = this.f.check(obs);
-    if (reason) return skipped(obs.t, reason);
     if (this.buf.length < obs.values.length) this.buf = new Float64Array(obs.values.length);
-    const m = this.model;
-    if (!m || !this.f.fitted) {
-      this.f.pushRaw(obs, this.buf);
-      return skipped(obs.t, "warmup");
-    }
-    if (!this.f.push(obs, this.buf)) return skipped(obs.t, "warmup");
+    const reason = this.f.admit(obs, this.buf, !!this.model);
+    if (reason) return skipped(obs.t, reason);
+    const m = this.model!;
     const cluster = nearest(this.centroids, m.k, m.width, this.buf, 0);
     const dist = Math.sqrt(lastDist2[0]);
     const edge = m.edge[cluster];

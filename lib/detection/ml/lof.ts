@@ -71,16 +71,13 @@ class LofDetector implements Detector<LofState> {
   }
 
   update(obs: Observation): Scored {
-    const reason = this.f.check(obs);
-    if (reason) return skipped(obs.t, reason);
     if (this.buf.length < obs.values.length) this.buf = new Float64Array(obs.values.length);
-    if (!this.model || !this.f.fitted) {
-      this.f.pushRaw(obs, this.buf);
-      return skipped(obs.t, "warmup");
-    }
-    const band = this.f.univariate ? updateBand(this.band, obs.values[0]) : null;
-    if (!this.f.push(obs, this.buf)) return skipped(obs.t, "warmup");
-    const lof = this.model.score(this.buf);
+    let band = null as ReturnType<typeof updateBand> | null;
+    const reason = this.f.admit(obs, this.buf, !!this.model, () => {
+      if (this.f.univariate) band = updateBand(this.band, obs.values[0]);
+    });
+    if (reason) return skipped(obs.t, reason);
+    const lof = this.model!.score(this.buf);
     const excess = Math.max(0, lof - 1) / safeScale(this.p99 - 1, 0.05);
     const out: Scored = { t: obs.t, score: ratioToScore(excess), raw: lof };
     return band ? { ...out, ...band } : out;

@@ -100,6 +100,23 @@ export class Featurizer {
     return true;
   }
 
+  /**
+   * The shared start of a trained detector's `update`: applies the input policy, keeps the shingle
+   * filling while the model is untrained, and otherwise writes the standardized vector into `out`.
+   * `beforePush` runs once the observation is admitted to a trained model (e.g. to track a level band).
+   * Returns why the point gets no score, or null when `out` holds the vector to score.
+   */
+  admit(obs: Observation, out: Float64Array, trained: boolean, beforePush?: () => void): SkipReason | null {
+    const reason = this.check(obs);
+    if (reason) return reason;
+    if (!trained || !this.fitted) {
+      this.pushRaw(obs, out);
+      return "warmup";
+    }
+    beforePush?.();
+    return this.push(obs, out) ? null : "warmup";
+  }
+
   standardize(v: Float64Array, offset = 0): void {
     const w = this.meanArr.length;
     for (let j = 0; j < w; j++) v[offset + j] = (v[offset + j] - this.meanArr[j]) / this.stdArr[j];
