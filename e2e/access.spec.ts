@@ -39,6 +39,7 @@ const ROUTES: RouteCase[] = [
   { method: "PATCH", path: "/api/v1/sources/nonexistent", file: "v1/sources/[id]", permission: "sources:write", body: { status: "PAUSED" } },
   { method: "DELETE", path: "/api/v1/sources/nonexistent", file: "v1/sources/[id]", permission: "sources:write" },
   { method: "GET", path: "/api/v1/sources/nonexistent/keys", file: "v1/sources/[id]/keys", permission: "sources:read" },
+  { method: "GET", path: "/api/v1/sources/nonexistent/series", file: "v1/sources/[id]/series", permission: "sources:read" },
   { method: "POST", path: "/api/v1/sources/nonexistent/keys", file: "v1/sources/[id]/keys", permission: "sources:write", body: { name: "k" } },
   { method: "DELETE", path: "/api/v1/sources/nonexistent/keys/nonexistent", file: "v1/sources/[id]/keys/[keyId]", permission: "sources:write" },
   { method: "POST", path: "/api/v1/sources/test", file: "v1/sources/test", permission: "sources:write", body: { kind: "HTTP_PUSH", config: {} } },

@@ -1,8 +1,9 @@
-/** Named queries for series: the paginated list, and stored points downsampled for charts. */
-import type { Prisma } from "@/lib/generated/prisma/client";
+/** Named queries for series: the paginated lists, and stored points downsampled for charts. */
+import { Prisma } from "@/lib/generated/prisma/client";
 import { parseDetectorParams } from "@/lib/detectors/params";
 import { runPreview } from "@/lib/detectors/preview";
 import type { SeriesBucket, TPointsQuery, TPreview, TSeriesListQuery } from "@/lib/detectors/schemas";
+import { encodeSeriesCursor, type SourceSeriesPage, type TSourceSeriesQuery } from "@/lib/sources/series-query";
 import { AppError } from "@/lib/server/api/errors";
 import { getPrisma } from "@/lib/server/db";
 
@@ -74,4 +75,75 @@ export async function previewDetector(input: TPreview) {
   const params = parseDetectorParams(input.algorithm, input.params);
   const points = await readPreviewPoints(input.seriesId, input.maxPoints, input.from, input.to);
   return runPreview({ algorithm: input.algorithm, params, threshold: input.threshold, points });
+}
+
+/** `q` as a literal ILIKE substring: its own %, _ and \ match themselves. */
+function containsPattern(q: string): string {
+  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * Text that can only be part of a key or value is found in labelsKey (canonical JSON) as is, which
+ * is cheap; anything else (`=`, quotes, separators) is matched against the labels as the page shows
+ * them, `{host="a", region="eu"}`, or as typed, `host=a,region=eu`, built per row.
+ */
+function seriesMatching(q: string) {
+  const pattern = containsPattern(q);
+  if (/^[^=":,{}\\\u0000-\u001f]*$/.test(q)) return Prisma.sql`AND (s.metric ILIKE ${pattern} OR s."labelsKey" ILIKE ${pattern})`;
+  return Prisma.sql`AND (s.metric ILIKE ${pattern} OR (
+    SELECT concat_ws(chr(10), '{' || string_agg(format('%s="%s"', e.key, e.value), ', ') || '}', string_agg(format('%s=%s', e.key, e.value), ','))
+    FROM jsonb_each_text(s.labels) e) ILIKE ${pattern})`;
+}
+
+interface SourceSeriesDbRow {
+  id: string;
+  metric: string;
+  labels: Record<string, string>;
+  labelsKey: string;
+  createdAt: Date;
+  lastTs: Date | null;
+  lastValue: number | null;
+}
+
+/**
+ * One keyset page of a source's series in (metric, labelsKey, id) order, walking the
+ * (sourceId, metric, labelsKey) unique index; `q` is a case-insensitive substring of the metric or
+ * the labels. Only the page's rows look up their newest point, one primary-key probe each; points
+ * are never counted. The total is one count over the index.
+ */
+export async function listSourceSeriesPage(sourceId: string, query: TSourceSeriesQuery): Promise<SourceSeriesPage> {
+  const { limit, cursor, q } = query;
+  const after = cursor ? Prisma.sql`AND (s.metric, s."labelsKey", s.id) > (${cursor.metric}, ${cursor.labelsKey}, ${cursor.id})` : Prisma.empty;
+  const matching = q ? seriesMatching(q) : Prisma.empty;
+  const prisma = getPrisma();
+  const [source, rows] = await Promise.all([
+    prisma.$queryRaw<{ total: number }[]>`
+      SELECT (SELECT count(*) FROM "Series" WHERE "sourceId" = ${sourceId})::int AS total FROM "DataSource" WHERE id = ${sourceId}`,
+    prisma.$queryRaw<SourceSeriesDbRow[]>`
+      SELECT p.id, p.metric, p.labels, p."labelsKey", p."createdAt", l.ts AS "lastTs", l.value AS "lastValue"
+      FROM (
+        SELECT s.id, s.metric, s.labels, s."labelsKey", s."createdAt"
+        FROM "Series" s
+        WHERE s."sourceId" = ${sourceId} ${after} ${matching}
+        ORDER BY s.metric, s."labelsKey", s.id
+        LIMIT ${limit + 1}
+      ) p
+      LEFT JOIN LATERAL (SELECT d.ts, d.value FROM "DataPoint" d WHERE d."seriesId" = p.id ORDER BY d.ts DESC LIMIT 1) l ON true
+      ORDER BY p.metric, p."labelsKey", p.id`,
+  ]);
+  if (source.length === 0) throw new AppError("not_found", `No data source ${sourceId}`);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    rows: page.map((r) => ({
+      id: r.id,
+      metric: r.metric,
+      labels: r.labels,
+      createdAt: r.createdAt.toISOString(),
+      lastTs: r.lastTs?.toISOString() ?? null,
+      lastValue: r.lastValue,
+    })),
+    total: source[0].total,
+    nextCursor: rows.length > limit && last ? encodeSeriesCursor(last) : null,
+  };
 }

@@ -1,0 +1,164 @@
+/**
+ * GET /api/v1/sources/[id]/series over a source of 20,000 series (session mocked as an admin):
+ * keyset pages cover every series once in order, `q` filters on the server, bad params are 422s.
+ */
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { NextRequest } from "next/server";
+import { withTestDatabase } from "@/test/test-database";
+import { getPrisma } from "@/lib/server/db";
+import { createSource } from "@/lib/server/queries/sources";
+import type { SourceSeriesPage } from "@/lib/sources/series-query";
+import { GET } from "@/app/api/v1/sources/[id]/series/route";
+
+withTestDatabase();
+vi.mock("server-only", () => ({}));
+vi.mock("next-auth", () => ({ getServerSession: async () => ({ user: { id: "u1", email: "admin@example.com", role: "ADMIN" } }) }));
+
+const N = 20_000;
+const METRICS = ["cpu", "CPU.busy", "cpu_total", "mem.used", "disk io"];
+let bigId = "";
+let emptyId = "";
+
+beforeAll(async () => {
+  bigId = (await createSource({ name: "many", kind: "HTTP_PUSH", config: {} }, null)).id;
+  emptyId = (await createSource({ name: "none", kind: "HTTP_PUSH", config: {} }, null)).id;
+  const other = (await createSource({ name: "other", kind: "HTTP_PUSH", config: {} }, null)).id;
+  const prisma = getPrisma();
+  await prisma.$executeRaw`
+    INSERT INTO "Series" (id, "sourceId", metric, labels, "labelsKey")
+    SELECT 'sr' || g, ${bigId}, (${METRICS}::text[])[1 + g % 5],
+           jsonb_build_object('host', h, 'region', r), format('{"host":"%s","region":"%s"}', h, r)
+    FROM generate_series(1, ${N}) AS g,
+         LATERAL (SELECT 'h' || lpad(g::text, 5, '0') AS h, (ARRAY['eu', 'us', 'ap', 'sa'])[1 + g % 4] AS r) x`;
+  await prisma.$executeRaw`INSERT INTO "Series" (id, "sourceId", metric) VALUES ('elsewhere', ${other}, 'cpu')`;
+  // Points for every 1000th series: the page shows each one's newest.
+  await prisma.$executeRaw`
+    INSERT INTO "DataPoint" ("seriesId", ts, value)
+    SELECT 'sr' || g, timestamptz '2026-01-01T00:00:00Z' + k * interval '1 minute', g + k
+    FROM generate_series(1000, ${N}, 1000) AS g, generate_series(1, 3) AS k`;
+  await prisma.$executeRaw`ANALYZE "Series"`;
+});
+
+async function get(sourceId: string, params: Record<string, string | number> = {}) {
+  const qs = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
+  return GET(new NextRequest(`http://localhost/api/v1/sources/${sourceId}/series?${qs}`), { params: Promise.resolve({ id: sourceId }) });
+}
+
+async function page(sourceId: string, params: Record<string, string | number> = {}): Promise<SourceSeriesPage> {
+  const res = await get(sourceId, params);
+  expect(res.status).toBe(200);
+  return res.json();
+}
+
+/** Every row the pages hand out, following nextCursor to the end. */
+async function walk(params: Record<string, string | number>) {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const p = await page(bigId, { ...params, ...(cursor ? { cursor } : {}) });
+    expect(p.total).toBe(N);
+    ids.push(...p.rows.map((r) => r.id));
+    cursor = p.nextCursor;
+    pages++;
+  } while (cursor);
+  return { ids, pages };
+}
+
+describe("GET /api/v1/sources/[id]/series", () => {
+  it("walks all 20,000 series exactly once, in (metric, labelsKey, id) order", async () => {
+    const expected = await getPrisma().series.findMany({
+      where: { sourceId: bigId },
+      orderBy: [{ metric: "asc" }, { labelsKey: "asc" }, { id: "asc" }],
+      select: { id: true },
+    });
+    const { ids, pages } = await walk({ limit: 500 });
+    expect(pages).toBe(40);
+    expect(new Set(ids).size).toBe(N);
+    expect(ids).toEqual(expected.map((s) => s.id));
+  });
+
+  it("answers 50 rows by default with the source's total, and each row's newest point", async () => {
+    const first = await page(bigId);
+    expect(first.rows).toHaveLength(50);
+    expect(first.total).toBe(N);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    expect(first.rows[0]).toEqual({ id: expect.any(String), metric: "CPU.busy", labels: { host: expect.any(String), region: expect.any(String) }, createdAt: expect.any(String), lastTs: null, lastValue: null });
+
+    const withPoints = await page(bigId, { q: "h05000" });
+    expect(withPoints.rows).toEqual([
+      expect.objectContaining({ id: "sr5000", metric: "cpu", labels: { host: "h05000", region: "eu" }, lastTs: "2026-01-01T00:03:00.000Z", lastValue: 5003 }),
+    ]);
+    expect(withPoints.nextCursor).toBeNull();
+  });
+
+  it("filters on metric or label text, case-insensitive, with %, _ and \\ taken literally", async () => {
+    const count = async (q: string) => (await walk({ limit: 500, q })).ids.length;
+    expect(await count("cpu")).toBe(12_000);
+    expect(await count("DISK IO")).toBe(4_000);
+    expect(await count("_")).toBe(4_000);
+    expect(await count("%")).toBe(0);
+    expect(await count("\\")).toBe(0);
+    expect(await count('region="ap"')).toBe(5_000);
+    expect(await count("region=ap")).toBe(5_000);
+    expect(await count("H0001")).toBe(10);
+    expect(await count('{host="h00012", region="eu"}')).toBe(1);
+    expect(await count("host=h00012,region=eu")).toBe(1);
+    expect(await count(":")).toBe(0);
+    const narrow = await walk({ limit: 3, q: "H0001" });
+    expect(narrow.pages).toBe(4);
+    expect(new Set(narrow.ids).size).toBe(10);
+  });
+
+  it("is empty with a total of 0 for a source without series; 404 for an unknown source", async () => {
+    expect(await page(emptyId)).toEqual({ rows: [], total: 0, nextCursor: null });
+    const res = await get("no-such-source");
+    expect(res.status).toBe(404);
+    expect((await res.json()).error.code).toBe("not_found");
+  });
+
+  it("422 naming the parameter for a bad limit or cursor", async () => {
+    const forged = Buffer.from(JSON.stringify([1, 2])).toString("base64url");
+    for (const [params, path] of [
+      [{ limit: 0 }, "limit"],
+      [{ limit: 501 }, "limit"],
+      [{ limit: "ten" }, "limit"],
+      [{ limit: 2.5 }, "limit"],
+      [{ cursor: "not a cursor!" }, "cursor"],
+      [{ cursor: forged }, "cursor"],
+      [{ cursor: "bm9wZQ" }, "cursor"],
+    ] as const) {
+      const res = await get(bigId, params);
+      expect(res.status, JSON.stringify(params)).toBe(422);
+      const { error } = await res.json();
+      expect(error.code).toBe("unprocessable");
+      expect(error.issues.map((i: { path: string }) => i.path)).toEqual([path]);
+      expect(error.message).toContain(`${path}: `);
+    }
+  });
+
+  it("answers one page quickly at any depth (timings printed, not asserted)", async () => {
+    // 31 pages of 500 in: a cursor deep into the source.
+    let cursor = (await page(bigId, { limit: 500 })).nextCursor!;
+    for (let i = 0; i < 30; i++) cursor = (await page(bigId, { limit: 500, cursor })).nextCursor!;
+    const cases: [string, Record<string, string | number>][] = [
+      ["first page, 50 rows", {}],
+      ["page after 15,500 rows, 50 rows", { cursor }],
+      ["first page, 500 rows", { limit: 500 }],
+      ["filter 'cpu', 50 rows", { q: "cpu" }],
+      ["rare filter 'h19999' (scans every series)", { q: "h19999" }],
+      ["rare filter 'host=h19999' (labels built per series)", { q: "host=h19999" }],
+    ];
+    for (const [name, params] of cases) {
+      await page(bigId, params);
+      const runs: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const t0 = performance.now();
+        await page(bigId, params);
+        runs.push(performance.now() - t0);
+      }
+      runs.sort((a, b) => a - b);
+      console.log(`series page over ${N} series, ${name}: median ${runs[2].toFixed(1)} ms (min ${runs[0].toFixed(1)}, max ${runs[4].toFixed(1)})`);
+    }
+  });
+});
