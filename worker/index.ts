@@ -14,6 +14,7 @@ import { queuesWithHandlers } from "@/worker/handlers";
 import { setHandlerQueueBackend } from "@/worker/handlers/context";
 import { registerWorker } from "@/worker/register-worker";
 import { POLL_SYNC_EVERY_MS, syncPollSchedulers } from "@/lib/connectors/poll-schedule";
+import { TRAIN_SYNC_EVERY_MS, syncTrainSchedulers } from "@/lib/pipeline/train-schedule";
 import { MqttManager } from "@/worker/mqtt/manager";
 
 const log = baseLogger.child({ pid: process.pid });
@@ -40,15 +41,18 @@ async function main() {
       .catch((err) => log.warn({ err: err.message }, "could not check the reconcile schedule"));
   }, reconcileEveryMs);
   keepSchedule.unref();
-  // Pulled sources: one job scheduler each, kept in line with the database (also restores them after a Redis flush).
-  const syncPolls = () =>
-    syncPollSchedulers(backend).then(
-      (r) => (r.upserted || r.removed) && log.info(r, "poll schedulers synced"),
-      (err) => log.warn({ err }, "poll scheduler sync failed; retrying on the next tick"),
+  // Pulled sources and detectors' retrain crons: one job scheduler each, kept in line with the
+  // database (which also restores them after a Redis flush). The web process syncs after its writes too.
+  const syncOne = (what: string, sync: () => Promise<{ upserted: number; removed: number }>) =>
+    sync().then(
+      (r) => (r.upserted || r.removed) && log.info(r, `${what} schedulers synced`),
+      (err) => log.warn({ err }, `${what} scheduler sync failed; retrying on the next tick`),
     );
-  await syncPolls();
-  const pollSync = setInterval(() => void syncPolls(), POLL_SYNC_EVERY_MS);
-  pollSync.unref();
+  const syncPolls = () => syncOne("poll", () => syncPollSchedulers(backend));
+  const syncTrains = () => syncOne("train", () => syncTrainSchedulers(backend));
+  await Promise.all([syncPolls(), syncTrains()]);
+  const scheduleSyncs = [setInterval(() => void syncPolls(), POLL_SYNC_EVERY_MS), setInterval(() => void syncTrains(), TRAIN_SYNC_EVERY_MS)];
+  scheduleSyncs.forEach((t) => t.unref());
   const mqtt = new MqttManager(log);
   await mqtt.start();
   const demo = startDemoFromEnv(log);
@@ -60,7 +64,7 @@ async function main() {
       log.info({ signal }, "worker stopping: finishing jobs in hand");
       clearInterval(keepSchedule);
       await demo?.stop();
-      clearInterval(pollSync);
+      scheduleSyncs.forEach(clearInterval);
       // close() stops taking jobs and waits for the active ones to finish; MQTT flushes its buffers.
       await Promise.allSettled([...workers.map((w) => w.close()), mqtt.stop()]);
       await backend.close();

@@ -5,7 +5,7 @@
  * (watermark kept: streaming continues where it was, now with a model). Until a model exists such
  * detectors report "warmup" and flag nothing.
  */
-import { getDefinition } from "@/lib/detection";
+import { detectorDefinitions } from "@/lib/detection";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { getPrisma } from "@/lib/server/db";
 import { ensureDetectorState, lockDetectorState, readPointsBefore, saveDetectorState } from "@/lib/server/queries/detector-state";
@@ -14,6 +14,11 @@ import { createScorer } from "@/lib/pipeline/scoring";
 export const DEFAULT_TRAINING_HOURS = 7 * 24;
 export const MAX_TRAINING_POINTS = 50_000;
 
+/** Whether detectors of this algorithm are trained (by `train.run`, on demand or on their retrain cron). Unknown kinds are not. */
+export function needsTraining(algorithm: string): boolean {
+  return Object.hasOwn(detectorDefinitions, algorithm) && detectorDefinitions[algorithm].needsTraining === true;
+}
+
 export async function runTraining({ detectorId, seriesId }: { detectorId: string; seriesId?: string }) {
   const prisma = getPrisma();
   const detector = await prisma.detector.findUnique({
@@ -21,7 +26,7 @@ export async function runTraining({ detectorId, seriesId }: { detectorId: string
     include: { series: { where: seriesId ? { seriesId } : {}, select: { seriesId: true } } },
   });
   if (!detector || !detector.enabled) return { status: "skipped" as const, trained: [] };
-  if (!getDefinition(detector.algorithm).needsTraining) return { status: "not-needed" as const, trained: [] };
+  if (!needsTraining(detector.algorithm)) return { status: "not-needed" as const, trained: [] };
 
   const trained: { seriesId: string; modelId: string; points: number }[] = [];
   for (const { seriesId: sid } of detector.series) {

@@ -41,6 +41,8 @@ export const jobIds = {
   detect: (detectorId: string, seriesId: string) => `detect:${detectorId}:${seriesId}`,
   train: (detectorId: string, seriesId?: string) => `train:${detectorId}:${seriesId ?? "all"}`,
   pollScheduler: (sourceId: string) => `poll:${sourceId}`,
+  /** Job scheduler of a detector's retrain cron (lib/pipeline/train-schedule.ts). */
+  trainScheduler: (detectorId: string) => `train:${detectorId}`,
   notify: (anomalyId: string) => `notify:${anomalyId}`,
 } as const;
 

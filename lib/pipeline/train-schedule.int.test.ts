@@ -1,0 +1,123 @@
+/** Retrain crons -> one BullMQ job scheduler per detector -> a `train.run` that stores a model. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
+import pino from "pino";
+import { QueueEvents, type Job } from "bullmq";
+import { withTestDatabase } from "@/test/test-database";
+import { REDIS_URL } from "@/test/databases";
+import { getPrisma } from "@/lib/server/db";
+import { createQueueBackend, type QueueBackend } from "@/lib/queue/connection";
+import { jobIds } from "@/lib/queue/contract";
+import { setRetrainCron, syncTrainSchedulers } from "@/lib/pipeline/train-schedule";
+import { createPair, sineWithSpikes, writePoints } from "@/lib/pipeline/testing/fixtures";
+import { registerWorker } from "@/worker/register-worker";
+
+const db = withTestDatabase();
+const prefix = `t${randomBytes(4).toString("hex")}`;
+let backend: QueueBackend;
+
+beforeAll(() => {
+  backend = createQueueBackend({ redisUrl: REDIS_URL, databaseUrl: db.url(), prefix }, () => undefined);
+});
+afterAll(async () => {
+  await backend.queue("train").obliterate({ force: true });
+  await backend.close();
+});
+
+const schedulers = async () =>
+  (await backend.queue("train").getJobSchedulers(0, -1)).map((s) => ({ id: s.id ?? s.key, pattern: s.pattern, tz: s.tz, next: s.next })).sort((a, b) => a.id.localeCompare(b.id));
+const lof = () => createPair({ algorithm: "lof", params: { shingleSize: 1 }, threshold: 0.5 });
+
+describe("syncTrainSchedulers", () => {
+  it("keeps one scheduler per enabled, trained detector with a cron, follows edits, and removes the rest", async () => {
+    const a = await lof();
+    const b = await createPair({ algorithm: "isolation-forest", params: {} });
+    const zscore = await createPair(); // needs no training: never scheduled
+    const off = await createPair({ algorithm: "kmeans", params: {}, enabled: false });
+    await lof(); // trained, but no cron
+    await setRetrainCron(a.detectorId, "0 3 * * *", null);
+    await setRetrainCron(b.detectorId, "*/30 * * * *", null);
+    await setRetrainCron(zscore.detectorId, "0 4 * * *", null);
+    await setRetrainCron(off.detectorId, "0 5 * * *", null);
+
+    expect(await syncTrainSchedulers(backend)).toEqual({ upserted: 2, removed: 0, active: 2, invalid: 0 });
+    const first = await schedulers();
+    expect(first.map(({ next: _n, ...s }) => s)).toEqual(
+      [
+        { id: jobIds.trainScheduler(a.detectorId), pattern: "0 3 * * *", tz: "UTC" },
+        { id: jobIds.trainScheduler(b.detectorId), pattern: "*/30 * * * *", tz: "UTC" },
+      ].sort((x, y) => x.id.localeCompare(y.id)),
+    );
+    const nextOfA = first.find((s) => s.id === jobIds.trainScheduler(a.detectorId))!.next!;
+    expect(new Date(nextOfA).getUTCHours()).toBe(3);
+    expect(new Date(nextOfA).getUTCMinutes()).toBe(0);
+    // A second sync changes nothing, so no schedule's next run moves.
+    expect(await syncTrainSchedulers(backend)).toEqual({ upserted: 0, removed: 0, active: 2, invalid: 0 });
+    expect(await schedulers()).toEqual(first);
+
+    await setRetrainCron(a.detectorId, "30 4 * * *", null);
+    expect(await syncTrainSchedulers(backend)).toEqual({ upserted: 1, removed: 0, active: 2, invalid: 0 });
+    const moved = (await schedulers()).find((s) => s.id === jobIds.trainScheduler(a.detectorId))!;
+    expect(moved.pattern).toBe("30 4 * * *");
+    expect(new Date(moved.next!).getUTCHours()).toBe(4);
+
+    await setRetrainCron(a.detectorId, null, null); // cleared
+    await getPrisma().detector.update({ where: { id: b.detectorId }, data: { enabled: false } });
+    expect(await syncTrainSchedulers(backend)).toEqual({ upserted: 0, removed: 2, active: 0, invalid: 0 });
+    expect(await schedulers()).toEqual([]);
+
+    await getPrisma().detector.update({ where: { id: b.detectorId }, data: { enabled: true } });
+    await syncTrainSchedulers(backend);
+    expect((await schedulers()).map((s) => s.id)).toEqual([jobIds.trainScheduler(b.detectorId)]);
+    await getPrisma().detector.delete({ where: { id: b.detectorId } });
+    expect(await syncTrainSchedulers(backend)).toMatchObject({ removed: 1, active: 0 });
+
+    // An algorithm switched to one that needs no training loses its schedule too.
+    await setRetrainCron(a.detectorId, "0 3 * * *", null);
+    await syncTrainSchedulers(backend);
+    await getPrisma().detector.update({ where: { id: a.detectorId }, data: { algorithm: "zscore", params: { window: 100, minPoints: 20 } } });
+    expect(await syncTrainSchedulers(backend)).toMatchObject({ removed: 1, active: 0 });
+    expect(await schedulers()).toEqual([]);
+  });
+
+  it("a pattern stored without the API's check is skipped, not fatal to the other schedules", async () => {
+    const bad = await lof();
+    const good = await lof();
+    await getPrisma().detector.update({ where: { id: bad.detectorId }, data: { retrainCron: "not a cron" } });
+    await setRetrainCron(good.detectorId, "0 3 * * *", null);
+    expect(await syncTrainSchedulers(backend)).toEqual({ upserted: 1, removed: 0, active: 1, invalid: 1 });
+    expect((await schedulers()).map((s) => s.id)).toEqual([jobIds.trainScheduler(good.detectorId)]);
+    await getPrisma().detector.deleteMany({ where: { id: { in: [bad.detectorId, good.detectorId] } } });
+    await syncTrainSchedulers(backend);
+  });
+});
+
+describe("a scheduled retrain", () => {
+  it("is a train.run the worker's train handler turns into an active model version", async () => {
+    const pair = await lof();
+    await writePoints(pair.seriesId, sineWithSpikes(600));
+    await setRetrainCron(pair.detectorId, "0 3 * * *", null);
+    await syncTrainSchedulers(backend);
+
+    const queue = backend.queue("train");
+    const [scheduled] = (await queue.getDelayed()) as Job[];
+    expect(scheduled).toMatchObject({ name: "train.run", data: { detectorId: pair.detectorId } });
+    expect(scheduled.id).toContain(jobIds.trainScheduler(pair.detectorId));
+
+    const events = new QueueEvents("train", { connection: { url: REDIS_URL }, prefix });
+    const worker = registerWorker(backend, "train", pino({ level: "silent" }));
+    try {
+      await Promise.all([worker.waitUntilReady(), events.waitUntilReady()]);
+      await scheduled.promote(); // 03:00 UTC is now
+      const result = await scheduled.waitUntilFinished(events, 30_000);
+      expect(result).toMatchObject({ status: "done", trained: [{ seriesId: pair.seriesId, points: 600 }] });
+    } finally {
+      await worker.close();
+      await events.close();
+    }
+    const models = await getPrisma().modelVersion.findMany({ where: pair });
+    expect(models).toEqual([expect.objectContaining({ version: 1, active: true, metrics: { points: 600 } })]);
+    const state = await getPrisma().detectorState.findUniqueOrThrow({ where: { detectorId_seriesId: pair } });
+    expect(state.modelId).toBe(models[0].id);
+  });
+});
