@@ -28,12 +28,13 @@ const ZEnv = z.object({
   /** Points per detection page (one transaction each). */
   VIGIL_DETECT_PAGE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   /**
-   * Jobs a worker process runs at once on the detect queue. Detect jobs mostly wait on PostgreSQL,
-   * so more than the 4 of the other queues pays off, and jobs running together share their round trips
-   * (one batch per detector, see lib/pipeline/detect-batch.ts). 8 measured better than 64 on a
-   * 2-CPU host (bench:pipeline); test/faults/flush-redis also expects fewer than 12 at once.
+   * Jobs a worker process runs at once on the detect queue. A detect job is one (detector, shard)
+   * (lib/pipeline/shard.ts) and mostly waits on PostgreSQL, so more than the 4 of the other queues
+   * pays off; 8 measured well on a 2-CPU host (bench:pipeline).
    */
   VIGIL_DETECT_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /** Connections in each process's PostgreSQL pool (web and worker each hold one pool). */
+  VIGIL_DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
   /** How long a worker holds a job before BullMQ treats it as stalled and hands it to another worker. */
   VIGIL_JOB_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

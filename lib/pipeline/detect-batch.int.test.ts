@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/server/db";
 import { runDetection } from "@/lib/pipeline/detect-run";
-import { createDetectBatcher, runDetectionBatch } from "@/lib/pipeline/detect-batch";
+import { runDetectionBatch } from "@/lib/pipeline/detect-batch";
 import { anomaliesOf, createPair, sineWithSpikes, writePoints } from "@/lib/pipeline/testing/fixtures";
 import { withTestDatabase } from "@/test/test-database";
 
@@ -72,18 +72,5 @@ describe("runDetectionBatch", () => {
       { status: "skipped", reason: "missing" },
       { status: "skipped", reason: "missing" },
     ]);
-  });
-
-  it("the batcher groups calls by detector and answers each caller", async () => {
-    const a = await detectorWith(3);
-    const b = await detectorWith(2);
-    for (const s of [...a.series, ...b.series]) await writePoints(s, sineWithSpikes(100));
-    const run = createDetectBatcher();
-    const res = await Promise.all([
-      ...a.series.map((seriesId) => run({ detectorId: a.detectorId, seriesId })),
-      ...b.series.map((seriesId) => run({ detectorId: b.detectorId, seriesId })),
-      run({ detectorId: a.detectorId, seriesId: a.series[0] }),
-    ]);
-    expect(res.map((r) => r.status === "done" && r.points)).toEqual([100, 100, 100, 100, 100, 100]);
   });
 });

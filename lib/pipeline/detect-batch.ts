@@ -1,15 +1,15 @@
 /**
- * Many `detect.run` jobs of one detector scored together: the same work as `runDetection` per pair,
- * with the database round trips shared by the whole batch (checkpoints, points, one commit).
+ * Many series of one detector scored together: the same work as `runDetection` per pair, with the
+ * database round trips shared by the whole batch (checkpoints, points, one commit). A
+ * `detect.run` shard job (detect-shard.ts) scores its lagging series through here.
  *
- * Each job stays a per-pair job (same dedup, same retries); only the database work is batched. The
- * batch takes the common path only: a pair whose page yields anomalies, fills a whole page, or has
- * no checkpoint row visible (missing/disabled/detached detector, a concurrent first insert) is
- * handed to `runDetection`, which keeps its one-transaction-per-page path. For the rest, the batch
- * commits in ONE transaction that locks their DetectorState rows (SELECT ... FOR UPDATE, in key
- * order so two batches never deadlock), checks each watermark + modelId is still the one scored
- * from, and saves the checkpoints whose check passed; a pair whose watermark moved is `superseded`
- * exactly as in `runDetection`.
+ * The batch takes the common path only: a pair whose page yields anomalies, has more than
+ * `BATCH_PAGE` new points, or has no checkpoint row visible (missing/disabled/detached detector, a
+ * concurrent first insert) is handed to `runDetection`, which keeps its one-transaction-per-page
+ * path. For the rest, the batch commits in ONE transaction that locks their DetectorState rows
+ * (SELECT ... FOR UPDATE, in key order so two batches never deadlock), checks each watermark +
+ * modelId is still the one scored from, and saves the checkpoints whose check passed; a pair whose
+ * watermark moved is `superseded` exactly as in `runDetection`.
  */
 import { getEnv } from "@/lib/env";
 import { getPrisma } from "@/lib/server/db";
@@ -26,15 +26,34 @@ interface StartRow {
 
 const key = (s: string) => s;
 
+/** Points read per series by the shared read; a series with more goes to `runDetection`'s pages (bounds memory). */
+export const BATCH_PAGE = 1_000;
+/** `runDetection` calls running at once for the pairs a batch hands on. */
+const SINGLE_CONCURRENCY = 4;
+
+/** `fn` over `items` with at most `limit` running at once; results in input order. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return out;
+}
+
 /** Scores `seriesIds` (distinct) for one detector; results in the same order. */
 export async function runDetectionBatch(detectorId: string, seriesIds: string[]): Promise<DetectRunResult[]> {
   if (seriesIds.length === 1) return [await runDetection({ detectorId, seriesId: seriesIds[0] })];
-  const pageSize = getEnv().VIGIL_DETECT_PAGE_SIZE;
+  const pageSize = Math.min(BATCH_PAGE, getEnv().VIGIL_DETECT_PAGE_SIZE);
   const prisma = getPrisma();
   const results = new Map<string, DetectRunResult | "single">();
 
   const row = await prisma.detector.findUnique({ where: { id: detectorId }, select: { id: true, algorithm: true, params: true, threshold: true, enabled: true } });
-  if (!row || !row.enabled) return Promise.all(seriesIds.map((seriesId) => runDetection({ detectorId, seriesId })));
+  if (!row || !row.enabled) return mapLimit(seriesIds, SINGLE_CONCURRENCY, (seriesId) => runDetection({ detectorId, seriesId }));
   const detector: DetectorRow = row;
   const sorted = [...seriesIds].sort();
 
@@ -137,48 +156,8 @@ export async function runDetectionBatch(detectorId: string, seriesIds: string[])
     }
   }
 
-  return Promise.all(
-    seriesIds.map(async (seriesId) => {
-      const r = results.get(seriesId);
-      return !r || r === "single" ? runDetection({ detectorId, seriesId }) : r;
-    }),
-  );
-}
-
-/**
- * Collects `detect.run` calls made within `windowMs` of each other (up to `max`) and scores them
- * per detector with `runDetectionBatch`. Duplicate pairs in one window share one run.
- */
-export function createDetectBatcher(opts: { windowMs?: number; max?: number } = {}) {
-  const windowMs = opts.windowMs ?? 2;
-  const max = opts.max ?? 200;
-  let pending: { detectorId: string; seriesId: string; resolve: (r: DetectRunResult) => void; reject: (e: unknown) => void }[] = [];
-  let timer: NodeJS.Timeout | undefined;
-
-  const flush = () => {
-    timer = undefined;
-    const jobs = pending;
-    pending = [];
-    const byDetector = new Map<string, typeof jobs>();
-    for (const j of jobs) byDetector.set(j.detectorId, [...(byDetector.get(j.detectorId) ?? []), j]);
-    for (const [detectorId, list] of byDetector) {
-      const ids = [...new Set(list.map((j) => j.seriesId))];
-      runDetectionBatch(detectorId, ids).then(
-        (rs) => {
-          const at = new Map(ids.map((s, i) => [s, rs[i]]));
-          for (const j of list) j.resolve(at.get(j.seriesId)!);
-        },
-        (err) => list.forEach((j) => j.reject(err)),
-      );
-    }
-  };
-
-  return (pair: { detectorId: string; seriesId: string }): Promise<DetectRunResult> =>
-    new Promise((resolve, reject) => {
-      pending.push({ ...pair, resolve, reject });
-      if (pending.length >= max) {
-        clearTimeout(timer);
-        flush();
-      } else timer ??= setTimeout(flush, windowMs);
-    });
+  return mapLimit(seriesIds, SINGLE_CONCURRENCY, async (seriesId) => {
+    const r = results.get(seriesId);
+    return !r || r === "single" ? runDetection({ detectorId, seriesId }) : r;
+  });
 }

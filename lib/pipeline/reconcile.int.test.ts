@@ -10,6 +10,7 @@ import { listDetectorSeriesStatus } from "@/lib/server/queries/detectors";
 import { runDetection } from "@/lib/pipeline/detect-run";
 import { reconcileDetection } from "@/lib/pipeline/reconcile";
 import { enqueueDetect, findDetectPairs } from "@/lib/pipeline/schedule";
+import { shardOf } from "@/lib/pipeline/shard";
 import { createPair, sineWithSpikes, writePoints } from "@/lib/pipeline/testing/fixtures";
 import { REDIS_URL } from "@/test/databases";
 import { withTestDatabase } from "@/test/test-database";
@@ -17,10 +18,12 @@ import { withTestDatabase } from "@/test/test-database";
 const db = withTestDatabase();
 
 const byKey = (p: { detectorId: string; seriesId: string }) => `${p.detectorId}/${p.seriesId}`;
+const jobKey = (j: { detectorId: string; shard: number }) => `${j.detectorId}#${j.shard}`;
+const shardKeys = (pairs: { detectorId: string; seriesId: string }[]) => [...new Set(pairs.map((p) => jobKey({ detectorId: p.detectorId, shard: shardOf(p.seriesId) })))].sort();
 
 async function waitingDetectJobs(backend: QueueBackend) {
   const jobs = await backend.queue("detect").getJobs(["waiting", "prioritized", "delayed"]);
-  return jobs.map((j) => byKey(j.data)).sort();
+  return jobs.map((j) => jobKey(j.data)).sort();
 }
 
 describe("findLaggingPairs", () => {
@@ -57,24 +60,32 @@ describe.each([
     await backend?.close();
   });
 
-  it("reconcile enqueues the lagging pairs once; after a completed run the same pair can be queued again", async () => {
+  it("reconcile enqueues one job per lagging (detector, shard) once; after a completed run it can be queued again", async () => {
     const prefix = `t${randomBytes(4).toString("hex")}`;
     backend = createQueueBackend({ redisUrl, databaseUrl: db.url(), prefix }, () => undefined);
-    const lagging = (await findLaggingPairs()).map(byKey).sort();
-    expect(lagging.length).toBeGreaterThan(0);
+    const pairs = await findLaggingPairs();
+    const jobs = shardKeys(pairs);
+    expect(jobs.length).toBeGreaterThan(0);
 
-    expect(await reconcileDetection(backend)).toEqual({ enqueued: lagging.length });
-    expect(await reconcileDetection(backend)).toEqual({ enqueued: lagging.length });
-    expect(await waitingDetectJobs(backend)).toEqual(lagging);
+    expect(await reconcileDetection(backend)).toEqual({ lagging: pairs.length, enqueued: jobs.length });
+    expect(await reconcileDetection(backend)).toEqual({ lagging: pairs.length, enqueued: jobs.length });
+    expect(await waitingDetectJobs(backend)).toEqual(jobs);
 
     const done: string[] = [];
-    const worker = backend.worker("detect", async (job) => void done.push(byKey(job.data)));
-    await expect.poll(() => done.length, { timeout: 15_000 }).toBe(lagging.length);
+    const worker = backend.worker("detect", async (job) => void done.push(jobKey(job.data)));
+    await expect.poll(() => done.length, { timeout: 15_000 }).toBe(jobs.length);
     await worker.close();
 
-    const [first] = lagging;
-    const [detectorId, seriesId] = first.split("/");
-    await enqueueDetect(backend, [{ detectorId, seriesId }]);
-    expect(await waitingDetectJobs(backend)).toEqual([first]);
+    await enqueueDetect(backend, [pairs[0]]);
+    expect(await waitingDetectJobs(backend)).toEqual(shardKeys([pairs[0]]));
+  });
+
+  it("many series of one detector ring at most one doorbell per shard", async () => {
+    const prefix = `t${randomBytes(4).toString("hex")}`;
+    backend = createQueueBackend({ redisUrl, databaseUrl: db.url(), prefix }, () => undefined);
+    const detectorId = "d-many";
+    const pairs = Array.from({ length: 500 }, (_, i) => ({ detectorId, seriesId: `series-${i}` }));
+    expect(await enqueueDetect(backend, pairs)).toBe(16);
+    expect(await waitingDetectJobs(backend)).toEqual(Array.from({ length: 16 }, (_, s) => jobKey({ detectorId, shard: s })).sort());
   });
 });

@@ -11,10 +11,10 @@ import { enqueueDetect } from "@/lib/pipeline/schedule";
 export const RECONCILE_SCHEDULER_ID = "system.reconcile";
 export const RECONCILE_EVERY_MS = 30_000;
 
-export async function reconcileDetection(backend: QueueBackend): Promise<{ enqueued: number }> {
+/** `lagging`: pairs behind their data; `enqueued`: the (detector, shard) jobs that cover them. */
+export async function reconcileDetection(backend: QueueBackend): Promise<{ lagging: number; enqueued: number }> {
   const pairs = await findLaggingPairs();
-  await enqueueDetect(backend, pairs);
-  return { enqueued: pairs.length };
+  return { lagging: pairs.length, enqueued: await enqueueDetect(backend, pairs) };
 }
 
 /** Stable scheduler id: restarts and extra workers upsert the same schedule, never add another. */

@@ -1,7 +1,8 @@
 /**
- * Ringing the doorbell: enqueue `detect.run` for (detector, series) pairs. The queue only says
- * "look again"; the handler reads everything past its watermark, so one queued job per pair is
- * enough however many ingests happened since.
+ * Ringing the doorbell: enqueue `detect.run` for the (detector, shard) of each (detector, series)
+ * pair. The queue only says "look again"; the handler finds the shard's series whose watermark
+ * lags their data and scores everything past it, so one queued job per shard is enough however
+ * many ingests happened since.
  */
 import type { JobsOptions } from "bullmq";
 import { jobIds } from "@/lib/queue/contract";
@@ -9,6 +10,7 @@ import type { QueueBackend } from "@/lib/queue/connection";
 import { enqueue } from "@/lib/queue/enqueue";
 import { getPrisma } from "@/lib/server/db";
 import { getQueueBackend } from "@/lib/server/queue";
+import { shardOf } from "@/lib/pipeline/shard";
 
 export interface DetectPair {
   detectorId: string;
@@ -18,17 +20,24 @@ export interface DetectPair {
 /**
  * BullMQ deduplication rather than a fixed job id: a fixed id would be ignored while a completed
  * job with that id is still retained, so new data after a finished run would go unscored. With
- * `keepLastIfActive`, an add while the pair's job is waiting is dropped (that job will see the new
- * points), and an add while it is running queues exactly one follow-up run.
+ * `keepLastIfActive`, an add while the shard's job is waiting is dropped (that job will see the new
+ * points), and an add while it is running queues exactly one follow-up run, which BullMQ starts
+ * only after the running one ends: one shard, hence one (detector, series) pair, is never scored
+ * by two jobs at once.
  */
-export function detectJobOptions(pair: DetectPair): JobsOptions {
-  return { deduplication: { id: jobIds.detect(pair.detectorId, pair.seriesId), keepLastIfActive: true } };
+export function detectJobOptions(detectorId: string, shard: number): JobsOptions {
+  return { deduplication: { id: jobIds.detect(detectorId, shard), keepLastIfActive: true } };
 }
 
-export async function enqueueDetect(backend: QueueBackend, pairs: DetectPair[]): Promise<void> {
-  await Promise.all(
-    pairs.map((p) => enqueue(backend, "detect.run", { detectorId: p.detectorId, seriesId: p.seriesId }, detectJobOptions(p))),
-  );
+/** One `detect.run` per distinct (detector, shard) among `pairs`; returns how many were added. */
+export async function enqueueDetect(backend: QueueBackend, pairs: DetectPair[]): Promise<number> {
+  const jobs = new Map<string, { detectorId: string; shard: number }>();
+  for (const p of pairs) {
+    const shard = shardOf(p.seriesId);
+    jobs.set(jobIds.detect(p.detectorId, shard), { detectorId: p.detectorId, shard });
+  }
+  await Promise.all([...jobs.values()].map((j) => enqueue(backend, "detect.run", j, detectJobOptions(j.detectorId, j.shard))));
+  return jobs.size;
 }
 
 /** Enabled detectors attached to these series. */

@@ -7,14 +7,15 @@ describe("queue contract", () => {
   });
 
   it("parses valid payloads and rejects invalid ones with the field named", () => {
-    expect(parsePayload("detect.run", { detectorId: "d1", seriesId: "s1" })).toEqual({ detectorId: "d1", seriesId: "s1" });
-    expect(() => parsePayload("detect.run", { detectorId: "d1" })).toThrow(/seriesId/);
+    expect(parsePayload("detect.run", { detectorId: "d1", shard: 3 })).toEqual({ detectorId: "d1", shard: 3 });
+    expect(() => parsePayload("detect.run", { detectorId: "d1" })).toThrow(/shard/);
+    expect(() => parsePayload("detect.run", { detectorId: "d1", shard: 16 })).toThrow(/shard/);
     expect(() => parsePayload("backfill.run", { detectorId: "d", seriesId: "s", from: "yesterday", to: "2026-01-01T00:00:00Z" })).toThrow(/from/);
   });
 
   it("builds deterministic job ids so the same work is queued once", () => {
-    expect(jobIds.detect("d1", "s1")).toBe(jobIds.detect("d1", "s1"));
-    expect(jobIds.detect("d1", "s1")).not.toBe(jobIds.detect("d1", "s2"));
+    expect(jobIds.detect("d1", 1)).toBe(jobIds.detect("d1", 1));
+    expect(jobIds.detect("d1", 1)).not.toBe(jobIds.detect("d1", 2));
   });
 
   it("retries with backoff and bounds what it keeps", () => {

@@ -15,7 +15,8 @@ export const JOBS = {
   "system.ping": { queue: "system", payload: z.object({ requestId: id, sentAt: z.number().int() }) },
   /** Reconciler: enqueue detection for every (detector, series) whose watermark lags its data. */
   "system.reconcile": { queue: "system", payload: z.object({}) },
-  "detect.run": { queue: "detect", payload: z.object({ detectorId: id, seriesId: id }) },
+  /** Score the lagging series of one detector in one shard (lib/pipeline/shard.ts): the doorbell after ingest. */
+  "detect.run": { queue: "detect", payload: z.object({ detectorId: id, shard: z.number().int().min(0).max(15) }) },
   "train.run": { queue: "train", payload: z.object({ detectorId: id, seriesId: id.optional() }) },
   "backfill.run": {
     queue: "backfill",
@@ -38,7 +39,7 @@ export function isJobName(name: string): name is JobName {
 
 /** Deterministic ids so the same work is queued once (BullMQ ignores an add whose id exists). */
 export const jobIds = {
-  detect: (detectorId: string, seriesId: string) => `detect:${detectorId}:${seriesId}`,
+  detect: (detectorId: string, shard: number) => `detect:${detectorId}:${shard}`,
   train: (detectorId: string, seriesId?: string) => `train:${detectorId}:${seriesId ?? "all"}`,
   pollScheduler: (sourceId: string) => `poll:${sourceId}`,
   /** Job scheduler of a detector's retrain cron (lib/pipeline/train-schedule.ts). */

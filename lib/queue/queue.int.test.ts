@@ -77,6 +77,6 @@ describe.each([
 
   it("rejects a payload that breaks the contract before it reaches the queue", async () => {
     backend = createQueueBackend({ redisUrl: useRedis ? REDIS_URL : undefined, databaseUrl: db.url(), prefix: "contract" }, () => undefined);
-    await expect(enqueue(backend, "detect.run", { detectorId: "", seriesId: "s" })).rejects.toThrow();
+    await expect(enqueue(backend, "detect.run", { detectorId: "", shard: 0 })).rejects.toThrow();
   });
 });

@@ -9,7 +9,7 @@ import { getEnv } from "@/lib/env";
 const globalForPrisma = globalThis as unknown as { vigilPrisma?: PrismaClient };
 
 export function createPrismaClient(url: string): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: url, max: 10 });
+  const adapter = new PrismaPg({ connectionString: url, max: getEnv().VIGIL_DB_POOL_SIZE });
   return new PrismaClient({ adapter });
 }
 

@@ -36,6 +36,7 @@ describe("Redis flushed while jobs are queued", () => {
 
     worker = startWorker({
       DATABASE_URL: db.url(), REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, VIGIL_DETECT_PAGE_SIZE: "100", VIGIL_RECONCILE_EVERY_MS: "2000",
+      VIGIL_DETECT_CONCURRENCY: "2", // few jobs at once, so some are still waiting when Redis is flushed
     });
     await worker.ready;
     const backend = createQueueBackend({ redisUrl: REDIS_URL, databaseUrl: db.url(), prefix }, () => undefined);

@@ -1,14 +1,11 @@
 /** Detection jobs. Plain functions over lib/pipeline: tests call them directly. */
 import type { JobPayload } from "@/lib/queue/contract";
 import { runBackfill } from "@/lib/pipeline/backfill-run";
-import { createDetectBatcher } from "@/lib/pipeline/detect-batch";
+import { runDetectShard } from "@/lib/pipeline/detect-shard";
 import { runTraining } from "@/lib/pipeline/train-run";
 
-/** detect.run jobs running at the same moment share their database round trips (see detect-batch.ts). */
-const detectBatched = createDetectBatcher();
-
 export function handleDetect(payload: JobPayload<"detect.run">) {
-  return detectBatched(payload);
+  return runDetectShard(payload);
 }
 
 export function handleBackfill(payload: JobPayload<"backfill.run">) {

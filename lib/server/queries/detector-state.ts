@@ -123,6 +123,22 @@ export function findLaggingPairs(): Promise<{ detectorId: string; seriesId: stri
     ORDER BY ds."detectorId", ds."seriesId"`;
 }
 
+/**
+ * The attached series of one detector in one shard (`lib/pipeline/shard.ts`) that have points past
+ * their watermark (or have never run), in key order. Reads no state: one probe of the (seriesId,
+ * ts) primary key per attached series of the shard.
+ */
+export async function findLaggingSeries(detectorId: string, shardDigit: string): Promise<string[]> {
+  const rows = await getPrisma().$queryRaw<{ seriesId: string }[]>`
+    SELECT ds."seriesId"
+    FROM "DetectorSeries" ds
+    LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."seriesId" = ds."seriesId"
+    WHERE ds."detectorId" = ${detectorId} AND substr(md5(ds."seriesId"), 1, 1) = ${shardDigit}
+      AND EXISTS (SELECT 1 FROM "DataPoint" p WHERE p."seriesId" = ds."seriesId" AND (st.watermark IS NULL OR p.ts > st.watermark))
+    ORDER BY ds."seriesId"`;
+  return rows.map((r) => r.seriesId);
+}
+
 /** Points after `after` (exclusive) in time order, at most `limit`. */
 export function readPointsAfter(seriesId: string, after: Date | null, limit: number, until?: Date) {
   return getPrisma().dataPoint.findMany({
