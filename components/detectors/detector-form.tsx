@@ -28,6 +28,7 @@ function DetectorFormInner({ algorithms, detector }: { algorithms: NonNullable<R
   const [threshold, setThreshold] = useState(detector?.threshold ?? info.defaultThreshold);
   const [mode, setMode] = useState(detector?.mode ?? "STREAMING");
   const [trainingHours, setTrainingHours] = useState(detector?.trainingWindowHours?.toString() ?? "");
+  const [retrainCron, setRetrainCron] = useState(detector?.retrainCron ?? "");
   const [enabled, setEnabled] = useState(detector?.enabled ?? true);
   const [series, setSeries] = useState<SeriesRow[]>(detector?.series.map((s) => s.series) ?? []);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -69,6 +70,8 @@ function DetectorFormInner({ algorithms, detector }: { algorithms: NonNullable<R
       threshold,
       mode,
       trainingWindowHours: trainingHours ? Number(trainingHours) : null,
+      // Only algorithms that train have a retrain schedule; the field is hidden (and cleared) for the others.
+      retrainCron: info.needsTraining ? retrainCron.trim() || null : null,
       enabled,
       seriesIds: series.map((s) => s.id),
     };
@@ -135,6 +138,23 @@ function DetectorFormInner({ algorithms, detector }: { algorithms: NonNullable<R
               <input id="training" type="number" min={1} step={1} placeholder="168" value={trainingHours} onChange={(e) => setTrainingHours(e.target.value)} />
               {errors.trainingWindowHours && <small className="error" role="alert">{errors.trainingWindowHours}</small>}
             </div>
+            {info.needsTraining && (
+              <div className="field">
+                <label htmlFor="retrainCron">Retrain schedule</label>
+                <input
+                  id="retrainCron"
+                  placeholder="0 3 * * *"
+                  value={retrainCron}
+                  onChange={(e) => setRetrainCron(e.target.value)}
+                  aria-invalid={!!errors.retrainCron}
+                  aria-describedby="retrainCron-hint"
+                  spellCheck={false}
+                  autoComplete="off"
+                />
+                <small className="hint" id="retrainCron-hint">cron, e.g. 0 3 * * * (daily 03:00 UTC). Empty: train on demand only.</small>
+                {errors.retrainCron && <small className="error" role="alert">{errors.retrainCron}</small>}
+              </div>
+            )}
             <label className="checkbox field-inline">
               <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> Enabled
             </label>
