@@ -54,6 +54,10 @@ describe("syncTrainSchedulers", () => {
     // A second sync changes nothing, so no schedule's next run moves.
     expect(await syncTrainSchedulers(backend)).toEqual({ upserted: 0, removed: 0, active: 2, invalid: 0 });
     expect(await schedulers()).toEqual(first);
+    // A lost schedule (a flushed Redis) is put back by the next sync.
+    await backend.queue("train").removeJobScheduler(jobIds.trainScheduler(b.detectorId));
+    expect(await syncTrainSchedulers(backend)).toEqual({ upserted: 1, removed: 0, active: 2, invalid: 0 });
+    expect((await schedulers()).map(({ next: _n, ...s }) => s)).toEqual(first.map(({ next: _n, ...s }) => s));
 
     await setRetrainCron(a.detectorId, "30 4 * * *", null);
     expect(await syncTrainSchedulers(backend)).toEqual({ upserted: 1, removed: 0, active: 2, invalid: 0 });
