@@ -52,6 +52,8 @@ export const ZSourceSeriesQuery = z.object({
     .transform((q) => q || undefined),
 });
 export type TSourceSeriesQuery = z.infer<typeof ZSourceSeriesQuery>;
+/** What the query function takes: the parsed query, or a caller's own first page. */
+export type SourceSeriesQuery = { limit: number; cursor?: SeriesCursor; q?: string };
 
 export interface SourceSeriesRow {
   id: string;

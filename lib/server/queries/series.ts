@@ -3,7 +3,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { parseDetectorParams } from "@/lib/detectors/params";
 import { runPreview } from "@/lib/detectors/preview";
 import type { SeriesBucket, TPointsQuery, TPreview, TSeriesListQuery } from "@/lib/detectors/schemas";
-import { encodeSeriesCursor, type SourceSeriesPage, type TSourceSeriesQuery } from "@/lib/sources/series-query";
+import { encodeSeriesCursor, type SourceSeriesPage, type SourceSeriesQuery } from "@/lib/sources/series-query";
 import { AppError } from "@/lib/server/api/errors";
 import { getPrisma } from "@/lib/server/db";
 
@@ -111,7 +111,7 @@ interface SourceSeriesDbRow {
  * the labels. Only the page's rows look up their newest point, one primary-key probe each; points
  * are never counted. The total is one count over the index.
  */
-export async function listSourceSeriesPage(sourceId: string, query: TSourceSeriesQuery): Promise<SourceSeriesPage> {
+export async function listSourceSeriesPage(sourceId: string, query: SourceSeriesQuery): Promise<SourceSeriesPage> {
   const { limit, cursor, q } = query;
   const after = cursor ? Prisma.sql`AND (s.metric, s."labelsKey", s.id) > (${cursor.metric}, ${cursor.labelsKey}, ${cursor.id})` : Prisma.empty;
   const matching = q ? seriesMatching(q) : Prisma.empty;

@@ -4,25 +4,25 @@ import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { requirePage } from "@/lib/auth/page-guard";
 import { Forbidden } from "@/components/forbidden";
-import { DataTable } from "@/components/data-table";
-import { formatDateTime, formatLabels, formatNumber } from "@/components/format";
-import { listSourceSeries } from "@/lib/server/queries/sources";
+import { formatDateTime } from "@/components/format";
+import { listSourceSeriesPage } from "@/lib/server/queries/series";
+import { SERIES_PAGE_DEFAULT } from "@/lib/sources/series-query";
 import { CONFIG_FIELDS, KIND_LABELS, summarizeConfig } from "@/components/sources/config-fields";
 import { SourceActions } from "@/components/sources/source-actions";
 import { StatusBadge } from "@/components/sources/status-badge";
 import { ApiKeys } from "@/components/sources/api-keys";
 import { CsvUpload } from "@/components/sources/csv-upload";
+import { SeriesTable } from "@/components/sources/series-table";
 import { findSource } from "@/app/(app)/sources/find-source";
 import s from "@/components/sources/sources.module.css";
-
-const SERIES_LIMIT = 200;
 
 export default async function SourcePage({ params }: { params: Promise<{ id: string }> }) {
   const { allowed } = await requirePage("sources:read");
   if (!allowed) return <Forbidden what="data sources" />;
   const source = await findSource((await params).id);
   if (!source) notFound();
-  const series = await listSourceSeries(source.id, SERIES_LIMIT);
+  // The first page is rendered with the page; the table pages and searches through the API from there.
+  const firstSeries = await listSourceSeriesPage(source.id, { limit: SERIES_PAGE_DEFAULT });
   const h = await headers();
   const origin = `${h.get("x-forwarded-proto") ?? "http"}://${h.get("host") ?? "localhost:3000"}`;
 
@@ -49,19 +49,7 @@ export default async function SourcePage({ params }: { params: Promise<{ id: str
       </section>
       {source.kind === "HTTP_PUSH" && <ApiKeys sourceId={source.id} origin={origin} />}
       {source.kind === "CSV_UPLOAD" && <CsvUpload sourceId={source.id} />}
-      <h2>Series ({formatNumber(source._count.series)})</h2>
-      <DataTable
-        rows={series}
-        rowKey={(x) => x.id}
-        caption={source._count.series > SERIES_LIMIT ? `First ${SERIES_LIMIT} of ${formatNumber(source._count.series)}` : undefined}
-        empty="No series yet: they appear when the first points arrive."
-        columns={[
-          { header: "Metric", cell: (x) => x.metric },
-          { header: "Labels", cell: (x) => <code>{formatLabels(x.labels) || "—"}</code> },
-          { header: "Points", cell: (x) => formatNumber(x.points) },
-          { header: "Latest point", cell: (x) => (x.latestTs ? `${formatDateTime(x.latestTs)} → ${x.latestValue}` : "—") },
-        ]}
-      />
+      <SeriesTable sourceId={source.id} initial={firstSeries} />
     </>
   );
 }
