@@ -2,8 +2,7 @@
 /** One React Query hook per detector/series endpoint. */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/client/api";
-import type { AlgorithmInfo, PreviewResult, SeriesBucket, TBackfill, TPreview } from "@/lib/detectors/schemas";
-import type { TCreateDetectorRequest, TUpdateDetectorRequest } from "@/lib/pipeline/train-schedule-cron";
+import type { AlgorithmInfo, PreviewResult, SeriesBucket, TBackfill, TCreateDetector, TPreview, TUpdateDetector } from "@/lib/detectors/schemas";
 
 export interface SeriesRow {
   id: string;
@@ -56,7 +55,7 @@ export function useSeriesPoints(seriesId: string | undefined, maxPoints = 800) {
 export function useCreateDetector() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (input: Partial<TCreateDetectorRequest>) => apiFetch<{ detector: DetectorJson }>("/api/v1/detectors", post(input)).then((r) => r.detector),
+    mutationFn: (input: Partial<TCreateDetector>) => apiFetch<{ detector: DetectorJson }>("/api/v1/detectors", post(input)).then((r) => r.detector),
     onSuccess: () => qc.invalidateQueries({ queryKey: ["detectors"] }),
   });
 }
@@ -64,7 +63,7 @@ export function useCreateDetector() {
 export function useUpdateDetector(id: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (patch: TUpdateDetectorRequest) =>
+    mutationFn: (patch: TUpdateDetector) =>
       apiFetch<{ detector: DetectorJson; restartsCheckpoint: boolean }>(`/api/v1/detectors/${id}`, { method: "PATCH", body: JSON.stringify(patch) }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ["detectors"] }),
   });

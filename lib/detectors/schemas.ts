@@ -4,6 +4,7 @@
  * layer only requires an object.
  */
 import { z } from "zod";
+import { ZRetrainCron } from "@/lib/detectors/retrain-cron";
 
 const id = z.string().min(1);
 const params = z.record(z.string(), z.unknown());
@@ -19,6 +20,8 @@ const fields = {
   trainingWindowHours: z.number().int().min(1).max(24 * 365).nullable().default(null),
   enabled: z.boolean().default(true),
   seriesIds: z.array(id).max(500).default([]),
+  /** Retrain schedule (cron, UTC) for detectors that train; null: on demand only. */
+  retrainCron: ZRetrainCron.default(null),
 };
 
 export const ZCreateDetector = z.object({ ...fields, threshold: fields.threshold.optional() });
@@ -33,6 +36,7 @@ export const ZUpdateDetector = z
     mode: ZDetectorMode,
     trainingWindowHours: fields.trainingWindowHours.unwrap(),
     enabled: z.boolean(),
+    retrainCron: ZRetrainCron,
     /** The full set of attached series: missing ones are detached, new ones attached. */
     seriesIds: z.array(id).max(500),
   })

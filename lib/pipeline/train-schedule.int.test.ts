@@ -8,7 +8,7 @@ import { REDIS_URL } from "@/test/databases";
 import { getPrisma } from "@/lib/server/db";
 import { createQueueBackend, type QueueBackend } from "@/lib/queue/connection";
 import { jobIds } from "@/lib/queue/contract";
-import { setRetrainCron, syncTrainSchedulers } from "@/lib/pipeline/train-schedule";
+import { syncTrainSchedulers } from "@/lib/pipeline/train-schedule";
 import { createPair, sineWithSpikes, writePoints } from "@/lib/pipeline/testing/fixtures";
 import { registerWorker } from "@/worker/register-worker";
 
@@ -26,6 +26,7 @@ afterAll(async () => {
 
 const schedulers = async () =>
   (await backend.queue("train").getJobSchedulers(0, -1)).map((s) => ({ id: s.id ?? s.key, pattern: s.pattern, tz: s.tz, next: s.next })).sort((a, b) => a.id.localeCompare(b.id));
+const setRetrainCron = (id: string, retrainCron: string | null) => getPrisma().detector.update({ where: { id }, data: { retrainCron } });
 const lof = () => createPair({ algorithm: "lof", params: { shingleSize: 1 }, threshold: 0.5 });
 
 describe("syncTrainSchedulers", () => {
@@ -35,10 +36,10 @@ describe("syncTrainSchedulers", () => {
     const zscore = await createPair(); // needs no training: never scheduled
     const off = await createPair({ algorithm: "kmeans", params: {}, enabled: false });
     await lof(); // trained, but no cron
-    await setRetrainCron(a.detectorId, "0 3 * * *", null);
-    await setRetrainCron(b.detectorId, "*/30 * * * *", null);
-    await setRetrainCron(zscore.detectorId, "0 4 * * *", null);
-    await setRetrainCron(off.detectorId, "0 5 * * *", null);
+    await setRetrainCron(a.detectorId, "0 3 * * *");
+    await setRetrainCron(b.detectorId, "*/30 * * * *");
+    await setRetrainCron(zscore.detectorId, "0 4 * * *");
+    await setRetrainCron(off.detectorId, "0 5 * * *");
 
     expect(await syncTrainSchedulers(backend)).toEqual({ upserted: 2, removed: 0, active: 2, invalid: 0 });
     const first = await schedulers();
@@ -59,13 +60,13 @@ describe("syncTrainSchedulers", () => {
     expect(await syncTrainSchedulers(backend)).toEqual({ upserted: 1, removed: 0, active: 2, invalid: 0 });
     expect((await schedulers()).map(({ next: _n, ...s }) => s)).toEqual(first.map(({ next: _n, ...s }) => s));
 
-    await setRetrainCron(a.detectorId, "30 4 * * *", null);
+    await setRetrainCron(a.detectorId, "30 4 * * *");
     expect(await syncTrainSchedulers(backend)).toEqual({ upserted: 1, removed: 0, active: 2, invalid: 0 });
     const moved = (await schedulers()).find((s) => s.id === jobIds.trainScheduler(a.detectorId))!;
     expect(moved.pattern).toBe("30 4 * * *");
     expect(new Date(moved.next!).getUTCHours()).toBe(4);
 
-    await setRetrainCron(a.detectorId, null, null); // cleared
+    await setRetrainCron(a.detectorId, null); // cleared
     await getPrisma().detector.update({ where: { id: b.detectorId }, data: { enabled: false } });
     expect(await syncTrainSchedulers(backend)).toEqual({ upserted: 0, removed: 2, active: 0, invalid: 0 });
     expect(await schedulers()).toEqual([]);
@@ -77,7 +78,7 @@ describe("syncTrainSchedulers", () => {
     expect(await syncTrainSchedulers(backend)).toMatchObject({ removed: 1, active: 0 });
 
     // An algorithm switched to one that needs no training loses its schedule too.
-    await setRetrainCron(a.detectorId, "0 3 * * *", null);
+    await setRetrainCron(a.detectorId, "0 3 * * *");
     await syncTrainSchedulers(backend);
     await getPrisma().detector.update({ where: { id: a.detectorId }, data: { algorithm: "zscore", params: { window: 100, minPoints: 20 } } });
     expect(await syncTrainSchedulers(backend)).toMatchObject({ removed: 1, active: 0 });
@@ -88,7 +89,7 @@ describe("syncTrainSchedulers", () => {
     const bad = await lof();
     const good = await lof();
     await getPrisma().detector.update({ where: { id: bad.detectorId }, data: { retrainCron: "not a cron" } });
-    await setRetrainCron(good.detectorId, "0 3 * * *", null);
+    await setRetrainCron(good.detectorId, "0 3 * * *");
     expect(await syncTrainSchedulers(backend)).toEqual({ upserted: 1, removed: 0, active: 1, invalid: 1 });
     expect((await schedulers()).map((s) => s.id)).toEqual([jobIds.trainScheduler(good.detectorId)]);
     await getPrisma().detector.deleteMany({ where: { id: { in: [bad.detectorId, good.detectorId] } } });
@@ -100,7 +101,7 @@ describe("a scheduled retrain", () => {
   it("is a train.run the worker's train handler turns into an active model version", async () => {
     const pair = await lof();
     await writePoints(pair.seriesId, sineWithSpikes(600));
-    await setRetrainCron(pair.detectorId, "0 3 * * *", null);
+    await setRetrainCron(pair.detectorId, "0 3 * * *");
     await syncTrainSchedulers(backend);
 
     const queue = backend.queue("train");

@@ -6,12 +6,10 @@
  */
 import type { QueueBackend } from "@/lib/queue/connection";
 import { JOBS, jobIds } from "@/lib/queue/contract";
-import { AppError } from "@/lib/server/api/errors";
-import { writeAudit } from "@/lib/server/audit";
 import { getPrisma } from "@/lib/server/db";
 import { logger } from "@/lib/logger";
 import { needsTraining } from "@/lib/pipeline/train-run";
-import { RETRAIN_TZ } from "@/lib/pipeline/train-schedule-cron";
+import { RETRAIN_TZ } from "@/lib/detectors/retrain-cron";
 
 export const TRAIN_SYNC_EVERY_MS = 30_000;
 const PREFIX = jobIds.trainScheduler("");
@@ -52,22 +50,4 @@ export async function syncTrainSchedulers(backend: QueueBackend): Promise<{ upse
     removed++;
   }
   return { upserted, removed, active: wanted.size - invalid, invalid };
-}
-
-export async function getRetrainCron(detectorId: string): Promise<string | null> {
-  const d = await getPrisma().detector.findUnique({ where: { id: detectorId }, select: { retrainCron: true } });
-  if (!d) throw new AppError("not_found", `No detector ${detectorId}`);
-  return d.retrainCron;
-}
-
-/** Sets (or clears, with null) a detector's retrain cron; a change is audited in the same transaction. */
-export function setRetrainCron(detectorId: string, retrainCron: string | null, userId: string | null): Promise<string | null> {
-  return getPrisma().$transaction(async (tx) => {
-    const d = await tx.detector.findUnique({ where: { id: detectorId }, select: { retrainCron: true } });
-    if (!d) throw new AppError("not_found", `No detector ${detectorId}`);
-    if (d.retrainCron === retrainCron) return retrainCron;
-    await tx.detector.update({ where: { id: detectorId }, data: { retrainCron } });
-    await writeAudit({ userId, action: "update", entity: "detector", entityId: detectorId, details: { retrainCron } }, tx);
-    return retrainCron;
-  });
 }

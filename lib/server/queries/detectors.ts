@@ -59,6 +59,7 @@ export const detectorSelect = {
   mode: true,
   trainingWindowHours: true,
   enabled: true,
+  retrainCron: true,
   createdAt: true,
   updatedAt: true,
   series: { select: { series: { select: { id: true, metric: true, labels: true, source: { select: { id: true, name: true } } } } } },
@@ -99,11 +100,12 @@ export async function createDetector(input: TCreateDetector, userId: string | nu
         mode: input.mode,
         trainingWindowHours: input.trainingWindowHours,
         enabled: input.enabled,
+        retrainCron: input.retrainCron,
         series: { create: seriesIds.map((seriesId) => ({ seriesId })) },
       },
       select: detectorSelect,
     });
-    const details = { name: d.name, algorithm: d.algorithm, params, threshold, mode: d.mode, enabled: d.enabled, seriesIds };
+    const details = { name: d.name, algorithm: d.algorithm, params, threshold, mode: d.mode, enabled: d.enabled, retrainCron: d.retrainCron, seriesIds };
     await writeAudit({ userId, action: "create", entity: "detector", entityId: d.id, details: details as Prisma.InputJsonObject }, tx);
     return d;
   });
@@ -142,6 +144,7 @@ export function updateDetector(id: string, input: TUpdateDetector, userId: strin
         mode: input.mode,
         trainingWindowHours: input.trainingWindowHours,
         enabled: input.enabled,
+        retrainCron: input.retrainCron,
       },
       select: detectorSelect,
     });

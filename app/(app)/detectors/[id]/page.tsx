@@ -9,7 +9,6 @@ import { SeriesAnomalyChart } from "@/components/detectors/series-anomaly-chart"
 import { getDefinition } from "@/lib/detection";
 import { AppError } from "@/lib/server/api/errors";
 import { getDetector, listDetectorSeriesStatus, listRecentDetectorAnomalies } from "@/lib/server/queries/detectors";
-import { getRetrainCron } from "@/lib/pipeline/train-schedule";
 import "@/components/detectors/detectors.css";
 
 export default async function DetectorPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ changed?: string }> }) {
@@ -17,7 +16,7 @@ export default async function DetectorPage({ params, searchParams }: { params: P
   if (!allowed) return <Forbidden what="detectors" />;
   const { id } = await params;
   const detector = await getDetector(id).catch((e) => (e instanceof AppError && e.code === "not_found" ? notFound() : Promise.reject(e)));
-  const [status, anomalies, retrainCron] = await Promise.all([listDetectorSeriesStatus(id), listRecentDetectorAnomalies(id), getRetrainCron(id)]);
+  const [status, anomalies] = await Promise.all([listDetectorSeriesStatus(id), listRecentDetectorAnomalies(id)]);
   const def = getDefinition(detector.algorithm);
   const latest = status.reduce<Date | null>((m, s) => (s.latest && (!m || s.latest > m) ? s.latest : m), null);
   const first = status[0];
@@ -41,7 +40,7 @@ export default async function DetectorPage({ params, searchParams }: { params: P
             <dt>Threshold</dt><dd>{detector.threshold.toFixed(2)}</dd>
             <dt>Mode</dt><dd>{detector.mode.toLowerCase()}</dd>
             <dt>Training window</dt><dd>{detector.trainingWindowHours ? `${detector.trainingWindowHours} h` : def.needsTraining ? "168 h (default)" : "not needed"}</dd>
-            {def.needsTraining && <><dt>Retrain schedule</dt><dd>{retrainCron ? <><code>{retrainCron}</code> (UTC)</> : "on demand only"}</dd></>}
+            {def.needsTraining && <><dt>Retrain schedule</dt><dd>{detector.retrainCron ? <><code>{detector.retrainCron}</code> (UTC)</> : "on demand only"}</dd></>}
             <dt>Parameters</dt><dd><pre>{JSON.stringify(detector.params, null, 2)}</pre></dd>
           </dl>
         </section>

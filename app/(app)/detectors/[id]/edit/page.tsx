@@ -3,18 +3,17 @@ import { Forbidden } from "@/components/forbidden";
 import { DetectorForm } from "@/components/detectors/detector-form";
 import type { DetectorJson } from "@/components/detectors/use-detectors";
 import { getDetector } from "@/lib/server/queries/detectors";
-import { getRetrainCron } from "@/lib/pipeline/train-schedule";
 import "@/components/detectors/detectors.css";
 
 export default async function EditDetectorPage({ params }: { params: Promise<{ id: string }> }) {
   const { allowed } = await requirePage("detectors:write");
   if (!allowed) return <Forbidden what="detector configuration" />;
   const { id } = await params;
-  const [detector, retrainCron] = await Promise.all([getDetector(id), getRetrainCron(id)]);
+  const detector = await getDetector(id);
   return (
     <>
       <h1>Edit {detector.name}</h1>
-      <DetectorForm detector={JSON.parse(JSON.stringify({ ...detector, retrainCron })) as DetectorJson} />
+      <DetectorForm detector={JSON.parse(JSON.stringify(detector)) as DetectorJson} />
     </>
   );
 }

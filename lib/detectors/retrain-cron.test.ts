@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getNextMillis } from "bullmq";
-import { ZRetrainCron, ZUpdateDetectorRequest, checkRetrainCron } from "@/lib/pipeline/train-schedule-cron";
+import { ZRetrainCron, checkRetrainCron } from "@/lib/detectors/retrain-cron";
+import { ZUpdateDetector } from "@/lib/detectors/schemas";
 
 const NOW = new Date("2026-11-25T01:30:00Z");
 
@@ -32,11 +33,11 @@ describe("ZRetrainCron", () => {
   });
 
   it("reports a bad pattern on the retrainCron field of a detector edit", () => {
-    const r = ZUpdateDetectorRequest.safeParse({ retrainCron: "0 25 * * *" });
+    const r = ZUpdateDetector.safeParse({ retrainCron: "0 25 * * *" });
     expect(r.success).toBe(false);
     expect(r.error!.issues).toEqual([
       expect.objectContaining({ path: ["retrainCron"], message: expect.stringMatching(/^Not a valid cron expression .*; expected cron, e\.g\. 0 3 \* \* \*/) }),
     ]);
-    expect(ZUpdateDetectorRequest.parse({ name: "x" })).toEqual({ name: "x" });
+    expect(ZUpdateDetector.parse({ name: "x" })).toEqual({ name: "x" });
   });
 });

@@ -5,7 +5,6 @@
  */
 import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
-import { ZCreateDetector, ZUpdateDetector } from "@/lib/detectors/schemas";
 
 /** Schedulers run their pattern in this zone, whatever the worker machine's zone is. */
 export const RETRAIN_TZ = "UTC";
@@ -37,9 +36,3 @@ export const ZRetrainCron = z
     const problem = v === null ? null : checkRetrainCron(v);
     if (problem) ctx.addIssue({ code: "custom", message: `${problem}; expected ${RETRAIN_CRON_HINT}` });
   });
-
-// The detector API's bodies with the schedule: `retrainCron` absent leaves it as it is.
-export const ZCreateDetectorRequest = ZCreateDetector.extend({ retrainCron: ZRetrainCron.optional() });
-export const ZUpdateDetectorRequest = ZUpdateDetector.extend({ retrainCron: ZRetrainCron.optional() });
-export type TCreateDetectorRequest = z.input<typeof ZCreateDetectorRequest>;
-export type TUpdateDetectorRequest = z.input<typeof ZUpdateDetectorRequest>;
