@@ -74,6 +74,28 @@ test.describe("admin", () => {
     await expect(page.getByRole("link", { name })).toBeVisible();
     await page.screenshot({ path: `${SCREENS}/detectors-list-admin.png`, fullPage: true });
   });
+
+  test("sets a retrain schedule on a trained detector; a bad pattern is refused next to the field", async ({ page }) => {
+    const name = `e2e-forest-${Date.now().toString(36)}`;
+    await page.goto("/detectors/new");
+    await page.getByLabel("Name").fill(name);
+    await page.getByLabel("Algorithm").selectOption("isolation-forest");
+    const cron = page.getByLabel("Retrain schedule");
+    await expect(page.getByText("daily 03:00 UTC")).toBeVisible();
+    await page.getByLabel("Search series").fill(SERIES);
+    await page.getByRole("checkbox", { name: new RegExp(SERIES) }).check();
+
+    await cron.fill("0 25 * * *");
+    await page.getByRole("button", { name: "Create detector" }).click();
+    await expect(page.locator(".field", { has: cron }).getByRole("alert")).toContainText("Not a valid cron expression");
+    await page.screenshot({ path: `${SCREENS}/detector-retrain-error.png`, fullPage: true });
+
+    await cron.fill("0 3 * * *");
+    await page.getByRole("button", { name: "Create detector" }).click();
+    await expect(page.getByRole("heading", { name })).toBeVisible();
+    await expect(page.getByRole("region", { name: "Configuration" })).toContainText("0 3 * * * (UTC)");
+    await page.screenshot({ path: `${SCREENS}/detector-retrain-detail.png`, fullPage: true });
+  });
 });
 
 for (const role of ["ANALYST", "OPERATOR"] as const) {

@@ -7,6 +7,7 @@ import { issuesByField, toFormFields, toFormValues, toParams, type FormValues } 
 import { ParamsFields } from "@/components/detectors/params-fields";
 import { PreviewPanel } from "@/components/detectors/preview-panel";
 import { SeriesPicker } from "@/components/detectors/series-picker";
+import { SourceWatchPicker } from "@/components/detectors/source-watch-picker";
 import { useAlgorithms, useCreateDetector, useUpdateDetector, type DetectorJson, type SeriesRow } from "@/components/detectors/use-detectors";
 
 export function DetectorForm({ detector }: { detector?: DetectorJson }) {
@@ -31,6 +32,7 @@ function DetectorFormInner({ algorithms, detector }: { algorithms: NonNullable<R
   const [retrainCron, setRetrainCron] = useState(detector?.retrainCron ?? "");
   const [enabled, setEnabled] = useState(detector?.enabled ?? true);
   const [series, setSeries] = useState<SeriesRow[]>(detector?.series.map((s) => s.series) ?? []);
+  const [sourceIds, setSourceIds] = useState<string[]>(detector?.sources.map((s) => s.source.id) ?? []);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const saving = create.isPending || update.isPending;
@@ -74,6 +76,7 @@ function DetectorFormInner({ algorithms, detector }: { algorithms: NonNullable<R
       retrainCron: info.needsTraining ? retrainCron.trim() || null : null,
       enabled,
       seriesIds: series.map((s) => s.id),
+      sourceIds,
     };
     try {
       if (detector) {
@@ -164,6 +167,8 @@ function DetectorFormInner({ algorithms, detector }: { algorithms: NonNullable<R
 
         <fieldset>
           <legend>Series</legend>
+          <SourceWatchPicker selected={sourceIds} onChange={setSourceIds} />
+          {errors.sourceIds && <small className="error" role="alert">{errors.sourceIds}</small>}
           <SeriesPicker selected={series} onChange={setSeries} />
           {errors.seriesIds && <small className="error" role="alert">{errors.seriesIds}</small>}
         </fieldset>

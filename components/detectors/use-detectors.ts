@@ -22,7 +22,27 @@ export interface DetectorJson {
   enabled: boolean;
   /** Cron pattern (UTC) on which the detector is retrained; null: on demand only. */
   retrainCron: string | null;
+  /** Series attached one by one (outside the watched sources). */
   series: { series: SeriesRow }[];
+  /** Sources watched whole: all their series, present and future, are attached. */
+  sources: { source: { id: string; name: string } }[];
+  /** All attached series, through sources included. */
+  _count: { series: number };
+}
+
+export interface WatchableSource {
+  id: string;
+  name: string;
+  kind: string;
+  _count: { series: number };
+}
+
+/** The sources a detector can watch whole. */
+export function useWatchableSources() {
+  return useQuery({
+    queryKey: ["sources", "list"],
+    queryFn: () => apiFetch<{ sources: WatchableSource[] }>("/api/v1/sources").then((r) => r.sources),
+  });
 }
 
 const post = (body: unknown) => ({ method: "POST", body: JSON.stringify(body) });

@@ -20,6 +20,8 @@ const fields = {
   trainingWindowHours: z.number().int().min(1).max(24 * 365).nullable().default(null),
   enabled: z.boolean().default(true),
   seriesIds: z.array(id).max(500).default([]),
+  /** Sources watched whole: every series they have or get is attached (high-cardinality sources). */
+  sourceIds: z.array(id).max(100).default([]),
   /** Retrain schedule (cron, UTC) for detectors that train; null: on demand only. */
   retrainCron: ZRetrainCron.default(null),
 };
@@ -37,8 +39,10 @@ export const ZUpdateDetector = z
     trainingWindowHours: fields.trainingWindowHours.unwrap(),
     enabled: z.boolean(),
     retrainCron: ZRetrainCron,
-    /** The full set of attached series: missing ones are detached, new ones attached. */
+    /** The full set of individually attached series (outside watched sources): missing ones are detached, new ones attached. */
     seriesIds: z.array(id).max(500),
+    /** The full set of watched sources: a source left out stops being watched and its series are detached. */
+    sourceIds: z.array(id).max(100),
   })
   .partial();
 export type TUpdateDetector = z.infer<typeof ZUpdateDetector>;

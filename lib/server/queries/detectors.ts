@@ -35,8 +35,8 @@ export interface DetectorSeriesStatus {
   modelId: string | null;
 }
 
-/** Per attached series: how far detection has got. For the detector page. */
-export async function listDetectorSeriesStatus(detectorId: string): Promise<DetectorSeriesStatus[]> {
+/** Per attached series (the first `limit` by metric): how far detection has got. For the detector page. */
+export async function listDetectorSeriesStatus(detectorId: string, limit = 200): Promise<DetectorSeriesStatus[]> {
   const rows = await getPrisma().$queryRaw<(Omit<DetectorSeriesStatus, "pending"> & { pending: bigint })[]>`
     SELECT ds."seriesId", s.metric, st.watermark, m.latest, st."modelId",
       (SELECT count(*) FROM "DataPoint" p
@@ -46,7 +46,8 @@ export async function listDetectorSeriesStatus(detectorId: string): Promise<Dete
     CROSS JOIN LATERAL (SELECT max(p.ts) AS latest FROM "DataPoint" p WHERE p."seriesId" = ds."seriesId") m
     LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."seriesId" = ds."seriesId"
     WHERE ds."detectorId" = ${detectorId}
-    ORDER BY s.metric`;
+    ORDER BY s.metric, s."labelsKey"
+    LIMIT ${limit}`;
   return rows.map((r) => ({ ...r, pending: Number(r.pending) }));
 }
 
@@ -62,15 +63,59 @@ export const detectorSelect = {
   retrainCron: true,
   createdAt: true,
   updatedAt: true,
-  series: { select: { series: { select: { id: true, metric: true, labels: true, source: { select: { id: true, name: true } } } } } },
+  sources: { select: { source: { select: { id: true, name: true } } }, orderBy: { source: { name: "asc" } } },
+  _count: { select: { series: true } },
 } satisfies Prisma.DetectorSelect;
 
-export type DetectorDetail = Prisma.DetectorGetPayload<{ select: typeof detectorSelect }>;
+const seriesSelect = { id: true, metric: true, labels: true, source: { select: { id: true, name: true } } } satisfies Prisma.SeriesSelect;
 
-export async function getDetector(id: string) {
-  const d = await getPrisma().detector.findUnique({ where: { id }, select: detectorSelect });
+/** Individually attached series are capped by the API (500); watched sources may bring any number more. */
+const MAX_INDIVIDUAL_SERIES = 500;
+
+/**
+ * The detector with its watched sources, the total of attached series (`_count.series`) and the
+ * series attached one by one (outside the watched sources): what the form edits.
+ */
+async function loadDetector(db: Prisma.TransactionClient, id: string) {
+  const d = await db.detector.findUnique({ where: { id }, select: detectorSelect });
   if (!d) throw new AppError("not_found", `No detector ${id}`);
-  return d;
+  const watched = d.sources.map((s) => s.source.id);
+  const series = await db.detectorSeries.findMany({
+    where: { detectorId: id, series: { sourceId: { notIn: watched } } },
+    orderBy: { series: { metric: "asc" } },
+    take: MAX_INDIVIDUAL_SERIES,
+    select: { series: { select: seriesSelect } },
+  });
+  return { ...d, series };
+}
+
+export type DetectorDetail = Awaited<ReturnType<typeof loadDetector>>;
+
+export function getDetector(id: string) {
+  return loadDetector(getPrisma(), id);
+}
+
+/** Every attached series (individually or through a watched source), in key order. */
+export async function listAttachedSeriesIds(detectorId: string): Promise<string[]> {
+  const rows = await getPrisma().detectorSeries.findMany({ where: { detectorId }, orderBy: { seriesId: "asc" }, select: { seriesId: true } });
+  return rows.map((r) => r.seriesId);
+}
+
+async function assertSourcesExist(tx: Prisma.TransactionClient, sourceIds: string[]) {
+  const found = new Set((await tx.dataSource.findMany({ where: { id: { in: sourceIds } }, select: { id: true } })).map((s) => s.id));
+  const missing = sourceIds.filter((s) => !found.has(s));
+  if (missing.length) throw new AppError("unprocessable", `Unknown sources: ${missing.join(", ")}`, [{ path: "sourceIds", message: `Unknown sources: ${missing.join(", ")}` }]);
+}
+
+/** Starts watching `sourceIds`: the rule rows, and every series they have now attached (later ones: ingest). */
+async function watchSources(tx: Prisma.TransactionClient, detectorId: string, sourceIds: string[]) {
+  if (sourceIds.length === 0) return;
+  await tx.detectorSource.createMany({ data: sourceIds.map((sourceId) => ({ detectorId, sourceId })), skipDuplicates: true });
+  await tx.$executeRaw`
+    INSERT INTO "DetectorSeries" ("detectorId", "seriesId")
+    SELECT ${detectorId}, s.id FROM "Series" s WHERE s."sourceId" = ANY(${sourceIds}::text[])
+    ORDER BY s.id
+    ON CONFLICT DO NOTHING`;
 }
 
 async function assertNameFree(tx: Prisma.TransactionClient, name: string, exceptId?: string) {
@@ -88,9 +133,11 @@ export async function createDetector(input: TCreateDetector, userId: string | nu
   const params = parseDetectorParams(input.algorithm, input.params);
   const threshold = input.threshold ?? getDefinition(input.algorithm).defaultThreshold ?? 0.5;
   const seriesIds = [...new Set(input.seriesIds)];
+  const sourceIds = [...new Set(input.sourceIds)];
   return getPrisma().$transaction(async (tx) => {
     await assertNameFree(tx, input.name);
     await assertSeriesExist(tx, seriesIds);
+    await assertSourcesExist(tx, sourceIds);
     const d = await tx.detector.create({
       data: {
         name: input.name,
@@ -103,11 +150,12 @@ export async function createDetector(input: TCreateDetector, userId: string | nu
         retrainCron: input.retrainCron,
         series: { create: seriesIds.map((seriesId) => ({ seriesId })) },
       },
-      select: detectorSelect,
+      select: { id: true, name: true, algorithm: true, mode: true, enabled: true, retrainCron: true },
     });
-    const details = { name: d.name, algorithm: d.algorithm, params, threshold, mode: d.mode, enabled: d.enabled, retrainCron: d.retrainCron, seriesIds };
+    await watchSources(tx, d.id, sourceIds);
+    const details = { name: d.name, algorithm: d.algorithm, params, threshold, mode: d.mode, enabled: d.enabled, retrainCron: d.retrainCron, seriesIds, sourceIds };
     await writeAudit({ userId, action: "create", entity: "detector", entityId: d.id, details: details as Prisma.InputJsonObject }, tx);
-    return d;
+    return loadDetector(tx, d.id);
   });
 }
 
@@ -117,22 +165,39 @@ export async function createDetector(input: TCreateDetector, userId: string | nu
  */
 export function updateDetector(id: string, input: TUpdateDetector, userId: string | null) {
   return getPrisma().$transaction(async (tx) => {
-    const current = await tx.detector.findUnique({ where: { id }, select: { algorithm: true, params: true, threshold: true, series: { select: { seriesId: true } } } });
+    const current = await tx.detector.findUnique({ where: { id }, select: { algorithm: true, params: true, threshold: true, sources: { select: { sourceId: true } } } });
     if (!current) throw new AppError("not_found", `No detector ${id}`);
     if (input.name) await assertNameFree(tx, input.name, id);
     const algorithm = input.algorithm ?? current.algorithm;
     const params = input.params !== undefined || input.algorithm !== undefined ? parseDetectorParams(algorithm, input.params ?? {}) : undefined;
 
+    // Watched sources first: the individually attached series are the ones outside them.
+    const watchedBefore = current.sources.map((s) => s.sourceId);
+    const watched = input.sourceIds ? [...new Set(input.sourceIds)] : watchedBefore;
+    const unwatched = watchedBefore.filter((s) => !watched.includes(s));
+    const newlyWatched = watched.filter((s) => !watchedBefore.includes(s));
+    const keep = new Set(input.seriesIds ?? []);
+    if (input.sourceIds) {
+      await assertSourcesExist(tx, newlyWatched);
+      if (unwatched.length) {
+        await tx.detectorSource.deleteMany({ where: { detectorId: id, sourceId: { in: unwatched } } });
+        // Their series go too, unless the same edit lists them one by one.
+        await tx.detectorSeries.deleteMany({ where: { detectorId: id, series: { sourceId: { in: unwatched } }, seriesId: { notIn: [...keep] } } });
+      }
+      await watchSources(tx, id, newlyWatched);
+    }
+
     let attached: string[] = [];
     let detached: string[] = [];
     if (input.seriesIds) {
-      const want = [...new Set(input.seriesIds)];
-      const have = current.series.map((s) => s.seriesId);
-      attached = want.filter((s) => !have.includes(s));
-      detached = have.filter((s) => !want.includes(s));
+      const want = [...keep];
+      const individual = await tx.detectorSeries.findMany({ where: { detectorId: id, series: { sourceId: { notIn: watched } } }, select: { seriesId: true } });
+      const have = new Set(individual.map((s) => s.seriesId));
+      attached = want.filter((s) => !have.has(s));
+      detached = [...have].filter((s) => !keep.has(s));
       await assertSeriesExist(tx, attached);
       if (detached.length) await tx.detectorSeries.deleteMany({ where: { detectorId: id, seriesId: { in: detached } } });
-      if (attached.length) await tx.detectorSeries.createMany({ data: attached.map((seriesId) => ({ detectorId: id, seriesId })) });
+      if (attached.length) await tx.detectorSeries.createMany({ data: attached.map((seriesId) => ({ detectorId: id, seriesId })), skipDuplicates: true });
     }
     const d = await tx.detector.update({
       where: { id },
@@ -146,14 +211,15 @@ export function updateDetector(id: string, input: TUpdateDetector, userId: strin
         enabled: input.enabled,
         retrainCron: input.retrainCron,
       },
-      select: detectorSelect,
+      select: { algorithm: true, threshold: true, params: true },
     });
     const restartsCheckpoint =
       d.algorithm !== current.algorithm || d.threshold !== current.threshold || JSON.stringify(d.params) !== JSON.stringify(current.params);
-    const { seriesIds: _s, ...changed } = input;
-    const details = { ...changed, ...(params ? { params } : {}), attached, detached, restartsCheckpoint };
+    const { seriesIds: _s, sourceIds: _w, ...changed } = input;
+    const sources = input.sourceIds ? { watched: newlyWatched, unwatched } : {};
+    const details = { ...changed, ...(params ? { params } : {}), attached, detached, ...sources, restartsCheckpoint };
     await writeAudit({ userId, action: "update", entity: "detector", entityId: id, details: details as Prisma.InputJsonObject }, tx);
-    return { detector: d, restartsCheckpoint };
+    return { detector: await loadDetector(tx, id), restartsCheckpoint };
   });
 }
 
@@ -169,8 +235,8 @@ export function deleteDetector(id: string, userId: string | null) {
 
 /** `backfill.run` per attached series (or the one given); the request is audited. */
 export async function requestBackfill(backend: QueueBackend, id: string, input: TBackfill, userId: string | null) {
-  const d = await getDetector(id);
-  const attached = d.series.map((s) => s.series.id);
+  const attached = await listAttachedSeriesIds(id);
+  if (attached.length === 0 && !(await getPrisma().detector.findUnique({ where: { id }, select: { id: true } }))) throw new AppError("not_found", `No detector ${id}`);
   if (input.seriesId && !attached.includes(input.seriesId)) {
     throw new AppError("unprocessable", "That series is not attached to this detector", [{ path: "seriesId", message: "Not attached to this detector" }]);
   }
@@ -187,7 +253,7 @@ export async function requestTraining(backend: QueueBackend, id: string, userId:
   if (!getDefinition(d.algorithm).needsTraining) {
     throw new AppError("unprocessable", `${d.algorithm} needs no training`, [{ path: "algorithm", message: "This algorithm needs no training" }]);
   }
-  await writeAudit({ userId, action: "train", entity: "detector", entityId: id, details: { seriesIds: d.series.map((s) => s.series.id) } });
+  await writeAudit({ userId, action: "train", entity: "detector", entityId: id, details: { series: d._count.series } });
   await enqueue(backend, "train.run", { detectorId: id }, { deduplication: { id: jobIds.train(id) } });
   return { jobs: 1 };
 }

@@ -78,24 +78,3 @@ export function deleteSource(id: string, userId: string | null) {
     await writeAudit({ userId, action: "delete", entity: "source", entityId: id, details: current }, tx);
   });
 }
-
-export interface SourceSeriesRow {
-  id: string;
-  metric: string;
-  labels: Record<string, string>;
-  points: number;
-  latestTs: Date | null;
-  latestValue: number | null;
-}
-
-/** A source's series with point count and latest point, for the source page; capped at `limit`. */
-export function listSourceSeries(sourceId: string, limit = 200): Promise<SourceSeriesRow[]> {
-  return getPrisma().$queryRaw<SourceSeriesRow[]>`
-    SELECT s.id, s.metric, s.labels, c.points, l.ts AS "latestTs", l.value AS "latestValue"
-    FROM "Series" s
-    CROSS JOIN LATERAL (SELECT count(*)::int AS points FROM "DataPoint" p WHERE p."seriesId" = s.id) c
-    LEFT JOIN LATERAL (SELECT p.ts, p.value FROM "DataPoint" p WHERE p."seriesId" = s.id ORDER BY p.ts DESC LIMIT 1) l ON true
-    WHERE s."sourceId" = ${sourceId}
-    ORDER BY s.metric, s."labelsKey"
-    LIMIT ${limit}`;
-}

@@ -41,11 +41,14 @@ export default async function DetectorPage({ params, searchParams }: { params: P
             <dt>Mode</dt><dd>{detector.mode.toLowerCase()}</dd>
             <dt>Training window</dt><dd>{detector.trainingWindowHours ? `${detector.trainingWindowHours} h` : def.needsTraining ? "168 h (default)" : "not needed"}</dd>
             {def.needsTraining && <><dt>Retrain schedule</dt><dd>{detector.retrainCron ? <><code>{detector.retrainCron}</code> (UTC)</> : "on demand only"}</dd></>}
+            <dt>Watched sources</dt><dd>{detector.sources.length ? detector.sources.map((s) => s.source.name).join(", ") : "none (series picked one by one)"}</dd>
+            <dt>Attached series</dt><dd>{formatNumber(detector._count.series)}</dd>
             <dt>Parameters</dt><dd><pre>{JSON.stringify(detector.params, null, 2)}</pre></dd>
           </dl>
         </section>
         <section className="panel" aria-label="Series status">
           <h2>Series</h2>
+          {detector._count.series > status.length && <p className="hint">The first {formatNumber(status.length)} of {formatNumber(detector._count.series)} attached series, by metric.</p>}
           <DataTable
             rows={status}
             rowKey={(s) => s.seriesId}
