@@ -108,7 +108,7 @@ async function assertSourcesExist(tx: Prisma.TransactionClient, sourceIds: strin
 }
 
 /** Starts watching `sourceIds`: the rule rows, and every series they have now attached (later ones: ingest). */
-async function watchSources(tx: Prisma.TransactionClient, detectorId: string, sourceIds: string[]) {
+export async function watchSources(tx: Prisma.TransactionClient, detectorId: string, sourceIds: string[]) {
   if (sourceIds.length === 0) return;
   await tx.detectorSource.createMany({ data: sourceIds.map((sourceId) => ({ detectorId, sourceId })), skipDuplicates: true });
   await tx.$executeRaw`

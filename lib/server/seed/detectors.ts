@@ -1,9 +1,10 @@
 /**
- * Demo detector: the library's default configuration watching every NAB sample series, so the
+ * Demo detector: the library's default configuration watching the NAB samples source (every series it has or gets), so the
  * worker's reconciler scores them on start and the UI shows anomalies. Adds only what is missing.
  */
 import { defaultDetectorConfig } from "@/lib/detection";
 import { getPrisma } from "@/lib/server/db";
+import { watchSources } from "@/lib/server/queries/detectors";
 import { SAMPLE_SOURCE } from "@/lib/server/seed/sample-series";
 
 export const DEMO_DETECTOR = "Default (NAB samples)";
@@ -16,10 +17,9 @@ export async function seedDemoDetector(): Promise<{ detectorId: string; attached
     create: { name: DEMO_DETECTOR, algorithm: config.kind, params: config.params as object, threshold: config.threshold },
     update: {},
   });
-  const series = await prisma.series.findMany({ where: { source: { name: SAMPLE_SOURCE } }, select: { id: true } });
-  const { count } = await prisma.detectorSeries.createMany({
-    data: series.map((s) => ({ detectorId: detector.id, seriesId: s.id })),
-    skipDuplicates: true,
-  });
-  return { detectorId: detector.id, attached: count };
+  const source = await prisma.dataSource.findUnique({ where: { name: SAMPLE_SOURCE }, select: { id: true } });
+  const before = await prisma.detectorSeries.count({ where: { detectorId: detector.id } });
+  if (source) await watchSources(prisma, detector.id, [source.id]);
+  const after = await prisma.detectorSeries.count({ where: { detectorId: detector.id } });
+  return { detectorId: detector.id, attached: after - before };
 }

@@ -12,6 +12,7 @@ import { generateApiKey, parseApiKey } from "@/lib/ingest/api-key";
 import { labelsKeyOf } from "@/lib/ingest/batch";
 import { writeBatch } from "@/lib/ingest/write";
 import { getPrisma } from "@/lib/server/db";
+import { watchSources } from "@/lib/server/queries/detectors";
 
 export const LIVE_SOURCE = "Demo live";
 export const LIVE_DETECTOR = "Demo live (fast warm-up)";
@@ -71,12 +72,10 @@ export async function seedLiveSource(dataDir: string, now = Date.now()): Promise
     create: { name: LIVE_DETECTOR, ...LIVE_DETECTOR_CONFIG },
     update: {},
   });
-  const series = await prisma.series.findMany({ where: { sourceId: source.id }, select: { id: true } });
-  const { count } = await prisma.detectorSeries.createMany({
-    data: series.map((s) => ({ detectorId: detector.id, seriesId: s.id })),
-    skipDuplicates: true,
-  });
-  return { keyCreated, points, attached: count };
+  const before = await prisma.detectorSeries.count({ where: { detectorId: detector.id } });
+  await watchSources(prisma, detector.id, [source.id]);
+  const after = await prisma.detectorSeries.count({ where: { detectorId: detector.id } });
+  return { keyCreated, points, attached: after - before };
 }
 
 /** The newest stored point of the live source, where the runner resumes after a restart. */
