@@ -4,6 +4,8 @@
  *  (b) the push API: POST /api/v1/ingest route handler called in-process with NextRequests
  *      (auth, body read, parse, validation, one-transaction write), batches of B points,
  *      sequentially and with C requests in flight.
+ * With --expose-gc (the npm script passes it) it also prints the live heap after GC before and after
+ * the API runs: what the write path keeps alive between requests.
  * Usage: npm run bench:ingest [-- --series 1000 --per-series 1000 --batch 5000 --concurrency 8]
  */
 import { randomBytes } from "node:crypto";
@@ -31,6 +33,20 @@ const CONCURRENCY = Number(args.concurrency);
 const N = SERIES * PER_SERIES;
 const T0 = Date.parse("2024-01-01T00:00:00Z");
 const valueOf = (s: number, i: number) => Math.round(Math.sin(i / 50 + s) * 1000) / 10;
+
+const gc = (globalThis as { gc?: () => void }).gc;
+const MB = 1024 * 1024;
+
+/** Live heap (plus array buffers, which live outside it) after full collections, or null without --expose-gc. */
+async function liveBytes(): Promise<number | null> {
+  if (!gc) return null;
+  for (let k = 0; k < 3; k++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
 
 const rate = (points: number, ms: number) => Math.round(points / (ms / 1000));
 const fmt = (n: number) => n.toLocaleString("en-US");
@@ -116,6 +132,11 @@ async function main() {
     };
     const reset = () => client.query(`TRUNCATE "DataPoint"`).then(() => client.query("VACUUM ANALYZE \"DataPoint\""));
 
+    // Warm-up request (on its own series, so the counts below hold): loads the modules and the
+    // pools, which would otherwise show up as retained memory.
+    await post(JSON.stringify({ series: "bench.warmup", points: [[T0 / 1000, 0]] }));
+    const heapBefore = await liveBytes();
+
     // Sequential API run first: it also creates the series the COPY run needs.
     const apiSeqMs = await timeIt(async () => {
       for (const b of bodies) await post(b);
@@ -123,7 +144,7 @@ async function main() {
     const { rows } = await client.query<{ id: string; metric: string }>(`SELECT id, metric FROM "Series" WHERE "sourceId" = $1`, [source.id]);
     const ids = new Map(rows.map((r) => [r.metric, r.id]));
     const seriesIds = Array.from({ length: SERIES }, (_, s) => ids.get(`bench.metric_${s}`)!);
-    const stored = Number((await client.query(`SELECT count(*) FROM "DataPoint"`)).rows[0].count);
+    const stored = Number((await client.query(`SELECT count(*) FROM "DataPoint" WHERE "seriesId" = ANY($1)`, [seriesIds])).rows[0].count);
     if (stored !== N) throw new Error(`expected ${N} stored points, found ${stored}`);
 
     await reset();
@@ -146,6 +167,8 @@ async function main() {
       );
     });
 
+    const heapAfter = await liveBytes();
+
     await reset();
     const copyMs = await benchCopy(client, seriesIds);
 
@@ -158,6 +181,11 @@ async function main() {
     console.log("");
     for (const [label, ms] of table) {
       console.log(`${label.padEnd(46)} ${(ms / 1000).toFixed(2).padStart(7)} s ${fmt(rate(N, ms)).padStart(12)} points/s  COPY/this ${(ms / copyMs).toFixed(2)}x`);
+    }
+    if (heapBefore === null || heapAfter === null) console.log("\nlive heap: run with --expose-gc (npm run bench:ingest passes it)");
+    else {
+      const delta = heapAfter - heapBefore;
+      console.log(`\nlive heap after GC: ${(heapBefore / MB).toFixed(1)} MB before the API runs, ${(heapAfter / MB).toFixed(1)} MB after (${delta >= 0 ? "+" : ""}${(delta / MB).toFixed(1)} MB)`);
     }
     await disconnectPrisma();
   } finally {

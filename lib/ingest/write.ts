@@ -3,13 +3,18 @@
  * requests race: INSERT ... ON CONFLICT DO NOTHING, then SELECT), points are upserted on
  * (series, ts) through one unnest over (series index, epoch ms, value) arrays per chunk, and the
  * source and key are stamped. Nothing is visible until all of it commits.
+ * Plain `pg` rather than Prisma: Prisma's debug module keeps the arguments of its last 100 calls,
+ * which here would hold up to 100 chunks of points in memory (see lib/server/pg-pool.ts).
  */
 import { randomUUID } from "node:crypto";
-import type { Prisma } from "@/lib/generated/prisma/client";
-import { getPrisma } from "@/lib/server/db";
+import type pg from "pg";
+import { AppError } from "@/lib/server/api/errors";
+import { withPgTransaction } from "@/lib/server/pg-pool";
 import type { SeriesPoints } from "@/lib/ingest/batch";
 
 const CHUNK = 50_000;
+/** Bounds each statement of the write, as Prisma's transaction timeout bounded the whole. */
+const STATEMENT_TIMEOUT_MS = 120_000;
 
 export interface WriteResult {
   accepted: number;
@@ -19,20 +24,24 @@ export interface WriteResult {
   earliestMs: number[];
 }
 
-async function resolveSeries(tx: Prisma.TransactionClient, sourceId: string, series: SeriesPoints[]): Promise<string[]> {
+async function resolveSeries(client: pg.ClientBase, sourceId: string, series: SeriesPoints[]): Promise<string[]> {
   const metrics = series.map((s) => s.metric);
   const keys = series.map((s) => s.labelsKey);
   const labels = series.map((s) => JSON.stringify(s.labels));
   const ids = series.map(() => randomUUID());
-  await tx.$executeRaw`
-    INSERT INTO "Series" (id, "sourceId", metric, labels, "labelsKey")
-    SELECT u.id, ${sourceId}, u.metric, u.labels::jsonb, u.key
-    FROM unnest(${ids}::text[], ${metrics}::text[], ${labels}::text[], ${keys}::text[]) AS u(id, metric, labels, key)
-    ON CONFLICT ("sourceId", metric, "labelsKey") DO NOTHING`;
-  const rows = await tx.$queryRaw<{ id: string; metric: string; labelsKey: string }[]>`
-    SELECT s.id, s.metric, s."labelsKey" FROM "Series" s
-    JOIN unnest(${metrics}::text[], ${keys}::text[]) AS u(metric, key) ON s.metric = u.metric AND s."labelsKey" = u.key
-    WHERE s."sourceId" = ${sourceId}`;
+  await client.query(
+    `INSERT INTO "Series" (id, "sourceId", metric, labels, "labelsKey")
+     SELECT u.id, $1, u.metric, u.labels::jsonb, u.key
+     FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS u(id, metric, labels, key)
+     ON CONFLICT ("sourceId", metric, "labelsKey") DO NOTHING`,
+    [sourceId, ids, metrics, labels, keys],
+  );
+  const { rows } = await client.query<{ id: string; metric: string; labelsKey: string }>(
+    `SELECT s.id, s.metric, s."labelsKey" FROM "Series" s
+     JOIN unnest($2::text[], $3::text[]) AS u(metric, key) ON s.metric = u.metric AND s."labelsKey" = u.key
+     WHERE s."sourceId" = $1`,
+    [sourceId, metrics, keys],
+  );
   const byKey = new Map(rows.map((r) => [`${r.metric}\u0000${r.labelsKey}`, r.id]));
   return series.map((s) => {
     const id = byKey.get(`${s.metric}\u0000${s.labelsKey}`);
@@ -61,20 +70,22 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Upserts points of many series; within one call the last value for a (series, ts) wins. */
-export async function upsertMultiSeriesPoints(tx: Prisma.TransactionClient, seriesIds: string[], series: SeriesPoints[]): Promise<void> {
+/** Upserts points of many series on a client inside a transaction; within one call the last value for a (series, ts) wins. */
+export async function upsertMultiSeriesPoints(client: pg.ClientBase, seriesIds: string[], series: SeriesPoints[]): Promise<void> {
   let si: number[] = [];
   let ms: number[] = [];
   let vs: number[] = [];
   const flush = async () => {
     if (si.length === 0) return;
-    await tx.$executeRaw`
-      INSERT INTO "DataPoint" ("seriesId", ts, value)
-      SELECT DISTINCT ON (u.si, u.ms) (${seriesIds}::text[])[u.si], to_timestamp(u.ms / 1000.0), u.value
-      FROM unnest(${si}::int[], ${ms}::float8[], ${vs}::float8[]) WITH ORDINALITY AS u(si, ms, value, ord)
-      ORDER BY u.si, u.ms, u.ord DESC
-      ON CONFLICT ("seriesId", ts) DO UPDATE SET value = EXCLUDED.value
-      WHERE "DataPoint".value IS DISTINCT FROM EXCLUDED.value`;
+    await client.query(
+      `INSERT INTO "DataPoint" ("seriesId", ts, value)
+       SELECT DISTINCT ON (u.si, u.ms) ($1::text[])[u.si], to_timestamp(u.ms / 1000.0), u.value
+       FROM unnest($2::int[], $3::float8[], $4::float8[]) WITH ORDINALITY AS u(si, ms, value, ord)
+       ORDER BY u.si, u.ms, u.ord DESC
+       ON CONFLICT ("seriesId", ts) DO UPDATE SET value = EXCLUDED.value
+       WHERE "DataPoint".value IS DISTINCT FROM EXCLUDED.value`,
+      [seriesIds, si, ms, vs],
+    );
     si = [];
     ms = [];
     vs = [];
@@ -91,18 +102,31 @@ export async function upsertMultiSeriesPoints(tx: Prisma.TransactionClient, seri
   await flush();
 }
 
+/**
+ * Stamps the source and the key with one JS clock reading, as Prisma's updates did (the source's
+ * @updatedAt included). Columns are timestamp without time zone holding UTC. A source or key gone
+ * since authentication fails the write, as Prisma's update did (P2025, 404).
+ */
+async function stampSourceAndKey(client: pg.ClientBase, sourceId: string, keyId: string | null): Promise<void> {
+  const now = new Date().toISOString();
+  const source = await client.query(
+    `UPDATE "DataSource" SET "lastIngestedAt" = $2::timestamptz AT TIME ZONE 'UTC', "updatedAt" = $2::timestamptz AT TIME ZONE 'UTC' WHERE id = $1`,
+    [sourceId, now],
+  );
+  if (source.rowCount === 0) throw new AppError("not_found", "Not found");
+  if (!keyId) return;
+  const key = await client.query(`UPDATE "ApiKey" SET "lastUsedAt" = $2::timestamptz AT TIME ZONE 'UTC' WHERE id = $1`, [keyId, now]);
+  if (key.rowCount === 0) throw new AppError("not_found", "Not found");
+}
+
 export async function writeBatch(sourceId: string, keyId: string | null, input: SeriesPoints[]): Promise<WriteResult> {
   const series = canonicalOrder(input);
-  return getPrisma().$transaction(
-    async (tx) => {
-      const seriesIds = await resolveSeries(tx, sourceId, series);
-      await upsertMultiSeriesPoints(tx, seriesIds, series);
-      const now = new Date();
-      await tx.dataSource.update({ where: { id: sourceId }, data: { lastIngestedAt: now } });
-      if (keyId) await tx.apiKey.update({ where: { id: keyId }, data: { lastUsedAt: now } });
-      const earliestMs = series.map((s) => s.ms.reduce((m, t) => (t < m ? t : m), Infinity));
-      return { accepted: series.reduce((n, s) => n + s.ms.length, 0), series: seriesIds.length, seriesIds, earliestMs };
-    },
-    { maxWait: 10_000, timeout: 120_000 },
-  );
+  return withPgTransaction(async (client) => {
+    await client.query(`SET LOCAL statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
+    const seriesIds = await resolveSeries(client, sourceId, series);
+    await upsertMultiSeriesPoints(client, seriesIds, series);
+    await stampSourceAndKey(client, sourceId, keyId);
+    const earliestMs = series.map((s) => s.ms.reduce((m, t) => (t < m ? t : m), Infinity));
+    return { accepted: series.reduce((n, s) => n + s.ms.length, 0), series: seriesIds.length, seriesIds, earliestMs };
+  });
 }

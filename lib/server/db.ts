@@ -5,6 +5,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { getEnv } from "@/lib/env";
+import { closePgPool } from "@/lib/server/pg-pool";
 
 const globalForPrisma = globalThis as unknown as { vigilPrisma?: PrismaClient };
 
@@ -22,8 +23,9 @@ export function getPrisma(): PrismaClient {
   return globalForPrisma.vigilPrisma;
 }
 
+/** Closes both of the process's database pools: Prisma's and the plain pg one ingest writes through. */
 export async function disconnectPrisma(): Promise<void> {
   const client = globalForPrisma.vigilPrisma;
   globalForPrisma.vigilPrisma = undefined;
-  await client?.$disconnect();
+  await Promise.all([client?.$disconnect(), closePgPool()]);
 }

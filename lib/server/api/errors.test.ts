@@ -1,3 +1,5 @@
+import { createServer, type Server, type Socket } from "node:net";
+import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError, errorResponse, isTransientDatabaseError } from "@/lib/server/api/errors";
@@ -27,6 +29,71 @@ describe("errorResponse", () => {
       expect(res.status).toBe(503);
       expect(res.headers.get("retry-after")).toBe("2");
     }
+  });
+
+  it("asks the client to retry when plain pg lost or could not reach the database", async () => {
+    const socket = (code: string) => Object.assign(new Error(`connect ${code} 127.0.0.1:5432`), { code, errno: -111, syscall: "connect" });
+    const shutdown = Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01", severity: "FATAL" });
+    const lost = [
+      ...["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"].map(socket),
+      shutdown,
+      new Error("Connection terminated unexpectedly"),
+      new Error("Connection terminated due to connection timeout", { cause: new Error("timeout expired") }),
+      new Error("timeout exceeded when trying to connect"),
+      new Error("Client has encountered a connection error and is not queryable"),
+      new AggregateError([socket("ECONNREFUSED"), socket("ECONNREFUSED")], "connect failed"),
+    ];
+    for (const e of lost) {
+      expect(isTransientDatabaseError(e), e.message).toBe(true);
+      const res = errorResponse(e);
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("2");
+    }
+  });
+
+  it("recognises what pg and pg-pool really throw when the server is gone, hangs up or never answers", async () => {
+    const listen = async (onSocket: (s: Socket) => void): Promise<{ server: Server; port: number }> => {
+      const server = createServer(onSocket);
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      return { server, port: (server.address() as { port: number }).port };
+    };
+    const failure = (p: Promise<unknown>) => p.then(() => new Error("connected"), (e: unknown) => e);
+    const held: Socket[] = [];
+    const hangUp = await listen((s) => s.destroy());
+    const silent = await listen((s) => held.push(s));
+    const closed = await listen(() => undefined);
+    await new Promise((resolve) => closed.server.close(resolve));
+    try {
+      const refused = await failure(new pg.Client({ host: "127.0.0.1", port: closed.port }).connect());
+      const terminated = await failure(new pg.Client({ host: "127.0.0.1", port: hangUp.port }).connect());
+      const pool = new pg.Pool({ host: "127.0.0.1", port: silent.port, connectionTimeoutMillis: 100 });
+      const timedOut = await failure(pool.connect());
+      await pool.end();
+      expect([refused, terminated, timedOut].map((e) => (e as Error).message)).toEqual([
+        expect.stringContaining("ECONNREFUSED"),
+        "Connection terminated unexpectedly",
+        "Connection terminated due to connection timeout",
+      ]);
+      for (const e of [refused, terminated, timedOut]) expect(errorResponse(e).status).toBe(503);
+    } finally {
+      held.forEach((s) => s.destroy());
+      await Promise.all([hangUp.server, silent.server].map((srv) => new Promise((resolve) => srv.close(resolve))));
+    }
+  });
+
+  it("does not take a client's or a programmer's error for a lost database", () => {
+    const notTransient = [
+      Object.assign(new Error('duplicate key value violates unique constraint "Series_pkey"'), { code: "23505" }),
+      Object.assign(new Error("syntax error at or near"), { code: "42601" }),
+      Object.assign(new Error("getaddrinfo ENOTFOUND db"), { code: "ENOTFOUND" }),
+      new Error("Connection terminated"),
+      new Error("connection terminated unexpectedly by the user's code"),
+      new AggregateError([new Error("boom")], "several failures"),
+      { message: "Connection terminated unexpectedly" },
+      "ECONNREFUSED",
+    ];
+    for (const e of notTransient) expect(isTransientDatabaseError(e), String(e)).toBe(false);
+    expect(errorResponse(notTransient[0]).status).toBe(500);
   });
 
   it("answers anything else with a generic 500 that leaks nothing", async () => {

@@ -75,12 +75,24 @@ export function errorResponse(error: unknown): NextResponse {
 /** PostgreSQL codes that mean "try again": connection loss, shutdown, deadlock, serialization failure. */
 const TRANSIENT_PG_CODES = new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006", "40001", "40P01"]);
 const TRANSIENT_PRISMA_CODES = new Set(["P1001", "P1002", "P1017", "P2024", "P2034"]);
+/** Socket failures on the way to PostgreSQL, as node reports them through plain `pg`. */
+const TRANSIENT_SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"]);
+/** What `pg` (client.js) and `pg-pool` throw, without a code, when a connection is lost or cannot be had. */
+const TRANSIENT_PG_MESSAGES = new Set([
+  "Connection terminated unexpectedly",
+  "Connection terminated due to connection timeout",
+  "timeout exceeded when trying to connect",
+  "Client has encountered a connection error and is not queryable",
+]);
 
 /** The server side failed in a way a retry can fix: the client gets 503, not a bare 500. */
 export function isTransientDatabaseError(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return false;
-  const e = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: string; originalCode?: string; code?: string } } } };
-  if (typeof e.code === "string" && (TRANSIENT_PRISMA_CODES.has(e.code) || TRANSIENT_PG_CODES.has(e.code))) return true;
+  const e = error as { code?: unknown; message?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: string; originalCode?: string; code?: string } } } };
+  if (typeof e.code === "string" && (TRANSIENT_PRISMA_CODES.has(e.code) || TRANSIENT_PG_CODES.has(e.code) || TRANSIENT_SOCKET_CODES.has(e.code))) return true;
+  if (error instanceof Error && typeof e.message === "string" && TRANSIENT_PG_MESSAGES.has(e.message)) return true;
+  // Connecting to a host name with several addresses fails with an AggregateError of socket errors.
+  if (error instanceof AggregateError) return error.errors.some(isTransientDatabaseError);
   const cause = e.meta?.driverAdapterError?.cause;
   if (!cause) return false;
   return cause.kind === "DatabaseNotReachable" || TRANSIENT_PG_CODES.has(cause.originalCode ?? cause.code ?? "");
