@@ -7,16 +7,12 @@
  * Plain `pg` rather than Prisma here: Prisma's debug module keeps the arguments of its last 100
  * calls, which for big chunked writes would hold ~100 chunks of points in memory.
  */
-import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { getEnv } from "@/lib/env";
 import type { SeriesPoints } from "@/lib/ingest/batch";
+import { resolveSeries, type SeriesKey } from "@/lib/ingest/resolve-series";
 
-export interface StagedSeries {
-  metric: string;
-  labels: Record<string, string>;
-  labelsKey: string;
-}
+export type StagedSeries = SeriesKey;
 
 export interface MergeResult {
   accepted: number;
@@ -77,21 +73,7 @@ export class UploadStage {
     const c = this.client;
     const metrics = this.series.map((s) => s.metric);
     const keys = this.series.map((s) => s.labelsKey);
-    await c.query(
-      `INSERT INTO "Series" (id, "sourceId", metric, labels, "labelsKey")
-       SELECT u.id, $1, u.metric, u.labels::jsonb, u.key
-       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS u(id, metric, labels, key)
-       ON CONFLICT ("sourceId", metric, "labelsKey") DO NOTHING`,
-      [sourceId, this.series.map(() => randomUUID()), metrics, this.series.map((s) => JSON.stringify(s.labels)), keys],
-    );
-    const { rows } = await c.query<{ id: string; metric: string; labelsKey: string }>(
-      `SELECT s.id, s.metric, s."labelsKey" FROM "Series" s
-       JOIN unnest($2::text[], $3::text[]) AS u(metric, key) ON s.metric = u.metric AND s."labelsKey" = u.key
-       WHERE s."sourceId" = $1`,
-      [sourceId, metrics, keys],
-    );
-    const byKey = new Map(rows.map((r) => [`${r.metric}\u0000${r.labelsKey}`, r.id]));
-    const seriesIds = this.series.map((s) => byKey.get(`${s.metric}\u0000${s.labelsKey}`)!);
+    const seriesIds = await resolveSeries(c, sourceId, this.series);
     // Canonical order (metric, labels), as ingest writes, so overlapping writers queue instead of deadlocking.
     const rank = this.series.map((_, i) => i).sort((a, b) => cmp(metrics[a], metrics[b]) || cmp(keys[a], keys[b]));
     const rankOf = new Array<number>(this.series.length);

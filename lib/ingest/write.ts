@@ -6,11 +6,11 @@
  * Plain `pg` rather than Prisma: Prisma's debug module keeps the arguments of its last 100 calls,
  * which here would hold up to 100 chunks of points in memory (see lib/server/pg-pool.ts).
  */
-import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { AppError } from "@/lib/server/api/errors";
 import { withPgTransaction } from "@/lib/server/pg-pool";
 import type { SeriesPoints } from "@/lib/ingest/batch";
+import { resolveSeries } from "@/lib/ingest/resolve-series";
 
 const CHUNK = 50_000;
 /** Bounds each statement of the write, as Prisma's transaction timeout bounded the whole. */
@@ -22,32 +22,6 @@ export interface WriteResult {
   seriesIds: string[];
   /** Earliest timestamp (epoch ms) written per series, in `seriesIds` order: finds late points. */
   earliestMs: number[];
-}
-
-async function resolveSeries(client: pg.ClientBase, sourceId: string, series: SeriesPoints[]): Promise<string[]> {
-  const metrics = series.map((s) => s.metric);
-  const keys = series.map((s) => s.labelsKey);
-  const labels = series.map((s) => JSON.stringify(s.labels));
-  const ids = series.map(() => randomUUID());
-  await client.query(
-    `INSERT INTO "Series" (id, "sourceId", metric, labels, "labelsKey")
-     SELECT u.id, $1, u.metric, u.labels::jsonb, u.key
-     FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS u(id, metric, labels, key)
-     ON CONFLICT ("sourceId", metric, "labelsKey") DO NOTHING`,
-    [sourceId, ids, metrics, labels, keys],
-  );
-  const { rows } = await client.query<{ id: string; metric: string; labelsKey: string }>(
-    `SELECT s.id, s.metric, s."labelsKey" FROM "Series" s
-     JOIN unnest($2::text[], $3::text[]) AS u(metric, key) ON s.metric = u.metric AND s."labelsKey" = u.key
-     WHERE s."sourceId" = $1`,
-    [sourceId, metrics, keys],
-  );
-  const byKey = new Map(rows.map((r) => [`${r.metric}\u0000${r.labelsKey}`, r.id]));
-  return series.map((s) => {
-    const id = byKey.get(`${s.metric}\u0000${s.labelsKey}`);
-    if (!id) throw new Error(`series ${s.metric} ${s.labelsKey} was not created`);
-    return id;
-  });
 }
 
 /**

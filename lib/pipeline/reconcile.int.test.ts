@@ -67,8 +67,8 @@ describe.each([
     const jobs = shardKeys(pairs);
     expect(jobs.length).toBeGreaterThan(0);
 
-    expect(await reconcileDetection(backend)).toEqual({ lagging: pairs.length, enqueued: jobs.length });
-    expect(await reconcileDetection(backend)).toEqual({ lagging: pairs.length, enqueued: jobs.length });
+    expect(await reconcileDetection(backend)).toEqual({ attached: 0, lagging: pairs.length, enqueued: jobs.length });
+    expect(await reconcileDetection(backend)).toEqual({ attached: 0, lagging: pairs.length, enqueued: jobs.length });
     expect(await waitingDetectJobs(backend)).toEqual(jobs);
 
     const done: string[] = [];

@@ -7,14 +7,33 @@ import type { QueueBackend } from "@/lib/queue/connection";
 import { JOBS } from "@/lib/queue/contract";
 import { findLaggingPairs } from "@/lib/server/queries/detector-state";
 import { enqueueDetect } from "@/lib/pipeline/schedule";
+import { getPrisma } from "@/lib/server/db";
 
 export const RECONCILE_SCHEDULER_ID = "system.reconcile";
 export const RECONCILE_EVERY_MS = 30_000;
 
-/** `lagging`: pairs behind their data; `enqueued`: the (detector, shard) jobs that cover them. */
-export async function reconcileDetection(backend: QueueBackend): Promise<{ lagging: number; enqueued: number }> {
+/**
+ * Series of watched sources that are not attached to their watchers. Ingest attaches a new series
+ * in the transaction that creates it; this catches the race where a watch rule and a series were
+ * committed at the same moment, each invisible to the other's transaction.
+ */
+export function attachWatchedSeries(): Promise<number> {
+  return getPrisma().$executeRaw`
+    INSERT INTO "DetectorSeries" ("detectorId", "seriesId")
+    SELECT w."detectorId", s.id FROM "DetectorSource" w JOIN "Series" s ON s."sourceId" = w."sourceId"
+    WHERE NOT EXISTS (SELECT 1 FROM "DetectorSeries" ds WHERE ds."detectorId" = w."detectorId" AND ds."seriesId" = s.id)
+    ORDER BY 1, 2
+    ON CONFLICT DO NOTHING`;
+}
+
+/**
+ * `attached`: watched series found unattached; `lagging`: pairs behind their data; `enqueued`: the
+ * (detector, shard) jobs that cover them.
+ */
+export async function reconcileDetection(backend: QueueBackend): Promise<{ attached: number; lagging: number; enqueued: number }> {
+  const attached = await attachWatchedSeries();
   const pairs = await findLaggingPairs();
-  return { lagging: pairs.length, enqueued: await enqueueDetect(backend, pairs) };
+  return { attached, lagging: pairs.length, enqueued: await enqueueDetect(backend, pairs) };
 }
 
 /** Stable scheduler id: restarts and extra workers upsert the same schedule, never add another. */

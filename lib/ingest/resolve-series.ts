@@ -1,0 +1,51 @@
+/**
+ * Series are created on first sight, inside the caller's write transaction: INSERT ... ON CONFLICT
+ * DO NOTHING (safe when two writers race), then one SELECT for all ids. A series created here is
+ * attached at once to every detector watching its source (DetectorSource), so a new label set on a
+ * high-cardinality source is scored from its first point. The reconciler repeats that attachment
+ * for the rare race with a rule added at the same moment (`attachWatchedSeries`).
+ */
+import { randomUUID } from "node:crypto";
+import type pg from "pg";
+
+export interface SeriesKey {
+  metric: string;
+  labels: Record<string, string>;
+  labelsKey: string;
+}
+
+/** Ids of `series` (created when missing), in the same order. */
+export async function resolveSeries(client: pg.ClientBase, sourceId: string, series: SeriesKey[]): Promise<string[]> {
+  const metrics = series.map((s) => s.metric);
+  const keys = series.map((s) => s.labelsKey);
+  const created = await client.query<{ id: string }>(
+    `INSERT INTO "Series" (id, "sourceId", metric, labels, "labelsKey")
+     SELECT u.id, $1, u.metric, u.labels::jsonb, u.key
+     FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS u(id, metric, labels, key)
+     ON CONFLICT ("sourceId", metric, "labelsKey") DO NOTHING
+     RETURNING id`,
+    [sourceId, series.map(() => randomUUID()), metrics, series.map((s) => JSON.stringify(s.labels)), keys],
+  );
+  if (created.rows.length > 0) {
+    await client.query(
+      `INSERT INTO "DetectorSeries" ("detectorId", "seriesId")
+       SELECT w."detectorId", n.id FROM "DetectorSource" w CROSS JOIN unnest($2::text[]) AS n(id)
+       WHERE w."sourceId" = $1
+       ORDER BY 1, 2
+       ON CONFLICT DO NOTHING`,
+      [sourceId, created.rows.map((r) => r.id)],
+    );
+  }
+  const { rows } = await client.query<{ id: string; metric: string; labelsKey: string }>(
+    `SELECT s.id, s.metric, s."labelsKey" FROM "Series" s
+     JOIN unnest($2::text[], $3::text[]) AS u(metric, key) ON s.metric = u.metric AND s."labelsKey" = u.key
+     WHERE s."sourceId" = $1`,
+    [sourceId, metrics, keys],
+  );
+  const byKey = new Map(rows.map((r) => [`${r.metric}\u0000${r.labelsKey}`, r.id]));
+  return series.map((s) => {
+    const id = byKey.get(`${s.metric}\u0000${s.labelsKey}`);
+    if (!id) throw new Error(`series ${s.metric} ${s.labelsKey} was not created`);
+    return id;
+  });
+}
