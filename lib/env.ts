@@ -33,7 +33,9 @@ const ZEnv = z.object({
    * pays off; 8 measured well on a 2-CPU host (bench:pipeline).
    */
   VIGIL_DETECT_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
-  /** Connections in each process's PostgreSQL pool (web and worker each hold one pool). */
+  /** Largest CSV upload in bytes (413 above). */
+  VIGIL_UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(1024 ** 3),
+  /** Connections in each of a process's two PostgreSQL pools (Prisma's, and the bulk-write pool of lib/server/pg-pool.ts). */
   VIGIL_DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
   /** How long a worker holds a job before BullMQ treats it as stalled and hands it to another worker. */
   VIGIL_JOB_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),

@@ -8,7 +8,7 @@
 import { Readable, Transform, pipeline } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { parse } from "csv-parse";
-import { z } from "zod";
+import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/server/api/errors";
 import { IngestBatch, INGEST_LIMITS } from "@/lib/ingest/batch";
 import { CSV_PARSE_OPTIONS, csvRowHandler, type CsvRowHandler } from "@/lib/ingest/csv-layout";
@@ -17,7 +17,7 @@ import { UploadStage } from "@/lib/ingest/upload-stage";
 
 /** Largest upload, bytes: `VIGIL_UPLOAD_MAX_BYTES`, 1 GiB by default (413 above). */
 export function uploadMaxBytes(): number {
-  return z.coerce.number().int().positive().default(1024 ** 3).parse(process.env.VIGIL_UPLOAD_MAX_BYTES || undefined);
+  return getEnv().VIGIL_UPLOAD_MAX_BYTES;
 }
 
 export const CHUNK_POINTS = 20_000;
