@@ -16,16 +16,18 @@ export function DataTable<T>({
 }) {
   if (rows.length === 0) return <div className="empty">{empty}</div>;
   return (
-    <table className="table">
-      {caption && <caption>{caption}</caption>}
-      <thead>
-        <tr>{columns.map((c) => <th key={c.header} scope="col">{c.header}</th>)}</tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={rowKey(r)}>{columns.map((c) => <td key={c.header}>{c.cell(r)}</td>)}</tr>
-        ))}
-      </tbody>
-    </table>
+    <div className="table-scroll">
+      <table className="table">
+        {caption && <caption>{caption}</caption>}
+        <thead>
+          <tr>{columns.map((c) => <th key={c.header} scope="col">{c.header}</th>)}</tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={rowKey(r)}>{columns.map((c) => <td key={c.header}>{c.cell(r)}</td>)}</tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -75,6 +75,28 @@ test.describe("admin", () => {
     await page.screenshot({ path: `${SCREENS}/detectors-list-admin.png`, fullPage: true });
   });
 
+  test("watches a whole source: all its series are attached and shown on the detector page", async ({ page }) => {
+    const name = `e2e-watch-${Date.now().toString(36)}`;
+    await page.goto("/detectors/new");
+    await page.getByLabel("Name").fill(name);
+    await page.getByLabel("Algorithm").selectOption("ewma");
+    const watched = page.getByRole("group", { name: "Watched sources" });
+    await watched.getByRole("checkbox", { name: /NAB samples/ }).check();
+    await page.getByRole("button", { name: "Create detector" }).click();
+    await expect(page.getByRole("heading", { name })).toBeVisible();
+    const config = page.getByRole("region", { name: "Configuration" });
+    await expect(config).toContainText("NAB samples");
+    const attached = Number((await config.locator("dt:text-is('Attached series') + dd").textContent())?.replace(/,/g, ""));
+    expect(attached).toBeGreaterThanOrEqual(4);
+    await expect(page.getByRole("region", { name: "Series status" }).getByRole("row")).toHaveCount(Math.min(attached, 200) + 1);
+    await page.screenshot({ path: `${SCREENS}/detector-watching-source.png`, fullPage: true });
+
+    // The edit form keeps the source ticked and lists no single series.
+    await page.getByRole("link", { name: "Edit" }).click();
+    await expect(page.getByRole("group", { name: "Watched sources" }).getByRole("checkbox", { name: /NAB samples/ })).toBeChecked();
+    await expect(page.getByRole("list", { name: "Attached series" })).toHaveCount(0);
+  });
+
   test("sets a retrain schedule on a trained detector; a bad pattern is refused next to the field", async ({ page }) => {
     const name = `e2e-forest-${Date.now().toString(36)}`;
     await page.goto("/detectors/new");
