@@ -1,37 +1,22 @@
 /** The detector routes with a retrain schedule: validated as BullMQ would run it, scheduled at once. */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { randomBytes } from "node:crypto";
-import { NextRequest } from "next/server";
+import { describe, expect, it, vi } from "vitest";
 import { withTestDatabase } from "@/test/test-database";
-import { REDIS_URL } from "@/test/databases";
+import { jsonRequest, routeContext, withRouteQueues } from "@/test/route-requests";
 import { getPrisma } from "@/lib/server/db";
 import { jobIds } from "@/lib/queue/contract";
 import { getQueueBackend } from "@/lib/server/queue";
 import { GET as list, POST as create } from "@/app/api/v1/detectors/route";
 import { DELETE as remove, GET as read, PATCH as patch } from "@/app/api/v1/detectors/[id]/route";
 
-const env = { REDIS_URL: process.env.REDIS_URL, VIGIL_QUEUE_PREFIX: process.env.VIGIL_QUEUE_PREFIX };
-process.env.REDIS_URL = REDIS_URL;
-process.env.VIGIL_QUEUE_PREFIX = `t${randomBytes(4).toString("hex")}`;
-
 withTestDatabase();
 vi.mock("server-only", () => ({}));
 vi.mock("next-auth", () => ({ getServerSession: async () => ({ user: { id: "admin", email: "admin@example.com", role: "ADMIN" } }) }));
 
-beforeAll(async () => {
-  await getPrisma().user.create({ data: { id: "admin", email: "admin@example.com", passwordHash: "-", role: "ADMIN" } });
-});
-afterAll(async () => {
-  const backend = await getQueueBackend();
-  await backend.queue("train").obliterate({ force: true });
-  await backend.close();
-  Object.assign(process.env, env);
-});
+withRouteQueues(["train"]);
 
 const URL = "http://localhost/api/v1/detectors";
-const ctx = (id = "") => ({ params: Promise.resolve({ id }) });
-const send = (method: string, url: string, body?: unknown) =>
-  new NextRequest(url, { method, ...(body === undefined ? {} : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }) });
+const ctx = routeContext;
+const send = jsonRequest;
 const schedulers = async () =>
   (await (await getQueueBackend()).queue("train").getJobSchedulers(0, -1)).map((s) => [s.id ?? s.key, s.pattern]);
 const stored = async (id: string) => (await getPrisma().detector.findUniqueOrThrow({ where: { id }, select: { retrainCron: true } })).retrainCron;

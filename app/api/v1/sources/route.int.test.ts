@@ -1,9 +1,7 @@
 /** A pulled source's poll scheduler follows the sources API at once, not at the worker's next sync. */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { randomBytes } from "node:crypto";
-import { NextRequest } from "next/server";
+import { describe, expect, it, vi } from "vitest";
 import { withTestDatabase } from "@/test/test-database";
-import { REDIS_URL } from "@/test/databases";
+import { jsonRequest, routeContext, withRouteQueues } from "@/test/route-requests";
 import { getPrisma } from "@/lib/server/db";
 import { jobIds } from "@/lib/queue/contract";
 import { createQueueBackend } from "@/lib/queue/connection";
@@ -11,28 +9,15 @@ import { getQueueBackend } from "@/lib/server/queue";
 import { POST as create } from "@/app/api/v1/sources/route";
 import { DELETE as remove, PATCH as patch } from "@/app/api/v1/sources/[id]/route";
 
-const env = { REDIS_URL: process.env.REDIS_URL, VIGIL_QUEUE_PREFIX: process.env.VIGIL_QUEUE_PREFIX };
-process.env.REDIS_URL = REDIS_URL;
-process.env.VIGIL_QUEUE_PREFIX = `t${randomBytes(4).toString("hex")}`;
-
 const db = withTestDatabase();
 vi.mock("server-only", () => ({}));
 vi.mock("next-auth", () => ({ getServerSession: async () => ({ user: { id: "admin", email: "admin@example.com", role: "ADMIN" } }) }));
 
-beforeAll(async () => {
-  await getPrisma().user.create({ data: { id: "admin", email: "admin@example.com", passwordHash: "-", role: "ADMIN" } });
-});
-afterAll(async () => {
-  const backend = await getQueueBackend();
-  await backend.queue("poll").obliterate({ force: true });
-  await backend.close();
-  Object.assign(process.env, env);
-});
+withRouteQueues(["poll"]);
 
 const URL = "http://localhost/api/v1/sources";
-const ctx = (id = "") => ({ params: Promise.resolve({ id }) });
-const send = (method: string, url: string, body?: unknown) =>
-  new NextRequest(url, { method, ...(body === undefined ? {} : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }) });
+const ctx = routeContext;
+const send = jsonRequest;
 const schedulers = async () => (await (await getQueueBackend()).queue("poll").getJobSchedulers(0, -1)).map((s) => [s.id ?? s.key, s.every]);
 const config = (interval: number) => ({ url: "http://127.0.0.1:9/metrics", format: "json", mapping: { timestamp: "t", value: "v" }, interval });
 

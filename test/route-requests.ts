@@ -1,0 +1,36 @@
+/**
+ * For integration tests that call route handlers directly: requests, the `params` context, and a
+ * private queue prefix on the real Redis (set before the routes read the env, removed afterwards).
+ * The session itself is mocked in the test file (`vi.mock("next-auth", ...)`: vi.mock is hoisted per file).
+ */
+import { randomBytes } from "node:crypto";
+import { NextRequest } from "next/server";
+import { afterAll, beforeAll } from "vitest";
+import type { QueueName } from "@/lib/queue/contract";
+import { getPrisma } from "@/lib/server/db";
+import { getQueueBackend } from "@/lib/server/queue";
+import { REDIS_URL } from "@/test/databases";
+
+export const routeContext = (id = "") => ({ params: Promise.resolve({ id }) });
+
+export const jsonRequest = (method: string, url: string, body?: unknown) =>
+  new NextRequest(url, { method, ...(body === undefined ? {} : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }) });
+
+/**
+ * Routes under test enqueue on a private Redis prefix; the user `userId` (the mocked session's)
+ * exists for audit rows. Call at the top of the file, after `withTestDatabase()`.
+ */
+export function withRouteQueues(queues: QueueName[], userId = "admin") {
+  const saved = { REDIS_URL: process.env.REDIS_URL, VIGIL_QUEUE_PREFIX: process.env.VIGIL_QUEUE_PREFIX };
+  process.env.REDIS_URL = REDIS_URL;
+  process.env.VIGIL_QUEUE_PREFIX = `t${randomBytes(4).toString("hex")}`;
+  beforeAll(async () => {
+    await getPrisma().user.create({ data: { id: userId, email: `${userId}@example.com`, passwordHash: "-", role: "ADMIN" } });
+  });
+  afterAll(async () => {
+    const backend = await getQueueBackend();
+    for (const q of queues) await backend.queue(q).obliterate({ force: true });
+    await backend.close();
+    Object.assign(process.env, saved);
+  });
+}
