@@ -4,10 +4,11 @@
  *  (a) end-to-end latency from an ingest request to the anomaly row, at a steady push rate;
  *  (b) worker scoring throughput on one backlog with 1 and with 2 worker processes.
  * Usage: npm run bench:pipeline [-- --seconds 30 --rate 1000 --series 1000 --injected 50
- *        --latency-workers 1 --backlog-series 200 --backlog-points 2000]   (quick: --seconds 10 --backlog-series 50)
+ *        --latency-workers 1 --backlog-series 400 --backlog-points 5000]   (quick: --seconds 10 --backlog-series 50)
  * With VIGIL_PIPELINE_TIMINGS=<file>, the workers append per-phase totals (queue wait, run, each
  * round trip of a detect run or batch) to that file every 5 s: where the time goes.
  */
+import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { resetEnvForTests } from "../lib/env";
 import { disconnectPrisma } from "../lib/server/db";
@@ -24,8 +25,8 @@ const { values: args } = parseArgs({
     series: { type: "string", default: "1000" },
     injected: { type: "string", default: "50" },
     "latency-workers": { type: "string", default: "1" },
-    "backlog-series": { type: "string", default: "200" },
-    "backlog-points": { type: "string", default: "2000" },
+    "backlog-series": { type: "string", default: "400" },
+    "backlog-points": { type: "string", default: "5000" },
     "skip-latency": { type: "boolean", default: false },
     "skip-throughput": { type: "boolean", default: false },
   },
@@ -63,8 +64,8 @@ try {
     // 1, 2, then 1 again: the repeat shows how much of the difference is order (warm caches, JIT, a busy machine).
     for (const [i, workers] of [1, 2, 1].entries()) rows.push(await runThroughput(scratch, ids, perSeries, workers, `bench-throughput-${i}`));
     printTable(
-      ["worker processes", "points", "seconds", "points/s", "vs 1 worker"],
-      rows.map((r) => [r.workers, r.points, fixed(r.seconds, 2), formatRate(r.points / r.seconds), `${fixed(rows[0].seconds / r.seconds, 2)}x`]),
+      ["worker processes", "points", "seconds", "points/s", "vs 1 worker", `host CPU busy (${availableParallelism()} cores)`],
+      rows.map((r) => [r.workers, r.points, fixed(r.seconds, 2), formatRate(r.points / r.seconds), `${fixed(rows[0].seconds / r.seconds, 2)}x`, r.hostBusy === null ? "-" : `${fixed(r.hostBusy * 100, 0)}%`]),
     );
   }
 } finally {

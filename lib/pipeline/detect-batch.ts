@@ -13,6 +13,7 @@
  */
 import { getEnv } from "@/lib/env";
 import { getPrisma } from "@/lib/server/db";
+import { getPgPool } from "@/lib/server/pg-pool";
 import { createScorer, type DetectorRow } from "@/lib/pipeline/scoring";
 import { runDetection, type DetectRunResult } from "@/lib/pipeline/detect-run";
 import { timed } from "@/lib/pipeline/timings";
@@ -81,17 +82,22 @@ export async function runDetectionBatch(detectorId: string, seriesIds: string[])
   // Points past each watermark, one page per series, in one statement.
   const after = batch.map((s) => start.get(s)!.watermark?.toISOString() ?? "");
   const pts = batch.length
-    ? await timed("batch.readPoints", () =>
-        prisma.$queryRaw<{ seriesId: string; ts: Date; value: number }[]>`
-          SELECT v.s AS "seriesId", p.ts, p.value
-          FROM unnest(${batch}::text[], ${after}::text[]) AS v(s, after)
-          CROSS JOIN LATERAL (
-            SELECT ts, value FROM "DataPoint"
-            WHERE "seriesId" = v.s AND (v.after = '' OR ts > v.after::timestamptz)
-            ORDER BY ts LIMIT ${pageSize}
-          ) p
-          ORDER BY v.s, p.ts`,
-      )
+    ? await timed("batch.readPoints", async () => {
+        // Plain pg, array rows, epoch ms: cheaper than Prisma's row mapping for up to 100k rows.
+        const { rows } = await getPgPool().query<[string, number, number]>({
+          text: `SELECT v.s, (extract(epoch from p.ts) * 1000)::float8, p.value
+                 FROM unnest($1::text[], $2::text[]) AS v(s, after)
+                 CROSS JOIN LATERAL (
+                   SELECT ts, value FROM "DataPoint"
+                   WHERE "seriesId" = v.s AND (v.after = '' OR ts > v.after::timestamptz)
+                   ORDER BY ts LIMIT $3
+                 ) p
+                 ORDER BY v.s, p.ts`,
+          values: [batch, after, pageSize],
+          rowMode: "array",
+        });
+        return rows.map(([seriesId, ms, value]) => ({ seriesId, ts: new Date(ms), value }));
+      })
     : [];
   const bySeries = new Map<string, { ts: Date; value: number }[]>();
   for (const p of pts) {

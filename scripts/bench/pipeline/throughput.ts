@@ -3,6 +3,7 @@
  * detector with 1 worker process, then by another fresh detector (same algorithm, same series)
  * with 2 worker processes. Workers are ready before the jobs are enqueued, so start-up is excluded.
  */
+import { readFileSync } from "node:fs";
 import pg from "pg";
 import { labelsKeyOf } from "../../../lib/ingest/batch";
 import { writeBatch } from "../../../lib/ingest/write";
@@ -16,6 +17,20 @@ export interface ThroughputResult {
   workers: number;
   points: number;
   seconds: number;
+  /** Share of the host's CPU time that was busy during the run (all processes, all cores), from /proc/stat. */
+  hostBusy: number | null;
+}
+
+/** [busy, total] jiffies over all cores, or null where /proc/stat is missing. */
+function cpuTimes(): [number, number] | null {
+  try {
+    const f = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+    const idle = f[3] + (f[4] ?? 0);
+    const total = f.reduce((a, b) => a + b, 0);
+    return [total - idle, total];
+  } catch {
+    return null;
+  }
 }
 
 export async function writeBacklog(series: number, perSeries: number): Promise<string[]> {
@@ -47,6 +62,7 @@ export async function runThroughput(scratch: Scratch, seriesIds: string[], perSe
     await Promise.all(procs.map((p) => p.ready));
     const last = new Date(T0 + (perSeries - 1) * 60_000);
     const started = performance.now();
+    const cpu0 = cpuTimes();
     await enqueueDetect(await getQueueBackend(), seriesIds.map((seriesId) => ({ detectorId: detector.id, seriesId })));
     for (;;) {
       const [{ n }] = await query<{ n: string }>(pgc, `SELECT count(*) AS n FROM "DetectorState" WHERE "detectorId" = $1 AND watermark = $2`, [detector.id, last]);
@@ -54,7 +70,9 @@ export async function runThroughput(scratch: Scratch, seriesIds: string[], perSe
       await new Promise((r) => setTimeout(r, 50));
     }
     const seconds = (performance.now() - started) / 1000;
-    return { workers, points: seriesIds.length * perSeries, seconds };
+    const cpu1 = cpuTimes();
+    const hostBusy = cpu0 && cpu1 ? (cpu1[0] - cpu0[0]) / (cpu1[1] - cpu0[1]) : null;
+    return { workers, points: seriesIds.length * perSeries, seconds, hostBusy };
   } finally {
     // Done: disable it so no later reconcile scores its pairs while the next measurement runs.
     await prisma.detector.update({ where: { id: detector.id }, data: { enabled: false } });
