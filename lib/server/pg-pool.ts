@@ -21,6 +21,10 @@ export function getPgPool(): pg.Pool {
     // An idle connection that dies (server restart) is dropped by the pool; without a listener the
     // error would crash the process.
     pool.on("error", (err) => logger.warn({ err }, "idle PostgreSQL connection lost"));
+    // Every client keeps a listener of its own for its whole life: pg-pool removes its idle
+    // listener before ending a client, and a server shutting down at that moment (Ctrl+C stops the
+    // embedded database with everything else) would otherwise emit an unheard error and crash.
+    pool.on("connect", (client) => client.on("error", (err) => logger.debug({ err }, "PostgreSQL connection error")));
     globalForPg.vigilPgPool = pool;
   }
   return globalForPg.vigilPgPool;
