@@ -92,6 +92,7 @@ function runDetached() {
   const forward = () => (inner.connected ? inner.send("stop") : inner.kill("SIGTERM"));
   process.on("SIGINT", forward);
   process.on("SIGTERM", forward);
+  process.on("SIGHUP", forward); // a closed terminal must not leave the inner launcher running
   inner.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
