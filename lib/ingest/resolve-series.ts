@@ -3,7 +3,9 @@
  * DO NOTHING (safe when two writers race), then one SELECT for all ids. A series created here is
  * attached at once to every detector watching its source (DetectorSource), so a new label set on a
  * high-cardinality source is scored from its first point. The reconciler repeats that attachment
- * for the rare race with a rule added at the same moment (`attachWatchedSeries`).
+ * for the rare race with a rule added at the same moment (`attachWatchedSeries`). The rules are
+ * read FOR KEY SHARE: an unwatch (DELETE of the rule) waits for this commit, then sees and detaches
+ * the new series, instead of leaving it attached to a source no longer watched.
  */
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
@@ -29,8 +31,9 @@ export async function resolveSeries(client: pg.ClientBase, sourceId: string, ser
   if (created.rows.length > 0) {
     await client.query(
       `INSERT INTO "DetectorSeries" ("detectorId", "seriesId")
-       SELECT w."detectorId", n.id FROM "DetectorSource" w CROSS JOIN unnest($2::text[]) AS n(id)
-       WHERE w."sourceId" = $1
+       SELECT w."detectorId", n.id
+       FROM (SELECT "detectorId" FROM "DetectorSource" WHERE "sourceId" = $1 ORDER BY 1 FOR KEY SHARE) w
+       CROSS JOIN unnest($2::text[]) AS n(id)
        ORDER BY 1, 2
        ON CONFLICT DO NOTHING`,
       [sourceId, created.rows.map((r) => r.id)],

@@ -7,7 +7,9 @@ import { describe, expect, it } from "vitest";
 import { withTestDatabase } from "@/test/test-database";
 import { getPrisma } from "@/lib/server/db";
 import { ZCreateDetector } from "@/lib/detectors/schemas";
-import { createDetector, listAttachedSeriesIds } from "@/lib/server/queries/detectors";
+import { createDetector, listAttachedSeriesIds, updateDetector } from "@/lib/server/queries/detectors";
+import { getPgPool } from "@/lib/server/pg-pool";
+import { resolveSeries } from "@/lib/ingest/resolve-series";
 import { labelsKeyOf } from "@/lib/ingest/batch";
 import { uploadCsv } from "@/lib/ingest/upload-csv";
 import { writeBatch } from "@/lib/ingest/write";
@@ -49,5 +51,26 @@ describe("watched sources", () => {
     expect(await attachWatchedSeries()).toBe(1);
     expect(await listAttachedSeriesIds(d.id)).toEqual([s.id]);
     expect(await attachWatchedSeries()).toBe(0);
+  });
+
+  it("an unwatch racing an ingest that creates a series waits for it, and detaches that series too", async () => {
+    const prisma = getPrisma();
+    const source = await prisma.dataSource.create({ data: { name: "racing", kind: "HTTP_PUSH" } });
+    const d = await createDetector(ZCreateDetector.parse({ name: "racer", algorithm: "zscore", sourceIds: [source.id] }), null);
+    const ingest = await getPgPool().connect();
+    try {
+      await ingest.query("BEGIN");
+      await resolveSeries(ingest, source.id, [{ metric: "new", labels: {}, labelsKey: "" }]); // attached, not yet committed
+      let unwatched = false;
+      const edit = updateDetector(d.id, { sourceIds: [] }, null).then(() => (unwatched = true));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(unwatched).toBe(false); // the rule's DELETE waits for the ingest
+      await ingest.query("COMMIT");
+      await edit;
+    } finally {
+      ingest.release();
+    }
+    expect(await listAttachedSeriesIds(d.id)).toEqual([]);
+    expect(await prisma.detectorSource.count({ where: { detectorId: d.id } })).toBe(0);
   });
 });

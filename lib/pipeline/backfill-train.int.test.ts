@@ -64,6 +64,15 @@ describe("runTraining", () => {
     expect(state.watermark?.getTime()).toBe(T0 + 1499 * STEP_MS);
   });
 
+  it("never trains one detector twice at once: a run that finds one under way is skipped", async () => {
+    const pair = await createPair({ algorithm: "lof", params: { shingleSize: 1 }, threshold: 0.5 });
+    await writePoints(pair.seriesId, sineWithSpikes(3000));
+    const runs = await Promise.all([runTraining({ detectorId: pair.detectorId }), runTraining({ detectorId: pair.detectorId })]);
+    expect(runs.map((r) => r.status).sort()).toEqual(["busy", "done"]);
+    expect(await getPrisma().modelVersion.count({ where: pair })).toBe(1);
+    expect((await runTraining({ detectorId: pair.detectorId })).status).toBe("done"); // the lock was released
+  });
+
   it("does nothing for a detector that needs no training", async () => {
     const pair = await createPair();
     await writePoints(pair.seriesId, sineWithSpikes(100));

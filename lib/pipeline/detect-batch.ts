@@ -85,7 +85,7 @@ export async function runDetectionBatch(detectorId: string, seriesIds: string[])
     ? await timed("batch.readPoints", async () => {
         // Plain pg, array rows, epoch ms: cheaper than Prisma's row mapping for up to 100k rows.
         const { rows } = await getPgPool().query<[string, number, number]>({
-          text: `SELECT v.s, (extract(epoch from p.ts) * 1000)::float8, p.value
+          text: `SELECT v.s, round(extract(epoch from p.ts) * 1000)::float8, p.value
                  FROM unnest($1::text[], $2::text[]) AS v(s, after)
                  CROSS JOIN LATERAL (
                    SELECT ts, value FROM "DataPoint"

@@ -20,7 +20,9 @@ export const RECONCILE_EVERY_MS = 30_000;
 export function attachWatchedSeries(): Promise<number> {
   return getPrisma().$executeRaw`
     INSERT INTO "DetectorSeries" ("detectorId", "seriesId")
-    SELECT w."detectorId", s.id FROM "DetectorSource" w JOIN "Series" s ON s."sourceId" = w."sourceId"
+    SELECT w."detectorId", s.id
+    FROM (SELECT "detectorId", "sourceId" FROM "DetectorSource" ORDER BY 1, 2 FOR KEY SHARE) w
+    JOIN "Series" s ON s."sourceId" = w."sourceId"
     WHERE NOT EXISTS (SELECT 1 FROM "DetectorSeries" ds WHERE ds."detectorId" = w."detectorId" AND ds."seriesId" = s.id)
     ORDER BY 1, 2
     ON CONFLICT DO NOTHING`;

@@ -8,6 +8,7 @@
 import { detectorDefinitions } from "@/lib/detection";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { getPrisma } from "@/lib/server/db";
+import { getPgPool } from "@/lib/server/pg-pool";
 import { ensureDetectorState, lockDetectorState, readPointsBefore, saveDetectorState } from "@/lib/server/queries/detector-state";
 import { createScorer } from "@/lib/pipeline/scoring";
 
@@ -19,7 +20,28 @@ export function needsTraining(algorithm: string): boolean {
   return Object.hasOwn(detectorDefinitions, algorithm) && detectorDefinitions[algorithm].needsTraining === true;
 }
 
-export async function runTraining({ detectorId, seriesId }: { detectorId: string; seriesId?: string }) {
+/**
+ * At most one training of a detector at a time, across workers: BullMQ adds a scheduler's next job
+ * when the previous one starts, so a run longer than its cron interval would otherwise stack up.
+ * A session advisory lock on a dedicated connection; a run that finds it taken is skipped.
+ */
+export async function runTraining(payload: { detectorId: string; seriesId?: string }) {
+  const client = await getPgPool().connect();
+  let broken: Error | undefined;
+  try {
+    const { rows } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtext($1)) AS ok`, [`train:${payload.detectorId}`]);
+    if (!rows[0].ok) return { status: "busy" as const, trained: [] };
+    try {
+      return await trainDetector(payload);
+    } finally {
+      await client.query(`SELECT pg_advisory_unlock(hashtext($1))`, [`train:${payload.detectorId}`]).catch((err: Error) => (broken = err));
+    }
+  } finally {
+    client.release(broken);
+  }
+}
+
+async function trainDetector({ detectorId, seriesId }: { detectorId: string; seriesId?: string }) {
   const prisma = getPrisma();
   const detector = await prisma.detector.findUnique({
     where: { id: detectorId },

@@ -1,5 +1,7 @@
 /**
- * A small plain `pg` pool per process, next to Prisma's, for the big chunked writes (ingest).
+ * A small plain `pg` pool per process, next to Prisma's, for the big chunked writes (ingest) and
+ * the detect runs' point reads (array rows, cheaper than Prisma's row mapping). TCP keepalive, so a
+ * silently dropped connection errors out instead of holding a pooled client forever.
  * Prisma's debug module keeps the arguments of its last 100 calls even with DEBUG off, which for
  * arrays of points would hold hundreds of MB alive; plain pg keeps nothing once a query is done.
  * Created lazily from the same DATABASE_URL as `getPrisma()`; closed by `disconnectPrisma()`.
@@ -17,7 +19,7 @@ export function getPgPool(): pg.Pool {
   if (!globalForPg.vigilPgPool) {
     const url = process.env.DATABASE_URL ?? getEnv().DATABASE_URL;
     if (!url) throw new Error("DATABASE_URL is not set: call prepareDatabase() before using the database");
-    const pool = new pg.Pool({ connectionString: url, max: getEnv().VIGIL_DB_POOL_SIZE, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    const pool = new pg.Pool({ connectionString: url, max: getEnv().VIGIL_DB_POOL_SIZE, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
     // An idle connection that dies (server restart) is dropped by the pool; without a listener the
     // error would crash the process.
     pool.on("error", (err) => logger.warn({ err }, "idle PostgreSQL connection lost"));

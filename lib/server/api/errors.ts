@@ -72,17 +72,18 @@ export function errorResponse(error: unknown): NextResponse {
   return NextResponse.json({ error: { code: "internal", message: "Internal server error" } }, { status: 500 });
 }
 
-/** PostgreSQL codes that mean "try again": connection loss, shutdown, deadlock, serialization failure. */
-const TRANSIENT_PG_CODES = new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006", "40001", "40P01"]);
-const TRANSIENT_PRISMA_CODES = new Set(["P1001", "P1002", "P1017", "P2024", "P2034"]);
+/** PostgreSQL codes that mean "try again": connection loss, shutdown, deadlock, serialization failure, too many connections, statement timeout. */
+const TRANSIENT_PG_CODES = new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006", "40001", "40P01", "53300", "57014"]);
+const TRANSIENT_PRISMA_CODES = new Set(["P1001", "P1002", "P1017", "P2024", "P2028", "P2034"]);
 /** Socket failures on the way to PostgreSQL, as node reports them through plain `pg`. */
-const TRANSIENT_SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"]);
+const TRANSIENT_SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"]);
 /** What `pg` (client.js) and `pg-pool` throw, without a code, when a connection is lost or cannot be had. */
 const TRANSIENT_PG_MESSAGES = new Set([
   "Connection terminated unexpectedly",
   "Connection terminated due to connection timeout",
   "timeout exceeded when trying to connect",
   "Client has encountered a connection error and is not queryable",
+  "Client was closed and is not queryable",
 ]);
 
 /** The server side failed in a way a retry can fix: the client gets 503, not a bare 500. */

@@ -148,7 +148,7 @@ async function readPoints(sql: string, params: unknown[]): Promise<{ ts: Date; v
   return rows.map(([ms, value]) => ({ ts: new Date(ms), value }));
 }
 
-const MS = `(extract(epoch from ts) * 1000)::float8`;
+const MS = `round(extract(epoch from ts) * 1000)::float8`;
 
 /** Points after `after` (exclusive) and up to `until` (inclusive) in time order, at most `limit`. */
 export function readPointsAfter(seriesId: string, after: Date | null, limit: number, until?: Date) {

@@ -107,6 +107,9 @@ async function assertSourcesExist(tx: Prisma.TransactionClient, sourceIds: strin
   if (missing.length) throw new AppError("unprocessable", `Unknown sources: ${missing.join(", ")}`, [{ path: "sourceIds", message: `Unknown sources: ${missing.join(", ")}` }]);
 }
 
+/** Watching or unwatching a source of 100k+ series attaches or detaches them all in the edit's transaction (seconds). */
+const WATCH_TX = { timeout: 120_000 };
+
 /** Starts watching `sourceIds`: the rule rows, and every series they have now attached (later ones: ingest). */
 export async function watchSources(tx: Prisma.TransactionClient, detectorId: string, sourceIds: string[]) {
   if (sourceIds.length === 0) return;
@@ -156,7 +159,7 @@ export async function createDetector(input: TCreateDetector, userId: string | nu
     const details = { name: d.name, algorithm: d.algorithm, params, threshold, mode: d.mode, enabled: d.enabled, retrainCron: d.retrainCron, seriesIds, sourceIds };
     await writeAudit({ userId, action: "create", entity: "detector", entityId: d.id, details: details as Prisma.InputJsonObject }, tx);
     return loadDetector(tx, d.id);
-  });
+  }, WATCH_TX);
 }
 
 /**
@@ -220,7 +223,7 @@ export function updateDetector(id: string, input: TUpdateDetector, userId: strin
     const details = { ...changed, ...(params ? { params } : {}), attached, detached, ...sources, restartsCheckpoint };
     await writeAudit({ userId, action: "update", entity: "detector", entityId: id, details: details as Prisma.InputJsonObject }, tx);
     return { detector: await loadDetector(tx, id), restartsCheckpoint };
-  });
+  }, WATCH_TX);
 }
 
 export function deleteDetector(id: string, userId: string | null) {
