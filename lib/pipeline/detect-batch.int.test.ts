@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/server/db";
 import { runDetection } from "@/lib/pipeline/detect-run";
 import { runDetectionBatch } from "@/lib/pipeline/detect-batch";
-import { anomaliesOf, createPair, sineWithSpikes, writePoints } from "@/lib/pipeline/testing/fixtures";
+import { STEP_MS, T0, anomaliesOf, createPair, sineWithSpikes, writePoints } from "@/lib/pipeline/testing/fixtures";
 import { withTestDatabase } from "@/test/test-database";
 
 withTestDatabase();
@@ -72,5 +72,18 @@ describe("runDetectionBatch", () => {
       { status: "skipped", reason: "missing" },
       { status: "skipped", reason: "missing" },
     ]);
+  });
+
+  it("a pair whose page gained a point while the batch was scored is not saved, and re-runs in order", async () => {
+    const d = await detectorWith(2);
+    const values = sineWithSpikes(300);
+    for (const s of d.series) await writePoints(s, values.slice(0, 100));
+    await runDetectionBatch(d.detectorId, d.series);
+    for (const s of d.series) await writePoints(s, values.slice(101, 200), 101); // point 100 is still missing
+    const raced = await runDetectionBatch(d.detectorId, d.series, { afterScore: () => writePoints(d.series[0], [values[100]], 100) });
+    expect(raced.map((r) => r.status)).toEqual(["superseded", "done"]);
+    expect((await stateOf(d.detectorId, d.series[0])).watermark).toEqual(new Date(T0 + 99 * STEP_MS));
+    expect(await runDetectionBatch(d.detectorId, [d.series[0]])).toMatchObject([{ status: "done", points: 100 }]);
+    expect((await stateOf(d.detectorId, d.series[0])).watermark).toEqual(new Date(T0 + 199 * STEP_MS));
   });
 });

@@ -47,7 +47,12 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
 }
 
 /** Scores `seriesIds` (distinct) for one detector; results in the same order. */
-export async function runDetectionBatch(detectorId: string, seriesIds: string[]): Promise<DetectRunResult[]> {
+export async function runDetectionBatch(
+  detectorId: string,
+  seriesIds: string[],
+  /** Test hook: runs after the batch is scored, before its commit (a concurrent writer's moment). */
+  opts: { afterScore?: () => Promise<unknown> } = {},
+): Promise<DetectRunResult[]> {
   if (seriesIds.length === 1) return [await runDetection({ detectorId, seriesId: seriesIds[0] })];
   const pageSize = Math.min(BATCH_PAGE, getEnv().VIGIL_DETECT_PAGE_SIZE);
   const prisma = getPrisma();
@@ -128,6 +133,7 @@ export async function runDetectionBatch(detectorId: string, seriesIds: string[])
     writes.push({ seriesId: s, state: JSON.stringify(scorer.save()), next: page[page.length - 1].ts, points: page.length });
   }
 
+  await opts.afterScore?.();
   if (writes.length > 0) {
     const saved = await timed("batch.commitTx", () =>
       prisma.$transaction(async (tx) => {
@@ -137,10 +143,17 @@ export async function runDetectionBatch(detectorId: string, seriesIds: string[])
           WHERE "detectorId" = ${detectorId} AND "seriesId" = ANY(${ids}::text[])
           ORDER BY "seriesId" FOR UPDATE`;
         const now = new Map(locked.map((l) => [l.seriesId, l]));
+        // Points stored in (watermark, new watermark] now: more than were scored means one landed
+        // inside the page meanwhile (see countPointsIn); that pair is not saved and re-runs.
+        const counted = await tx.$queryRaw<{ seriesId: string; n: number }[]>`
+          SELECT v.s AS "seriesId", (SELECT count(*)::int FROM "DataPoint" p
+            WHERE p."seriesId" = v.s AND (v.after = '' OR p.ts > v.after::timestamptz) AND p.ts <= v.upto::timestamptz) AS n
+          FROM unnest(${ids}::text[], ${writes.map((w) => start.get(w.seriesId)!.watermark?.toISOString() ?? "")}::text[], ${writes.map((w) => w.next.toISOString())}::text[]) AS v(s, after, upto)`;
+        const stored = new Map(counted.map((c) => [c.seriesId, c.n]));
         const ok = writes.filter((w) => {
           const l = now.get(w.seriesId);
           const cp = start.get(w.seriesId)!;
-          return !!l && (l.watermark?.getTime() ?? null) === (cp.watermark?.getTime() ?? null) && l.modelId === cp.modelId;
+          return !!l && (l.watermark?.getTime() ?? null) === (cp.watermark?.getTime() ?? null) && l.modelId === cp.modelId && stored.get(w.seriesId) === w.points;
         });
         if (ok.length > 0) {
           await tx.$executeRaw`

@@ -106,4 +106,24 @@ describe("runDetection", () => {
     expect(await runDetection({ detectorId: "nope", seriesId: pair.seriesId })).toEqual({ status: "skipped", reason: "missing" });
     expect(await anomaliesOf(pair)).toEqual([]);
   });
+
+  it("a point committed inside the page while it was scored stops the commit; the re-run scores it in order", async () => {
+    const values = sineWithSpikes(400, [350]);
+    const expected = await reference(values);
+    for (const withAnomalies of [false, true]) {
+      const pair = await createPair();
+      await writePoints(pair.seriesId, values.slice(0, 200));
+      await runDetection(pair);
+      // Points 201..399 are stored; 200 arrives from another writer while that page is being scored.
+      await writePoints(pair.seriesId, values.slice(201), 201);
+      const raced = await runDetection(pair, {
+        afterScore: () => writePoints(pair.seriesId, [values[200]], 200),
+        beforeCommit: withAnomalies ? () => undefined : undefined, // with a hook, the page commits through the transaction path
+      });
+      expect(raced).toMatchObject({ status: "superseded", points: 0 });
+      expect(await watermarkOf(pair)).toEqual(new Date(T0 + 199 * STEP_MS));
+      expect(await runDetection(pair)).toMatchObject({ status: "done", points: 200 });
+      expect(await anomaliesOf(pair)).toEqual(expected);
+    }
+  });
 });

@@ -16,6 +16,7 @@ import { getEnv } from "@/lib/env";
 import { getPrisma } from "@/lib/server/db";
 import { upsertAnomalies } from "@/lib/server/queries/anomalies";
 import {
+  countPointsIn,
   ensureDetectorState,
   lockDetectorState,
   readPointsAfter,
@@ -33,6 +34,8 @@ export interface DetectRunOptions {
   pageSize?: number;
   /** Test hook: runs inside each page's transaction just before it commits. */
   beforeCommit?: (page: number) => void | Promise<void>;
+  /** Test hook: runs after a page is scored, before its commit (a concurrent writer's moment). */
+  afterScore?: (page: number) => unknown;
 }
 
 export type DetectRunResult =
@@ -76,18 +79,20 @@ export async function runDetection(
     const pageNo = pages;
 
     const state = scorer.save() as unknown as Prisma.InputJsonValue;
+    await opts.afterScore?.(pageNo);
     // Nothing to upsert: the checkpoint alone is written by one guarded UPDATE (compare-and-set on
     // watermark + modelId under the row lock), no transaction needed. With anomalies, the lock is
     // taken first with SELECT ... FOR UPDATE and everything commits in one transaction.
     const committed =
       touched.size === 0 && !opts.beforeCommit
-        ? await timed("detect.saveIf", () => saveDetectorStateIf(getPrisma(), detectorId, seriesId, { watermark: from, modelId: checkpoint.modelId }, state, next))
+        ? await timed("detect.saveIf", () => saveDetectorStateIf(getPrisma(), detectorId, seriesId, { watermark: from, modelId: checkpoint.modelId }, state, next, page.length))
         : await timed("detect.commitTx", () =>
             getPrisma().$transaction(
               async (tx: Prisma.TransactionClient) => {
                 const locked = await lockDetectorState(tx, detectorId, seriesId);
                 if (!locked || (locked.watermark?.getTime() ?? null) !== (from?.getTime() ?? null)) return false;
                 if (locked.modelId !== checkpoint.modelId) return false;
+                if ((await countPointsIn(tx, seriesId, from, next)) !== page.length) return false; // a point landed inside the page meanwhile
                 await upsertAnomalies(tx, detectorId, seriesId, [...touched.values()]);
                 await saveDetectorState(tx, detectorId, seriesId, state, next);
                 await opts.beforeCommit?.(pageNo);

@@ -61,10 +61,15 @@ export interface LateRange extends DetectPair {
  */
 export async function findLateRanges(pairs: DetectPair[], earliestBySeries: Map<string, number>): Promise<LateRange[]> {
   if (pairs.length === 0 || earliestBySeries.size === 0) return [];
-  const states = await getPrisma().detectorState.findMany({
-    where: { OR: pairs.map((p) => ({ detectorId: p.detectorId, seriesId: p.seriesId })), watermark: { not: null } },
-    select: { detectorId: true, seriesId: true, watermark: true },
-  });
+  // FOR SHARE: a detect run committing right now holds the row; waiting for it means seeing the
+  // watermark it commits, so a point it could not see is found late here (see countPointsIn).
+  const states = await getPrisma().$queryRaw<{ detectorId: string; seriesId: string; watermark: Date | null }[]>`
+    SELECT st."detectorId", st."seriesId", st.watermark FROM "DetectorState" st
+    JOIN unnest(${pairs.map((p) => p.detectorId)}::text[], ${pairs.map((p) => p.seriesId)}::text[]) AS v(d, s)
+      ON st."detectorId" = v.d AND st."seriesId" = v.s
+    WHERE st.watermark IS NOT NULL
+    ORDER BY st."detectorId", st."seriesId"
+    FOR SHARE OF st`;
   return states.flatMap((s) => {
     const earliest = earliestBySeries.get(s.seriesId);
     if (earliest === undefined || !s.watermark || earliest > s.watermark.getTime()) return [];

@@ -72,7 +72,8 @@ export async function startDetectRun(detectorId: string, seriesId: string): Prom
 
 /**
  * Compare-and-set of the checkpoint: saves state + watermark only when the watermark and modelId
- * are still `from` / `modelId`. The UPDATE takes the same row lock as SELECT ... FOR UPDATE; a
+ * are still `from` / `modelId`, and the range (from, watermark] holds exactly the `scored` points
+ * (see `countPointsIn`). The UPDATE takes the same row lock as SELECT ... FOR UPDATE; a
  * concurrent writer makes it wait, and PostgreSQL re-checks the condition on the committed row, so
  * a moved watermark updates nothing (false). Inside a transaction the lock is held until commit.
  */
@@ -83,12 +84,29 @@ export async function saveDetectorStateIf(
   expect: { watermark: Date | null; modelId: string | null },
   state: Prisma.InputJsonValue,
   watermark: Date,
+  scored: number,
 ): Promise<boolean> {
   const n = await db.$executeRaw`
     UPDATE "DetectorState" SET state = ${JSON.stringify(state)}::jsonb, watermark = ${watermark}, "updatedAt" = now()
     WHERE "detectorId" = ${detectorId} AND "seriesId" = ${seriesId}
-      AND watermark IS NOT DISTINCT FROM ${expect.watermark}::timestamptz AND "modelId" IS NOT DISTINCT FROM ${expect.modelId}::text`;
+      AND watermark IS NOT DISTINCT FROM ${expect.watermark}::timestamptz AND "modelId" IS NOT DISTINCT FROM ${expect.modelId}::text
+      AND (SELECT count(*) FROM "DataPoint" p
+           WHERE p."seriesId" = ${seriesId} AND (${expect.watermark}::timestamptz IS NULL OR p.ts > ${expect.watermark}::timestamptz) AND p.ts <= ${watermark}) = ${scored}`;
   return n === 1;
+}
+
+/**
+ * Stored points in (after, upTo]. At commit a run checks this equals what it scored: a point
+ * committed inside the range while the page was being scored (a concurrent, out-of-order write) makes
+ * the run stop without advancing the watermark, so the re-run scores it in order. A point landing
+ * after this check is seen as late by its writer (`findLateRanges` reads the watermark FOR SHARE,
+ * after this commit) and re-scored by a backfill.
+ */
+export async function countPointsIn(db: Prisma.TransactionClient, seriesId: string, after: Date | null, upTo: Date): Promise<number> {
+  const rows = await db.$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM "DataPoint" p
+    WHERE p."seriesId" = ${seriesId} AND (${after}::timestamptz IS NULL OR p.ts > ${after}::timestamptz) AND p.ts <= ${upTo}`;
+  return rows[0].n;
 }
 
 export async function lockDetectorState(tx: Prisma.TransactionClient, detectorId: string, seriesId: string): Promise<Checkpoint | null> {
