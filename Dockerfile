@@ -19,5 +19,6 @@ RUN groupadd --system vigil && useradd --system --gid vigil --home /app vigil
 COPY --from=build --chown=vigil:vigil /app ./
 USER vigil
 EXPOSE 3000
-# Applies pending migrations, then starts the web app. The worker service overrides the command.
-CMD ["sh", "-c", "npx prisma migrate deploy && exec npx next start -p ${PORT}"]
+# Applies pending migrations (through the bundled WebAssembly schema engine: nothing is downloaded at run
+# time), then starts the web app. The worker service overrides the command.
+CMD ["sh", "-c", "npm run db:migrate && exec npx next start -p ${PORT}"]
