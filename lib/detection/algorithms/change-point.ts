@@ -17,9 +17,9 @@
  * Gaps: per point.
  */
 import { z } from "zod";
-import { checkObservation, skippedResult } from "../common/input-guard";
+import { skippedResult, univariateStream } from "../common/input-guard";
 import { RunningStats, type RunningStatsState } from "../common/rolling-stats";
-import type { Detector, DetectorDefinition, Observation, Scored } from "../types";
+import type { Detector, DetectorDefinition, Scored } from "../types";
 import { Bocpd, type BocpdState } from "./bocpd";
 import { scaleFloor } from "./zscore";
 
@@ -79,60 +79,54 @@ export const changePoint: DetectorDefinition<ChangePointParams, ChangePointState
   defaultThreshold: 0.5,
   create(params, state) {
     const p = changePointParams.parse(params);
-    let lastT = state?.lastT ?? null;
     let ref = new RunningStats(state?.reference);
     let learning = state?.learning ?? true;
     let up = state?.up ?? 0;
     let down = state?.down ?? 0;
     let bocpd = p.method === "bocpd" && state?.bocpd ? new Bocpd(p.maxRunLength, p.expectedRunLength, state.bocpd) : null;
 
+    const stream = univariateStream(state?.lastT ?? null, (t, x) => {
+      if (learning) {
+        ref.push(x);
+        if (ref.n >= p.referencePoints) {
+          learning = false;
+          if (p.method === "bocpd") {
+            const floor = scaleFloor(ref.mean);
+            bocpd = new Bocpd(p.maxRunLength, p.expectedRunLength);
+            const { n, mean, m2 } = ref.getState();
+            bocpd.init(n, mean, m2, floor * floor);
+          }
+        }
+        return skippedResult(t, "warmup");
+      }
+      if (bocpd) {
+        const band = bocpd.band();
+        const step = bocpd.update(x, p.changeWindow);
+        return { t: t, score: step.changeProbability, raw: step.mapRunLength, ...band };
+      }
+      const mu = ref.mean;
+      const sigma = Math.max(ref.std(), scaleFloor(mu));
+      // The band is what this point alone may be without tripping the chart, given the evidence so far.
+      const upper = mu + sigma * (p.h + p.k - up);
+      const lower = mu - sigma * (p.h + p.k - down);
+      const zv = (x - mu) / sigma;
+      up = Math.max(0, up + zv - p.k);
+      down = Math.max(0, down - zv - p.k);
+      const s = Math.max(up, down);
+      const result: Scored = { t: t, score: s / (s + p.h), raw: up >= down ? up : -down, expected: mu, lower, upper };
+      if (s > p.h) {
+        up = 0;
+        down = 0;
+        ref = new RunningStats();
+        learning = true;
+      }
+      return result;
+    });
     const detector: Detector<ChangePointState> = {
       kind: "change-point",
-      train(history) {
-        for (const obs of history) detector.update(obs);
-      },
-      update(obs: Observation): Scored {
-        const reason = checkObservation(obs, lastT);
-        if (reason) return skippedResult(obs.t, reason);
-        lastT = obs.t;
-        const x = obs.values[0];
-        if (learning) {
-          ref.push(x);
-          if (ref.n >= p.referencePoints) {
-            learning = false;
-            if (p.method === "bocpd") {
-              const floor = scaleFloor(ref.mean);
-              bocpd = new Bocpd(p.maxRunLength, p.expectedRunLength);
-              const { n, mean, m2 } = ref.getState();
-              bocpd.init(n, mean, m2, floor * floor);
-            }
-          }
-          return skippedResult(obs.t, "warmup");
-        }
-        if (bocpd) {
-          const band = bocpd.band();
-          const step = bocpd.update(x, p.changeWindow);
-          return { t: obs.t, score: step.changeProbability, raw: step.mapRunLength, ...band };
-        }
-        const mu = ref.mean;
-        const sigma = Math.max(ref.std(), scaleFloor(mu));
-        // The band is what this point alone may be without tripping the chart, given the evidence so far.
-        const upper = mu + sigma * (p.h + p.k - up);
-        const lower = mu - sigma * (p.h + p.k - down);
-        const zv = (x - mu) / sigma;
-        up = Math.max(0, up + zv - p.k);
-        down = Math.max(0, down - zv - p.k);
-        const s = Math.max(up, down);
-        const result: Scored = { t: obs.t, score: s / (s + p.h), raw: up >= down ? up : -down, expected: mu, lower, upper };
-        if (s > p.h) {
-          up = 0;
-          down = 0;
-          ref = new RunningStats();
-          learning = true;
-        }
-        return result;
-      },
-      getState: () => ({ lastT, reference: ref.getState(), learning, up, down, bocpd: bocpd ? bocpd.getState() : null }),
+      train: stream.train,
+      update: stream.update,
+      getState: () => ({ lastT: stream.lastT, reference: ref.getState(), learning, up, down, bocpd: bocpd ? bocpd.getState() : null }),
     };
     return detector;
   },

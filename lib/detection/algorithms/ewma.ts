@@ -6,9 +6,9 @@
  * Gaps: decay is per point, not per unit of time (a gap counts as one step).
  */
 import { z } from "zod";
-import { checkObservation, skippedResult } from "../common/input-guard";
+import { skippedResult, univariateStream } from "../common/input-guard";
 import { zToScore } from "../common/normal";
-import type { Detector, DetectorDefinition, Observation, Scored } from "../types";
+import type { Detector, DetectorDefinition } from "../types";
 import { scaleFloor } from "./zscore";
 
 export const ewmaParams = z.object({
@@ -37,7 +37,7 @@ export const ewma: DetectorDefinition<EwmaParams, EwmaState> = {
   defaultThreshold: 0.5,
   create(params, state) {
     const p = ewmaParams.parse(params);
-    let { lastT, n, mean, variance, stat } = state ?? { lastT: null, n: 0, mean: 0, variance: 0, stat: 0 };
+    let { n, mean, variance, stat } = state ?? { n: 0, mean: 0, variance: 0, stat: 0 };
     const statFactor = Math.sqrt(p.lambda / (2 - p.lambda));
 
     const learn = (x: number) => {
@@ -49,34 +49,29 @@ export const ewma: DetectorDefinition<EwmaParams, EwmaState> = {
       variance = (1 - a) * (variance + a * d * d);
     };
 
+    const stream = univariateStream(state?.lastT ?? null, (t, x) => {
+      if (n < p.minPoints) {
+        learn(x);
+        stat = mean;
+        return skippedResult(t, "warmup");
+      }
+      const sigma = Math.max(Math.sqrt(variance), scaleFloor(mean));
+      const statSigma = sigma * statFactor;
+      const prevStat = stat;
+      stat = p.lambda * x + (1 - p.lambda) * prevStat;
+      const zv = (stat - mean) / statSigma;
+      // The band is in value space: the values that would keep the statistic inside its limits.
+      const lower = (mean - p.L * statSigma - (1 - p.lambda) * prevStat) / p.lambda;
+      const upper = (mean + p.L * statSigma - (1 - p.lambda) * prevStat) / p.lambda;
+      const expected = (mean - (1 - p.lambda) * prevStat) / p.lambda;
+      learn(x);
+      return { t: t, score: zToScore(zv), raw: zv, expected, lower, upper };
+    });
     const detector: Detector<EwmaState> = {
       kind: "ewma",
-      train(history) {
-        for (const obs of history) detector.update(obs);
-      },
-      update(obs: Observation): Scored {
-        const reason = checkObservation(obs, lastT);
-        if (reason) return skippedResult(obs.t, reason);
-        lastT = obs.t;
-        const x = obs.values[0];
-        if (n < p.minPoints) {
-          learn(x);
-          stat = mean;
-          return skippedResult(obs.t, "warmup");
-        }
-        const sigma = Math.max(Math.sqrt(variance), scaleFloor(mean));
-        const statSigma = sigma * statFactor;
-        const prevStat = stat;
-        stat = p.lambda * x + (1 - p.lambda) * prevStat;
-        const zv = (stat - mean) / statSigma;
-        // The band is in value space: the values that would keep the statistic inside its limits.
-        const lower = (mean - p.L * statSigma - (1 - p.lambda) * prevStat) / p.lambda;
-        const upper = (mean + p.L * statSigma - (1 - p.lambda) * prevStat) / p.lambda;
-        const expected = (mean - (1 - p.lambda) * prevStat) / p.lambda;
-        learn(x);
-        return { t: obs.t, score: zToScore(zv), raw: zv, expected, lower, upper };
-      },
-      getState: () => ({ lastT, n, mean, variance, stat }),
+      train: stream.train,
+      update: stream.update,
+      getState: () => ({ lastT: stream.lastT, n, mean, variance, stat }),
     };
     return detector;
   },

@@ -4,10 +4,10 @@
  * Gaps: the window counts points, not time.
  */
 import { z } from "zod";
-import { checkObservation, skippedResult } from "../common/input-guard";
+import { skippedResult, univariateStream } from "../common/input-guard";
 import { scoreAgainst } from "../common/normal";
 import { MAD_TO_SIGMA, SortedWindow } from "../common/sorted-window";
-import type { Detector, DetectorDefinition, Observation, Scored } from "../types";
+import type { Detector, DetectorDefinition } from "../types";
 import { scaleFloor } from "./zscore";
 
 export const robustZscoreParams = z.object({
@@ -47,28 +47,22 @@ export const robustZscore: DetectorDefinition<RobustZscoreParams, RobustZscoreSt
   defaultThreshold: 0.5,
   create(params, state) {
     const p = robustZscoreParams.parse(params);
-    let lastT = state?.lastT ?? null;
     const win = new SortedWindow(p.window, state?.window);
+    const stream = univariateStream(state?.lastT ?? null, (t, x) => {
+      if (win.size < p.minPoints) {
+        win.push(x);
+        return skippedResult(t, "warmup");
+      }
+      const med = win.median();
+      const scale = robustScale(win, med, p.minScale);
+      win.push(x);
+      return scoreAgainst(t, x, med, scale, p.bandSigmas);
+    });
     const detector: Detector<RobustZscoreState> = {
       kind: "robust-zscore",
-      train(history) {
-        for (const obs of history) detector.update(obs);
-      },
-      update(obs: Observation): Scored {
-        const reason = checkObservation(obs, lastT);
-        if (reason) return skippedResult(obs.t, reason);
-        lastT = obs.t;
-        const x = obs.values[0];
-        if (win.size < p.minPoints) {
-          win.push(x);
-          return skippedResult(obs.t, "warmup");
-        }
-        const med = win.median();
-        const scale = robustScale(win, med, p.minScale);
-        win.push(x);
-        return scoreAgainst(obs.t, x, med, scale, p.bandSigmas);
-      },
-      getState: () => ({ lastT, window: win.toArray() }),
+      train: stream.train,
+      update: stream.update,
+      getState: () => ({ lastT: stream.lastT, window: win.toArray() }),
     };
     return detector;
   },

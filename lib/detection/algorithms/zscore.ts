@@ -4,10 +4,10 @@
  * simply the last `window` points seen.
  */
 import { z } from "zod";
-import { checkObservation, skippedResult } from "../common/input-guard";
+import { skippedResult, univariateStream } from "../common/input-guard";
 import { scoreAgainst } from "../common/normal";
 import { RollingStats, type RollingStatsState } from "../common/rolling-stats";
-import type { Detector, DetectorDefinition, Observation, Scored } from "../types";
+import type { Detector, DetectorDefinition } from "../types";
 
 export const zscoreParams = z.object({
   window: z.number().int().min(2).max(100_000).default(100).describe("Points in the rolling reference window"),
@@ -36,28 +36,22 @@ export const zscore: DetectorDefinition<ZscoreParams, ZscoreState> = {
   defaultThreshold: 0.5,
   create(params, state) {
     const p = zscoreParams.parse(params);
-    let lastT = state?.lastT ?? null;
     const stats = new RollingStats(p.window, state?.stats ?? undefined);
+    const stream = univariateStream(state?.lastT ?? null, (t, x) => {
+      if (stats.size < p.minPoints) {
+        stats.push(x);
+        return skippedResult(t, "warmup");
+      }
+      const mean = stats.mean;
+      const std = Math.max(stats.std(), scaleFloor(mean));
+      stats.push(x);
+      return scoreAgainst(t, x, mean, std, p.bandSigmas);
+    });
     const detector: Detector<ZscoreState> = {
       kind: "zscore",
-      train(history) {
-        for (const obs of history) detector.update(obs);
-      },
-      update(obs: Observation): Scored {
-        const reason = checkObservation(obs, lastT);
-        if (reason) return skippedResult(obs.t, reason);
-        lastT = obs.t;
-        const x = obs.values[0];
-        if (stats.size < p.minPoints) {
-          stats.push(x);
-          return skippedResult(obs.t, "warmup");
-        }
-        const mean = stats.mean;
-        const std = Math.max(stats.std(), scaleFloor(mean));
-        stats.push(x);
-        return scoreAgainst(obs.t, x, mean, std, p.bandSigmas);
-      },
-      getState: () => ({ lastT, stats: stats.getState() }),
+      train: stream.train,
+      update: stream.update,
+      getState: () => ({ lastT: stream.lastT, stats: stats.getState() }),
     };
     return detector;
   },

@@ -24,3 +24,24 @@ export function checkObservation(obs: Observation, lastT: number | null, dims = 
 export function skippedResult(t: number, reason: SkipReason): Scored {
   return { t, score: 0, raw: 0, skipped: reason };
 }
+
+/**
+ * The shared frame of a univariate streaming detector: the input guard above (a skipped point never
+ * reaches `step`), the last accepted time, and training as a replay of history through `update`.
+ * `step(t, x)` holds only what is the detector's own.
+ */
+export function univariateStream(lastT: number | null, step: (t: number, x: number) => Scored) {
+  const stream = {
+    lastT,
+    update(obs: Observation): Scored {
+      const reason = checkObservation(obs, stream.lastT);
+      if (reason) return skippedResult(obs.t, reason);
+      stream.lastT = obs.t;
+      return step(obs.t, obs.values[0]);
+    },
+    train(history: Observation[]): void {
+      for (const obs of history) stream.update(obs);
+    },
+  };
+  return stream;
+}
