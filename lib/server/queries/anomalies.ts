@@ -57,11 +57,9 @@ export async function upsertAnomalies(
   events: AnomalyWrite[],
 ): Promise<void> {
   for (const e of events) {
-    await tx.anomaly.upsert({
-      where: { detectorId_seriesId_startTs: { detectorId, seriesId, startTs: e.startTs } },
-      create: { detectorId, seriesId, ...e },
-      update: { ...e },
-    });
+    const found = await tx.anomaly.findFirst({ where: { detectorId, seriesId, startTs: e.startTs }, select: { id: true } });
+    if (found) await tx.anomaly.update({ where: { id: found.id }, data: { ...e } });
+    else await tx.anomaly.create({ data: { detectorId, seriesId, ...e } });
   }
 }
 
