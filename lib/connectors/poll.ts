@@ -44,7 +44,7 @@ export async function pollSource(sourceId: string): Promise<PollResult> {
   const changed = batch.points > 0 ? await dropUnchangedPoints(sourceId, [...batch.series.values()]) : [];
   if (changed.length > 0) {
     const result = await writeBatch(sourceId, null, changed);
-    await afterPointsWritten(result.seriesIds, result.earliestMs);
+    await afterPointsWritten(result.changedSeriesIds);
     ({ accepted, series } = result);
   }
   await markSourceHealth(sourceId, null);

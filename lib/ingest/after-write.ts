@@ -5,11 +5,15 @@
 import { logger } from "@/lib/logger";
 import { scheduleDetection } from "@/lib/pipeline/schedule";
 
-/** `earliestMs[i]` is the earliest point written to `seriesIds[i]`; late ones get re-scored. */
-export async function afterPointsWritten(seriesIds: string[], earliestMs?: number[]): Promise<void> {
+/**
+ * `seriesIds`: the series whose points a write inserted or changed. Late and corrected points
+ * were already turned into RedetectRequests inside the write (lib/ingest/changes.ts); the
+ * doorbell makes the next detect run apply them.
+ */
+export async function afterPointsWritten(seriesIds: string[]): Promise<void> {
   if (seriesIds.length === 0) return;
   try {
-    await scheduleDetection(seriesIds, earliestMs);
+    await scheduleDetection(seriesIds);
   } catch (err) {
     logger.warn({ err, series: seriesIds.length }, "could not schedule detection after ingest; the reconciler will pick it up");
   }

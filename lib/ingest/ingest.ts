@@ -28,6 +28,6 @@ export async function handleIngest(req: Request): Promise<NextResponse> {
   const text = await readBodyText(req, INGEST_LIMITS.maxBytes);
   const batch = parseIngestBody(contentType, text);
   const result = await writeBatch(source.id, principal.keyId, [...batch.series.values()]);
-  await afterPointsWritten(result.seriesIds, result.earliestMs);
+  await afterPointsWritten(result.changedSeriesIds);
   return NextResponse.json({ accepted: result.accepted, series: result.series });
 }

@@ -79,7 +79,7 @@ export async function uploadCsv(sourceId: string, body: ReadableStream<Uint8Arra
     await flush();
     if (stage.staged === 0) throw new AppError("unprocessable", "The batch has no points");
     const merged = await stage.commit(sourceId);
-    return { accepted: merged.accepted, series: merged.seriesIds.length, seriesIds: merged.seriesIds, earliestMs: merged.earliestMs };
+    return { accepted: merged.accepted, series: merged.seriesIds.length, seriesIds: merged.seriesIds, changedSeriesIds: merged.changedSeriesIds };
   } finally {
     await stage.close();
     // Stop reading the request if we stopped early (bad rows, errors).

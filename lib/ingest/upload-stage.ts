@@ -11,13 +11,14 @@ import pg from "pg";
 import { getEnv } from "@/lib/env";
 import type { SeriesPoints } from "@/lib/ingest/batch";
 import { resolveSeries, type SeriesKey } from "@/lib/ingest/resolve-series";
+import { addChanges, requestRedetectForChanges, withChangeSummary, type Changes } from "@/lib/ingest/changes";
 
 export type StagedSeries = SeriesKey;
 
 export interface MergeResult {
   accepted: number;
   seriesIds: string[];
-  earliestMs: number[];
+  changedSeriesIds: string[];
 }
 
 export class UploadStage {
@@ -78,20 +79,22 @@ export class UploadStage {
     const rank = this.series.map((_, i) => i).sort((a, b) => cmp(metrics[a], metrics[b]) || cmp(keys[a], keys[b]));
     const rankOf = new Array<number>(this.series.length);
     rank.forEach((seriesIndex, r) => (rankOf[seriesIndex] = r + 1));
-    await c.query(
-      `INSERT INTO "DataPoint" ("seriesId", ts, value)
+    const { rows } = await c.query<{ seriesId: string; n: number; first: number; updated: boolean }>(
+      withChangeSummary(`INSERT INTO "DataPoint" ("seriesId", ts, value)
        SELECT DISTINCT ON (r.rank, st.ms) ($1::text[])[st.si], to_timestamp(st.ms / 1000.0), st.value
        FROM upload_stage st JOIN unnest($2::int[]) WITH ORDINALITY AS r(rank, si) ON r.si = st.si
        ORDER BY r.rank, st.ms, st.ord DESC
        ON CONFLICT ("seriesId", ts) DO UPDATE SET value = EXCLUDED.value
-       WHERE "DataPoint".value IS DISTINCT FROM EXCLUDED.value`,
+       WHERE "DataPoint".value IS DISTINCT FROM EXCLUDED.value`),
       [seriesIds, rankOf],
     );
-    const earliest = await c.query<{ si: number; ms: number }>(`SELECT si, min(ms) AS ms FROM upload_stage GROUP BY si`);
-    const earliestBySi = new Map(earliest.rows.map((r) => [r.si, Number(r.ms)]));
+    const changes: Changes = new Map();
+    addChanges(changes, rows);
+    await requestRedetectForChanges(c, changes);
+    const distinct = await c.query<{ n: string }>(`SELECT count(*) AS n FROM (SELECT DISTINCT si, ms FROM upload_stage) d`);
     await c.query(`UPDATE "DataSource" SET "lastIngestedAt" = now() WHERE id = $1`, [sourceId]);
     await c.query("COMMIT");
-    return { accepted: this.staged, seriesIds, earliestMs: seriesIds.map((_, i) => earliestBySi.get(i + 1)!) };
+    return { accepted: Number(distinct.rows[0].n), seriesIds, changedSeriesIds: seriesIds.filter((id) => changes.has(id)) };
   }
 
   /** Rolls back (if not committed) and closes the connection. Safe to call twice. */

@@ -39,7 +39,8 @@ describe("writeBatch", () => {
     const result = await writeBatch(sourceId, keyId, [b, a]);
 
     const rows = await getPrisma().series.findMany({ where: { sourceId }, orderBy: { metric: "asc" } });
-    expect(result).toEqual({ accepted: 2 * n + 1, series: 2, seriesIds: rows.map((r) => r.id), earliestMs: [t0, t0] });
+    // The repeated timestamp is one stored point.
+    expect(result).toEqual({ accepted: 2 * n, series: 2, seriesIds: rows.map((r) => r.id), changedSeriesIds: rows.map((r) => r.id) });
     expect([await pointsOf("w.a"), await pointsOf("w.b")]).toEqual([n, n]);
     const first = await getPrisma().dataPoint.findUniqueOrThrow({ where: { seriesId_ts: { seriesId: rows[1].id, ts: new Date(t0) } } });
     expect(first.value).toBe(42);

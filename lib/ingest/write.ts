@@ -11,17 +11,19 @@ import { AppError } from "@/lib/server/api/errors";
 import { withPgTransaction } from "@/lib/server/pg-pool";
 import type { SeriesPoints } from "@/lib/ingest/batch";
 import { resolveSeries } from "@/lib/ingest/resolve-series";
+import { addChanges, requestRedetectForChanges, withChangeSummary, type Changes } from "@/lib/ingest/changes";
 
 const CHUNK = 50_000;
 /** Bounds each statement of the write, as Prisma's transaction timeout bounded the whole. */
 const STATEMENT_TIMEOUT_MS = 120_000;
 
 export interface WriteResult {
+  /** Points stored: distinct (series, timestamp) pairs of the batch (a repeated timestamp counts once, the last value wins). */
   accepted: number;
   series: number;
   seriesIds: string[];
-  /** Earliest timestamp (epoch ms) written per series, in `seriesIds` order: finds late points. */
-  earliestMs: number[];
+  /** Series whose points this write inserted or changed (an identical re-send changes none). */
+  changedSeriesIds: string[];
 }
 
 /**
@@ -44,22 +46,27 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Upserts points of many series on a client inside a transaction; within one call the last value for a (series, ts) wins. */
-export async function upsertMultiSeriesPoints(client: pg.ClientBase, seriesIds: string[], series: SeriesPoints[]): Promise<void> {
+/**
+ * Upserts points of many series on a client inside a transaction; within one call the last value
+ * for a (series, ts) wins. Returns what it inserted or changed, per series.
+ */
+export async function upsertMultiSeriesPoints(client: pg.ClientBase, seriesIds: string[], series: SeriesPoints[]): Promise<Changes> {
+  const changes: Changes = new Map();
   let si: number[] = [];
   let ms: number[] = [];
   let vs: number[] = [];
   const flush = async () => {
     if (si.length === 0) return;
-    await client.query(
-      `INSERT INTO "DataPoint" ("seriesId", ts, value)
+    const { rows } = await client.query<{ seriesId: string; n: number; first: number; updated: boolean }>(
+      withChangeSummary(`INSERT INTO "DataPoint" ("seriesId", ts, value)
        SELECT DISTINCT ON (u.si, u.ms) ($1::text[])[u.si], to_timestamp(u.ms / 1000.0), u.value
        FROM unnest($2::int[], $3::float8[], $4::float8[]) WITH ORDINALITY AS u(si, ms, value, ord)
        ORDER BY u.si, u.ms, u.ord DESC
        ON CONFLICT ("seriesId", ts) DO UPDATE SET value = EXCLUDED.value
-       WHERE "DataPoint".value IS DISTINCT FROM EXCLUDED.value`,
+       WHERE "DataPoint".value IS DISTINCT FROM EXCLUDED.value`),
       [seriesIds, si, ms, vs],
     );
+    addChanges(changes, rows);
     si = [];
     ms = [];
     vs = [];
@@ -74,6 +81,7 @@ export async function upsertMultiSeriesPoints(client: pg.ClientBase, seriesIds: 
     }
   }
   await flush();
+  return changes;
 }
 
 /**
@@ -98,9 +106,10 @@ export async function writeBatch(sourceId: string, keyId: string | null, input: 
   return withPgTransaction(async (client) => {
     await client.query(`SET LOCAL statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
     const seriesIds = await resolveSeries(client, sourceId, series);
-    await upsertMultiSeriesPoints(client, seriesIds, series);
+    const changes = await upsertMultiSeriesPoints(client, seriesIds, series);
+    await requestRedetectForChanges(client, changes);
     await stampSourceAndKey(client, sourceId, keyId);
-    const earliestMs = series.map((s) => s.ms.reduce((m, t) => (t < m ? t : m), Infinity));
-    return { accepted: series.reduce((n, s) => n + s.ms.length, 0), series: seriesIds.length, seriesIds, earliestMs };
+    const accepted = series.reduce((n, s) => n + new Set(s.ms).size, 0);
+    return { accepted, series: seriesIds.length, seriesIds, changedSeriesIds: seriesIds.filter((id) => changes.has(id)) };
   });
 }

@@ -1,12 +1,13 @@
 /**
- * backfill.run re-scores a range (late and corrected points included) like an undisturbed stream
- * would, keeping triage on rows that survive; train.run installs an active model version.
+ * backfill.run re-detects from a point on (a rewind, exactly like streaming), keeping triage on
+ * incidents it still finds; train.run installs an active model version at the end of its window.
  */
 import { describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/server/db";
 import { runBackfill } from "@/lib/pipeline/backfill-run";
 import { runDetection } from "@/lib/pipeline/detect-run";
 import { runTraining } from "@/lib/pipeline/train-run";
+import { upsertPoints } from "@/lib/server/queries/points";
 import { STEP_MS, T0, anomaliesOf, createPair, sineWithSpikes, writePoints } from "@/lib/pipeline/testing/fixtures";
 import { withTestDatabase } from "@/test/test-database";
 
@@ -15,7 +16,7 @@ withTestDatabase();
 const at = (i: number) => new Date(T0 + i * STEP_MS);
 
 describe("runBackfill", () => {
-  it("re-scores a range after late corrections: new spike found, vanished one removed, others kept", async () => {
+  it("re-detects after the detector's points changed behind its back: new spike found, vanished one gone, others kept", async () => {
     const before = sineWithSpikes(1000, [300, 450, 800]);
     const after = sineWithSpikes(1000, [300, 500, 800]); // 450 corrected, 500 arrives late
     const pair = await createPair();
@@ -24,10 +25,11 @@ describe("runBackfill", () => {
     expect((await anomaliesOf(pair)).map((a) => a.startIdx)).toEqual([300, 450, 800]);
     await getPrisma().anomaly.updateMany({ where: { ...pair, startTs: at(300) }, data: { status: "ACKNOWLEDGED" } });
 
-    await writePoints(pair.seriesId, after);
-    expect(await runDetection(pair)).toMatchObject({ points: 0 }); // late points are not streamed
+    // Written past ingest (as a restore or a manual fix would): no re-detection request is left.
+    await upsertPoints(pair.seriesId, after.map((_, i) => at(i)), after);
+    expect(await runDetection(pair)).toMatchObject({ points: 0 });
     const res = await runBackfill({ ...pair, from: at(250), to: at(700) });
-    expect(res).toMatchObject({ status: "done", points: 451 });
+    expect(res).toMatchObject({ status: "done", points: 1000 }); // no snapshot before 250: from the first point
 
     const reference = await createPair();
     await writePoints(reference.seriesId, after);

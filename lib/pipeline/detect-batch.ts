@@ -17,12 +17,14 @@ import { getPgPool } from "@/lib/server/pg-pool";
 import { createScorer, type DetectorRow } from "@/lib/pipeline/scoring";
 import { runDetection, type DetectRunResult } from "@/lib/pipeline/detect-run";
 import { timed } from "@/lib/pipeline/timings";
+import { SNAPSHOT_POINTS } from "@/lib/server/queries/redetect";
 
 interface StartRow {
   seriesId: string;
   state: unknown;
   watermark: Date | null;
   modelId: string | null;
+  redetect: boolean;
 }
 
 const key = (s: string) => s;
@@ -75,12 +77,16 @@ export async function runDetectionBatch(
         ON CONFLICT ("detectorId", "seriesId") DO NOTHING
         RETURNING "seriesId", state, watermark, "modelId"
       )
-      SELECT "seriesId", state, watermark, "modelId" FROM ins
-      UNION ALL
-      SELECT s."seriesId", s.state, s.watermark, s."modelId" FROM "DetectorState" s JOIN ok ON ok."seriesId" = s."seriesId"
-      WHERE s."detectorId" = ${detectorId}`,
+      SELECT x.*, EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = ${detectorId} AND r."seriesId" = x."seriesId") AS redetect
+      FROM (
+        SELECT "seriesId", state, watermark, "modelId" FROM ins
+        UNION ALL
+        SELECT s."seriesId", s.state, s.watermark, s."modelId" FROM "DetectorState" s JOIN ok ON ok."seriesId" = s."seriesId"
+        WHERE s."detectorId" = ${detectorId}
+      ) x`,
   );
-  const start = new Map(starts.map((s) => [key(s.seriesId), s]));
+  // A pending re-detection rewinds first: the per-pair path does that.
+  const start = new Map(starts.filter((s) => !s.redetect).map((s) => [key(s.seriesId), s]));
   const batch = sorted.filter((s) => start.has(s));
   for (const s of sorted) if (!start.has(s)) results.set(s, "single");
 
@@ -124,10 +130,14 @@ export async function runDetectionBatch(
       continue;
     }
     const scorer = createScorer(detector, cp.state);
+    if (scorer.until !== undefined) {
+      results.set(s, "single"); // re-deriving incidents after a rewind: the per-pair path reconciles every page
+      continue;
+    }
     let events = 0;
     for (const p of page) events += scorer.push(p.ts.getTime(), p.value).length;
-    if (events > 0 || scorer.tracker.current()) {
-      results.set(s, "single"); // anomalies to upsert: the per-pair transaction writes them
+    if (events > 0 || scorer.tracker.current() || scorer.sinceSnapshot >= SNAPSHOT_POINTS) {
+      results.set(s, "single"); // incidents to write or a snapshot due: the per-pair transaction does it
       continue;
     }
     writes.push({ seriesId: s, state: JSON.stringify(scorer.save()), next: page[page.length - 1].ts, points: page.length });

@@ -8,13 +8,16 @@
  * previous checkpoint intact, so the retry redoes the page and gets the same anomalies. A model
  * installed by `train.run` meanwhile (modelId changed) supersedes the run the same way.
  *
- * Late points (ts <= watermark) are stored by ingest but never scored here: detectors take points
- * in time order only. A `backfill.run` over their range re-scores them.
+ * Late points (ts <= watermark) are never streamed out of order: ingest leaves a RedetectRequest,
+ * and the run first rewinds the checkpoint to the newest snapshot before them
+ * (`applyRedetectRequest`), then streams forward, re-deriving the incidents it passes
+ * (`applyIncidents`: identities kept, nothing deleted).
  */
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { getEnv } from "@/lib/env";
 import { getPrisma } from "@/lib/server/db";
-import { upsertAnomalies } from "@/lib/server/queries/anomalies";
+import { applyIncidents, type IncidentWrite } from "@/lib/server/queries/incidents";
+import { applyRedetectRequest, saveSnapshot, SNAPSHOT_POINTS } from "@/lib/server/queries/redetect";
 import {
   countPointsIn,
   ensureDetectorState,
@@ -60,7 +63,10 @@ export async function runDetection(
   if (!start.detector.enabled) return { status: "skipped", reason: "disabled" };
   if (!start.attached) return { status: "skipped", reason: "not-attached" };
   const detector: DetectorRow = start.detector;
-  const checkpoint = start.checkpoint ?? (await ensureDetectorState(detectorId, seriesId));
+  let checkpoint = start.checkpoint ?? (await ensureDetectorState(detectorId, seriesId));
+  if (start.redetect && (await timed("detect.rewind", () => applyRedetectRequest(detectorId, seriesId)))) {
+    checkpoint = await ensureDetectorState(detectorId, seriesId);
+  }
   const scorer = createScorer(detector, checkpoint.state);
   let watermark = checkpoint.watermark;
   let points = 0;
@@ -70,21 +76,26 @@ export async function runDetection(
   for (;;) {
     const page = await timed("detect.readPoints", () => readPointsAfter(seriesId, watermark, pageSize));
     if (page.length === 0) break;
-    const touched = new Map<number, ReturnType<typeof toAnomalyWrite>>();
-    for (const p of page) for (const e of scorer.push(p.ts.getTime(), p.value)) touched.set(e.start, toAnomalyWrite(e));
+    const found: IncidentWrite[] = [];
+    for (const p of page) for (const e of scorer.push(p.ts.getTime(), p.value)) found.push(toAnomalyWrite(e));
     const open = scorer.tracker.current();
-    if (open) touched.set(open.start, toAnomalyWrite(open));
+    if (open) found.push(toAnomalyWrite(open));
     const next = page[page.length - 1].ts;
     const from = watermark;
     const pageNo = pages;
+    // After a rewind, stored incidents up to the old watermark are re-derived page by page.
+    const reconcile = found.length > 0 || scorer.until !== undefined;
+    if (scorer.until !== undefined && next.getTime() >= scorer.until) scorer.until = undefined;
+    const snapshot = scorer.sinceSnapshot >= SNAPSHOT_POINTS;
+    if (snapshot) scorer.sinceSnapshot = 0;
 
     const state = scorer.save() as unknown as Prisma.InputJsonValue;
     await opts.afterScore?.(pageNo);
-    // Nothing to upsert: the checkpoint alone is written by one guarded UPDATE (compare-and-set on
-    // watermark + modelId under the row lock), no transaction needed. With anomalies, the lock is
-    // taken first with SELECT ... FOR UPDATE and everything commits in one transaction.
+    // Nothing to reconcile or snapshot: the checkpoint alone is written by one guarded UPDATE
+    // (compare-and-set on watermark + modelId under the row lock), no transaction needed. Else the
+    // lock is taken first with SELECT ... FOR UPDATE and everything commits in one transaction.
     const committed =
-      touched.size === 0 && !opts.beforeCommit
+      !reconcile && !snapshot && !opts.beforeCommit
         ? await timed("detect.saveIf", () => saveDetectorStateIf(getPrisma(), detectorId, seriesId, { watermark: from, modelId: checkpoint.modelId }, state, next, page.length))
         : await timed("detect.commitTx", () =>
             getPrisma().$transaction(
@@ -93,8 +104,9 @@ export async function runDetection(
                 if (!locked || (locked.watermark?.getTime() ?? null) !== (from?.getTime() ?? null)) return false;
                 if (locked.modelId !== checkpoint.modelId) return false;
                 if ((await countPointsIn(tx, seriesId, from, next)) !== page.length) return false; // a point landed inside the page meanwhile
-                await upsertAnomalies(tx, detectorId, seriesId, [...touched.values()]);
+                if (reconcile) await applyIncidents(tx, detectorId, seriesId, { after: from, upTo: next }, found);
                 await saveDetectorState(tx, detectorId, seriesId, state, next);
+                if (snapshot) await saveSnapshot(tx, detectorId, seriesId, next, JSON.stringify(state), checkpoint.modelId);
                 await opts.beforeCommit?.(pageNo);
                 return true;
               },
@@ -107,7 +119,7 @@ export async function runDetection(
     watermark = next;
     points += page.length;
     pages++;
-    anomalies += touched.size;
+    anomalies += found.length;
     if (page.length < pageSize) break;
   }
   return { status: "done", points, pages, anomalies, watermark: watermark?.toISOString() ?? null };

@@ -40,6 +40,12 @@ export async function enqueueDetect(backend: QueueBackend, pairs: DetectPair[]):
   return jobs.size;
 }
 
+/** Rings every shard of one detector (after a change that asks all its series to re-detect). */
+export async function enqueueDetectorShards(backend: QueueBackend, detectorId: string): Promise<number> {
+  await Promise.all(Array.from({ length: 16 }, (_, shard) => enqueue(backend, "detect.run", { detectorId, shard }, detectJobOptions(detectorId, shard))));
+  return 16;
+}
+
 /** Enabled detectors attached to these series. */
 export async function findDetectPairs(seriesIds: string[]): Promise<DetectPair[]> {
   if (seriesIds.length === 0) return [];
@@ -49,50 +55,9 @@ export async function findDetectPairs(seriesIds: string[]): Promise<DetectPair[]
   });
 }
 
-export interface LateRange extends DetectPair {
-  from: Date;
-  to: Date;
-}
-
-/**
- * Pairs whose watermark is already at or past the earliest point just written: those points came
- * late (or corrected old values), so the streaming run will not see them; a backfill from the
- * earliest late point up to the watermark re-scores them.
- */
-export async function findLateRanges(pairs: DetectPair[], earliestBySeries: Map<string, number>): Promise<LateRange[]> {
-  if (pairs.length === 0 || earliestBySeries.size === 0) return [];
-  // FOR SHARE: a detect run committing right now holds the row; waiting for it means seeing the
-  // watermark it commits, so a point it could not see is found late here (see countPointsIn).
-  const states = await getPrisma().$queryRaw<{ detectorId: string; seriesId: string; watermark: Date | null }[]>`
-    SELECT st."detectorId", st."seriesId", st.watermark FROM "DetectorState" st
-    JOIN unnest(${pairs.map((p) => p.detectorId)}::text[], ${pairs.map((p) => p.seriesId)}::text[]) AS v(d, s)
-      ON st."detectorId" = v.d AND st."seriesId" = v.s
-    WHERE st.watermark IS NOT NULL
-    ORDER BY st."detectorId", st."seriesId"
-    FOR SHARE OF st`;
-  return states.flatMap((s) => {
-    const earliest = earliestBySeries.get(s.seriesId);
-    if (earliest === undefined || !s.watermark || earliest > s.watermark.getTime()) return [];
-    return [{ detectorId: s.detectorId, seriesId: s.seriesId, from: new Date(earliest), to: s.watermark }];
-  });
-}
-
-export async function enqueueLateBackfills(backend: QueueBackend, ranges: LateRange[]): Promise<void> {
-  await Promise.all(
-    ranges.map((r) =>
-      enqueue(backend, "backfill.run", { detectorId: r.detectorId, seriesId: r.seriesId, from: r.from.toISOString(), to: r.to.toISOString() }),
-    ),
-  );
-}
-
-/** Called by ingest after points are stored; `earliestMs[i]` is the earliest point of `seriesIds[i]`. */
-export async function scheduleDetection(seriesIds: string[], earliestMs?: number[]): Promise<void> {
+/** Called by ingest after points are committed, with the series the write inserted or changed. */
+export async function scheduleDetection(seriesIds: string[]): Promise<void> {
   const pairs = await findDetectPairs(seriesIds);
   if (pairs.length === 0) return;
-  const backend = await getQueueBackend();
-  await enqueueDetect(backend, pairs);
-  if (earliestMs) {
-    const earliest = new Map(seriesIds.map((id, i) => [id, earliestMs[i]] as const));
-    await enqueueLateBackfills(backend, await findLateRanges(pairs, earliest));
-  }
+  await enqueueDetect(await getQueueBackend(), pairs);
 }

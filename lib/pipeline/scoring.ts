@@ -10,7 +10,7 @@ import {
   type EventTracker,
   type EventTrackerState,
 } from "@/lib/detection";
-import type { AnomalyWrite } from "@/lib/server/queries/anomalies";
+import type { IncidentWrite } from "@/lib/server/queries/incidents";
 
 export interface DetectorRow {
   id: string;
@@ -19,12 +19,18 @@ export interface DetectorRow {
   threshold: number;
 }
 
-/** What DetectorState.state holds. `config` detects an edited detector, whose old state no longer fits. */
+/**
+ * What DetectorState.state (and a DetectorSnapshot) holds. `config` detects an edited detector
+ * whose old state no longer fits; `n` counts points scored since the last snapshot.
+ */
 export interface SavedState {
   v: 1;
   config: string;
   detector: unknown;
   events: EventTrackerState;
+  n?: number;
+  /** Set by a rewind (epoch ms of the watermark before it): until scoring passes it, pages reconcile incidents. */
+  until?: number;
 }
 
 export interface Scorer {
@@ -33,10 +39,19 @@ export interface Scorer {
   /** Feeds one point; returns the events it closed. */
   push(t: number, value: number): AnomalyEvent[];
   save(): SavedState;
+  /** Points pushed since the state was last snapshotted (resumed from the saved state). */
+  sinceSnapshot: number;
+  /** See SavedState.until; kept across resumes until the caller clears it. */
+  until: number | undefined;
 }
 
-export function configKey(d: DetectorRow): string {
-  return JSON.stringify({ a: d.algorithm, p: d.params ?? {}, t: d.threshold });
+/**
+ * What decides whether saved state still fits: the algorithm and its parameters. The threshold is
+ * not part of it: it only turns scores into incidents, so changing it keeps the model and its state
+ * (incidents are re-derived by a re-detection, see lib/server/queries/detectors.ts).
+ */
+export function configKey(d: Pick<DetectorRow, "algorithm" | "params">): string {
+  return JSON.stringify({ a: d.algorithm, p: d.params ?? {} });
 }
 
 function isSavedState(s: unknown, config: string): s is SavedState {
@@ -49,23 +64,38 @@ export function createScorer(d: DetectorRow, saved?: unknown): Scorer {
   const resume = isSavedState(saved, config) ? saved : undefined;
   const detector = createDetector(d.algorithm, d.params, resume?.detector);
   const tracker = createEventTracker({ threshold: d.threshold }, resume?.events);
-  return {
+  const scorer: Scorer = {
     detector,
     tracker,
-    push: (t, value) => tracker.push(detector.update({ t, values: [value] }), value),
-    save: () => ({ v: 1, config, detector: detector.getState(), events: tracker.getState() }),
+    sinceSnapshot: resume?.n ?? 0,
+    // A rewind to the first point leaves only `until` in the state: it still applies.
+    until: typeof (saved as SavedState | undefined)?.until === "number" ? (saved as SavedState).until : undefined,
+    push: (t, value) => {
+      scorer.sinceSnapshot++;
+      return tracker.push(detector.update({ t, values: [value] }), value);
+    },
+    save: () => ({
+      v: 1,
+      config,
+      detector: detector.getState(),
+      events: tracker.getState(),
+      n: scorer.sinceSnapshot,
+      ...(scorer.until === undefined ? {} : { until: scorer.until }),
+    }),
   };
+  return scorer;
 }
 
 const num = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? null : x);
 
-export function toAnomalyWrite(e: AnomalyEvent): AnomalyWrite {
+export function toAnomalyWrite(e: AnomalyEvent): IncidentWrite {
   return {
+    ongoing: e.ongoing,
     startTs: new Date(e.start),
     endTs: new Date(e.end),
     peakTs: new Date(e.peakT),
     peakScore: e.peakScore,
-    severity: e.severity.toUpperCase() as AnomalyWrite["severity"],
+    severity: e.severity.toUpperCase() as IncidentWrite["severity"],
     pointCount: e.pointCount,
     actual: num(e.actual),
     expected: num(e.expected),

@@ -1,9 +1,10 @@
 /**
  * One `train.run` for detectors whose definition `needsTraining` (isolation forest, LOF, k-means,
  * autoencoder): per attached series, train a fresh detector on the training window ending at the
- * newest point, store it as the active ModelVersion, and install it as the pair's checkpoint
- * (watermark kept: streaming continues where it was, now with a model). Until a model exists such
- * detectors report "warmup" and flag nothing.
+ * pair's watermark (the newest point when never scored), store it as the active ModelVersion, and
+ * install it as the pair's checkpoint and first snapshot at the window's end, so the new model
+ * scores every point after its training window and a rewind never goes past it. Until a model
+ * exists such detectors report "warmup" and flag nothing.
  */
 import { detectorDefinitions } from "@/lib/detection";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -11,6 +12,7 @@ import { getPrisma } from "@/lib/server/db";
 import { getPgPool } from "@/lib/server/pg-pool";
 import { ensureDetectorState, lockDetectorState, readPointsBefore, saveDetectorState } from "@/lib/server/queries/detector-state";
 import { createScorer } from "@/lib/pipeline/scoring";
+import { saveSnapshot } from "@/lib/server/queries/redetect";
 
 export const DEFAULT_TRAINING_HOURS = 7 * 24;
 export const MAX_TRAINING_POINTS = 50_000;
@@ -52,21 +54,24 @@ async function trainDetector({ detectorId, seriesId }: { detectorId: string; ser
 
   const trained: { seriesId: string; modelId: string; points: number }[] = [];
   for (const { seriesId: sid } of detector.series) {
-    const latest = await prisma.dataPoint.findFirst({ where: { seriesId: sid }, orderBy: { ts: "desc" }, select: { ts: true } });
+    // The window ends at the pair's watermark (or the newest point on a pair never scored), so the
+    // model continues the stream exactly where scoring stands: nothing between is skipped.
+    const cp = await ensureDetectorState(detectorId, sid);
+    const latest = cp.watermark ?? (await prisma.dataPoint.findFirst({ where: { seriesId: sid }, orderBy: { ts: "desc" }, select: { ts: true } }))?.ts;
     if (!latest) continue;
-    const to = latest.ts;
+    const to = latest;
     const from = new Date(to.getTime() - (detector.trainingWindowHours ?? DEFAULT_TRAINING_HOURS) * 3600_000);
     const history = (await readPointsBefore(sid, new Date(to.getTime() + 1), MAX_TRAINING_POINTS)).filter((p) => p.ts > from);
     if (history.length === 0) continue;
     const scorer = createScorer(detector);
     scorer.detector.train?.(history.map((p) => ({ t: p.ts.getTime(), values: [p.value] })));
-    const saved = scorer.save();
+    const trainedTo = history[history.length - 1].ts;
 
-    await ensureDetectorState(detectorId, sid);
     const modelId = await prisma.$transaction(async (tx: Prisma.TransactionClient) => {
       const locked = await lockDetectorState(tx, detectorId, sid);
       const last = await tx.modelVersion.aggregate({ where: { detectorId, seriesId: sid }, _max: { version: true } });
       await tx.modelVersion.updateMany({ where: { detectorId, seriesId: sid, active: true }, data: { active: false } });
+      const saved = scorer.save();
       const model = await tx.modelVersion.create({
         data: {
           detectorId,
@@ -75,11 +80,18 @@ async function trainDetector({ detectorId, seriesId }: { detectorId: string; ser
           parameters: saved.detector as Prisma.InputJsonValue,
           metrics: { points: history.length },
           trainedFrom: history[0].ts,
-          trainedTo: to,
+          trainedTo,
           active: true,
         },
       });
-      await saveDetectorState(tx, detectorId, sid, saved as unknown as Prisma.InputJsonValue, locked?.watermark ?? null, model.id);
+      // Scoring restarts at the end of the training window; what the old model scored after it
+      // (runs that committed while this one trained) is re-scored, its incidents re-derived.
+      const scoredTo = locked?.watermark ?? null;
+      const state = scoredTo && scoredTo > trainedTo ? { ...saved, until: scoredTo.getTime() } : saved;
+      await saveDetectorState(tx, detectorId, sid, state as unknown as Prisma.InputJsonValue, trainedTo, model.id);
+      await saveSnapshot(tx, detectorId, sid, trainedTo, JSON.stringify(saved), model.id);
+      // The old model's open incident ends with it.
+      await tx.anomaly.updateMany({ where: { detectorId, seriesId: sid, ongoing: true, endTs: { lte: trainedTo } }, data: { ongoing: false } });
       return model.id;
     });
     trained.push({ seriesId: sid, modelId, points: history.length });

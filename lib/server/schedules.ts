@@ -9,6 +9,7 @@ import { logger } from "@/lib/logger";
 import type { QueueBackend } from "@/lib/queue/connection";
 import { syncPollSchedulers } from "@/lib/connectors/poll-schedule";
 import { syncTrainSchedulers } from "@/lib/pipeline/train-schedule";
+import { enqueueDetectorShards } from "@/lib/pipeline/schedule";
 import { getQueueBackend } from "@/lib/server/queue";
 
 const SYNCS = { poll: syncPollSchedulers, train: syncTrainSchedulers } satisfies Record<string, (b: QueueBackend) => Promise<unknown>>;
@@ -17,18 +18,32 @@ export type ScheduleKind = keyof typeof SYNCS;
 /** The request waits at most this long; a sync still running then finishes in the background. */
 export const SYNC_AFTER_WRITE_TIMEOUT_MS = 2_000;
 
-export async function syncSchedulesAfterWrite(kind: ScheduleKind, timeoutMs = SYNC_AFTER_WRITE_TIMEOUT_MS): Promise<void> {
+/** Waits for `work` at most `timeoutMs`; a failure or a timeout only logs `warning` (the work goes on in the background). */
+async function bestEffort(work: Promise<unknown>, timeoutMs: number, context: object, warning: string): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
   });
-  const sync = getQueueBackend().then((backend) => SYNCS[kind](backend));
   try {
-    await Promise.race([sync, timeout]);
+    await Promise.race([work, timeout]);
   } catch (err) {
-    logger.warn({ err, kind }, "schedule sync after a write failed; the worker's periodic sync will catch up");
+    logger.warn({ err, ...context }, warning);
   } finally {
     clearTimeout(timer);
-    sync.catch(() => undefined);
+    work.catch(() => undefined);
   }
+}
+
+export function syncSchedulesAfterWrite(kind: ScheduleKind, timeoutMs = SYNC_AFTER_WRITE_TIMEOUT_MS): Promise<void> {
+  const sync = getQueueBackend().then((backend) => SYNCS[kind](backend));
+  return bestEffort(sync, timeoutMs, { kind }, "schedule sync after a write failed; the worker's periodic sync will catch up");
+}
+
+/**
+ * Rings every shard of a detector after a committed change left RedetectRequests. Best effort,
+ * like the syncs: the reconciler finds pending requests within 30 s anyway.
+ */
+export function ringDetectorAfterWrite(detectorId: string, timeoutMs = SYNC_AFTER_WRITE_TIMEOUT_MS): Promise<void> {
+  const ring = getQueueBackend().then((backend) => enqueueDetectorShards(backend, detectorId));
+  return bestEffort(ring, timeoutMs, { detectorId }, "could not ring the detector's shards after a write; the reconciler will pick it up");
 }

@@ -87,7 +87,7 @@ export class MqttSubscription {
       if (batch.points > 0) {
         const result = await writeBatch(this.sourceId, null, [...batch.series.values()]);
         this.written += result.accepted;
-        await afterPointsWritten(result.seriesIds, result.earliestMs);
+        await afterPointsWritten(result.changedSeriesIds);
       }
     } catch (err) {
       // The database is the ledger: put the messages back (bounded) and try again on the next tick.

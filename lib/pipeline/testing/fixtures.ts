@@ -1,7 +1,7 @@
 /** Test fixtures for pipeline integration tests: a series with points and an attached detector. */
 import { randomBytes } from "node:crypto";
 import { getPrisma } from "@/lib/server/db";
-import { upsertPoints } from "@/lib/server/queries/points";
+import { writeBatch } from "@/lib/ingest/write";
 
 export const T0 = Date.UTC(2026, 0, 1);
 export const STEP_MS = 60_000;
@@ -31,19 +31,21 @@ export async function createPair(opts: { algorithm?: string; params?: object; th
   return { detectorId: detector.id, seriesId: series.id };
 }
 
-export function writePoints(seriesId: string, values: number[], offset = 0) {
-  const ts = values.map((_, i) => new Date(T0 + (offset + i) * STEP_MS));
-  return upsertPoints(seriesId, ts, values);
+/** Writes through ingest's own write (so late and corrected points leave their RedetectRequests). */
+export async function writePoints(seriesId: string, values: number[], offset = 0) {
+  const s = await getPrisma().series.findUniqueOrThrow({ where: { id: seriesId }, select: { sourceId: true, metric: true, labels: true, labelsKey: true } });
+  const ms = values.map((_, i) => T0 + (offset + i) * STEP_MS);
+  return writeBatch(s.sourceId, null, [{ metric: s.metric, labels: s.labels as Record<string, string>, labelsKey: s.labelsKey, ms, values }]);
 }
 
-/** The pair's anomalies without ids and bookkeeping timestamps, in start order. */
+/** The pair's active anomalies without ids and bookkeeping timestamps, in start order. */
 export async function anomaliesOf(pair: { detectorId: string; seriesId: string }) {
   const rows = await getPrisma().anomaly.findMany({
-    where: pair,
+    where: { ...pair, detection: "ACTIVE" },
     orderBy: { startTs: "asc" },
     select: {
       startTs: true, endTs: true, peakTs: true, peakScore: true, severity: true, pointCount: true,
-      actual: true, expected: true, lower: true, upper: true,
+      actual: true, expected: true, lower: true, upper: true, ongoing: true,
     },
   });
   return rows.map((r) => ({ ...r, startIdx: (r.startTs.getTime() - T0) / STEP_MS, endIdx: (r.endTs.getTime() - T0) / STEP_MS }));

@@ -32,6 +32,8 @@ export interface DetectRunStart {
   attached: boolean;
   /** The pair's checkpoint; null when the detector is missing, disabled or not attached (no row is created then). */
   checkpoint: Checkpoint | null;
+  /** A RedetectRequest is pending for the pair (lib/server/queries/redetect.ts). */
+  redetect: boolean;
 }
 
 /**
@@ -43,7 +45,7 @@ export interface DetectRunStart {
  */
 export async function startDetectRun(detectorId: string, seriesId: string): Promise<DetectRunStart> {
   const rows = await getPrisma().$queryRaw<
-    { id: string; algorithm: string; params: unknown; threshold: number; enabled: boolean; attached: boolean; found: boolean; state: unknown; watermark: Date | null; modelId: string | null }[]
+    { id: string; algorithm: string; params: unknown; threshold: number; enabled: boolean; attached: boolean; found: boolean; state: unknown; watermark: Date | null; modelId: string | null; redetect: boolean }[]
   >`
     WITH d AS (
       SELECT d.id, d.algorithm, d.params, d.threshold, d.enabled,
@@ -59,14 +61,16 @@ export async function startDetectRun(detectorId: string, seriesId: string): Prom
       UNION ALL
       SELECT s.state, s.watermark, s."modelId" FROM "DetectorState" s WHERE s."detectorId" = ${detectorId} AND s."seriesId" = ${seriesId}
     )
-    SELECT d.id, d.algorithm, d.params, d.threshold, d.enabled, d.attached, st.found, st.state, st.watermark, st."modelId"
+    SELECT d.id, d.algorithm, d.params, d.threshold, d.enabled, d.attached, st.found, st.state, st.watermark, st."modelId",
+      EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = ${detectorId} AND r."seriesId" = ${seriesId}) AS redetect
     FROM d LEFT JOIN LATERAL (SELECT true AS found, state, watermark, "modelId" FROM st LIMIT 1) st ON true`;
   const r = rows[0];
-  if (!r) return { detector: null, attached: false, checkpoint: null };
+  if (!r) return { detector: null, attached: false, checkpoint: null, redetect: false };
   return {
     detector: { id: r.id, algorithm: r.algorithm, params: r.params, threshold: r.threshold, enabled: r.enabled },
     attached: r.attached,
     checkpoint: r.found ? { state: r.state, watermark: r.watermark, modelId: r.modelId } : null,
+    redetect: r.redetect,
   };
 }
 
@@ -138,7 +142,8 @@ export function findLaggingPairs(): Promise<{ detectorId: string; seriesId: stri
     JOIN "Detector" d ON d.id = ds."detectorId" AND d.enabled
     CROSS JOIN LATERAL (SELECT max(p.ts) AS latest FROM "DataPoint" p WHERE p."seriesId" = ds."seriesId") m
     LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."seriesId" = ds."seriesId"
-    WHERE m.latest IS NOT NULL AND (st.watermark IS NULL OR st.watermark < m.latest)
+    WHERE m.latest IS NOT NULL AND (st.watermark IS NULL OR st.watermark < m.latest
+      OR EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = ds."detectorId" AND r."seriesId" = ds."seriesId"))
     ORDER BY ds."detectorId", ds."seriesId"`;
 }
 
@@ -153,7 +158,8 @@ export async function findLaggingSeries(detectorId: string, shardDigit: string):
     FROM "DetectorSeries" ds
     LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."seriesId" = ds."seriesId"
     WHERE ds."detectorId" = ${detectorId} AND substr(md5(ds."seriesId"), 1, 1) = ${shardDigit}
-      AND EXISTS (SELECT 1 FROM "DataPoint" p WHERE p."seriesId" = ds."seriesId" AND (st.watermark IS NULL OR p.ts > st.watermark))
+      AND (EXISTS (SELECT 1 FROM "DataPoint" p WHERE p."seriesId" = ds."seriesId" AND (st.watermark IS NULL OR p.ts > st.watermark))
+        OR EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = ds."detectorId" AND r."seriesId" = ds."seriesId"))
     ORDER BY ds."seriesId"`;
   return rows.map((r) => r.seriesId);
 }

@@ -4,6 +4,7 @@ import { withTestDatabase } from "@/test/test-database";
 import { createDetector as createLive } from "@/lib/detection";
 import { getPrisma } from "@/lib/server/db";
 import { upsertPoints } from "@/lib/server/queries/points";
+import { shardOf } from "@/lib/pipeline/shard";
 import type { QueueBackend } from "@/lib/queue/connection";
 import { ZCreateDetector } from "@/lib/detectors/schemas";
 import {
@@ -85,15 +86,19 @@ describe("detectors", () => {
     await expect(createDetector(ZCreateDetector.parse({ name: "dup", algorithm: "ewma" }), null)).rejects.toMatchObject({ code: "conflict" });
   });
 
-  it("enqueue a backfill per attached series and training only when needed", async () => {
+  it("backfill: re-detection requests for scored series and one doorbell per shard; training only when needed", async () => {
     const a = await seedSeries("bf-a", wave(30, -1));
     const b = await seedSeries("bf-b", wave(30, -1));
     const d = await createDetector(ZCreateDetector.parse({ name: "bf", algorithm: "zscore", seriesIds: [a, b] }), null);
     const { backend, added } = fakeBackend();
     const from = new Date(T0).toISOString();
     const to = new Date(T0 + 3600_000).toISOString();
-    expect(await requestBackfill(backend, d.id, { from, to }, null)).toMatchObject({ jobs: 2 });
-    expect(added.map((j) => [j.name, (j.data as { seriesId: string }).seriesId])).toEqual([["backfill.run", a], ["backfill.run", b]]);
+    await getPrisma().detectorState.createMany({ data: [a, b].map((seriesId) => ({ detectorId: d.id, seriesId, watermark: new Date(T0 + 7200_000) })) });
+    const shards = new Set([a, b].map(shardOf)).size;
+    expect(await requestBackfill(backend, d.id, { from, to }, null)).toMatchObject({ jobs: shards, seriesIds: [a, b] });
+    expect(added.map((j) => j.name)).toEqual(Array(shards).fill("detect.run"));
+    const requests = await getPrisma().redetectRequest.findMany({ where: { detectorId: d.id }, orderBy: { seriesId: "asc" } });
+    expect(requests.map((r) => [r.seriesId, r.fromTs.toISOString()])).toEqual([a, b].sort().map((s) => [s, from]));
     await expect(requestBackfill(backend, d.id, { seriesId: "other", from, to }, null)).rejects.toMatchObject({ code: "unprocessable" });
     await expect(requestTraining(backend, d.id, null)).rejects.toMatchObject({ code: "unprocessable" });
 

@@ -9,6 +9,8 @@ import { enqueue } from "@/lib/queue/enqueue";
 import { AppError } from "@/lib/server/api/errors";
 import { writeAudit } from "@/lib/server/audit";
 import { getPrisma } from "@/lib/server/db";
+import { BEFORE_FIRST_POINT } from "@/lib/server/queries/redetect";
+import { enqueueDetect } from "@/lib/pipeline/schedule";
 
 export function listDetectors() {
   return getPrisma().detector.findMany({
@@ -163,8 +165,14 @@ export async function createDetector(input: TCreateDetector, userId: string | nu
 }
 
 /**
- * A changed algorithm, params or threshold makes the pipeline start the checkpoint afresh from the
- * current watermark (history is not re-scored: `restartsCheckpoint` tells the UI to offer a backfill).
+ * What an edit does to detection (`effect`, also in the audit row):
+ * - `reset`: a changed algorithm or params alters the model; the pipeline starts the checkpoint
+ *   afresh from the current watermark (its snapshots are dropped; `restartsCheckpoint` tells the UI
+ *   to offer a backfill over history);
+ * - `redetect`: a changed threshold keeps the model and its state; every attached series is
+ *   re-detected from its first point (a rewind, lib/server/queries/redetect.ts), so incidents are
+ *   re-derived with the new threshold, keeping their identity, triage and labels;
+ * - `none`: nothing about scoring changed.
  */
 export function updateDetector(id: string, input: TUpdateDetector, userId: string | null) {
   return getPrisma().$transaction(async (tx) => {
@@ -216,13 +224,15 @@ export function updateDetector(id: string, input: TUpdateDetector, userId: strin
       },
       select: { algorithm: true, threshold: true, params: true },
     });
-    const restartsCheckpoint =
-      d.algorithm !== current.algorithm || d.threshold !== current.threshold || JSON.stringify(d.params) !== JSON.stringify(current.params);
+    const restartsCheckpoint = d.algorithm !== current.algorithm || JSON.stringify(d.params) !== JSON.stringify(current.params);
+    const effect = restartsCheckpoint ? "reset" : d.threshold !== current.threshold ? "redetect" : "none";
+    if (effect === "reset") await tx.detectorSnapshot.deleteMany({ where: { detectorId: id } });
+    if (effect === "redetect") await requestDetectorRedetect(tx, id, BEFORE_FIRST_POINT);
     const { seriesIds: _s, sourceIds: _w, ...changed } = input;
     const sources = input.sourceIds ? { watched: newlyWatched, unwatched } : {};
-    const details = { ...changed, ...(params ? { params } : {}), attached, detached, ...sources, restartsCheckpoint };
+    const details = { ...changed, ...(params ? { params } : {}), attached, detached, ...sources, restartsCheckpoint, effect };
     await writeAudit({ userId, action: "update", entity: "detector", entityId: id, details: details as Prisma.InputJsonObject }, tx);
-    return { detector: await loadDetector(tx, id), restartsCheckpoint };
+    return { detector: await loadDetector(tx, id), restartsCheckpoint, effect };
   }, WATCH_TX);
 }
 
@@ -236,7 +246,24 @@ export function deleteDetector(id: string, userId: string | null) {
   });
 }
 
-/** `backfill.run` per attached series (or the one given); the request is audited. */
+/**
+ * Re-detection from `from` of every attached series of a detector that has been scored (or the one
+ * given): RedetectRequests in one statement; the next detect run of each pair rewinds and re-scores.
+ */
+export async function requestDetectorRedetect(tx: Prisma.TransactionClient, detectorId: string, from: Date, seriesId?: string): Promise<number> {
+  return tx.$executeRaw`
+    INSERT INTO "RedetectRequest" ("detectorId", "seriesId", "fromTs", "updatedAt")
+    SELECT st."detectorId", st."seriesId", ${from}, now() FROM "DetectorState" st
+    WHERE st."detectorId" = ${detectorId} AND st.watermark IS NOT NULL AND (${seriesId ?? null}::text IS NULL OR st."seriesId" = ${seriesId ?? null})
+    ORDER BY st."seriesId"
+    ON CONFLICT ("detectorId", "seriesId") DO UPDATE SET "fromTs" = LEAST("RedetectRequest"."fromTs", EXCLUDED."fromTs"), "updatedAt" = now()`;
+}
+
+/**
+ * A backfill from `from` of every attached series (or the one given): re-detection requests in the
+ * same transaction as the audit row, then one doorbell per shard. `to` is recorded; re-detection
+ * runs to the newest point (lib/pipeline/backfill-run.ts).
+ */
 export async function requestBackfill(backend: QueueBackend, id: string, input: TBackfill, userId: string | null) {
   const attached = await listAttachedSeriesIds(id);
   if (attached.length === 0 && !(await getPrisma().detector.findUnique({ where: { id }, select: { id: true } }))) throw new AppError("not_found", `No detector ${id}`);
@@ -246,9 +273,12 @@ export async function requestBackfill(backend: QueueBackend, id: string, input: 
   const seriesIds = input.seriesId ? [input.seriesId] : attached;
   const from = new Date(input.from).toISOString();
   const to = new Date(input.to).toISOString();
-  await writeAudit({ userId, action: "backfill", entity: "detector", entityId: id, details: { seriesIds, from, to } });
-  const jobs = await Promise.all(seriesIds.map((seriesId) => enqueue(backend, "backfill.run", { detectorId: id, seriesId, from, to })));
-  return { jobs: jobs.length, seriesIds };
+  await getPrisma().$transaction(async (tx) => {
+    await requestDetectorRedetect(tx, id, new Date(from), input.seriesId);
+    await writeAudit({ userId, action: "backfill", entity: "detector", entityId: id, details: { seriesIds, from, to } }, tx);
+  });
+  const jobs = await enqueueDetect(backend, seriesIds.map((seriesId) => ({ detectorId: id, seriesId })));
+  return { jobs, seriesIds };
 }
 
 export async function requestTraining(backend: QueueBackend, id: string, userId: string | null) {

@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { withAuth } from "@/lib/server/api/with-auth";
 import { ZUpdateDetector } from "@/lib/detectors/schemas";
 import { deleteDetector, getDetector, updateDetector } from "@/lib/server/queries/detectors";
-import { syncSchedulesAfterWrite } from "@/lib/server/schedules";
+import { ringDetectorAfterWrite, syncSchedulesAfterWrite } from "@/lib/server/schedules";
 
 type Params = { id: string };
 
@@ -10,10 +10,15 @@ export const GET = withAuth<undefined, undefined, Params>(async ({ params }) => 
   permission: "detectors:read",
 });
 
-/** `restartsCheckpoint`: the edit resets scoring state from the watermark; history is re-scored only by a backfill. */
+/**
+ * `effect` says what the edit does to detection: `reset` (model-altering: scoring restarts from the
+ * watermark, `restartsCheckpoint`), `redetect` (threshold: model kept, incidents re-derived over
+ * history) or `none`.
+ */
 export const PATCH = withAuth<typeof ZUpdateDetector, undefined, Params>(
   async ({ body, user, params }) => {
     const result = await updateDetector(params.id, body, user.id);
+    if (result.effect === "redetect") await ringDetectorAfterWrite(params.id);
     await syncSchedulesAfterWrite("train");
     return NextResponse.json(result);
   },

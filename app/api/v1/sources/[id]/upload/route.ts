@@ -23,7 +23,7 @@ export const POST = withAuth<undefined, undefined, { id: string }>(
     if (Number(req.headers.get("content-length") ?? NaN) > maxBytes) throw new AppError("payload_too_large", `Upload exceeds ${maxBytes} bytes`);
     if (!req.body) throw new AppError("unprocessable", "CSV is empty: expected a header row");
     const result = await uploadCsv(source.id, req.body, maxBytes);
-    await afterPointsWritten(result.seriesIds, result.earliestMs);
+    await afterPointsWritten(result.changedSeriesIds);
     return NextResponse.json({ accepted: result.accepted, series: result.series });
   },
   { permission: "sources:write" },

@@ -1,0 +1,61 @@
+/**
+ * What a write actually changed, and the re-detection it calls for. Only new points and changed
+ * values count: an identical re-send (HTTP retry, MQTT QoS 1, broker redelivery) changes nothing
+ * and triggers nothing. Both the push/poll/MQTT write and the CSV upload merge go through here.
+ */
+import type pg from "pg";
+
+/**
+ * Wraps a point upsert (INSERT ... ON CONFLICT DO UPDATE ... WHERE value IS DISTINCT FROM) so it
+ * returns, per series, the rows it inserted or changed: `xmax = 0` marks an inserted row.
+ */
+export function withChangeSummary(upsertSql: string): string {
+  return `WITH w AS (${upsertSql} RETURNING "seriesId", ts, (xmax = 0) AS inserted)
+    SELECT "seriesId", count(*)::int AS n,
+      round(extract(epoch from min(ts)) * 1000)::float8 AS first,
+      bool_or(NOT inserted) AS updated
+    FROM w GROUP BY "seriesId"`;
+}
+
+export interface SeriesChange {
+  /** Points inserted or changed. */
+  n: number;
+  /** Earliest inserted or changed point, epoch ms. */
+  first: number;
+  /** Some existing point got a new value. */
+  updated: boolean;
+}
+
+export type Changes = Map<string, SeriesChange>;
+
+export function addChanges(into: Changes, rows: { seriesId: string; n: number; first: number; updated: boolean }[]): void {
+  for (const r of rows) {
+    const had = into.get(r.seriesId);
+    into.set(r.seriesId, had ? { n: had.n + r.n, first: Math.min(had.first, r.first), updated: had.updated || r.updated } : { n: r.n, first: r.first, updated: r.updated });
+  }
+}
+
+/**
+ * In the write's transaction, leaves a RedetectRequest for every enabled detector of a changed
+ * series whose change may have been scored already: a point at or before the pair's watermark,
+ * or any changed value (a detect run reading the old value may be committing past it right now;
+ * inserted points in that window are caught by the run's own count check). The watermark is read
+ * without a lock: ingest never waits for a detection commit.
+ */
+export async function requestRedetectForChanges(client: pg.ClientBase, changes: Changes): Promise<void> {
+  if (changes.size === 0) return;
+  const ids = [...changes.keys()];
+  await client.query(
+    `INSERT INTO "RedetectRequest" ("detectorId", "seriesId", "fromTs", "updatedAt")
+     SELECT ds."detectorId", v.s, to_timestamp(v.first / 1000.0), now()
+     FROM unnest($1::text[], $2::float8[], $3::boolean[]) AS v(s, first, updated)
+     JOIN "DetectorSeries" ds ON ds."seriesId" = v.s
+     JOIN "Detector" d ON d.id = ds."detectorId" AND d.enabled
+     LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."seriesId" = v.s
+     WHERE v.updated OR (st.watermark IS NOT NULL AND to_timestamp(v.first / 1000.0) <= st.watermark)
+     ORDER BY ds."detectorId", v.s
+     ON CONFLICT ("detectorId", "seriesId") DO UPDATE
+       SET "fromTs" = LEAST("RedetectRequest"."fromTs", EXCLUDED."fromTs"), "updatedAt" = now()`,
+    [ids, ids.map((id) => changes.get(id)!.first), ids.map((id) => changes.get(id)!.updated)],
+  );
+}

@@ -1,0 +1,96 @@
+/**
+ * Writes what a detect run found to the incidents of one (detector, series), keeping identities
+ * (`lib/pipeline/incidents.ts` plans it). Called inside the run's commit transaction, under the
+ * pair's DetectorState row lock, so two runs of a pair never interleave here. Set-based: one
+ * statement per kind of change, however many incidents.
+ */
+import { randomUUID } from "node:crypto";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { planIncidents, type IncidentState, type StoredIncident } from "@/lib/pipeline/incidents";
+import type { AnomalyWrite } from "@/lib/server/queries/anomalies";
+
+export interface IncidentWrite extends AnomalyWrite {
+  ongoing: boolean;
+}
+
+export interface IncidentWindow {
+  /** Points after this were re-scored (null: from the first point). */
+  after: Date | null;
+  /** Up to and including this point. */
+  upTo: Date;
+}
+
+export interface IncidentChanges {
+  created: number;
+  updated: number;
+  merged: number;
+  gone: number;
+}
+
+/** Stored incidents the window's events may touch: those ending after its start (or still open) and starting in it. */
+function findCandidates(tx: Prisma.TransactionClient, detectorId: string, seriesId: string, w: IncidentWindow) {
+  return tx.$queryRaw<{ id: string; startTs: Date; endTs: Date; detection: IncidentState }[]>`
+    SELECT id, "startTs", "endTs", detection FROM "Anomaly"
+    WHERE "detectorId" = ${detectorId} AND "seriesId" = ${seriesId} AND "startTs" <= ${w.upTo}
+      AND (${w.after}::timestamptz IS NULL OR "endTs" > ${w.after}::timestamptz OR ongoing)
+    ORDER BY "startTs", id`;
+}
+
+export async function applyIncidents(
+  tx: Prisma.TransactionClient,
+  detectorId: string,
+  seriesId: string,
+  window: IncidentWindow,
+  events: IncidentWrite[],
+): Promise<IncidentChanges> {
+  const rows = await findCandidates(tx, detectorId, seriesId, window);
+  if (rows.length === 0 && events.length === 0) return { created: 0, updated: 0, merged: 0, gone: 0 };
+  const stored: StoredIncident[] = rows.map((r) => ({ id: r.id, start: r.startTs.getTime(), end: r.endTs.getTime(), detection: r.detection }));
+  const plan = planIncidents(
+    stored,
+    events.map((e) => ({ ...e, start: e.startTs.getTime(), end: e.endTs.getTime() })),
+  );
+  const activity: { id: string; kind: string; details: unknown }[] = [];
+
+  const created = plan.create.map((c) => ({ id: randomUUID(), ...c }));
+  const writes = [...plan.update.map((u) => ({ id: u.id, event: u.event })), ...created.map((c) => ({ id: c.id, event: c.event }))];
+  if (created.length > 0) {
+    await tx.$executeRaw`
+      INSERT INTO "Anomaly" (id, "detectorId", "seriesId", "startTs", "endTs", "peakTs", "peakScore", severity, "pointCount", "updatedAt")
+      SELECT v.id, ${detectorId}, ${seriesId}, v.s, v.s, v.s, 0, 'LOW', 0, now()
+      FROM unnest(${created.map((c) => c.id)}::text[], ${created.map((c) => c.event.startTs)}::timestamptz[]) AS v(id, s)`;
+    for (const c of created) if (c.splitFrom) activity.push({ id: c.id, kind: "split", details: { from: c.splitFrom } });
+  }
+  if (writes.length > 0) {
+    const col = <T>(f: (e: IncidentWrite) => T) => writes.map((w) => f(w.event));
+    await tx.$executeRaw`
+      UPDATE "Anomaly" a SET "startTs" = v.s, "endTs" = v.e, "peakTs" = v.p, "peakScore" = v.score, severity = v.sev::"Severity",
+        "pointCount" = v.n, actual = v.actual, expected = v.expected, lower = v.lower, upper = v.upper, ongoing = v.ongoing,
+        detection = 'ACTIVE', "mergedIntoId" = NULL, "updatedAt" = now()
+      FROM unnest(${writes.map((w) => w.id)}::text[], ${col((e) => e.startTs)}::timestamptz[], ${col((e) => e.endTs)}::timestamptz[],
+        ${col((e) => e.peakTs)}::timestamptz[], ${col((e) => e.peakScore)}::float8[], ${col((e) => e.severity)}::text[],
+        ${col((e) => e.pointCount)}::int[], ${col((e) => e.actual)}::float8[], ${col((e) => e.expected)}::float8[],
+        ${col((e) => e.lower)}::float8[], ${col((e) => e.upper)}::float8[], ${col((e) => e.ongoing)}::boolean[])
+        AS v(id, s, e, p, score, sev, n, actual, expected, lower, upper, ongoing)
+      WHERE a.id = v.id`;
+  }
+  for (const u of plan.update) if (u.revived) activity.push({ id: u.id, kind: "revived", details: { startTs: u.event.startTs, endTs: u.event.endTs } });
+  if (plan.merged.length > 0) {
+    await tx.$executeRaw`
+      UPDATE "Anomaly" a SET detection = 'MERGED', "mergedIntoId" = v.into, ongoing = false, "updatedAt" = now()
+      FROM unnest(${plan.merged.map((m) => m.id)}::text[], ${plan.merged.map((m) => m.into)}::text[]) AS v(id, into) WHERE a.id = v.id`;
+    for (const m of plan.merged) activity.push({ id: m.id, kind: "merged", details: { into: m.into } });
+  }
+  if (plan.gone.length > 0) {
+    await tx.$executeRaw`
+      UPDATE "Anomaly" SET detection = 'GONE', ongoing = false, "updatedAt" = now() WHERE id = ANY(${plan.gone}::text[])`;
+    for (const id of plan.gone) activity.push({ id, kind: "gone", details: {} });
+  }
+  if (activity.length > 0) {
+    await tx.$executeRaw`
+      INSERT INTO "AnomalyActivity" ("anomalyId", kind, details)
+      SELECT v.id, v.kind, v.details::jsonb
+      FROM unnest(${activity.map((a) => a.id)}::text[], ${activity.map((a) => a.kind)}::text[], ${activity.map((a) => JSON.stringify(a.details))}::text[]) AS v(id, kind, details)`;
+  }
+  return { created: created.length, updated: plan.update.length, merged: plan.merged.length, gone: plan.gone.length };
+}
