@@ -33,6 +33,8 @@ const ZEnv = z.object({
    * pays off; 8 measured well on a 2-CPU host (bench:pipeline).
    */
   VIGIL_DETECT_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  // Scorers a worker keeps in memory between runs (lib/pipeline/state-cache.ts); 0 turns the cache off.
+  VIGIL_STATE_CACHE_SIZE: z.coerce.number().int().min(0).max(10_000_000).default(10_000),
   /** Largest CSV upload in bytes (413 above). */
   VIGIL_UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(1024 ** 3),
   /** Connections in each of a process's two PostgreSQL pools (Prisma's, and the bulk-write pool of lib/server/pg-pool.ts). */

@@ -8,6 +8,7 @@ import { runBackfill } from "@/lib/pipeline/backfill-run";
 import { runDetection } from "@/lib/pipeline/detect-run";
 import { runTraining } from "@/lib/pipeline/train-run";
 import { upsertPoints } from "@/lib/server/queries/points";
+import { updateDetector } from "@/lib/server/queries/detectors";
 import { STEP_MS, T0, anomaliesOf, createPair, sineWithSpikes, writePoints } from "@/lib/pipeline/testing/fixtures";
 import { withTestDatabase } from "@/test/test-database";
 
@@ -64,6 +65,26 @@ describe("runTraining", () => {
     const state = await getPrisma().detectorState.findUniqueOrThrow({ where: { detectorId_seriesId: pair } });
     expect(state.modelId).toBe(models[1].id);
     expect(state.watermark?.getTime()).toBe(T0 + 1499 * STEP_MS);
+  });
+
+  it("skips no point: trained while points wait past the watermark, the new model scores them", async () => {
+    const pair = await createPair({ algorithm: "lof", params: { shingleSize: 1 }, threshold: 0.5 });
+    const values = sineWithSpikes(1500, [1400]);
+    await writePoints(pair.seriesId, values.slice(0, 1000));
+    await runDetection(pair);
+    await writePoints(pair.seriesId, values.slice(1000), 1000); // not scored yet
+    const trained = await runTraining({ detectorId: pair.detectorId });
+    expect(trained.trained[0]).toMatchObject({ points: 1000 }); // the window ends at the watermark
+    expect(await runDetection(pair)).toMatchObject({ status: "done", points: 500 });
+    expect((await anomaliesOf(pair)).map((a) => a.startIdx)).toEqual([1400]);
+
+    // A threshold change keeps the model: same version, re-detected with it.
+    const modelId = (await getPrisma().detectorState.findUniqueOrThrow({ where: { detectorId_seriesId: pair } })).modelId;
+    expect((await updateDetector(pair.detectorId, { threshold: 0.55 }, null)).effect).toBe("redetect");
+    await runDetection(pair);
+    expect((await getPrisma().detectorState.findUniqueOrThrow({ where: { detectorId_seriesId: pair } })).modelId).toBe(modelId);
+    expect(await getPrisma().modelVersion.count({ where: pair })).toBe(1);
+    expect((await anomaliesOf(pair)).map((a) => a.startIdx)).toEqual([1400]);
   });
 
   it("never trains one detector twice at once: a run that finds one under way is skipped", async () => {

@@ -7,6 +7,8 @@ import { getPrisma } from "@/lib/server/db";
 import { runDetection } from "@/lib/pipeline/detect-run";
 import { runDetectionBatch } from "@/lib/pipeline/detect-batch";
 import { STEP_MS, T0, anomaliesOf, createPair, sineWithSpikes, writePoints } from "@/lib/pipeline/testing/fixtures";
+import { loadScorer } from "@/lib/pipeline/load-scorer";
+import { clearStateCache } from "@/lib/pipeline/state-cache";
 import { withTestDatabase } from "@/test/test-database";
 
 withTestDatabase();
@@ -25,8 +27,14 @@ async function detectorWith(n: number) {
   return { detectorId: first.detectorId, series };
 }
 
-const stateOf = (detectorId: string, seriesId: string) =>
-  getPrisma().detectorState.findUniqueOrThrow({ where: { detectorId_seriesId: { detectorId, seriesId } }, select: { state: true, watermark: true } });
+/** The pair's position, and its detector state rebuilt from the database (snapshot + replay), as a restarted worker would. */
+async function stateOf(detectorId: string, seriesId: string) {
+  const cp = await getPrisma().detectorState.findUniqueOrThrow({ where: { detectorId_seriesId: { detectorId, seriesId } } });
+  const detector = await getPrisma().detector.findUniqueOrThrow({ where: { id: detectorId } });
+  clearStateCache();
+  const { scorer } = await loadScorer(detector, seriesId, cp);
+  return { watermark: cp.watermark, state: scorer.save() };
+}
 
 describe("runDetectionBatch", () => {
   it("matches one runDetection per pair, in one pass and incrementally, with and without anomalies", async () => {
@@ -46,7 +54,7 @@ describe("runDetectionBatch", () => {
       const a = await stateOf(batch.detectorId, batch.series[i]);
       const b = await stateOf(single.detectorId, single.series[i]);
       expect(a.watermark).toEqual(b.watermark);
-      expect((a.state as { detector: unknown }).detector).toEqual((b.state as { detector: unknown }).detector);
+      expect(a.state.detector).toEqual(b.state.detector);
       const rowsA = await anomaliesOf({ detectorId: batch.detectorId, seriesId: batch.series[i] });
       const rowsB = await anomaliesOf({ detectorId: single.detectorId, seriesId: single.series[i] });
       expect(rowsA).toEqual(rowsB);

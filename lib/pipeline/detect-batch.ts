@@ -1,29 +1,31 @@
 /**
  * Many series of one detector scored together: the same work as `runDetection` per pair, with the
- * database round trips shared by the whole batch (checkpoints, points, one commit). A
- * `detect.run` shard job (detect-shard.ts) scores its lagging series through here.
+ * database round trips shared by the whole batch (positions, points, one commit). A `detect.run`
+ * shard job (detect-shard.ts) scores its lagging series through here.
  *
- * The batch takes the common path only: a pair whose page yields anomalies, has more than
- * `BATCH_PAGE` new points, or has no checkpoint row visible (missing/disabled/detached detector, a
- * concurrent first insert) is handed to `runDetection`, which keeps its one-transaction-per-page
- * path. For the rest, the batch commits in ONE transaction that locks their DetectorState rows
- * (SELECT ... FOR UPDATE, in key order so two batches never deadlock), checks each watermark +
- * modelId is still the one scored from, and saves the checkpoints whose check passed; a pair whose
- * watermark moved is `superseded` exactly as in `runDetection`.
+ * The batch takes the common path: pairs whose scorer this worker holds (lib/pipeline/state-cache.ts)
+ * and whose new points fit one `BATCH_PAGE`. Their incidents and due snapshots are written in the
+ * batch's one transaction; no state is written otherwise. A cache miss, a longer backlog, a pending
+ * or running re-detection, or no visible row (missing/disabled/detached detector, a concurrent first
+ * insert) goes to `runDetection`. A pair whose version moved meanwhile is `superseded` exactly as there.
  */
 import { getEnv } from "@/lib/env";
 import { getPrisma } from "@/lib/server/db";
 import { getPgPool } from "@/lib/server/pg-pool";
-import { createScorer, type DetectorRow } from "@/lib/pipeline/scoring";
+import { toAnomalyWrite, type DetectorRow, type Scorer } from "@/lib/pipeline/scoring";
+import { scorerConfig } from "@/lib/pipeline/load-scorer";
+import { cacheScorer, takeCachedScorer } from "@/lib/pipeline/state-cache";
+import { applyIncidents, type IncidentWrite } from "@/lib/server/queries/incidents";
 import { runDetection, type DetectRunResult } from "@/lib/pipeline/detect-run";
 import { timed } from "@/lib/pipeline/timings";
-import { SNAPSHOT_POINTS } from "@/lib/server/queries/redetect";
+import { SNAPSHOT_POINTS, saveSnapshot } from "@/lib/server/queries/redetect";
 
 interface StartRow {
   seriesId: string;
-  state: unknown;
   watermark: Date | null;
+  version: number;
   modelId: string | null;
+  redetectUntil: Date | null;
   redetect: boolean;
 }
 
@@ -65,7 +67,7 @@ export async function runDetectionBatch(
   const detector: DetectorRow = row;
   const sorted = [...seriesIds].sort();
 
-  // Checkpoints of the attached pairs, rows created when missing (in key order).
+  // Positions of the attached pairs, rows created when missing (in key order).
   const starts = await timed("batch.start", () =>
     prisma.$queryRaw<StartRow[]>`
       WITH ok AS (
@@ -75,18 +77,27 @@ export async function runDetectionBatch(
         INSERT INTO "DetectorState" ("detectorId", "seriesId", "updatedAt")
         SELECT ${detectorId}, ok."seriesId", now() FROM ok ORDER BY ok."seriesId"
         ON CONFLICT ("detectorId", "seriesId") DO NOTHING
-        RETURNING "seriesId", state, watermark, "modelId"
+        RETURNING "seriesId", watermark, version, "modelId", "redetectUntil"
       )
       SELECT x.*, EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = ${detectorId} AND r."seriesId" = x."seriesId") AS redetect
       FROM (
-        SELECT "seriesId", state, watermark, "modelId" FROM ins
+        SELECT "seriesId", watermark, version, "modelId", "redetectUntil" FROM ins
         UNION ALL
-        SELECT s."seriesId", s.state, s.watermark, s."modelId" FROM "DetectorState" s JOIN ok ON ok."seriesId" = s."seriesId"
+        SELECT s."seriesId", s.watermark, s.version, s."modelId", s."redetectUntil" FROM "DetectorState" s JOIN ok ON ok."seriesId" = s."seriesId"
         WHERE s."detectorId" = ${detectorId}
       ) x`,
   );
-  // A pending re-detection rewinds first: the per-pair path does that.
-  const start = new Map(starts.filter((s) => !s.redetect).map((s) => [key(s.seriesId), s]));
+  // A pending re-detection or one under way (rewind, re-derived incidents), or a scorer this worker
+  // does not hold (a cache miss replays from a snapshot): the per-pair path does those.
+  const start = new Map<string, StartRow>();
+  const scorers = new Map<string, Scorer>();
+  for (const st of starts) {
+    if (st.redetect || st.redetectUntil) continue;
+    const scorer = takeCachedScorer(detectorId, st.seriesId, st.version, scorerConfig(detector, st.modelId));
+    if (!scorer) continue;
+    start.set(key(st.seriesId), st);
+    scorers.set(st.seriesId, scorer);
+  }
   const batch = sorted.filter((s) => start.has(s));
   for (const s of sorted) if (!start.has(s)) results.set(s, "single");
 
@@ -117,71 +128,41 @@ export async function runDetectionBatch(
     bySeries.set(p.seriesId, list);
   }
 
-  const writes: { seriesId: string; state: string; next: Date; points: number }[] = [];
+  const writes: PairWrite[] = [];
   for (const s of batch) {
     const cp = start.get(s)!;
+    const scorer = scorers.get(s)!;
     const page = bySeries.get(s) ?? [];
     if (page.length === 0) {
+      cacheScorer(detectorId, s, cp.version, scorerConfig(detector, cp.modelId), scorer);
       results.set(s, { status: "done", points: 0, pages: 0, anomalies: 0, watermark: cp.watermark?.toISOString() ?? null });
       continue;
     }
     if (page.length >= pageSize) {
+      cacheScorer(detectorId, s, cp.version, scorerConfig(detector, cp.modelId), scorer); // untouched: the long run takes it
       results.set(s, "single");
       continue;
     }
-    const scorer = createScorer(detector, cp.state);
-    if (scorer.until !== undefined) {
-      results.set(s, "single"); // re-deriving incidents after a rewind: the per-pair path reconciles every page
-      continue;
-    }
-    let events = 0;
-    for (const p of page) events += scorer.push(p.ts.getTime(), p.value).length;
-    if (events > 0 || scorer.tracker.current() || scorer.sinceSnapshot >= SNAPSHOT_POINTS) {
-      results.set(s, "single"); // incidents to write or a snapshot due: the per-pair transaction does it
-      continue;
-    }
-    writes.push({ seriesId: s, state: JSON.stringify(scorer.save()), next: page[page.length - 1].ts, points: page.length });
+    const found: IncidentWrite[] = [];
+    for (const p of page) for (const e of scorer.push(p.ts.getTime(), p.value)) found.push(toAnomalyWrite(e));
+    const open = scorer.tracker.current();
+    if (open) found.push(toAnomalyWrite(open));
+    const snapshot = scorer.sinceSnapshot >= SNAPSHOT_POINTS ? JSON.stringify(scorer.save()) : null;
+    writes.push({ seriesId: s, scorer, found, snapshot, next: page[page.length - 1].ts, points: page.length });
   }
 
   await opts.afterScore?.();
   if (writes.length > 0) {
-    const saved = await timed("batch.commitTx", () =>
-      prisma.$transaction(async (tx) => {
-        const ids = writes.map((w) => w.seriesId);
-        const locked = await tx.$queryRaw<{ seriesId: string; watermark: Date | null; modelId: string | null }[]>`
-          SELECT "seriesId", watermark, "modelId" FROM "DetectorState"
-          WHERE "detectorId" = ${detectorId} AND "seriesId" = ANY(${ids}::text[])
-          ORDER BY "seriesId" FOR UPDATE`;
-        const now = new Map(locked.map((l) => [l.seriesId, l]));
-        // Points stored in (watermark, new watermark] now: more than were scored means one landed
-        // inside the page meanwhile (see countPointsIn); that pair is not saved and re-runs.
-        const counted = await tx.$queryRaw<{ seriesId: string; n: number }[]>`
-          SELECT v.s AS "seriesId", (SELECT count(*)::int FROM "DataPoint" p
-            WHERE p."seriesId" = v.s AND (v.after = '' OR p.ts > v.after::timestamptz) AND p.ts <= v.upto::timestamptz) AS n
-          FROM unnest(${ids}::text[], ${writes.map((w) => start.get(w.seriesId)!.watermark?.toISOString() ?? "")}::text[], ${writes.map((w) => w.next.toISOString())}::text[]) AS v(s, after, upto)`;
-        const stored = new Map(counted.map((c) => [c.seriesId, c.n]));
-        const ok = writes.filter((w) => {
-          const l = now.get(w.seriesId);
-          const cp = start.get(w.seriesId)!;
-          return !!l && (l.watermark?.getTime() ?? null) === (cp.watermark?.getTime() ?? null) && l.modelId === cp.modelId && stored.get(w.seriesId) === w.points;
-        });
-        if (ok.length > 0) {
-          await tx.$executeRaw`
-            UPDATE "DetectorState" s SET state = v.state::jsonb, watermark = v.wm::timestamptz, "updatedAt" = now()
-            FROM unnest(${ok.map((w) => w.seriesId)}::text[], ${ok.map((w) => w.state)}::text[], ${ok.map((w) => w.next.toISOString())}::text[]) AS v(s, state, wm)
-            WHERE s."detectorId" = ${detectorId} AND s."seriesId" = v.s`;
-        }
-        return new Set(ok.map((w) => w.seriesId));
-      }, { timeout: 60_000 }),
-    );
+    const saved = await timed("batch.commitTx", () => commitBatch(detectorId, writes, start), );
     for (const w of writes) {
       const cp = start.get(w.seriesId)!;
-      results.set(
-        w.seriesId,
-        saved.has(w.seriesId)
-          ? { status: "done", points: w.points, pages: 1, anomalies: 0, watermark: w.next.toISOString() }
-          : { status: "superseded", points: 0, pages: 0, anomalies: 0, watermark: cp.watermark?.toISOString() ?? null },
-      );
+      if (saved.has(w.seriesId)) {
+        if (w.snapshot) w.scorer.sinceSnapshot = 0;
+        cacheScorer(detectorId, w.seriesId, cp.version + 1, scorerConfig(detector, cp.modelId), w.scorer);
+        results.set(w.seriesId, { status: "done", points: w.points, pages: 1, anomalies: w.found.length, watermark: w.next.toISOString() });
+      } else {
+        results.set(w.seriesId, { status: "superseded", points: 0, pages: 0, anomalies: 0, watermark: cp.watermark?.toISOString() ?? null });
+      }
     }
   }
 
@@ -189,4 +170,49 @@ export async function runDetectionBatch(
     const r = results.get(seriesId);
     return !r || r === "single" ? runDetection({ detectorId, seriesId }) : r;
   });
+}
+
+interface PairWrite {
+  seriesId: string;
+  scorer: Scorer;
+  found: IncidentWrite[];
+  snapshot: string | null;
+  next: Date;
+  points: number;
+}
+
+/**
+ * ONE transaction for the batch: locks the pairs' rows (key order: two batches never deadlock),
+ * keeps the pairs still at the version they were scored from whose range holds exactly the points
+ * scored, writes their incidents and snapshots, and moves their watermarks. Returns the pairs saved.
+ */
+function commitBatch(detectorId: string, writes: PairWrite[], start: Map<string, StartRow>): Promise<Set<string>> {
+  return getPrisma().$transaction(async (tx) => {
+    const ids = writes.map((w) => w.seriesId);
+    const locked = await tx.$queryRaw<{ seriesId: string; version: number }[]>`
+      SELECT "seriesId", version FROM "DetectorState"
+      WHERE "detectorId" = ${detectorId} AND "seriesId" = ANY(${ids}::text[])
+      ORDER BY "seriesId" FOR UPDATE`;
+    const now = new Map(locked.map((l) => [l.seriesId, l.version]));
+    // Points stored in (watermark, new watermark] now: more than were scored means one landed
+    // inside the page meanwhile (see countPointsIn); that pair is not saved and re-runs.
+    const counted = await tx.$queryRaw<{ seriesId: string; n: number }[]>`
+      SELECT v.s AS "seriesId", (SELECT count(*)::int FROM "DataPoint" p
+        WHERE p."seriesId" = v.s AND (v.after = '' OR p.ts > v.after::timestamptz) AND p.ts <= v.upto::timestamptz) AS n
+      FROM unnest(${ids}::text[], ${writes.map((w) => start.get(w.seriesId)!.watermark?.toISOString() ?? "")}::text[], ${writes.map((w) => w.next.toISOString())}::text[]) AS v(s, after, upto)`;
+    const stored = new Map(counted.map((c) => [c.seriesId, c.n]));
+    const ok = writes.filter((w) => now.get(w.seriesId) === start.get(w.seriesId)!.version && stored.get(w.seriesId) === w.points);
+    for (const w of ok) {
+      const cp = start.get(w.seriesId)!;
+      if (w.found.length > 0) await applyIncidents(tx, detectorId, w.seriesId, { after: cp.watermark, upTo: w.next }, w.found);
+      if (w.snapshot) await saveSnapshot(tx, detectorId, w.seriesId, w.next, w.snapshot, cp.modelId);
+    }
+    if (ok.length > 0) {
+      await tx.$executeRaw`
+        UPDATE "DetectorState" s SET watermark = v.wm::timestamptz, version = s.version + 1, "updatedAt" = now()
+        FROM unnest(${ok.map((w) => w.seriesId)}::text[], ${ok.map((w) => w.next.toISOString())}::text[]) AS v(s, wm)
+        WHERE s."detectorId" = ${detectorId} AND s."seriesId" = v.s`;
+    }
+    return new Set(ok.map((w) => w.seriesId));
+  }, { timeout: 60_000 });
 }

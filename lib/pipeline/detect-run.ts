@@ -1,12 +1,13 @@
 /**
  * One `detect.run`: score a (detector, series) pair's points past its watermark, page by page.
  *
- * Each page is scored outside any transaction, then committed in ONE transaction that locks the
- * DetectorState row (FOR UPDATE), checks the watermark is still the one the page started from,
- * upserts the page's anomalies and saves detector state + watermark together. A concurrent or
- * stale run finds the watermark moved and stops without writing; a crash before commit leaves the
- * previous checkpoint intact, so the retry redoes the page and gets the same anomalies. A model
- * installed by `train.run` meanwhile (modelId changed) supersedes the run the same way.
+ * Each page is scored outside any transaction, then committed: the watermark moves (version + 1)
+ * only if the DetectorState row is still at the version the run started from, together with the
+ * page's incidents and, every SNAPSHOT_POINTS points, a snapshot of the state. A concurrent or stale
+ * run, a rewind or a model installed meanwhile bumped the version: the run stops without writing. A
+ * crash before commit leaves the previous position intact, so the retry redoes the page and gets
+ * the same incidents. The scorer stays cached in the worker (lib/pipeline/state-cache.ts); a cache
+ * miss rebuilds it from the newest snapshot and the points after it (lib/pipeline/load-scorer.ts).
  *
  * Late points (ts <= watermark) are never streamed out of order: ingest leaves a RedetectRequest,
  * and the run first rewinds the checkpoint to the newest snapshot before them
@@ -19,15 +20,17 @@ import { getPrisma } from "@/lib/server/db";
 import { applyIncidents, type IncidentWrite } from "@/lib/server/queries/incidents";
 import { applyRedetectRequest, saveSnapshot, SNAPSHOT_POINTS } from "@/lib/server/queries/redetect";
 import {
+  advanceWatermarkIf,
   countPointsIn,
   ensureDetectorState,
   lockDetectorState,
   readPointsAfter,
   saveDetectorState,
-  saveDetectorStateIf,
   startDetectRun,
 } from "@/lib/server/queries/detector-state";
-import { createScorer, toAnomalyWrite, type DetectorRow } from "@/lib/pipeline/scoring";
+import { toAnomalyWrite, type DetectorRow } from "@/lib/pipeline/scoring";
+import { loadScorer, scorerConfig } from "@/lib/pipeline/load-scorer";
+import { cacheScorer } from "@/lib/pipeline/state-cache";
 import { timed } from "@/lib/pipeline/timings";
 
 /** Default page size; VIGIL_DETECT_PAGE_SIZE overrides it (the fault tests use small pages to make one run long). */
@@ -63,12 +66,13 @@ export async function runDetection(
   if (!start.detector.enabled) return { status: "skipped", reason: "disabled" };
   if (!start.attached) return { status: "skipped", reason: "not-attached" };
   const detector: DetectorRow = start.detector;
-  let checkpoint = start.checkpoint ?? (await ensureDetectorState(detectorId, seriesId));
+  let cp = start.checkpoint ?? (await ensureDetectorState(detectorId, seriesId));
   if (start.redetect && (await timed("detect.rewind", () => applyRedetectRequest(detectorId, seriesId)))) {
-    checkpoint = await ensureDetectorState(detectorId, seriesId);
+    cp = await ensureDetectorState(detectorId, seriesId);
   }
-  const scorer = createScorer(detector, checkpoint.state);
-  let watermark = checkpoint.watermark;
+  const { scorer } = await timed("detect.load", () => loadScorer(detector, seriesId, cp));
+  const config = scorerConfig(detector, cp.modelId);
+  let { watermark, version, redetectUntil } = cp;
   let points = 0;
   let pages = 0;
   let anomalies = 0;
@@ -84,29 +88,27 @@ export async function runDetection(
     const from = watermark;
     const pageNo = pages;
     // After a rewind, stored incidents up to the old watermark are re-derived page by page.
-    const reconcile = found.length > 0 || scorer.until !== undefined;
-    if (scorer.until !== undefined && next.getTime() >= scorer.until) scorer.until = undefined;
+    const reconcile = found.length > 0 || redetectUntil !== null;
+    const until = redetectUntil && next < redetectUntil ? redetectUntil : null;
     const snapshot = scorer.sinceSnapshot >= SNAPSHOT_POINTS;
-    if (snapshot) scorer.sinceSnapshot = 0;
+    const state = snapshot ? JSON.stringify(scorer.save()) : null;
 
-    const state = scorer.save() as unknown as Prisma.InputJsonValue;
     await opts.afterScore?.(pageNo);
-    // Nothing to reconcile or snapshot: the checkpoint alone is written by one guarded UPDATE
-    // (compare-and-set on watermark + modelId under the row lock), no transaction needed. Else the
-    // lock is taken first with SELECT ... FOR UPDATE and everything commits in one transaction.
+    // Nothing to reconcile or snapshot: one guarded UPDATE of the position (compare-and-set on the
+    // version under the row lock), no transaction, no state written. Else the lock is taken first
+    // with SELECT ... FOR UPDATE and everything commits in one transaction.
     const committed =
       !reconcile && !snapshot && !opts.beforeCommit
-        ? await timed("detect.saveIf", () => saveDetectorStateIf(getPrisma(), detectorId, seriesId, { watermark: from, modelId: checkpoint.modelId }, state, next, page.length))
+        ? await timed("detect.saveIf", () => advanceWatermarkIf(getPrisma(), detectorId, seriesId, { watermark: from, version }, next, page.length, until))
         : await timed("detect.commitTx", () =>
             getPrisma().$transaction(
               async (tx: Prisma.TransactionClient) => {
                 const locked = await lockDetectorState(tx, detectorId, seriesId);
-                if (!locked || (locked.watermark?.getTime() ?? null) !== (from?.getTime() ?? null)) return false;
-                if (locked.modelId !== checkpoint.modelId) return false;
+                if (!locked || locked.version !== version) return false;
                 if ((await countPointsIn(tx, seriesId, from, next)) !== page.length) return false; // a point landed inside the page meanwhile
                 if (reconcile) await applyIncidents(tx, detectorId, seriesId, { after: from, upTo: next }, found);
-                await saveDetectorState(tx, detectorId, seriesId, state, next);
-                if (snapshot) await saveSnapshot(tx, detectorId, seriesId, next, JSON.stringify(state), checkpoint.modelId);
+                await saveDetectorState(tx, detectorId, seriesId, next, { redetectUntil: until });
+                if (state) await saveSnapshot(tx, detectorId, seriesId, next, state, cp.modelId);
                 await opts.beforeCommit?.(pageNo);
                 return true;
               },
@@ -116,11 +118,15 @@ export async function runDetection(
     if (!committed) {
       return { status: "superseded", points, pages, anomalies, watermark: watermark?.toISOString() ?? null };
     }
+    if (snapshot) scorer.sinceSnapshot = 0;
     watermark = next;
+    version++;
+    redetectUntil = until;
     points += page.length;
     pages++;
     anomalies += found.length;
     if (page.length < pageSize) break;
   }
+  cacheScorer(detectorId, seriesId, version, config, scorer);
   return { status: "done", points, pages, anomalies, watermark: watermark?.toISOString() ?? null };
 }

@@ -1,6 +1,7 @@
 /**
  * Exactly repeatable: one NAB series through the default detector, stored and scored every way the
- * pipeline can see it (one page, small pages, the shard batch path after every small write, points
+ * pipeline can see it (one page, small pages, the shard batch path after every small write, with
+ * a warm and a cold worker cache, points
  * arriving out of order, wrong values corrected later, a crash before a commit), gives the same
  * incidents, bit for bit, as the pure library streaming the final points in one pass.
  */
@@ -13,6 +14,7 @@ import { writeBatch } from "@/lib/ingest/write";
 import { runDetection } from "@/lib/pipeline/detect-run";
 import { runDetectionBatch } from "@/lib/pipeline/detect-batch";
 import { createScorer, toAnomalyWrite } from "@/lib/pipeline/scoring";
+import { clearStateCache } from "@/lib/pipeline/state-cache";
 import { withTestDatabase } from "@/test/test-database";
 
 withTestDatabase();
@@ -79,6 +81,17 @@ describe("repeatable detection (default detector, NAB art_daily_jumpsup)", () =>
       await runDetectionBatch(pair.detectorId, [pair.seriesId, "not-attached"]);
     }
     expect(await incidents(pair)).toEqual(expected);
+  });
+
+  it("small writes, each scored by a worker with a cold cache (state rebuilt from snapshot + replay)", async () => {
+    const { pair, write } = await createPipeline();
+    for (let i = 0; i < ms.length; i += 400) {
+      await write(range(i, Math.min(ms.length, i + 400)));
+      clearStateCache();
+      await runDetectionBatch(pair.detectorId, [pair.seriesId, "not-attached"]);
+    }
+    expect(await incidents(pair)).toEqual(expected);
+    expect(await getPrisma().detectorSnapshot.count({ where: pair })).toBeGreaterThan(0);
   });
 
   it("points out of order: every seventh point held back, then chunks written newest first", async () => {

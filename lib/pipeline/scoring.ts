@@ -19,18 +19,12 @@ export interface DetectorRow {
   threshold: number;
 }
 
-/**
- * What DetectorState.state (and a DetectorSnapshot) holds. `config` detects an edited detector
- * whose old state no longer fits; `n` counts points scored since the last snapshot.
- */
+/** What a DetectorSnapshot holds. `config` detects an edited detector whose old state no longer fits. */
 export interface SavedState {
   v: 1;
   config: string;
   detector: unknown;
   events: EventTrackerState;
-  n?: number;
-  /** Set by a rewind (epoch ms of the watermark before it): until scoring passes it, pages reconcile incidents. */
-  until?: number;
 }
 
 export interface Scorer {
@@ -39,10 +33,8 @@ export interface Scorer {
   /** Feeds one point; returns the events it closed. */
   push(t: number, value: number): AnomalyEvent[];
   save(): SavedState;
-  /** Points pushed since the state was last snapshotted (resumed from the saved state). */
+  /** Points pushed since the state it was built from (a snapshot is written when this grows large). */
   sinceSnapshot: number;
-  /** See SavedState.until; kept across resumes until the caller clears it. */
-  until: number | undefined;
 }
 
 /**
@@ -67,21 +59,12 @@ export function createScorer(d: DetectorRow, saved?: unknown): Scorer {
   const scorer: Scorer = {
     detector,
     tracker,
-    sinceSnapshot: resume?.n ?? 0,
-    // A rewind to the first point leaves only `until` in the state: it still applies.
-    until: typeof (saved as SavedState | undefined)?.until === "number" ? (saved as SavedState).until : undefined,
+    sinceSnapshot: 0,
     push: (t, value) => {
       scorer.sinceSnapshot++;
       return tracker.push(detector.update({ t, values: [value] }), value);
     },
-    save: () => ({
-      v: 1,
-      config,
-      detector: detector.getState(),
-      events: tracker.getState(),
-      n: scorer.sinceSnapshot,
-      ...(scorer.until === undefined ? {} : { until: scorer.until }),
-    }),
+    save: () => ({ v: 1, config, detector: detector.getState(), events: tracker.getState() }),
   };
   return scorer;
 }

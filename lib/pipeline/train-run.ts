@@ -87,8 +87,7 @@ async function trainDetector({ detectorId, seriesId }: { detectorId: string; ser
       // Scoring restarts at the end of the training window; what the old model scored after it
       // (runs that committed while this one trained) is re-scored, its incidents re-derived.
       const scoredTo = locked?.watermark ?? null;
-      const state = scoredTo && scoredTo > trainedTo ? { ...saved, until: scoredTo.getTime() } : saved;
-      await saveDetectorState(tx, detectorId, sid, state as unknown as Prisma.InputJsonValue, trainedTo, model.id);
+      await saveDetectorState(tx, detectorId, sid, trainedTo, { modelId: model.id, redetectUntil: scoredTo && scoredTo > trainedTo ? scoredTo : null });
       await saveSnapshot(tx, detectorId, sid, trainedTo, JSON.stringify(saved), model.id);
       // The old model's open incident ends with it.
       await tx.anomaly.updateMany({ where: { detectorId, seriesId: sid, ongoing: true, endTs: { lte: trainedTo } }, data: { ongoing: false } });

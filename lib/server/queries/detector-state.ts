@@ -8,11 +8,16 @@ import { getPrisma } from "@/lib/server/db";
 import { getPgPool } from "@/lib/server/pg-pool";
 
 export interface Checkpoint {
-  state: unknown;
   watermark: Date | null;
+  /** Bumped by every commit to the row: a worker's cached state is valid for one version only. */
+  version: number;
   /** The trained ModelVersion the state was built from; changes when `train.run` installs a model. */
   modelId: string | null;
+  /** Set by a rewind: until scoring passes it, pages re-derive the incidents they cover. */
+  redetectUntil: Date | null;
 }
+
+const CHECKPOINT = `watermark, version, "modelId", "redetectUntil"`;
 
 /** Creates the row when missing so there is always something to lock. */
 export async function ensureDetectorState(detectorId: string, seriesId: string): Promise<Checkpoint> {
@@ -20,11 +25,10 @@ export async function ensureDetectorState(detectorId: string, seriesId: string):
   await prisma.$executeRaw`
     INSERT INTO "DetectorState" ("detectorId", "seriesId", "updatedAt") VALUES (${detectorId}, ${seriesId}, now())
     ON CONFLICT ("detectorId", "seriesId") DO NOTHING`;
-  const row = await prisma.detectorState.findUniqueOrThrow({
+  return prisma.detectorState.findUniqueOrThrow({
     where: { detectorId_seriesId: { detectorId, seriesId } },
-    select: { state: true, watermark: true, modelId: true },
+    select: { watermark: true, version: true, modelId: true, redetectUntil: true },
   });
-  return row;
 }
 
 export interface DetectRunStart {
@@ -45,7 +49,7 @@ export interface DetectRunStart {
  */
 export async function startDetectRun(detectorId: string, seriesId: string): Promise<DetectRunStart> {
   const rows = await getPrisma().$queryRaw<
-    { id: string; algorithm: string; params: unknown; threshold: number; enabled: boolean; attached: boolean; found: boolean; state: unknown; watermark: Date | null; modelId: string | null; redetect: boolean }[]
+    ({ id: string; algorithm: string; params: unknown; threshold: number; enabled: boolean; attached: boolean; found: boolean; redetect: boolean } & Checkpoint)[]
   >`
     WITH d AS (
       SELECT d.id, d.algorithm, d.params, d.threshold, d.enabled,
@@ -55,45 +59,44 @@ export async function startDetectRun(detectorId: string, seriesId: string): Prom
       INSERT INTO "DetectorState" ("detectorId", "seriesId", "updatedAt")
       SELECT d.id, ${seriesId}, now() FROM d WHERE d.enabled AND d.attached
       ON CONFLICT ("detectorId", "seriesId") DO NOTHING
-      RETURNING state, watermark, "modelId"
+      RETURNING watermark, version, "modelId", "redetectUntil"
     ), st AS (
-      SELECT state, watermark, "modelId" FROM ins
+      SELECT watermark, version, "modelId", "redetectUntil" FROM ins
       UNION ALL
-      SELECT s.state, s.watermark, s."modelId" FROM "DetectorState" s WHERE s."detectorId" = ${detectorId} AND s."seriesId" = ${seriesId}
+      SELECT s.watermark, s.version, s."modelId", s."redetectUntil" FROM "DetectorState" s WHERE s."detectorId" = ${detectorId} AND s."seriesId" = ${seriesId}
     )
-    SELECT d.id, d.algorithm, d.params, d.threshold, d.enabled, d.attached, st.found, st.state, st.watermark, st."modelId",
+    SELECT d.id, d.algorithm, d.params, d.threshold, d.enabled, d.attached, st.found, st.watermark, st.version, st."modelId", st."redetectUntil",
       EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = ${detectorId} AND r."seriesId" = ${seriesId}) AS redetect
-    FROM d LEFT JOIN LATERAL (SELECT true AS found, state, watermark, "modelId" FROM st LIMIT 1) st ON true`;
+    FROM d LEFT JOIN LATERAL (SELECT true AS found, watermark, version, "modelId", "redetectUntil" FROM st LIMIT 1) st ON true`;
   const r = rows[0];
   if (!r) return { detector: null, attached: false, checkpoint: null, redetect: false };
   return {
     detector: { id: r.id, algorithm: r.algorithm, params: r.params, threshold: r.threshold, enabled: r.enabled },
     attached: r.attached,
-    checkpoint: r.found ? { state: r.state, watermark: r.watermark, modelId: r.modelId } : null,
+    checkpoint: r.found ? { watermark: r.watermark, version: r.version, modelId: r.modelId, redetectUntil: r.redetectUntil } : null,
     redetect: r.redetect,
   };
 }
 
 /**
- * Compare-and-set of the checkpoint: saves state + watermark only when the watermark and modelId
- * are still `from` / `modelId`, and the range (from, watermark] holds exactly the `scored` points
- * (see `countPointsIn`). The UPDATE takes the same row lock as SELECT ... FOR UPDATE; a
- * concurrent writer makes it wait, and PostgreSQL re-checks the condition on the committed row, so
- * a moved watermark updates nothing (false). Inside a transaction the lock is held until commit.
+ * Compare-and-set of the scoring position: moves the watermark to `watermark` (version + 1) only
+ * when the row is still at `expect.version` and the range (old watermark, watermark] holds exactly
+ * the `scored` points (see `countPointsIn`). The UPDATE takes the same row lock as SELECT ... FOR
+ * UPDATE; a concurrent writer makes it wait, and PostgreSQL re-checks the condition on the
+ * committed row, so a moved row updates nothing (false).
  */
-export async function saveDetectorStateIf(
+export async function advanceWatermarkIf(
   db: Prisma.TransactionClient,
   detectorId: string,
   seriesId: string,
-  expect: { watermark: Date | null; modelId: string | null },
-  state: Prisma.InputJsonValue,
+  expect: { watermark: Date | null; version: number },
   watermark: Date,
   scored: number,
+  redetectUntil: Date | null,
 ): Promise<boolean> {
   const n = await db.$executeRaw`
-    UPDATE "DetectorState" SET state = ${JSON.stringify(state)}::jsonb, watermark = ${watermark}, "updatedAt" = now()
-    WHERE "detectorId" = ${detectorId} AND "seriesId" = ${seriesId}
-      AND watermark IS NOT DISTINCT FROM ${expect.watermark}::timestamptz AND "modelId" IS NOT DISTINCT FROM ${expect.modelId}::text
+    UPDATE "DetectorState" SET watermark = ${watermark}, version = version + 1, "redetectUntil" = ${redetectUntil}, "updatedAt" = now()
+    WHERE "detectorId" = ${detectorId} AND "seriesId" = ${seriesId} AND version = ${expect.version}
       AND (SELECT count(*) FROM "DataPoint" p
            WHERE p."seriesId" = ${seriesId} AND (${expect.watermark}::timestamptz IS NULL OR p.ts > ${expect.watermark}::timestamptz) AND p.ts <= ${watermark}) = ${scored}`;
   return n === 1;
@@ -103,8 +106,7 @@ export async function saveDetectorStateIf(
  * Stored points in (after, upTo]. At commit a run checks this equals what it scored: a point
  * committed inside the range while the page was being scored (a concurrent, out-of-order write) makes
  * the run stop without advancing the watermark, so the re-run scores it in order. A point landing
- * after this check is seen as late by its writer (`findLateRanges` reads the watermark FOR SHARE,
- * after this commit) and re-scored by a backfill.
+ * after the commit is behind the watermark: its write leaves a RedetectRequest.
  */
 export async function countPointsIn(db: Prisma.TransactionClient, seriesId: string, after: Date | null, upTo: Date): Promise<number> {
   const rows = await db.$queryRaw<{ n: number }[]>`
@@ -114,21 +116,26 @@ export async function countPointsIn(db: Prisma.TransactionClient, seriesId: stri
 }
 
 export async function lockDetectorState(tx: Prisma.TransactionClient, detectorId: string, seriesId: string): Promise<Checkpoint | null> {
-  const rows = await tx.$queryRaw<Checkpoint[]>`
-    SELECT state, watermark, "modelId" FROM "DetectorState"
-    WHERE "detectorId" = ${detectorId} AND "seriesId" = ${seriesId} FOR UPDATE`;
+  const rows = await tx.$queryRawUnsafe<Checkpoint[]>(
+    `SELECT ${CHECKPOINT} FROM "DetectorState" WHERE "detectorId" = $1 AND "seriesId" = $2 FOR UPDATE`,
+    detectorId,
+    seriesId,
+  );
   return rows[0] ?? null;
 }
 
+/** Moves the pair's scoring position (version + 1); `modelId` when a model is installed. */
 export async function saveDetectorState(
   tx: Prisma.TransactionClient,
   detectorId: string,
   seriesId: string,
-  state: Prisma.InputJsonValue,
   watermark: Date | null,
-  modelId?: string,
+  opts: { modelId?: string; redetectUntil?: Date | null } = {},
 ): Promise<void> {
-  await tx.detectorState.update({ where: { detectorId_seriesId: { detectorId, seriesId } }, data: { state, watermark, modelId } });
+  await tx.detectorState.update({
+    where: { detectorId_seriesId: { detectorId, seriesId } },
+    data: { watermark, version: { increment: 1 }, modelId: opts.modelId, redetectUntil: opts.redetectUntil },
+  });
 }
 
 /**

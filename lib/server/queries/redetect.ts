@@ -44,31 +44,43 @@ export interface Rewind {
  */
 export async function applyRedetectRequest(detectorId: string, seriesId: string): Promise<Rewind | null> {
   return getPrisma().$transaction(async (tx) => {
-    const [st] = await tx.$queryRaw<{ watermark: Date | null; modelId: string | null; state: unknown }[]>`
-      SELECT watermark, "modelId", state FROM "DetectorState" WHERE "detectorId" = ${detectorId} AND "seriesId" = ${seriesId} FOR UPDATE`;
+    const [st] = await tx.$queryRaw<{ watermark: Date | null; modelId: string | null; redetectUntil: Date | null }[]>`
+      SELECT watermark, "modelId", "redetectUntil" FROM "DetectorState" WHERE "detectorId" = ${detectorId} AND "seriesId" = ${seriesId} FOR UPDATE`;
     const [req] = await tx.$queryRaw<{ fromTs: Date }[]>`
       DELETE FROM "RedetectRequest" WHERE "detectorId" = ${detectorId} AND "seriesId" = ${seriesId} RETURNING "fromTs"`;
     if (!st || !req || !st.watermark || req.fromTs > st.watermark) return null;
-    const [snap] = await tx.$queryRaw<{ ts: Date; state: Record<string, unknown> }[]>`
-      (SELECT ts, state FROM "DetectorSnapshot"
+    const [snap] = await tx.$queryRaw<{ ts: Date }[]>`
+      (SELECT ts FROM "DetectorSnapshot"
        WHERE "detectorId" = ${detectorId} AND "seriesId" = ${seriesId} AND ts < ${req.fromTs} AND "modelId" IS NOT DISTINCT FROM ${st.modelId}
        ORDER BY ts DESC LIMIT 1)
       UNION ALL
-      (SELECT ts, state FROM "DetectorSnapshot"
+      (SELECT ts FROM "DetectorSnapshot"
        WHERE "detectorId" = ${detectorId} AND "seriesId" = ${seriesId} AND "modelId" = ${st.modelId}
        ORDER BY ts LIMIT 1)
       LIMIT 1`;
-    const until = (st.state as { until?: number } | null)?.until;
-    const untilTs = new Date(Math.max(st.watermark.getTime(), until ?? 0));
+    const until = new Date(Math.max(st.watermark.getTime(), st.redetectUntil?.getTime() ?? 0));
     const watermark = snap && snap.ts.getTime() !== BEFORE_FIRST_POINT.getTime() ? snap.ts : null;
-    const state = snap ? { ...snap.state, until: untilTs.getTime() } : { until: untilTs.getTime() };
     await tx.$executeRaw`
-      UPDATE "DetectorState" SET state = ${JSON.stringify(state)}::jsonb, watermark = ${watermark}, "updatedAt" = now()
+      UPDATE "DetectorState" SET watermark = ${watermark}, version = version + 1, "redetectUntil" = ${until}, "updatedAt" = now()
       WHERE "detectorId" = ${detectorId} AND "seriesId" = ${seriesId}`;
     await tx.$executeRaw`
       DELETE FROM "DetectorSnapshot" WHERE "detectorId" = ${detectorId} AND "seriesId" = ${seriesId} AND (${snap?.ts ?? null}::timestamptz IS NULL OR ts > ${snap?.ts ?? null}::timestamptz)`;
-    return { watermark, until: untilTs };
+    return { watermark, until };
   });
+}
+
+/**
+ * The newest snapshot at or before `watermark` (a pair at no watermark: the one taken before its
+ * first point, if a model was installed then) built with `modelId`.
+ */
+export async function readSnapshot(detectorId: string, seriesId: string, watermark: Date | null, modelId: string | null) {
+  const [row] = await getPrisma().$queryRaw<{ ts: Date; state: unknown }[]>`
+    SELECT ts, state FROM "DetectorSnapshot"
+    WHERE "detectorId" = ${detectorId} AND "seriesId" = ${seriesId} AND ts <= ${watermark ?? BEFORE_FIRST_POINT}
+      AND "modelId" IS NOT DISTINCT FROM ${modelId}
+    ORDER BY ts DESC LIMIT 1`;
+  if (!row) return null;
+  return { watermark: row.ts.getTime() === BEFORE_FIRST_POINT.getTime() ? null : row.ts, state: row.state };
 }
 
 /** Saves a snapshot at `ts` and prunes: keeps the newest SNAPSHOT_KEEP of the current model and the one it was installed at. */
