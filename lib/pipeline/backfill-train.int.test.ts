@@ -9,6 +9,7 @@ import { runDetection } from "@/lib/pipeline/detect-run";
 import { runTraining } from "@/lib/pipeline/train-run";
 import { upsertPoints } from "@/lib/server/queries/points";
 import { updateDetector } from "@/lib/server/queries/detectors";
+import { shardOf } from "@/lib/pipeline/shard";
 import { STEP_MS, T0, anomaliesOf, createPair, sineWithSpikes, writePoints } from "@/lib/pipeline/testing/fixtures";
 import { withTestDatabase } from "@/test/test-database";
 
@@ -87,13 +88,18 @@ describe("runTraining", () => {
     expect((await anomaliesOf(pair)).map((a) => a.startIdx)).toEqual([1400]);
   });
 
-  it("never trains one detector twice at once: a run that finds one under way is skipped", async () => {
+  it("never trains one (detector, shard) twice at once, nor twice to the same point", async () => {
     const pair = await createPair({ algorithm: "lof", params: { shingleSize: 1 }, threshold: 0.5 });
     await writePoints(pair.seriesId, sineWithSpikes(3000));
     const runs = await Promise.all([runTraining({ detectorId: pair.detectorId }), runTraining({ detectorId: pair.detectorId })]);
-    expect(runs.map((r) => r.status).sort()).toEqual(["busy", "done"]);
+    // One trains; the other finds the shard locked (busy) or, after it, nothing new to learn.
+    expect(runs.flatMap((r) => r.trained)).toHaveLength(1);
     expect(await getPrisma().modelVersion.count({ where: pair })).toBe(1);
-    expect((await runTraining({ detectorId: pair.detectorId })).status).toBe("done"); // the lock was released
+    const again = await runTraining({ detectorId: pair.detectorId }); // the lock was released
+    expect(again).toEqual({ status: "done", trained: [] }); // and the active model already ends at the watermark
+    await writePoints(pair.seriesId, sineWithSpikes(100), 3000);
+    await runDetection(pair);
+    expect((await runTraining({ detectorId: pair.detectorId, shard: shardOf(pair.seriesId) })).trained).toHaveLength(1);
   });
 
   it("does nothing for a detector that needs no training", async () => {

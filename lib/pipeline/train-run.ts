@@ -13,47 +13,86 @@ import { getPgPool } from "@/lib/server/pg-pool";
 import { ensureDetectorState, lockDetectorState, readPointsBefore, saveDetectorState } from "@/lib/server/queries/detector-state";
 import { createScorer } from "@/lib/pipeline/scoring";
 import { saveSnapshot } from "@/lib/server/queries/redetect";
+import { DETECT_SHARDS, shardDigit, shardOf } from "@/lib/pipeline/shard";
 
 export const DEFAULT_TRAINING_HOURS = 7 * 24;
 export const MAX_TRAINING_POINTS = 50_000;
 
-/** Whether detectors of this algorithm are trained (by `train.run`, on demand or on their retrain cron). Unknown kinds are not. */
-export function needsTraining(algorithm: string): boolean {
-  return Object.hasOwn(detectorDefinitions, algorithm) && detectorDefinitions[algorithm].needsTraining === true;
+/**
+ * Whether a detector is trained (by `train.run`, on demand or on its retrain cron): its algorithm
+ * is, or, for an ensemble, any of its members is (at any depth). Unknown kinds are not.
+ */
+export function needsTraining(algorithm: string, params?: unknown): boolean {
+  if (!Object.hasOwn(detectorDefinitions, algorithm)) return false;
+  if (detectorDefinitions[algorithm].needsTraining) return true;
+  const members = (params as { members?: unknown } | null | undefined)?.members;
+  return Array.isArray(members) && members.some((m: { kind?: unknown; params?: unknown }) => typeof m?.kind === "string" && needsTraining(m.kind, m.params));
 }
 
+export interface TrainPayload {
+  detectorId: string;
+  seriesId?: string;
+  /** One of the 16 series shards (lib/pipeline/shard.ts): the unit a worker trains. */
+  shard?: number;
+}
+
+type TrainResult =
+  | { status: "skipped" | "not-needed" | "busy"; trained: never[] }
+  | { status: "done"; trained: { seriesId: string; modelId: string; points: number }[] };
+
 /**
- * At most one training of a detector at a time, across workers: BullMQ adds a scheduler's next job
- * when the previous one starts, so a run longer than its cron interval would otherwise stack up.
- * A session advisory lock on a dedicated connection; a run that finds it taken is skipped.
+ * Trains the series of one shard, of the one series given, or (called directly, as tests and
+ * scripts do) of every shard in turn; the worker's handler instead fans a whole-detector request
+ * out into one job per shard, so a large source trains in parallel across workers.
+ * At most one training of a (detector, shard) at a time, across workers: BullMQ adds a scheduler's
+ * next job when the previous one starts, so a run longer than its cron interval would otherwise
+ * stack up. A session advisory lock on a dedicated connection; a run that finds it taken is
+ * `busy`. A series whose active model already ends where this training window would is skipped:
+ * a repeated or doubled job trains nothing twice.
  */
-export async function runTraining(payload: { detectorId: string; seriesId?: string }) {
+export async function runTraining(payload: TrainPayload): Promise<TrainResult> {
+  const shards = payload.seriesId ? [shardOf(payload.seriesId)] : payload.shard !== undefined ? [payload.shard] : Array.from({ length: DETECT_SHARDS }, (_, i) => i);
+  const trained: { seriesId: string; modelId: string; points: number }[] = [];
+  let busy = false;
+  for (const shard of shards) {
+    const r = await withTrainLock(`train:${payload.detectorId}:${shard}`, () => trainDetector(payload.detectorId, shard, payload.seriesId));
+    if (r === "busy") busy = true;
+    else if (r.status !== "done") return r;
+    else trained.push(...r.trained);
+  }
+  if (busy && trained.length === 0) return { status: "busy", trained: [] };
+  return { status: "done", trained };
+}
+
+async function withTrainLock<T>(name: string, fn: () => Promise<T>): Promise<T | "busy"> {
   const client = await getPgPool().connect();
   let broken: Error | undefined;
   try {
-    const { rows } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtext($1)) AS ok`, [`train:${payload.detectorId}`]);
-    if (!rows[0].ok) return { status: "busy" as const, trained: [] };
+    const { rows } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtext($1)) AS ok`, [name]);
+    if (!rows[0].ok) return "busy";
     try {
-      return await trainDetector(payload);
+      return await fn();
     } finally {
-      await client.query(`SELECT pg_advisory_unlock(hashtext($1))`, [`train:${payload.detectorId}`]).catch((err: Error) => (broken = err));
+      await client.query(`SELECT pg_advisory_unlock(hashtext($1))`, [name]).catch((err: Error) => (broken = err));
     }
   } finally {
     client.release(broken);
   }
 }
 
-async function trainDetector({ detectorId, seriesId }: { detectorId: string; seriesId?: string }) {
+async function trainDetector(detectorId: string, shard: number, seriesId?: string): Promise<TrainResult> {
   const prisma = getPrisma();
-  const detector = await prisma.detector.findUnique({
-    where: { id: detectorId },
-    include: { series: { where: seriesId ? { seriesId } : {}, select: { seriesId: true } } },
-  });
-  if (!detector || !detector.enabled) return { status: "skipped" as const, trained: [] };
-  if (!needsTraining(detector.algorithm)) return { status: "not-needed" as const, trained: [] };
+  const detector = await prisma.detector.findUnique({ where: { id: detectorId } });
+  if (!detector || !detector.enabled) return { status: "skipped", trained: [] };
+  if (!needsTraining(detector.algorithm, detector.params)) return { status: "not-needed", trained: [] };
+  const series = await prisma.$queryRaw<{ seriesId: string }[]>`
+    SELECT ds."seriesId" FROM "DetectorSeries" ds
+    WHERE ds."detectorId" = ${detectorId} AND substr(md5(ds."seriesId"), 1, 1) = ${shardDigit(shard)}
+      AND (${seriesId ?? null}::text IS NULL OR ds."seriesId" = ${seriesId ?? null})
+    ORDER BY ds."seriesId"`;
 
   const trained: { seriesId: string; modelId: string; points: number }[] = [];
-  for (const { seriesId: sid } of detector.series) {
+  for (const { seriesId: sid } of series) {
     // The window ends at the pair's watermark (or the newest point on a pair never scored), so the
     // model continues the stream exactly where scoring stands: nothing between is skipped.
     const cp = await ensureDetectorState(detectorId, sid);
@@ -63,9 +102,11 @@ async function trainDetector({ detectorId, seriesId }: { detectorId: string; ser
     const from = new Date(to.getTime() - (detector.trainingWindowHours ?? DEFAULT_TRAINING_HOURS) * 3600_000);
     const history = (await readPointsBefore(sid, new Date(to.getTime() + 1), MAX_TRAINING_POINTS)).filter((p) => p.ts > from);
     if (history.length === 0) continue;
+    const trainedTo = history[history.length - 1].ts;
+    const active = await prisma.modelVersion.findFirst({ where: { detectorId, seriesId: sid, active: true }, select: { trainedTo: true } });
+    if (active && active.trainedTo.getTime() === trainedTo.getTime()) continue; // nothing new since the active model
     const scorer = createScorer(detector);
     scorer.detector.train?.(history.map((p) => ({ t: p.ts.getTime(), values: [p.value] })));
-    const trainedTo = history[history.length - 1].ts;
 
     const modelId = await prisma.$transaction(async (tx: Prisma.TransactionClient) => {
       const locked = await lockDetectorState(tx, detectorId, sid);
@@ -95,5 +136,5 @@ async function trainDetector({ detectorId, seriesId }: { detectorId: string; ser
     });
     trained.push({ seriesId: sid, modelId, points: history.length });
   }
-  return { status: "done" as const, trained };
+  return { status: "done", trained };
 }

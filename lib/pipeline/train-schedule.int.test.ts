@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
 import pino from "pino";
 import { QueueEvents, type Job } from "bullmq";
+import { waitFor } from "@/test/faults/harness";
+import { setHandlerQueueBackend } from "@/worker/handlers/context";
 import { withTestDatabase } from "@/test/test-database";
 import { REDIS_URL } from "@/test/databases";
 import { getPrisma } from "@/lib/server/db";
@@ -111,15 +113,18 @@ describe("a scheduled retrain", () => {
     expect(scheduled).toMatchObject({ name: "train.run", data: { detectorId: pair.detectorId } });
 
     const events = new QueueEvents("train", { connection: { url: REDIS_URL }, prefix });
+    setHandlerQueueBackend(backend); // as worker/index.ts does: the fan-out enqueues on it
     const worker = registerWorker(backend, "train", pino({ level: "silent" }));
     try {
       await Promise.all([worker.waitUntilReady(), events.waitUntilReady()]);
       await scheduled.promote(); // 03:00 UTC is now
       const result = await scheduled.waitUntilFinished(events, 30_000);
-      expect(result).toMatchObject({ status: "done", trained: [{ seriesId: pair.seriesId, points: 600 }] });
+      expect(result).toEqual({ status: "fanned-out", jobs: 16 }); // one job per shard, for any worker
+      await waitFor("the shard job to install the model", async () => (await getPrisma().modelVersion.count({ where: pair })) > 0, 30_000, 100);
     } finally {
       await worker.close();
       await events.close();
+      setHandlerQueueBackend(undefined);
     }
     const models = await getPrisma().modelVersion.findMany({ where: pair });
     expect(models).toEqual([expect.objectContaining({ version: 1, active: true, metrics: { points: 600 } })]);

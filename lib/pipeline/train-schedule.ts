@@ -18,9 +18,9 @@ const PREFIX = jobIds.trainScheduler("");
 export async function listRetrainSchedules(): Promise<{ id: string; pattern: string }[]> {
   const rows = await getPrisma().detector.findMany({
     where: { enabled: true, retrainCron: { not: null } },
-    select: { id: true, algorithm: true, retrainCron: true },
+    select: { id: true, algorithm: true, params: true, retrainCron: true },
   });
-  return rows.flatMap((d) => (d.retrainCron?.trim() && needsTraining(d.algorithm) ? [{ id: d.id, pattern: d.retrainCron.trim() }] : []));
+  return rows.flatMap((d) => (d.retrainCron?.trim() && needsTraining(d.algorithm, d.params) ? [{ id: d.id, pattern: d.retrainCron.trim() }] : []));
 }
 
 export async function syncTrainSchedulers(backend: QueueBackend): Promise<{ upserted: number; removed: number; active: number; invalid: number }> {

@@ -17,7 +17,8 @@ export const JOBS = {
   "system.reconcile": { queue: "system", payload: z.object({}) },
   /** Score the lagging series of one detector in one shard (lib/pipeline/shard.ts): the doorbell after ingest. */
   "detect.run": { queue: "detect", payload: z.object({ detectorId: id, shard: z.number().int().min(0).max(15) }) },
-  "train.run": { queue: "train", payload: z.object({ detectorId: id, seriesId: id.optional() }) },
+  /** Without `shard` or `seriesId`, the worker fans out one train.run per shard (lib/pipeline/train-run.ts). */
+  "train.run": { queue: "train", payload: z.object({ detectorId: id, seriesId: id.optional(), shard: z.number().int().min(0).max(15).optional() }) },
   "backfill.run": {
     queue: "backfill",
     payload: z.object({ detectorId: id, seriesId: id, from: z.iso.datetime(), to: z.iso.datetime() }),
@@ -40,7 +41,7 @@ export function isJobName(name: string): name is JobName {
 /** Deterministic ids so the same work is queued once (BullMQ ignores an add whose id exists). */
 export const jobIds = {
   detect: (detectorId: string, shard: number) => `detect:${detectorId}:${shard}`,
-  train: (detectorId: string, seriesId?: string) => `train:${detectorId}:${seriesId ?? "all"}`,
+  train: (detectorId: string, part?: string | number) => `train:${detectorId}:${part ?? "all"}`,
   pollScheduler: (sourceId: string) => `poll:${sourceId}`,
   /** Job scheduler of a detector's retrain cron (lib/pipeline/train-schedule.ts). */
   trainScheduler: (detectorId: string) => `train:${detectorId}`,

@@ -11,6 +11,7 @@ import { writeAudit } from "@/lib/server/audit";
 import { getPrisma } from "@/lib/server/db";
 import { BEFORE_FIRST_POINT } from "@/lib/server/queries/redetect";
 import { enqueueDetect } from "@/lib/pipeline/schedule";
+import { needsTraining } from "@/lib/pipeline/train-run";
 
 export function listDetectors() {
   return getPrisma().detector.findMany({
@@ -283,7 +284,7 @@ export async function requestBackfill(backend: QueueBackend, id: string, input: 
 
 export async function requestTraining(backend: QueueBackend, id: string, userId: string | null) {
   const d = await getDetector(id);
-  if (!getDefinition(d.algorithm).needsTraining) {
+  if (!needsTraining(d.algorithm, d.params)) {
     throw new AppError("unprocessable", `${d.algorithm} needs no training`, [{ path: "algorithm", message: "This algorithm needs no training" }]);
   }
   await writeAudit({ userId, action: "train", entity: "detector", entityId: id, details: { series: d._count.series } });
