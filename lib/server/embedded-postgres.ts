@@ -47,12 +47,13 @@ async function canConnect(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1500 });
   try {
     await client.connect();
-    return true;
   } catch {
+    // Not after a failed connect: the socket is gone and end() would wait for it forever
+    // (a port held by something that accepts and never answers).
     return false;
-  } finally {
-    await client.end().catch(() => undefined);
   }
+  await client.end().catch(() => undefined);
+  return true;
 }
 
 /** Rejects with the port sentence when something else listens on 127.0.0.1:port. */

@@ -80,6 +80,16 @@ export function canReach(who: RunAs, target: string, flag = "-x"): boolean {
   return spawnSync("test", [flag, target], { uid: who.uid, gid: who.gid, cwd: "/" }).status === 0;
 }
 
+/** The outermost folder on the way to `dir` that `who` cannot enter. */
+function firstBlocked(who: RunAs, dir: string): string {
+  const chain: string[] = [];
+  for (let at = dir; ; at = path.dirname(at)) {
+    chain.unshift(at);
+    if (path.dirname(at) === at) break;
+  }
+  return chain.find((d) => !canReach(who, d)) ?? dir;
+}
+
 function lstatOrUndefined(p: string) {
   try {
     return lstatSync(p);
@@ -149,6 +159,7 @@ function placeClusterAsRoot(dataDir: string, shownDir: string, runtimeDir: strin
     makeOwnedDir(shownDir, who);
     return shownDir;
   }
+  const blocked = firstBlocked(who, dataDir);
   const clusters = path.join(runtimeDir, "clusters");
   mkdirSync(clusters, { recursive: true, mode: 0o755 });
   chmodSync(runtimeDir, 0o755);
@@ -157,7 +168,7 @@ function placeClusterAsRoot(dataDir: string, shownDir: string, runtimeDir: strin
   const clusterDir = path.join(clusters, `${slug(dataDir)}-${randomBytes(4).toString("hex")}`);
   makeOwnedDir(clusterDir, who);
   symlinkSync(clusterDir, shownDir);
-  log?.(`the postgres user cannot enter ${path.dirname(dataDir)}, so the database files live in ${clusterDir}, linked from ${shownDir}`);
+  log?.(`the postgres user cannot enter ${blocked}, so the database files live in ${clusterDir}, linked from ${shownDir}`);
   return clusterDir;
 }
 
