@@ -31,7 +31,7 @@ explain_install_failure() {
   free_kb=$(df -Pk . 2>/dev/null | awk 'NR == 2 { print $4 }')
   if [ ! -w . ]; then
     say "Vigil cannot write to $PWD: it is read-only or not yours; clone Vigil to a folder you can write to and run npm start there."
-  elif [ -n "$free_kb" ] && [ "$free_kb" -lt 1500000 ]; then
+  elif grep -q ENOSPC "$1" 2>/dev/null || { [ -n "$free_kb" ] && [ "$free_kb" -lt 1500000 ]; }; then
     say "The disk holding $PWD is full: the dependencies and the build need about 1.5 GB; free some space and run npm start again."
   else
     say "Installing the dependencies failed (npm ci); npm's own words are in $1: fix what it says there and run npm start again."
@@ -46,7 +46,7 @@ if [ ! -w . ]; then
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "First start: installing the dependencies (npm ci, about 40 s; the web app's build follows, about 45 s)..."
+  say "First start: installing the dependencies (npm ci), then building the web app; 1.5 to 5 minutes in all..."
   log=$(mktemp "${TMPDIR:-/tmp}/vigil-npm-ci.XXXXXX")
   if ! with_progress "installing the dependencies" "$log" npm ci --no-audit --no-fund; then
     explain_install_failure "$log"

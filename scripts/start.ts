@@ -45,7 +45,7 @@ async function buildIfNeeded() {
     say("build is up to date");
     return;
   }
-  say("building the web app (next build: on the first start and after a change, about 45 s)...");
+  say("building the web app (next build, on the first start and after a change: 40 s to 3 minutes)...");
   const done = keepSaying("building the web app");
   const build = spawn("node_modules/.bin/next", ["build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
   const code = await new Promise<number | null>((resolve) => build.once("exit", resolve)).finally(done);
