@@ -63,6 +63,7 @@ describe("explainStartError", () => {
     expect(explainStartError(other)).toBe(other);
     expect(explainStartError(systemError("ECONNRESET", -104, "read", ""))).toBeInstanceOf(Error);
     expect(explainStartError(systemError("ECONNRESET", -104, "read", ""))).not.toBeInstanceOf(StartError);
+    expect(explainStartError(systemError("EACCES", -13, "spawn /x/node_modules/.bin/prisma", "/x/node_modules/.bin/prisma"))).not.toBeInstanceOf(StartError);
   });
 });
 

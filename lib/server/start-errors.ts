@@ -80,6 +80,8 @@ export function explainStartError(err: unknown, where: { dir?: string; port?: nu
   if (err instanceof StartError) return err;
   const code = errnoCode(err);
   const e = err as { path?: string; syscall?: string } | null;
+  // A program that could not be run (EACCES on spawn) says nothing about the folders Vigil writes.
+  if (e?.syscall?.startsWith("spawn")) return err instanceof Error ? err : new Error(String(err));
   // A folder that could not be made: what refused is the one it was to be made in.
   const dir = e?.syscall === "mkdir" && e.path ? path.dirname(e.path) : (where.dir ?? e?.path ?? "the data folder");
   if (code && DISK_FULL.has(code)) return diskFullError(dir, err);
