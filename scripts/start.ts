@@ -4,7 +4,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statfsSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
 import { getEnv } from "@/lib/env";
 import { describeDatabaseUrl, prepareDatabase } from "@/lib/server/database";
 import { disconnectPrisma } from "@/lib/server/db";
@@ -12,6 +14,7 @@ import { migrateDeploy } from "@/lib/server/migrate";
 import { getAuthSecret } from "@/lib/server/secrets";
 import { seed } from "@/prisma/seed";
 import { demoKeyFile } from "@/lib/server/seed/live-source";
+import { StartError, diskFullError, explainStartError } from "@/lib/server/start-errors";
 
 const port = Number(process.env.PORT ?? 3000);
 const say = (m: string) => console.log(`[vigil] ${m}`);
@@ -23,17 +26,43 @@ function sourceStamp(): string | null {
   return createHash("sha256").update(head.stdout + status.stdout).digest("hex");
 }
 
-function buildIfNeeded() {
+/** Says every 15 s that `what` still runs, until the returned function is called. */
+function keepSaying(what: string): () => void {
+  const started = Date.now();
+  const timer = setInterval(() => say(`... still ${what} (${Math.round((Date.now() - started) / 1000)} s)`), 15_000);
+  return () => clearInterval(timer);
+}
+
+function freeBytes(dir: string): number {
+  const s = statfsSync(dir);
+  return s.bavail * s.bsize;
+}
+
+async function buildIfNeeded() {
   const stampFile = ".next/vigil-build-stamp";
   const stamp = sourceStamp();
   if (stamp && existsSync(".next/BUILD_ID") && existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp) {
     say("build is up to date");
     return;
   }
-  say("building the web app (next build)...");
-  const r = spawnSync("node_modules/.bin/next", ["build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-  if (r.status !== 0) throw new Error("next build failed");
+  say("building the web app (next build, on the first start and after a change: 40 s to 3 minutes)...");
+  const done = keepSaying("building the web app");
+  const build = spawn("node_modules/.bin/next", ["build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const code = await new Promise<number | null>((resolve) => build.once("exit", resolve)).finally(done);
+  if (code !== 0) {
+    if (freeBytes(".") < 300 * 1024 * 1024) throw diskFullError(process.cwd());
+    throw new StartError("failed", "The web app did not build (next build failed; its output is above): fix what it says, or run git status to see local changes, and run npm start again.");
+  }
   if (stamp) writeFileSync(stampFile, stamp);
+}
+
+/** The web port must be free before the database, migrations and build are worth doing. */
+function ensureWebPortFree(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", (err) => reject(explainStartError(err, { port, portVariable: "PORT" })));
+    probe.listen(port, () => probe.close(() => resolve()));
+  });
 }
 
 /** The worker runs the live demo generator when the seed left its push key (VIGIL_DEMO=0 opts out). */
@@ -43,6 +72,7 @@ function demoEnv(): Record<string, string> {
 }
 
 async function main() {
+  await ensureWebPortFree();
   const db = await prepareDatabase(say);
   say(`database: ${describeDatabaseUrl(db.url)}${db.embedded ? " (embedded)" : ""}`);
   say(`queue: ${getEnv().REDIS_URL ? "Redis" : "PostgreSQL backend"}`);
@@ -50,7 +80,7 @@ async function main() {
   await seed((l) => say(l));
   await disconnectPrisma();
   getAuthSecret();
-  buildIfNeeded();
+  await buildIfNeeded();
 
   const env = { ...process.env, DATABASE_URL: db.url, NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`, NEXT_TELEMETRY_DISABLED: "1" };
   const children: ChildProcess[] = [
@@ -97,8 +127,9 @@ function runDetached() {
 }
 
 if (process.env.VIGIL_LAUNCHER === "inner") {
-  main().catch(async (err) => {
-    console.error(`[vigil] failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  main().catch((err) => {
+    const explained = explainStartError(err, { dir: path.resolve(process.env.VIGIL_DATA_DIR ?? ".data") });
+    console.error(explained instanceof StartError ? `[vigil] ${explained.message}` : `[vigil] failed to start: ${explained.message}`);
     process.exit(1);
   });
 } else {
