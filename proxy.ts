@@ -12,7 +12,7 @@ export async function proxy(req: NextRequest) {
   const { pathname, search } = req.nextUrl;
   if (PUBLIC_PAGES.some((p) => pathname === p || pathname.startsWith(`${p}/`))) return NextResponse.next();
   const token = await getToken({ req, secret: getAuthSecret() });
-  if (token?.sub && !token.disabled) return NextResponse.next();
+  if (token?.sub && token.sid) return NextResponse.next();
   const url = req.nextUrl.clone();
   url.pathname = "/signin";
   url.search = `?callbackUrl=${encodeURIComponent(pathname + search)}`;

@@ -31,7 +31,7 @@ import * as setup from "@/app/api/v1/setup/route";
 
 withTestDatabase();
 vi.mock("server-only", () => ({}));
-vi.mock("next-auth", () => ({ getServerSession: async () => ({ user: { id: "admin", email: "admin@example.com", role: "ADMIN" } }) }));
+vi.mock("next-auth", () => ({ getServerSession: async () => ({ user: { id: "admin", sid: "s-admin" } }) }));
 withRouteQueues(["detect", "train", "backfill", "poll"]);
 
 const SEED = Number(process.env.VIGIL_FUZZ_SEED ?? 19);

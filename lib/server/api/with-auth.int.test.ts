@@ -2,13 +2,15 @@
 import { describe, expect, it, vi } from "vitest";
 import { NextRequest } from "next/server";
 import { withTestDatabase } from "@/test/test-database";
+import { withSignedInUser } from "@/test/route-requests";
 import { getPrisma } from "@/lib/server/db";
 import { GET as list, POST as create } from "@/app/api/v1/users/route";
 import { PATCH as patch } from "@/app/api/v1/users/[id]/route";
 
 withTestDatabase();
 vi.mock("server-only", () => ({}));
-vi.mock("next-auth", () => ({ getServerSession: async () => ({ user: { id: "admin", email: "admin@example.com", role: "ADMIN" } }) }));
+vi.mock("next-auth", () => ({ getServerSession: async () => ({ user: { id: "admin", sid: "s-admin" } }) }));
+withSignedInUser("admin");
 
 const URL = "http://vigil.test:3000/api/v1/users";
 const ctx = (id = "") => ({ params: Promise.resolve({ id }) });
@@ -19,7 +21,6 @@ const forged = () => getPrisma().user.count({ where: { email: "forged@example.co
 
 describe("withAuth", () => {
   it("refuses a session write from another origin (port, subdomain) with 403, and creates nothing", async () => {
-    await getPrisma().user.create({ data: { id: "admin", email: "admin@example.com", passwordHash: "-", role: "ADMIN" } });
     const attempts: Record<string, string>[] = [{ origin: "http://vigil.test:3001" }, { origin: "http://evil.vigil.test:3000" }, { "sec-fetch-site": "same-site", origin: "http://x.vigil.test:3000" }];
     for (const headers of attempts) {
       const res = await post({ "content-type": "application/json", ...headers });

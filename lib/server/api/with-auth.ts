@@ -10,18 +10,15 @@ import type { NextRequest } from "next/server";
 import type { z } from "zod";
 import { getServerSession } from "next-auth";
 import { getAuthOptions } from "@/lib/auth/options";
-import { can, type Permission, type RoleName } from "@/lib/auth/permissions";
+import { can, type Permission } from "@/lib/auth/permissions";
+import { findSessionUser, type SessionUser } from "@/lib/server/queries/sessions";
 import { AppError, errorResponse } from "@/lib/server/api/errors";
 import { assertMediaType, assertSameOrigin } from "@/lib/server/api/request-checks";
 import { assertStorable } from "@/lib/server/api/storable-text";
 import { withApiHeaders } from "@/lib/server/api/response-headers";
 import { prepareDatabase } from "@/lib/server/database";
 
-export interface AuthedUser {
-  id: string;
-  email: string;
-  role: RoleName;
-}
+export type AuthedUser = SessionUser;
 
 interface Options<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> {
   permission: Permission;
@@ -41,12 +38,17 @@ export interface HandlerArgs<B, Q, P> {
   params: P;
 }
 
+/**
+ * The signed-in user, or null: the cookie must name a session row that still exists (sign-out,
+ * a password or role change, disabling and the admin's "end sessions" delete it), and the role is
+ * the one stored now. A database that cannot answer throws (503), it does not sign anyone out.
+ */
 export async function currentUser(): Promise<AuthedUser | null> {
   await prepareDatabase();
   const session = await getServerSession(getAuthOptions());
   const u = session?.user;
-  if (!u?.id || !u.role || !u.email) return null;
-  return { id: u.id, email: u.email, role: u.role };
+  if (!u?.id || !u.sid) return null;
+  return findSessionUser(u.sid, u.id);
 }
 
 async function readJson(req: NextRequest, maxBytes: number): Promise<unknown> {

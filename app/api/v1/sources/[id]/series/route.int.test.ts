@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { NextRequest } from "next/server";
 import { withTestDatabase } from "@/test/test-database";
+import { withSignedInUser } from "@/test/route-requests";
 import { getPrisma } from "@/lib/server/db";
 import { createSource } from "@/lib/server/queries/sources";
 import type { SourceSeriesPage } from "@/lib/sources/series-query";
@@ -12,7 +13,8 @@ import { GET } from "@/app/api/v1/sources/[id]/series/route";
 
 withTestDatabase();
 vi.mock("server-only", () => ({}));
-vi.mock("next-auth", () => ({ getServerSession: async () => ({ user: { id: "u1", email: "admin@example.com", role: "ADMIN" } }) }));
+vi.mock("next-auth", () => ({ getServerSession: async () => ({ user: { id: "u1", sid: "s-u1" } }) }));
+withSignedInUser("u1");
 
 const N = 20_000;
 const METRICS = ["cpu", "CPU.busy", "cpu_total", "mem.used", "disk io"];

@@ -4,6 +4,7 @@ import { NextRequest } from "next/server";
 import { gzipSync } from "node:zlib";
 import { getPrisma } from "@/lib/server/db";
 import { withTestDatabase } from "@/test/test-database";
+import { withSignedInUser } from "@/test/route-requests";
 import { createSource } from "@/lib/server/queries/sources";
 import { POST as testConfig } from "@/app/api/v1/sources/test/route";
 import { POST as testSaved } from "@/app/api/v1/sources/[id]/test/route";
@@ -12,7 +13,8 @@ import { POST as upload } from "@/app/api/v1/sources/[id]/upload/route";
 withTestDatabase();
 vi.mock("@/lib/pipeline/schedule", () => ({ scheduleDetection: async () => undefined }));
 vi.mock("server-only", () => ({}));
-vi.mock("next-auth", () => ({ getServerSession: async () => ({ user: { id: "u1", email: "admin@example.com", role: "ADMIN" } }) }));
+vi.mock("next-auth", () => ({ getServerSession: async () => ({ user: { id: "u1", sid: "s-u1" } }) }));
+withSignedInUser("u1");
 
 let csvId = "";
 let pushId = "";
