@@ -5,13 +5,13 @@
  * row `withSignedInUser` creates:
  *   vi.mock("next-auth", () => ({ getServerSession: async () => ({ user: { id: "admin", sid: "s-admin" } }) }));
  */
-import { randomBytes } from "node:crypto";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll } from "vitest";
 import type { QueueName } from "@/lib/queue/contract";
 import { getPrisma } from "@/lib/server/db";
 import { getQueueBackend } from "@/lib/server/queue";
 import { REDIS_URL } from "@/test/databases";
+import { testQueuePrefix } from "@/test/redis-keys";
 
 export const routeContext = (id = "") => ({ params: Promise.resolve({ id }) });
 
@@ -33,7 +33,7 @@ export function withSignedInUser(userId = "admin", role: "ADMIN" | "ANALYST" | "
 export function withRouteQueues(queues: QueueName[], userId = "admin") {
   const saved = { REDIS_URL: process.env.REDIS_URL, VIGIL_QUEUE_PREFIX: process.env.VIGIL_QUEUE_PREFIX };
   process.env.REDIS_URL = REDIS_URL;
-  process.env.VIGIL_QUEUE_PREFIX = `t${randomBytes(4).toString("hex")}`;
+  process.env.VIGIL_QUEUE_PREFIX = testQueuePrefix();
   withSignedInUser(userId);
   afterAll(async () => {
     const backend = await getQueueBackend();
