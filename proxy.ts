@@ -29,7 +29,8 @@ export async function proxy(req: NextRequest) {
 
   if (pathname === "/signin" || pathname === "/setup") {
     try {
-      if (pathname === "/signin" && !(await hasAnyUser())) return done(NextResponse.redirect(new URL("/setup", req.url)));
+      const anyUser = await hasAnyUser();
+      if (pathname === "/signin" && !anyUser) return done(NextResponse.redirect(new URL("/setup", req.url)));
     } catch (e) {
       if (isDatabaseUnavailable(e)) return done(unavailablePage(pathname + search));
       throw e;

@@ -54,7 +54,8 @@ describe("database down", () => {
     resetEnvForTests();
   });
 
-  it("/signin answers 503 with Retry-After and a plain page", async () => {
+  it("/signin and /setup answer 503 with Retry-After and a plain page", async () => {
+    expect((await page("/setup")).status).toBe(503);
     const res = await page("/signin?callbackUrl=%2Fsources");
     const html = await res.text();
     expect({ status: res.status, retry: res.headers.get("retry-after"), csp: scriptSrc(res) !== "" }).toEqual({ status: 503, retry: "5", csp: true });
