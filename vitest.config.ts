@@ -6,6 +6,8 @@ const alias = { "@": path.resolve(import.meta.dirname) };
 export default defineConfig({
   resolve: { alias },
   test: {
+    // Logs (pino writes through console under vitest: lib/logger.ts) are shown for failing tests only.
+    silent: "passed-only",
     projects: [
       {
         resolve: { alias },
@@ -26,6 +28,10 @@ export default defineConfig({
           exclude: ["node_modules/**"],
           environment: "node",
           globalSetup: ["./test/global-setup.ts"],
+          setupFiles: ["./test/integration-setup.ts"],
+          // Small pools, closed after each file (withTestDatabase): the suite must pass on a server
+          // whose other users hold a third of max_connections.
+          env: { VIGIL_DB_POOL_SIZE: "3" },
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -21,6 +21,7 @@ const ROUTES: RouteCase[] = [
   { method: "GET", path: "/api/v1/users", file: "v1/users", permission: "users:manage" },
   { method: "POST", path: "/api/v1/users", file: "v1/users", permission: "users:manage", body: { email: "x" } },
   { method: "PATCH", path: "/api/v1/users/nonexistent", file: "v1/users/[id]", permission: "users:manage", body: { role: "ADMIN" } },
+  { method: "DELETE", path: "/api/v1/users/nonexistent/sessions", file: "v1/users/[id]/sessions", permission: "users:manage" },
   { method: "POST", path: "/api/v1/system/ping", file: "v1/system/ping", permission: "system:ping" },
   { method: "GET", path: "/api/v1/detectors", file: "v1/detectors", permission: "detectors:read" },
   { method: "POST", path: "/api/v1/detectors", file: "v1/detectors", permission: "detectors:write", body: { name: "" } },
@@ -91,6 +92,7 @@ test.describe("signed out", () => {
     expect(res.headers()["x-frame-options"]).toBe("DENY");
     expect(res.headers()["x-content-type-options"]).toBe("nosniff");
     expect(res.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
+    expect(res.headers()["content-security-policy"]).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'(;|$)/);
     expect(res.headers()["x-powered-by"]).toBeUndefined();
   });
 });

@@ -1,7 +1,16 @@
 /** Accounts the end-to-end server seeds, one per role. Test-only passwords. */
+import { execFileSync } from "node:child_process";
 import type { RoleName } from "@/lib/auth/permissions";
 
-export const E2E_PORT = Number(process.env.E2E_PORT ?? 3210);
+/**
+ * A port that is free now, unless E2E_PORT names one. Chosen once, in Playwright's main process,
+ * and exported to the environment, so its workers and the web server (e2e/serve.ts) inherit it.
+ */
+function freePort(): number {
+  const script = "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
+  return Number(execFileSync(process.execPath, ["-e", script], { encoding: "utf8" }));
+}
+export const E2E_PORT = Number((process.env.E2E_PORT ||= String(freePort())));
 export const E2E_PASSWORD = "e2e-password-not-for-production";
 
 export const E2E_USERS: Record<RoleName, { email: string; name: string }> = {

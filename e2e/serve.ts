@@ -12,6 +12,7 @@ import { migrateDeploy } from "@/lib/server/migrate";
 import { createUser } from "@/lib/server/queries/users";
 import { seedSampleSeries } from "@/lib/server/seed/sample-series";
 import { disconnectPrisma } from "@/lib/server/db";
+import { deleteKeys } from "@/test/redis-keys";
 import { E2E_PASSWORD, E2E_PORT, E2E_USERS } from "./fixtures";
 
 const adminUrl = process.env.TEST_DATABASE_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -57,6 +58,8 @@ async function main() {
     for (const c of children) c.kill("SIGTERM");
     await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once("exit", r)))));
     await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
+    // The queues' keys too: a run leaves nothing behind in the shared Redis.
+    await deleteKeys(`${dbName}:*`, redisUrl).catch(() => undefined);
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop());

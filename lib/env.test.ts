@@ -19,4 +19,15 @@ describe("env", () => {
       /DATABASE_URL: must start with postgres:\/\/ or postgresql:\/\/[\s\S]*REDIS_URL: must start with redis:\/\/[\s\S]*VIGIL_ADMIN_PASSWORD: must be at least 12 characters/,
     );
   });
+
+  it("listens on loopback unless VIGIL_HOST says otherwise", () => {
+    expect(parseEnv({}).VIGIL_HOST).toBe("127.0.0.1");
+    expect(parseEnv({ VIGIL_HOST: "0.0.0.0" }).VIGIL_HOST).toBe("0.0.0.0");
+  });
+
+  it("reads VIGIL_TRUSTED_PROXIES as addresses and CIDR ranges, refusing anything else", () => {
+    expect(parseEnv({}).VIGIL_TRUSTED_PROXIES).toEqual([]);
+    expect(parseEnv({ VIGIL_TRUSTED_PROXIES: " 10.0.0.0/8, ::1 ,fd00::/8" }).VIGIL_TRUSTED_PROXIES).toEqual(["10.0.0.0/8", "::1", "fd00::/8"]);
+    expect(() => parseEnv({ VIGIL_TRUSTED_PROXIES: "proxy.local, 10.0.0.0/33" })).toThrow(/"proxy.local" is not an IP address[\s\S]*"10.0.0.0\/33"/);
+  });
 });

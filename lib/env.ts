@@ -2,6 +2,7 @@
  * Environment, parsed once with zod. A bad value stops the process with a message naming the
  * variable, instead of failing later somewhere far from the cause.
  */
+import { isIP } from "node:net";
 import { z } from "zod";
 
 const optionalUrl = (protocols: string[]) =>
@@ -41,6 +42,27 @@ const ZEnv = z.object({
   VIGIL_DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
   /** How long a worker holds a job before BullMQ treats it as stalled and hands it to another worker. */
   VIGIL_JOB_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
+  /**
+   * Proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDR ranges, IPv4 or
+   * IPv6). Unset: the header is ignored and the socket's address is the client's.
+   */
+  VIGIL_TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const entries = (v ?? "").split(",").map((e) => e.trim()).filter(Boolean);
+      for (const e of entries) {
+        const [address, bits] = e.split("/");
+        const family = isIP(address);
+        const max = family === 6 ? 128 : 32;
+        if (!family || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= max))) {
+          ctx.addIssue({ code: "custom", message: `${JSON.stringify(e)} is not an IP address or CIDR range` });
+        }
+      }
+      return entries;
+    }),
+  /** Interface the web server listens on: 127.0.0.1 unless set (the Docker image sets 0.0.0.0). */
+  VIGIL_HOST: z.string().trim().min(1).default("127.0.0.1"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

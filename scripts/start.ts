@@ -84,10 +84,13 @@ async function main() {
 
   const env = { ...process.env, DATABASE_URL: db.url, NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`, NEXT_TELEMETRY_DISABLED: "1" };
   const children: ChildProcess[] = [
-    spawn("node_modules/.bin/next", ["start", "-p", String(port)], { stdio: "inherit", env: { ...env, VIGIL_SERVICE: "web" } }),
+    // Loopback unless VIGIL_HOST says otherwise: a laptop demo with printed passwords stays local.
+    spawn("node_modules/.bin/next", ["start", "-p", String(port), "-H", getEnv().VIGIL_HOST], { stdio: "inherit", env: { ...env, VIGIL_SERVICE: "web" } }),
     spawn("node_modules/.bin/tsx", ["worker/index.ts"], { stdio: "inherit", env: { ...env, ...demoEnv(), VIGIL_SERVICE: "worker" } }),
   ];
-  say(`Vigil is starting at http://localhost:${port}  (Ctrl+C stops web, worker and the embedded database)`);
+  const host = getEnv().VIGIL_HOST;
+  const reach = host === "127.0.0.1" || host === "localhost" ? "this machine only; set VIGIL_HOST=0.0.0.0 to listen on every interface" : `listening on ${host}`;
+  say(`Vigil is starting at http://localhost:${port}  (${reach}; Ctrl+C stops web, worker and the embedded database)`);
 
   let stopping = false;
   const stop = async (code: number) => {

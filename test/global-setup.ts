@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import pg from "pg";
 import { migrateDeploy } from "@/lib/server/migrate";
+import { flushRun } from "./redis-keys";
 import { ADMIN_URL, REDIS_URL, RUN_ID, TEMPLATE_DB, adminQuery, urlFor } from "./databases";
 
 /** Fails fast with a clear message when the services are missing, then builds the template database. */
@@ -36,5 +37,7 @@ export default async function setup() {
     const mine = await c2.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE $1", [`vigil_test_${RUN_ID}_%`]);
     await c2.end();
     for (const { datname } of mine.rows) await adminQuery(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+    // Keys of files that died before their own clean-up (test/redis-keys.ts).
+    await flushRun();
   };
 }

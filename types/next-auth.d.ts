@@ -3,13 +3,14 @@ import type { RoleName } from "@/lib/auth/permissions";
 
 declare module "next-auth" {
   interface Session {
-    user: DefaultSession["user"] & { id: string; role?: RoleName };
+    /** `sid` names the UserSession row that must still exist for the session to be valid. */
+    user: DefaultSession["user"] & { id: string; role?: RoleName; sid?: string };
   }
 }
 
 declare module "next-auth/jwt" {
   interface JWT {
     role?: RoleName;
-    disabled?: boolean;
+    sid?: string;
   }
 }

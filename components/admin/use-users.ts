@@ -35,3 +35,10 @@ export function useUpdateUser() {
     onSuccess: () => qc.invalidateQueries({ queryKey: KEY }),
   });
 }
+
+/** Ends every session of a user: they must sign in again on every device. */
+export function useEndSessions() {
+  return useMutation({
+    mutationFn: (id: string) => apiFetch<{ ended: number }>(`/api/v1/users/${id}/sessions`, { method: "DELETE" }),
+  });
+}

@@ -1,12 +1,13 @@
 "use client";
 import { useState, type FormEvent } from "react";
 import { ROLES, ROLE_LABELS, type RoleName } from "@/lib/auth/permissions";
-import { useCreateUser, useUpdateUser, useUsers } from "@/components/admin/use-users";
+import { useCreateUser, useEndSessions, useUpdateUser, useUsers } from "@/components/admin/use-users";
 
 export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
   const users = useUsers();
   const create = useCreateUser();
   const update = useUpdateUser();
+  const endSessions = useEndSessions();
   const [formKey, setFormKey] = useState(0);
 
   async function onCreate(e: FormEvent<HTMLFormElement>) {
@@ -53,9 +54,14 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
                   {u.id === currentUserId ? (
                     "you"
                   ) : (
-                    <button type="button" className="link" onClick={() => update.mutate({ id: u.id, disabled: !u.disabled })}>
-                      {u.disabled ? "Enable" : "Disable"}
-                    </button>
+                    <>
+                      <button type="button" className="link" onClick={() => update.mutate({ id: u.id, disabled: !u.disabled })}>
+                        {u.disabled ? "Enable" : "Disable"}
+                      </button>{" "}
+                      <button type="button" className="link" disabled={endSessions.isPending} onClick={() => endSessions.mutate(u.id)}>
+                        {endSessions.isSuccess && endSessions.variables === u.id ? "Signed out" : "Sign out everywhere"}
+                      </button>
+                    </>
                   )}
                   {u.disabled && <span className="badge status-paused">disabled</span>}
                 </td>

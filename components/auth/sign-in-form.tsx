@@ -2,6 +2,13 @@
 import { signIn } from "next-auth/react";
 import { useState, type FormEvent } from "react";
 
+/** next-auth hands back the error code lib/auth/options.ts threw; never an internal message. */
+const SIGN_IN_MESSAGES: Record<string, string> = {
+  RateLimited: "Too many failed attempts from here. Wait 15 minutes and try again.",
+  DatabaseUnavailable: "Vigil cannot reach its database right now. Try again in a few seconds.",
+  SignInFailed: "Signing in failed on the server. Try again; if it keeps failing, tell your administrator.",
+};
+
 export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -21,7 +28,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       window.location.assign(callbackUrl);
       return;
     }
-    setError(res?.error === "RateLimited" ? "Too many failed attempts. Wait 15 minutes and try again." : "Wrong e-mail or password.");
+    setError(SIGN_IN_MESSAGES[res?.error ?? ""] ?? "Wrong e-mail or password.");
   }
 
   return (

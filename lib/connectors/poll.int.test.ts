@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { randomBytes } from "node:crypto";
+import { testQueuePrefix } from "@/test/redis-keys";
 import { withTestDatabase } from "@/test/test-database";
 import { REDIS_URL } from "@/test/databases";
 import { getPrisma } from "@/lib/server/db";
@@ -64,7 +64,7 @@ describe("pollSource (HTTP poll)", () => {
 describe("syncPollSchedulers", () => {
   let backend: QueueBackend;
   beforeAll(() => {
-    backend = createQueueBackend({ redisUrl: REDIS_URL, databaseUrl: db.url(), prefix: `t${randomBytes(4).toString("hex")}` }, () => undefined);
+    backend = createQueueBackend({ redisUrl: REDIS_URL, databaseUrl: db.url(), prefix: testQueuePrefix() }, () => undefined);
   });
   afterAll(() => backend.close());
 

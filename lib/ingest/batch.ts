@@ -4,6 +4,7 @@
  * the whole batch is clean.
  */
 import { AppError, type FieldIssue } from "@/lib/server/api/errors";
+import { unstorableReason } from "@/lib/server/api/storable-text";
 import { parseTimestamp } from "@/lib/ingest/timestamp";
 
 export const INGEST_LIMITS = { maxBytes: 10 * 1024 * 1024, maxPoints: 100_000, maxIssues: 50, maxLabels: 32 } as const;
@@ -57,6 +58,9 @@ export class IngestBatch {
         ok = false;
       } else if (typeof v !== "string" || v.length > 500) {
         this.issue(`${path}.${k}`, "label value must be a string of at most 500 characters");
+        ok = false;
+      } else if (unstorableReason(v)) {
+        this.issue(`${path}.${k}`, `label value ${unstorableReason(v)}`);
         ok = false;
       }
     }

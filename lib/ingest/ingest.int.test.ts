@@ -5,6 +5,7 @@ import { getPrisma } from "@/lib/server/db";
 import { POST } from "@/app/api/v1/ingest/route";
 import { createSource, updateSource } from "@/lib/server/queries/sources";
 import { createSourceKey, revokeSourceKey } from "@/lib/server/queries/api-keys";
+import { gzipSync } from "node:zlib";
 import { INGEST_LIMITS } from "@/lib/ingest/batch";
 
 withTestDatabase();
@@ -206,5 +207,33 @@ describe("concurrency", () => {
     expect(results.map((r) => r.status)).toEqual(Array(8).fill(200));
     expect((await valuesOf("dl.a")).length).toBe(501);
     expect((await valuesOf("dl.a"))[1]).toEqual(["2024-05-01T00:00:00.000Z", 499]);
+  });
+});
+
+describe("hostile strings and encodings", () => {
+  const send = (body: Uint8Array, headers: Record<string, string>) =>
+    POST(new NextRequest("http://localhost/api/v1/ingest", { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers }, body: Buffer.from(body) }));
+
+  it("a NUL or a lone surrogate in a label value is a 422 naming the label (JSON and CSV), and nothing is stored", async () => {
+    const before = await points();
+    const nul = await ingest(JSON.stringify({ series: "hostile", labels: { host: "a\u0000b" }, points: [[t0, 1]] }));
+    expect((await expectError(nul, 422, /NUL/)).issues).toEqual([{ path: "labels.host", message: expect.stringContaining("U+0000") }]);
+    await expectError(await ingest(JSON.stringify({ series: "hostile", labels: { host: "\ud800" }, points: [[t0, 1]] })), 422, /labels\.host: label value must not contain a lone UTF-16 surrogate/);
+    await expectError(await ingest("timestamp,series,value,host\n2024-05-01T00:00:00Z,hostile,1,a\u0000b\n", "text/csv"), 422, /^line 2: labels\.host: label value must not contain the NUL/);
+    expect(await points()).toBe(before);
+  });
+
+  it("decodes Content-Encoding: gzip, counting the limit on the decoded body", async () => {
+    const body = JSON.stringify({ series: "zipped", points: [[t0, 1], [t0 + 1000, 2]] });
+    const res = await send(gzipSync(body), { "content-encoding": "gzip" });
+    expect({ status: res.status, body: await res.json() }).toEqual({ status: 200, body: { accepted: 2, series: 1 } });
+    expect(await valuesOf("zipped")).toEqual([["2024-05-01T00:00:00.000Z", 1], ["2024-05-01T00:00:01.000Z", 2]]);
+    // 11 MB of spaces compress to a few kB: refused by the decoded size, not inflated whole.
+    const bomb = gzipSync(Buffer.concat([Buffer.from('{"series":"bomb","points":[[1,1]]'), Buffer.alloc(INGEST_LIMITS.maxBytes + 1024 * 1024, 0x20), Buffer.from("}")]));
+    expect(bomb.length).toBeLessThan(100_000);
+    await expectError(await send(bomb, { "content-encoding": "gzip" }), 413, /decoded/);
+    await expectError(await send(Buffer.from("not gzip"), { "content-encoding": "gzip" }), 400, /not valid gzip/);
+    await expectError(await send(Buffer.from(body), { "content-encoding": "br" }), 415, /Content-Encoding "br" is not supported/);
+    expect(await getPrisma().series.count({ where: { metric: "bomb" } })).toBe(0);
   });
 });

@@ -1,9 +1,16 @@
-/** Reads a request body as UTF-8 text, refusing it (413) as soon as it exceeds the limit. */
+/**
+ * Reads a request body as UTF-8 text, refusing it (413) as soon as it exceeds the limit. A gzip
+ * body (content-encoding.ts) is decoded, and the limit applies to the compressed and the decoded
+ * size alike, so a small "zip bomb" is refused without being inflated past the limit.
+ */
+import { gunzipSync } from "node:zlib";
 import { AppError } from "@/lib/server/api/errors";
+import { bodyEncodingOf } from "@/lib/ingest/content-encoding";
 
 export async function readBodyText(req: Request, maxBytes: number): Promise<string> {
+  const encoding = bodyEncodingOf(req);
   const declared = Number(req.headers.get("content-length") ?? NaN);
-  const tooLarge = () => new AppError("payload_too_large", `Body exceeds ${maxBytes} bytes; split the batch`);
+  const tooLarge = () => new AppError("payload_too_large", `Body exceeds ${maxBytes} bytes${encoding === "gzip" ? " (decoded)" : ""}; split the batch`);
   if (declared > maxBytes) throw tooLarge();
   if (!req.body) return "";
   const reader = req.body.getReader();
@@ -19,8 +26,17 @@ export async function readBodyText(req: Request, maxBytes: number): Promise<stri
     }
     chunks.push(value);
   }
+  let bytes: Buffer = Buffer.concat(chunks);
+  if (encoding === "gzip" && bytes.length > 0) {
+    try {
+      bytes = gunzipSync(bytes, { maxOutputLength: maxBytes });
+    } catch (e) {
+      if ((e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") throw tooLarge();
+      throw new AppError("bad_request", "Body is not valid gzip (Content-Encoding: gzip)");
+    }
+  }
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     throw new AppError("bad_request", "Body is not valid UTF-8");
   }

@@ -6,6 +6,7 @@
  * Layouts and messages are those of push ingest's CSV parser (csv-layout.ts).
  */
 import { Readable, Transform, pipeline } from "node:stream";
+import { createGunzip } from "node:zlib";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { parse } from "csv-parse";
 import { getEnv } from "@/lib/env";
@@ -14,6 +15,7 @@ import { IngestBatch, INGEST_LIMITS } from "@/lib/ingest/batch";
 import { CSV_PARSE_OPTIONS, csvRowHandler, type CsvRowHandler } from "@/lib/ingest/csv-layout";
 import type { WriteResult } from "@/lib/ingest/write";
 import { UploadStage } from "@/lib/ingest/upload-stage";
+import type { BodyEncoding } from "@/lib/ingest/content-encoding";
 
 /** Largest upload, bytes: `VIGIL_UPLOAD_MAX_BYTES`, 1 GiB by default (413 above). */
 export function uploadMaxBytes(): number {
@@ -38,11 +40,39 @@ function byteLimit(maxBytes: number): Transform {
   });
 }
 
-export async function uploadCsv(sourceId: string, body: ReadableStream<Uint8Array>, maxBytes = uploadMaxBytes()): Promise<WriteResult> {
+/** Refuses bytes that are not UTF-8 (as push ingest does) instead of letting them become U+FFFD. */
+function utf8Check(): Transform {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  let seen = 0;
+  const fail = () => new AppError("bad_request", `Upload is not valid UTF-8 (in the first ${seen} bytes)`);
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      seen += chunk.length;
+      try {
+        decoder.decode(chunk, { stream: true });
+      } catch {
+        return done(fail());
+      }
+      done(null, chunk);
+    },
+    flush(done) {
+      try {
+        decoder.decode();
+      } catch {
+        return done(fail());
+      }
+      done();
+    },
+  });
+}
+
+export async function uploadCsv(sourceId: string, body: ReadableStream<Uint8Array>, maxBytes = uploadMaxBytes(), encoding: BodyEncoding = "identity"): Promise<WriteResult> {
   const source = Readable.fromWeb(body as WebReadableStream<Uint8Array>);
   const parser = parse(CSV_PARSE_OPTIONS);
   // pipeline destroys every stage on the first error; the loop below sees it through the parser.
-  pipeline(source, byteLimit(maxBytes), parser, () => undefined);
+  // The limit holds for the bytes received and, for gzip, for the decoded ones too.
+  const decode = encoding === "gzip" ? [createGunzip(), byteLimit(maxBytes)] : [];
+  pipeline([source, byteLimit(maxBytes), ...decode, utf8Check(), parser], () => undefined);
   const stage = await UploadStage.open();
   try {
     const batch = new IngestBatch();
@@ -69,6 +99,7 @@ export async function uploadCsv(sourceId: string, body: ReadableStream<Uint8Arra
       }
     } catch (e) {
       if (e instanceof AppError) throw e;
+      if (/^Z_/.test(String((e as { code?: unknown }).code))) throw new AppError("bad_request", "Upload is not valid gzip (Content-Encoding: gzip)");
       throw new AppError("bad_request", `CSV is malformed: ${(e as Error).message}`);
     }
     if (!header) throw new AppError("unprocessable", "CSV is empty: expected a header row");

@@ -3,8 +3,8 @@
  * the worker shuts down cleanly on SIGTERM.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
+import { testQueuePrefix } from "@/test/redis-keys";
 import { createQueueBackend, type QueueBackend } from "@/lib/queue/connection";
 import { enqueue } from "@/lib/queue/enqueue";
 import { waitForJob } from "@/lib/queue/wait";
@@ -52,7 +52,7 @@ describe.each([
   });
 
   it("carries a ping from producer to the worker process, which then stops cleanly on SIGTERM", async () => {
-    const prefix = `t${randomBytes(4).toString("hex")}`;
+    const prefix = testQueuePrefix();
     const env: Record<string, string> = { DATABASE_URL: db.url(), VIGIL_QUEUE_PREFIX: prefix };
     if (useRedis) env.REDIS_URL = REDIS_URL;
     else delete process.env.REDIS_URL;
@@ -76,7 +76,7 @@ describe.each([
   });
 
   it("rejects a payload that breaks the contract before it reaches the queue", async () => {
-    backend = createQueueBackend({ redisUrl: useRedis ? REDIS_URL : undefined, databaseUrl: db.url(), prefix: "contract" }, () => undefined);
+    backend = createQueueBackend({ redisUrl: useRedis ? REDIS_URL : undefined, databaseUrl: db.url(), prefix: testQueuePrefix() }, () => undefined);
     await expect(enqueue(backend, "detect.run", { detectorId: "", shard: 0 })).rejects.toThrow();
   });
 });

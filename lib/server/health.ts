@@ -1,5 +1,9 @@
-/** Health: the database answers and the queue backend answers, each within a time limit. */
+/**
+ * Health: the database answers and the queue backend answers, each within a time limit. The
+ * report is public, so a failure says which part and how in plain words; the cause is logged.
+ */
 import { getPrisma } from "@/lib/server/db";
+import { logger } from "@/lib/logger";
 import { getQueueBackend } from "@/lib/server/queue";
 
 export interface HealthReport {
@@ -8,8 +12,14 @@ export interface HealthReport {
   queue: { ok: boolean; backend?: string; latencyMs?: number; error?: string };
 }
 
+class TimedOut extends Error {}
+
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms))]);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<T>((_, reject) => {
+    timer = setTimeout(() => reject(new TimedOut(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 async function timed(fn: () => Promise<unknown>, what: string) {
@@ -18,7 +28,8 @@ async function timed(fn: () => Promise<unknown>, what: string) {
     await withTimeout(fn(), 3_000, what);
     return { ok: true, latencyMs: Math.round(performance.now() - start) };
   } catch (e) {
-    return { ok: false, error: (e as Error).message };
+    logger.warn({ err: e }, `health: ${what} unavailable`);
+    return { ok: false, error: e instanceof TimedOut ? e.message : `${what} unavailable` };
   }
 }
 

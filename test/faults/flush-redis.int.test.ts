@@ -4,8 +4,8 @@
  * schedule, the reconciler re-derives the lost work from PostgreSQL, and the final anomalies
  * equal an undisturbed run.
  */
-import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
+import { testQueuePrefix } from "@/test/redis-keys";
 import { createQueueBackend } from "@/lib/queue/connection";
 import { enqueueDetect } from "@/lib/pipeline/schedule";
 import { upsertPoints } from "@/lib/server/queries/points";
@@ -17,7 +17,7 @@ import {
 } from "@/test/faults/harness";
 
 const db = withTestDatabase();
-const prefix = `tflush${randomBytes(4).toString("hex")}`;
+const prefix = testQueuePrefix();
 let worker: WorkerProcess | undefined;
 afterAll(async () => {
   await worker?.kill("SIGKILL");

@@ -3,10 +3,8 @@
  * run (the pure scorer over the same points, in memory), and the stored anomalies to compare.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { Redis } from "ioredis";
 import pg from "pg";
 import { createScorer, toAnomalyWrite, type DetectorRow } from "@/lib/pipeline/scoring";
-import { REDIS_URL } from "@/test/databases";
 
 export interface WorkerProcess {
   proc: ChildProcess;
@@ -103,32 +101,8 @@ export async function storedAnomalies(url: string, seriesId: string) {
   }
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
-/** Deletes only this prefix's keys: other users of the shared Redis keep theirs. */
-export async function flushPrefix(prefix: string): Promise<number> {
-  const redis = new Redis(REDIS_URL);
-  let deleted = 0;
-  try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length) deleted += await redis.del(...keys);
-    } while (cursor !== "0");
-  } finally {
-    redis.disconnect();
-  }
-  return deleted;
-}
+export { waitFor } from "@/test/wait-for";
+export { flushPrefix } from "@/test/redis-keys";
 
 export interface Pair {
   detectorId: string;

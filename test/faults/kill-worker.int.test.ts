@@ -3,8 +3,8 @@
  * stalled job is retried from the last committed checkpoint, and the stored anomalies equal an
  * undisturbed run over the same points, with every point stored once.
  */
-import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
+import { testQueuePrefix } from "@/test/redis-keys";
 import { createQueueBackend } from "@/lib/queue/connection";
 import { enqueueDetect } from "@/lib/pipeline/schedule";
 import { upsertPoints } from "@/lib/server/queries/points";
@@ -16,7 +16,7 @@ import {
 } from "@/test/faults/harness";
 
 const db = withTestDatabase();
-const prefix = `tkill${randomBytes(4).toString("hex")}`;
+const prefix = testQueuePrefix();
 const workers: WorkerProcess[] = [];
 afterAll(async () => {
   for (const w of workers) await w.kill("SIGKILL");

@@ -1,21 +1,24 @@
 /**
- * Every route handler is wrapped once: authenticate (401), authorize against the permission table
- * (403), parse body and query with zod (400/422), then run; errors map through errorResponse.
+ * Every route handler is wrapped once: refuse cross-origin writes (403), authenticate (401),
+ * authorize against the permission table (403), refuse strings PostgreSQL cannot store in the
+ * path, query or body (400), parse body and query with zod (400/422), then run; errors map through
+ * errorResponse, and every answer gets the API's headers (no-store). Routes added later get all of
+ * it by being wrapped.
  */
 import "server-only";
 import type { NextRequest } from "next/server";
 import type { z } from "zod";
 import { getServerSession } from "next-auth";
 import { getAuthOptions } from "@/lib/auth/options";
-import { can, type Permission, type RoleName } from "@/lib/auth/permissions";
+import { can, type Permission } from "@/lib/auth/permissions";
+import { findSessionUser, type SessionUser } from "@/lib/server/queries/sessions";
 import { AppError, errorResponse } from "@/lib/server/api/errors";
+import { assertMediaType, assertSameOrigin } from "@/lib/server/api/request-checks";
+import { assertStorable } from "@/lib/server/api/storable-text";
+import { withApiHeaders } from "@/lib/server/api/response-headers";
 import { prepareDatabase } from "@/lib/server/database";
 
-export interface AuthedUser {
-  id: string;
-  email: string;
-  role: RoleName;
-}
+export type AuthedUser = SessionUser;
 
 interface Options<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> {
   permission: Permission;
@@ -35,24 +38,31 @@ export interface HandlerArgs<B, Q, P> {
   params: P;
 }
 
+/**
+ * The signed-in user, or null: the cookie must name a session row that still exists (sign-out,
+ * a password or role change, disabling and the admin's "end sessions" delete it), and the role is
+ * the one stored now. A database that cannot answer throws (503), it does not sign anyone out.
+ */
 export async function currentUser(): Promise<AuthedUser | null> {
   await prepareDatabase();
   const session = await getServerSession(getAuthOptions());
   const u = session?.user;
-  if (!u?.id || !u.role || !u.email) return null;
-  return { id: u.id, email: u.email, role: u.role };
+  if (!u?.id || !u.sid) return null;
+  return findSessionUser(u.sid, u.id);
 }
 
 async function readJson(req: NextRequest, maxBytes: number): Promise<unknown> {
-  const type = req.headers.get("content-type") ?? "";
-  if (!type.includes("application/json")) throw new AppError("unsupported_media_type", "Content-Type must be application/json");
+  assertMediaType(req.headers.get("content-type"), "application/json");
   const text = await req.text();
   if (Buffer.byteLength(text) > maxBytes) throw new AppError("payload_too_large", `Body exceeds ${maxBytes} bytes`);
+  let json: unknown;
   try {
-    return text ? JSON.parse(text) : {};
+    json = text ? JSON.parse(text) : {};
   } catch (e) {
     throw new AppError("bad_request", `Body is not valid JSON: ${(e as Error).message}`);
   }
+  assertStorable(json, "body");
+  return json;
 }
 
 export function withAuth<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, P = Record<string, string>>(
@@ -61,15 +71,19 @@ export function withAuth<B extends z.ZodType | undefined = undefined, Q extends 
 ) {
   return async (req: NextRequest, ctx: { params: Promise<P> }): Promise<Response> => {
     try {
+      assertSameOrigin(req);
       const user = await currentUser();
       if (!user) throw new AppError("unauthorized", "Sign in required");
       if (!can(user.role, opts.permission)) throw new AppError("forbidden", `Your role may not ${opts.permission}`);
-      const body = opts.body ? opts.body.parse(await readJson(req, opts.maxBodyBytes ?? 1_000_000)) : undefined;
-      const query = opts.query ? opts.query.parse(Object.fromEntries(req.nextUrl.searchParams)) : undefined;
       const params = ctx?.params ? await ctx.params : ({} as P);
-      return await handler({ req, user, body: body as Inferred<B>, query: query as Inferred<Q>, params });
+      assertStorable(params, "path");
+      const rawQuery = Object.fromEntries(req.nextUrl.searchParams);
+      assertStorable(rawQuery, "query");
+      const body = opts.body ? opts.body.parse(await readJson(req, opts.maxBodyBytes ?? 1_000_000)) : undefined;
+      const query = opts.query ? opts.query.parse(rawQuery) : undefined;
+      return withApiHeaders(await handler({ req, user, body: body as Inferred<B>, query: query as Inferred<Q>, params }));
     } catch (error) {
-      return errorResponse(error);
+      return withApiHeaders(errorResponse(error));
     }
   };
 }

@@ -3,6 +3,7 @@ import type { Prisma, Role } from "@/lib/generated/prisma/client";
 import { getPrisma } from "@/lib/server/db";
 import { hashPassword } from "@/lib/auth/password";
 import type { TCreateUser, TUpdateUser } from "@/lib/auth/schemas";
+import { endUserSessions } from "@/lib/server/queries/sessions";
 
 export const publicUserSelect = {
   id: true,
@@ -36,13 +37,17 @@ export async function createUser(input: TCreateUser, tx: Prisma.TransactionClien
   });
 }
 
+/** A new password, a new role or disabling ends the user's sessions (they sign in again). */
 export async function updateUser(id: string, input: TUpdateUser, tx: Prisma.TransactionClient = getPrisma()) {
   const { password, ...rest } = input;
-  return tx.user.update({
+  const before = await tx.user.findUnique({ where: { id }, select: { role: true, disabled: true } });
+  const updated = await tx.user.update({
     where: { id },
     data: { ...rest, ...(password ? { passwordHash: await hashPassword(password) } : {}) },
     select: publicUserSelect,
   });
+  if (password || (before && (before.role !== updated.role || (!before.disabled && updated.disabled)))) await endUserSessions(id, tx);
+  return updated;
 }
 
 export function countActiveAdmins(tx: Prisma.TransactionClient = getPrisma()): Promise<number> {

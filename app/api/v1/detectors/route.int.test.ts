@@ -10,7 +10,7 @@ import { DELETE as remove, GET as read, PATCH as patch } from "@/app/api/v1/dete
 
 withTestDatabase();
 vi.mock("server-only", () => ({}));
-vi.mock("next-auth", () => ({ getServerSession: async () => ({ user: { id: "admin", email: "admin@example.com", role: "ADMIN" } }) }));
+vi.mock("next-auth", () => ({ getServerSession: async () => ({ user: { id: "admin", sid: "s-admin" } }) }));
 
 withRouteQueues(["train"]);
 

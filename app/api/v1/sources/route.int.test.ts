@@ -11,7 +11,7 @@ import { DELETE as remove, PATCH as patch } from "@/app/api/v1/sources/[id]/rout
 
 const db = withTestDatabase();
 vi.mock("server-only", () => ({}));
-vi.mock("next-auth", () => ({ getServerSession: async () => ({ user: { id: "admin", email: "admin@example.com", role: "ADMIN" } }) }));
+vi.mock("next-auth", () => ({ getServerSession: async () => ({ user: { id: "admin", sid: "s-admin" } }) }));
 
 withRouteQueues(["poll"]);
 
