@@ -1,9 +1,11 @@
 /**
  * Every detector kind Vigil knows, and the one place configurations become live detectors.
  */
+import { withCalibration } from "./calibrated";
 import { changePoint } from "./algorithms/change-point";
 import { ensemble } from "./algorithms/ensemble";
 import { ewma } from "./algorithms/ewma";
+import { flatline } from "./algorithms/flatline";
 import { robustZscore } from "./algorithms/robust-zscore";
 import { seasonal } from "./algorithms/seasonal";
 import { threshold } from "./algorithms/threshold";
@@ -15,21 +17,26 @@ import { lof } from "./ml/lof";
 import { randomCutForest } from "./ml/random-cut-forest";
 import type { Detector, DetectorDefinition } from "./types";
 
+/**
+ * Every kind but `threshold` (its limits are the user's, not a rarity) and `ensemble` (its members
+ * are calibrated, its likelihood is a tail probability already) reports calibrated scores.
+ */
 export const detectorDefinitions: Readonly<Record<string, DetectorDefinition>> = Object.freeze(
   Object.fromEntries(
     [
       threshold,
-      zscore,
-      robustZscore,
-      ewma,
-      seasonal,
-      changePoint,
+      withCalibration(zscore),
+      withCalibration(robustZscore),
+      withCalibration(ewma),
+      withCalibration(seasonal),
+      withCalibration(changePoint),
+      withCalibration(flatline),
       ensemble,
-      isolationForest,
-      randomCutForest,
-      lof,
-      kmeans,
-      autoencoder,
+      withCalibration(isolationForest),
+      withCalibration(randomCutForest),
+      withCalibration(lof),
+      withCalibration(kmeans),
+      withCalibration(autoencoder),
     ].map((d) => [d.kind, d]),
   ),
 );

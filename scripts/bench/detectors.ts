@@ -39,6 +39,8 @@ export function defaultBeforeConfig(): DetectorConfig {
 function configOf(name: string): { kind: string; params: Record<string, unknown>; threshold?: number } {
   if (name === "default") return defaultDetectorConfig();
   if (name === "default-before") return defaultBeforeConfig();
+  // "<kind>@raw": the kind's native, uncalibrated scores (the scale before issue 13).
+  if (name.endsWith("@raw")) return { kind: name.slice(0, -4), params: { calibration: { enabled: false } } };
   return { kind: name, params: {} };
 }
 
@@ -50,7 +52,7 @@ export function resolveDetector(name: string): BenchDetector {
   }
   const params = definition.params.parse(config.params);
   return {
-    name: name === "default" ? `default (${config.kind})` : name === "default-before" ? `default-before (${config.kind})` : name,
+    name: name.startsWith("default") ? `${name} (${config.kind})` : name,
     kind: config.kind,
     input: definition.input,
     needsTraining: definition.needsTraining,
