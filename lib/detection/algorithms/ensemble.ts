@@ -20,13 +20,17 @@ const memberSchema = z.object({
   kind: z.string().min(1).describe("Detector kind of this member"),
   params: z.record(z.string(), z.unknown()).default({}).describe("Parameters of the member"),
   weight: z.number().min(0).default(1).describe("Weight in the combination"),
+  direct: z
+    .boolean()
+    .default(false)
+    .describe("Join the combination after the likelihood (for a member whose score is a tail probability already)"),
 });
 
 export const ensembleParams = z.object({
   members: z
     .array(memberSchema)
     .min(1)
-    .default([{ kind: "robust-zscore", params: {}, weight: 1 }])
+    .default([{ kind: "robust-zscore", params: {}, weight: 1, direct: false }])
     .describe("Detectors whose scores are combined"),
   combine: z.enum(["mean", "max"]).default("max").describe("How member scores are combined (weighted)"),
   normalize: z
@@ -55,6 +59,13 @@ export const ensembleParams = z.object({
     .boolean()
     .default(false)
     .describe("A score at or above suppressAbove during suppression restarts the period (the incident is still going on)"),
+  incidentScores: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Only the point that opens an incident (a score at or above suppressAbove outside suppression) keeps its score;" +
+        " every other point reports it times suppressAbove/2, so any threshold above suppressAbove/2 and up to suppressAbove flags the same points",
+    ),
 });
 export type EnsembleParams = z.infer<typeof ensembleParams>;
 
@@ -97,6 +108,7 @@ export const ensemble: DetectorDefinition<EnsembleParams, EnsembleState> = {
         const reason = checkObservation(obs, lastT, 0);
         if (reason) return skippedResult(obs.t, reason);
         let combined = 0;
+        let direct = 0;
         let weights = 0;
         let explain: Scored | null = null;
         let invalid = false;
@@ -114,6 +126,10 @@ export const ensemble: DetectorDefinition<EnsembleParams, EnsembleState> = {
             s = rank;
           }
           const weight = p.members[i].weight;
+          if (likelihood && p.members[i].direct) {
+            direct = Math.max(direct, weight * s);
+            continue;
+          }
           combined = p.combine === "max" ? Math.max(combined, weight * s) : combined + weight * s;
           weights += weight;
           if (!explain && r.expected !== undefined) explain = r;
@@ -126,13 +142,17 @@ export const ensemble: DetectorDefinition<EnsembleParams, EnsembleState> = {
         if (likelihood) {
           const l = likelihood.update(p.likelihood.input === "surprise" ? surprise(score) : score);
           if (l.learning) return skippedResult(obs.t, "warmup");
-          score = l.logScore;
+          score = Math.max(l.logScore, Math.min(1, direct));
         }
+        // Incident scores: every point but an incident's first reports below suppressAbove / 2.
+        const quiet = p.incidentScores ? p.suppressAbove / 2 : 0.5;
         if (suppressLeft > 0) {
           suppressLeft = p.suppressExtend && score >= p.suppressAbove ? p.suppressPoints : suppressLeft - 1;
-          score *= 0.5;
+          score *= quiet;
         } else if (p.suppressPoints > 0 && score >= p.suppressAbove) {
           suppressLeft = p.suppressPoints;
+        } else if (p.incidentScores && score < p.suppressAbove) {
+          score *= quiet;
         }
         const out: Scored = { t: obs.t, score, raw };
         if (explain) {
