@@ -42,8 +42,14 @@ describe("flatline", () => {
     expect(Math.max(...scores.slice(before))).toBeGreaterThanOrEqual(0.5);
   });
 
+  it("does not call a series that never moved stuck", () => {
+    const d = flatline.create(flatline.params.parse({}));
+    const scores = obs(Array.from({ length: 2000 }, () => 3)).map((o) => d.update(o).score);
+    expect(Math.max(...scores)).toBe(0);
+  });
+
   it("reports the run length as raw and the stuck value as expected", () => {
-    const d = flatline.create(flatline.params.parse({ minPoints: 2 }));
+    const d = flatline.create(flatline.params.parse({ minPoints: 2, minChanges: 1 }));
     const r = obs([1, 2, 3, 4, 4, 4]).map((o) => d.update(o));
     expect(r[5]).toMatchObject({ raw: 2, expected: 4, lower: 4, upper: 4 });
   });
