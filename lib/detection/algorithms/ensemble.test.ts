@@ -39,6 +39,8 @@ describe("ensemble", () => {
     const d = createDetector("ensemble", { members, likelihood: { enabled: true, learningPoints: 5 } });
     const s = obs([1, 2, 3, 4, 5, 6, 7, 50]).map((o) => d.update(o));
     expect(s[7].score).toBe(1);
+    // Both members are thresholds: the driver is named by kind and index.
+    expect(s[7].driver).toBe("threshold#1");
   });
 
   it("rank-normalizes each member by its own recent scores", () => {

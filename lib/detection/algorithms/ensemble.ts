@@ -97,6 +97,9 @@ export const ensemble: DetectorDefinition<EnsembleParams, EnsembleState> = {
     const ranks = p.normalize === "rank" ? p.members.map((_, i) => new SortedWindow(p.rankWindow, state?.ranks?.[i])) : null;
     const likelihood = p.likelihood.enabled ? new AnomalyLikelihood(p.likelihood, state?.likelihood ?? undefined) : null;
     let suppressLeft = state?.suppressLeft ?? 0;
+    const names = p.members.map((m, i) =>
+      p.members.filter((o) => o.kind === m.kind).length > 1 ? `${m.kind}#${i}` : m.kind,
+    );
 
     const detector: Detector<EnsembleState> = {
       kind: "ensemble",
@@ -110,6 +113,9 @@ export const ensemble: DetectorDefinition<EnsembleParams, EnsembleState> = {
         let combined = 0;
         let direct = 0;
         let weights = 0;
+        let driver = -1;
+        let driverScore = -1;
+        let directDriver = -1;
         let explain: Scored | null = null;
         let invalid = false;
         for (let i = 0; i < members.length; i++) {
@@ -127,8 +133,13 @@ export const ensemble: DetectorDefinition<EnsembleParams, EnsembleState> = {
           }
           const weight = p.members[i].weight;
           if (likelihood && p.members[i].direct) {
+            if (weight * s > direct) directDriver = i;
             direct = Math.max(direct, weight * s);
             continue;
+          }
+          if (weight * s > driverScore) {
+            driver = i;
+            driverScore = weight * s;
           }
           combined = p.combine === "max" ? Math.max(combined, weight * s) : combined + weight * s;
           weights += weight;
@@ -142,6 +153,7 @@ export const ensemble: DetectorDefinition<EnsembleParams, EnsembleState> = {
         if (likelihood) {
           const l = likelihood.update(p.likelihood.input === "surprise" ? surprise(score) : score);
           if (l.learning) return skippedResult(obs.t, "warmup");
+          if (directDriver >= 0 && direct > l.logScore) driver = directDriver;
           score = Math.max(l.logScore, Math.min(1, direct));
         }
         // Incident scores: every point but an incident's first reports below suppressAbove / 2.
@@ -155,6 +167,7 @@ export const ensemble: DetectorDefinition<EnsembleParams, EnsembleState> = {
           score *= quiet;
         }
         const out: Scored = { t: obs.t, score, raw };
+        if (driver >= 0) out.driver = names[driver];
         if (explain) {
           out.expected = explain.expected;
           out.lower = explain.lower;
