@@ -34,6 +34,17 @@ describe("score calibration", () => {
     expect(flagged / 18_000).toBeLessThan(0.01);
   });
 
+  it("does not call capped or tied scores rare once they are common on the series", () => {
+    const c = new ScoreCalibrator(calibrationParams.parse({}));
+    const rng = createRng(12);
+    for (let i = 0; i < 5000; i++) c.calibrate(zToScore(rng.normal()));
+    // Then a burst of scores of exactly 1 (a plateau detector's Infinity z): the first few are rare,
+    // the rest are as common as the window says.
+    const burst = Array.from({ length: 100 }, () => c.calibrate(1));
+    expect(burst[0]).toBeGreaterThan(0.9);
+    expect(burst.filter((s) => s >= 0.5).length).toBeLessThanOrEqual(5);
+  });
+
   it("makes every calibrated kind flag under 1% of plain Gaussian noise at 0.5", () => {
     const observations = gaussian(4000, 11);
     for (const def of calibrated) {

@@ -10,6 +10,9 @@ import type { Detector, DetectorDefinition, Observation, Scored } from "./types"
 
 const CALIBRATION_KEY = "calibration";
 
+/** One default threshold for every calibrated kind: as rare as a two-sided 3-sigma point (p = 0.0027). */
+export const CALIBRATED_THRESHOLD = 0.5;
+
 type WithCalibration = Record<string, unknown> & { calibration?: z.infer<typeof calibrationParams> };
 
 function innerState(state: unknown): { inner: unknown; calibration?: CalibrationState } {
@@ -42,6 +45,7 @@ export function withCalibration<P, S>(def: DetectorDefinition<P, S>): DetectorDe
   });
   return {
     ...def,
+    defaultThreshold: CALIBRATED_THRESHOLD,
     params,
     create(raw: WithCalibration, state?: unknown) {
       const c = raw.calibration ?? calibrationParams.parse({});

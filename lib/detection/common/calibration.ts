@@ -58,11 +58,18 @@ export class ScoreCalibrator {
     return out;
   }
 
-  /** Calibrated decades of surprise, -log10 P(D >= d), from the window before `d` joins it. */
+  /**
+   * Calibrated decades of surprise, -log10 P(D >= d), from the window before `d` joins it: the tail
+   * model, but never rarer than the share of the window at or above d (ties and capped scores are
+   * as common as they are, not beyond the model's tail).
+   */
   decades(d: number): number {
     const { u, share, beta } = this.tailModel();
     if (d <= u) return u > 0 ? (d / u) * this.tailDecades : 0;
-    return -Math.log10(share) + (d - u) / (beta * Math.LN10);
+    const model = -Math.log10(share) + (d - u) / (beta * Math.LN10);
+    const n = this.w.size;
+    const atLeast = n - Math.round(this.w.rank(d) * n);
+    return atLeast > 0 ? Math.min(model, -Math.log10(atLeast / (n + 1))) : model;
   }
 
   /**
@@ -73,14 +80,17 @@ export class ScoreCalibrator {
   private tailModel(): { u: number; share: number; beta: number } {
     const w = this.w;
     const n = w.size;
-    const above = n ? w.countAbove(w.quantile(1 - this.p.tail)) : 0;
+    const tailPoints = n * this.p.tail;
     // A quantile of a handful of points is noise: until then the prior alone.
-    const weight = n * this.p.tail >= 2 ? above / (above + this.p.priorTail) : 0;
-    let u = this.tailDecades;
-    let share = this.p.tail;
+    if (tailPoints < 2) return { u: this.tailDecades, share: this.p.tail, beta: EXACT_BETA };
+    const uHat = w.quantile(1 - this.p.tail);
+    const above = w.countAbove(uHat);
+    const weight = tailPoints / (tailPoints + this.p.priorTail);
+    const u = weight * uHat + (1 - weight) * this.tailDecades;
+    // Ties at u (discrete or capped scores) leave fewer than `tail` above it; none above: rarer than 1/n.
+    const share = Math.exp(weight * Math.log(Math.max(above, 1) / n) + (1 - weight) * Math.log(this.p.tail));
     let beta = EXACT_BETA;
-    if (weight > 0) {
-      const uHat = w.quantile(1 - this.p.tail);
+    if (above > 0) {
       const first = n - above;
       const mid = first + (above - 1) / 2;
       const medianExcess = (w.at(Math.floor(mid)) + w.at(Math.ceil(mid))) / 2 - uHat;
@@ -88,9 +98,8 @@ export class ScoreCalibrator {
       // a narrow tail on a wide bulk is a few repeated values, not a light tail.
       const bulkBeta = (uHat - w.quantile(0.5)) / Math.log(0.5 / this.p.tail);
       const betaHat = Math.max(medianExcess / Math.LN2, 0.5 * bulkBeta);
-      u = weight * uHat + (1 - weight) * u;
-      share = Math.exp(weight * Math.log(Math.max(above, 1) / n) + (1 - weight) * Math.log(share));
-      beta = weight * betaHat + (1 - weight) * beta;
+      const betaWeight = above / (above + this.p.priorTail);
+      beta = betaWeight * betaHat + (1 - betaWeight) * beta;
     }
     return { u, share, beta: Math.max(beta, MIN_BETA) };
   }
