@@ -13,7 +13,8 @@
  *
  * A detector whose native d is already exact (Gaussian z on Gaussian data: u = 1.30, β = 1/ln 10)
  * is left as it is; the prior is that identity, worth `priorTail` tail points, so short histories
- * stay close to the native scale. Zero spread (discrete or flat scores) is floored at `minScale`.
+ * stay close to the native scale. β is at least 0.1 decade (discrete or saturated scores), and a
+ * score is never called rarer than the share of the window at or above it (ties, capped scores).
  */
 import { z } from "zod";
 import { decadesToScore, scoreToDecades } from "./normal";
