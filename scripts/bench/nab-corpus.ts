@@ -42,9 +42,8 @@ export function loadNabCorpus(dataDir: string, filesGlob?: string): NabSeries[] 
   const root = path.join(dataDir, "data");
   // NAB's own layout has files (README.md) beside the category folders: only folders are categories.
   const keys = fs
-    .readdirSync(root, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => entry.name)
+    .readdirSync(root)
+    .filter((name) => fs.statSync(path.join(root, name)).isDirectory())
     .flatMap((category) =>
       fs.readdirSync(path.join(root, category)).filter((f) => f.endsWith(".csv")).map((f) => `${category}/${f}`),
     )
