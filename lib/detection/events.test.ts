@@ -16,6 +16,15 @@ describe("toEvents", () => {
     expect(e[1]).toMatchObject({ start: 6000, end: 6000, pointCount: 1, ongoing: false });
   });
 
+  it("reports the direction at the peak and the ensemble member that drove it", () => {
+    const s = pts([0.95, 0.99, 0, 0.97]);
+    s[1] = { ...s[1], expected: 5, driver: "zscore" };
+    s[3] = { ...s[3], expected: 5, driver: "flatline" };
+    const e = toEvents(s, { threshold: 0.9 }, [1, 9, 0, 2]);
+    expect(e[0]).toMatchObject({ peakT: 1000, direction: "above", driver: "zscore" });
+    expect(e[1]).toMatchObject({ direction: "below", driver: "flatline" });
+  });
+
   it("merges across up to mergeGapPoints normal points, or mergeGapMs of time", () => {
     const s = pts([1, 0, 0, 1, 0, 0, 0, 1]);
     expect(toEvents(s, { threshold: 0.5, mergeGapPoints: 2 }).map((e) => [e.start, e.end])).toEqual([

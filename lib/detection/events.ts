@@ -29,6 +29,10 @@ export interface AnomalyEvent {
   expected?: number;
   lower?: number;
   upper?: number;
+  /** Whether the value at the peak was above or below what the detector expected. */
+  direction?: "above" | "below";
+  /** Ensembles: the member that drove the peak. */
+  driver?: string;
   /** True while more points could still extend it (streaming only). */
   ongoing: boolean;
 }
@@ -113,7 +117,16 @@ export function createEventTracker(opts: EventOptions, state?: EventTrackerState
         open.expected = s.expected;
         open.lower = s.lower;
         open.upper = s.upper;
-        for (const k of ["actual", "expected", "lower", "upper"] as const) if (open[k] === undefined) delete open[k];
+        open.direction =
+          actual !== undefined && s.expected !== undefined && actual !== s.expected
+            ? actual > s.expected
+              ? "above"
+              : "below"
+            : undefined;
+        open.driver = s.driver;
+        for (const k of ["actual", "expected", "lower", "upper", "direction", "driver"] as const) {
+          if (open[k] === undefined) delete open[k];
+        }
       }
       return closed;
     },

@@ -1,9 +1,11 @@
 /**
  * Every detector kind Vigil knows, and the one place configurations become live detectors.
  */
+import { withCalibration } from "./calibrated";
 import { changePoint } from "./algorithms/change-point";
 import { ensemble } from "./algorithms/ensemble";
 import { ewma } from "./algorithms/ewma";
+import { flatline } from "./algorithms/flatline";
 import { robustZscore } from "./algorithms/robust-zscore";
 import { seasonal } from "./algorithms/seasonal";
 import { threshold } from "./algorithms/threshold";
@@ -15,21 +17,26 @@ import { lof } from "./ml/lof";
 import { randomCutForest } from "./ml/random-cut-forest";
 import type { Detector, DetectorDefinition } from "./types";
 
+/**
+ * Every kind but `threshold` (its limits are the user's, not a rarity) and `ensemble` (its members
+ * are calibrated, its likelihood is a tail probability already) reports calibrated scores.
+ */
 export const detectorDefinitions: Readonly<Record<string, DetectorDefinition>> = Object.freeze(
   Object.fromEntries(
     [
       threshold,
-      zscore,
-      robustZscore,
-      ewma,
-      seasonal,
-      changePoint,
+      withCalibration(zscore),
+      withCalibration(robustZscore),
+      withCalibration(ewma),
+      withCalibration(seasonal),
+      withCalibration(changePoint),
+      withCalibration(flatline),
       ensemble,
-      isolationForest,
-      randomCutForest,
-      lof,
-      kmeans,
-      autoencoder,
+      withCalibration(isolationForest),
+      withCalibration(randomCutForest),
+      withCalibration(lof),
+      withCalibration(kmeans),
+      withCalibration(autoencoder),
     ].map((d) => [d.kind, d]),
   ),
 );
@@ -60,29 +67,34 @@ export interface DetectorConfig {
 }
 
 /**
- * The configuration a new univariate series gets: the rarer of two views, a seasonal model (so
- * daily/weekly rhythms are expected, not flagged) and a long-memory z-score (values unlike
- * anything in the last 5000 points, which a fast-adapting seasonal level forgives), turned into
- * an anomaly likelihood (noisy series stay quiet, quiet ones alert early), one alert per
- * incident (suppression lasts until 100 points after the last high score). The seasonal member
- * re-checks for a weekly season once two weeks are seen (when that is at most 5000 points), since
- * its 600-point warm-up cannot. Tuned on the NAB corpus subset: standard profile 74.8 at this
- * fixed threshold (README, with a ±25% sensitivity check).
+ * The configuration a new univariate series gets: the rarer of three views, a seasonal model (so
+ * daily/weekly rhythms are expected, not flagged), a long-memory z-score (values unlike anything
+ * in the last 5000 points, which a fast-adapting seasonal level forgives) and a flatline detector
+ * (a sensor that stops changing), turned into an anomaly likelihood (noisy series stay quiet,
+ * quiet ones alert early), one alert per incident (suppression lasts until 100 points after the
+ * last high score). Seasonal and z-score report native scores (the likelihood is their
+ * calibration); the flatline's calibrated score joins after the likelihood. With `incidentScores`, the incident decision is made once, at `suppressAbove`
+ * 0.6, and every other point scores below 0.3, so any threshold in (0.3, 0.6] flags the same
+ * points: the threshold no longer interacts with suppression (README: figures, sweeps, held-out).
  */
 export function defaultDetectorConfig(): DetectorConfig {
+  const native = { calibration: { enabled: false } };
   return {
     kind: "ensemble",
     params: {
       members: [
-        { kind: "seasonal", params: { weeklyRecheckPoints: 5000 }, weight: 1 },
-        { kind: "zscore", params: { window: 5000 }, weight: 1 },
+        { kind: "seasonal", params: { weeklyRecheckPoints: 5000, ...native }, weight: 1 },
+        { kind: "zscore", params: { window: 5000, ...native }, weight: 1 },
+        // A tail probability already (and calibrated): joins after the likelihood, which would average it away.
+        { kind: "flatline", params: {}, weight: 1, direct: true },
       ],
       combine: "max",
       likelihood: { enabled: true, shortWindow: 5, longWindow: 1000, learningPoints: 100, minStd: 0.625 },
       suppressPoints: 100,
       suppressAbove: 0.6,
       suppressExtend: true,
+      incidentScores: true,
     },
-    threshold: 0.6,
+    threshold: 0.5,
   };
 }

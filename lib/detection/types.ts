@@ -23,6 +23,8 @@ export interface Scored {
   expected?: number;
   lower?: number;
   upper?: number;
+  /** Ensembles: the member whose score drove this point ("kind", or "kind#i" when a kind repeats). */
+  driver?: string;
   /** Set when the point did not update the model; score is then 0. */
   skipped?: SkipReason;
 }

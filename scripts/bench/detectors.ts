@@ -1,5 +1,5 @@
 /** The detectors a bench runs, resolved by kind from Vigil's registry ("default" = its default configuration). */
-import { createDetector, defaultDetectorConfig, detectorDefinitions } from "../../lib/detection/registry";
+import { createDetector, defaultDetectorConfig, detectorDefinitions, type DetectorConfig } from "../../lib/detection/registry";
 import type { Detector, DetectorInput } from "../../lib/detection/types";
 
 export interface BenchDetector {
@@ -17,15 +17,46 @@ export interface BenchDetector {
 /** Used only when neither the configuration nor the definition names a threshold. */
 const FALLBACK_THRESHOLD = 0.5;
 
+/**
+ * The default as it was before issue 13 (tuned on the NAB subset, members on their native scales),
+ * kept as the bench's baseline.
+ */
+export function defaultBeforeConfig(): DetectorConfig {
+  const native = { calibration: { enabled: false } };
+  return {
+    kind: "ensemble",
+    params: {
+      members: [
+        { kind: "seasonal", params: { weeklyRecheckPoints: 5000, ...native }, weight: 1 },
+        { kind: "zscore", params: { window: 5000, ...native }, weight: 1 },
+      ],
+      combine: "max",
+      likelihood: { enabled: true, shortWindow: 5, longWindow: 1000, learningPoints: 100, minStd: 0.625 },
+      suppressPoints: 100,
+      suppressAbove: 0.6,
+      suppressExtend: true,
+    },
+    threshold: 0.6,
+  };
+}
+
+function configOf(name: string): { kind: string; params: Record<string, unknown>; threshold?: number } {
+  if (name === "default") return defaultDetectorConfig();
+  if (name === "default-before") return defaultBeforeConfig();
+  // "<kind>@raw": the kind's native, uncalibrated scores (the scale before issue 13).
+  if (name.endsWith("@raw")) return { kind: name.slice(0, -4), params: { calibration: { enabled: false } } };
+  return { kind: name, params: {} };
+}
+
 export function resolveDetector(name: string): BenchDetector {
-  const config = name === "default" ? defaultDetectorConfig() : { kind: name, params: {}, threshold: undefined };
+  const config = configOf(name);
   const definition = Object.hasOwn(detectorDefinitions, config.kind) ? detectorDefinitions[config.kind] : undefined;
   if (!definition) {
-    throw new Error(`Unknown detector "${name}". Known: default, ${Object.keys(detectorDefinitions).join(", ")}`);
+    throw new Error(`Unknown detector "${name}". Known: default, default-before, ${Object.keys(detectorDefinitions).join(", ")}`);
   }
   const params = definition.params.parse(config.params);
   return {
-    name: name === "default" ? `default (${config.kind})` : name,
+    name: name.startsWith("default") ? `${name} (${config.kind})` : name,
     kind: config.kind,
     input: definition.input,
     needsTraining: definition.needsTraining,

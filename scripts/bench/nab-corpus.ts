@@ -40,8 +40,10 @@ export function loadNabCorpus(dataDir: string, filesGlob?: string): NabSeries[] 
   const labels = JSON.parse(fs.readFileSync(path.join(dataDir, "labels/combined_windows.json"), "utf8"));
   const match = filesGlob ? globToRegExp(filesGlob) : null;
   const root = path.join(dataDir, "data");
+  // NAB's own layout has files (README.md) beside the category folders: only folders are categories.
   const keys = fs
     .readdirSync(root)
+    .filter((name) => fs.statSync(path.join(root, name)).isDirectory())
     .flatMap((category) =>
       fs.readdirSync(path.join(root, category)).filter((f) => f.endsWith(".csv")).map((f) => `${category}/${f}`),
     )

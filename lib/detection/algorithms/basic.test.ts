@@ -46,6 +46,26 @@ describe("robust-zscore", () => {
     expect(Number.isFinite(JSON.parse(JSON.stringify(r)).raw)).toBe(true);
   });
 
+  it("on a plateau measures a change against the spread the series had before it, not 1e-9", () => {
+    const d = robustZscore.create(robustZscore.params.parse({ window: 50, minPoints: 20 }));
+    const varying = Array.from({ length: 60 }, (_, i) => 10 + (i % 5) - 2);
+    const plateau = Array.from({ length: 60 }, () => 10);
+    obs([...varying, ...plateau]).forEach((o) => d.update(o));
+    // The last spread measured as the plateau filled the window: an interquartile range of 1.
+    const r = d.update({ t: 99_000_000, values: [11] });
+    expect(r.raw).toBeCloseTo(1.349, 4);
+    expect(r.score).toBeLessThan(0.3);
+  });
+
+  it("a change after a plateau with mostly one value uses the mean absolute deviation", () => {
+    const d = robustZscore.create(robustZscore.params.parse({ window: 40, minPoints: 20 }));
+    obs([...Array.from({ length: 38 }, () => 5), 6, 4]).forEach((o) => d.update(o));
+    const r = d.update({ t: 99_000_000, values: [6] });
+    // mean |x - 5| = 2/40; times sqrt(pi/2).
+    expect(r.raw).toBeCloseTo(1 / (0.05 * Math.sqrt(Math.PI / 2)), 6);
+    expect(r.score).toBeLessThan(1);
+  });
+
   it("resumes exactly", () => {
     const { all, split } = runSplit(robustZscore, {}, syntheticSeries(3000, 2), 777);
     expect(split).toEqual(all);

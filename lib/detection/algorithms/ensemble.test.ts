@@ -19,6 +19,30 @@ describe("ensemble", () => {
     expect(mean.update({ t: 2, values: [500] }).score).toBe(1);
   });
 
+  it("with incident scores only an incident's first point scores at or above suppressAbove; the rest stay below half of it", () => {
+    // threshold member: 1 outside [.., 10], ramping to 0.5 at the limit inside a margin of 10.
+    const member = { kind: "threshold", params: { max: 10, margin: 10 } };
+    const d = createDetector("ensemble", { members: [member], suppressPoints: 3, suppressAbove: 0.6, incidentScores: true });
+    const s = obs([0, 50, 50, 50, 50, 50, 5]).map((o) => d.update(o).score);
+    expect(s[1]).toBe(1);
+    for (const k of [0, 2, 3, 4, 6]) expect(s[k]).toBeLessThanOrEqual(0.3);
+    expect(s.slice(2, 5)).toEqual([0.3, 0.3, 0.3]);
+    // The suppression ran out after three points: the fifth 50 opens a new incident.
+    expect(s[5]).toBe(1);
+  });
+
+  it("a direct member joins after the likelihood", () => {
+    const members = [
+      { kind: "threshold", params: { max: 1e9 } },
+      { kind: "threshold", params: { max: 10 }, direct: true },
+    ];
+    const d = createDetector("ensemble", { members, likelihood: { enabled: true, learningPoints: 5 } });
+    const s = obs([1, 2, 3, 4, 5, 6, 7, 50]).map((o) => d.update(o));
+    expect(s[7].score).toBe(1);
+    // Both members are thresholds: the driver is named by kind and index.
+    expect(s[7].driver).toBe("threshold#1");
+  });
+
   it("rank-normalizes each member by its own recent scores", () => {
     const d = createDetector("ensemble", {
       members: [{ kind: "threshold", params: { max: 10, margin: 10 } }],

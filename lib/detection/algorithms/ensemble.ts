@@ -20,13 +20,17 @@ const memberSchema = z.object({
   kind: z.string().min(1).describe("Detector kind of this member"),
   params: z.record(z.string(), z.unknown()).default({}).describe("Parameters of the member"),
   weight: z.number().min(0).default(1).describe("Weight in the combination"),
+  direct: z
+    .boolean()
+    .default(false)
+    .describe("Join the combination after the likelihood (for a member whose score is a tail probability already)"),
 });
 
 export const ensembleParams = z.object({
   members: z
     .array(memberSchema)
     .min(1)
-    .default([{ kind: "robust-zscore", params: {}, weight: 1 }])
+    .default([{ kind: "robust-zscore", params: {}, weight: 1, direct: false }])
     .describe("Detectors whose scores are combined"),
   combine: z.enum(["mean", "max"]).default("max").describe("How member scores are combined (weighted)"),
   normalize: z
@@ -55,6 +59,13 @@ export const ensembleParams = z.object({
     .boolean()
     .default(false)
     .describe("A score at or above suppressAbove during suppression restarts the period (the incident is still going on)"),
+  incidentScores: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Only the point that opens an incident (a score at or above suppressAbove outside suppression) keeps its score;" +
+        " every other point reports it times suppressAbove/2, so any threshold above suppressAbove/2 and up to suppressAbove flags the same points",
+    ),
 });
 export type EnsembleParams = z.infer<typeof ensembleParams>;
 
@@ -86,6 +97,9 @@ export const ensemble: DetectorDefinition<EnsembleParams, EnsembleState> = {
     const ranks = p.normalize === "rank" ? p.members.map((_, i) => new SortedWindow(p.rankWindow, state?.ranks?.[i])) : null;
     const likelihood = p.likelihood.enabled ? new AnomalyLikelihood(p.likelihood, state?.likelihood ?? undefined) : null;
     let suppressLeft = state?.suppressLeft ?? 0;
+    const names = p.members.map((m, i) =>
+      p.members.filter((o) => o.kind === m.kind).length > 1 ? `${m.kind}#${i}` : m.kind,
+    );
 
     const detector: Detector<EnsembleState> = {
       kind: "ensemble",
@@ -97,7 +111,11 @@ export const ensemble: DetectorDefinition<EnsembleParams, EnsembleState> = {
         const reason = checkObservation(obs, lastT, 0);
         if (reason) return skippedResult(obs.t, reason);
         let combined = 0;
+        let direct = 0;
         let weights = 0;
+        let driver = -1;
+        let driverScore = -1;
+        let directDriver = -1;
         let explain: Scored | null = null;
         let invalid = false;
         for (let i = 0; i < members.length; i++) {
@@ -114,6 +132,15 @@ export const ensemble: DetectorDefinition<EnsembleParams, EnsembleState> = {
             s = rank;
           }
           const weight = p.members[i].weight;
+          if (likelihood && p.members[i].direct) {
+            if (weight * s > direct) directDriver = i;
+            direct = Math.max(direct, weight * s);
+            continue;
+          }
+          if (weight * s > driverScore) {
+            driver = i;
+            driverScore = weight * s;
+          }
           combined = p.combine === "max" ? Math.max(combined, weight * s) : combined + weight * s;
           weights += weight;
           if (!explain && r.expected !== undefined) explain = r;
@@ -126,15 +153,21 @@ export const ensemble: DetectorDefinition<EnsembleParams, EnsembleState> = {
         if (likelihood) {
           const l = likelihood.update(p.likelihood.input === "surprise" ? surprise(score) : score);
           if (l.learning) return skippedResult(obs.t, "warmup");
-          score = l.logScore;
+          if (directDriver >= 0 && direct > l.logScore) driver = directDriver;
+          score = Math.max(l.logScore, Math.min(1, direct));
         }
+        // Incident scores: every point but an incident's first reports below suppressAbove / 2.
+        const quiet = p.incidentScores ? p.suppressAbove / 2 : 0.5;
         if (suppressLeft > 0) {
           suppressLeft = p.suppressExtend && score >= p.suppressAbove ? p.suppressPoints : suppressLeft - 1;
-          score *= 0.5;
+          score *= quiet;
         } else if (p.suppressPoints > 0 && score >= p.suppressAbove) {
           suppressLeft = p.suppressPoints;
+        } else if (p.incidentScores && score < p.suppressAbove) {
+          score *= quiet;
         }
         const out: Scored = { t: obs.t, score, raw };
+        if (driver >= 0) out.driver = names[driver];
         if (explain) {
           out.expected = explain.expected;
           out.lower = explain.lower;

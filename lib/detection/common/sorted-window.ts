@@ -72,6 +72,23 @@ export class SortedWindow {
     return this.n === 0 ? 0 : this.lowerBound(x) / this.n;
   }
 
+  /** How many values are strictly above x. */
+  countAbove(x: number): number {
+    let lo = 0;
+    let hi = this.n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.sorted[mid] <= x) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.n - lo;
+  }
+
+  /** The i-th smallest value (0-based). */
+  at(i: number): number {
+    return this.sorted[i];
+  }
+
   min(): number {
     return this.n ? this.sorted[0] : NaN;
   }
@@ -89,6 +106,14 @@ export class SortedWindow {
     const p = this.lowerBound(center);
     if (n % 2 === 1) return this.kthDistance((n - 1) / 2, p, center);
     return (this.kthDistance(n / 2 - 1, p, center) + this.kthDistance(n / 2, p, center)) / 2;
+  }
+
+  /** Mean absolute deviation from `center`: O(w), non-zero whenever any value differs from it. */
+  meanAbsDeviation(center: number): number {
+    if (this.n === 0) return NaN;
+    let sum = 0;
+    for (let i = 0; i < this.n; i++) sum += Math.abs(this.sorted[i] - center);
+    return sum / this.n;
   }
 
   /** k-th smallest |x - center| (0-based); `p` = first index with value >= center. No closures: hot path. */
