@@ -34,7 +34,7 @@ describe("demo detector", () => {
     const again = await seedDemoDetector();
     expect(again).toEqual({ detectorId: first.detectorId, attached: 0 });
     const detector = await getPrisma().detector.findUniqueOrThrow({ where: { name: DEMO_DETECTOR } });
-    expect(detector).toMatchObject({ algorithm: "ensemble", enabled: true, threshold: 0.6 });
+    expect(detector).toMatchObject({ algorithm: "ensemble", enabled: true, threshold: defaultDetectorConfig().threshold });
   });
 
   it("is scored by the worker's reconciler on start, and anomalies appear", { timeout: 180_000 }, async () => {
