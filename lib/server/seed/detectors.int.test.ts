@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
+import { defaultDetectorConfig } from "@/lib/detection";
 import { getPrisma } from "@/lib/server/db";
 import { DEMO_DETECTOR, seedDemoDetector } from "@/lib/server/seed/detectors";
 import { seedSampleSeries } from "@/lib/server/seed/sample-series";
