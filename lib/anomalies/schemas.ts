@@ -14,6 +14,7 @@ export const ZAnomalyStatus = z.enum(ANOMALY_STATUSES);
 export const ZSeverity = z.enum(SEVERITIES);
 export const ZDetectionState = z.enum(DETECTION_STATES);
 export type AnomalySort = (typeof ANOMALY_SORTS)[number];
+export type AnomalyStatus = (typeof ANOMALY_STATUSES)[number];
 
 export const ANOMALY_PAGE_DEFAULT = 50;
 export const ANOMALY_PAGE_MAX = 200;
