@@ -2,7 +2,6 @@
  * The triage queue's read side: one keyset page of anomalies, filtered and sorted in SQL, and one
  * anomaly by id. Nothing is counted: a page costs the same at the first row and the millionth.
  */
-import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
 import {
   encodeAnomalyCursor,

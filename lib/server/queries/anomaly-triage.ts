@@ -3,7 +3,6 @@
  * the AnomalyActivity rows that record it and who did it; a change to what is already so writes
  * nothing. Bulk and single changes are the same statement.
  */
-import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { AnomalyComment, TBulkAnomalyChange, TSimplePageQuery } from "@/lib/anomalies/schemas";
 import { can } from "@/lib/auth/permissions";

@@ -1,5 +1,4 @@
 /** The points around one anomaly, re-scored for the expected band (see lib/anomalies/rescore.ts). */
-import "server-only";
 import { rescoreWindow } from "@/lib/anomalies/rescore";
 import type { AnomalyWindow } from "@/lib/anomalies/schemas";
 import { AppError } from "@/lib/server/api/errors";
