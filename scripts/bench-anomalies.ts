@@ -79,7 +79,8 @@ async function main() {
       { label: "open+acknowledged, newest first", input: { status: ["OPEN", "ACKNOWLEDGED"] } },
       { label: "high+critical on one source, newest first", input: { severity: ["HIGH", "CRITICAL"], sourceId: "src2" } },
       { label: "open, highest score first", input: { status: "OPEN", sort: "-peakScore" } },
-      { label: "assigned to one user, oldest first", input: { assignee: "u3", sort: "startTs" } },
+      { label: "unassigned, oldest first", input: { assignee: "none", sort: "startTs" } },
+      { label: "acknowledged, most severe first", input: { status: "ACKNOWLEDGED", sort: "-severity" } },
     ];
     const rows: string[][] = [];
     for (const v of views) {

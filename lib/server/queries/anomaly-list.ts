@@ -4,6 +4,7 @@
  */
 import { Prisma } from "@/lib/generated/prisma/client";
 import {
+  SEVERITIES,
   encodeAnomalyCursor,
   type AnomalyCursor,
   type AnomalyDetail,
@@ -89,8 +90,12 @@ function toItem(r: AnomalyDbRow): AnomalyItem {
   };
 }
 
-const anyOf = (values: readonly string[], column: Prisma.Sql, type: string) =>
-  values.length ? Prisma.sql`AND ${column} = ANY(${values}::${Prisma.raw(type)}[])` : Prisma.empty;
+/** One value is an equality (the planner then walks a composite index in order), more are `= ANY`. */
+function anyOf(values: readonly string[], column: Prisma.Sql, type: string): Prisma.Sql {
+  if (values.length === 0) return Prisma.empty;
+  if (values.length === 1) return Prisma.sql`AND ${column} = ${values[0]}::${Prisma.raw(type)}`;
+  return Prisma.sql`AND ${column} = ANY(${values}::${Prisma.raw(type)}[])`;
+}
 
 /** The WHERE clause of a list query (without the cursor), for the caller `userId`. */
 export function anomalyFilterSql(q: TAnomalyListQuery, userId: string): Prisma.Sql {
@@ -109,8 +114,9 @@ export function anomalyFilterSql(q: TAnomalyListQuery, userId: string): Prisma.S
   }
   if (q.assignee.length) {
     const ids = q.assignee.filter((a) => a !== "none").map((a) => (a === "me" ? userId : a));
-    const none = q.assignee.includes("none") ? Prisma.sql`a."assigneeId" IS NULL` : Prisma.sql`false`;
-    parts.push(Prisma.sql`AND (a."assigneeId" = ANY(${ids}::text[]) OR ${none})`);
+    if (!q.assignee.includes("none")) parts.push(anyOf(ids, Prisma.sql`a."assigneeId"`, "text"));
+    else if (ids.length === 0) parts.push(Prisma.sql`AND a."assigneeId" IS NULL`);
+    else parts.push(Prisma.sql`AND (a."assigneeId" IS NULL OR a."assigneeId" = ANY(${ids}::text[]))`);
   }
   if (q.label.length) {
     const values = q.label.filter((l) => l !== "NONE");
@@ -124,8 +130,9 @@ export function anomalyFilterSql(q: TAnomalyListQuery, userId: string): Prisma.S
 }
 
 /**
- * The keyset condition, written so the leading column bounds an index range
- * (`x <= k AND (x < k OR id < i)`) rather than as a row comparison an index on `x` alone cannot use.
+ * The keyset condition. Orders with a composite index ending in id compare rows; the time order,
+ * whose index is on startTs alone, is written `x <= k AND (x < k OR id < i)` so that column still
+ * bounds the index range.
  */
 function afterCursor(c: AnomalyCursor | undefined): Prisma.Sql {
   if (!c) return Prisma.empty;
@@ -139,11 +146,11 @@ function afterCursor(c: AnomalyCursor | undefined): Prisma.Sql {
       return Prisma.sql`AND a."startTs" >= ${t} AND (a."startTs" > ${t} OR a.id > ${c.id})`;
     }
     case "-peakScore":
-      return Prisma.sql`AND a."peakScore" <= ${c.key[0]} AND (a."peakScore" < ${c.key[0]} OR a.id < ${c.id})`;
+      return Prisma.sql`AND (a."peakScore", a.id) < (${c.key[0]}::float8, ${c.id})`;
     case "-severity": {
       const [rank, ms] = c.key;
-      const t = new Date(ms);
-      return Prisma.sql`AND (array_position(enum_range(NULL::"Severity"), a.severity), a."startTs", a.id) < (${rank}::int, ${t}, ${c.id})`;
+      const severity = SEVERITIES[Math.min(SEVERITIES.length, Math.max(1, Math.round(rank))) - 1];
+      return Prisma.sql`AND (a.severity, a."startTs", a.id) < (${severity}::"Severity", ${new Date(ms)}, ${c.id})`;
     }
   }
 }
@@ -152,7 +159,8 @@ const ORDER: Record<AnomalySort, Prisma.Sql> = {
   "-startTs": Prisma.sql`a."startTs" DESC, a.id DESC`,
   startTs: Prisma.sql`a."startTs" ASC, a.id ASC`,
   "-peakScore": Prisma.sql`a."peakScore" DESC, a.id DESC`,
-  "-severity": Prisma.sql`array_position(enum_range(NULL::"Severity"), a.severity) DESC, a."startTs" DESC, a.id DESC`,
+  // Enum order is declaration order: LOW < MEDIUM < HIGH < CRITICAL.
+  "-severity": Prisma.sql`a.severity DESC, a."startTs" DESC, a.id DESC`,
 };
 
 function cursorOf(sort: AnomalySort, r: AnomalyDbRow): string {
