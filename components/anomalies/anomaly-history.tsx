@@ -1,29 +1,10 @@
 "use client";
 /** Who did what and when (people and the pipeline), and the comments with a form to add one. */
 import { useState } from "react";
-import type { AnomalyActivity } from "@/lib/anomalies/schemas";
+import { describeActivity, whoDid } from "@/lib/anomalies/activity";
 import { formatDateTime } from "@/components/format";
 import { useCan } from "@/components/use-can";
 import { useAddComment, useAnomalyActivity, useAnomalyComments } from "@/components/anomalies/use-anomalies";
-
-const who = (a: AnomalyActivity) => a.user?.email ?? "Vigil (re-detection)";
-const email = (v: unknown) => (v && typeof v === "object" && "email" in v ? String((v as { email: unknown }).email) : "nobody");
-const str = (v: unknown) => (typeof v === "string" ? v.toLowerCase() : "");
-
-/** One history entry in words; kinds the pipeline adds later still read sensibly. */
-export function describeActivity(a: AnomalyActivity): string {
-  const d = a.details;
-  switch (a.kind) {
-    case "status": return `changed the status from ${str(d.from)} to ${str(d.to)}`;
-    case "assign": return d.to ? `assigned it to ${email(d.to)}` : `unassigned it (was ${email(d.from)})`;
-    case "comment": return "commented";
-    case "redetected": return "re-detected it with a changed span";
-    case "merged": return typeof d.intoId === "string" ? `merged it into anomaly ${d.intoId}` : "merged it into a neighbouring anomaly";
-    case "gone": return "no longer detects it";
-    case "revived": return "detects it again";
-    default: return a.kind.replaceAll("_", " ");
-  }
-}
 
 export function AnomalyHistory({ id }: { id: string }) {
   const activity = useAnomalyActivity(id);
@@ -36,7 +17,7 @@ export function AnomalyHistory({ id }: { id: string }) {
       {items.map((a) => (
         <li key={a.id}>
           <time dateTime={a.createdAt}>{formatDateTime(a.createdAt)}</time>
-          <span><strong>{who(a)}</strong> {describeActivity(a)}</span>
+          <span><strong>{whoDid(a)}</strong> {describeActivity(a)}</span>
         </li>
       ))}
     </ol>
