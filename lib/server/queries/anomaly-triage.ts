@@ -5,9 +5,14 @@
  */
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { AnomalyComment, TBulkAnomalyChange, TSimplePageQuery } from "@/lib/anomalies/schemas";
-import { can } from "@/lib/auth/permissions";
+import { can, type RoleName } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/server/api/errors";
 import { getPrisma } from "@/lib/server/db";
+
+/** Changing the assignee needs `anomalies:assign` on top of triage; the permission table decides who has it. */
+export function assertMayChange(role: RoleName, change: { assigneeId?: string | null }): void {
+  if (change.assigneeId !== undefined && !can(role, "anomalies:assign")) throw new AppError("forbidden", "Your role may not anomalies:assign");
+}
 
 interface ChangedRow {
   id: string;

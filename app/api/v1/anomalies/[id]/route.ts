@@ -1,9 +1,8 @@
 import { NextResponse } from "next/server";
 import { withAuth } from "@/lib/server/api/with-auth";
 import { ZAnomalyChange } from "@/lib/anomalies/schemas";
-import { assertMayChange } from "@/lib/anomalies/change-permission";
 import { getAnomalyDetail } from "@/lib/server/queries/anomaly-list";
-import { assertAnomalyExists, changeAnomalies } from "@/lib/server/queries/anomaly-triage";
+import { assertAnomalyExists, assertMayChange, changeAnomalies } from "@/lib/server/queries/anomaly-triage";
 
 type Params = { id: string };
 

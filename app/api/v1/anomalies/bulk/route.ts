@@ -1,8 +1,7 @@
 import { NextResponse } from "next/server";
 import { withAuth } from "@/lib/server/api/with-auth";
 import { ZBulkAnomalyChange, type BulkResult } from "@/lib/anomalies/schemas";
-import { assertMayChange } from "@/lib/anomalies/change-permission";
-import { changeAnomalies } from "@/lib/server/queries/anomaly-triage";
+import { assertMayChange, changeAnomalies } from "@/lib/server/queries/anomaly-triage";
 
 /** The same status and/or assignee for up to 1,000 anomalies, in one transaction; `ids` lists those that changed. */
 export const POST = withAuth(
