@@ -111,7 +111,9 @@ test.describe.serial("triage journey", () => {
     const op = await asRole(browser, "OPERATOR");
     const page = op.page;
     await page.goto(`/anomalies?sourceId=${state.sourceId}`);
+    await expect(page.locator("tbody tr")).toHaveCount(1);
     await page.keyboard.press("j");
+    await expect(page.locator("tbody tr.focused")).toHaveCount(1);
     await page.keyboard.press("x");
     await expect(page.getByRole("toolbar")).toContainText("1 selected");
     await page.keyboard.press("u");
