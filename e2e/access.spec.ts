@@ -32,6 +32,17 @@ const ROUTES: RouteCase[] = [
   { method: "DELETE", path: "/api/v1/detectors/nonexistent", file: "v1/detectors/[id]", permission: "detectors:write" },
   { method: "POST", path: "/api/v1/detectors/nonexistent/backfill", file: "v1/detectors/[id]/backfill", permission: "detectors:write", body: {} },
   { method: "POST", path: "/api/v1/detectors/nonexistent/train", file: "v1/detectors/[id]/train", permission: "detectors:write" },
+  { method: "GET", path: "/api/v1/anomalies", file: "v1/anomalies", permission: "anomalies:read" },
+  { method: "GET", path: "/api/v1/anomalies/assignees", file: "v1/anomalies/assignees", permission: "anomalies:read" },
+  { method: "POST", path: "/api/v1/anomalies/bulk", file: "v1/anomalies/bulk", permission: "anomalies:triage", body: { ids: ["nonexistent"], status: "ACKNOWLEDGED" } },
+  { method: "POST", path: "/api/v1/anomalies/bulk", file: "v1/anomalies/bulk", permission: "anomalies:assign", body: { ids: ["nonexistent"], assigneeId: null } },
+  { method: "GET", path: "/api/v1/anomalies/nonexistent", file: "v1/anomalies/[id]", permission: "anomalies:read" },
+  { method: "PATCH", path: "/api/v1/anomalies/nonexistent", file: "v1/anomalies/[id]", permission: "anomalies:triage", body: { status: "RESOLVED" } },
+  { method: "PATCH", path: "/api/v1/anomalies/nonexistent", file: "v1/anomalies/[id]", permission: "anomalies:assign", body: { assigneeId: null } },
+  { method: "GET", path: "/api/v1/anomalies/nonexistent/comments", file: "v1/anomalies/[id]/comments", permission: "anomalies:read" },
+  { method: "POST", path: "/api/v1/anomalies/nonexistent/comments", file: "v1/anomalies/[id]/comments", permission: "anomalies:comment", body: { body: "x" } },
+  { method: "GET", path: "/api/v1/anomalies/nonexistent/activity", file: "v1/anomalies/[id]/activity", permission: "anomalies:read" },
+  { method: "GET", path: "/api/v1/anomalies/nonexistent/window", file: "v1/anomalies/[id]/window", permission: "anomalies:read" },
   { method: "GET", path: "/api/v1/series", file: "v1/series", permission: "sources:read" },
   { method: "GET", path: "/api/v1/series/nonexistent/points", file: "v1/series/[id]/points", permission: "sources:read" },
   { method: "GET", path: "/api/v1/sources", file: "v1/sources", permission: "sources:read" },
@@ -69,7 +80,7 @@ test("every API route is in the access matrix", () => {
 
 test.describe("signed out", () => {
   for (const r of ROUTES) {
-    test(`${r.method} ${r.path} -> 401`, async ({ request }) => {
+    test(`${r.method} ${r.path} [${r.permission}] -> 401`, async ({ request }) => {
       const res = await send(request, r);
       expect(res.status()).toBe(401);
       expect((await res.json()).error.code).toBe("unauthorized");
@@ -102,7 +113,7 @@ for (const role of ROLES) {
     test.use({ storageState: storageStatePath(role) });
     for (const r of ROUTES) {
       const allowed = can(role, r.permission);
-      test(`${r.method} ${r.path} -> ${allowed ? "allowed" : "403"}`, async ({ request }) => {
+      test(`${r.method} ${r.path} [${r.permission}] -> ${allowed ? "allowed" : "403"}`, async ({ request }) => {
         const res = await send(request, r);
         if (allowed) expect([401, 403]).not.toContain(res.status());
         else {

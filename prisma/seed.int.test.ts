@@ -46,15 +46,29 @@ describe("demo seed", () => {
     expect(live.kind).toBe("HTTP_PUSH");
     expect(live.series.length).toBeGreaterThan(0);
     expect(await getPrisma().detectorSeries.count({ where: { seriesId: { in: live.series.map((s) => s.id) } } })).toBe(live.series.length);
+
+    // A populated queue: the demo detector has scored the samples, and the demo accounts have worked some of it.
+    const demo = { detector: { name: "Default (NAB samples)" } };
+    const count = (where: object) => getPrisma().anomaly.count({ where: { ...demo, ...where } });
+    expect(await count({ status: "OPEN" })).toBeGreaterThan(0);
+    expect(await count({ status: "ACKNOWLEDGED" })).toBeGreaterThan(0);
+    expect(await count({ status: "RESOLVED", resolvedAt: { not: null } })).toBeGreaterThan(0);
+    expect(await count({ assignee: { email: "operator@vigil.local" } })).toBeGreaterThan(0);
+    const resolved = await getPrisma().anomaly.findFirstOrThrow({ where: { ...demo, status: "RESOLVED" }, include: { activity: { orderBy: { id: "asc" } }, comments: true } });
+    expect(resolved.activity.map((a) => a.kind)).toEqual(["status", "assign", "comment", "status"]);
+    expect(resolved.comments).toHaveLength(1);
+    expect(lines.join("\n")).toMatch(/Demo queue: \d+ anomalies, \d+ acknowledged, \d+ assigned, \d+ resolved/);
   });
 
   it("keeps the data and the accounts when run again", async () => {
     const before = await getPrisma().user.findMany({ select: { id: true, passwordHash: true }, orderBy: { email: "asc" } });
     const points = await getPrisma().dataPoint.count();
+    const history = await getPrisma().anomalyActivity.count();
     const lines: string[] = [];
     await seed((l) => lines.push(l));
     expect(await getPrisma().user.findMany({ select: { id: true, passwordHash: true }, orderBy: { email: "asc" } })).toEqual(before);
     expect(await getPrisma().dataPoint.count()).toBe(points);
+    expect(await getPrisma().anomalyActivity.count()).toBe(history);
     expect(lines.join("\n")).toContain("already exist");
     expect(lines.join("\n")).not.toContain("password:");
   });

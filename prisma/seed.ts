@@ -10,6 +10,7 @@ import { seedDemoAccounts } from "@/lib/server/seed/accounts";
 import { seedDemoDetector } from "@/lib/server/seed/detectors";
 import { seedSampleSeries } from "@/lib/server/seed/sample-series";
 import { seedLiveSource } from "@/lib/server/seed/live-source";
+import { seedDemoTriage } from "@/lib/server/seed/triage";
 
 export async function seed(log: (line: string) => void = console.log) {
   const { accounts, credentialsFile } = await seedDemoAccounts(getEnv().VIGIL_DATA_DIR);
@@ -23,7 +24,9 @@ export async function seed(log: (line: string) => void = console.log) {
   const samples = await seedSampleSeries(path.resolve(import.meta.dirname, "demo-data/nab"));
   log(`Sample series: ${samples.series} (${samples.points} new points)`);
   const demo = await seedDemoDetector();
-  log(`Demo detector attached to ${demo.attached} new series; the worker scores them on start`);
+  log(`Demo detector attached to ${demo.attached} new series; the worker scores what arrives later`);
+  const triage = await seedDemoTriage(demo.detectorId);
+  if (triage) log(`Demo queue: ${triage.anomalies} anomalies, ${triage.acknowledged} acknowledged, ${triage.assigned} assigned, ${triage.resolved} resolved`);
   const live = await seedLiveSource(getEnv().VIGIL_DATA_DIR);
   log(`Live demo source "Demo live": ${live.points} history points${live.keyCreated ? ", new push key saved to the data folder" : ""}`);
 }

@@ -22,6 +22,15 @@ describe("permission table", () => {
     expect(can("OPERATOR", "anomalies:triage")).toBe(true);
   });
 
+  it("lets operators and analysts triage and comment, and leaves assignment to operators", () => {
+    for (const role of ["ANALYST", "OPERATOR"] as const) {
+      expect(can(role, "anomalies:triage"), role).toBe(true);
+      expect(can(role, "anomalies:comment"), role).toBe(true);
+    }
+    expect(can("OPERATOR", "anomalies:assign")).toBe(true);
+    expect(can("ANALYST", "anomalies:assign")).toBe(false);
+  });
+
   it("denies a missing role", () => {
     expect(can(undefined, "overview:read")).toBe(false);
     expect(can(null, "overview:read")).toBe(false);

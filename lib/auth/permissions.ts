@@ -12,7 +12,11 @@ export const PERMISSIONS = [
   "detectors:read",
   "detectors:write",
   "anomalies:read",
+  /** Acknowledge, resolve, silence or reopen. */
   "anomalies:triage",
+  /** Decide who owns an incident: the operations team's call. */
+  "anomalies:assign",
+  "anomalies:comment",
   "anomalies:label",
   "alerts:read",
   "alerts:write",
@@ -27,8 +31,8 @@ const READ: Permission[] = ["overview:read", "sources:read", "detectors:read", "
 
 export const ROLE_PERMISSIONS: Record<RoleName, readonly Permission[]> = {
   ADMIN: PERMISSIONS,
-  ANALYST: [...READ, "anomalies:label", "anomalies:triage"],
-  OPERATOR: [...READ, "anomalies:triage", "silences:write"],
+  ANALYST: [...READ, "anomalies:label", "anomalies:triage", "anomalies:comment"],
+  OPERATOR: [...READ, "anomalies:triage", "anomalies:assign", "anomalies:comment", "silences:write"],
 };
 
 export function can(role: RoleName | undefined | null, permission: Permission): boolean {
