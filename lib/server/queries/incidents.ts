@@ -7,9 +7,22 @@
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { planIncidents, type IncidentState, type StoredIncident } from "@/lib/pipeline/incidents";
-import type { AnomalyWrite } from "@/lib/server/queries/anomalies";
-
-export interface IncidentWrite extends AnomalyWrite {
+/**
+ * An incident as the pipeline writes it (times as Dates, severity as the enum). The triage queue's
+ * reads are in anomaly-list.ts, its writes in anomaly-triage.ts, the chart window in anomaly-window.ts.
+ */
+export interface IncidentWrite {
+  startTs: Date;
+  endTs: Date;
+  peakTs: Date;
+  peakScore: number;
+  severity: "LOW" | "MEDIUM" | "HIGH" | "CRITICAL";
+  pointCount: number;
+  actual: number | null;
+  expected: number | null;
+  lower: number | null;
+  upper: number | null;
+  /** Still open at the watermark. */
   ongoing: boolean;
 }
 
