@@ -1,5 +1,5 @@
 /**
- * The anomaly API against a real database (session mocked, role switchable): keyset pages in
+ * The anomaly API against a real database (session mocked, naming a live session row per user; role switchable): keyset pages in
  * every sort cover each row once, repeated keys filter by any value, bad input is a 4xx naming the
  * field, and every triage change is one call recorded in the history with who made it.
  */
@@ -20,7 +20,7 @@ import { GET as windowOf } from "@/app/api/v1/anomalies/[id]/window/route";
 const session = vi.hoisted(() => ({ user: { id: "op", email: "op@example.com", role: "OPERATOR" as string } }));
 withTestDatabase();
 vi.mock("server-only", () => ({}));
-vi.mock("next-auth", () => ({ getServerSession: async () => ({ user: session.user }) }));
+vi.mock("next-auth", () => ({ getServerSession: async () => ({ user: { ...session.user, sid: `s-${session.user.id}` } }) }));
 const as = (id: string, role: string) => Object.assign(session.user, { id, email: `${id}@example.com`, role });
 
 const N = 600;
@@ -31,6 +31,7 @@ beforeAll(async () => {
   const t0 = new Date(T0);
   for (const [id, role] of [["op", "OPERATOR"], ["an", "ANALYST"], ["ad", "ADMIN"]] as const) {
     await prisma.user.create({ data: { id, email: `${id}@example.com`, passwordHash: "-", role } });
+    await prisma.userSession.create({ data: { id: `s-${id}`, userId: id, expiresAt: new Date(Date.now() + 3600_000) } });
   }
   await prisma.dataSource.create({ data: { id: "src", name: "src", kind: "HTTP_PUSH" } });
   await prisma.dataSource.create({ data: { id: "src2", name: "src2", kind: "HTTP_PUSH" } });
