@@ -104,8 +104,10 @@ describe.skipIf(!existsSync(BINARY))("Prometheus connector against a real Promet
     const count = () => getPrisma().dataPoint.count({ where: { series: { sourceId: s.id } } });
     const n1 = await count();
     const last = (await getPrisma().dataPoint.findFirstOrThrow({ where: { series: { sourceId: s.id } }, orderBy: { ts: "desc" } })).ts;
-    // Wait for Prometheus to have scraped past what is stored (not for a fixed time).
-    await waitFor("a sample newer than the stored ones", async () => (await latestUpMs()) > last.getTime(), 30_000, 200);
+    // Wait for Prometheus to have scraped past the next step after what is stored (not for a fixed
+    // time): the range query answers on the step grid, so a sample newer than the last stored step
+    // but before the next one adds nothing yet.
+    await waitFor("a sample past the next step", async () => (await latestUpMs()) > last.getTime() + 1000, 30_000, 200);
     const second = await pollSource(s.id);
     expect(second).toMatchObject({ status: "ok", accepted: expect.any(Number) });
     expect((second as { accepted: number }).accepted).toBeGreaterThan(0);
