@@ -3,7 +3,7 @@
  */
 import { withCalibration } from "./calibrated";
 import { changePoint } from "./algorithms/change-point";
-import { ensemble } from "./algorithms/ensemble";
+import { ensembleDefinition } from "./algorithms/ensemble";
 import { ewma } from "./algorithms/ewma";
 import { flatline } from "./algorithms/flatline";
 import { robustZscore } from "./algorithms/robust-zscore";
@@ -31,7 +31,7 @@ export const detectorDefinitions: Readonly<Record<string, DetectorDefinition>> =
       withCalibration(seasonal),
       withCalibration(changePoint),
       withCalibration(flatline),
-      ensemble,
+      ensembleDefinition((kind, params, state) => createDetector(kind, params, state)),
       withCalibration(isolationForest),
       withCalibration(randomCutForest),
       withCalibration(lof),

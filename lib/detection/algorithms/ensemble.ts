@@ -4,16 +4,15 @@
  * dominate; members are combined by weighted mean or max. Optionally the combined score goes
  * through the anomaly-likelihood post-processor and repeated alerts are suppressed.
  *
- * Members are created through the registry (so any kind, including ML ones, can take part);
- * import this module via the registry or index, not on its own, because the two reference
- * each other. Expected value and band come from the first member that reports them.
+ * Members are created by the factory the registry hands in (`ensembleDefinition(createDetector)`),
+ * so any kind, including ML ones and other ensembles, can take part without this module importing
+ * the registry. Expected value and band come from the first member that reports them.
  */
 import { z } from "zod";
 import { AnomalyLikelihood, likelihoodParams, type LikelihoodState } from "../common/anomaly-likelihood";
 import { checkObservation, skippedResult } from "../common/input-guard";
 import { scoreToDecades } from "../common/normal";
 import { SortedWindow } from "../common/sorted-window";
-import { createDetector } from "../registry";
 import type { Detector, DetectorDefinition, Observation, Scored } from "../types";
 
 const memberSchema = z.object({
@@ -82,7 +81,10 @@ function surprise(score: number): number {
   return Math.min(50, scoreToDecades(score));
 }
 
-export const ensemble: DetectorDefinition<EnsembleParams, EnsembleState> = {
+/** Creates a member detector of any registered kind (the registry's `createDetector`). */
+export type CreateMember = (kind: string, params: unknown, state?: unknown) => Detector;
+
+export const ensembleDefinition = (createDetector: CreateMember): DetectorDefinition<EnsembleParams, EnsembleState> => ({
   kind: "ensemble",
   label: "Ensemble",
   description: "Combines several detectors' normalized scores, optionally as an anomaly likelihood.",
@@ -185,4 +187,4 @@ export const ensemble: DetectorDefinition<EnsembleParams, EnsembleState> = {
     };
     return detector;
   },
-};
+});
