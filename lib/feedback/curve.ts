@@ -1,0 +1,56 @@
+/**
+ * The precision-recall curve over the threshold and the suggested thresholds. Pure: each series of
+ * the labelled history is scored once with the detector preview (`scorePreview`, the same pure
+ * library the worker runs); events at each threshold come from `previewEventsAt`.
+ */
+import { previewEventsAt, type ScoredPreview } from "@/lib/detectors/preview";
+import { evaluate, overlaps, type DetectedEvent, type Metrics, type Span, type TruthSpan } from "@/lib/feedback/evaluate";
+
+export interface ScoredSeries {
+  seriesId: string;
+  preview: ScoredPreview;
+}
+
+export interface CurvePoint extends Metrics {
+  threshold: number;
+}
+
+/** 0.05, 0.06, ... 0.99: the grid the curve and the suggestions are computed on. */
+export const THRESHOLD_GRID: readonly number[] = Array.from({ length: 95 }, (_, i) => Math.round((0.05 + i * 0.01) * 100) / 100);
+
+/** The events of every series at `threshold` that overlap the period. */
+export function eventsAt(series: readonly ScoredSeries[], threshold: number, period: Span): (DetectedEvent & { peakScore: number })[] {
+  return series.flatMap((s) =>
+    previewEventsAt(s.preview, threshold)
+      .filter((e) => overlaps({ start: e.start, end: e.end }, period))
+      .map((e) => ({ seriesId: s.seriesId, start: e.start, end: e.end, peakScore: e.peakScore })),
+  );
+}
+
+export function precisionRecallCurve(series: readonly ScoredSeries[], truth: readonly TruthSpan[], period: Span, grid: readonly number[] = THRESHOLD_GRID): CurvePoint[] {
+  return grid.map((threshold) => ({ threshold, ...evaluate(eventsAt(series, threshold, period), truth) }));
+}
+
+export interface Suggestion {
+  threshold: number;
+  rule: "best-f1" | "target-recall";
+  metrics: CurvePoint;
+}
+
+/** The threshold with the best F1 (ties: the higher threshold, fewer alerts); null without a usable label. */
+export function suggestBestF1(curve: readonly CurvePoint[]): Suggestion | null {
+  let best: CurvePoint | null = null;
+  for (const p of curve) if (p.f1 !== null && (best === null || p.f1 >= best.f1!)) best = p;
+  return best && best.f1! > 0 ? { threshold: best.threshold, rule: "best-f1", metrics: best } : null;
+}
+
+/**
+ * The lowest alert volume whose recall is at least `target`: the highest such threshold (a higher
+ * threshold flags a subset of the points; counting events instead would favour one event merged
+ * over everything). Null if no threshold reaches it.
+ */
+export function suggestForRecall(curve: readonly CurvePoint[], target: number): Suggestion | null {
+  let best: CurvePoint | null = null;
+  for (const p of curve) if (p.recall !== null && p.recall >= target && (best === null || p.threshold > best.threshold)) best = p;
+  return best ? { threshold: best.threshold, rule: "target-recall", metrics: best } : null;
+}
