@@ -31,8 +31,9 @@ describe("precisionRecallCurve", () => {
     expect(point(0.96)).toMatchObject({ events: 0, precision: null, recall: 0, f1: 0 });
   });
 
-  it("suggests the best F1 (highest tied threshold) and the highest threshold keeping a recall", () => {
-    expect(suggestBestF1(curve)?.threshold).toBe(0.9);
+  it("suggests the best F1 (middle of the tied thresholds) and the highest threshold keeping a recall", () => {
+    // F1 0.8 from 0.71 to 0.90 (events at 1 s and 8 s only): the middle of those 20 thresholds.
+    expect(suggestBestF1(curve)?.threshold).toBe(0.8);
     expect(suggestForRecall(curve, 0.6)?.threshold).toBe(0.9);
     expect(suggestForRecall(curve, 0.6)?.metrics.events).toBe(2);
     // Only a threshold that flags every point reaches the missed span at 6 s: one event over all, precision 1/3.

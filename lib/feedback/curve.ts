@@ -37,11 +37,17 @@ export interface Suggestion {
   metrics: CurvePoint;
 }
 
-/** The threshold with the best F1 (ties: the higher threshold, fewer alerts); null without a usable label. */
+/**
+ * The threshold with the best F1; null without a usable label. When several thresholds tie (a
+ * plateau between the scores of the labelled events), the middle one: it keeps a margin on both
+ * sides, so it carries over to data the labels did not see better than the plateau's edge.
+ */
 export function suggestBestF1(curve: readonly CurvePoint[]): Suggestion | null {
-  let best: CurvePoint | null = null;
-  for (const p of curve) if (p.f1 !== null && (best === null || p.f1 >= best.f1!)) best = p;
-  return best && best.f1! > 0 ? { threshold: best.threshold, rule: "best-f1", metrics: best } : null;
+  const best = Math.max(0, ...curve.map((p) => p.f1 ?? 0));
+  if (best <= 0) return null;
+  const tied = curve.filter((p) => p.f1 !== null && Math.abs(p.f1 - best) < 1e-12).sort((a, b) => a.threshold - b.threshold);
+  const mid = tied[Math.floor((tied.length - 1) / 2)];
+  return { threshold: mid.threshold, rule: "best-f1", metrics: mid };
 }
 
 /**
