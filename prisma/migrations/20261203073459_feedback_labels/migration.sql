@@ -34,6 +34,9 @@ CREATE INDEX "AnomalyLabel_anomalyId_createdAt_idx" ON "AnomalyLabel"("anomalyId
 CREATE INDEX "AnomalyLabel_detectorId_seriesId_startTs_idx" ON "AnomalyLabel"("detectorId", "seriesId", "startTs");
 
 -- CreateIndex
+CREATE INDEX "Anomaly_mergedIntoId_idx" ON "Anomaly"("mergedIntoId");
+
+-- CreateIndex
 CREATE INDEX "MissedAnomaly_detectorId_seriesId_startTs_idx" ON "MissedAnomaly"("detectorId", "seriesId", "startTs");
 
 -- AddForeignKey

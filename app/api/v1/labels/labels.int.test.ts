@@ -12,6 +12,7 @@ import { getPrisma } from "@/lib/server/db";
 import { ZLabelHistory, ZMissed } from "@/lib/feedback/schemas";
 import { GET as getLabels, POST as postLabel } from "@/app/api/v1/anomalies/[id]/labels/route";
 import { GET as activity } from "@/app/api/v1/anomalies/[id]/activity/route";
+import { GET as listAnomalies } from "@/app/api/v1/anomalies/route";
 import { GET as listMissed, POST as postMissed } from "@/app/api/v1/labels/missed/route";
 import { GET as exportLabels } from "@/app/api/v1/labels/export/route";
 import { POST as importLabels } from "@/app/api/v1/labels/import/route";
@@ -64,6 +65,15 @@ describe("labels", () => {
     const h = await history("a1");
     expect(h.current).toMatchObject({ anomalyId: "a2", value: "TRUE_POSITIVE" });
     expect(h.items).toHaveLength(3);
+  });
+
+  it("the queue shows and filters by the current label", async () => {
+    const page = async (qs: string) => ((await (await listAnomalies(new NextRequest(`${base}/anomalies?${qs}`), routeContext())).json()) as { items: { id: string; label: string | null }[] }).items;
+    expect((await page("detectorId=det")).map((a) => [a.id, a.label])).toEqual([["a3", null], ["a1", "TRUE_POSITIVE"]]);
+    expect((await page("label=TRUE_POSITIVE")).map((a) => a.id)).toEqual(["a1"]);
+    // a1's earlier FALSE_POSITIVE is history, not its current label.
+    expect((await page("label=FALSE_POSITIVE")).map((a) => a.id)).toEqual([]);
+    expect((await page("label=NONE&detectorId=det")).map((a) => a.id)).toEqual(["a3"]);
   });
 
   it("refuses operators (403), bad values and an OTHER reason without a note (422 naming the field)", async () => {
