@@ -125,7 +125,7 @@ test.describe.serial("feedback journey", () => {
     await whatIf.click();
     const sentence = evaluation.locator(".what-if-sentence");
     // The missed span was dragged at an arbitrary place, so what becomes of it (and of true positives near it) varies.
-    await expect(sentence).toContainText(/^This change would have removed (\d+) of \1 false positives?, .* in the last 30 days: \d+ anomal(y|ies) instead of \d+\.$/);
+    await expect(sentence).toContainText(/^This change would have removed (\d+) of \1 false positives?, .* in the last \d+ days?: \d+ anomal(y|ies) instead of \d+\.$/);
     await expect(evaluation.getByRole("table", { name: "Today and proposed, side by side" })).toContainText(suggested.toFixed(2));
     await page.screenshot({ path: `${SCREENS}/feedback-what-if.png`, fullPage: true });
 

@@ -69,7 +69,7 @@ export function EvaluationPanel({ detectorId }: { detectorId: string }) {
               {e.suggestions.bestF1 ? <>Best F1: <strong>{e.suggestions.bestF1.threshold.toFixed(2)}</strong> (precision {percent(e.suggestions.bestF1.metrics.precision)}, recall {percent(e.suggestions.bestF1.metrics.recall)}) <button type="button" className="secondary" onClick={() => setProposed(e.suggestions.bestF1!.threshold)}>What if {e.suggestions.bestF1.threshold.toFixed(2)}?</button></> : "Best F1: label some anomalies first."}
             </li>
             <li>
-              <label>Keep recall at least <input type="number" min={0} max={1} step={0.05} value={target} onChange={(ev) => setTarget(Number(ev.target.value))} aria-label="Target recall" /></label>{" "}
+              <label className="inline-label">Keep recall at least <input className="target-recall" type="number" min={0} max={1} step={0.05} value={target} onChange={(ev) => setTarget(Number(ev.target.value))} aria-label="Target recall" /></label>{" "}
               {forRecall ? <>with the fewest anomalies: <strong>{forRecall.threshold.toFixed(2)}</strong> ({forRecall.events} anomalies, precision {percent(forRecall.precision)}) <button type="button" className="secondary" onClick={() => setProposed(forRecall.threshold)}>What if {forRecall.threshold.toFixed(2)}?</button></> : "no threshold reaches it."}
             </li>
           </ul>

@@ -123,4 +123,28 @@ describe("labels make the detector better", () => {
     const audit = await getPrisma().auditLog.findMany({ where: { entityId: pair.detectorId, action: "threshold.apply" }, orderBy: { createdAt: "asc" } });
     expect(audit.map((a) => a.details)).toMatchObject([{ from: 0.3, to: suggested, basis: "suggestion" }, { from: suggested, to: 0.3, basis: "undo" }]);
   });
+
+  it("bad evaluation and what-if input is a 4xx naming the field", async () => {
+    session.id = "an";
+    const issues = async (res: Response) => ((await res.json()) as { error: { issues?: { path: string }[] } }).error.issues?.map((i) => i.path);
+    const url = (path: string) => new NextRequest(`http://localhost/api/v1/detectors/${pair.detectorId}/${path}`);
+    const high = await getWhatIf(url("what-if?threshold=2"), routeContext(pair.detectorId));
+    expect(high.status).toBe(422);
+    expect(await issues(high)).toEqual(["threshold"]);
+    const backwards = await getEvaluation(url(`evaluation?from=${iso(10)}&to=${iso(5)}`), routeContext(pair.detectorId));
+    expect(backwards.status).toBe(422);
+    expect(await issues(backwards)).toEqual(["to"]);
+    expect((await getEvaluation(new NextRequest("http://localhost/api/v1/detectors/nope/evaluation"), routeContext("nope"))).status).toBe(404);
+    session.id = "ad";
+    const same = await postThreshold(jsonRequest("POST", `http://localhost/api/v1/detectors/${pair.detectorId}/threshold`, { threshold: 0.3 }), routeContext(pair.detectorId));
+    expect(same.status).toBe(422);
+  });
+
+  it("by default judges the 30 days up to the watermark, from the day of the first anomaly, per week", async () => {
+    const ev = (await (await getEvaluation(new NextRequest(`http://localhost/api/v1/detectors/${pair.detectorId}/evaluation`), routeContext(pair.detectorId))).json()) as DetectorEvaluation;
+    expect(ev.period).toEqual({ from: new Date(T0).toISOString(), to: iso(N - 1) });
+    // 2026-01-01 is a Thursday: the first week starts on Monday 2025-12-29.
+    expect(ev.trend.map((w) => w.week)).toEqual(["2025-12-29T00:00:00.000Z"]);
+    expect(ev.trend[0].events).toBe(ev.stored.events);
+  });
 });

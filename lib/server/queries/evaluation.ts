@@ -30,14 +30,21 @@ export async function loadDetectorForFeedback(id: string) {
 }
 export type FeedbackDetector = Awaited<ReturnType<typeof loadDetectorForFeedback>>;
 
-/** `from`/`to` as given; by default the 30 days up to the detector's furthest watermark (or now). */
+/**
+ * `from`/`to` as given; by default the 30 days up to the detector's furthest watermark (or now),
+ * starting no earlier than the day of its first anomaly (a young detector is not judged on empty weeks).
+ */
 export async function resolvePeriod(detectorId: string, q: { from?: string; to?: string }): Promise<Period> {
   let to = q.to ? Date.parse(q.to) : NaN;
   if (!Number.isFinite(to)) {
     const w = await getPrisma().detectorState.aggregate({ where: { detectorId }, _max: { watermark: true } });
     to = w._max.watermark?.getTime() ?? Date.now();
   }
-  const from = q.from ? Date.parse(q.from) : to - 30 * DAY_MS;
+  let from = q.from ? Date.parse(q.from) : NaN;
+  if (!Number.isFinite(from)) {
+    const first = await getPrisma().anomaly.findFirst({ where: { detectorId }, orderBy: { startTs: "asc" }, select: { startTs: true } });
+    from = Math.max(to - 30 * DAY_MS, first ? Math.floor(first.startTs.getTime() / DAY_MS) * DAY_MS : -Infinity);
+  }
   if (from >= to) throw new AppError("unprocessable", "from: must be before to", [{ path: "from", message: "must be before to" }]);
   return { from, to };
 }
