@@ -1,0 +1,96 @@
+/**
+ * Feedback bench: NAB's anomaly windows stand in for an analyst's labels on the first half of
+ * each file (windows = true anomalies; events at the detector's threshold outside them = labelled
+ * false positives). The threshold suggested from those labels (best F1, lib/feedback) is then
+ * measured on the second half, which the labels never saw, next to the detector's own threshold.
+ * Scoring is the detector preview (the pure library), once per file.
+ *
+ *   npm run bench:feedback -- [--data ../shared/data/nab] [--files 'realKnownCause/*'] [--detector default|zscore|...]
+ */
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { defaultDetectorConfig, getDefinition } from "../lib/detection/registry";
+import { parseDetectorParams } from "../lib/detectors/params";
+import { scorePreview } from "../lib/detectors/preview";
+import { eventsAt, precisionRecallCurve, suggestBestF1, type ScoredSeries } from "../lib/feedback/curve";
+import { overlaps, type Span, type TruthSpan } from "../lib/feedback/evaluate";
+import { loadNabCorpus, type NabSeries } from "./bench/nab-corpus";
+import { fixed, printTable } from "./bench/table";
+
+interface Counts {
+  events: number;
+  hits: number;
+  windows: number;
+  recalled: number;
+}
+const add = (a: Counts, b: Counts): Counts => ({ events: a.events + b.events, hits: a.hits + b.hits, windows: a.windows + b.windows, recalled: a.recalled + b.recalled });
+const ZERO: Counts = { events: 0, hits: 0, windows: 0, recalled: 0 };
+
+/** Event precision and window recall of `threshold` over `period` against NAB's complete windows. */
+function measure(series: ScoredSeries, windows: Span[], threshold: number, period: Span): Counts {
+  const events = eventsAt([series], threshold, period);
+  const inPeriod = windows.filter((w) => overlaps(w, period));
+  return {
+    events: events.length,
+    hits: events.filter((e) => inPeriod.some((w) => overlaps(w, e))).length,
+    windows: inPeriod.length,
+    recalled: inPeriod.filter((w) => events.some((e) => overlaps(w, e))).length,
+  };
+}
+
+const metrics = (c: Counts) => {
+  const p = c.events ? c.hits / c.events : null;
+  const r = c.windows ? c.recalled / c.windows : null;
+  const f1 = p !== null && r !== null && p + r > 0 ? (2 * p * r) / (p + r) : 0;
+  return { p, r, f1 };
+};
+
+function runFile(s: NabSeries, algorithm: string, params: unknown, threshold: number) {
+  const points = s.timestamps.map((t, i) => ({ t, value: s.values[i] }));
+  const series: ScoredSeries = { seriesId: s.key, preview: scorePreview({ algorithm, params, points }) };
+  const half = Math.floor(points.length / 2);
+  const first: Span = { start: points[series.preview.trainedOn]?.t ?? points[0].t, end: points[half - 1].t };
+  const second: Span = { start: points[half].t, end: points[points.length - 1].t };
+  const windows = s.windows.map((w) => ({ start: w.start, end: w.end }));
+  // The analyst's labels on the first half: windows are true anomalies, other flags at today's threshold false positives.
+  const truth: TruthSpan[] = [
+    ...windows.filter((w) => overlaps(w, first)).map((w) => ({ seriesId: s.key, ...w, kind: "positive" as const, origin: "label" as const })),
+    ...eventsAt([series], threshold, first)
+      .filter((e) => !windows.some((w) => overlaps(w, e)))
+      .map((e) => ({ seriesId: s.key, start: e.start, end: e.end, kind: "negative" as const, origin: "label" as const })),
+  ];
+  const suggestion = suggestBestF1(precisionRecallCurve([series], truth, first));
+  const suggested = suggestion?.threshold ?? threshold;
+  return { key: s.key, suggested, labelled: truth.length, before: measure(series, windows, threshold, second), after: measure(series, windows, suggested, second) };
+}
+
+function main() {
+  const { values } = parseArgs({ options: { data: { type: "string", default: "../shared/data/nab" }, files: { type: "string" }, detector: { type: "string", default: "default" } } });
+  const config = values.detector === "default" ? defaultDetectorConfig() : { kind: values.detector!, params: {}, threshold: undefined };
+  const algorithm = config.kind;
+  const params = parseDetectorParams(algorithm, config.params);
+  const threshold = config.threshold ?? getDefinition(algorithm).defaultThreshold ?? 0.5;
+  const corpus = loadNabCorpus(path.resolve(values.data!), values.files);
+  console.log(`feedback bench: ${corpus.length} NAB files, detector ${values.detector} (${algorithm}) at threshold ${threshold}; labels on each first half, measured on the second half`);
+  const started = Date.now();
+  const rows = corpus.map((s) => runFile(s, algorithm, params, threshold));
+  const byCategory = new Map<string, { before: Counts; after: Counts; files: number; changed: number }>();
+  for (const r of rows) {
+    for (const key of [r.key.split("/")[0], "all"]) {
+      const c = byCategory.get(key) ?? { before: ZERO, after: ZERO, files: 0, changed: 0 };
+      byCategory.set(key, { before: add(c.before, r.before), after: add(c.after, r.after), files: c.files + 1, changed: c.changed + (r.suggested !== threshold ? 1 : 0) });
+    }
+  }
+  const fmt = (x: number | null) => (x === null ? "—" : fixed(x, 3));
+  printTable(
+    ["category", "files", "thr changed", "events before", "after", "precision before", "after", "recall before", "after", "F1 before", "after"],
+    [...byCategory.entries()].map(([k, c]) => {
+      const b = metrics(c.before);
+      const a = metrics(c.after);
+      return [k, String(c.files), String(c.changed), String(c.before.events), String(c.after.events), fmt(b.p), fmt(a.p), fmt(b.r), fmt(a.r), fmt(b.f1), fmt(a.f1)];
+    }),
+  );
+  console.log(`${((Date.now() - started) / 1000).toFixed(1)} s. Precision: hits / events; recall: windows hit / windows (second halves only).`);
+}
+
+main();
