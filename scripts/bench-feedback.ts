@@ -12,8 +12,8 @@ import { parseArgs } from "node:util";
 import { defaultDetectorConfig, getDefinition } from "../lib/detection/registry";
 import { parseDetectorParams } from "../lib/detectors/params";
 import { scorePreview } from "../lib/detectors/preview";
-import { eventsAt, precisionRecallCurve, suggestBestF1, type ScoredSeries } from "../lib/feedback/curve";
-import { overlaps, type Span, type TruthSpan } from "../lib/feedback/evaluate";
+import { THRESHOLD_GRID, curvePointAt, withCautious, eventsAt, precisionRecallCurve, suggestBestF1, type CurvePoint, type ScoredSeries } from "../lib/feedback/curve";
+import { overlaps, withMetrics, type Counts as LabelCounts, type Span, type TruthSpan } from "../lib/feedback/evaluate";
 import { loadNabCorpus, type NabSeries } from "./bench/nab-corpus";
 import { fixed, printTable } from "./bench/table";
 
@@ -59,9 +59,22 @@ function runFile(s: NabSeries, algorithm: string, params: unknown, threshold: nu
       .filter((e) => !windows.some((w) => overlaps(w, e)))
       .map((e) => ({ seriesId: s.key, start: e.start, end: e.end, kind: "negative" as const, origin: "label" as const })),
   ];
-  const suggestion = suggestBestF1(precisionRecallCurve([series], truth, first));
+  const curve = precisionRecallCurve([series], truth, first);
+  const suggestion = suggestBestF1(curve, curvePointAt([series], truth, first, threshold));
   const suggested = suggestion?.threshold ?? threshold;
-  return { key: s.key, suggested, labelled: truth.length, before: measure(series, windows, threshold, second), after: measure(series, windows, suggested, second) };
+  const at = (t: number) => measure(series, windows, t, second);
+  return { key: s.key, suggested, curve, current: curvePointAt([series], truth, first, threshold), at, before: at(threshold), after: at(suggested) };
+}
+
+/** One threshold for all files (a detector watching every series): the first halves' label counts summed per threshold. */
+function pooled(rows: ReturnType<typeof runFile>[], threshold: number) {
+  const sum = (points: CurvePoint[], t: number): CurvePoint => {
+    const c: LabelCounts = { tp: 0, fp: 0, fn: 0, unsure: 0, unlabelled: 0, positives: 0, events: 0 };
+    for (const p of points) for (const k of Object.keys(c) as (keyof LabelCounts)[]) c[k] += p[k];
+    return withCautious({ threshold: t, ...withMetrics(c) });
+  };
+  const curve = THRESHOLD_GRID.map((t, i) => sum(rows.map((r) => r.curve[i]), t));
+  return suggestBestF1(curve, sum(rows.map((r) => r.current), threshold))?.threshold ?? threshold;
 }
 
 function main() {
@@ -74,10 +87,15 @@ function main() {
   console.log(`feedback bench: ${corpus.length} NAB files, detector ${values.detector} (${algorithm}) at threshold ${threshold}; labels on each first half, measured on the second half`);
   const started = Date.now();
   const rows = corpus.map((s) => runFile(s, algorithm, params, threshold));
+  const shared = pooled(rows, threshold);
   const byCategory = new Map<string, { before: Counts; after: Counts; files: number; changed: number }>();
+  const keys = [...new Set(rows.map((r) => r.key.split("/")[0]))].sort();
+  for (const k of [...keys, "all (per-file threshold)", `all (one threshold: ${shared})`]) byCategory.set(k, { before: ZERO, after: ZERO, files: 0, changed: 0 });
   for (const r of rows) {
-    for (const key of [r.key.split("/")[0], "all"]) {
-      const c = byCategory.get(key) ?? { before: ZERO, after: ZERO, files: 0, changed: 0 };
+    const one = byCategory.get(`all (one threshold: ${shared})`)!;
+    byCategory.set(`all (one threshold: ${shared})`, { before: add(one.before, r.before), after: add(one.after, r.at(shared)), files: one.files + 1, changed: one.changed + (shared !== threshold ? 1 : 0) });
+    for (const key of [r.key.split("/")[0], "all (per-file threshold)"]) {
+      const c = byCategory.get(key)!;
       byCategory.set(key, { before: add(c.before, r.before), after: add(c.after, r.after), files: c.files + 1, changed: c.changed + (r.suggested !== threshold ? 1 : 0) });
     }
   }

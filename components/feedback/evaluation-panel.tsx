@@ -66,7 +66,7 @@ export function EvaluationPanel({ detectorId }: { detectorId: string }) {
           <h3>Suggested thresholds</h3>
           <ul aria-label="Suggested thresholds">
             <li>
-              {e.suggestions.bestF1 ? <>Best F1: <strong>{e.suggestions.bestF1.threshold.toFixed(2)}</strong> (precision {percent(e.suggestions.bestF1.metrics.precision)}, recall {percent(e.suggestions.bestF1.metrics.recall)}) <button type="button" className="secondary" onClick={() => setProposed(e.suggestions.bestF1!.threshold)}>What if {e.suggestions.bestF1.threshold.toFixed(2)}?</button></> : "Best F1: label some anomalies first."}
+              {e.suggestions.bestF1 && e.suggestions.bestF1.threshold === e.detector.threshold ? <>Best F1: the current threshold {e.detector.threshold.toFixed(2)} is already the best on these labels (precision {percent(e.suggestions.bestF1.metrics.precision)}, recall {percent(e.suggestions.bestF1.metrics.recall)}).</> : e.suggestions.bestF1 ? <>Best F1: <strong>{e.suggestions.bestF1.threshold.toFixed(2)}</strong> (precision {percent(e.suggestions.bestF1.metrics.precision)}, recall {percent(e.suggestions.bestF1.metrics.recall)}) <button type="button" className="secondary" onClick={() => setProposed(e.suggestions.bestF1!.threshold)}>What if {e.suggestions.bestF1.threshold.toFixed(2)}?</button></> : "Best F1: label some anomalies first."}
             </li>
             <li>
               <label className="inline-label">Keep recall at least <input className="target-recall" type="number" min={0} max={1} step={0.05} value={target} onChange={(ev) => setTarget(Number(ev.target.value))} aria-label="Target recall" /></label>{" "}

@@ -3,7 +3,7 @@ import type { ScoredPreview } from "@/lib/detectors/preview";
 import { precisionRecallCurve, suggestBestF1, suggestForRecall, type ScoredSeries } from "@/lib/feedback/curve";
 import type { TruthSpan } from "@/lib/feedback/evaluate";
 import { compareThresholds } from "@/lib/feedback/what-if";
-import { eventsAt } from "@/lib/feedback/curve";
+import { curvePointAt, eventsAt } from "@/lib/feedback/curve";
 
 // Ten points one second apart; scores chosen so each threshold band is easy to count by hand.
 const SCORES = [0.1, 0.9, 0.1, 0.6, 0.1, 0.7, 0.1, 0.1, 0.95, 0.1];
@@ -34,6 +34,9 @@ describe("precisionRecallCurve", () => {
   it("suggests the best F1 (middle of the tied thresholds) and the highest threshold keeping a recall", () => {
     // F1 0.8 from 0.71 to 0.90 (events at 1 s and 8 s only): the middle of those 20 thresholds.
     expect(suggestBestF1(curve)?.threshold).toBe(0.8);
+    // A current threshold the labels rate as high is kept; a worse one is not.
+    expect(suggestBestF1(curve, curvePointAt(series, truth, period, 0.75))?.threshold).toBe(0.75);
+    expect(suggestBestF1(curve, curvePointAt(series, truth, period, 0.5))?.threshold).toBe(0.8);
     expect(suggestForRecall(curve, 0.6)?.threshold).toBe(0.9);
     expect(suggestForRecall(curve, 0.6)?.metrics.events).toBe(2);
     // Only a threshold that flags every point reaches the missed span at 6 s: one event over all, precision 1/3.

@@ -13,6 +13,19 @@ export interface ScoredSeries {
 
 export interface CurvePoint extends Metrics {
   threshold: number;
+  /**
+   * F1 with unlabelled events counted as false positives. Suggestions use it: a threshold is not
+   * moved on no evidence (a lower one flags events nobody labelled; only missed spans it finds
+   * speak for it). The measured precision, recall and F1 keep unlabelled events apart.
+   */
+  cautiousF1: number | null;
+}
+
+/** Adds `cautiousF1` to metrics. */
+export function withCautious<M extends Metrics>(m: M): M & { cautiousF1: number | null } {
+  const p = m.tp + m.fp + m.unlabelled > 0 ? m.tp / (m.tp + m.fp + m.unlabelled) : null;
+  const cautiousF1 = p !== null && m.recall !== null ? (p + m.recall > 0 ? (2 * p * m.recall) / (p + m.recall) : 0) : m.f1;
+  return { ...m, cautiousF1 };
 }
 
 /** 0.05, 0.06, ... 0.99: the grid the curve and the suggestions are computed on. */
@@ -28,7 +41,7 @@ export function eventsAt(series: readonly ScoredSeries[], threshold: number, per
 }
 
 export function precisionRecallCurve(series: readonly ScoredSeries[], truth: readonly TruthSpan[], period: Span, grid: readonly number[] = THRESHOLD_GRID): CurvePoint[] {
-  return grid.map((threshold) => ({ threshold, ...evaluate(eventsAt(series, threshold, period), truth) }));
+  return grid.map((threshold) => withCautious({ threshold, ...evaluate(eventsAt(series, threshold, period), truth) }));
 }
 
 export interface Suggestion {
@@ -38,16 +51,24 @@ export interface Suggestion {
 }
 
 /**
- * The threshold with the best F1; null without a usable label. When several thresholds tie (a
+ * The threshold with the best F1 (cautious: unlabelled events count as false); null without a usable label. When several thresholds tie (a
  * plateau between the scores of the labelled events), the middle one: it keeps a margin on both
- * sides, so it carries over to data the labels did not see better than the plateau's edge.
+ * sides, so it carries over to data the labels did not see better than the plateau's edge. When
+ * the `current` threshold already does as well on the labels, it is the suggestion: a change the
+ * labels cannot tell apart is not worth making.
  */
-export function suggestBestF1(curve: readonly CurvePoint[]): Suggestion | null {
-  const best = Math.max(0, ...curve.map((p) => p.f1 ?? 0));
+export function suggestBestF1(curve: readonly CurvePoint[], current?: CurvePoint): Suggestion | null {
+  const best = Math.max(0, ...curve.map((p) => p.cautiousF1 ?? 0));
   if (best <= 0) return null;
-  const tied = curve.filter((p) => p.f1 !== null && Math.abs(p.f1 - best) < 1e-12).sort((a, b) => a.threshold - b.threshold);
+  if (current?.cautiousF1 != null && current.cautiousF1 >= best - 1e-12) return { threshold: current.threshold, rule: "best-f1", metrics: current };
+  const tied = curve.filter((p) => p.cautiousF1 !== null && Math.abs(p.cautiousF1 - best) < 1e-12).sort((a, b) => a.threshold - b.threshold);
   const mid = tied[Math.floor((tied.length - 1) / 2)];
   return { threshold: mid.threshold, rule: "best-f1", metrics: mid };
+}
+
+/** The current threshold judged on the same scored history, to compare suggestions with. */
+export function curvePointAt(series: readonly ScoredSeries[], truth: readonly TruthSpan[], period: Span, threshold: number): CurvePoint {
+  return withCautious({ threshold, ...evaluate(eventsAt(series, threshold, period), truth) });
 }
 
 /**

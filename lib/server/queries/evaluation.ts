@@ -7,7 +7,7 @@ import { getDefinition } from "@/lib/detection";
 import { parseDetectorParams } from "@/lib/detectors/params";
 import { scorePreview } from "@/lib/detectors/preview";
 import { MAX_PREVIEW_POINTS } from "@/lib/detectors/schemas";
-import { precisionRecallCurve, suggestBestF1, suggestForRecall, type ScoredSeries } from "@/lib/feedback/curve";
+import { curvePointAt, precisionRecallCurve, suggestBestF1, suggestForRecall, type ScoredSeries } from "@/lib/feedback/curve";
 import { evaluate, weeklyTrend, type DetectedEvent, type TruthKind, type TruthSpan } from "@/lib/feedback/evaluate";
 import { AppError } from "@/lib/server/api/errors";
 import { getPrisma } from "@/lib/server/db";
@@ -155,7 +155,9 @@ export async function evaluateDetector(id: string, q: { from?: string; to?: stri
   const [truth, incidents] = await Promise.all([loadTruth(id, period), loadIncidents(id, period)]);
   const events = incidents.map(toEvent);
   const { series, seriesTotal } = await scoreHistory(d, truth, period);
-  const curve = precisionRecallCurve(series, truth, { start: period.from, end: period.to });
+  const range = { start: period.from, end: period.to };
+  const curve = precisionRecallCurve(series, truth, range);
+  const current = curvePointAt(series, truth, range, d.threshold);
   const target = q.targetRecall ?? DEFAULT_TARGET_RECALL;
   return {
     detector: { id: d.id, name: d.name, threshold: d.threshold },
@@ -171,7 +173,8 @@ export async function evaluateDetector(id: string, q: { from?: string; to?: stri
     byModelVersion: await evaluateModelVersions(id, incidents, truth),
     rescored: { series: series.length, seriesTotal },
     curve,
-    suggestions: { bestF1: suggestBestF1(curve), targetRecall: { target, suggestion: suggestForRecall(curve, target) } },
+    rescoredCurrent: current,
+    suggestions: { bestF1: suggestBestF1(curve, current), targetRecall: { target, suggestion: suggestForRecall(curve, target) } },
     lastApplied: await lastAppliedThreshold(id),
   };
 }
