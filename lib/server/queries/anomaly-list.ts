@@ -51,7 +51,7 @@ interface AnomalyDbRow {
 
 /** The incident's current label: the latest of its own and of the incidents merged into it (lib/feedback). */
 const CURRENT_LABEL = Prisma.sql`(SELECT l.value::text FROM "AnomalyLabel" l
-    WHERE l."anomalyId" = a.id OR l."anomalyId" IN (SELECT m.id FROM "Anomaly" m WHERE m."mergedIntoId" = a.id)
+    WHERE l."anomalyId" = ANY(ARRAY(SELECT a.id UNION ALL SELECT m.id FROM "Anomaly" m WHERE m."mergedIntoId" = a.id))
     ORDER BY l."createdAt" DESC, l.id DESC LIMIT 1)`;
 
 const SELECT = Prisma.sql`
