@@ -12,7 +12,16 @@ import { useAddMissed, useMissed } from "@/components/feedback/use-feedback";
 const toInput = (t: number) => new Date(t).toISOString().slice(0, 16);
 const fromInput = (s: string) => Date.parse(`${s}:00Z`);
 
-export function MissedSpans({ detectorId, seriesId, metric, anomalies }: { detectorId: string; seriesId: string; metric: string; anomalies: { start: number; end: number }[] }) {
+interface Props {
+  detectorId: string;
+  /** The detector's series (the first is shown first). */
+  series: { id: string; metric: string }[];
+  anomalies: { seriesId: string; start: number; end: number }[];
+}
+
+export function MissedSpans({ detectorId, series, anomalies }: Props) {
+  const [seriesId, setSeriesId] = useState(series[0].id);
+  const metric = series.find((s) => s.id === seriesId)?.metric ?? "";
   const missed = useMissed(detectorId, seriesId);
   const add = useAddMissed();
   const canLabel = useCan("anomalies:label");
@@ -31,10 +40,18 @@ export function MissedSpans({ detectorId, seriesId, metric, anomalies }: { detec
   };
   return (
     <>
+      <h2>
+        {series.length > 1 ? (
+          <select aria-label="Series shown" value={seriesId} onChange={(e) => { setSeriesId(e.target.value); setSpan(null); }}>
+            {series.map((s) => <option key={s.id} value={s.id}>{s.metric}</option>)}
+          </select>
+        ) : metric}
+      </h2>
       <SeriesAnomalyChart
+        key={seriesId}
         seriesId={seriesId}
         metric={metric}
-        anomalies={anomalies}
+        anomalies={anomalies.filter((a) => a.seriesId === seriesId)}
         marked={marked}
         onSelectRange={canLabel ? (a, b) => setSpan({ start: toInput(a), end: toInput(b) }) : undefined}
       />

@@ -67,8 +67,7 @@ export default async function DetectorPage({ params, searchParams }: { params: P
       </div>
       {first && (
         <section className="panel" aria-label="Recent data">
-          <h2>{first.metric}</h2>
-          <MissedSpans detectorId={id} seriesId={first.seriesId} metric={first.metric} anomalies={anomalies.filter((a) => a.series.metric === first.metric).map((a) => ({ start: a.startTs.getTime(), end: a.endTs.getTime() }))} />
+          <MissedSpans detectorId={id} series={status.map((s) => ({ id: s.seriesId, metric: s.metric }))} anomalies={anomalies.map((a) => ({ seriesId: a.seriesId, start: a.startTs.getTime(), end: a.endTs.getTime() }))} />
         </section>
       )}
       <EvaluationPanel detectorId={id} />
