@@ -7,6 +7,8 @@ import { parseCsvRows, validateRows } from "@/lib/feedback/transfer";
 import { importLabels } from "@/lib/server/queries/label-transfer";
 
 const MAX_BYTES = 10_000_000;
+/** One transaction per import: larger sets go in several files. */
+const MAX_ROWS = 50_000;
 
 /** Rows as exported: `text/csv`, or JSON `{ rows }`. Idempotent; any bad row fails the import with a 422 naming row and field. */
 export const POST = withAuth(
@@ -33,6 +35,7 @@ export const POST = withAuth(
     }
     assertStorable(raw, "body");
     if (raw.length === 0) throw new AppError("unprocessable", "rows: nothing to import", [{ path: "rows", message: "nothing to import" }]);
+    if (raw.length > MAX_ROWS) throw new AppError("unprocessable", `rows: at most ${MAX_ROWS} per import`, [{ path: "rows", message: `at most ${MAX_ROWS} per import` }]);
     const { rows, issues } = validateRows(raw);
     if (issues.length) throw new AppError("unprocessable", `Invalid rows: ${issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join("; ")}`, issues);
     return NextResponse.json(await importLabels(rows, user.id));
