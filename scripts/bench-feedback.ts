@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { defaultDetectorConfig, getDefinition } from "../lib/detection/registry";
 import { parseDetectorParams } from "../lib/detectors/params";
 import { scorePreview } from "../lib/detectors/preview";
-import { THRESHOLD_GRID, curvePointAt, withCautious, eventsAt, precisionRecallCurve, suggestBestF1, type CurvePoint, type ScoredSeries } from "../lib/feedback/curve";
+import { THRESHOLD_GRID, curvePointAt, enoughLabels, withCautious, eventsAt, precisionRecallCurve, suggestBestF1, type CurvePoint, type ScoredSeries } from "../lib/feedback/curve";
 import { overlaps, withMetrics, type Counts as LabelCounts, type Span, type TruthSpan } from "../lib/feedback/evaluate";
 import { loadNabCorpus, type NabSeries } from "./bench/nab-corpus";
 import { fixed, printTable } from "./bench/table";
@@ -60,7 +60,7 @@ function runFile(s: NabSeries, algorithm: string, params: unknown, threshold: nu
       .map((e) => ({ seriesId: s.key, start: e.start, end: e.end, kind: "negative" as const, origin: "label" as const })),
   ];
   const curve = precisionRecallCurve([series], truth, first);
-  const suggestion = suggestBestF1(curve, curvePointAt([series], truth, first, threshold));
+  const suggestion = enoughLabels(truth) ? suggestBestF1(curve, curvePointAt([series], truth, first, threshold)) : null;
   const suggested = suggestion?.threshold ?? threshold;
   const at = (t: number) => measure(series, windows, t, second);
   return { key: s.key, suggested, curve, current: curvePointAt([series], truth, first, threshold), at, before: at(threshold), after: at(suggested) };

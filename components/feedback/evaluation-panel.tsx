@@ -64,6 +64,7 @@ export function EvaluationPanel({ detectorId }: { detectorId: string }) {
             </div>
           </div>
           <h3>Suggested thresholds</h3>
+          {e.suggestions.needLabels !== null ? <p className="muted">A suggestion needs at least {e.suggestions.needLabels} labelled anomalies or missed spans, true and false ones among them.</p> : (
           <ul aria-label="Suggested thresholds">
             <li>
               {e.suggestions.bestF1 && e.suggestions.bestF1.threshold === e.detector.threshold ? <>Best F1: the current threshold {e.detector.threshold.toFixed(2)} is already the best on these labels (precision {percent(e.suggestions.bestF1.metrics.precision)}, recall {percent(e.suggestions.bestF1.metrics.recall)}).</> : e.suggestions.bestF1 ? <>Best F1: <strong>{e.suggestions.bestF1.threshold.toFixed(2)}</strong> (precision {percent(e.suggestions.bestF1.metrics.precision)}, recall {percent(e.suggestions.bestF1.metrics.recall)}) <button type="button" className="secondary" onClick={() => setProposed(e.suggestions.bestF1!.threshold)}>What if {e.suggestions.bestF1.threshold.toFixed(2)}?</button></> : "Best F1: label some anomalies first."}
@@ -73,6 +74,7 @@ export function EvaluationPanel({ detectorId }: { detectorId: string }) {
               {forRecall ? <>with the fewest anomalies: <strong>{forRecall.threshold.toFixed(2)}</strong> ({forRecall.events} anomalies, precision {percent(forRecall.precision)}) <button type="button" className="secondary" onClick={() => setProposed(forRecall.threshold)}>What if {forRecall.threshold.toFixed(2)}?</button></> : "no threshold reaches it."}
             </li>
           </ul>
+          )}
           {e.byModelVersion.length > 0 && (
             <>
               <h3>Per model version</h3>

@@ -3,7 +3,7 @@ import type { ScoredPreview } from "@/lib/detectors/preview";
 import { precisionRecallCurve, suggestBestF1, suggestForRecall, type ScoredSeries } from "@/lib/feedback/curve";
 import type { TruthSpan } from "@/lib/feedback/evaluate";
 import { compareThresholds } from "@/lib/feedback/what-if";
-import { curvePointAt, eventsAt } from "@/lib/feedback/curve";
+import { curvePointAt, enoughLabels, eventsAt } from "@/lib/feedback/curve";
 
 // Ten points one second apart; scores chosen so each threshold band is easy to count by hand.
 const SCORES = [0.1, 0.9, 0.1, 0.6, 0.1, 0.7, 0.1, 0.1, 0.95, 0.1];
@@ -43,6 +43,15 @@ describe("precisionRecallCurve", () => {
     expect(suggestForRecall(curve, 1)).toMatchObject({ threshold: 0.1, metrics: { events: 1, tp: 1, fp: 2, recall: 1, precision: 1 / 3 } });
     expect(suggestForRecall(precisionRecallCurve(series, truth, period, [0.5, 0.8]), 1)).toBeNull();
     expect(suggestBestF1(precisionRecallCurve(series, [], period))).toBeNull();
+  });
+});
+
+describe("enoughLabels", () => {
+  it("wants ten labelled spans with both kinds", () => {
+    expect(enoughLabels(truth)).toBe(false);
+    const many = [...truth, ...Array.from({ length: 5 }, (_, i) => at(20_000 + i, "negative"))];
+    expect(enoughLabels(many)).toBe(true);
+    expect(enoughLabels(many.filter((s) => s.kind === "negative"))).toBe(false);
   });
 });
 

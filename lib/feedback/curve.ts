@@ -44,6 +44,15 @@ export function precisionRecallCurve(series: readonly ScoredSeries[], truth: rea
   return grid.map((threshold) => withCautious({ threshold, ...evaluate(eventsAt(series, threshold, period), truth) }));
 }
 
+/** Labels a suggestion needs: this many labelled spans, with both true and false ones among them. */
+export const MIN_LABELS = 10;
+
+export function enoughLabels(truth: readonly TruthSpan[]): boolean {
+  const pos = truth.filter((s) => s.kind === "positive").length;
+  const neg = truth.filter((s) => s.kind === "negative").length;
+  return pos > 0 && neg > 0 && pos + neg >= MIN_LABELS;
+}
+
 export interface Suggestion {
   threshold: number;
   rule: "best-f1" | "target-recall";

@@ -7,7 +7,7 @@ import { getDefinition } from "@/lib/detection";
 import { parseDetectorParams } from "@/lib/detectors/params";
 import { scorePreview } from "@/lib/detectors/preview";
 import { MAX_PREVIEW_POINTS } from "@/lib/detectors/schemas";
-import { curvePointAt, precisionRecallCurve, suggestBestF1, suggestForRecall, type ScoredSeries } from "@/lib/feedback/curve";
+import { MIN_LABELS, curvePointAt, enoughLabels, precisionRecallCurve, suggestBestF1, suggestForRecall, type ScoredSeries } from "@/lib/feedback/curve";
 import { evaluate, weeklyTrend, type DetectedEvent, type TruthKind, type TruthSpan } from "@/lib/feedback/evaluate";
 import { AppError } from "@/lib/server/api/errors";
 import { getPrisma } from "@/lib/server/db";
@@ -174,7 +174,9 @@ export async function evaluateDetector(id: string, q: { from?: string; to?: stri
     rescored: { series: series.length, seriesTotal },
     curve,
     rescoredCurrent: current,
-    suggestions: { bestF1: suggestBestF1(curve, current), targetRecall: { target, suggestion: suggestForRecall(curve, target) } },
+    suggestions: enoughLabels(truth)
+      ? { bestF1: suggestBestF1(curve, current), targetRecall: { target, suggestion: suggestForRecall(curve, target) }, needLabels: null }
+      : { bestF1: null, targetRecall: { target, suggestion: null }, needLabels: MIN_LABELS },
     lastApplied: await lastAppliedThreshold(id),
   };
 }
