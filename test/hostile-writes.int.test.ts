@@ -28,6 +28,10 @@ import * as users from "@/app/api/v1/users/route";
 import * as user from "@/app/api/v1/users/[id]/route";
 import * as ingest from "@/app/api/v1/ingest/route";
 import * as setup from "@/app/api/v1/setup/route";
+import * as labels from "@/app/api/v1/anomalies/[id]/labels/route";
+import * as missed from "@/app/api/v1/labels/missed/route";
+import * as labelImport from "@/app/api/v1/labels/import/route";
+import * as threshold from "@/app/api/v1/detectors/[id]/threshold/route";
 
 withTestDatabase();
 vi.mock("server-only", () => ({}));
@@ -49,7 +53,7 @@ interface Route {
   apiKey?: boolean;
 }
 
-const ids = { push: "", csv: "", key: "", detector: "", series: "", user: "", apiKey: "" };
+const ids = { push: "", csv: "", key: "", detector: "", series: "", user: "", apiKey: "", anomaly: "" };
 const t = (i: number) => new Date(Date.UTC(2024, 4, 1, 0, i)).toISOString();
 const json = "application/json";
 
@@ -72,6 +76,11 @@ const ROUTES: Route[] = [
   { name: "PATCH user", method: "PATCH", handler: user.PATCH as Handler, params: () => ({ id: ids.user }), type: json, body: () => ({ name: "Renamed", role: "ANALYST" }) },
   { name: "POST setup", method: "POST", handler: setup.POST as unknown as Handler, params: () => ({}), type: json, body: () => ({ email: "first@example.com", name: "First", password: "a-long-password-1" }) },
   { name: "POST ingest json", method: "POST", handler: ingest.POST as unknown as Handler, params: () => ({}), type: json, apiKey: true, body: () => ({ series: "cpu", labels: { host: "a" }, points: [[t(3), 1]] }) },
+  { name: "POST label", method: "POST", handler: labels.POST as Handler, params: () => ({ id: ids.anomaly }), type: json, body: () => ({ value: "FALSE_POSITIVE", reason: "OTHER", note: "deploy" }) },
+  { name: "POST missed", method: "POST", handler: missed.POST as Handler, params: () => ({}), type: json, body: () => ({ detectorId: ids.detector, seriesId: ids.series, start: t(1), end: t(2), note: "n" }) },
+  { name: "POST labels import json", method: "POST", handler: labelImport.POST as Handler, params: () => ({}), type: json, body: () => ({ rows: [{ kind: "UNSURE", detectorId: ids.detector, seriesId: ids.series, start: t(1), end: t(2), labelledAt: t(3) }] }) },
+  { name: "POST labels import csv", method: "POST", handler: labelImport.POST as Handler, params: () => ({}), type: "text/csv", csv: () => `kind,detectorName,seriesId,start,end,reason,note\nFALSE_POSITIVE,fuzzed,${ids.series},${t(1)},${t(2)},NOISE,x\n` },
+  { name: "POST threshold", method: "POST", handler: threshold.POST as Handler, params: () => ({ id: ids.detector }), type: json, body: () => ({ threshold: 0.7, basis: "suggestion" }) },
   { name: "POST ingest csv", method: "POST", handler: ingest.POST as unknown as Handler, params: () => ({}), type: "text/csv", apiKey: true, csv: () => `timestamp,series,value,host\n${t(4)},cpu,1,a\n` },
 ];
 
@@ -120,7 +129,9 @@ beforeAll(async () => {
   ids.key = created.id;
   ids.apiKey = (await createSourceKey(push.id, "ingest", null)).key;
   ids.series = (await getPrisma().series.create({ data: { sourceId: push.id, metric: "cpu", labels: {}, labelsKey: "" } })).id;
-  ids.detector = (await getPrisma().detector.create({ data: { name: "fuzzed", algorithm: "zscore", params: {}, threshold: 0.9 } })).id;
+  ids.detector = (await getPrisma().detector.create({ data: { name: "fuzzed", algorithm: "zscore", params: {}, threshold: 0.9, series: { create: { seriesId: ids.series } } } })).id;
+  const at = new Date(t(1));
+  ids.anomaly = (await getPrisma().anomaly.create({ data: { detectorId: ids.detector, seriesId: ids.series, startTs: at, endTs: at, peakTs: at, peakScore: 0.95, severity: "HIGH" } })).id;
   ids.user = (await getPrisma().user.create({ data: { email: "target@example.com", passwordHash: "-", role: "OPERATOR" } })).id;
 });
 

@@ -15,6 +15,9 @@ import { QueueFilters, type Named } from "@/components/anomalies/queue-filters";
 import { useQueueKeys, type QueueAction } from "@/components/anomalies/queue-keys";
 import { DetectionBadge, StatusBadge } from "@/components/anomalies/badges";
 import { useAnomalyPage, useAssignees, useBulkChange, type AnomalyFilter } from "@/components/anomalies/use-anomalies";
+import { LabelBadge } from "@/components/feedback/label-badge";
+import { useAddLabels } from "@/components/feedback/use-feedback";
+import type { LabelValue } from "@/lib/feedback/schemas";
 
 export function AnomalyQueue({ userId, sources, detectors }: { userId: string; sources: Named[]; detectors: Named[] }) {
   const router = useRouter();
@@ -26,6 +29,8 @@ export function AnomalyQueue({ userId, sources, detectors }: { userId: string; s
   const bulk = useBulkChange();
   const canTriage = useCan("anomalies:triage");
   const canAssign = useCan("anomalies:assign");
+  const canLabel = useCan("anomalies:label");
+  const labels = useAddLabels();
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [focusId, setFocusId] = useState<string | null>(null);
   const [help, setHelp] = useState(false);
@@ -59,6 +64,10 @@ export function AnomalyQueue({ userId, sources, detectors }: { userId: string; s
     const ids = targets();
     if (ids.length) bulk.mutate({ ids, ...c });
   };
+  const label = (value: LabelValue) => {
+    const ids = targets();
+    if (ids.length) labels.mutate({ ids, label: { value } });
+  };
   const toggle = (id: string) => setSelected((s) => {
     const next = new Set(s);
     if (!next.delete(id)) next.add(id);
@@ -77,6 +86,9 @@ export function AnomalyQueue({ userId, sources, detectors }: { userId: string; s
       case "resolve": return canTriage && change({ status: "RESOLVED" });
       case "reopen": return canTriage && change({ status: "OPEN" });
       case "assignMe": return canAssign && change({ assigneeId: userId });
+      case "labelTrue": return canLabel && label("TRUE_POSITIVE");
+      case "labelFalse": return canLabel && label("FALSE_POSITIVE");
+      case "labelUnsure": return canLabel && label("UNSURE");
       case "clear": return setSelected(new Set());
       case "help": return setHelp(true);
     }
@@ -93,7 +105,7 @@ export function AnomalyQueue({ userId, sources, detectors }: { userId: string; s
         </div>
       </div>
       <QueueFilters key={search.toString()} filter={filter} onChange={setFilter} sources={sources} detectors={detectors} assignees={assignees.data ?? []} />
-      {(canTriage || canAssign) && (
+      {(canTriage || canAssign || canLabel) && (
         <div className="bulk-bar" role="toolbar" aria-label="Change selected anomalies">
           <span>{selected.size ? `${selected.size} selected` : focused ? "Acts on the highlighted row" : "Nothing selected"}</span>
           {canTriage && <button type="button" onClick={() => change({ status: "ACKNOWLEDGED" })}>Acknowledge</button>}
@@ -110,8 +122,12 @@ export function AnomalyQueue({ userId, sources, detectors }: { userId: string; s
           )}
           {canTriage && <button type="button" onClick={() => change({ status: "RESOLVED" })}>Resolve</button>}
           {canTriage && <button type="button" className="secondary" onClick={() => change({ status: "OPEN" })}>Reopen</button>}
+          {canLabel && <button type="button" className="secondary" aria-keyshortcuts="t" onClick={() => label("TRUE_POSITIVE")}>True positive</button>}
+          {canLabel && <button type="button" className="secondary" aria-keyshortcuts="f" onClick={() => label("FALSE_POSITIVE")}>False positive</button>}
           {selected.size > 0 && <button type="button" className="secondary" onClick={() => setSelected(new Set())}>Clear selection</button>}
-          <span role="status" className={bulk.error ? "error" : "muted"}>{bulk.error ? bulk.error.message : bulk.data ? `${bulk.data.updated} changed` : ""}</span>
+          <span role="status" className={bulk.error || labels.error ? "error" : "muted"}>
+            {bulk.error ? bulk.error.message : labels.error ? labels.error.message : labels.data ? `${labels.data} labelled` : bulk.data ? `${bulk.data.updated} changed` : ""}
+          </span>
         </div>
       )}
       {list.error && <p className="error" role="alert">{list.error.message}</p>}
@@ -124,7 +140,7 @@ export function AnomalyQueue({ userId, sources, detectors }: { userId: string; s
               <tr>
                 <th scope="col"><input type="checkbox" aria-label="Select all on this page" checked={allOnPage} onChange={() => setSelected(allOnPage ? new Set() : new Set(rows.map((r) => r.id)))} /></th>
                 <th scope="col">Started</th><th scope="col">Series</th><th scope="col">Source</th><th scope="col">Detector</th>
-                <th scope="col">Severity</th><th scope="col">Score</th><th scope="col">Status</th><th scope="col">Assignee</th>
+                <th scope="col">Severity</th><th scope="col">Score</th><th scope="col">Status</th><th scope="col">Label</th><th scope="col">Assignee</th>
               </tr>
             </thead>
             <tbody>
@@ -145,6 +161,7 @@ export function AnomalyQueue({ userId, sources, detectors }: { userId: string; s
                   <td><span className={`badge sev-${a.severity.toLowerCase()}`}>{a.severity.toLowerCase()}</span></td>
                   <td>{a.peakScore.toFixed(3)}</td>
                   <td><StatusBadge status={a.status} /> <DetectionBadge a={a} /></td>
+                  <td><LabelBadge value={a.label} /></td>
                   <td>{a.assignee?.email ?? "—"}</td>
                 </tr>
               ))}

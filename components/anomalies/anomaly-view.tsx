@@ -9,6 +9,7 @@ import { AnomalyChart } from "@/components/anomalies/anomaly-chart";
 import { AnomalyComments, AnomalyHistory } from "@/components/anomalies/anomaly-history";
 import { DetectionBadge, StatusBadge } from "@/components/anomalies/badges";
 import { RelatedAnomalies } from "@/components/anomalies/related-anomalies";
+import { LabelPanel } from "@/components/feedback/label-panel";
 import { useAnomaly, useAnomalyWindow, useAssignees, useChangeAnomaly } from "@/components/anomalies/use-anomalies";
 
 function TriageActions({ anomaly, userId }: { anomaly: AnomalyDetail; userId: string }) {
@@ -71,6 +72,7 @@ export function AnomalyView({ id, userId }: { id: string; userId: string }) {
         </dl>
         <TriageActions anomaly={a} userId={userId} />
       </section>
+      <LabelPanel anomalyId={id} />
       <section className="panel" aria-labelledby="chart-title">
         <h2 id="chart-title">Around the event</h2>
         <AnomalyChart anomaly={a} />

@@ -11,6 +11,9 @@ export const QUEUE_KEYS = [
   { keys: ["m"], action: "assignMe", label: "Assign to me" },
   { keys: ["r"], action: "resolve", label: "Resolve" },
   { keys: ["u"], action: "reopen", label: "Reopen" },
+  { keys: ["t"], action: "labelTrue", label: "Label true positive (analysts)" },
+  { keys: ["f"], action: "labelFalse", label: "Label false positive (analysts)" },
+  { keys: ["n"], action: "labelUnsure", label: "Label unsure, not sure (analysts)" },
   { keys: ["Esc"], action: "clear", label: "Clear the selection / close this help" },
   { keys: ["?"], action: "help", label: "Show or hide the keys" },
 ] as const;
@@ -28,6 +31,9 @@ const EVENT_KEYS: Record<string, QueueAction> = {
   m: "assignMe",
   r: "resolve",
   u: "reopen",
+  t: "labelTrue",
+  f: "labelFalse",
+  n: "labelUnsure",
   Escape: "clear",
   "?": "help",
 };

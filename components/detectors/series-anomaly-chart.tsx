@@ -5,7 +5,16 @@ import { TimeSeriesChart } from "@/components/charts/time-series-chart";
 import { toBucketRows } from "@/components/charts/adapters";
 import { useSeriesPoints } from "@/components/detectors/use-detectors";
 
-export function SeriesAnomalyChart({ seriesId, metric, anomalies }: { seriesId: string; metric: string; anomalies: { start: number; end: number }[] }) {
+interface Props {
+  seriesId: string;
+  metric: string;
+  anomalies: { start: number; end: number }[];
+  /** Other spans to shade (e.g. marked missed), in their own colour. */
+  marked?: { start: number; end: number }[];
+  onSelectRange?: (from: number, to: number) => void;
+}
+
+export function SeriesAnomalyChart({ seriesId, metric, anomalies, marked = [], onSelectRange }: Props) {
   const points = useSeriesPoints(seriesId);
   const rows = useMemo(() => toBucketRows(points.data ?? []), [points.data]);
   if (points.error) return <p className="error" role="alert">{points.error.message}</p>;
@@ -16,7 +25,8 @@ export function SeriesAnomalyChart({ seriesId, metric, anomalies }: { seriesId: 
     <TimeSeriesChart
       ariaLabel={`Stored values of ${metric}`}
       rows={rows}
-      areas={anomalies.map((a) => ({ x1: a.start - step / 2, x2: a.end + step / 2 }))}
+      areas={[...anomalies.map((a) => ({ x1: a.start - step / 2, x2: a.end + step / 2 })), ...marked.map((a) => ({ x1: a.start, x2: a.end, color: "#7a4100" }))]}
+      onSelectRange={onSelectRange}
       series={[
         { key: "range", name: "Min–max", color: "#2f5fd0", kind: "band" },
         { key: "avg", name: "Average", color: "#1c2330", kind: "line" },

@@ -7,6 +7,8 @@ describe("describeActivity", () => {
     expect(describeActivity({ kind: "assign", details: { from: null, to: { id: "u", email: "op@x" } } })).toBe("assigned it to op@x");
     expect(describeActivity({ kind: "assign", details: { from: { id: "u", email: "op@x" }, to: null } })).toBe("unassigned it (was op@x)");
     expect(describeActivity({ kind: "comment", details: {} })).toBe("commented");
+    expect(describeActivity({ kind: "label", details: { value: "FALSE_POSITIVE", reason: "EXPECTED_EVENT" } })).toBe("labelled it false positive (expected event)");
+    expect(describeActivity({ kind: "label", details: { value: "TRUE_POSITIVE", reason: null, imported: true } })).toBe("labelled it true positive, imported");
   });
 
   it("shows the pipeline's entries, including kinds it has not seen before", () => {

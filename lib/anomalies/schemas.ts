@@ -112,6 +112,8 @@ export const ZAnomalyItem = z.object({
   acknowledgedAt: z.string().nullable(),
   resolvedAt: z.string().nullable(),
   updatedAt: z.string(),
+  /** The current (latest) analyst label, lib/feedback. */
+  label: z.enum(["TRUE_POSITIVE", "FALSE_POSITIVE", "UNSURE"]).nullable(),
 });
 export type AnomalyItem = z.infer<typeof ZAnomalyItem>;
 

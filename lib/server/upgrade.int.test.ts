@@ -42,6 +42,9 @@ describe("upgrade from the session-2 schema", () => {
       expect(await one(`SELECT count(*)::int AS n FROM "DataPoint"`)).toEqual({ n: 100 });
       expect(await one(`SELECT id, status, detection, ongoing FROM "Anomaly"`)).toEqual({ id: "a1", status: "ACKNOWLEDGED", detection: "ACTIVE", ongoing: false });
       expect(await one(`SELECT value FROM "AnomalyLabel" WHERE "anomalyId" = 'a1'`)).toEqual({ value: "TRUE_POSITIVE" });
+      // Labels keep their incident's identity (lib/feedback): filled from the anomaly on upgrade.
+      expect(await one(`SELECT "detectorId", "seriesId", extract(epoch from "startTs")::int AS s, extract(epoch from "endTs")::int AS e FROM "AnomalyLabel"`))
+        .toEqual({ detectorId: "d1", seriesId: "s1", s: 3000, e: 3060 });
       expect(await one(`SELECT body FROM "AnomalyComment" WHERE "anomalyId" = 'a1'`)).toEqual({ body: "seen" });
       expect(await one(`SELECT extract(epoch from watermark)::int AS w, version FROM "DetectorState"`)).toEqual({ w: 6000, version: 0 });
       expect(await one(`SELECT extract(epoch from ts)::int AS ts, state->'detector' AS d FROM "DetectorSnapshot"`)).toEqual({ ts: 6000, d: { x: 1 } });

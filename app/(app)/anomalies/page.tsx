@@ -6,6 +6,7 @@ import { listSources } from "@/lib/server/queries/sources";
 import { listDetectors } from "@/lib/server/queries/detectors";
 import "@/components/detectors/detectors.css";
 import "@/components/anomalies/anomalies.css";
+import "@/components/feedback/feedback.css";
 
 /** The triage queue; filters and the page cursor are in the URL, the rows come from GET /api/v1/anomalies. */
 export default async function AnomaliesPage() {

@@ -46,7 +46,13 @@ interface AnomalyDbRow {
   acknowledgedAt: Date | null;
   resolvedAt: Date | null;
   updatedAt: Date;
+  currentLabel: AnomalyItem["label"];
 }
+
+/** The incident's current label: the latest of its own and of the incidents merged into it (lib/feedback). */
+const CURRENT_LABEL = Prisma.sql`(SELECT l.value::text FROM "AnomalyLabel" l
+    WHERE l."anomalyId" = ANY(ARRAY(SELECT a.id UNION ALL SELECT m.id FROM "Anomaly" m WHERE m."mergedIntoId" = a.id))
+    ORDER BY l."createdAt" DESC, l.id DESC LIMIT 1)`;
 
 const SELECT = Prisma.sql`
   SELECT a.id, a."detectorId", d.name AS "detectorName", a."seriesId", s.metric, s.labels,
@@ -54,7 +60,7 @@ const SELECT = Prisma.sql`
     a.severity::text AS severity, (array_position(enum_range(NULL::"Severity"), a.severity))::int AS "sevRank",
     a.actual, a.expected, a.lower, a.upper, a."pointCount", a.ongoing, a.detection::text AS detection,
     a."mergedIntoId", a.status::text AS status, a."assigneeId", u.email AS "assigneeEmail", u.name AS "assigneeName",
-    a."acknowledgedAt", a."resolvedAt", a."updatedAt"
+    a."acknowledgedAt", a."resolvedAt", a."updatedAt", ${CURRENT_LABEL} AS "currentLabel"
   FROM "Anomaly" a
   JOIN "Series" s ON s.id = a."seriesId"
   JOIN "DataSource" src ON src.id = s."sourceId"
@@ -87,6 +93,7 @@ function toItem(r: AnomalyDbRow): AnomalyItem {
     acknowledgedAt: iso(r.acknowledgedAt),
     resolvedAt: iso(r.resolvedAt),
     updatedAt: r.updatedAt.toISOString(),
+    label: r.currentLabel,
   };
 }
 
@@ -119,9 +126,7 @@ export function anomalyFilterSql(q: TAnomalyListQuery, userId: string): Prisma.S
     else parts.push(Prisma.sql`AND (a."assigneeId" IS NULL OR a."assigneeId" = ANY(${ids}::text[]))`);
   }
   if (q.label.length) {
-    const values = q.label.filter((l) => l !== "NONE");
-    const none = q.label.includes("NONE") ? Prisma.sql`NOT EXISTS (SELECT 1 FROM "AnomalyLabel" l WHERE l."anomalyId" = a.id)` : Prisma.sql`false`;
-    parts.push(Prisma.sql`AND (EXISTS (SELECT 1 FROM "AnomalyLabel" l WHERE l."anomalyId" = a.id AND l.value = ANY(${values}::"LabelValue"[])) OR ${none})`);
+    parts.push(Prisma.sql`AND COALESCE(${CURRENT_LABEL}, 'NONE') = ANY(${[...q.label]}::text[])`);
   }
   if (q.from) parts.push(Prisma.sql`AND a."endTs" >= ${new Date(q.from)}`);
   if (q.to) parts.push(Prisma.sql`AND a."startTs" <= ${new Date(q.to)}`);

@@ -298,6 +298,6 @@ export function listRecentDetectorAnomalies(detectorId: string, take = 20) {
     where: { detectorId },
     orderBy: { startTs: "desc" },
     take,
-    select: { id: true, startTs: true, endTs: true, peakScore: true, severity: true, status: true, actual: true, expected: true, series: { select: { metric: true } } },
+    select: { id: true, seriesId: true, startTs: true, endTs: true, peakScore: true, severity: true, status: true, actual: true, expected: true, series: { select: { metric: true } } },
   });
 }

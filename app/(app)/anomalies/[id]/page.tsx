@@ -5,6 +5,7 @@ import { AnomalyView } from "@/components/anomalies/anomaly-view";
 import { getPrisma } from "@/lib/server/db";
 import "@/components/detectors/detectors.css";
 import "@/components/anomalies/anomalies.css";
+import "@/components/feedback/feedback.css";
 
 export default async function AnomalyPage({ params }: { params: Promise<{ id: string }> }) {
   const { user, allowed } = await requirePage("anomalies:read");

@@ -5,11 +5,13 @@ import { Forbidden } from "@/components/forbidden";
 import { DataTable } from "@/components/data-table";
 import { formatDateTime, formatNumber } from "@/components/format";
 import { BackfillForm, EditDetectorLink } from "@/components/detectors/detector-actions";
-import { SeriesAnomalyChart } from "@/components/detectors/series-anomaly-chart";
+import { EvaluationPanel } from "@/components/feedback/evaluation-panel";
+import { MissedSpans } from "@/components/feedback/missed-spans";
 import { getDefinition } from "@/lib/detection";
 import { AppError } from "@/lib/server/api/errors";
 import { getDetector, listDetectorSeriesStatus, listRecentDetectorAnomalies } from "@/lib/server/queries/detectors";
 import "@/components/detectors/detectors.css";
+import "@/components/feedback/feedback.css";
 
 export default async function DetectorPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ changed?: string }> }) {
   const { allowed } = await requirePage("detectors:read");
@@ -65,10 +67,10 @@ export default async function DetectorPage({ params, searchParams }: { params: P
       </div>
       {first && (
         <section className="panel" aria-label="Recent data">
-          <h2>{first.metric}</h2>
-          <SeriesAnomalyChart seriesId={first.seriesId} metric={first.metric} anomalies={anomalies.filter((a) => a.series.metric === first.metric).map((a) => ({ start: a.startTs.getTime(), end: a.endTs.getTime() }))} />
+          <MissedSpans detectorId={id} series={status.map((s) => ({ id: s.seriesId, metric: s.metric }))} anomalies={anomalies.map((a) => ({ seriesId: a.seriesId, start: a.startTs.getTime(), end: a.endTs.getTime() }))} />
         </section>
       )}
+      <EvaluationPanel detectorId={id} />
       <section className="panel" aria-label="Recent anomalies">
         <h2>Recent anomalies</h2>
         <DataTable

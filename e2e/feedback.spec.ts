@@ -1,0 +1,144 @@
+/**
+ * Feedback from labels: an admin sets up a detector with a low threshold on a pushed series with
+ * large spikes (real) and mild bumps (false alarms); an analyst labels the anomalies on the anomaly
+ * page and from the queue with the keyboard, and marks a missed span by dragging across the
+ * detector's chart; an admin reads the evaluation and the what-if of the suggested threshold,
+ * applies it in one click, and can undo it.
+ */
+import { expect, test, type Browser } from "@playwright/test";
+import { E2E_USERS, storageStatePath } from "./fixtures";
+
+const SCREENS = "test-results/screens";
+const suffix = Date.now().toString(36);
+const state = { detectorId: "", spikeTimes: new Set<number>() };
+const N = 600;
+const SPIKES = [120, 230, 340, 450, 560];
+const BUMPS = [80, 175, 290, 395, 505];
+
+async function asRole(browser: Browser, role: "ADMIN" | "ANALYST") {
+  const context = await browser.newContext({ storageState: storageStatePath(role), viewport: { width: 1280, height: 900 } });
+  return { context, page: await context.newPage(), request: context.request };
+}
+
+/** Deterministic noise around 100 (sd about 1), spikes +14, bumps +4, one point a minute ending now. */
+function points(): [number, number][] {
+  let s = 7;
+  const noise = () => {
+    let sum = 0;
+    for (let k = 0; k < 12; k++) {
+      s = (s * 1103515245 + 12345) % 2147483648;
+      sum += s / 2147483648;
+    }
+    return sum - 6;
+  };
+  const now = Math.floor(Date.now() / 60_000) * 60;
+  state.spikeTimes = new Set(SPIKES.map((i) => (now - (N - i) * 60) * 1000));
+  return Array.from({ length: N }, (_, i) => [now - (N - i) * 60, 100 + noise() + (SPIKES.includes(i) ? 14 : BUMPS.includes(i) ? 4 : 0)] as [number, number]);
+}
+
+test.describe.serial("feedback journey", () => {
+  test("admin: a detector with a low threshold flags spikes and false alarms", async ({ browser }) => {
+    const admin = await asRole(browser, "ADMIN");
+    const source = await admin.request.post("/api/v1/sources", { data: { name: `e2e-feedback-${suffix}`, kind: "HTTP_PUSH" } });
+    const sourceId: string = (await source.json()).source.id;
+    const detector = await admin.request.post("/api/v1/detectors", {
+      data: { name: `e2e-feedback-${suffix}`, algorithm: "zscore", params: { window: 100, calibration: { enabled: false } }, threshold: 0.3, sourceIds: [sourceId] },
+    });
+    expect(detector.status(), await detector.text()).toBe(201);
+    state.detectorId = (await detector.json()).detector.id;
+    const key = (await (await admin.request.post(`/api/v1/sources/${sourceId}/keys`, { data: { name: "e2e" } })).json()).key.key as string;
+    const push = await admin.request.post("/api/v1/ingest", { data: { series: "payments.rate", points: points() }, headers: { authorization: `Bearer ${key}` } });
+    expect(push.status(), await push.text()).toBe(200);
+    await expect.poll(async () => (await (await admin.request.get(`/api/v1/anomalies?detectorId=${state.detectorId}&limit=200`)).json()).items.length, { timeout: 45_000 }).toBeGreaterThan(SPIKES.length);
+    await admin.context.close();
+  });
+
+  test("analyst: labels on the anomaly page and from the queue with the keyboard", async ({ browser }) => {
+    const analyst = await asRole(browser, "ANALYST");
+    const page = analyst.page;
+    const items = (await (await analyst.request.get(`/api/v1/anomalies?detectorId=${state.detectorId}&sort=-peakScore&limit=200`)).json()).items as { id: string; startTs: string; endTs: string }[];
+    // The analyst knows which were real: the spikes.
+    const real = (a: { startTs: string; endTs: string }) => [...state.spikeTimes].some((t) => t >= Date.parse(a.startTs) && t <= Date.parse(a.endTs));
+    expect(real(items[0])).toBe(true);
+
+    // The strongest one, on its page, with a reason.
+    await page.goto(`/anomalies/${items[0].id}`);
+    const labels = page.getByRole("region", { name: "Label" });
+    await labels.getByLabel("Reason (optional)").selectOption("EXPECTED_EVENT");
+    await labels.getByLabel(/Note/).fill("payment run at month end");
+    await labels.getByRole("button", { name: "Mark false positive" }).click();
+    await expect(labels).toContainText(`Current label: false positive by ${E2E_USERS.ANALYST.email}`);
+    // Changed its mind: a new label, the old one kept in the history.
+    await labels.getByRole("button", { name: "Mark true positive" }).click();
+    await expect(labels).toContainText("Current label: true positive");
+    await labels.getByText("Every label given (2)").click();
+    await expect(page.getByRole("list", { name: "History" })).toContainText(`${E2E_USERS.ANALYST.email} labelled it false positive (expected event)`);
+    await page.screenshot({ path: `${SCREENS}/feedback-anomaly-labels.png`, fullPage: true });
+
+    // The rest from the queue with the keyboard, highest score first: the spikes are true, the others false.
+    await page.goto(`/anomalies?detectorId=${state.detectorId}&sort=-peakScore&limit=200`);
+    await expect(page.locator("tbody tr")).toHaveCount(items.length);
+    await page.keyboard.press("j");
+    for (let i = 1; i < items.length; i++) {
+      await page.keyboard.press("j");
+      await expect(page.locator("tbody tr.focused")).toHaveAttribute("data-anomaly-id", items[i].id);
+      await page.keyboard.press(real(items[i]) ? "t" : "f");
+      await expect(page.locator(`tbody tr[data-anomaly-id="${items[i].id}"]`)).toContainText(real(items[i]) ? "true positive" : "false positive");
+    }
+    await page.keyboard.press("?");
+    await expect(page.getByRole("dialog", { name: "Keyboard" })).toContainText("Label false positive");
+    await page.keyboard.press("Escape");
+    await page.screenshot({ path: `${SCREENS}/feedback-queue-labelled.png`, fullPage: true });
+    await analyst.context.close();
+  });
+
+  test("analyst: marks a missed span by dragging across the detector's chart", async ({ browser }) => {
+    const analyst = await asRole(browser, "ANALYST");
+    const page = analyst.page;
+    await page.goto(`/detectors/${state.detectorId}`);
+    const chart = page.getByRole("img", { name: /Stored values of payments.rate/ });
+    await expect(chart.locator("svg.recharts-surface[role='application']")).toBeVisible();
+    const box = (await chart.locator("svg.recharts-surface[role='application']").boundingBox())!;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width * 0.3, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.33, y, { steps: 5 });
+    await page.mouse.move(box.x + box.width * 0.36, y, { steps: 5 });
+    await page.mouse.up();
+    const form = page.getByRole("form", { name: "Mark a missed anomaly" });
+    await expect(form.getByLabel("Missed from (UTC)")).not.toHaveValue("");
+    await form.getByLabel("Note (optional)").fill("slow drift nobody was paged for");
+    await form.getByRole("button", { name: "Mark as missed" }).click();
+    await expect(page.getByRole("list", { name: "Marked missed" })).toContainText(`by ${E2E_USERS.ANALYST.email}: slow drift`);
+    await expect(page.getByRole("button", { name: /Apply threshold/ })).toHaveCount(0);
+    await page.screenshot({ path: `${SCREENS}/feedback-missed-span.png`, fullPage: true });
+    await analyst.context.close();
+  });
+
+  test("admin: reads the what-if of the suggested threshold, applies it and can undo it", async ({ browser }) => {
+    const admin = await asRole(browser, "ADMIN");
+    const page = admin.page;
+    await page.goto(`/detectors/${state.detectorId}`);
+    const evaluation = page.getByRole("region", { name: "Evaluation from labels" });
+    await expect(evaluation.locator(".metrics").first()).toContainText("Precision");
+    await expect(evaluation).toContainText("1 missed spans");
+    const whatIf = evaluation.getByRole("button", { name: /^What if 0\.\d\d\?$/ }).first();
+    const suggested = Number((await whatIf.textContent())!.match(/0\.\d\d/)![0]);
+    expect(suggested).toBeGreaterThan(0.3);
+    await whatIf.click();
+    const sentence = evaluation.locator(".what-if-sentence");
+    // The missed span was dragged at an arbitrary place, so what becomes of it (and of true positives near it) varies.
+    await expect(sentence).toContainText(/^This change would have removed (\d+) of \1 false positives?, .* in the last \d+ days?: \d+ anomal(y|ies) instead of \d+\.$/);
+    await expect(evaluation.getByRole("table", { name: "Today and proposed, side by side" })).toContainText(suggested.toFixed(2));
+    await page.screenshot({ path: `${SCREENS}/feedback-what-if.png`, fullPage: true });
+
+    await evaluation.getByRole("button", { name: `Apply threshold ${suggested.toFixed(2)}` }).click();
+    await expect(evaluation).toContainText(`Applied: threshold 0.30 → ${suggested.toFixed(2)}`);
+    await expect(page.getByRole("region", { name: "Configuration" })).toContainText(suggested.toFixed(2));
+    await expect(evaluation.getByRole("button", { name: "Undo (back to 0.30)" })).toBeVisible();
+    await page.screenshot({ path: `${SCREENS}/feedback-applied.png`, fullPage: true });
+    await evaluation.getByRole("button", { name: "Undo (back to 0.30)" }).click();
+    await expect(page.getByRole("region", { name: "Configuration" })).toContainText("0.30");
+    await admin.context.close();
+  });
+});

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { parseCsvRows, toCsv, validateRows } from "@/lib/feedback/transfer";
+import type { ExportRow } from "@/lib/feedback/schemas";
+
+const row: ExportRow = {
+  kind: "FALSE_POSITIVE", detectorId: "d1", detectorName: "cpu, main", seriesId: "s1", metric: "cpu", start: "2026-03-01T00:00:00.000Z", end: "2026-03-01T00:05:00.000Z",
+  reason: "OTHER", note: 'a "deploy"\nwindow', labelledBy: "an@example.com", labelledAt: "2026-03-02T00:00:00.000Z", anomalyId: "a1",
+};
+
+describe("label transfer", () => {
+  it("CSV round-trips quotes, commas and newlines", () => {
+    const { rows, issues } = parseCsvRows(toCsv([row, { ...row, kind: "MISSED", reason: "", note: "" }]));
+    expect(issues).toEqual([]);
+    const v = validateRows(rows);
+    expect(v.issues).toEqual([]);
+    expect(v.rows[0]).toEqual(row);
+    expect(v.rows[1].kind).toBe("MISSED");
+  });
+
+  it("names the row and the field of every bad value", () => {
+    const v = validateRows([
+      { ...row, kind: "MAYBE" },
+      { ...row, start: "yesterday" },
+      { ...row, end: row.start },
+      { ...row, detectorId: "", detectorName: "" },
+      { ...row, note: "" },
+    ]);
+    expect(v.rows).toEqual([]);
+    expect(v.issues.map((i) => i.path)).toEqual(["rows[1].kind", "rows[2].start", "rows[3].end", "rows[4].detectorId", "rows[5].note"]);
+  });
+
+  it("reports a malformed CSV", () => {
+    expect(parseCsvRows('kind,start\n"unclosed').issues[0].path).toBe("(csv)");
+  });
+});
