@@ -60,8 +60,11 @@ const ROUTES: RouteCase[] = [
 ];
 /** Routes authenticated by a source API key (Bearer), not a session: asserted separately below. */
 const API_KEY_ROUTES = ["v1/ingest"];
-/** Routes that are public by design: next-auth itself, health for load balancers, first-run setup. */
-const PUBLIC = ["auth/[...nextauth]", "health", "v1/setup"];
+/**
+ * Routes that are public by design: next-auth itself, health for load balancers, first-run setup,
+ * and metrics for Prometheus (behind a bearer token when VIGIL_METRICS_TOKEN is set).
+ */
+const PUBLIC = ["auth/[...nextauth]", "health", "metrics", "v1/setup"];
 
 function routeFiles(dir = "app/api", prefix = ""): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
