@@ -80,6 +80,9 @@ const ZEnv = z.object({
 
 export type Env = z.infer<typeof ZEnv>;
 
+/** Every variable parsed here (deployment manifests are checked against it). */
+export const ENV_NAMES: readonly string[] = Object.keys(ZEnv.shape);
+
 let cached: Env | undefined;
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
