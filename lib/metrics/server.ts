@@ -1,6 +1,7 @@
 /**
  * The worker's metrics endpoint: GET /metrics on its own port (VIGIL_WORKER_METRICS_PORT), a
- * plain node:http server beside the BullMQ workers. Anything else is 404.
+ * plain node:http server beside the BullMQ workers. GET /healthz answers 200 without a token while
+ * the event loop turns (a liveness probe: it tells nothing but that). Anything else is 404.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -14,6 +15,10 @@ export interface MetricsServer {
 export async function startMetricsServer(opts: { port: number; host: string; token?: string; onError?: (err: Error) => void }): Promise<MetricsServer> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? "").split("?")[0];
+    if (path === "/healthz" && req.method === "GET") {
+      res.writeHead(200, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" }).end("ok\n");
+      return;
+    }
     if (path !== "/metrics" || (req.method !== "GET" && req.method !== "HEAD")) {
       res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("Not found: metrics are at GET /metrics\n");
       return;
