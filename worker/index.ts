@@ -18,6 +18,7 @@ import { TRAIN_SYNC_EVERY_MS, syncTrainSchedulers } from "@/lib/pipeline/train-s
 import { MqttManager } from "@/worker/mqtt/manager";
 import { installProcessCollectors } from "@/lib/metrics/collectors";
 import { startMetricsServer } from "@/lib/metrics/server";
+import { settleWithin } from "@/worker/shutdown";
 
 const log = baseLogger.child({ pid: process.pid });
 
@@ -74,18 +75,13 @@ async function main() {
       scheduleSyncs.forEach(clearInterval);
       // close() stops taking jobs and waits for the active ones to finish; MQTT flushes its buffers.
       // Past VIGIL_SHUTDOWN_TIMEOUT_MS the jobs in hand are left to their locks: another worker retries them.
-      const finished = Promise.allSettled([...workers.map((w) => w.close()), mqtt.stop()]);
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = await Promise.race([
-        finished.then(() => false),
-        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), env.VIGIL_SHUTDOWN_TIMEOUT_MS))),
-      ]);
-      clearTimeout(timer);
-      if (timedOut) {
-        log.warn({ timeoutMs: env.VIGIL_SHUTDOWN_TIMEOUT_MS }, "jobs still running at the shutdown timeout; they will be retried elsewhere");
-        await Promise.allSettled(workers.map((w) => w.close(true)));
-      }
+      const closing = Promise.allSettled([...workers.map((w) => w.close()), mqtt.stop()]);
       await metricsServer?.close();
+      if ((await settleWithin(closing, env.VIGIL_SHUTDOWN_TIMEOUT_MS)) === "timed-out") {
+        log.warn({ timeoutMs: env.VIGIL_SHUTDOWN_TIMEOUT_MS }, "jobs still running at the shutdown timeout: exiting; they will be retried elsewhere");
+        await db.release().catch(() => undefined); // stops the embedded PostgreSQL when this process started it
+        process.exit(0);
+      }
       await backend.close();
       await disconnectPrisma();
       await db.release();
