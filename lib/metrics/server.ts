@@ -32,9 +32,11 @@ export async function startMetricsServer(opts: { port: number; host: string; tok
     );
   });
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (err: NodeJS.ErrnoException) =>
+      reject(err.code === "EADDRINUSE" ? new Error(`Port ${opts.port} on ${opts.host} is taken: choose another VIGIL_WORKER_METRICS_PORT`) : err),
+    );
     server.listen(opts.port, opts.host, () => {
-      server.off("error", reject);
+      server.removeAllListeners("error");
       resolve();
     });
   });
