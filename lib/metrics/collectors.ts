@@ -11,7 +11,32 @@ import { peekPrismaPool } from "@/lib/server/db";
 import { peekPgPool } from "@/lib/server/pg-pool";
 import { findDetectionLag } from "@/lib/server/queries/detection-lag";
 import { getProcessMetrics } from "@/lib/metrics/registry";
-import type { JobCount, PoolStat } from "@/lib/metrics/definitions";
+import type { DetectorLag, JobCount, PoolStat } from "@/lib/metrics/definitions";
+
+/**
+ * The lag query probes one index entry per attached (detector, series) pair: about 3 s for 200k
+ * pairs on a busy 2-core host, like the reconciler's every 30 s. Scrapes share one reading for
+ * that long (one query in flight at a time) instead of running it on every scrape.
+ */
+export const DETECTION_LAG_TTL_MS = 30_000;
+const globalForLag = globalThis as unknown as { vigilLagCache?: { at: number; rows: Promise<DetectorLag[]> } };
+
+export function cachedDetectionLag(read: () => Promise<DetectorLag[]> = findDetectionLag, now = Date.now()): Promise<DetectorLag[]> {
+  const cached = globalForLag.vigilLagCache;
+  if (cached && now - cached.at < DETECTION_LAG_TTL_MS) return cached.rows;
+  const rows = read();
+  const entry = { at: now, rows };
+  globalForLag.vigilLagCache = entry;
+  rows.catch(() => {
+    if (globalForLag.vigilLagCache === entry) globalForLag.vigilLagCache = undefined; // a failure is not kept
+  });
+  return rows;
+}
+
+/** Tests that change detectors between scrapes read afresh. */
+export function forgetDetectionLag(): void {
+  globalForLag.vigilLagCache = undefined;
+}
 
 const JOB_STATES = ["waiting", "active", "delayed", "prioritized", "waiting-children", "completed", "failed"] as const;
 
@@ -42,5 +67,5 @@ export function installInstallationCollectors(backend: () => Promise<QueueBacken
   const { collectors } = getProcessMetrics();
   collectors.dbPools = readPoolStats;
   collectors.jobCounts = async () => readJobCounts(await backend());
-  collectors.detectionLag = findDetectionLag;
+  collectors.detectionLag = () => cachedDetectionLag();
 }

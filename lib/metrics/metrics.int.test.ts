@@ -16,7 +16,7 @@ import { createSource } from "@/lib/server/queries/sources";
 import { createSourceKey } from "@/lib/server/queries/api-keys";
 import { createQueueBackend, type QueueBackend } from "@/lib/queue/connection";
 import { registerWorker } from "@/worker/register-worker";
-import { installProcessCollectors } from "@/lib/metrics/collectors";
+import { forgetDetectionLag, installProcessCollectors } from "@/lib/metrics/collectors";
 import { startMetricsServer, type MetricsServer } from "@/lib/metrics/server";
 import { hasSample, sumOf } from "@/lib/metrics/testing/exposition";
 import { sineWithSpikes } from "@/lib/pipeline/testing/fixtures";
@@ -97,6 +97,7 @@ describe("metrics endpoints", () => {
     expect(hasSample(scored, "vigil_db_pool_connections", { pool: "queries", state: "idle" })).toBe(true);
     expect(hasSample(scored, "vigil_db_pool_max_connections", { pool: "bulk" })).toBe(true);
 
+    forgetDetectionLag();
     const after = (await webMetrics()).text;
     const delta = (name: string, where: Record<string, string> = {}) => sumOf(after, name, where) - sumOf(before, name, where);
     expect(delta("vigil_points_ingested_total", { source_kind: "HTTP_PUSH" })).toBe(200);
@@ -106,6 +107,7 @@ describe("metrics endpoints", () => {
     // Installation-wide gauges come from the web process: the detect queue's finished jobs, the lag.
     expect(sumOf(after, "vigil_jobs", { queue: "detect", state: "completed" })).toBeGreaterThanOrEqual(1);
     expect(hasSample(after, "vigil_jobs", { queue: "notify", state: "waiting" })).toBe(true);
+    expect(hasSample(after, "vigil_detection_lag_seconds", { detector: "cpu-z" })).toBe(true);
     expect(sumOf(after, "vigil_detection_lag_seconds", { detector: "cpu-z" })).toBe(0);
   }, 60_000);
 
@@ -115,6 +117,7 @@ describe("metrics endpoints", () => {
     // Stored without ringing the doorbell, and no reconciler runs here: nothing scores it.
     await writeBatch(source.id, null, [{ metric: "idle", labels: {}, labelsKey: "", ms: [T0, T0 + 60_000], values: [1, 2] }]);
     await getPrisma().detector.create({ data: { name: "idle-z", algorithm: "zscore", series: { create: { seriesId: series.id } } } });
+    forgetDetectionLag(); // scrapes share one reading for 30 s
     const lag = sumOf((await webMetrics()).text, "vigil_detection_lag_seconds", { detector: "idle-z" });
     expect(lag).toBeGreaterThanOrEqual((Date.now() - T0) / 1000 - 5);
     expect(lag).toBeLessThanOrEqual((Date.now() - T0) / 1000 + 5);
