@@ -71,10 +71,11 @@ async function serveWebMetrics(port: number): Promise<Server> {
   return server;
 }
 
-/** deploy/prometheus/prometheus.yml with this test's targets, token file and a 1 s interval. */
+/** deploy/prometheus/prometheus.yml with this test's targets, token file, rule files and a 1 s interval. */
 function prometheusConfig(webPort: number, workerPort: number, tokenFile: string): string {
   const config = parse(readFileSync(PROMETHEUS_YML, "utf8"));
   config.global.scrape_interval = "1s";
+  config.rule_files = config.rule_files.map((f: string) => path.join(import.meta.dirname, "../prometheus/rules", path.basename(f)));
   const targets: Record<string, string> = { "vigil-web": `127.0.0.1:${webPort}`, "vigil-worker": `127.0.0.1:${workerPort}` };
   for (const job of config.scrape_configs) {
     expect(Object.keys(targets)).toContain(job.job_name);
