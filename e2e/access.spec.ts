@@ -69,8 +69,12 @@ const ROUTES: RouteCase[] = [
 ];
 /** Routes authenticated by a source API key (Bearer), not a session: asserted separately below. */
 const API_KEY_ROUTES = ["v1/ingest"];
-/** Routes that are public by design: next-auth itself, health for load balancers, first-run setup. */
-const PUBLIC = ["auth/[...nextauth]", "health", "v1/setup"];
+/**
+ * Routes that are public by design: next-auth itself, health and readiness for load balancers and
+ * probes, first-run setup,
+ * and metrics for Prometheus (behind a bearer token when VIGIL_METRICS_TOKEN is set).
+ */
+const PUBLIC = ["auth/[...nextauth]", "health", "ready", "metrics", "v1/setup"];
 
 function routeFiles(dir = "app/api", prefix = ""): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -100,6 +104,21 @@ test.describe("signed out", () => {
     const res = await request.get("/api/health");
     expect(res.status()).toBe(200);
     expect(await res.json()).toMatchObject({ ok: true, database: { ok: true }, queue: { ok: true, backend: "redis" } });
+  });
+
+  test("readiness is public and says the migrations are applied", async ({ request }) => {
+    const res = await request.get("/api/ready");
+    expect(res.status()).toBe(200);
+    expect(await res.json()).toMatchObject({ ok: true, database: { ok: true }, queue: { ok: true }, migrations: { ok: true } });
+  });
+
+  test("metrics are public without a token and carry Vigil's own series", async ({ request }) => {
+    const res = await request.get("/api/metrics");
+    expect(res.status()).toBe(200);
+    expect(res.headers()["content-type"]).toContain("text/plain");
+    const text = await res.text();
+    expect(text).toContain('vigil_points_ingested_total{source_kind="HTTP_PUSH"}');
+    expect(text).toMatch(/^vigil_jobs\{queue="detect",state="waiting"\} \d+$/m);
   });
 
   test("first-run setup is closed once users exist", async ({ request }) => {

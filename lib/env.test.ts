@@ -20,6 +20,17 @@ describe("env", () => {
     );
   });
 
+  it("reads the metrics port, token and shutdown timeout, naming a bad one", () => {
+    const env = parseEnv({});
+    expect(env.VIGIL_WORKER_METRICS_PORT).toBeUndefined();
+    expect(env.VIGIL_METRICS_TOKEN).toBeUndefined();
+    expect(env.VIGIL_SHUTDOWN_TIMEOUT_MS).toBe(25_000);
+    expect(parseEnv({ VIGIL_WORKER_METRICS_PORT: "9464" }).VIGIL_WORKER_METRICS_PORT).toBe(9464);
+    expect(parseEnv({ VIGIL_WORKER_METRICS_PORT: "", VIGIL_METRICS_TOKEN: "" })).toMatchObject({ VIGIL_WORKER_METRICS_PORT: undefined, VIGIL_METRICS_TOKEN: undefined });
+    expect(() => parseEnv({ VIGIL_WORKER_METRICS_PORT: "70000" })).toThrow(/VIGIL_WORKER_METRICS_PORT/);
+    expect(() => parseEnv({ VIGIL_METRICS_TOKEN: "short" })).toThrow(/VIGIL_METRICS_TOKEN: must be at least 16 characters/);
+  });
+
   it("listens on loopback unless VIGIL_HOST says otherwise", () => {
     expect(parseEnv({}).VIGIL_HOST).toBe("127.0.0.1");
     expect(parseEnv({ VIGIL_HOST: "0.0.0.0" }).VIGIL_HOST).toBe("0.0.0.0");

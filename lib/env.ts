@@ -15,6 +15,9 @@ const optionalUrl = (protocols: string[]) =>
       message: `must start with ${protocols.map((p) => `${p}://`).join(" or ")}`,
     });
 
+/** Compose's `${X:-}` passes an empty string for an unset variable. */
+const emptyAsUnset = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+
 const ZEnv = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   DATABASE_URL: optionalUrl(["postgres", "postgresql"]),
@@ -63,10 +66,22 @@ const ZEnv = z.object({
     }),
   /** Interface the web server listens on: 127.0.0.1 unless set (the Docker image sets 0.0.0.0). */
   VIGIL_HOST: z.string().trim().min(1).default("127.0.0.1"),
+  /** Port of a worker's own metrics endpoint (GET /metrics); unset: the worker serves no metrics. */
+  VIGIL_WORKER_METRICS_PORT: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).max(65535).optional()),
+  /** When set, scrapes of /api/metrics and the worker's /metrics must send it as a bearer token. */
+  VIGIL_METRICS_TOKEN: z.preprocess(emptyAsUnset, z.string().min(16, "must be at least 16 characters").optional()),
+  /**
+   * How long a stopping worker waits for the jobs in hand; then it exits anyway and those jobs are
+   * retried elsewhere once their lock expires. Keep Kubernetes' terminationGracePeriodSeconds above it.
+   */
+  VIGIL_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(25_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
 export type Env = z.infer<typeof ZEnv>;
+
+/** Every variable parsed here (deployment manifests are checked against it). */
+export const ENV_NAMES: readonly string[] = Object.keys(ZEnv.shape);
 
 let cached: Env | undefined;
 

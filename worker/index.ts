@@ -16,6 +16,9 @@ import { registerWorker } from "@/worker/register-worker";
 import { POLL_SYNC_EVERY_MS, syncPollSchedulers } from "@/lib/connectors/poll-schedule";
 import { TRAIN_SYNC_EVERY_MS, syncTrainSchedulers } from "@/lib/pipeline/train-schedule";
 import { MqttManager } from "@/worker/mqtt/manager";
+import { installProcessCollectors } from "@/lib/metrics/collectors";
+import { startMetricsServer } from "@/lib/metrics/server";
+import { settleWithin } from "@/worker/shutdown";
 
 const log = baseLogger.child({ pid: process.pid });
 
@@ -56,6 +59,11 @@ async function main() {
   const mqtt = new MqttManager(log);
   await mqtt.start();
   const demo = startDemoFromEnv(log);
+  installProcessCollectors();
+  const metricsServer = env.VIGIL_WORKER_METRICS_PORT
+    ? await startMetricsServer({ port: env.VIGIL_WORKER_METRICS_PORT, host: env.VIGIL_HOST, token: env.VIGIL_METRICS_TOKEN, onError: (err) => log.warn({ err }, "metrics scrape failed") })
+    : undefined;
+  if (metricsServer) log.info({ port: metricsServer.port }, "worker metrics at GET /metrics");
   log.info({ database: describeDatabaseUrl(db.url), queue: backend.kind, queues }, "worker ready");
 
   let stopping: Promise<void> | undefined;
@@ -66,7 +74,14 @@ async function main() {
       await demo?.stop();
       scheduleSyncs.forEach(clearInterval);
       // close() stops taking jobs and waits for the active ones to finish; MQTT flushes its buffers.
-      await Promise.allSettled([...workers.map((w) => w.close()), mqtt.stop()]);
+      // Past VIGIL_SHUTDOWN_TIMEOUT_MS the jobs in hand are left to their locks: another worker retries them.
+      const closing = Promise.allSettled([...workers.map((w) => w.close()), mqtt.stop()]);
+      await metricsServer?.close();
+      if ((await settleWithin(closing, env.VIGIL_SHUTDOWN_TIMEOUT_MS)) === "timed-out") {
+        log.warn({ timeoutMs: env.VIGIL_SHUTDOWN_TIMEOUT_MS }, "jobs still running at the shutdown timeout: exiting; they will be retried elsewhere");
+        await db.release().catch(() => undefined); // stops the embedded PostgreSQL when this process started it
+        process.exit(0);
+      }
       await backend.close();
       await disconnectPrisma();
       await db.release();

@@ -1,14 +1,16 @@
 /**
- * Wraps the plain handlers once: payload validation, logging of failed and stalled jobs, and
- * unknown job names failing without retries.
+ * Wraps the plain handlers once: payload validation, logging and metrics of every job's run
+ * (duration by outcome, failed and stalled jobs, queue wait), and unknown job names failing
+ * without retries.
  */
 import { UnrecoverableError, type Job, type Worker } from "bullmq";
 import type { Logger } from "pino";
 import { getEnv } from "@/lib/env";
-import { isJobName, parsePayload, type JobName, type QueueName } from "@/lib/queue/contract";
+import { JOBS, isJobName, parsePayload, type JobName, type QueueName } from "@/lib/queue/contract";
 import type { QueueBackend } from "@/lib/queue/connection";
 import { HANDLERS, type Handler } from "@/worker/handlers";
 import { recordPhase } from "@/lib/pipeline/timings";
+import { countJobStalled, observeJob, observeJobWait, primeWorkerQueue } from "@/lib/metrics/record";
 
 /** Jobs run at once per worker process: VIGIL_DETECT_CONCURRENCY for the I/O-bound detect queue, 4 elsewhere. */
 export function defaultConcurrency(queue: QueueName): number {
@@ -22,20 +24,33 @@ export function registerWorker(backend: QueueBackend, queue: QueueName, log: Log
       if (!isJobName(job.name)) throw new UnrecoverableError(`unknown job ${job.name} on queue ${queue}`);
       const handler = HANDLERS[job.name] as Handler<JobName> | undefined;
       if (!handler) throw new UnrecoverableError(`no handler for ${job.name}`);
-      const payload = parsePayload(job.name, job.data);
       const started = performance.now();
-      if (job.processedOn) recordPhase(`${job.name}.queueWait`, job.processedOn - job.timestamp);
-      const result = await handler(payload);
+      if (job.processedOn) {
+        recordPhase(`${job.name}.queueWait`, job.processedOn - job.timestamp);
+        observeJobWait(queue, Math.max(0, job.processedOn - job.timestamp) / 1000);
+      }
+      let result: unknown;
+      try {
+        result = await handler(parsePayload(job.name, job.data));
+      } catch (err) {
+        observeJob(queue, job.name, "failed", (performance.now() - started) / 1000);
+        throw err;
+      }
       recordPhase(`${job.name}.run`, performance.now() - started);
+      observeJob(queue, job.name, "completed", (performance.now() - started) / 1000);
       log.debug({ queue, job: job.name, id: job.id, ms: Math.round(performance.now() - started) }, "job done");
       return result;
     },
     // A dead worker's job is handed on after the lock expires and the next stalled check runs.
     { concurrency, lockDuration: getEnv().VIGIL_JOB_LOCK_MS, stalledInterval: getEnv().VIGIL_JOB_LOCK_MS },
   );
+  primeWorkerQueue(queue, (Object.keys(JOBS) as JobName[]).filter((n) => JOBS[n].queue === queue));
   worker.on("failed", (job, err) =>
     log.warn({ queue, job: job?.name, id: job?.id, attempts: job?.attemptsMade, err: err.message }, "job failed"),
   );
-  worker.on("stalled", (id) => log.warn({ queue, id }, "job stalled; it will be retried"));
+  worker.on("stalled", (id) => {
+    countJobStalled(queue);
+    log.warn({ queue, id }, "job stalled; it will be retried");
+  });
   return worker;
 }

@@ -4,6 +4,7 @@
  * the source ERROR with the message and is rethrown, so the queue retries with backoff.
  */
 import { writeBatch } from "@/lib/ingest/write";
+import { countSourceError } from "@/lib/metrics/record";
 import { afterPointsWritten } from "@/lib/ingest/after-write";
 import { fetchHttpPoll, type THttpPollConfig } from "@/lib/connectors/http-poll";
 import { fetchPrometheus, pollWindow, type TPrometheusConfig } from "@/lib/connectors/prometheus";
@@ -36,6 +37,7 @@ export async function pollSource(sourceId: string): Promise<PollResult> {
     const config = parseSourceConfig(source.kind, source.config);
     ({ batch, skippedNonFinite } = await fetchBatch(source.kind, sourceId, config));
   } catch (err) {
+    countSourceError(source.kind, "poll");
     await markSourceHealth(sourceId, err instanceof Error ? err.message : String(err));
     throw err;
   }

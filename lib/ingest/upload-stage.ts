@@ -8,6 +8,7 @@
  * calls, which for big chunked writes would hold ~100 chunks of points in memory.
  */
 import pg from "pg";
+import { countPointsIngested } from "@/lib/metrics/record";
 import { getEnv } from "@/lib/env";
 import type { SeriesPoints } from "@/lib/ingest/batch";
 import { resolveSeries, type SeriesKey } from "@/lib/ingest/resolve-series";
@@ -92,9 +93,11 @@ export class UploadStage {
     addChanges(changes, rows);
     await requestRedetectForChanges(c, changes);
     const distinct = await c.query<{ n: string }>(`SELECT count(*) AS n FROM (SELECT DISTINCT si, ms FROM upload_stage) d`);
-    await c.query(`UPDATE "DataSource" SET "lastIngestedAt" = now() WHERE id = $1`, [sourceId]);
+    const source = await c.query<{ kind: string }>(`UPDATE "DataSource" SET "lastIngestedAt" = now() WHERE id = $1 RETURNING kind`, [sourceId]);
     await c.query("COMMIT");
-    return { accepted: Number(distinct.rows[0].n), seriesIds, changedSeriesIds: seriesIds.filter((id) => changes.has(id)) };
+    const accepted = Number(distinct.rows[0].n);
+    if (source.rows[0]) countPointsIngested(source.rows[0].kind, accepted);
+    return { accepted, seriesIds, changedSeriesIds: seriesIds.filter((id) => changes.has(id)) };
   }
 
   /** Rolls back (if not committed) and closes the connection. Safe to call twice. */

@@ -11,6 +11,7 @@ import { AppError } from "@/lib/server/api/errors";
 import { withPgTransaction } from "@/lib/server/pg-pool";
 import type { SeriesPoints } from "@/lib/ingest/batch";
 import { resolveSeries } from "@/lib/ingest/resolve-series";
+import { countPointsIngested } from "@/lib/metrics/record";
 import { addChanges, requestRedetectForChanges, withChangeSummary, type Changes } from "@/lib/ingest/changes";
 
 const CHUNK = 50_000;
@@ -89,27 +90,31 @@ export async function upsertMultiSeriesPoints(client: pg.ClientBase, seriesIds: 
  * @updatedAt included). Columns are timestamp without time zone holding UTC. A source or key gone
  * since authentication fails the write, as Prisma's update did (P2025, 404).
  */
-async function stampSourceAndKey(client: pg.ClientBase, sourceId: string, keyId: string | null): Promise<void> {
+async function stampSourceAndKey(client: pg.ClientBase, sourceId: string, keyId: string | null): Promise<string> {
   const now = new Date().toISOString();
-  const source = await client.query(
-    `UPDATE "DataSource" SET "lastIngestedAt" = $2::timestamptz AT TIME ZONE 'UTC', "updatedAt" = $2::timestamptz AT TIME ZONE 'UTC' WHERE id = $1`,
+  const source = await client.query<{ kind: string }>(
+    `UPDATE "DataSource" SET "lastIngestedAt" = $2::timestamptz AT TIME ZONE 'UTC', "updatedAt" = $2::timestamptz AT TIME ZONE 'UTC' WHERE id = $1 RETURNING kind`,
     [sourceId, now],
   );
   if (source.rowCount === 0) throw new AppError("not_found", "Not found");
-  if (!keyId) return;
+  const { kind } = source.rows[0];
+  if (!keyId) return kind;
   const key = await client.query(`UPDATE "ApiKey" SET "lastUsedAt" = $2::timestamptz AT TIME ZONE 'UTC' WHERE id = $1`, [keyId, now]);
   if (key.rowCount === 0) throw new AppError("not_found", "Not found");
+  return kind;
 }
 
 export async function writeBatch(sourceId: string, keyId: string | null, input: SeriesPoints[]): Promise<WriteResult> {
   const series = canonicalOrder(input);
-  return withPgTransaction(async (client) => {
+  const { kind, ...result } = await withPgTransaction(async (client) => {
     await client.query(`SET LOCAL statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
     const seriesIds = await resolveSeries(client, sourceId, series);
     const changes = await upsertMultiSeriesPoints(client, seriesIds, series);
     await requestRedetectForChanges(client, changes);
-    await stampSourceAndKey(client, sourceId, keyId);
+    const kind = await stampSourceAndKey(client, sourceId, keyId);
     const accepted = series.reduce((n, s) => n + new Set(s.ms).size, 0);
-    return { accepted, series: seriesIds.length, seriesIds, changedSeriesIds: seriesIds.filter((id) => changes.has(id)) };
+    return { kind, accepted, series: seriesIds.length, seriesIds, changedSeriesIds: seriesIds.filter((id) => changes.has(id)) };
   });
+  countPointsIngested(kind, result.accepted);
+  return result;
 }

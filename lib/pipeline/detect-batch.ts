@@ -18,6 +18,7 @@ import { cacheScorer, takeCachedScorer } from "@/lib/pipeline/state-cache";
 import { applyIncidents, type IncidentWrite } from "@/lib/server/queries/incidents";
 import { runDetection, type DetectRunResult } from "@/lib/pipeline/detect-run";
 import { timed } from "@/lib/pipeline/timings";
+import { countAnomaliesCreated, countPointsScored } from "@/lib/metrics/record";
 import { SNAPSHOT_POINTS, saveSnapshot } from "@/lib/server/queries/redetect";
 
 interface StartRow {
@@ -153,7 +154,9 @@ export async function runDetectionBatch(
 
   await opts.afterScore?.();
   if (writes.length > 0) {
-    const saved = await timed("batch.commitTx", () => commitBatch(detectorId, writes, start), );
+    const { saved, createdSeverities } = await timed("batch.commitTx", () => commitBatch(detectorId, writes, start));
+    countPointsScored(detector.algorithm, writes.reduce((n, w) => n + (saved.has(w.seriesId) ? w.points : 0), 0));
+    countAnomaliesCreated(createdSeverities);
     for (const w of writes) {
       const cp = start.get(w.seriesId)!;
       if (saved.has(w.seriesId)) {
@@ -184,10 +187,12 @@ interface PairWrite {
 /**
  * ONE transaction for the batch: locks the pairs' rows (key order: two batches never deadlock),
  * keeps the pairs still at the version they were scored from whose range holds exactly the points
- * scored, writes their incidents and snapshots, and moves their watermarks. Returns the pairs saved.
+ * scored, writes their incidents and snapshots, and moves their watermarks. Returns the pairs saved
+ * and the severities of the incidents it created.
  */
-function commitBatch(detectorId: string, writes: PairWrite[], start: Map<string, StartRow>): Promise<Set<string>> {
+function commitBatch(detectorId: string, writes: PairWrite[], start: Map<string, StartRow>): Promise<{ saved: Set<string>; createdSeverities: string[] }> {
   return getPrisma().$transaction(async (tx) => {
+    const createdSeverities: string[] = [];
     const ids = writes.map((w) => w.seriesId);
     const locked = await tx.$queryRaw<{ seriesId: string; version: number }[]>`
       SELECT "seriesId", version FROM "DetectorState"
@@ -204,7 +209,7 @@ function commitBatch(detectorId: string, writes: PairWrite[], start: Map<string,
     const ok = writes.filter((w) => now.get(w.seriesId) === start.get(w.seriesId)!.version && stored.get(w.seriesId) === w.points);
     for (const w of ok) {
       const cp = start.get(w.seriesId)!;
-      if (w.found.length > 0) await applyIncidents(tx, detectorId, w.seriesId, { after: cp.watermark, upTo: w.next }, w.found);
+      if (w.found.length > 0) createdSeverities.push(...(await applyIncidents(tx, detectorId, w.seriesId, { after: cp.watermark, upTo: w.next }, w.found)).createdSeverities);
       if (w.snapshot) await saveSnapshot(tx, detectorId, w.seriesId, w.next, w.snapshot, cp.modelId);
     }
     if (ok.length > 0) {
@@ -213,6 +218,6 @@ function commitBatch(detectorId: string, writes: PairWrite[], start: Map<string,
         FROM unnest(${ok.map((w) => w.seriesId)}::text[], ${ok.map((w) => w.next.toISOString())}::text[]) AS v(s, wm)
         WHERE s."detectorId" = ${detectorId} AND s."seriesId" = v.s`;
     }
-    return new Set(ok.map((w) => w.seriesId));
+    return { saved: new Set(ok.map((w) => w.seriesId)), createdSeverities };
   }, { timeout: 60_000 });
 }

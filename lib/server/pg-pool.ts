@@ -60,6 +60,11 @@ export async function withPgTransaction<T>(fn: (client: pg.PoolClient) => Promis
   }
 }
 
+/** The bulk pool when it exists, without creating it (for metrics only). */
+export function peekPgPool(): pg.Pool | undefined {
+  return globalForPg.vigilPgPool;
+}
+
 export async function closePgPool(): Promise<void> {
   const pool = globalForPg.vigilPgPool;
   globalForPg.vigilPgPool = undefined;

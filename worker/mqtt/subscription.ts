@@ -9,6 +9,7 @@ import mqtt, { type MqttClient } from "mqtt";
 import type { Logger } from "pino";
 import { IngestBatch } from "@/lib/ingest/batch";
 import { writeBatch } from "@/lib/ingest/write";
+import { countSourceError } from "@/lib/metrics/record";
 import { afterPointsWritten } from "@/lib/ingest/after-write";
 import { describeNetworkError } from "@/lib/connectors/errors";
 import { addMqttMessage, type TMqttConfig } from "@/lib/connectors/mqtt-payload";
@@ -105,7 +106,9 @@ export class MqttSubscription {
     await this.setHealth(first ? `${batch.issues.length} bad message(s) in the last second; ${first.path}: ${first.message}` : null);
   }
 
+  /** Every problem is counted (metrics); the source's shown error changes only when the text does. */
   private async setHealth(error: string | null): Promise<void> {
+    if (error !== null) countSourceError("MQTT", "subscription");
     if (this.health === error) return;
     this.health = error;
     await markSourceHealth(this.sourceId, error).catch((err) => this.log.warn({ sourceId: this.sourceId, err }, "could not record mqtt source health"));

@@ -17,6 +17,7 @@ import { assertMediaType, assertSameOrigin } from "@/lib/server/api/request-chec
 import { assertStorable } from "@/lib/server/api/storable-text";
 import { withApiHeaders } from "@/lib/server/api/response-headers";
 import { prepareDatabase } from "@/lib/server/database";
+import { observeApiRequest } from "@/lib/metrics/record";
 
 export type AuthedUser = SessionUser;
 
@@ -70,6 +71,13 @@ export function withAuth<B extends z.ZodType | undefined = undefined, Q extends 
   opts: Options<B, Q>,
 ) {
   return async (req: NextRequest, ctx: { params: Promise<P> }): Promise<Response> => {
+    const started = performance.now();
+    const res = await answer(req, ctx);
+    observeApiRequest(opts.permission, req.method, res.status, (performance.now() - started) / 1000);
+    return res;
+  };
+
+  async function answer(req: NextRequest, ctx: { params: Promise<P> }): Promise<Response> {
     try {
       assertSameOrigin(req);
       const user = await currentUser();
@@ -85,5 +93,5 @@ export function withAuth<B extends z.ZodType | undefined = undefined, Q extends 
     } catch (error) {
       return withApiHeaders(errorResponse(error));
     }
-  };
+  }
 }

@@ -35,6 +35,8 @@ export interface IncidentWindow {
 
 export interface IncidentChanges {
   created: number;
+  /** Severity of each incident created, for lib/metrics (counted once the caller commits). */
+  createdSeverities: IncidentWrite["severity"][];
   updated: number;
   merged: number;
   gone: number;
@@ -57,7 +59,7 @@ export async function applyIncidents(
   events: IncidentWrite[],
 ): Promise<IncidentChanges> {
   const rows = await findCandidates(tx, detectorId, seriesId, window);
-  if (rows.length === 0 && events.length === 0) return { created: 0, updated: 0, merged: 0, gone: 0 };
+  if (rows.length === 0 && events.length === 0) return { created: 0, createdSeverities: [], updated: 0, merged: 0, gone: 0 };
   const stored: StoredIncident[] = rows.map((r) => ({ id: r.id, start: r.startTs.getTime(), end: r.endTs.getTime(), detection: r.detection }));
   const plan = planIncidents(
     stored,
@@ -105,5 +107,5 @@ export async function applyIncidents(
       SELECT v.id, v.kind, v.details::jsonb
       FROM unnest(${activity.map((a) => a.id)}::text[], ${activity.map((a) => a.kind)}::text[], ${activity.map((a) => JSON.stringify(a.details))}::text[]) AS v(id, kind, details)`;
   }
-  return { created: created.length, updated: plan.update.length, merged: plan.merged.length, gone: plan.gone.length };
+  return { created: created.length, createdSeverities: created.map((c) => c.event.severity), updated: plan.update.length, merged: plan.merged.length, gone: plan.gone.length };
 }

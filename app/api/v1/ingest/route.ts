@@ -3,11 +3,16 @@ import type { NextRequest } from "next/server";
 import { errorResponse } from "@/lib/server/api/errors";
 import { withApiHeaders } from "@/lib/server/api/response-headers";
 import { handleIngest } from "@/lib/ingest/ingest";
+import { observeIngestRequest } from "@/lib/metrics/record";
 
 export async function POST(req: NextRequest): Promise<Response> {
+  const started = performance.now();
+  let res: Response;
   try {
-    return withApiHeaders(await handleIngest(req));
+    res = withApiHeaders(await handleIngest(req));
   } catch (error) {
-    return withApiHeaders(errorResponse(error));
+    res = withApiHeaders(errorResponse(error));
   }
+  observeIngestRequest(res.status, (performance.now() - started) / 1000);
+  return res;
 }
