@@ -45,6 +45,7 @@ const ROUTES: RouteCase[] = [
   { method: "GET", path: "/api/v1/anomalies/nonexistent/window", file: "v1/anomalies/[id]/window", permission: "anomalies:read" },
   { method: "GET", path: "/api/v1/series", file: "v1/series", permission: "sources:read" },
   { method: "GET", path: "/api/v1/series/nonexistent/points", file: "v1/series/[id]/points", permission: "sources:read" },
+  { method: "GET", path: "/api/v1/series/nonexistent", file: "v1/series/[id]", permission: "sources:read" },
   { method: "GET", path: "/api/v1/sources", file: "v1/sources", permission: "sources:read" },
   { method: "POST", path: "/api/v1/sources", file: "v1/sources", permission: "sources:write", body: { name: "" } },
   { method: "GET", path: "/api/v1/sources/nonexistent", file: "v1/sources/[id]", permission: "sources:read" },

@@ -1,13 +1,11 @@
 import Link from "next/link";
 import { requirePage } from "@/lib/auth/page-guard";
-import { Forbidden } from "@/components/forbidden";
 import { getOverviewCounts } from "@/lib/server/queries/overview";
 import { checkHealth } from "@/lib/server/health";
 import { formatNumber } from "@/components/format";
 
 export default async function OverviewPage() {
-  const { allowed } = await requirePage("overview:read");
-  if (!allowed) return <Forbidden what="the overview" />;
+  await requirePage("overview:read");
   const [counts, health] = await Promise.all([getOverviewCounts(), checkHealth()]);
   const cards = [
     { label: "Open anomalies", value: counts.openAnomalies, href: "/anomalies?status=OPEN" },

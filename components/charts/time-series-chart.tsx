@@ -1,6 +1,9 @@
 "use client";
-/** The one Recharts wrapper: a time x-axis, lines, range bands, dots, shaded x ranges and a threshold line. */
-import type { ReactNode } from "react";
+/**
+ * The one Recharts wrapper: a time x-axis, lines, range bands, dots, shaded x ranges and a threshold
+ * line; with `onSelectRange`, dragging across the plot selects a time range (drag-to-zoom).
+ */
+import { useState, type ReactNode } from "react";
 import { Area, CartesianGrid, ComposedChart, Legend, Line, ReferenceArea, ReferenceLine, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from "recharts";
 
 export interface ChartSeries {
@@ -21,13 +24,37 @@ export interface TimeSeriesChartProps<Row extends { t: number }> {
   threshold?: { y: number; label: string };
   ariaLabel: string;
   syncId?: string;
+  /** The x range to show; the data's own extent when absent. */
+  xDomain?: [number, number];
+  /** Called with the range dragged across the plot (either direction). */
+  onSelectRange?: (a: number, b: number) => void;
 }
 
 const SHORT = new Intl.DateTimeFormat("en-GB", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
 export const formatTick = (t: number) => SHORT.format(new Date(t));
 const formatValue = (v: unknown): string => (Array.isArray(v) ? v.map(formatValue).join(" – ") : typeof v === "number" ? Number(v.toPrecision(4)).toString() : String(v));
 
-export function TimeSeriesChart<Row extends { t: number }>({ rows, series, height = 280, yDomain, yLabel, areas = [], threshold, ariaLabel, syncId }: TimeSeriesChartProps<Row>) {
+const labelTime = (label: unknown): number | null => (label === undefined || label === null || label === "" ? null : Number(label));
+
+export function TimeSeriesChart<Row extends { t: number }>({ rows, series, height = 280, yDomain, yLabel, areas = [], threshold, ariaLabel, syncId, xDomain, onSelectRange }: TimeSeriesChartProps<Row>) {
+  const [drag, setDrag] = useState<{ a: number; b: number } | null>(null);
+  const selecting = onSelectRange
+    ? {
+        onMouseDown: (e: { activeLabel?: unknown }) => {
+          const t = labelTime(e.activeLabel);
+          if (t !== null) setDrag({ a: t, b: t });
+        },
+        onMouseMove: (e: { activeLabel?: unknown }) => {
+          const t = labelTime(e.activeLabel);
+          if (drag && t !== null) setDrag({ ...drag, b: t });
+        },
+        onMouseUp: () => {
+          if (drag && drag.a !== drag.b) onSelectRange(drag.a, drag.b);
+          setDrag(null);
+        },
+        onMouseLeave: () => setDrag(null),
+      }
+    : {};
   const children: ReactNode[] = series.map((s) => {
     if (s.kind === "band")
       return <Area key={s.key} type="linear" dataKey={s.key} name={s.name} stroke="none" fill={s.color} fillOpacity={0.18} isAnimationActive={false} connectNulls={false} activeDot={false} />;
@@ -43,9 +70,9 @@ export function TimeSeriesChart<Row extends { t: number }>({ rows, series, heigh
   return (
     <div className="chart" role="img" aria-label={ariaLabel}>
       <ResponsiveContainer width="100%" height={height}>
-        <ComposedChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 8 }} syncId={syncId}>
+        <ComposedChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 8 }} syncId={syncId} {...selecting} style={onSelectRange ? { cursor: "crosshair", userSelect: "none" } : undefined}>
           <CartesianGrid stroke="#e5e7eb" vertical={false} />
-          <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={formatTick} minTickGap={48} fontSize={12} />
+          <XAxis dataKey="t" type="number" scale="time" domain={xDomain ?? ["dataMin", "dataMax"]} allowDataOverflow={!!xDomain} tickFormatter={formatTick} minTickGap={48} fontSize={12} />
           <YAxis domain={yDomain ?? ["auto", "auto"]} tickFormatter={(v: number) => formatValue(v)} width={56} fontSize={12} label={yLabel ? { value: yLabel, angle: -90, position: "insideLeft", fontSize: 12 } : undefined} />
           <Tooltip labelFormatter={(t) => formatTick(Number(t))} formatter={(v) => formatValue(v)} isAnimationActive={false} />
           <Legend verticalAlign="top" height={28} iconSize={10} />
@@ -53,6 +80,7 @@ export function TimeSeriesChart<Row extends { t: number }>({ rows, series, heigh
             <ReferenceArea key={i} x1={a.x1} x2={a.x2} fill={a.color ?? "#d64545"} fillOpacity={0.14} stroke="none" ifOverflow="hidden" />
           ))}
           {children}
+          {drag && drag.a !== drag.b && <ReferenceArea x1={Math.min(drag.a, drag.b)} x2={Math.max(drag.a, drag.b)} fill="#2f5fd0" fillOpacity={0.15} stroke="#2f5fd0" strokeOpacity={0.5} />}
           {threshold && <ReferenceLine y={threshold.y} stroke="#d64545" strokeDasharray="6 4" label={{ value: threshold.label, position: "insideTopRight", fontSize: 12, fill: "#d64545" }} />}
         </ComposedChart>
       </ResponsiveContainer>

@@ -1,13 +1,11 @@
 import { requirePage } from "@/lib/auth/page-guard";
-import { Forbidden } from "@/components/forbidden";
 import { UsersAdmin } from "@/components/admin/users-admin";
 import { listAudit } from "@/lib/server/audit";
 import { DataTable } from "@/components/data-table";
 import { formatDateTime } from "@/components/format";
 
 export default async function AdminPage() {
-  const { allowed, user } = await requirePage("users:manage");
-  if (!allowed) return <Forbidden what="administration" />;
+  const { user } = await requirePage("users:manage");
   const audit = await listAudit(20);
   return (
     <>

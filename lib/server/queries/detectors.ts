@@ -31,6 +31,7 @@ export function listDetectors() {
 export interface DetectorSeriesStatus {
   seriesId: string;
   metric: string;
+  labels: Record<string, string>;
   watermark: Date | null;
   latest: Date | null;
   /** Stored points the detector has not scored yet (late points below the watermark excluded). */
@@ -41,7 +42,7 @@ export interface DetectorSeriesStatus {
 /** Per attached series (the first `limit` by metric): how far detection has got. For the detector page. */
 export async function listDetectorSeriesStatus(detectorId: string, limit = 200): Promise<DetectorSeriesStatus[]> {
   const rows = await getPrisma().$queryRaw<(Omit<DetectorSeriesStatus, "pending"> & { pending: bigint })[]>`
-    SELECT ds."seriesId", s.metric, st.watermark, m.latest, st."modelId",
+    SELECT ds."seriesId", s.metric, s.labels, st.watermark, m.latest, st."modelId",
       (SELECT count(*) FROM "DataPoint" p
         WHERE p."seriesId" = ds."seriesId" AND p.ts > coalesce(st.watermark, '-infinity'::timestamptz)) AS pending
     FROM "DetectorSeries" ds
@@ -298,6 +299,6 @@ export function listRecentDetectorAnomalies(detectorId: string, take = 20) {
     where: { detectorId },
     orderBy: { startTs: "desc" },
     take,
-    select: { id: true, startTs: true, endTs: true, peakScore: true, severity: true, status: true, actual: true, expected: true, series: { select: { metric: true } } },
+    select: { id: true, startTs: true, endTs: true, peakScore: true, severity: true, status: true, actual: true, expected: true, series: { select: { id: true, metric: true, labels: true } } },
   });
 }
