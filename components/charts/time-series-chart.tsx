@@ -20,7 +20,7 @@ export interface TimeSeriesChartProps<Row extends { t: number }> {
   height?: number;
   yDomain?: [number, number];
   yLabel?: string;
-  areas?: { x1: number; x2: number; color?: string }[];
+  areas?: { x1: number; x2: number; color?: string; opacity?: number }[];
   threshold?: { y: number; label: string };
   ariaLabel: string;
   syncId?: string;
@@ -77,7 +77,7 @@ export function TimeSeriesChart<Row extends { t: number }>({ rows, series, heigh
           <Tooltip labelFormatter={(t) => formatTick(Number(t))} formatter={(v) => formatValue(v)} isAnimationActive={false} />
           <Legend verticalAlign="top" height={28} iconSize={10} />
           {areas.map((a, i) => (
-            <ReferenceArea key={i} x1={a.x1} x2={a.x2} fill={a.color ?? "#d64545"} fillOpacity={0.14} stroke="none" ifOverflow="hidden" />
+            <ReferenceArea key={i} x1={a.x1} x2={a.x2} fill={a.color ?? "#d64545"} fillOpacity={a.opacity ?? 0.14} stroke="none" ifOverflow="hidden" />
           ))}
           {children}
           {drag && drag.a !== drag.b && <ReferenceArea x1={Math.min(drag.a, drag.b)} x2={Math.max(drag.a, drag.b)} fill="#2f5fd0" fillOpacity={0.15} stroke="#2f5fd0" strokeOpacity={0.5} />}

@@ -16,7 +16,7 @@ export function DetectorSeriesChart({ detectorId, series }: { detectorId: string
       <div className="toolbar">
         <label>
           Series
-          <select value={current.seriesId} onChange={(e) => setPicked(e.target.value)}>
+          <select aria-label="Series" value={current.seriesId} onChange={(e) => setPicked(e.target.value)}>
             {series.map((s) => <option key={s.seriesId} value={s.seriesId}>{seriesTitle(s.metric, s.labels)}</option>)}
           </select>
         </label>

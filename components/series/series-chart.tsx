@@ -42,7 +42,7 @@ export function SeriesChart({ seriesId, title, range, anomalies, onSelectRange, 
         rows={rows}
         height={height}
         xDomain={shown ? [shown.from, shown.to] : undefined}
-        areas={areas}
+        areas={areas.map((a) => ({ ...a, opacity: 0.3 }))}
         onSelectRange={onSelectRange}
         series={[
           { key: "range", name: "Min–max", color: "#2f5fd0", kind: "band" },

@@ -26,6 +26,8 @@ describe("presets", () => {
   it("are recognised from a range so the picker can mark the current one", () => {
     expect(matchingPreset(presetRange("1h", extent), extent)).toBe("1h");
     expect(matchingPreset(extent, extent)).toBe("all");
+    const short = { from: extent.to - 2 * H, to: extent.to };
+    expect(matchingPreset(presetRange("24h", short), short)).toBe("all");
     expect(matchingPreset({ from: extent.from + 5, to: extent.to - 5 }, extent)).toBeNull();
   });
 });

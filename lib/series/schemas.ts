@@ -58,6 +58,8 @@ export function presetRange(key: RangePreset, extent: TimeRange): TimeRange {
 
 /** The preset a range equals, if any (to highlight it in the picker). */
 export function matchingPreset(range: TimeRange, extent: TimeRange): RangePreset | null {
+  // On a short series several presets cover all of it: that is "all".
+  if (range.from === extent.from && range.to === extent.to) return "all";
   return RANGE_PRESETS.find((p) => {
     const r = presetRange(p.key, extent);
     return r.from === range.from && r.to === range.to;
