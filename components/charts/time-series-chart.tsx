@@ -4,14 +4,16 @@
  * line; with `onSelectRange`, dragging across the plot selects a time range (drag-to-zoom).
  */
 import { useState, type ReactNode } from "react";
-import { Area, CartesianGrid, ComposedChart, Legend, Line, ReferenceArea, ReferenceLine, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from "recharts";
+import { Area, Bar, CartesianGrid, ComposedChart, Legend, Line, ReferenceArea, ReferenceLine, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from "recharts";
 
 export interface ChartSeries {
   key: string;
   name: string;
   color: string;
-  kind: "line" | "band" | "dots";
+  kind: "line" | "band" | "dots" | "bars";
   dashed?: boolean;
+  /** Bars with the same stack id are stacked. */
+  stack?: string;
 }
 
 export interface TimeSeriesChartProps<Row extends { t: number }> {
@@ -58,6 +60,7 @@ export function TimeSeriesChart<Row extends { t: number }>({ rows, series, heigh
   const children: ReactNode[] = series.map((s) => {
     if (s.kind === "band")
       return <Area key={s.key} type="linear" dataKey={s.key} name={s.name} stroke="none" fill={s.color} fillOpacity={0.18} isAnimationActive={false} connectNulls={false} activeDot={false} />;
+    if (s.kind === "bars") return <Bar key={s.key} dataKey={s.key} name={s.name} fill={s.color} stackId={s.stack} maxBarSize={24} isAnimationActive={false} />;
     if (s.kind === "dots") {
       // Only the rows that have a value: Scatter would otherwise emit a symbol for every null.
       const dots = rows.filter((r) => (r as Record<string, unknown>)[s.key] != null);
