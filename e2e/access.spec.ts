@@ -19,6 +19,8 @@ interface RouteCase {
 const ROUTES: RouteCase[] = [
   { method: "GET", path: "/api/v1/me", file: "v1/me", permission: "overview:read" },
   { method: "GET", path: "/api/v1/overview", file: "v1/overview", permission: "overview:read" },
+  { method: "GET", path: "/api/v1/audit", file: "v1/audit", permission: "audit:read" },
+  { method: "GET", path: "/api/v1/api-keys", file: "v1/api-keys", permission: "sources:write" },
   { method: "GET", path: "/api/v1/users", file: "v1/users", permission: "users:manage" },
   { method: "POST", path: "/api/v1/users", file: "v1/users", permission: "users:manage", body: { email: "x" } },
   { method: "PATCH", path: "/api/v1/users/nonexistent", file: "v1/users/[id]", permission: "users:manage", body: { role: "ADMIN" } },
