@@ -85,6 +85,7 @@ test.describe.serial("series explorer", () => {
     const dragged = rangeOf(page);
     expect(dragged.to - dragged.from).toBeGreaterThan(30 * 60_000);
     expect(dragged.to - dragged.from).toBeLessThan(90 * 60_000);
+    await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
     await page.screenshot({ path: `${SCREENS}/explorer-dragged.png`, fullPage: true });
 
     await page.getByRole("button", { name: "Zoom out" }).click();
@@ -95,6 +96,7 @@ test.describe.serial("series explorer", () => {
     await expect(page).toHaveURL(/from=.*&to=/);
     await expect(anomalies.locator("tbody tr")).toHaveCount(1);
     await expect(chart(page).locator(".recharts-reference-area").first()).toBeVisible();
+    await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
     await page.screenshot({ path: `${SCREENS}/explorer-anomaly.png`, fullPage: true });
     await anomalies.getByRole("link").first().click();
     await expect(page).toHaveURL(/\/anomalies\/[^/]+$/);
