@@ -27,12 +27,22 @@ export async function listSeries(q: TSeriesListQuery) {
   return { total, rows, page: q.page, pageSize: q.pageSize };
 }
 
-/** The series and its first and last point (two index probes; points are never counted). */
+/**
+ * A series' first and last point: two primary-key probes. (Prisma's aggregate wraps min/max in a
+ * subquery that reads every point: 0.6 s on a year of 10-second data.)
+ */
+async function readExtent(seriesId: string): Promise<{ first: Date | null; last: Date | null }> {
+  const [row] = await getPrisma().$queryRaw<{ first: Date | null; last: Date | null }[]>`
+    SELECT (SELECT ts FROM "DataPoint" WHERE "seriesId" = ${seriesId} ORDER BY ts ASC LIMIT 1) AS first,
+           (SELECT ts FROM "DataPoint" WHERE "seriesId" = ${seriesId} ORDER BY ts DESC LIMIT 1) AS last`;
+  return row;
+}
+
+/** The series and its first and last point (points are never counted). */
 export async function getSeriesExtent(seriesId: string) {
   const series = await getPrisma().series.findUnique({ where: { id: seriesId }, select: { id: true, metric: true } });
   if (!series) throw new AppError("not_found", `No series ${seriesId}`);
-  const agg = await getPrisma().dataPoint.aggregate({ where: { seriesId }, _min: { ts: true }, _max: { ts: true } });
-  return { ...series, first: agg._min.ts, last: agg._max.ts };
+  return { ...series, ...(await readExtent(seriesId)) };
 }
 
 /** One series for the explorer: its labels, source, extent and the detectors that watch it. */
@@ -50,7 +60,7 @@ export async function getSeriesDetail(seriesId: string): Promise<SeriesDetail> {
     },
   });
   if (!series) throw new AppError("not_found", `No series ${seriesId}`);
-  const agg = await prisma.dataPoint.aggregate({ where: { seriesId }, _min: { ts: true }, _max: { ts: true } });
+  const extent = await readExtent(seriesId);
   return {
     id: series.id,
     metric: series.metric,
@@ -58,8 +68,8 @@ export async function getSeriesDetail(seriesId: string): Promise<SeriesDetail> {
     unit: series.unit,
     source: series.source,
     detectors: series.detectors.map((d) => d.detector),
-    first: agg._min.ts?.toISOString() ?? null,
-    last: agg._max.ts?.toISOString() ?? null,
+    first: extent.first?.toISOString() ?? null,
+    last: extent.last?.toISOString() ?? null,
   };
 }
 
