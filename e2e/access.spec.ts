@@ -18,6 +18,9 @@ interface RouteCase {
 
 const ROUTES: RouteCase[] = [
   { method: "GET", path: "/api/v1/me", file: "v1/me", permission: "overview:read" },
+  { method: "GET", path: "/api/v1/overview", file: "v1/overview", permission: "overview:read" },
+  { method: "GET", path: "/api/v1/audit", file: "v1/audit", permission: "audit:read" },
+  { method: "GET", path: "/api/v1/api-keys", file: "v1/api-keys", permission: "sources:write" },
   { method: "GET", path: "/api/v1/users", file: "v1/users", permission: "users:manage" },
   { method: "POST", path: "/api/v1/users", file: "v1/users", permission: "users:manage", body: { email: "x" } },
   { method: "PATCH", path: "/api/v1/users/nonexistent", file: "v1/users/[id]", permission: "users:manage", body: { role: "ADMIN" } },
@@ -54,6 +57,7 @@ const ROUTES: RouteCase[] = [
   { method: "POST", path: "/api/v1/detectors/nonexistent/threshold", file: "v1/detectors/[id]/threshold", permission: "detectors:write", body: { threshold: 0.5 } },
   { method: "GET", path: "/api/v1/series", file: "v1/series", permission: "sources:read" },
   { method: "GET", path: "/api/v1/series/nonexistent/points", file: "v1/series/[id]/points", permission: "sources:read" },
+  { method: "GET", path: "/api/v1/series/nonexistent", file: "v1/series/[id]", permission: "sources:read" },
   { method: "GET", path: "/api/v1/sources", file: "v1/sources", permission: "sources:read" },
   { method: "POST", path: "/api/v1/sources", file: "v1/sources", permission: "sources:write", body: { name: "" } },
   { method: "GET", path: "/api/v1/sources/nonexistent", file: "v1/sources/[id]", permission: "sources:read" },

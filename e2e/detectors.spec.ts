@@ -59,7 +59,7 @@ test.describe("admin", () => {
     const status = page.getByRole("region", { name: "Series status" });
     await expect(status).toContainText(SERIES);
     await expect(page.getByRole("region", { name: "Configuration" })).toContainText('"window": 200');
-    await expect(page.getByRole("region", { name: "Recent data" }).locator(".recharts-line")).toHaveCount(1);
+    await expect(page.getByRole("region", { name: "Stored data and this detector's anomalies" }).locator(".recharts-line")).toHaveCount(1);
     await page.screenshot({ path: `${SCREENS}/detector-detail.png`, fullPage: true });
 
     await page.getByRole("link", { name: "Edit" }).click();
@@ -142,7 +142,7 @@ for (const role of ["ANALYST", "OPERATOR"] as const) {
       await expect(page.getByRole("button", { name: "Run backfill" })).toHaveCount(0);
       if (role === "ANALYST") await page.screenshot({ path: `${SCREENS}/detector-detail-analyst.png`, fullPage: true });
 
-      await page.goto("/detectors/new");
+      expect((await page.goto("/detectors/new"))?.status()).toBe(403);
       await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
 
       const writes = [

@@ -96,7 +96,7 @@ test.describe.serial("feedback journey", () => {
     const analyst = await asRole(browser, "ANALYST");
     const page = analyst.page;
     await page.goto(`/detectors/${state.detectorId}`);
-    const chart = page.getByRole("img", { name: /Stored values of payments.rate/ });
+    const chart = page.getByRole("img", { name: /^payments\.rate.*minimum, maximum and average/ });
     await expect(chart.locator("svg.recharts-surface[role='application']")).toBeVisible();
     const box = (await chart.locator("svg.recharts-surface[role='application']").boundingBox())!;
     const y = box.y + box.height / 2;

@@ -202,7 +202,7 @@ for (const role of ["ANALYST", "OPERATOR"] as const) {
       await expect(page.getByRole("row").filter({ hasText: "nyc_taxi" })).toBeVisible();
       await expect(page.getByRole("region", { name: "Upload CSV" })).toHaveCount(0);
 
-      await page.goto("/sources/new");
+      expect((await page.goto("/sources/new"))?.status()).toBe(403);
       await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
       await admin.request.delete(`/api/v1/sources/${source.id}`);
       await admin.close();

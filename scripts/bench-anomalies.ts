@@ -4,8 +4,9 @@
  *    (listAnomalyPage: SQL built by Prisma, rows mapped) next to the same SQL text sent through
  *    plain pg (the baseline), and the OFFSET page the old list used, for contrast;
  *  - a bulk status + assignee change of 1,000 anomalies with its history rows (changeAnomalies),
- *    next to a plain UPDATE of the same rows without history.
- * Usage: npm run bench:anomalies [-- --anomalies 1000000 --runs 40]
+ *    next to a plain UPDATE of the same rows without history;
+ *  - the series explorer's downsampling over a year of 10-second points (scripts/bench/explorer.ts).
+ * Usage: npm run bench:anomalies [-- --anomalies 1000000 --runs 40 --points 3153600 --explorer-runs 20]
  */
 import { parseArgs } from "node:util";
 import { randomBytes } from "node:crypto";
@@ -13,8 +14,17 @@ import pg from "pg";
 import { ADMIN_URL, adminQuery, urlFor } from "../test/databases";
 import { migrateDeploy } from "../lib/server/migrate";
 import { printTable } from "./bench/table";
+import { benchExplorer } from "./bench/explorer";
 
-const { values: args } = parseArgs({ options: { anomalies: { type: "string", default: "1000000" }, runs: { type: "string", default: "40" }, keep: { type: "boolean", default: false } } });
+const { values: args } = parseArgs({
+  options: {
+    anomalies: { type: "string", default: "1000000" },
+    runs: { type: "string", default: "40" },
+    points: { type: "string", default: "3153600" },
+    "explorer-runs": { type: "string", default: "20" },
+    keep: { type: "boolean", default: false },
+  },
+});
 const N = Number(args.anomalies);
 const RUNS = Number(args.runs);
 const PAGE = 50;
@@ -138,6 +148,7 @@ async function main() {
       ["plain UPDATE, no history (baseline)", ms(median(baseline)), ms(p95(baseline))],
     ]);
     console.log(`history rows written: ${history} (one per changed field per anomaly per run)`);
+    if (Number(args.points) > 0) await benchExplorer(client, Number(args.points), Number(args["explorer-runs"]));
     await disconnectPrisma();
   } finally {
     await client.end().catch(() => undefined);

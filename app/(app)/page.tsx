@@ -1,32 +1,18 @@
-import Link from "next/link";
 import { requirePage } from "@/lib/auth/page-guard";
-import { Forbidden } from "@/components/forbidden";
-import { getOverviewCounts } from "@/lib/server/queries/overview";
-import { checkHealth } from "@/lib/server/health";
-import { formatNumber } from "@/components/format";
+import { getOverviewData } from "@/lib/server/queries/overview";
+import { checkHealth, getQueueStats } from "@/lib/server/health";
+import { OverviewDashboard } from "@/components/overview/overview-dashboard";
+import { ZOverviewQuery } from "@/lib/overview/schemas";
+import "@/components/detectors/detectors.css";
+import "@/components/overview/overview.css";
 
 export default async function OverviewPage() {
-  const { allowed } = await requirePage("overview:read");
-  if (!allowed) return <Forbidden what="the overview" />;
-  const [counts, health] = await Promise.all([getOverviewCounts(), checkHealth()]);
-  const cards = [
-    { label: "Open anomalies", value: counts.openAnomalies, href: "/anomalies?status=OPEN" },
-    { label: "Data sources", value: counts.sources, href: "/sources" },
-    { label: "Series", value: counts.series, href: "/sources" },
-    { label: "Enabled detectors", value: counts.detectors, href: "/detectors" },
-    { label: "Stored points", value: counts.points, href: "/sources" },
-  ];
+  await requirePage("overview:read");
+  const [data, queue, health] = await Promise.all([getOverviewData(ZOverviewQuery.parse({})), getQueueStats(), checkHealth()]);
   return (
     <>
       <h1>Overview</h1>
-      <div className="cards">
-        {cards.map((c) => (
-          <Link key={c.label} href={c.href} className="card">
-            <span className="card-value">{formatNumber(c.value)}</span>
-            <span className="card-label">{c.label}</span>
-          </Link>
-        ))}
-      </div>
+      <OverviewDashboard initial={{ ...data, queue }} />
       <section className="panel">
         <h2>System</h2>
         <ul className="status-list">

@@ -47,6 +47,11 @@ function Notices({ anomaly }: { anomaly: AnomalyDetail }) {
   return null;
 }
 
+/** The explorer's range for an anomaly: a day either side of it. */
+function seriesRangeAround(startTs: string, endTs: string) {
+  return { from: new Date(Date.parse(startTs) - 86_400_000).toISOString(), to: new Date(Date.parse(endTs) + 86_400_000).toISOString() };
+}
+
 export function AnomalyView({ id, userId }: { id: string; userId: string }) {
   const q = useAnomaly(id);
   const window = useAnomalyWindow(id);
@@ -58,7 +63,10 @@ export function AnomalyView({ id, userId }: { id: string; userId: string }) {
     <>
       <div className="page-head">
         <h1>{a.series.metric}<span className="muted">{formatLabels(a.series.labels)}</span></h1>
-        <div className="actions-inline"><Link className="button secondary" href="/anomalies">Back to the queue</Link></div>
+        <div className="actions-inline">
+          <Link className="button secondary" href={`/series/${a.series.id}?${new URLSearchParams(seriesRangeAround(a.startTs, a.endTs))}`}>Explore the series</Link>
+          <Link className="button secondary" href="/anomalies">Back to the queue</Link>
+        </div>
       </div>
       <section className="panel" aria-label="Why it was flagged">
         <p><span className={`badge sev-${a.severity.toLowerCase()}`}>{a.severity.toLowerCase()}</span> <StatusBadge status={a.status} /> <DetectionBadge a={a} /></p>

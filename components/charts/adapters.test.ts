@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PreviewPoint } from "@/lib/detectors/schemas";
-import { medianStep, thinRows, toBucketRows, toEventAreas, toPreviewRows, valueDomain, withGaps } from "./adapters";
+import { SEVERITY_COLORS, medianStep, thinRows, toAnomalyAreas, toBucketRows, toEventAreas, toPreviewRows, valueDomain, withGaps } from "./adapters";
 
 const pt = (t: number, value: number, extra: Partial<PreviewPoint> = {}): PreviewPoint => ({ t, value, score: null, expected: null, lower: null, upper: null, ...extra });
 
@@ -85,5 +85,38 @@ describe("thinRows", () => {
     const gapped = toPreviewRows([...Array.from({ length: 3000 }, (_, i) => pt(i, 1)), pt(10_000, 1)], []);
     expect(thinRows(gapped, 300).some((r) => r.value === null)).toBe(true);
     expect(thinRows(many.slice(0, 10), 1500)).toHaveLength(10);
+  });
+});
+
+describe("toAnomalyAreas", () => {
+  const range = { from: 1_000, to: 101_000 };
+
+  it("drops anomalies outside the range, clips the rest to it and colours them by severity", () => {
+    const out = toAnomalyAreas(
+      [
+        { start: 0, end: 500, severity: "HIGH" },
+        { start: 500, end: 20_000, severity: "CRITICAL" },
+        { start: 50_000, end: 60_000, severity: "LOW" },
+        { start: 200_000, end: 300_000, severity: "HIGH" },
+      ],
+      range,
+    );
+    expect(out).toEqual([
+      { x1: 1_000, x2: 20_000, color: SEVERITY_COLORS.CRITICAL },
+      { x1: 50_000, x2: 60_000, color: SEVERITY_COLORS.LOW },
+    ]);
+  });
+
+  it("widens a one-point anomaly to a visible share of a long range, centred on it", () => {
+    expect(toAnomalyAreas([{ start: 51_000, end: 51_000, severity: "medium" }], range, 0.01)).toEqual([{ x1: 50_500, x2: 51_500, color: SEVERITY_COLORS.MEDIUM }]);
+  });
+});
+
+describe("toBucketRows on the downsampling grid", () => {
+  it("a run of empty buckets is a gap (null rows), a single empty bucket between full ones is not", () => {
+    const b = (t: number, v: number) => ({ t, min: v - 1, max: v + 1, avg: v, count: 3 });
+    const rows = toBucketRows([b(0, 1), b(10, 2), b(20, 3), b(40, 4), b(50, 5), b(200, 6), b(210, 7)]);
+    expect(rows.map((r) => r.avg)).toEqual([1, 2, 3, 4, 5, null, 6, 7]);
+    expect(rows.every((r) => r.avg !== 0)).toBe(true);
   });
 });

@@ -118,3 +118,25 @@ export function thinRows(rows: readonly PreviewRow[], maxRows = 1500): PreviewRo
   }
   return [...keep].sort((a, b) => a - b).map((i) => rows[i]);
 }
+
+export const SEVERITY_COLORS: Record<string, string> = { LOW: "#c9a227", MEDIUM: "#e07b00", HIGH: "#d64545", CRITICAL: "#8b1a1a" };
+
+/**
+ * Shaded areas for a series' anomalies over [from, to]: the ones outside are dropped, the rest are
+ * clipped to it, widened to at least `minFraction` of it (a one-point anomaly on a year stays
+ * visible) and coloured by severity.
+ */
+export function toAnomalyAreas(
+  anomalies: readonly { start: number; end: number; severity: string }[],
+  range: { from: number; to: number },
+  minFraction = 0.004,
+): { x1: number; x2: number; color: string }[] {
+  const minHalf = ((range.to - range.from) * minFraction) / 2;
+  return anomalies
+    .filter((a) => a.end >= range.from && a.start <= range.to)
+    .map((a) => {
+      const mid = (a.start + a.end) / 2;
+      const half = Math.max((a.end - a.start) / 2, minHalf);
+      return { x1: Math.max(range.from, mid - half), x2: Math.min(range.to, mid + half), color: SEVERITY_COLORS[a.severity.toUpperCase()] ?? SEVERITY_COLORS.HIGH };
+    });
+}

@@ -1,14 +1,20 @@
 "use client";
-/** The one Recharts wrapper: a time x-axis, lines, range bands, dots, shaded x ranges and a threshold line. */
+/**
+ * The one Recharts wrapper: a time x-axis, lines, range bands, dots, shaded x ranges and a threshold
+ * line; with `onSelectRange`, dragging across the plot selects an x range (drag-to-zoom, marking a
+ * missed span); with `xAxis`, the x axis is a plain number (a threshold) instead of time.
+ */
 import { useState, type ReactNode } from "react";
-import { Area, CartesianGrid, ComposedChart, Legend, Line, ReferenceArea, ReferenceLine, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from "recharts";
+import { Area, Bar, CartesianGrid, ComposedChart, Legend, Line, ReferenceArea, ReferenceLine, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from "recharts";
 
 export interface ChartSeries {
   key: string;
   name: string;
   color: string;
-  kind: "line" | "band" | "dots";
+  kind: "line" | "band" | "dots" | "bars";
   dashed?: boolean;
+  /** Bars with the same stack id are stacked. */
+  stack?: string;
 }
 
 export interface TimeSeriesChartProps<Row extends { t: number }> {
@@ -17,12 +23,14 @@ export interface TimeSeriesChartProps<Row extends { t: number }> {
   height?: number;
   yDomain?: [number, number];
   yLabel?: string;
-  areas?: { x1: number; x2: number; color?: string }[];
+  areas?: { x1: number; x2: number; color?: string; opacity?: number }[];
   threshold?: { y: number; label: string };
   ariaLabel: string;
   syncId?: string;
-  /** Drag across the chart to select an x range (e.g. to mark a missed anomaly). */
-  onSelectRange?: (from: number, to: number) => void;
+  /** The x range to show; the data's own extent when absent. */
+  xDomain?: [number, number];
+  /** Called with the range dragged across the plot, lower end first. */
+  onSelectRange?: (a: number, b: number) => void;
   /** A numeric (not time) x axis, e.g. a threshold: its tick format and its name. */
   xAxis?: { format: (x: number) => string; label: string };
 }
@@ -31,22 +39,31 @@ const SHORT = new Intl.DateTimeFormat("en-GB", { month: "short", day: "numeric",
 export const formatTick = (t: number) => SHORT.format(new Date(t));
 const formatValue = (v: unknown): string => (Array.isArray(v) ? v.map(formatValue).join(" – ") : typeof v === "number" ? Number(v.toPrecision(4)).toString() : String(v));
 
-export function TimeSeriesChart<Row extends { t: number }>({ rows, series, height = 280, yDomain, yLabel, areas = [], threshold, ariaLabel, syncId, onSelectRange, xAxis }: TimeSeriesChartProps<Row>) {
+const labelTime = (label: unknown): number | null => (label === undefined || label === null || label === "" ? null : Number(label));
+
+export function TimeSeriesChart<Row extends { t: number }>({ rows, series, height = 280, yDomain, yLabel, areas = [], threshold, ariaLabel, syncId, xDomain, onSelectRange, xAxis }: TimeSeriesChartProps<Row>) {
   const [drag, setDrag] = useState<{ a: number; b: number } | null>(null);
-  const at = (s: { activeLabel?: unknown } | null | undefined) => (s && s.activeLabel != null && Number.isFinite(Number(s.activeLabel)) ? Number(s.activeLabel) : null);
   const selecting = onSelectRange
     ? {
-        onMouseDown: (s: { activeLabel?: unknown }) => { const t = at(s); if (t !== null) setDrag({ a: t, b: t }); },
-        onMouseMove: (s: { activeLabel?: unknown }) => { const t = at(s); if (drag && t !== null) setDrag({ ...drag, b: t }); },
+        onMouseDown: (e: { activeLabel?: unknown }) => {
+          const t = labelTime(e.activeLabel);
+          if (t !== null) setDrag({ a: t, b: t });
+        },
+        onMouseMove: (e: { activeLabel?: unknown }) => {
+          const t = labelTime(e.activeLabel);
+          if (drag && t !== null) setDrag({ ...drag, b: t });
+        },
         onMouseUp: () => {
           if (drag && drag.a !== drag.b) onSelectRange(Math.min(drag.a, drag.b), Math.max(drag.a, drag.b));
           setDrag(null);
         },
+        onMouseLeave: () => setDrag(null),
       }
     : {};
   const children: ReactNode[] = series.map((s) => {
     if (s.kind === "band")
       return <Area key={s.key} type="linear" dataKey={s.key} name={s.name} stroke="none" fill={s.color} fillOpacity={0.18} isAnimationActive={false} connectNulls={false} activeDot={false} />;
+    if (s.kind === "bars") return <Bar key={s.key} dataKey={s.key} name={s.name} fill={s.color} stackId={s.stack} maxBarSize={24} isAnimationActive={false} />;
     if (s.kind === "dots") {
       // Only the rows that have a value: Scatter would otherwise emit a symbol for every null.
       const dots = rows.filter((r) => (r as Record<string, unknown>)[s.key] != null);
@@ -59,21 +76,21 @@ export function TimeSeriesChart<Row extends { t: number }>({ rows, series, heigh
   return (
     <div className={onSelectRange ? "chart chart-selecting" : "chart"} role="img" aria-label={ariaLabel}>
       <ResponsiveContainer width="100%" height={height}>
-        <ComposedChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 8 }} syncId={syncId} {...selecting}>
+        <ComposedChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 8 }} syncId={syncId} {...selecting} style={onSelectRange ? { cursor: "crosshair", userSelect: "none" } : undefined}>
           <CartesianGrid stroke="#e5e7eb" vertical={false} />
           {xAxis ? (
-            <XAxis dataKey="t" type="number" domain={["dataMin", "dataMax"]} tickFormatter={xAxis.format} minTickGap={32} fontSize={12} label={{ value: xAxis.label, position: "insideBottomRight", offset: -2, fontSize: 12 }} />
+            <XAxis dataKey="t" type="number" domain={xDomain ?? ["dataMin", "dataMax"]} allowDataOverflow={!!xDomain} tickFormatter={xAxis.format} minTickGap={32} fontSize={12} label={{ value: xAxis.label, position: "insideBottomRight", offset: -2, fontSize: 12 }} />
           ) : (
-            <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={formatTick} minTickGap={48} fontSize={12} />
+            <XAxis dataKey="t" type="number" scale="time" domain={xDomain ?? ["dataMin", "dataMax"]} allowDataOverflow={!!xDomain} tickFormatter={formatTick} minTickGap={48} fontSize={12} />
           )}
           <YAxis domain={yDomain ?? ["auto", "auto"]} tickFormatter={(v: number) => formatValue(v)} width={56} fontSize={12} label={yLabel ? { value: yLabel, angle: -90, position: "insideLeft", fontSize: 12 } : undefined} />
           <Tooltip labelFormatter={(t) => (xAxis ? `${xAxis.label} ${xAxis.format(Number(t))}` : formatTick(Number(t)))} formatter={(v) => formatValue(v)} isAnimationActive={false} />
           <Legend verticalAlign="top" height={28} iconSize={10} />
           {areas.map((a, i) => (
-            <ReferenceArea key={i} x1={a.x1} x2={a.x2} fill={a.color ?? "#d64545"} fillOpacity={0.14} stroke="none" ifOverflow="hidden" />
+            <ReferenceArea key={i} x1={a.x1} x2={a.x2} fill={a.color ?? "#d64545"} fillOpacity={a.opacity ?? 0.14} stroke="none" ifOverflow="hidden" />
           ))}
-          {drag && drag.a !== drag.b && <ReferenceArea x1={Math.min(drag.a, drag.b)} x2={Math.max(drag.a, drag.b)} fill="#2f5fd0" fillOpacity={0.2} stroke="#2f5fd0" ifOverflow="hidden" />}
           {children}
+          {drag && drag.a !== drag.b && <ReferenceArea x1={Math.min(drag.a, drag.b)} x2={Math.max(drag.a, drag.b)} fill="#2f5fd0" fillOpacity={0.15} stroke="#2f5fd0" strokeOpacity={0.5} />}
           {threshold && <ReferenceLine y={threshold.y} stroke="#d64545" strokeDasharray="6 4" label={{ value: threshold.label, position: "insideTopRight", fontSize: 12, fill: "#d64545" }} />}
         </ComposedChart>
       </ResponsiveContainer>

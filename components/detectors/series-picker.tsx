@@ -1,7 +1,7 @@
 "use client";
 /** Search the stored series and tick the ones a detector watches (the list is paginated on the server). */
 import { useState } from "react";
-import { formatLabels } from "@/components/format";
+import { formatLabels, seriesTitle } from "@/components/format";
 import { useSeriesList, type SeriesRow } from "@/components/detectors/use-detectors";
 
 export function SeriesPicker({ selected, onChange }: { selected: SeriesRow[]; onChange: (rows: SeriesRow[]) => void }) {
@@ -18,8 +18,8 @@ export function SeriesPicker({ selected, onChange }: { selected: SeriesRow[]; on
         <ul className="chips" aria-label="Attached series">
           {selected.map((s) => (
             <li key={s.id} className="chip">
-              {s.metric}
-              <button type="button" className="link" aria-label={`Detach ${s.metric}`} onClick={() => toggle(s)}>×</button>
+              {seriesTitle(s.metric, s.labels)}
+              <button type="button" className="link" aria-label={`Detach ${seriesTitle(s.metric, s.labels)}`} onClick={() => toggle(s)}>×</button>
             </li>
           ))}
         </ul>

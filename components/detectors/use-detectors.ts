@@ -2,7 +2,7 @@
 /** One React Query hook per detector/series endpoint. */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/client/api";
-import type { AlgorithmInfo, PreviewResult, SeriesBucket, TBackfill, TCreateDetector, TPreview, TUpdateDetector } from "@/lib/detectors/schemas";
+import type { AlgorithmInfo, PreviewResult, TBackfill, TCreateDetector, TPreview, TUpdateDetector } from "@/lib/detectors/schemas";
 
 export interface SeriesRow {
   id: string;
@@ -61,14 +61,6 @@ export function useSeriesList(filter: { q?: string; page?: number; pageSize?: nu
     queryKey: ["series", filter],
     queryFn: () => apiFetch<{ total: number; rows: SeriesRow[] }>(`/api/v1/series?${params}`),
     placeholderData: keepPreviousData,
-  });
-}
-
-export function useSeriesPoints(seriesId: string | undefined, maxPoints = 800) {
-  return useQuery({
-    queryKey: ["series-points", { seriesId, maxPoints }],
-    queryFn: () => apiFetch<{ buckets: SeriesBucket[] }>(`/api/v1/series/${seriesId}/points?maxPoints=${maxPoints}`).then((r) => r.buckets),
-    enabled: !!seriesId,
   });
 }
 

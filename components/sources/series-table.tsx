@@ -1,5 +1,6 @@
 "use client";
 /** A source's series, paged and searched on the server (keyset cursors: Previous walks back the ones seen). */
+import Link from "next/link";
 import { useState } from "react";
 import { DataTable } from "@/components/data-table";
 import { formatDateTime, formatLabels, formatNumber } from "@/components/format";
@@ -44,7 +45,7 @@ export function SeriesTable({ sourceId, initial, limit = SERIES_PAGE_DEFAULT }: 
             rowKey={(x) => x.id}
             empty={q ? `No series match “${q}”.` : "No series yet: they appear when the first points arrive."}
             columns={[
-              { header: "Metric", cell: (x) => x.metric },
+              { header: "Metric", cell: (x) => <Link href={`/series/${x.id}`} aria-label={`Explore ${x.metric}${formatLabels(x.labels)}`}>{x.metric}</Link> },
               { header: "Labels", cell: (x) => <code>{formatLabels(x.labels) || "—"}</code> },
               { header: "Latest point", cell: (x) => (x.lastTs ? `${formatDateTime(x.lastTs)} → ${x.lastValue}` : "—") },
               { header: "First seen", cell: (x) => formatDateTime(x.createdAt) },

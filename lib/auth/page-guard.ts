@@ -1,15 +1,16 @@
 /**
- * Pages call this first: no session -> sign-in; a role without the permission -> the 403 view;
- * the database down -> /unavailable (a 503 to retry from), not an error page.
+ * Pages call this first: no session -> sign-in; a role without the permission -> forbidden(): an
+ * HTTP 403 with app/(app)/forbidden.tsx; the database down -> /unavailable (a 503 to retry from).
  */
 import "server-only";
 import { headers } from "next/headers";
-import { redirect } from "next/navigation";
+import { forbidden, redirect } from "next/navigation";
 import { can, type Permission } from "@/lib/auth/permissions";
 import { currentUser, type AuthedUser } from "@/lib/server/api/with-auth";
 import { isDatabaseUnavailable } from "@/lib/server/unavailable";
 
-export async function requirePage(permission: Permission): Promise<{ user: AuthedUser; allowed: boolean }> {
+/** `allowed` is always true (a refused role never returns): kept while pages still read it. */
+export async function requirePage(permission: Permission): Promise<{ user: AuthedUser; allowed: true }> {
   let user: AuthedUser | null;
   try {
     user = await currentUser();
@@ -19,5 +20,6 @@ export async function requirePage(permission: Permission): Promise<{ user: Authe
     redirect(`/unavailable?from=${encodeURIComponent(from)}`);
   }
   if (!user) redirect("/signin");
-  return { user, allowed: can(user.role, permission) };
+  if (!can(user.role, permission)) forbidden();
+  return { user, allowed: true };
 }

@@ -5,6 +5,8 @@
 import { getPrisma } from "@/lib/server/db";
 import { logger } from "@/lib/logger";
 import { getQueueBackend } from "@/lib/server/queue";
+import { QUEUE_NAMES } from "@/lib/queue/contract";
+import type { Overview } from "@/lib/overview/schemas";
 
 export interface HealthReport {
   ok: boolean;
@@ -42,4 +44,29 @@ export async function checkHealth(): Promise<HealthReport> {
     await q.queue("system").getJobCounts("waiting", "active");
   }, "queue");
   return { ok: database.ok && queue.ok, database, queue: { ...queue, backend } };
+}
+
+/**
+ * Jobs per queue and workers seen, for the overview. Workers are counted on the detect queue from
+ * the backend's client list; a backend that cannot list them gives null.
+ */
+export async function getQueueStats(): Promise<Overview["queue"]> {
+  try {
+    const backend = await getQueueBackend();
+    const queues = await withTimeout(
+      Promise.all(
+        QUEUE_NAMES.map(async (name) => {
+          const c = await backend.queue(name).getJobCounts("waiting", "active", "delayed", "failed");
+          return { name, waiting: c.waiting ?? 0, active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0 };
+        }),
+      ),
+      3_000,
+      "queue",
+    );
+    const workers = await withTimeout(backend.queue("detect").getWorkersCount(), 3_000, "queue").catch(() => null);
+    return { ok: true, backend: backend.kind, workers, queues };
+  } catch (e) {
+    logger.warn({ err: e }, "overview: queue unavailable");
+    return { ok: false, backend: null, workers: null, queues: [], error: e instanceof TimedOut ? e.message : "queue unavailable" };
+  }
 }

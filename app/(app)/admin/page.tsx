@@ -1,17 +1,22 @@
 import { requirePage } from "@/lib/auth/page-guard";
-import { Forbidden } from "@/components/forbidden";
 import { UsersAdmin } from "@/components/admin/users-admin";
 import { listAudit } from "@/lib/server/audit";
 import { DataTable } from "@/components/data-table";
 import { formatDateTime } from "@/components/format";
+import Link from "next/link";
+import "@/components/detectors/detectors.css";
+import "@/components/admin/admin.css";
 
 export default async function AdminPage() {
-  const { allowed, user } = await requirePage("users:manage");
-  if (!allowed) return <Forbidden what="administration" />;
+  const { user } = await requirePage("users:manage");
   const audit = await listAudit(20);
   return (
     <>
       <h1>Admin</h1>
+      <nav className="admin-links" aria-label="Admin pages">
+        <Link className="button secondary" href="/admin/audit">Audit log</Link>
+        <Link className="button secondary" href="/admin/api-keys">API keys</Link>
+      </nav>
       <UsersAdmin currentUserId={user.id} />
       <h2>Recent changes</h2>
       <DataTable

@@ -1,14 +1,12 @@
 import Link from "next/link";
 import { requirePage } from "@/lib/auth/page-guard";
-import { Forbidden } from "@/components/forbidden";
 import { DataTable } from "@/components/data-table";
 import { NewDetectorLink } from "@/components/detectors/detector-actions";
 import { listDetectors } from "@/lib/server/queries/detectors";
 import "@/components/detectors/detectors.css";
 
 export default async function DetectorsPage() {
-  const { allowed } = await requirePage("detectors:read");
-  if (!allowed) return <Forbidden what="detectors" />;
+  await requirePage("detectors:read");
   const detectors = await listDetectors();
   return (
     <>

@@ -1,6 +1,5 @@
 import Link from "next/link";
 import { requirePage } from "@/lib/auth/page-guard";
-import { Forbidden } from "@/components/forbidden";
 import { DataTable } from "@/components/data-table";
 import { listSources } from "@/lib/server/queries/sources";
 import { formatDateTime } from "@/components/format";
@@ -10,8 +9,7 @@ import { StatusBadge } from "@/components/sources/status-badge";
 import s from "@/components/sources/sources.module.css";
 
 export default async function SourcesPage() {
-  const { allowed } = await requirePage("sources:read");
-  if (!allowed) return <Forbidden what="data sources" />;
+  await requirePage("sources:read");
   const sources = await listSources();
   return (
     <>

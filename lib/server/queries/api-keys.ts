@@ -4,6 +4,7 @@ import { getPrisma } from "@/lib/server/db";
 import { writeAudit } from "@/lib/server/audit";
 import { AppError } from "@/lib/server/api/errors";
 import { generateApiKey, parseApiKey, secretMatches } from "@/lib/ingest/api-key";
+import { decodeKeyCursor, encodeKeyCursor, type ApiKeyItem, type Page, type TApiKeyListQuery } from "@/lib/admin/schemas";
 
 export const apiKeySelect = {
   id: true,
@@ -42,6 +43,37 @@ export function revokeSourceKey(sourceId: string, keyId: string, userId: string 
     await writeAudit({ userId, action: "revoke", entity: "api_key", entityId: keyId, details: { sourceId, prefix: row.prefix } }, tx);
     return revoked;
   });
+}
+
+/** Every API key, newest first, keyset-paged on (createdAt, id); a bad cursor is a 422. */
+export async function listAllKeys(q: TApiKeyListQuery): Promise<Page<ApiKeyItem>> {
+  const cursor = q.cursor ? decodeKeyCursor(q.cursor) : null;
+  if (q.cursor && !cursor) throw new AppError("unprocessable", "Invalid input: cursor: is not a cursor from a previous page", [{ path: "cursor", message: "is not a cursor from a previous page" }]);
+  const rows = await getPrisma().apiKey.findMany({
+    where: {
+      ...(q.sourceId ? { sourceId: q.sourceId } : {}),
+      ...(q.revoked ? { revokedAt: q.revoked === "true" ? { not: null } : null } : {}),
+      ...(cursor ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] } : {}),
+    },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: q.limit + 1,
+    select: { ...apiKeySelect, source: { select: { id: true, name: true } }, user: { select: { email: true } } },
+  });
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((r) => ({
+      id: r.id,
+      name: r.name,
+      prefix: r.prefix,
+      source: r.source,
+      createdBy: r.user?.email ?? null,
+      createdAt: r.createdAt.toISOString(),
+      lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
+      revokedAt: r.revokedAt?.toISOString() ?? null,
+    })),
+    nextCursor: rows.length > q.limit && last ? encodeKeyCursor(last.createdAt, last.id) : null,
+  };
 }
 
 export interface IngestPrincipal {

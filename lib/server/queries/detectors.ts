@@ -7,7 +7,7 @@ import { jobIds } from "@/lib/queue/contract";
 import type { QueueBackend } from "@/lib/queue/connection";
 import { enqueue } from "@/lib/queue/enqueue";
 import { AppError } from "@/lib/server/api/errors";
-import { writeAudit } from "@/lib/server/audit";
+import { valuesBefore, writeAudit } from "@/lib/server/audit";
 import { getPrisma } from "@/lib/server/db";
 import { BEFORE_FIRST_POINT } from "@/lib/server/queries/redetect";
 import { enqueueDetect } from "@/lib/pipeline/schedule";
@@ -31,6 +31,7 @@ export function listDetectors() {
 export interface DetectorSeriesStatus {
   seriesId: string;
   metric: string;
+  labels: Record<string, string>;
   watermark: Date | null;
   latest: Date | null;
   /** Stored points the detector has not scored yet (late points below the watermark excluded). */
@@ -41,7 +42,7 @@ export interface DetectorSeriesStatus {
 /** Per attached series (the first `limit` by metric): how far detection has got. For the detector page. */
 export async function listDetectorSeriesStatus(detectorId: string, limit = 200): Promise<DetectorSeriesStatus[]> {
   const rows = await getPrisma().$queryRaw<(Omit<DetectorSeriesStatus, "pending"> & { pending: bigint })[]>`
-    SELECT ds."seriesId", s.metric, st.watermark, m.latest, st."modelId",
+    SELECT ds."seriesId", s.metric, s.labels, st.watermark, m.latest, st."modelId",
       (SELECT count(*) FROM "DataPoint" p
         WHERE p."seriesId" = ds."seriesId" AND p.ts > coalesce(st.watermark, '-infinity'::timestamptz)) AS pending
     FROM "DetectorSeries" ds
@@ -177,7 +178,7 @@ export async function createDetector(input: TCreateDetector, userId: string | nu
  */
 export function updateDetector(id: string, input: TUpdateDetector, userId: string | null) {
   return getPrisma().$transaction(async (tx) => {
-    const current = await tx.detector.findUnique({ where: { id }, select: { algorithm: true, params: true, threshold: true, sources: { select: { sourceId: true } } } });
+    const current = await tx.detector.findUnique({ where: { id }, select: { algorithm: true, params: true, threshold: true, name: true, mode: true, trainingWindowHours: true, enabled: true, retrainCron: true, sources: { select: { sourceId: true } } } });
     if (!current) throw new AppError("not_found", `No detector ${id}`);
     if (input.name) await assertNameFree(tx, input.name, id);
     const algorithm = input.algorithm ?? current.algorithm;
@@ -231,7 +232,8 @@ export function updateDetector(id: string, input: TUpdateDetector, userId: strin
     if (effect === "redetect") await requestDetectorRedetect(tx, id, BEFORE_FIRST_POINT);
     const { seriesIds: _s, sourceIds: _w, ...changed } = input;
     const sources = input.sourceIds ? { watched: newlyWatched, unwatched } : {};
-    const details = { ...changed, ...(params ? { params } : {}), attached, detached, ...sources, restartsCheckpoint, effect };
+    const { sources: _ws, ...previous } = current;
+    const details = { ...changed, ...(params ? { params } : {}), attached, detached, ...sources, restartsCheckpoint, effect, before: valuesBefore(previous, changed) };
     await writeAudit({ userId, action: "update", entity: "detector", entityId: id, details: details as Prisma.InputJsonObject }, tx);
     return { detector: await loadDetector(tx, id), restartsCheckpoint, effect };
   }, WATCH_TX);
@@ -298,6 +300,6 @@ export function listRecentDetectorAnomalies(detectorId: string, take = 20) {
     where: { detectorId },
     orderBy: { startTs: "desc" },
     take,
-    select: { id: true, seriesId: true, startTs: true, endTs: true, peakScore: true, severity: true, status: true, actual: true, expected: true, series: { select: { metric: true } } },
+    select: { id: true, seriesId: true, startTs: true, endTs: true, peakScore: true, severity: true, status: true, actual: true, expected: true, series: { select: { id: true, metric: true, labels: true } } },
   });
 }

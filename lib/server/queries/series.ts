@@ -2,7 +2,8 @@
 import { Prisma } from "@/lib/generated/prisma/client";
 import { parseDetectorParams } from "@/lib/detectors/params";
 import { runPreview } from "@/lib/detectors/preview";
-import type { SeriesBucket, TPointsQuery, TPreview, TSeriesListQuery } from "@/lib/detectors/schemas";
+import type { TPointsQuery, TPreview, TSeriesListQuery } from "@/lib/detectors/schemas";
+import { bucketSize, type SeriesBuckets, type SeriesDetail } from "@/lib/series/schemas";
 import { encodeSeriesCursor, type SourceSeriesPage, type SourceSeriesQuery } from "@/lib/sources/series-query";
 import { AppError } from "@/lib/server/api/errors";
 import { getPrisma } from "@/lib/server/db";
@@ -26,31 +27,86 @@ export async function listSeries(q: TSeriesListQuery) {
   return { total, rows, page: q.page, pageSize: q.pageSize };
 }
 
+/**
+ * A series' first and last point: two primary-key probes. (Prisma's aggregate wraps min/max in a
+ * subquery that reads every point: 0.6 s on a year of 10-second data.)
+ */
+async function readExtent(seriesId: string): Promise<{ first: Date | null; last: Date | null }> {
+  const [row] = await getPrisma().$queryRaw<{ first: Date | null; last: Date | null }[]>`
+    SELECT (SELECT ts FROM "DataPoint" WHERE "seriesId" = ${seriesId} ORDER BY ts ASC LIMIT 1) AS first,
+           (SELECT ts FROM "DataPoint" WHERE "seriesId" = ${seriesId} ORDER BY ts DESC LIMIT 1) AS last`;
+  return row;
+}
+
+/** The series and its first and last point (points are never counted). */
 export async function getSeriesExtent(seriesId: string) {
   const series = await getPrisma().series.findUnique({ where: { id: seriesId }, select: { id: true, metric: true } });
   if (!series) throw new AppError("not_found", `No series ${seriesId}`);
-  const agg = await getPrisma().dataPoint.aggregate({ where: { seriesId }, _min: { ts: true }, _max: { ts: true }, _count: true });
-  return { ...series, first: agg._min.ts, last: agg._max.ts, count: agg._count };
+  return { ...series, ...(await readExtent(seriesId)) };
+}
+
+/** One series for the explorer: its labels, source, extent and the detectors that watch it. */
+export async function getSeriesDetail(seriesId: string): Promise<SeriesDetail> {
+  const prisma = getPrisma();
+  const series = await prisma.series.findUnique({
+    where: { id: seriesId },
+    select: {
+      id: true,
+      metric: true,
+      labels: true,
+      unit: true,
+      source: { select: { id: true, name: true } },
+      detectors: { select: { detector: { select: { id: true, name: true, algorithm: true } } }, orderBy: { detector: { name: "asc" } } },
+    },
+  });
+  if (!series) throw new AppError("not_found", `No series ${seriesId}`);
+  const extent = await readExtent(seriesId);
+  return {
+    id: series.id,
+    metric: series.metric,
+    labels: series.labels as Record<string, string>,
+    unit: series.unit,
+    source: series.source,
+    detectors: series.detectors.map((d) => d.detector),
+    first: extent.first?.toISOString() ?? null,
+    last: extent.last?.toISOString() ?? null,
+  };
 }
 
 /**
- * Time-bucket downsampling in one statement: [from, to] is cut into `maxPoints` equal buckets,
- * each reported as min/max/avg and its first timestamp. Empty buckets are simply absent, so the
- * chart sees a gap, never a 0. Defaults to the whole series.
+ * The downsampling statement: [from, to] cut into buckets of `bucketMs` on a grid starting at
+ * `from` (date_bin), each reported as its first point's time, min, max, avg and count, so peaks and
+ * dips survive any zoom and a bucket of one point is that point. Empty buckets are absent: the chart adapter turns a run of them into a gap (null),
+ * never a 0. date_bin is about four times faster than grouping on extract(epoch) arithmetic.
  */
-export async function readSeriesBuckets(seriesId: string, q: TPointsQuery): Promise<{ from: number | null; to: number | null; bucketMs: number; buckets: SeriesBucket[] }> {
-  const extent = await getSeriesExtent(seriesId);
-  const from = q.from ? Date.parse(q.from) : extent.first?.getTime();
-  const to = q.to ? Date.parse(q.to) : extent.last?.getTime();
-  if (from === undefined || to === undefined || from > to) return { from: from ?? null, to: to ?? null, bucketMs: 0, buckets: [] };
-  const bucketMs = Math.max(1, Math.ceil((to - from + 1) / q.maxPoints));
-  const rows = await getPrisma().$queryRaw<{ t: Date; min: number; max: number; avg: number; count: bigint }[]>`
-    SELECT min(ts) AS t, min(value) AS min, max(value) AS max, avg(value) AS avg, count(*) AS count
+export function seriesBucketsSql(seriesId: string, from: number, to: number, bucketMs: number) {
+  return Prisma.sql`
+    SELECT min(ts) AS t, min(value) AS min, max(value) AS max, avg(value) AS avg, count(*)::int AS count
     FROM "DataPoint"
-    WHERE "seriesId" = ${seriesId} AND ts >= ${new Date(from)} AND ts <= ${new Date(to)}
-    GROUP BY floor((extract(epoch FROM ts) * 1000 - ${from}::float8) / ${bucketMs}::float8)
+    WHERE "seriesId" = ${seriesId} AND ts >= ${new Date(from)}::timestamptz AND ts <= ${new Date(to)}::timestamptz
+    GROUP BY date_bin(${bucketMs}::float8 * interval '1 millisecond', ts, ${new Date(from)}::timestamptz)
     ORDER BY 1`;
-  return { from, to, bucketMs, buckets: rows.map((r) => ({ t: r.t.getTime(), min: r.min, max: r.max, avg: r.avg, count: Number(r.count) })) };
+}
+
+/**
+ * Stored points of [from, to] downsampled to at most `maxPoints` buckets in one statement; the
+ * whole series when the range is not given. A range holding fewer points comes back raw
+ * (buckets of one point: min = max = avg).
+ */
+export async function readSeriesBuckets(seriesId: string, q: TPointsQuery): Promise<SeriesBuckets> {
+  let from = q.from ? Date.parse(q.from) : undefined;
+  let to = q.to ? Date.parse(q.to) : undefined;
+  if (from === undefined || to === undefined) {
+    const extent = await getSeriesExtent(seriesId);
+    from ??= extent.first?.getTime();
+    to ??= extent.last?.getTime();
+  } else if (!(await getPrisma().series.findUnique({ where: { id: seriesId }, select: { id: true } }))) {
+    throw new AppError("not_found", `No series ${seriesId}`);
+  }
+  if (from === undefined || to === undefined || from > to) return { from: from ?? null, to: to ?? null, bucketMs: 0, buckets: [] };
+  const bucketMs = bucketSize(from, to, q.maxPoints);
+  const rows = await getPrisma().$queryRaw<{ t: Date; min: number; max: number; avg: number; count: number }[]>(seriesBucketsSql(seriesId, from, to, bucketMs));
+  return { from, to, bucketMs, buckets: rows.map((r) => ({ t: r.t.getTime(), min: r.min, max: r.max, avg: r.avg, count: r.count })) };
 }
 
 /**

@@ -1,7 +1,7 @@
 /** Named queries for data sources. Every change writes its audit row in the same transaction. */
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { getPrisma } from "@/lib/server/db";
-import { writeAudit } from "@/lib/server/audit";
+import { valuesBefore, writeAudit } from "@/lib/server/audit";
 import { AppError } from "@/lib/server/api/errors";
 import { parseSourceConfig, scheduleSecondsFor, type TCreateSource, type TUpdateSource } from "@/lib/ingest/source-config";
 
@@ -49,7 +49,7 @@ export function createSource(input: TCreateSource, userId: string | null) {
 
 export function updateSource(id: string, input: TUpdateSource, userId: string | null) {
   return getPrisma().$transaction(async (tx) => {
-    const current = await tx.dataSource.findUnique({ where: { id }, select: { kind: true } });
+    const current = await tx.dataSource.findUnique({ where: { id }, select: { kind: true, name: true, status: true, config: true } });
     if (!current) throw new AppError("not_found", `No data source ${id}`);
     if (input.name) await assertNameFree(tx, input.name, id);
     const config = input.config ? (parseSourceConfig(current.kind, input.config) as Prisma.InputJsonObject) : undefined;
@@ -64,7 +64,7 @@ export function updateSource(id: string, input: TUpdateSource, userId: string | 
       },
       select: sourceSelect,
     });
-    await writeAudit({ userId, action: "update", entity: "source", entityId: id, details: { ...input, ...(config ? { config } : {}) } as Prisma.InputJsonObject }, tx);
+    await writeAudit({ userId, action: "update", entity: "source", entityId: id, details: { ...input, ...(config ? { config } : {}), before: valuesBefore(current, input) } as Prisma.InputJsonObject }, tx);
     return source;
   });
 }

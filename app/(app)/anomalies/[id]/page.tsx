@@ -1,6 +1,5 @@
 import { notFound } from "next/navigation";
 import { requirePage } from "@/lib/auth/page-guard";
-import { Forbidden } from "@/components/forbidden";
 import { AnomalyView } from "@/components/anomalies/anomaly-view";
 import { getPrisma } from "@/lib/server/db";
 import "@/components/detectors/detectors.css";
@@ -8,8 +7,7 @@ import "@/components/anomalies/anomalies.css";
 import "@/components/feedback/feedback.css";
 
 export default async function AnomalyPage({ params }: { params: Promise<{ id: string }> }) {
-  const { user, allowed } = await requirePage("anomalies:read");
-  if (!allowed) return <Forbidden what="anomalies" />;
+  const { user } = await requirePage("anomalies:read");
   const { id } = await params;
   if (!(await getPrisma().anomaly.findUnique({ where: { id }, select: { id: true } }))) notFound();
   return <AnomalyView id={id} userId={user.id} />;

@@ -1,12 +1,11 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requirePage } from "@/lib/auth/page-guard";
-import { Forbidden } from "@/components/forbidden";
 import { DataTable } from "@/components/data-table";
-import { formatDateTime, formatNumber } from "@/components/format";
+import { formatDateTime, formatNumber, seriesTitle } from "@/components/format";
 import { BackfillForm, EditDetectorLink } from "@/components/detectors/detector-actions";
+import { DetectorSeriesChart } from "@/components/detectors/detector-series-chart";
 import { EvaluationPanel } from "@/components/feedback/evaluation-panel";
-import { MissedSpans } from "@/components/feedback/missed-spans";
 import { getDefinition } from "@/lib/detection";
 import { AppError } from "@/lib/server/api/errors";
 import { getDetector, listDetectorSeriesStatus, listRecentDetectorAnomalies } from "@/lib/server/queries/detectors";
@@ -14,14 +13,12 @@ import "@/components/detectors/detectors.css";
 import "@/components/feedback/feedback.css";
 
 export default async function DetectorPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ changed?: string }> }) {
-  const { allowed } = await requirePage("detectors:read");
-  if (!allowed) return <Forbidden what="detectors" />;
+  await requirePage("detectors:read");
   const { id } = await params;
   const detector = await getDetector(id).catch((e) => (e instanceof AppError && e.code === "not_found" ? notFound() : Promise.reject(e)));
   const [status, anomalies] = await Promise.all([listDetectorSeriesStatus(id), listRecentDetectorAnomalies(id)]);
   const def = getDefinition(detector.algorithm);
   const latest = status.reduce<Date | null>((m, s) => (s.latest && (!m || s.latest > m) ? s.latest : m), null);
-  const first = status[0];
   // Backfill defaults to the last week of data (the minute after the newest point included).
   const end = new Date((latest ?? new Date()).getTime() + 60_000);
 
@@ -56,7 +53,7 @@ export default async function DetectorPage({ params, searchParams }: { params: P
             rowKey={(s) => s.seriesId}
             empty="No series attached."
             columns={[
-              { header: "Metric", cell: (s) => s.metric },
+              { header: "Series", cell: (s) => <Link href={`/series/${s.seriesId}`}>{seriesTitle(s.metric, s.labels)}</Link> },
               { header: "Scored up to", cell: (s) => formatDateTime(s.watermark) },
               { header: "Latest point", cell: (s) => formatDateTime(s.latest) },
               { header: "Pending", cell: (s) => formatNumber(s.pending) },
@@ -65,9 +62,10 @@ export default async function DetectorPage({ params, searchParams }: { params: P
           />
         </section>
       </div>
-      {first && (
-        <section className="panel" aria-label="Recent data">
-          <MissedSpans detectorId={id} series={status.map((s) => ({ id: s.seriesId, metric: s.metric }))} anomalies={anomalies.map((a) => ({ seriesId: a.seriesId, start: a.startTs.getTime(), end: a.endTs.getTime() }))} />
+      {status.length > 0 && (
+        <section className="panel" aria-labelledby="detector-chart-title">
+          <h2 id="detector-chart-title">Stored data and this detector&apos;s anomalies</h2>
+          <DetectorSeriesChart detectorId={id} series={status.map((s) => ({ seriesId: s.seriesId, metric: s.metric, labels: s.labels }))} />
         </section>
       )}
       <EvaluationPanel detectorId={id} />
@@ -78,8 +76,8 @@ export default async function DetectorPage({ params, searchParams }: { params: P
           rowKey={(a) => a.id}
           empty="No anomalies yet."
           columns={[
-            { header: "Start", cell: (a) => formatDateTime(a.startTs) },
-            { header: "Series", cell: (a) => a.series.metric },
+            { header: "Start", cell: (a) => <Link href={`/anomalies/${a.id}`}>{formatDateTime(a.startTs)}</Link> },
+            { header: "Series", cell: (a) => <Link href={`/series/${a.series.id}`}>{seriesTitle(a.series.metric, a.series.labels)}</Link> },
             { header: "Severity", cell: (a) => <span className={`badge sev-${a.severity.toLowerCase()}`}>{a.severity.toLowerCase()}</span> },
             { header: "Peak score", cell: (a) => a.peakScore.toFixed(3) },
             { header: "Actual / expected", cell: (a) => `${a.actual?.toPrecision(4) ?? "—"} / ${a.expected?.toPrecision(4) ?? "—"}` },

@@ -3,7 +3,6 @@ import Link from "next/link";
 import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { requirePage } from "@/lib/auth/page-guard";
-import { Forbidden } from "@/components/forbidden";
 import { formatDateTime } from "@/components/format";
 import { listSourceSeriesPage } from "@/lib/server/queries/series";
 import { SERIES_PAGE_DEFAULT } from "@/lib/sources/series-query";
@@ -17,8 +16,7 @@ import { findSource } from "@/app/(app)/sources/find-source";
 import s from "@/components/sources/sources.module.css";
 
 export default async function SourcePage({ params }: { params: Promise<{ id: string }> }) {
-  const { allowed } = await requirePage("sources:read");
-  if (!allowed) return <Forbidden what="data sources" />;
+  await requirePage("sources:read");
   const source = await findSource((await params).id);
   if (!source) notFound();
   // The first page is rendered with the page; the table pages and searches through the API from there.

@@ -1,13 +1,11 @@
 import { requirePage } from "@/lib/auth/page-guard";
-import { Forbidden } from "@/components/forbidden";
 import { DetectorForm } from "@/components/detectors/detector-form";
 import type { DetectorJson } from "@/components/detectors/use-detectors";
 import { getDetector } from "@/lib/server/queries/detectors";
 import "@/components/detectors/detectors.css";
 
 export default async function EditDetectorPage({ params }: { params: Promise<{ id: string }> }) {
-  const { allowed } = await requirePage("detectors:write");
-  if (!allowed) return <Forbidden what="detector configuration" />;
+  await requirePage("detectors:write");
   const { id } = await params;
   const detector = await getDetector(id);
   return (

@@ -1,13 +1,11 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requirePage } from "@/lib/auth/page-guard";
-import { Forbidden } from "@/components/forbidden";
 import { SourceForm } from "@/components/sources/source-form";
 import { findSource } from "@/app/(app)/sources/find-source";
 
 export default async function EditSourcePage({ params }: { params: Promise<{ id: string }> }) {
-  const { allowed } = await requirePage("sources:write");
-  if (!allowed) return <Forbidden what="editing data sources" />;
+  await requirePage("sources:write");
   const source = await findSource((await params).id);
   if (!source) notFound();
   return (
