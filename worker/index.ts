@@ -16,6 +16,8 @@ import { registerWorker } from "@/worker/register-worker";
 import { POLL_SYNC_EVERY_MS, syncPollSchedulers } from "@/lib/connectors/poll-schedule";
 import { TRAIN_SYNC_EVERY_MS, syncTrainSchedulers } from "@/lib/pipeline/train-schedule";
 import { MqttManager } from "@/worker/mqtt/manager";
+import { setAlertDoorbell } from "@/lib/alerting/doorbell";
+import { enqueueNotify } from "@/lib/alerting/queue";
 
 const log = baseLogger.child({ pid: process.pid });
 
@@ -27,6 +29,7 @@ async function main() {
     log.warn({ err: err.message }, "queue connection error"),
   );
   setHandlerQueueBackend(backend);
+  setAlertDoorbell((ids) => enqueueNotify(backend, ids));
   const queues = queuesWithHandlers((name) => JOBS[name].queue);
   const workers = queues.map((q) => registerWorker(backend, q, log));
   await Promise.all(workers.map((w) => w.waitUntilReady()));

@@ -32,6 +32,7 @@ import { toAnomalyWrite, type DetectorRow } from "@/lib/pipeline/scoring";
 import { loadScorer, scorerConfig } from "@/lib/pipeline/load-scorer";
 import { cacheScorer } from "@/lib/pipeline/state-cache";
 import { timed } from "@/lib/pipeline/timings";
+import { ringAlerts } from "@/lib/alerting/doorbell";
 
 /** Default page size; VIGIL_DETECT_PAGE_SIZE overrides it (the fault tests use small pages to make one run long). */
 export const DETECT_PAGE_SIZE = 10_000;
@@ -94,6 +95,7 @@ export async function runDetection(
     const state = snapshot ? JSON.stringify(scorer.save()) : null;
 
     await opts.afterScore?.(pageNo);
+    let notify: string[] = [];
     // Nothing to reconcile or snapshot: one guarded UPDATE of the position (compare-and-set on the
     // version under the row lock), no transaction, no state written. Else the lock is taken first
     // with SELECT ... FOR UPDATE and everything commits in one transaction.
@@ -106,7 +108,7 @@ export async function runDetection(
                 const locked = await lockDetectorState(tx, detectorId, seriesId);
                 if (!locked || locked.version !== version) return false;
                 if ((await countPointsIn(tx, seriesId, from, next)) !== page.length) return false; // a point landed inside the page meanwhile
-                if (reconcile) await applyIncidents(tx, detectorId, seriesId, { after: from, upTo: next }, found);
+                if (reconcile) notify = (await applyIncidents(tx, detectorId, seriesId, { after: from, upTo: next }, found)).notify;
                 await saveDetectorState(tx, detectorId, seriesId, next, { redetectUntil: until });
                 if (state) await saveSnapshot(tx, detectorId, seriesId, next, state, cp.modelId);
                 await opts.beforeCommit?.(pageNo);
@@ -118,6 +120,7 @@ export async function runDetection(
     if (!committed) {
       return { status: "superseded", points, pages, anomalies, watermark: watermark?.toISOString() ?? null };
     }
+    ringAlerts(notify);
     if (snapshot) scorer.sinceSnapshot = 0;
     watermark = next;
     version++;
