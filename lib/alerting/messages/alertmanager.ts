@@ -10,6 +10,9 @@ import type { MessageMeta } from "@/lib/alerting/messages/webhook";
 /** How long a firing alert stays firing in Alertmanager without a resolve from Vigil. */
 export const FIRING_HORIZON_MS = 24 * 3600_000;
 
+/** A test alert resolves itself after this. */
+export const TEST_HORIZON_MS = 5 * 60_000;
+
 export interface AlertmanagerAlert {
   labels: Record<string, string>;
   annotations: Record<string, string>;
@@ -33,7 +36,7 @@ export function buildAlertmanagerAlerts(ctx: AlertContext, meta: MessageMeta): A
         vigil_idempotency_key: meta.idempotencyKey,
       },
       startsAt: a.startTs.toISOString(),
-      endsAt: new Date(resolved ? resolvedAt(a, meta.sentAt) : meta.sentAt.getTime() + FIRING_HORIZON_MS).toISOString(),
+      endsAt: new Date(resolved ? resolvedAt(a, meta.sentAt) : meta.sentAt.getTime() + (meta.event === "test" ? TEST_HORIZON_MS : FIRING_HORIZON_MS)).toISOString(),
       generatorURL: ctx.url,
     },
   ];
