@@ -9,6 +9,7 @@ import { AnomalyChart } from "@/components/anomalies/anomaly-chart";
 import { AnomalyComments, AnomalyHistory } from "@/components/anomalies/anomaly-history";
 import { DetectionBadge, StatusBadge } from "@/components/anomalies/badges";
 import { RelatedAnomalies } from "@/components/anomalies/related-anomalies";
+import { AnomalyAlerting } from "@/components/alerts/anomaly-alerting";
 import { useAnomaly, useAnomalyWindow, useAssignees, useChangeAnomaly } from "@/components/anomalies/use-anomalies";
 
 function TriageActions({ anomaly, userId }: { anomaly: AnomalyDetail; userId: string }) {
@@ -80,6 +81,7 @@ export function AnomalyView({ id, userId }: { id: string; userId: string }) {
         <section className="panel" aria-labelledby="history-title"><h2 id="history-title">History</h2><AnomalyHistory id={id} /></section>
         <section className="panel" aria-labelledby="comments-title"><h2 id="comments-title">Comments</h2><AnomalyComments id={id} /></section>
       </div>
+      <section className="panel" aria-labelledby="notifications-title"><h2 id="notifications-title">Notifications</h2><AnomalyAlerting anomalyId={id} /></section>
       <RelatedAnomalies anomaly={a} />
     </>
   );
