@@ -40,8 +40,8 @@ test.describe.serial("alerting journey", () => {
     const page = admin.page;
     await page.goto("/alerts");
     const channelForm = page.getByRole("form", { name: "New channel" });
-    await channelForm.getByLabel("Name").fill(`e2e hook ${suffix}`);
-    await channelForm.getByLabel("URL").fill(hook.url);
+    await channelForm.getByLabel("Name", { exact: true }).fill(`e2e hook ${suffix}`);
+    await channelForm.getByLabel("URL", { exact: true }).fill(hook.url);
     await channelForm.getByLabel(/Custom headers/).fill("X-Team: sre");
     await channelForm.getByRole("button", { name: "Create channel" }).click();
     const secretBox = page.getByRole("status", { name: "New signing secret" });
@@ -61,9 +61,9 @@ test.describe.serial("alerting journey", () => {
     expect(hook.received[0].headers["x-team"]).toBe("sre");
 
     const ruleForm = page.getByRole("form", { name: "New rule" });
-    await ruleForm.getByLabel("Name").fill(`e2e rule ${suffix}`);
-    await ruleForm.getByLabel("Channel").selectOption({ label: `e2e hook ${suffix} (webhook)` });
-    await ruleForm.getByLabel("Source").selectOption({ label: `e2e-alerts-${suffix}` });
+    await ruleForm.getByLabel("Name", { exact: true }).fill(`e2e rule ${suffix}`);
+    await ruleForm.getByLabel(/^Channel/).selectOption({ label: `e2e hook ${suffix} (webhook)` });
+    await ruleForm.getByLabel(/^Source/).selectOption({ label: `e2e-alerts-${suffix}` });
     await ruleForm.getByLabel(/Series label matchers/).fill('region=~"eu|us"');
     await ruleForm.getByLabel("Minimum severity").selectOption("MEDIUM");
     await ruleForm.getByRole("button", { name: "Create rule" }).click();

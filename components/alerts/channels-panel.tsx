@@ -50,7 +50,7 @@ export function ChannelsPanel() {
                   <td><code>{target(c)}</code>{tested?.id === c.id && <TestResult r={tested.result} />}</td>
                   <td>{c.enabled ? "yes" : "no"}</td>
                   {canWrite && (
-                    <td className={s.actions}>
+                    <td><div className={s.actions}>
                       <button type="button" disabled={test.isPending} onClick={() => test.mutateAsync(c.id).then((result) => setTested({ id: c.id, result }), () => undefined)}>Send test</button>
                       {c.kind === "WEBHOOK" && (
                         <button type="button" className={s.secondary} disabled={rotate.isPending} onClick={() => rotate.mutateAsync(c.id).then((r) => setSecret({ name: c.name, secret: r.secret }), () => undefined)}>
@@ -58,7 +58,7 @@ export function ChannelsPanel() {
                         </button>
                       )}
                       <ConfirmButton label="Delete" question={`Delete ${c.name} and its rules?`} confirmLabel="Delete channel" pending={remove.isPending} onConfirm={() => remove.mutate(c.id)} />
-                    </td>
+                    </div></td>
                   )}
                 </tr>
               ))}

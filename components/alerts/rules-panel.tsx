@@ -42,10 +42,10 @@ export function RulesPanel({ detectors, sources }: { detectors: Named[]; sources
                   <td>{r.notifyResolved ? "yes" : "no"}</td>
                   <td>{r.enabled ? "yes" : "no"}</td>
                   {canWrite && (
-                    <td className={s.actions}>
+                    <td><div className={s.actions}>
                       <button type="button" className={s.secondary} disabled={update.isPending} onClick={() => update.mutate({ id: r.id, enabled: !r.enabled })}>{r.enabled ? "Disable" : "Enable"}</button>
                       <ConfirmButton label="Delete" question={`Delete rule ${r.name}?`} confirmLabel="Delete rule" pending={remove.isPending} onConfirm={() => remove.mutate(r.id)} />
-                    </td>
+                    </div></td>
                   )}
                 </tr>
               ))}
