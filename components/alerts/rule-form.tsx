@@ -4,6 +4,7 @@ import { useState, type FormEvent } from "react";
 import { ApiError } from "@/lib/client/api";
 import { parseMatchers } from "@/lib/alerting/matchers";
 import { SEVERITIES } from "@/lib/alerting/alert";
+import { WEEKDAYS } from "@/lib/alerting/mute";
 import { useChannels, useCreateRule } from "@/components/alerts/use-alerts";
 import s from "@/components/sources/sources.module.css";
 
@@ -33,6 +34,8 @@ export function RuleForm({ detectors, sources }: { detectors: Named[]; sources: 
       minSeverity: str("minSeverity"), direction: str("direction"), minDeviation: str("minDeviation") === "" ? null : Number(str("minDeviation")),
       deviationUnit: str("deviationUnit"), minDurationSeconds: Number(str("minDurationSeconds") || 0), cooldownMinutes: Number(str("cooldownMinutes") || 0),
       notifyResolved: f.get("notifyResolved") === "on", includeHistorical: f.get("includeHistorical") === "on",
+      muteTimings: str("quietFrom") && str("quietUntil") ? [{ weekdays: f.getAll("quietDays").map(String), start: str("quietFrom"), end: str("quietUntil") }] : [],
+      muteTimeZone: str("muteTimeZone") || "UTC",
     };
     if (await create.mutateAsync(input).then(() => true, () => false)) form.reset();
   }
@@ -68,6 +71,18 @@ export function RuleForm({ detectors, sources }: { detectors: Named[]; sources: 
       <label>Cooldown per series (minutes)<input name="cooldownMinutes" type="number" min={0} defaultValue={30} /><span className={s.fieldError}>{fieldError("cooldownMinutes")}</span></label>
       <label className={s.kind}><input type="checkbox" name="notifyResolved" defaultChecked /> Also notify when it resolves</label>
       <label className={s.kind}><input type="checkbox" name="includeHistorical" /> Also notify anomalies in old data (backfills, late uploads)</label>
+      <fieldset className={s.kinds} aria-label="Quiet hours">
+        <legend>Quiet hours (nothing is sent; an episode still open afterwards notifies then)</legend>
+        <span className={s.actions}>
+          {WEEKDAYS.map((d) => <label key={d} className={s.kind}><input type="checkbox" name="quietDays" value={d} defaultChecked /> {d}</label>)}
+        </span>
+        <span className={s.actions}>
+          <label>From<input name="quietFrom" type="time" /></label>
+          <label>Until<input name="quietUntil" type="time" /></label>
+          <label>Time zone<input name="muteTimeZone" defaultValue="UTC" placeholder="e.g. Europe/Berlin" /></label>
+        </span>
+        <span className={s.fieldError}>{fieldError("muteTimings")} {fieldError("muteTimeZone")}</span>
+      </fieldset>
       {(localError || (create.error && issues.length === 0)) && <p className="error" role="alert">{localError ?? create.error?.message}</p>}
       <div className={s.actions}><button type="submit" disabled={create.isPending}>Create rule</button></div>
     </form>

@@ -1,6 +1,7 @@
 "use client";
 import { useCan } from "@/components/use-can";
 import { formatMatcher } from "@/lib/alerting/matchers";
+import { describeMute } from "@/lib/alerting/mute";
 import { ConfirmButton } from "@/components/sources/confirm-button";
 import { RuleForm, type Named } from "@/components/alerts/rule-form";
 import { useDeleteRule, useRules, useUpdateRule, type RuleRow } from "@/components/alerts/use-alerts";
@@ -15,6 +16,7 @@ function conditions(r: RuleRow): string {
   if (r.minDeviation !== null) parts.push(`deviation ≥ ${r.minDeviation}${r.deviationUnit === "PERCENT" ? "%" : ""}`);
   if (r.minDurationSeconds) parts.push(`lasting ≥ ${r.minDurationSeconds} s`);
   if (r.includeHistorical) parts.push("old data too");
+  for (const m of r.muteTimings) parts.push(`quiet ${describeMute(m, r.muteTimeZone)}`);
   return parts.join(" · ");
 }
 

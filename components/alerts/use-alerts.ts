@@ -3,12 +3,13 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/client/api";
 import type { Matcher } from "@/lib/alerting/matchers";
+import type { MuteInterval } from "@/lib/alerting/mute";
 import type { ChannelKindName } from "@/lib/alerting/schemas";
 
 export interface ChannelRow { id: string; name: string; kind: ChannelKindName; enabled: boolean; signed: boolean; config: Record<string, unknown> }
 export interface RuleRow {
   id: string; name: string; enabled: boolean; matchers: Matcher[]; minSeverity: string; direction: string; minDeviation: number | null; deviationUnit: string;
-  minDurationSeconds: number; cooldownMinutes: number; notifyResolved: boolean; includeHistorical: boolean;
+  minDurationSeconds: number; cooldownMinutes: number; notifyResolved: boolean; includeHistorical: boolean; muteTimings: MuteInterval[]; muteTimeZone: string;
   channel: { id: string; name: string; kind: string }; detector: { id: string; name: string } | null; source: { id: string; name: string } | null;
 }
 export interface SilenceRow { id: string; matchers: Matcher[]; reason: string | null; startsAt: string; endsAt: string; state: "active" | "pending" | "ended"; suppressed: number; createdBy: { email: string } }

@@ -119,6 +119,21 @@ describe("webhook delivery", () => {
     await getPrisma().silence.delete({ where: { id: silence.id } });
   });
 
+  it("a muted anomaly sends nothing while the quiet hours last, and notifies once they are over", async () => {
+    const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+    const now = Date.now();
+    const allWeek = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    const { ids, hook, rule } = await setup(undefined, { muteTimings: [{ weekdays: allWeek, start: hhmm(now - 3_600_000), end: hhmm(now + 3_600_000) }], muteTimeZone: "UTC" });
+    const anomaly = await createAnomaly(ids);
+    expect(await notifyAnomaly(anomaly.id, noRetry)).toEqual({ decided: 0, sent: 0, retrying: 0, failed: 0 });
+    expect(await deliveriesOf(anomaly.id)).toEqual([]);
+    expect(hook.received).toHaveLength(0);
+    // The quiet hours end while the episode is still open: its next change notifies.
+    await getPrisma().alertRule.update({ where: { id: rule.id }, data: { muteTimings: [{ weekdays: allWeek, start: hhmm(now - 7_200_000), end: hhmm(now - 3_600_000) }] } });
+    expect(await notifyAnomaly(anomaly.id, noRetry)).toMatchObject({ sent: 1 });
+    expect(hook.received).toHaveLength(1);
+  });
+
   it("jobs running at once for one anomaly send once", async () => {
     const { ids, hook } = await setup();
     const anomaly = await createAnomaly(ids);

@@ -5,7 +5,7 @@
  * writes what this returns.
  */
 import { isResolved, type AlertContext } from "@/lib/alerting/alert";
-import { checkRule, type RuleSpec } from "@/lib/alerting/rules";
+import { checkRule, mutedBy, type RuleSpec } from "@/lib/alerting/rules";
 import { findSilence, type SilenceSpec } from "@/lib/alerting/silences";
 
 export type DeliveryKindName = "FIRING" | "RESOLVED";
@@ -66,7 +66,9 @@ export function planDecisions({ ctx, rules, existing, silences, lastAlertOnSerie
       continue;
     }
     if (resolved && rule.notifyResolved && firing.status === "SENT" && !has(rule.id, "RESOLVED")) {
+      const muted = mutedBy(rule, now);
       if (silence) decide(rule, "RESOLVED", "SUPPRESSED", "silenced", silence.id);
+      else if (muted) decide(rule, "RESOLVED", "SUPPRESSED", muted);
       else decide(rule, "RESOLVED", "PENDING", null);
     }
   }

@@ -7,7 +7,7 @@ const now = new Date("2026-12-03T10:08:00Z");
 const rule = (over: Partial<RuleSpec> = {}): RuleSpec => ({
   id: "ru_1", name: "r", enabled: true, detectorId: null, sourceId: null, matchers: [], minSeverity: "MEDIUM", direction: "ANY",
   minDeviation: null, deviationUnit: "PERCENT", minDurationSeconds: 0, notifyResolved: true, includeHistorical: false,
-  cooldownMinutes: 30, channelId: "ch_1", ...over,
+  cooldownMinutes: 30, channelId: "ch_1", muteTimings: [], muteTimeZone: "UTC", ...over,
 });
 
 describe("checkRule", () => {
@@ -42,6 +42,17 @@ describe("checkRule", () => {
     const late = new Date("2026-12-03T12:00:00Z");
     expect(checkRule(rule(), ctx, late).match).toBe(false);
     expect(checkRule(rule({ includeHistorical: true }), ctx, late).match).toBe(true);
+  });
+});
+
+describe("mute timings", () => {
+  const quiet = { muteTimings: [{ weekdays: ["thu" as const], start: "10:00", end: "11:00" }], muteTimeZone: "UTC" };
+  it("hold a firing while the quiet hours last (nothing recorded), and record a resolve as muted", () => {
+    expect(checkRule(rule(quiet), sampleContext(), now)).toEqual({ match: false, reason: "muted (quiet hours thu 10:00-11:00 UTC)", pending: true });
+    expect(checkRule(rule(quiet), sampleContext(), new Date("2026-12-03T11:00:00Z")).match).toBe(true);
+    expect(planDecisions({ ctx: sampleContext(), rules: [rule(quiet)], existing: [], silences: [], lastAlertOnSeries: new Map(), now })).toEqual([]);
+    const resolved = planDecisions({ ctx: sampleContext({ ongoing: false }), rules: [rule(quiet)], existing: [{ ruleId: "ru_1", kind: "FIRING", status: "SENT" }], silences: [], lastAlertOnSeries: new Map(), now });
+    expect(resolved).toMatchObject([{ kind: "RESOLVED", status: "SUPPRESSED", reason: "muted (quiet hours thu 10:00-11:00 UTC)" }]);
   });
 });
 

@@ -5,6 +5,7 @@
 import { alertLabels, direction, SEVERITIES, type AlertContext, type SeverityName } from "@/lib/alerting/alert";
 import { formatMatcher, matches, type Matcher } from "@/lib/alerting/matchers";
 import { formatReading } from "@/lib/anomalies/explain";
+import { activeMute, describeMute, type MuteInterval } from "@/lib/alerting/mute";
 
 /** An anomaly whose last point is older than this when it is evaluated comes from old data (a backfill, a late upload). */
 export const HISTORICAL_AFTER_MS = 60 * 60_000;
@@ -25,6 +26,8 @@ export interface RuleSpec {
   includeHistorical: boolean;
   cooldownMinutes: number;
   channelId: string;
+  muteTimings: MuteInterval[];
+  muteTimeZone: string;
 }
 
 export type RuleVerdict = { match: true } | { match: false; reason: string; /** May still match as the episode grows. */ pending?: boolean };
@@ -77,5 +80,13 @@ export function checkRule(rule: RuleSpec, ctx: AlertContext, now: Date): RuleVer
   if (!rule.includeHistorical && isHistorical(a, now)) {
     return { match: false, reason: "old data (a backfill or late upload); the rule does not ask for those" };
   }
+  const mute = mutedBy(rule, now);
+  if (mute) return { match: false, reason: mute, pending: a.ongoing };
   return { match: true };
+}
+
+/** "muted (quiet hours mon,tue 22:00-07:00 Europe/Berlin)" while the rule's quiet hours hold, else null. */
+export function mutedBy(rule: Pick<RuleSpec, "muteTimings" | "muteTimeZone">, now: Date): string | null {
+  const m = activeMute(rule.muteTimings, rule.muteTimeZone, now);
+  return m ? `muted (quiet hours ${describeMute(m, rule.muteTimeZone)})` : null;
 }

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { ZMatchers } from "@/lib/alerting/matchers";
 import { SEVERITIES } from "@/lib/alerting/alert";
+import { ZMuteTimings, ZTimeZone } from "@/lib/alerting/mute";
 
 export const CHANNEL_KINDS = ["WEBHOOK", "SLACK", "EMAIL", "ALERTMANAGER"] as const;
 export type ChannelKindName = (typeof CHANNEL_KINDS)[number];
@@ -71,6 +72,8 @@ const ruleFields = {
   cooldownMinutes: z.number().int().min(0).max(7 * 1440).default(30),
   notifyResolved: z.boolean().default(true),
   includeHistorical: z.boolean().default(false),
+  muteTimings: ZMuteTimings.default([]),
+  muteTimeZone: ZTimeZone.default("UTC"),
 };
 export const ZCreateRule = z.object(ruleFields);
 export type CreateRule = z.infer<typeof ZCreateRule>;

@@ -9,6 +9,7 @@ import { anomalyUrl, type AlertContext } from "@/lib/alerting/alert";
 import type { RuleSpec } from "@/lib/alerting/rules";
 import type { SilenceSpec } from "@/lib/alerting/silences";
 import type { Matcher } from "@/lib/alerting/matchers";
+import type { MuteInterval } from "@/lib/alerting/mute";
 import type { Decision, ExistingDelivery } from "@/lib/alerting/plan";
 
 export async function loadAlertContext(anomalyId: string, baseUrl: string, tx: Prisma.TransactionClient = getPrisma()): Promise<AlertContext | null> {
@@ -36,7 +37,7 @@ export async function loadAlertContext(anomalyId: string, baseUrl: string, tx: P
 /** Enabled rules on enabled channels, in id order (the order their locks are taken). */
 export async function loadActiveRules(tx: Prisma.TransactionClient = getPrisma()): Promise<RuleSpec[]> {
   const rows = await tx.alertRule.findMany({ where: { enabled: true, channel: { enabled: true } }, orderBy: { id: "asc" } });
-  return rows.map((r) => ({ ...r, matchers: (r.matchers ?? []) as unknown as Matcher[] }));
+  return rows.map((r) => ({ ...r, matchers: (r.matchers ?? []) as unknown as Matcher[], muteTimings: (r.muteTimings ?? []) as unknown as MuteInterval[] }));
 }
 
 export async function loadActiveSilences(tx: Prisma.TransactionClient = getPrisma()): Promise<SilenceSpec[]> {

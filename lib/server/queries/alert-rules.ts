@@ -31,7 +31,7 @@ async function assertReferences(tx: Prisma.TransactionClient, r: { channelId?: s
 export async function createRule(input: CreateRule, userId: string | null) {
   return getPrisma().$transaction(async (tx) => {
     await assertReferences(tx, input);
-    const r = await tx.alertRule.create({ data: { ...input, matchers: input.matchers as Prisma.InputJsonArray }, include });
+    const r = await tx.alertRule.create({ data: { ...input, matchers: input.matchers as Prisma.InputJsonArray, muteTimings: input.muteTimings as Prisma.InputJsonArray }, include });
     await writeAudit({ userId, action: "create", entity: "alert-rule", entityId: r.id, details: input as unknown as Prisma.InputJsonObject }, tx);
     return r;
   });
@@ -41,7 +41,7 @@ export async function updateRule(id: string, input: z.infer<typeof ZUpdateRule>,
   return getPrisma().$transaction(async (tx) => {
     if (!(await tx.alertRule.findUnique({ where: { id }, select: { id: true } }))) throw new AppError("not_found", `No rule ${id}`);
     await assertReferences(tx, input);
-    const r = await tx.alertRule.update({ where: { id }, data: { ...input, matchers: input.matchers as Prisma.InputJsonArray | undefined }, include });
+    const r = await tx.alertRule.update({ where: { id }, data: { ...input, matchers: input.matchers as Prisma.InputJsonArray | undefined, muteTimings: input.muteTimings as Prisma.InputJsonArray | undefined }, include });
     await writeAudit({ userId, action: "update", entity: "alert-rule", entityId: id, details: input as unknown as Prisma.InputJsonObject }, tx);
     return r;
   });

@@ -34,6 +34,8 @@ ADD COLUMN     "includeHistorical" BOOLEAN NOT NULL DEFAULT false,
 ADD COLUMN     "matchers" JSONB NOT NULL DEFAULT '[]',
 ADD COLUMN     "minDeviation" DOUBLE PRECISION,
 ADD COLUMN     "minDurationSeconds" INTEGER NOT NULL DEFAULT 0,
+ADD COLUMN     "muteTimeZone" TEXT NOT NULL DEFAULT 'UTC',
+ADD COLUMN     "muteTimings" JSONB NOT NULL DEFAULT '[]',
 ADD COLUMN     "notifyResolved" BOOLEAN NOT NULL DEFAULT true,
 ADD COLUMN     "sourceId" TEXT;
 
