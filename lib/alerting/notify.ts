@@ -26,8 +26,6 @@ import {
   clearOutbox,
   dbNow,
   existingDeliveries,
-  findChannelForSend,
-  findRuleName,
   finishDelivery,
   insertDecisions,
   lastAlertOnSeries,
@@ -81,7 +79,8 @@ function toResult(o: SendOutcome, attempts: number): SendResult {
 }
 
 async function sendClaimed(d: ClaimedDelivery, ctx: AlertContext, deps: NotifyDeps): Promise<SendResult["status"]> {
-  const [channel, rule] = await Promise.all([findChannelForSend(d.channelId), findRuleName(d.ruleId)]);
+  const { channel } = d;
+  const rule = d.ruleId && d.ruleName ? { id: d.ruleId, name: d.ruleName } : null;
   let outcome: SendOutcome;
   if (!channel || !channel.enabled) {
     outcome = { ok: false, retryable: false, status: null, response: null, error: "channel disabled or deleted", latencyMs: 0 };

@@ -90,20 +90,31 @@ export interface ClaimedDelivery {
   id: string;
   key: string;
   ruleId: string | null;
+  ruleName: string | null;
   channelId: string;
   kind: "FIRING" | "RESOLVED";
   attempts: number;
+  /** The channel as it is now (null: deleted meanwhile). */
+  channel: { id: string; kind: "WEBHOOK" | "SLACK" | "EMAIL" | "ALERTMANAGER"; config: unknown; secret: string | null; enabled: boolean } | null;
 }
 
 /**
  * Claims the anomaly's due deliveries for one send each: PENDING -> SENDING with attempts + 1 and
  * a lease, committed before anything is sent. Row locks make a second claimer skip them.
  */
-export function claimDueDeliveries(anomalyId: string, leaseMs: number): Promise<ClaimedDelivery[]> {
-  return getPrisma().$queryRaw<ClaimedDelivery[]>`
-    UPDATE "Delivery" SET status = 'SENDING', attempts = attempts + 1, "leaseUntil" = now() + ${leaseMs}::int * interval '1 millisecond', "updatedAt" = now()
-    WHERE "anomalyId" = ${anomalyId} AND status = 'PENDING' AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= now())
-    RETURNING id, key, "ruleId", "channelId", kind::text AS kind, attempts`;
+export async function claimDueDeliveries(anomalyId: string, leaseMs: number): Promise<ClaimedDelivery[]> {
+  const rows = await getPrisma().$queryRaw<(Omit<ClaimedDelivery, "channel"> & { cKind: string | null; config: unknown; secret: string | null; enabled: boolean | null })[]>`
+    WITH claimed AS (
+      UPDATE "Delivery" SET status = 'SENDING', attempts = attempts + 1, "leaseUntil" = now() + ${leaseMs}::int * interval '1 millisecond', "updatedAt" = now()
+      WHERE "anomalyId" = ${anomalyId} AND status = 'PENDING' AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= now())
+      RETURNING id, key, "ruleId", "channelId", kind::text AS kind, attempts
+    )
+    SELECT claimed.*, r.name AS "ruleName", c.kind::text AS "cKind", c.config, c.secret, c.enabled
+    FROM claimed LEFT JOIN "AlertRule" r ON r.id = claimed."ruleId" LEFT JOIN "NotificationChannel" c ON c.id = claimed."channelId"`;
+  return rows.map(({ cKind, config, secret, enabled, ...d }) => ({
+    ...d,
+    channel: cKind ? { id: d.channelId, kind: cKind as NonNullable<ClaimedDelivery["channel"]>["kind"], config, secret, enabled: !!enabled } : null,
+  }));
 }
 
 export interface SendResult {
@@ -125,14 +136,6 @@ export async function finishDelivery(d: ClaimedDelivery, r: SendResult): Promise
       "nextAttemptAt" = CASE WHEN ${r.retryInMs}::int IS NULL THEN NULL ELSE now() + ${r.retryInMs}::int * interval '1 millisecond' END
     WHERE id = ${d.id} AND status = 'SENDING' AND attempts = ${d.attempts}::int`;
   return n === 1;
-}
-
-export function findChannelForSend(id: string) {
-  return getPrisma().notificationChannel.findUnique({ where: { id }, select: { id: true, kind: true, config: true, secret: true, enabled: true } });
-}
-
-export function findRuleName(id: string | null) {
-  return id ? getPrisma().alertRule.findUnique({ where: { id }, select: { id: true, name: true } }) : Promise.resolve(null);
 }
 
 /** The outbox row's sequence now (null: nothing to evaluate). */
