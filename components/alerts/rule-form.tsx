@@ -36,6 +36,8 @@ export function RuleForm({ detectors, sources }: { detectors: Named[]; sources: 
       notifyResolved: f.get("notifyResolved") === "on", includeHistorical: f.get("includeHistorical") === "on",
       muteTimings: str("quietFrom") && str("quietUntil") ? [{ weekdays: f.getAll("quietDays").map(String), start: str("quietFrom"), end: str("quietUntil") }] : [],
       muteTimeZone: str("muteTimeZone") || "UTC",
+      escalateAfterMinutes: str("escalateAfterMinutes") === "" ? null : Number(str("escalateAfterMinutes")),
+      escalationChannelId: str("escalationChannelId") || null,
     };
     if (await create.mutateAsync(input).then(() => true, () => false)) form.reset();
   }
@@ -71,6 +73,16 @@ export function RuleForm({ detectors, sources }: { detectors: Named[]; sources: 
       <label>Cooldown per series (minutes)<input name="cooldownMinutes" type="number" min={0} defaultValue={30} /><span className={s.fieldError}>{fieldError("cooldownMinutes")}</span></label>
       <label className={s.kind}><input type="checkbox" name="notifyResolved" defaultChecked /> Also notify when it resolves</label>
       <label className={s.kind}><input type="checkbox" name="includeHistorical" /> Also notify anomalies in old data (backfills, late uploads)</label>
+      <label>Escalate when still unacknowledged after (minutes; blank: never)
+        <span className={s.actions}>
+          <input name="escalateAfterMinutes" type="number" min={1} aria-label="Escalate after minutes" />
+          <select name="escalationChannelId" defaultValue="" aria-label="Escalation channel">
+            <option value="">to channel…</option>
+            {channels.data?.map((c) => <option key={c.id} value={c.id}>{c.name} ({c.kind.toLowerCase()})</option>)}
+          </select>
+        </span>
+        <span className={s.fieldError}>{fieldError("escalateAfterMinutes")} {fieldError("escalationChannelId")}</span>
+      </label>
       <fieldset className={s.kinds} aria-label="Quiet hours">
         <legend>Quiet hours (nothing is sent; an episode still open afterwards notifies then)</legend>
         <span className={s.actions}>

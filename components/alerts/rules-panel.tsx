@@ -17,6 +17,7 @@ function conditions(r: RuleRow): string {
   if (r.minDurationSeconds) parts.push(`lasting ≥ ${r.minDurationSeconds} s`);
   if (r.includeHistorical) parts.push("old data too");
   for (const m of r.muteTimings) parts.push(`quiet ${describeMute(m, r.muteTimeZone)}`);
+  if (r.escalateAfterMinutes !== null && r.escalationChannel) parts.push(`escalate to ${r.escalationChannel.name} after ${r.escalateAfterMinutes} min unacknowledged`);
   return parts.join(" · ");
 }
 

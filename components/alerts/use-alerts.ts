@@ -10,11 +10,12 @@ export interface ChannelRow { id: string; name: string; kind: ChannelKindName; e
 export interface RuleRow {
   id: string; name: string; enabled: boolean; matchers: Matcher[]; minSeverity: string; direction: string; minDeviation: number | null; deviationUnit: string;
   minDurationSeconds: number; cooldownMinutes: number; notifyResolved: boolean; includeHistorical: boolean; muteTimings: MuteInterval[]; muteTimeZone: string;
+  escalateAfterMinutes: number | null; escalationChannel: { id: string; name: string } | null;
   channel: { id: string; name: string; kind: string }; detector: { id: string; name: string } | null; source: { id: string; name: string } | null;
 }
 export interface SilenceRow { id: string; matchers: Matcher[]; reason: string | null; startsAt: string; endsAt: string; state: "active" | "pending" | "ended"; suppressed: number; createdBy: { email: string } }
 export interface DeliveryRow {
-  id: string; key: string; kind: "FIRING" | "RESOLVED"; status: "PENDING" | "SENDING" | "SENT" | "FAILED" | "SUPPRESSED"; reason: string | null; attempts: number;
+  id: string; key: string; kind: "FIRING" | "RESOLVED" | "ESCALATED"; status: "PENDING" | "SENDING" | "SENT" | "FAILED" | "SUPPRESSED"; reason: string | null; attempts: number;
   responseCode: number | null; response: string | null; latencyMs: number | null; lastError: string | null; sentAt: string | null; createdAt: string; updatedAt: string;
   anomalyId: string; rule: { id: string; name: string } | null; channel: { id: string; name: string; kind: string }; silence: { id: string; reason: string | null; endsAt: string } | null;
 }

@@ -161,6 +161,34 @@ describe("webhook delivery", () => {
   });
 });
 
+describe("escalation", () => {
+  it("goes to the second channel once the firing stays unacknowledged past the delay, not before, not when acknowledged", async () => {
+    const second = await receiver();
+    const escalation = await createWebhookChannel(second.url);
+    const { ids, hook } = await setup(undefined, { escalateAfterMinutes: 1, escalationChannelId: escalation.id });
+    const open = await createAnomaly(ids);
+    const acked = await createAnomaly(ids, { startTs: new Date(Date.now() - 600_000), endTs: new Date(Date.now() - 500_000) });
+    await notifyAnomaly(open.id, noRetry);
+    await notifyAnomaly(acked.id, noRetry);
+    expect(hook.received).toHaveLength(2);
+    await getPrisma().anomaly.update({ where: { id: acked.id }, data: { status: "ACKNOWLEDGED", ongoing: true } });
+    // 50 s after the firing: not yet.
+    await getPrisma().delivery.updateMany({ where: { anomalyId: { in: [open.id, acked.id] } }, data: { sentAt: new Date(Date.now() - 50_000) } });
+    expect((await sweepAlerts(backend, 0)).rung).toBe(0);
+    await notifyAnomaly(open.id, noRetry);
+    expect(second.received).toHaveLength(0);
+    // 61 s after: the sweep rings it, the worker sends it to the second channel, once.
+    await getPrisma().delivery.updateMany({ where: { anomalyId: { in: [open.id, acked.id] } }, data: { sentAt: new Date(Date.now() - 61_000) } });
+    expect((await sweepAlerts(backend, 0)).rung).toBe(1);
+    await waitFor("the escalation", async () => second.received.length === 1, 10_000);
+    expect(JSON.parse(second.received[0].body)).toMatchObject({ event: "anomaly.escalated", anomaly: { id: open.id } });
+    expect((await sweepAlerts(backend, 0)).rung).toBe(0);
+    await notifyAnomaly(acked.id, noRetry);
+    expect(second.received).toHaveLength(1);
+    expect(hook.received).toHaveLength(2);
+  });
+});
+
 describe("from detection to the receiver", () => {
   it("a spike found by detection notifies through the outbox; old data only when the rule asks", async () => {
     const { ids, hook } = await setup(undefined, { includeHistorical: false });

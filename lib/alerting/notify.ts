@@ -85,7 +85,7 @@ async function sendClaimed(d: ClaimedDelivery, ctx: AlertContext, deps: NotifyDe
   if (!channel || !channel.enabled) {
     outcome = { ok: false, retryable: false, status: null, response: null, error: "channel disabled or deleted", latencyMs: 0 };
   } else {
-    const event: MessageEvent = d.kind === "RESOLVED" ? "anomaly.resolved" : "anomaly.firing";
+    const event: MessageEvent = d.kind === "RESOLVED" ? "anomaly.resolved" : d.kind === "ESCALATED" ? "anomaly.escalated" : "anomaly.firing";
     outcome = await sendToChannel(channel, ctx, { event, idempotencyKey: d.key, rule, sentAt: new Date() });
   }
   const result = toResult(outcome, d.attempts);

@@ -8,13 +8,14 @@ import { isResolved, type AlertContext } from "@/lib/alerting/alert";
 import { checkRule, mutedBy, type RuleSpec } from "@/lib/alerting/rules";
 import { findSilence, type SilenceSpec } from "@/lib/alerting/silences";
 
-export type DeliveryKindName = "FIRING" | "RESOLVED";
+export type DeliveryKindName = "FIRING" | "RESOLVED" | "ESCALATED";
 export type DeliveryStatusName = "PENDING" | "SENDING" | "SENT" | "FAILED" | "SUPPRESSED";
 
 export interface ExistingDelivery {
   ruleId: string | null;
   kind: DeliveryKindName;
   status: DeliveryStatusName;
+  sentAt?: Date | null;
 }
 
 export interface Decision {
@@ -48,7 +49,7 @@ export function planDecisions({ ctx, rules, existing, silences, lastAlertOnSerie
   const silence = findSilence(silences, ctx, now);
   const has = (ruleId: string, kind: DeliveryKindName) => existing.find((d) => d.ruleId === ruleId && d.kind === kind);
   const decide = (rule: RuleSpec, kind: DeliveryKindName, status: Decision["status"], reason: string | null, silenceId: string | null = null) =>
-    out.push({ key: deliveryKey(rule.id, ctx.anomaly.id, kind), ruleId: rule.id, channelId: rule.channelId, kind, status, reason, silenceId });
+    out.push({ key: deliveryKey(rule.id, ctx.anomaly.id, kind), ruleId: rule.id, channelId: kind === "ESCALATED" ? rule.escalationChannelId! : rule.channelId, kind, status, reason, silenceId });
 
   for (const rule of rules) {
     const firing = has(rule.id, "FIRING");
@@ -71,6 +72,17 @@ export function planDecisions({ ctx, rules, existing, silences, lastAlertOnSerie
       else if (muted) decide(rule, "RESOLVED", "SUPPRESSED", muted);
       else decide(rule, "RESOLVED", "PENDING", null);
     }
+    if (escalationDue(rule, ctx, firing, now) && !has(rule.id, "ESCALATED")) {
+      if (silence) decide(rule, "ESCALATED", "SUPPRESSED", "silenced", silence.id);
+      else if (!mutedBy(rule, now)) decide(rule, "ESCALATED", "PENDING", null);
+    }
   }
   return out;
+}
+
+/** A sent firing of a rule with escalation, still open and unacknowledged `escalateAfterMinutes` after it was sent. */
+export function escalationDue(rule: RuleSpec, ctx: AlertContext, firing: ExistingDelivery, now: Date): boolean {
+  if (rule.escalateAfterMinutes === null || !rule.escalationChannelId) return false;
+  if (firing.status !== "SENT" || !firing.sentAt || isResolved(ctx.anomaly) || ctx.anomaly.status !== "OPEN") return false;
+  return now.getTime() - firing.sentAt.getTime() >= rule.escalateAfterMinutes * 60_000;
 }

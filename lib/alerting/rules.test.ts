@@ -7,7 +7,7 @@ const now = new Date("2026-12-03T10:08:00Z");
 const rule = (over: Partial<RuleSpec> = {}): RuleSpec => ({
   id: "ru_1", name: "r", enabled: true, detectorId: null, sourceId: null, matchers: [], minSeverity: "MEDIUM", direction: "ANY",
   minDeviation: null, deviationUnit: "PERCENT", minDurationSeconds: 0, notifyResolved: true, includeHistorical: false,
-  cooldownMinutes: 30, channelId: "ch_1", muteTimings: [], muteTimeZone: "UTC", ...over,
+  cooldownMinutes: 30, channelId: "ch_1", muteTimings: [], muteTimeZone: "UTC", escalateAfterMinutes: null, escalationChannelId: null, ...over,
 });
 
 describe("checkRule", () => {
@@ -42,6 +42,23 @@ describe("checkRule", () => {
     const late = new Date("2026-12-03T12:00:00Z");
     expect(checkRule(rule(), ctx, late).match).toBe(false);
     expect(checkRule(rule({ includeHistorical: true }), ctx, late).match).toBe(true);
+  });
+});
+
+describe("escalation", () => {
+  const esc = rule({ escalateAfterMinutes: 10, escalationChannelId: "ch_2" });
+  const sent = (minutesAgo: number) => [{ ruleId: "ru_1", kind: "FIRING" as const, status: "SENT" as const, sentAt: new Date(now.getTime() - minutesAgo * 60_000) }];
+  const plan = (over: Parameters<typeof sampleContext>[0], existing: ExistingDelivery[]) =>
+    planDecisions({ ctx: sampleContext(over), rules: [esc], existing, silences: [], lastAlertOnSeries: new Map(), now });
+  it("goes to the second channel once the firing has been unacknowledged long enough", () => {
+    expect(plan({}, sent(9))).toEqual([]);
+    expect(plan({}, sent(10))).toEqual([{ key: "ru_1:an_1:ESCALATED", ruleId: "ru_1", channelId: "ch_2", kind: "ESCALATED", status: "PENDING", reason: null, silenceId: null }]);
+    expect(plan({}, [...sent(30), { ruleId: "ru_1", kind: "ESCALATED", status: "SENT" }])).toEqual([]);
+  });
+  it("not when acknowledged, resolved or the firing was not sent", () => {
+    expect(plan({ status: "ACKNOWLEDGED" }, sent(30))).toEqual([]);
+    expect(plan({ ongoing: false }, sent(30)).map((d) => d.kind)).toEqual(["RESOLVED"]);
+    expect(plan({}, [{ ruleId: "ru_1", kind: "FIRING", status: "FAILED", sentAt: null }])).toEqual([]);
   });
 });
 

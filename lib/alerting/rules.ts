@@ -28,6 +28,8 @@ export interface RuleSpec {
   channelId: string;
   muteTimings: MuteInterval[];
   muteTimeZone: string;
+  escalateAfterMinutes: number | null;
+  escalationChannelId: string | null;
 }
 
 export type RuleVerdict = { match: true } | { match: false; reason: string; /** May still match as the episode grows. */ pending?: boolean };

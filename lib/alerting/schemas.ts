@@ -74,6 +74,8 @@ const ruleFields = {
   includeHistorical: z.boolean().default(false),
   muteTimings: ZMuteTimings.default([]),
   muteTimeZone: ZTimeZone.default("UTC"),
+  escalateAfterMinutes: z.number().int().min(1).max(7 * 1440).nullable().default(null),
+  escalationChannelId: z.string().min(1).nullable().default(null),
 };
 export const ZCreateRule = z.object(ruleFields);
 export type CreateRule = z.infer<typeof ZCreateRule>;

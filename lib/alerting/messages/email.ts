@@ -10,7 +10,7 @@ export function htmlEscape(s: string): string {
 export function buildEmail(ctx: AlertContext, meta: MessageMeta): { subject: string; text: string; html: string } {
   const a = ctx.anomaly;
   const series = seriesName(ctx.series);
-  const state = meta.event === "test" ? "Test" : meta.event === "anomaly.resolved" || isResolved(a) ? "Resolved" : a.severity;
+  const state = meta.event === "test" ? "Test" : meta.event === "anomaly.resolved" || isResolved(a) ? "Resolved" : meta.event === "anomaly.escalated" ? `Escalated ${a.severity}` : a.severity;
   const subject = `[Vigil] ${state}: anomaly on ${series} (${ctx.source.name})`.replace(/[\r\n]+/g, " ").slice(0, 250);
   const rows: [string, string][] = [
     ["Severity", a.severity.toLowerCase()],

@@ -20,7 +20,7 @@ export function valueLine(a: AlertContext["anomaly"]): string {
 export function buildSlackMessage(ctx: AlertContext, meta: MessageMeta) {
   const a = ctx.anomaly;
   const series = seriesName(ctx.series);
-  const state = meta.event === "test" ? "Test message" : meta.event === "anomaly.resolved" || isResolved(a) ? "Resolved" : "Anomaly";
+  const state = meta.event === "test" ? "Test message" : meta.event === "anomaly.resolved" || isResolved(a) ? "Resolved" : meta.event === "anomaly.escalated" ? "Escalated, unacknowledged" : "Anomaly";
   const title = `${state}: ${a.severity} on ${series}`;
   return {
     text: `${title} (${ctx.source.name}) ${ctx.url}`,

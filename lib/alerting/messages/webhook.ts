@@ -6,7 +6,7 @@ import { direction, isResolved, seriesName, whyFlagged, type AlertContext } from
 
 export const WEBHOOK_SCHEMA_VERSION = "1";
 
-export type MessageEvent = "anomaly.firing" | "anomaly.resolved" | "test";
+export type MessageEvent = "anomaly.firing" | "anomaly.resolved" | "anomaly.escalated" | "test";
 
 export interface MessageMeta {
   event: MessageEvent;

@@ -51,7 +51,7 @@ export function dbNow(tx: Prisma.TransactionClient = getPrisma()): Promise<Date>
 }
 
 export function existingDeliveries(tx: Prisma.TransactionClient, anomalyId: string): Promise<ExistingDelivery[]> {
-  return tx.delivery.findMany({ where: { anomalyId }, select: { ruleId: true, kind: true, status: true } });
+  return tx.delivery.findMany({ where: { anomalyId }, select: { ruleId: true, kind: true, status: true, sentAt: true } });
 }
 
 /**
@@ -92,7 +92,7 @@ export interface ClaimedDelivery {
   ruleId: string | null;
   ruleName: string | null;
   channelId: string;
-  kind: "FIRING" | "RESOLVED";
+  kind: "FIRING" | "RESOLVED" | "ESCALATED";
   attempts: number;
   /** The channel as it is now (null: deleted meanwhile). */
   channel: { id: string; kind: "WEBHOOK" | "SLACK" | "EMAIL" | "ALERTMANAGER"; config: unknown; secret: string | null; enabled: boolean } | null;
@@ -172,6 +172,13 @@ export async function findUnrungAnomalies(graceMs: number, limit = 1_000): Promi
   const rows = await getPrisma().$queryRaw<{ id: string }[]>`
     (SELECT "anomalyId" AS id FROM "AlertOutbox" WHERE "touchedAt" < now() - ${graceMs}::int * interval '1 millisecond' ORDER BY "touchedAt" LIMIT ${limit}::int)
     UNION
-    (SELECT "anomalyId" AS id FROM "Delivery" WHERE status = 'PENDING' AND "nextAttemptAt" < now() - ${graceMs}::int * interval '1 millisecond' ORDER BY "nextAttemptAt" LIMIT ${limit}::int)`;
+    (SELECT "anomalyId" AS id FROM "Delivery" WHERE status = 'PENDING' AND "nextAttemptAt" < now() - ${graceMs}::int * interval '1 millisecond' ORDER BY "nextAttemptAt" LIMIT ${limit}::int)
+    UNION
+    (SELECT d."anomalyId" AS id FROM "Delivery" d
+      JOIN "AlertRule" r ON r.id = d."ruleId" AND r.enabled AND r."escalateAfterMinutes" IS NOT NULL AND r."escalationChannelId" IS NOT NULL
+      JOIN "Anomaly" a ON a.id = d."anomalyId" AND a.status = 'OPEN' AND a.ongoing AND a.detection = 'ACTIVE'
+      WHERE d.kind = 'FIRING' AND d.status = 'SENT' AND d."sentAt" <= now() - r."escalateAfterMinutes" * interval '1 minute'
+        AND NOT EXISTS (SELECT 1 FROM "Delivery" e WHERE e.key = r.id || ':' || d."anomalyId" || ':ESCALATED')
+      LIMIT ${limit}::int)`;
   return rows.map((r) => r.id);
 }

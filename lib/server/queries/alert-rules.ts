@@ -6,7 +6,7 @@ import { writeAudit } from "@/lib/server/audit";
 import type { CreateRule, ZUpdateRule } from "@/lib/alerting/schemas";
 import type { z } from "zod";
 
-const include = { channel: { select: { id: true, name: true, kind: true } }, detector: { select: { id: true, name: true } }, source: { select: { id: true, name: true } } } as const;
+const include = { channel: { select: { id: true, name: true, kind: true } }, escalationChannel: { select: { id: true, name: true } }, detector: { select: { id: true, name: true } }, source: { select: { id: true, name: true } } } as const;
 
 export function listRules() {
   return getPrisma().alertRule.findMany({ orderBy: { name: "asc" }, include });
@@ -19,11 +19,12 @@ export async function getRule(id: string) {
 }
 
 /** The channel, detector and source a rule names must exist: a 422 naming the field otherwise. */
-async function assertReferences(tx: Prisma.TransactionClient, r: { channelId?: string; detectorId?: string | null; sourceId?: string | null }) {
+async function assertReferences(tx: Prisma.TransactionClient, r: { channelId?: string; detectorId?: string | null; sourceId?: string | null; escalationChannelId?: string | null }) {
   const missing = async (field: string, found: Promise<unknown>) => {
     if (!(await found)) throw new AppError("unprocessable", `Unknown ${field.replace(/Id$/, "")}`, [{ path: field, message: "does not exist" }]);
   };
   if (r.channelId) await missing("channelId", tx.notificationChannel.findUnique({ where: { id: r.channelId }, select: { id: true } }));
+  if (r.escalationChannelId) await missing("escalationChannelId", tx.notificationChannel.findUnique({ where: { id: r.escalationChannelId }, select: { id: true } }));
   if (r.detectorId) await missing("detectorId", tx.detector.findUnique({ where: { id: r.detectorId }, select: { id: true } }));
   if (r.sourceId) await missing("sourceId", tx.dataSource.findUnique({ where: { id: r.sourceId }, select: { id: true } }));
 }

@@ -1,5 +1,5 @@
 -- CreateEnum
-CREATE TYPE "DeliveryKind" AS ENUM ('FIRING', 'RESOLVED');
+CREATE TYPE "DeliveryKind" AS ENUM ('FIRING', 'RESOLVED', 'ESCALATED');
 
 -- CreateEnum
 CREATE TYPE "RuleDirection" AS ENUM ('ANY', 'ABOVE', 'BELOW');
@@ -30,6 +30,8 @@ DROP INDEX "Delivery_status_createdAt_idx";
 -- AlterTable
 ALTER TABLE "AlertRule" ADD COLUMN     "deviationUnit" "DeviationUnit" NOT NULL DEFAULT 'PERCENT',
 ADD COLUMN     "direction" "RuleDirection" NOT NULL DEFAULT 'ANY',
+ADD COLUMN     "escalateAfterMinutes" INTEGER,
+ADD COLUMN     "escalationChannelId" TEXT,
 ADD COLUMN     "includeHistorical" BOOLEAN NOT NULL DEFAULT false,
 ADD COLUMN     "matchers" JSONB NOT NULL DEFAULT '[]',
 ADD COLUMN     "minDeviation" DOUBLE PRECISION,
@@ -84,6 +86,9 @@ CREATE INDEX "Delivery_status_nextAttemptAt_idx" ON "Delivery"("status", "nextAt
 
 -- CreateIndex
 CREATE INDEX "Delivery_ruleId_seriesId_createdAt_idx" ON "Delivery"("ruleId", "seriesId", "createdAt");
+
+-- AddForeignKey
+ALTER TABLE "AlertRule" ADD CONSTRAINT "AlertRule_escalationChannelId_fkey" FOREIGN KEY ("escalationChannelId") REFERENCES "NotificationChannel"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "AlertRule" ADD CONSTRAINT "AlertRule_sourceId_fkey" FOREIGN KEY ("sourceId") REFERENCES "DataSource"("id") ON DELETE CASCADE ON UPDATE CASCADE;
