@@ -7,6 +7,7 @@ import { SEVERITIES } from "@/lib/alerting/alert";
 import { WEEKDAYS } from "@/lib/alerting/mute";
 import { useChannels, useCreateRule } from "@/components/alerts/use-alerts";
 import s from "@/components/sources/sources.module.css";
+import a from "@/components/alerts/alerts.module.css";
 
 export interface Named { id: string; name: string }
 
@@ -83,12 +84,12 @@ export function RuleForm({ detectors, sources }: { detectors: Named[]; sources: 
         </span>
         <span className={s.fieldError}>{fieldError("escalateAfterMinutes")} {fieldError("escalationChannelId")}</span>
       </label>
-      <fieldset className={s.kinds} aria-label="Quiet hours">
+      <fieldset className={a.quiet} aria-label="Quiet hours">
         <legend>Quiet hours (nothing is sent; an episode still open afterwards notifies then)</legend>
-        <span className={s.actions}>
-          {WEEKDAYS.map((d) => <label key={d} className={s.kind}><input type="checkbox" name="quietDays" value={d} defaultChecked /> {d}</label>)}
+        <span className={a.row}>
+          {WEEKDAYS.map((d) => <label key={d} className={a.day}><input type="checkbox" name="quietDays" value={d} defaultChecked /> {d}</label>)}
         </span>
-        <span className={s.actions}>
+        <span className={a.row}>
           <label>From<input name="quietFrom" type="time" /></label>
           <label>Until<input name="quietUntil" type="time" /></label>
           <label>Time zone<input name="muteTimeZone" defaultValue="UTC" placeholder="e.g. Europe/Berlin" /></label>
