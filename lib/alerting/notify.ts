@@ -55,16 +55,24 @@ export function publicBaseUrl(): string {
   return getEnv().NEXTAUTH_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
 }
 
-async function decide(anomalyId: string): Promise<{ ctx: AlertContext; decided: number } | null> {
-  return getPrisma().$transaction(async (tx) => {
-    const ctx = await loadAlertContext(anomalyId, publicBaseUrl(), tx);
-    if (!ctx) return null;
-    const [rules, silences, now] = await Promise.all([loadActiveRules(tx), loadActiveSilences(tx), dbNow(tx)]);
+/**
+ * A read-only pass first: when it finds nothing to decide (the common case, an open episode
+ * already announced and touched again by detection), no transaction or lock is taken. A cooldown
+ * can only turn a due decision into a suppressed one, so "nothing due" needs no lock to be sure.
+ */
+async function decide(anomalyId: string): Promise<{ ctx: AlertContext; decided: number; pending: boolean } | null> {
+  const prisma = getPrisma();
+  const ctx = await loadAlertContext(anomalyId, publicBaseUrl());
+  if (!ctx) return null;
+  const [rules, silences, now, existing] = await Promise.all([loadActiveRules(), loadActiveSilences(), dbNow(), existingDeliveries(prisma, anomalyId)]);
+  const pending = existing.some((d) => d.status === "PENDING");
+  if (planDecisions({ ctx, rules, existing, silences, lastAlertOnSeries: new Map(), now }).length === 0) return { ctx, decided: 0, pending };
+  return prisma.$transaction(async (tx) => {
     const candidates = rules.filter((r) => checkRule(r, ctx, now).match).map((r) => r.id);
     await lockRuleSeries(tx, candidates, ctx.series.id);
-    const [existing, last] = await Promise.all([existingDeliveries(tx, anomalyId), lastAlertOnSeries(tx, candidates, ctx.series.id, anomalyId)]);
-    const decisions = planDecisions({ ctx, rules, existing, silences, lastAlertOnSeries: last, now });
-    return { ctx, decided: await insertDecisions(tx, anomalyId, ctx.series.id, decisions) };
+    const [current, last] = await Promise.all([existingDeliveries(tx, anomalyId), lastAlertOnSeries(tx, candidates, ctx.series.id, anomalyId)]);
+    const decisions = planDecisions({ ctx, rules, existing: current, silences, lastAlertOnSeries: last, now });
+    return { ctx, decided: await insertDecisions(tx, anomalyId, ctx.series.id, decisions), pending: true };
   });
 }
 
@@ -105,6 +113,7 @@ export async function notifyAnomaly(anomalyId: string, deps: NotifyDeps): Promis
     if (seq !== null) await clearOutbox(anomalyId, seq);
     if (!decided) return total;
     total.decided += decided.decided;
+    if (!decided.pending) break;
     const claimed = await claimDueDeliveries(anomalyId, getEnv().VIGIL_ALERT_LEASE_MS);
     const ends = await Promise.all(claimed.map((d) => sendClaimed(d, decided.ctx, deps)));
     total.sent += ends.filter((s) => s === "SENT").length;
