@@ -102,6 +102,10 @@ test.describe.serial("alerting journey", () => {
     await page.screenshot({ path: `${SCREENS}/anomaly-notifications-operator.png`, fullPage: true });
 
     await page.goto("/alerts");
+    // The channel's own delivery log.
+    await page.getByRole("table", { name: "Channels" }).locator("tr").filter({ hasText: `e2e hook ${suffix}` }).getByRole("button", { name: "Deliveries" }).click();
+    const channelLog = page.getByRole("table", { name: `Deliveries of e2e hook ${suffix}` });
+    await expect(channelLog.locator("tbody tr").filter({ hasText: "firing" })).toContainText("sent");
     const silence = page.getByRole("table", { name: "Silences" }).locator("tr").filter({ hasText: "e2e maintenance" });
     await expect(silence).toContainText('region="eu"');
     await expect(silence).toContainText("active");

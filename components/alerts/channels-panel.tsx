@@ -5,7 +5,8 @@ import { useCan } from "@/components/use-can";
 import { ConfirmButton } from "@/components/sources/confirm-button";
 import { ChannelForm } from "@/components/alerts/channel-form";
 import { SecretBox } from "@/components/alerts/secret-box";
-import { useChannels, useDeleteChannel, useRotateSecret, useTestChannel, type ChannelRow, type TestOutcome } from "@/components/alerts/use-alerts";
+import { useChannelDeliveries, useChannels, useDeleteChannel, useRotateSecret, useTestChannel, type ChannelRow, type TestOutcome } from "@/components/alerts/use-alerts";
+import { DeliveryTable } from "@/components/alerts/delivery-table";
 import s from "@/components/sources/sources.module.css";
 
 function target(c: ChannelRow): string {
@@ -23,6 +24,19 @@ function TestResult({ r }: { r: TestOutcome }) {
   );
 }
 
+/** The newest 50 deliveries of one channel. */
+function ChannelDeliveries({ channel }: { channel: ChannelRow }) {
+  const q = useChannelDeliveries(channel.id);
+  if (q.error) return <p className="error" role="alert">{q.error.message}</p>;
+  if (!q.data) return <p className="muted">Loading…</p>;
+  return (
+    <>
+      <h3>Deliveries of {channel.name}</h3>
+      <DeliveryTable rows={q.data} showAnomaly label={`Deliveries of ${channel.name}`} />
+    </>
+  );
+}
+
 export function ChannelsPanel() {
   const canWrite = useCan("alerts:write");
   const channels = useChannels();
@@ -31,6 +45,7 @@ export function ChannelsPanel() {
   const remove = useDeleteChannel();
   const [tested, setTested] = useState<{ id: string; result: TestOutcome } | null>(null);
   const [secret, setSecret] = useState<{ name: string; secret: string } | null>(null);
+  const [logOf, setLogOf] = useState<string | null>(null);
 
   return (
     <section className="panel" aria-labelledby="channels-title">
@@ -41,7 +56,7 @@ export function ChannelsPanel() {
       {!!channels.data?.length && (
         <div className="table-scroll">
           <table className="table" aria-label="Channels">
-            <thead><tr><th>Name</th><th>Kind</th><th>Sends to</th><th>Enabled</th>{canWrite && <th>Actions</th>}</tr></thead>
+            <thead><tr><th>Name</th><th>Kind</th><th>Sends to</th><th>Enabled</th><th>Actions</th></tr></thead>
             <tbody>
               {channels.data.map((c) => (
                 <tr key={c.id}>
@@ -49,8 +64,10 @@ export function ChannelsPanel() {
                   <td>{c.kind.toLowerCase()}{c.signed && <span className="badge">signed</span>}</td>
                   <td><code>{target(c)}</code>{tested?.id === c.id && <TestResult r={tested.result} />}</td>
                   <td>{c.enabled ? "yes" : "no"}</td>
+                  <td><div className={s.actions}>
+                    <button type="button" className={s.secondary} aria-pressed={logOf === c.id} onClick={() => setLogOf(logOf === c.id ? null : c.id)}>Deliveries</button>
                   {canWrite && (
-                    <td><div className={s.actions}>
+                    <>
                       <button type="button" disabled={test.isPending} onClick={() => test.mutateAsync(c.id).then((result) => setTested({ id: c.id, result }), () => undefined)}>Send test</button>
                       {c.kind === "WEBHOOK" && (
                         <button type="button" className={s.secondary} disabled={rotate.isPending} onClick={() => rotate.mutateAsync(c.id).then((r) => setSecret({ name: c.name, secret: r.secret }), () => undefined)}>
@@ -58,14 +75,16 @@ export function ChannelsPanel() {
                         </button>
                       )}
                       <ConfirmButton label="Delete" question={`Delete ${c.name} and its rules?`} confirmLabel="Delete channel" pending={remove.isPending} onConfirm={() => remove.mutate(c.id)} />
-                    </div></td>
+                    </>
                   )}
+                  </div></td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
       )}
+      {channels.data?.filter((c) => c.id === logOf).map((c) => <ChannelDeliveries key={c.id} channel={c} />)}
       {(test.error ?? rotate.error ?? remove.error) && <p className="error" role="alert">{(test.error ?? rotate.error ?? remove.error)?.message}</p>}
       {canWrite && <ChannelForm />}
     </section>

@@ -29,6 +29,14 @@ export const useSilences = (state: "active" | "all") => useQuery({ queryKey: ["a
 export const useRecentDeliveries = () =>
   useQuery({ queryKey: ["alerts", "deliveries"], queryFn: () => list<DeliveryRow>("/api/v1/deliveries?limit=50"), refetchInterval: 5_000 });
 
+export const useChannelDeliveries = (channelId: string | null) =>
+  useQuery({
+    queryKey: ["alerts", "channels", channelId, "deliveries"],
+    queryFn: () => list<DeliveryRow>(`/api/v1/channels/${channelId}/deliveries?limit=50`),
+    enabled: !!channelId,
+    refetchInterval: 5_000,
+  });
+
 export function useAnomalyAlerting(anomalyId: string) {
   return useQuery({
     queryKey: ["anomalies", anomalyId, "deliveries"],
