@@ -105,7 +105,7 @@ test.describe.serial("alerting journey", () => {
     // The channel's own delivery log.
     await page.getByRole("table", { name: "Channels" }).locator("tr").filter({ hasText: `e2e hook ${suffix}` }).getByRole("button", { name: "Deliveries" }).click();
     const channelLog = page.getByRole("table", { name: `Deliveries of e2e hook ${suffix}` });
-    await expect(channelLog.locator("tbody tr").filter({ hasText: "firing" })).toContainText("sent");
+    await expect(channelLog.locator("tbody tr").filter({ has: page.getByRole("cell", { name: "firing", exact: true }) })).toContainText("sent");
     const silence = page.getByRole("table", { name: "Silences" }).locator("tr").filter({ hasText: "e2e maintenance" });
     await expect(silence).toContainText('region="eu"');
     await expect(silence).toContainText("active");
