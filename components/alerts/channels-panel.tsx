@@ -64,20 +64,22 @@ export function ChannelsPanel() {
                   <td>{c.kind.toLowerCase()}{c.signed && <span className="badge">signed</span>}</td>
                   <td><code>{target(c)}</code>{tested?.id === c.id && <TestResult r={tested.result} />}</td>
                   <td>{c.enabled ? "yes" : "no"}</td>
-                  <td><div className={s.actions}>
-                    <button type="button" className={s.secondary} aria-pressed={logOf === c.id} onClick={() => setLogOf(logOf === c.id ? null : c.id)}>Deliveries</button>
-                  {canWrite && (
-                    <>
-                      <button type="button" disabled={test.isPending} onClick={() => test.mutateAsync(c.id).then((result) => setTested({ id: c.id, result }), () => undefined)}>Send test</button>
-                      {c.kind === "WEBHOOK" && (
-                        <button type="button" className={s.secondary} disabled={rotate.isPending} onClick={() => rotate.mutateAsync(c.id).then((r) => setSecret({ name: c.name, secret: r.secret }), () => undefined)}>
-                          Rotate secret
-                        </button>
+                  <td>
+                    <div className={s.actions}>
+                      <button type="button" className={s.secondary} aria-pressed={logOf === c.id} onClick={() => setLogOf(logOf === c.id ? null : c.id)}>Deliveries</button>
+                      {canWrite && (
+                        <>
+                          <button type="button" disabled={test.isPending} onClick={() => test.mutateAsync(c.id).then((result) => setTested({ id: c.id, result }), () => undefined)}>Send test</button>
+                          {c.kind === "WEBHOOK" && (
+                            <button type="button" className={s.secondary} disabled={rotate.isPending} onClick={() => rotate.mutateAsync(c.id).then((r) => setSecret({ name: c.name, secret: r.secret }), () => undefined)}>
+                              Rotate secret
+                            </button>
+                          )}
+                          <ConfirmButton label="Delete" question={`Delete ${c.name} and its rules?`} confirmLabel="Delete channel" pending={remove.isPending} onConfirm={() => remove.mutate(c.id)} />
+                        </>
                       )}
-                      <ConfirmButton label="Delete" question={`Delete ${c.name} and its rules?`} confirmLabel="Delete channel" pending={remove.isPending} onConfirm={() => remove.mutate(c.id)} />
-                    </>
-                  )}
-                  </div></td>
+                    </div>
+                  </td>
                 </tr>
               ))}
             </tbody>
