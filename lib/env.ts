@@ -45,6 +45,12 @@ const ZEnv = z.object({
   VIGIL_DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
   /** How long a worker holds a job before BullMQ treats it as stalled and hands it to another worker. */
   VIGIL_JOB_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
+  /** Alert deliveries: first retry delay (doubling each attempt), attempts before giving up, and a send's claim on a delivery. */
+  VIGIL_ALERT_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
+  VIGIL_ALERT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
+  VIGIL_ALERT_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
+  /** Notify jobs a worker runs at once: mostly waiting on receivers, so more than the CPU-bound queues. */
+  VIGIL_NOTIFY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   /**
    * Proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDR ranges, IPv4 or
    * IPv6). Unset: the header is ignored and the socket's address is the client's.

@@ -19,6 +19,8 @@ import { MqttManager } from "@/worker/mqtt/manager";
 import { installProcessCollectors } from "@/lib/metrics/collectors";
 import { startMetricsServer } from "@/lib/metrics/server";
 import { settleWithin } from "@/worker/shutdown";
+import { setAlertDoorbell } from "@/lib/alerting/doorbell";
+import { enqueueNotify } from "@/lib/alerting/queue";
 
 const log = baseLogger.child({ pid: process.pid });
 
@@ -30,6 +32,7 @@ async function main() {
     log.warn({ err: err.message }, "queue connection error"),
   );
   setHandlerQueueBackend(backend);
+  setAlertDoorbell((ids) => enqueueNotify(backend, ids));
   const queues = queuesWithHandlers((name) => JOBS[name].queue);
   const workers = queues.map((q) => registerWorker(backend, q, log));
   await Promise.all(workers.map((w) => w.waitUntilReady()));

@@ -12,9 +12,11 @@ import { HANDLERS, type Handler } from "@/worker/handlers";
 import { recordPhase } from "@/lib/pipeline/timings";
 import { countJobStalled, observeJob, observeJobWait, primeWorkerQueue } from "@/lib/metrics/record";
 
-/** Jobs run at once per worker process: VIGIL_DETECT_CONCURRENCY for the I/O-bound detect queue, 4 elsewhere. */
+/** Jobs run at once per worker process: VIGIL_DETECT_CONCURRENCY for the I/O-bound detect queue, VIGIL_NOTIFY_CONCURRENCY for notify, 4 elsewhere. */
 export function defaultConcurrency(queue: QueueName): number {
-  return queue === "detect" ? getEnv().VIGIL_DETECT_CONCURRENCY : 4;
+  if (queue === "detect") return getEnv().VIGIL_DETECT_CONCURRENCY;
+  if (queue === "notify") return getEnv().VIGIL_NOTIFY_CONCURRENCY;
+  return 4;
 }
 
 export function registerWorker(backend: QueueBackend, queue: QueueName, log: Logger, concurrency = defaultConcurrency(queue)): Worker {

@@ -10,6 +10,7 @@ import { AnomalyComments, AnomalyHistory } from "@/components/anomalies/anomaly-
 import { DetectionBadge, StatusBadge } from "@/components/anomalies/badges";
 import { RelatedAnomalies } from "@/components/anomalies/related-anomalies";
 import { LabelPanel } from "@/components/feedback/label-panel";
+import { AnomalyAlerting } from "@/components/alerts/anomaly-alerting";
 import { useAnomaly, useAnomalyWindow, useAssignees, useChangeAnomaly } from "@/components/anomalies/use-anomalies";
 
 function TriageActions({ anomaly, userId }: { anomaly: AnomalyDetail; userId: string }) {
@@ -90,6 +91,7 @@ export function AnomalyView({ id, userId }: { id: string; userId: string }) {
         <section className="panel" aria-labelledby="history-title"><h2 id="history-title">History</h2><AnomalyHistory id={id} /></section>
         <section className="panel" aria-labelledby="comments-title"><h2 id="comments-title">Comments</h2><AnomalyComments id={id} /></section>
       </div>
+      <section className="panel" aria-labelledby="notifications-title"><h2 id="notifications-title">Notifications</h2><AnomalyAlerting anomalyId={id} /></section>
       <RelatedAnomalies anomaly={a} />
     </>
   );

@@ -19,6 +19,7 @@ import { applyIncidents, type IncidentWrite } from "@/lib/server/queries/inciden
 import { runDetection, type DetectRunResult } from "@/lib/pipeline/detect-run";
 import { timed } from "@/lib/pipeline/timings";
 import { countAnomaliesCreated, countPointsScored } from "@/lib/metrics/record";
+import { ringAlerts } from "@/lib/alerting/doorbell";
 import { SNAPSHOT_POINTS, saveSnapshot } from "@/lib/server/queries/redetect";
 
 interface StartRow {
@@ -206,10 +207,15 @@ function commitBatch(detectorId: string, writes: PairWrite[], start: Map<string,
         WHERE p."seriesId" = v.s AND (v.after = '' OR p.ts > v.after::timestamptz) AND p.ts <= v.upto::timestamptz) AS n
       FROM unnest(${ids}::text[], ${writes.map((w) => start.get(w.seriesId)!.watermark?.toISOString() ?? "")}::text[], ${writes.map((w) => w.next.toISOString())}::text[]) AS v(s, after, upto)`;
     const stored = new Map(counted.map((c) => [c.seriesId, c.n]));
+    const notify: string[] = [];
     const ok = writes.filter((w) => now.get(w.seriesId) === start.get(w.seriesId)!.version && stored.get(w.seriesId) === w.points);
     for (const w of ok) {
       const cp = start.get(w.seriesId)!;
-      if (w.found.length > 0) createdSeverities.push(...(await applyIncidents(tx, detectorId, w.seriesId, { after: cp.watermark, upTo: w.next }, w.found)).createdSeverities);
+      if (w.found.length > 0) {
+        const changes = await applyIncidents(tx, detectorId, w.seriesId, { after: cp.watermark, upTo: w.next }, w.found);
+        createdSeverities.push(...changes.createdSeverities);
+        notify.push(...changes.notify);
+      }
       if (w.snapshot) await saveSnapshot(tx, detectorId, w.seriesId, w.next, w.snapshot, cp.modelId);
     }
     if (ok.length > 0) {
@@ -218,6 +224,9 @@ function commitBatch(detectorId: string, writes: PairWrite[], start: Map<string,
         FROM unnest(${ok.map((w) => w.seriesId)}::text[], ${ok.map((w) => w.next.toISOString())}::text[]) AS v(s, wm)
         WHERE s."detectorId" = ${detectorId} AND s."seriesId" = v.s`;
     }
-    return { saved: new Set(ok.map((w) => w.seriesId)), createdSeverities };
-  }, { timeout: 60_000 });
+    return { saved: new Set(ok.map((w) => w.seriesId)), createdSeverities, notify };
+  }, { timeout: 60_000 }).then(({ saved, createdSeverities, notify }) => {
+    ringAlerts(notify);
+    return { saved, createdSeverities };
+  });
 }

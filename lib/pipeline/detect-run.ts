@@ -33,6 +33,7 @@ import { loadScorer, scorerConfig } from "@/lib/pipeline/load-scorer";
 import { cacheScorer } from "@/lib/pipeline/state-cache";
 import { timed } from "@/lib/pipeline/timings";
 import { countAnomaliesCreated, countPointsScored } from "@/lib/metrics/record";
+import { ringAlerts } from "@/lib/alerting/doorbell";
 
 /** Default page size; VIGIL_DETECT_PAGE_SIZE overrides it (the fault tests use small pages to make one run long). */
 export const DETECT_PAGE_SIZE = 10_000;
@@ -96,6 +97,7 @@ export async function runDetection(
 
     await opts.afterScore?.(pageNo);
     let createdSeverities: string[] = [];
+    let notify: string[] = [];
     // Nothing to reconcile or snapshot: one guarded UPDATE of the position (compare-and-set on the
     // version under the row lock), no transaction, no state written. Else the lock is taken first
     // with SELECT ... FOR UPDATE and everything commits in one transaction.
@@ -108,7 +110,7 @@ export async function runDetection(
                 const locked = await lockDetectorState(tx, detectorId, seriesId);
                 if (!locked || locked.version !== version) return false;
                 if ((await countPointsIn(tx, seriesId, from, next)) !== page.length) return false; // a point landed inside the page meanwhile
-                if (reconcile) ({ createdSeverities } = await applyIncidents(tx, detectorId, seriesId, { after: from, upTo: next }, found));
+                if (reconcile) ({ createdSeverities, notify } = await applyIncidents(tx, detectorId, seriesId, { after: from, upTo: next }, found));
                 await saveDetectorState(tx, detectorId, seriesId, next, { redetectUntil: until });
                 if (state) await saveSnapshot(tx, detectorId, seriesId, next, state, cp.modelId);
                 await opts.beforeCommit?.(pageNo);
@@ -122,6 +124,7 @@ export async function runDetection(
     }
     countPointsScored(detector.algorithm, page.length);
     countAnomaliesCreated(createdSeverities);
+    ringAlerts(notify);
     if (snapshot) scorer.sinceSnapshot = 0;
     watermark = next;
     version++;

@@ -6,6 +6,7 @@ import type { JobName, JobPayload, QueueName } from "@/lib/queue/contract";
 import { handleBackfill, handleDetect, handleTrain } from "@/worker/handlers/detect";
 import { handlePing, handleReconcile } from "@/worker/handlers/system";
 import { handlePollSource } from "@/worker/handlers/poll";
+import { handleNotify } from "@/worker/handlers/notify";
 
 export type Handler<N extends JobName> = (payload: JobPayload<N>) => Promise<unknown>;
 
@@ -16,6 +17,7 @@ export const HANDLERS: { [N in JobName]?: Handler<N> } = {
   "backfill.run": handleBackfill,
   "train.run": handleTrain,
   "poll.source": handlePollSource,
+  "notify.anomaly": handleNotify,
 };
 
 export function queuesWithHandlers(jobQueue: (n: JobName) => QueueName): QueueName[] {

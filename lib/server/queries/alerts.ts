@@ -1,12 +1,11 @@
-/** Named queries for notification channels and alert rules. */
+/** What an alert rule can point at, for the rule form. */
 import { getPrisma } from "@/lib/server/db";
 
-export async function listAlerting() {
+export async function listRuleTargets() {
   const prisma = getPrisma();
-  const [channels, rules, silences] = await Promise.all([
-    prisma.notificationChannel.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, kind: true, enabled: true } }),
-    prisma.alertRule.findMany({ orderBy: { name: "asc" }, include: { channel: { select: { name: true } }, detector: { select: { name: true } } } }),
-    prisma.silence.count({ where: { endsAt: { gt: new Date() } } }),
+  const [detectors, sources] = await Promise.all([
+    prisma.detector.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } }),
+    prisma.dataSource.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } }),
   ]);
-  return { channels, rules, activeSilences: silences };
+  return { detectors, sources };
 }

@@ -40,6 +40,8 @@ export interface IncidentChanges {
   updated: number;
   merged: number;
   gone: number;
+  /** Incidents left in the alert outbox (only while some alert rule is enabled): ring `notify.anomaly` for them after commit. */
+  notify: string[];
 }
 
 /** Stored incidents the window's events may touch: those ending after its start (or still open) and starting in it. */
@@ -59,7 +61,7 @@ export async function applyIncidents(
   events: IncidentWrite[],
 ): Promise<IncidentChanges> {
   const rows = await findCandidates(tx, detectorId, seriesId, window);
-  if (rows.length === 0 && events.length === 0) return { created: 0, createdSeverities: [], updated: 0, merged: 0, gone: 0 };
+  if (rows.length === 0 && events.length === 0) return { created: 0, createdSeverities: [], updated: 0, merged: 0, gone: 0, notify: [] };
   const stored: StoredIncident[] = rows.map((r) => ({ id: r.id, start: r.startTs.getTime(), end: r.endTs.getTime(), detection: r.detection }));
   const plan = planIncidents(
     stored,
@@ -107,5 +109,23 @@ export async function applyIncidents(
       SELECT v.id, v.kind, v.details::jsonb
       FROM unnest(${activity.map((a) => a.id)}::text[], ${activity.map((a) => a.kind)}::text[], ${activity.map((a) => JSON.stringify(a.details))}::text[]) AS v(id, kind, details)`;
   }
-  return { created: created.length, createdSeverities: created.map((c) => c.event.severity), updated: plan.update.length, merged: plan.merged.length, gone: plan.gone.length };
+  const notify = await leaveInOutbox(tx, [...writes.map((w) => w.id), ...plan.merged.map((m) => m.id), ...plan.gone]);
+  return { created: created.length, createdSeverities: created.map((c) => c.event.severity), updated: plan.update.length, merged: plan.merged.length, gone: plan.gone.length, notify };
+}
+
+/**
+ * The alerting outbox, in the detection commit: every incident this commit changed is to be
+ * (re)evaluated by the notify job (lib/alerting/notify.ts), which removes the row. Nothing is
+ * written while no rule is enabled.
+ */
+async function leaveInOutbox(tx: Prisma.TransactionClient, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await tx.$queryRaw<{ anomalyId: string }[]>`
+    INSERT INTO "AlertOutbox" ("anomalyId", seq, "touchedAt")
+    SELECT DISTINCT v.id, 1, now() FROM unnest(${ids}::text[]) AS v(id)
+    WHERE EXISTS (SELECT 1 FROM "AlertRule" WHERE enabled)
+    ORDER BY 1
+    ON CONFLICT ("anomalyId") DO UPDATE SET seq = "AlertOutbox".seq + 1, "touchedAt" = now()
+    RETURNING "anomalyId"`;
+  return rows.map((r) => r.anomalyId);
 }

@@ -26,6 +26,9 @@ export interface LatencyResult {
   anomalyMs: number[];
   injected: number;
   falsePositives: number;
+  /** Series id -> when its spike's ingest request started (performance.now()), for measures downstream of the anomaly. */
+  spikeSentAt: Map<string, number>;
+  detectorId: string;
 }
 
 async function post(key: string, body: string): Promise<{ accepted: number }> {
@@ -111,7 +114,7 @@ export async function runLatency(scratch: Scratch, opts: { series: number; rate:
   await poller;
   const fp = await query<{ n: string }>(pgc, `SELECT count(*) AS n FROM "Anomaly" WHERE "detectorId" = $1 AND NOT ("seriesId" = ANY($2))`, [detector.id, [...sentAt.keys()]]);
   await pgc.end();
-  return { sent, seconds, ingestMs: ingestMs.sort((a, b) => a - b), anomalyMs: [...seen.values()].sort((a, b) => a - b), injected: sentAt.size, falsePositives: Number(fp[0].n) };
+  return { sent, seconds, ingestMs: ingestMs.sort((a, b) => a - b), anomalyMs: [...seen.values()].sort((a, b) => a - b), injected: sentAt.size, falsePositives: Number(fp[0].n), spikeSentAt: sentAt, detectorId: detector.id };
 }
 
 export const pct = (v: number[]) => [50, 95, 99].map((p) => percentile(v, p));

@@ -1,0 +1,100 @@
+"use client";
+/** New notification channel: the fields of its kind; a webhook's signing secret is shown once after creation. */
+import { useState, type FormEvent } from "react";
+import { ApiError } from "@/lib/client/api";
+import { CHANNEL_KINDS, type ChannelKindName } from "@/lib/alerting/schemas";
+import { useCreateChannel } from "@/components/alerts/use-alerts";
+import { SecretBox } from "@/components/alerts/secret-box";
+import s from "@/components/sources/sources.module.css";
+
+const KIND_LABELS: Record<ChannelKindName, string> = { WEBHOOK: "Webhook", SLACK: "Slack", EMAIL: "E-mail (SMTP)", ALERTMANAGER: "Alertmanager" };
+
+/** `Name: value` lines -> headers. */
+export function parseHeaderLines(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean)) {
+    const at = line.indexOf(":");
+    if (at <= 0) throw new Error(`"${line}" is not "Name: value"`);
+    out[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+  }
+  return out;
+}
+
+function readConfig(kind: ChannelKindName, f: FormData): Record<string, unknown> {
+  const str = (k: string) => String(f.get(k) ?? "").trim();
+  if (kind === "EMAIL") {
+    return {
+      host: str("host"), port: Number(str("port") || 587), secure: f.get("secure") === "on", from: str("from"),
+      to: str("to").split(/[\s,;]+/).filter(Boolean), ...(str("user") ? { user: str("user"), password: String(f.get("password") ?? "") } : {}),
+    };
+  }
+  return { url: str("url"), ...(kind === "SLACK" ? {} : { headers: parseHeaderLines(String(f.get("headers") ?? "")) }) };
+}
+
+export function ChannelForm() {
+  const create = useCreateChannel();
+  const [kind, setKind] = useState<ChannelKindName>("WEBHOOK");
+  const [secret, setSecret] = useState<{ name: string; secret: string } | null>(null);
+  const [localError, setLocalError] = useState<string | null>(null);
+  const issues = create.error instanceof ApiError ? create.error.issues ?? [] : [];
+  const fieldError = (path: string) => issues.filter((i) => i.path === path || i.path.startsWith(`${path}.`)).map((i) => i.message).join("; ");
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    setLocalError(null);
+    const form = e.currentTarget;
+    const f = new FormData(form);
+    let config: Record<string, unknown>;
+    try {
+      config = readConfig(kind, f);
+    } catch (err) {
+      return setLocalError((err as Error).message);
+    }
+    const res = await create.mutateAsync({ kind, name: String(f.get("name") ?? ""), config }).catch(() => null);
+    if (res) {
+      form.reset();
+      if (res.secret) setSecret({ name: res.channel.name, secret: res.secret });
+    }
+  }
+
+  return (
+    <>
+      {secret && <SecretBox title={`Signing secret of ${secret.name}`} secret={secret.secret} onDone={() => setSecret(null)} />}
+      <form className={s.form} onSubmit={onSubmit} aria-label="New channel" noValidate>
+        <h3>New channel</h3>
+        <label>Kind
+          <select name="kind" value={kind} onChange={(e) => setKind(e.target.value as ChannelKindName)}>
+            {CHANNEL_KINDS.map((k) => <option key={k} value={k}>{KIND_LABELS[k]}</option>)}
+          </select>
+        </label>
+        <label>Name<input name="name" required maxLength={100} placeholder="e.g. on-call webhook" /><span className={s.fieldError}>{fieldError("name")}</span></label>
+        {kind === "EMAIL" ? (
+          <>
+            <label>SMTP host<input name="host" required placeholder="smtp.example.com" /><span className={s.fieldError}>{fieldError("config.host")}</span></label>
+            <label>Port<input name="port" type="number" defaultValue={587} /><span className={s.fieldError}>{fieldError("config.port")}</span></label>
+            <label className={s.kind}><input type="checkbox" name="secure" /> TLS from the start (port 465)</label>
+            <label>User (optional)<input name="user" autoComplete="off" /></label>
+            <label>Password<input name="password" type="password" autoComplete="new-password" /></label>
+            <label>From<input name="from" required placeholder="vigil@example.com" /><span className={s.fieldError}>{fieldError("config.from")}</span></label>
+            <label>To (comma-separated)<input name="to" required placeholder="oncall@example.com" /><span className={s.fieldError}>{fieldError("config.to")}</span></label>
+          </>
+        ) : (
+          <>
+            <label>{kind === "ALERTMANAGER" ? "Alertmanager URL (alerts go to /api/v2/alerts)" : kind === "SLACK" ? "Incoming webhook URL" : "URL"}
+              <input name="url" type="url" required placeholder={kind === "ALERTMANAGER" ? "http://alertmanager:9093" : "https://"} />
+              <span className={s.fieldError}>{fieldError("config.url")}</span>
+            </label>
+            {kind !== "SLACK" && (
+              <label>Custom headers (one &quot;Name: value&quot; per line)
+                <textarea name="headers" rows={2} placeholder="X-Team: sre" />
+                <span className={s.fieldError}>{fieldError("config.headers")}</span>
+              </label>
+            )}
+          </>
+        )}
+        {(localError || (create.error && issues.length === 0)) && <p className="error" role="alert">{localError ?? create.error?.message}</p>}
+        <div className={s.actions}><button type="submit" disabled={create.isPending}>Create channel</button></div>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,125 @@
+/**
+ * The `notify.anomaly` job: everything is re-derived from PostgreSQL, so a lost, repeated or
+ * concurrent job changes nothing. For one anomaly it
+ *  1. decides, per enabled rule, what is due (lib/alerting/plan.ts) and records each decision
+ *     under its unique key (rule, anomaly, kind) in one transaction holding the (rule, series)
+ *     locks, so the cooldown holds between anomalies of a series;
+ *  2. clears the anomaly's outbox row unless detection touched it again meanwhile;
+ *  3. claims the due deliveries (PENDING -> SENDING, attempts + 1, a lease) in a committed update
+ *     before sending: a second job finds nothing to claim, and a worker killed mid-send leaves a
+ *     SENDING row the sweep resolves without sending again (lib/server/queries/alert-deliveries.ts);
+ *  4. sends each claim once and records the answer: SENT, PENDING again with exponential backoff
+ *     (timeouts, connection errors, 408/429/5xx) and a delayed job, or FAILED.
+ * A firing that was just sent may make a resolve due (the episode ended meanwhile): one more round.
+ */
+import { getEnv } from "@/lib/env";
+import { logger } from "@/lib/logger";
+import { getPrisma } from "@/lib/server/db";
+import { checkRule } from "@/lib/alerting/rules";
+import { planDecisions } from "@/lib/alerting/plan";
+import { backoffMs, type SendOutcome } from "@/lib/alerting/outcome";
+import { sendToChannel } from "@/lib/alerting/channels";
+import type { MessageEvent } from "@/lib/alerting/messages/webhook";
+import type { AlertContext } from "@/lib/alerting/alert";
+import {
+  claimDueDeliveries,
+  clearOutbox,
+  dbNow,
+  existingDeliveries,
+  finishDelivery,
+  insertDecisions,
+  lastAlertOnSeries,
+  loadActiveRules,
+  loadActiveSilences,
+  loadAlertContext,
+  lockRuleSeries,
+  outboxSeq,
+  type ClaimedDelivery,
+  type SendResult,
+} from "@/lib/server/queries/alert-deliveries";
+
+export interface NotifyDeps {
+  /** Rings the job again after `delayMs` (a retry's backoff). */
+  retryLater: (anomalyId: string, delayMs: number, key: string) => Promise<unknown>;
+}
+
+export interface NotifyResult {
+  decided: number;
+  sent: number;
+  retrying: number;
+  failed: number;
+}
+
+/** The web app's public URL, for links in messages. */
+export function publicBaseUrl(): string {
+  return getEnv().NEXTAUTH_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
+}
+
+/**
+ * A read-only pass first: when it finds nothing to decide (the common case, an open episode
+ * already announced and touched again by detection), no transaction or lock is taken. A cooldown
+ * can only turn a due decision into a suppressed one, so "nothing due" needs no lock to be sure.
+ */
+async function decide(anomalyId: string): Promise<{ ctx: AlertContext; decided: number; pending: boolean } | null> {
+  const prisma = getPrisma();
+  const ctx = await loadAlertContext(anomalyId, publicBaseUrl());
+  if (!ctx) return null;
+  const [rules, silences, now, existing] = await Promise.all([loadActiveRules(), loadActiveSilences(), dbNow(), existingDeliveries(prisma, anomalyId)]);
+  const pending = existing.some((d) => d.status === "PENDING");
+  if (planDecisions({ ctx, rules, existing, silences, lastAlertOnSeries: new Map(), now }).length === 0) return { ctx, decided: 0, pending };
+  return prisma.$transaction(async (tx) => {
+    const candidates = rules.filter((r) => checkRule(r, ctx, now).match).map((r) => r.id);
+    await lockRuleSeries(tx, candidates, ctx.series.id);
+    const [current, last] = await Promise.all([existingDeliveries(tx, anomalyId), lastAlertOnSeries(tx, candidates, ctx.series.id, anomalyId)]);
+    const decisions = planDecisions({ ctx, rules, existing: current, silences, lastAlertOnSeries: last, now });
+    return { ctx, decided: await insertDecisions(tx, anomalyId, ctx.series.id, decisions), pending: true };
+  });
+}
+
+function toResult(o: SendOutcome, attempts: number): SendResult {
+  const env = getEnv();
+  const base = { responseCode: o.status, response: o.response, latencyMs: o.latencyMs, error: o.error };
+  if (o.ok) return { ...base, status: "SENT", retryInMs: null, reason: null };
+  if (o.retryable && attempts < env.VIGIL_ALERT_MAX_ATTEMPTS) {
+    return { ...base, status: "PENDING", retryInMs: backoffMs(attempts, env.VIGIL_ALERT_BACKOFF_MS), reason: `attempt ${attempts} failed; retrying` };
+  }
+  return { ...base, status: "FAILED", retryInMs: null, reason: o.retryable ? `gave up after ${attempts} attempts` : "the receiver refused it; not retried" };
+}
+
+async function sendClaimed(d: ClaimedDelivery, ctx: AlertContext, deps: NotifyDeps): Promise<SendResult["status"]> {
+  const { channel } = d;
+  const rule = d.ruleId && d.ruleName ? { id: d.ruleId, name: d.ruleName } : null;
+  let outcome: SendOutcome;
+  if (!channel || !channel.enabled) {
+    outcome = { ok: false, retryable: false, status: null, response: null, error: "channel disabled or deleted", latencyMs: 0 };
+  } else {
+    const event: MessageEvent = d.kind === "RESOLVED" ? "anomaly.resolved" : d.kind === "ESCALATED" ? "anomaly.escalated" : "anomaly.firing";
+    outcome = await sendToChannel(channel, ctx, { event, idempotencyKey: d.key, rule, sentAt: new Date() });
+  }
+  const result = toResult(outcome, d.attempts);
+  if (!(await finishDelivery(d, result))) {
+    logger.warn({ delivery: d.id }, "a delivery's claim expired before its send ended; the outcome was not recorded");
+    return "FAILED";
+  }
+  if (result.status === "PENDING") await deps.retryLater(ctx.anomaly.id, result.retryInMs!, `${d.key}:${d.attempts}`);
+  return result.status;
+}
+
+export async function notifyAnomaly(anomalyId: string, deps: NotifyDeps): Promise<NotifyResult> {
+  const total: NotifyResult = { decided: 0, sent: 0, retrying: 0, failed: 0 };
+  for (let round = 0; round < 2; round++) {
+    const seq = await outboxSeq(anomalyId);
+    const decided = await decide(anomalyId);
+    if (seq !== null) await clearOutbox(anomalyId, seq);
+    if (!decided) return total;
+    total.decided += decided.decided;
+    if (!decided.pending) break;
+    const claimed = await claimDueDeliveries(anomalyId, getEnv().VIGIL_ALERT_LEASE_MS);
+    const ends = await Promise.all(claimed.map((d) => sendClaimed(d, decided.ctx, deps)));
+    total.sent += ends.filter((s) => s === "SENT").length;
+    total.retrying += ends.filter((s) => s === "PENDING").length;
+    total.failed += ends.filter((s) => s === "FAILED").length;
+    if (!claimed.some((d, i) => d.kind === "FIRING" && ends[i] === "SENT")) break;
+  }
+  return total;
+}

@@ -1,0 +1,88 @@
+/**
+ * What the notify job should record for one anomaly: one decision per (rule, anomaly, kind), never
+ * two (the key is unique in PostgreSQL, so a decision once made is final). Pure: the job reads the
+ * anomaly, rules, silences, existing deliveries and each rule's last alert for the series, and
+ * writes what this returns.
+ */
+import { isResolved, type AlertContext } from "@/lib/alerting/alert";
+import { checkRule, mutedBy, type RuleSpec } from "@/lib/alerting/rules";
+import { findSilence, type SilenceSpec } from "@/lib/alerting/silences";
+
+export type DeliveryKindName = "FIRING" | "RESOLVED" | "ESCALATED";
+export type DeliveryStatusName = "PENDING" | "SENDING" | "SENT" | "FAILED" | "SUPPRESSED";
+
+export interface ExistingDelivery {
+  ruleId: string | null;
+  kind: DeliveryKindName;
+  status: DeliveryStatusName;
+  sentAt?: Date | null;
+}
+
+export interface Decision {
+  key: string;
+  ruleId: string;
+  channelId: string;
+  kind: DeliveryKindName;
+  status: "PENDING" | "SUPPRESSED";
+  reason: string | null;
+  silenceId: string | null;
+}
+
+export interface PlanInput {
+  ctx: AlertContext;
+  rules: readonly RuleSpec[];
+  existing: readonly ExistingDelivery[];
+  silences: readonly SilenceSpec[];
+  /** Per rule: when it last alerted (a firing decision not suppressed) on this series for another anomaly. */
+  lastAlertOnSeries: ReadonlyMap<string, Date>;
+  now: Date;
+}
+
+/** The idempotency key: stored unique, and sent to receivers. */
+export function deliveryKey(ruleId: string, anomalyId: string, kind: DeliveryKindName): string {
+  return `${ruleId}:${anomalyId}:${kind}`;
+}
+
+export function planDecisions({ ctx, rules, existing, silences, lastAlertOnSeries, now }: PlanInput): Decision[] {
+  const out: Decision[] = [];
+  const resolved = isResolved(ctx.anomaly);
+  const silence = findSilence(silences, ctx, now);
+  const has = (ruleId: string, kind: DeliveryKindName) => existing.find((d) => d.ruleId === ruleId && d.kind === kind);
+  const decide = (rule: RuleSpec, kind: DeliveryKindName, status: Decision["status"], reason: string | null, silenceId: string | null = null) =>
+    out.push({ key: deliveryKey(rule.id, ctx.anomaly.id, kind), ruleId: rule.id, channelId: kind === "ESCALATED" ? rule.escalationChannelId! : rule.channelId, kind, status, reason, silenceId });
+
+  for (const rule of rules) {
+    const firing = has(rule.id, "FIRING");
+    if (!firing) {
+      if (!checkRule(rule, ctx, now).match) continue;
+      const last = lastAlertOnSeries.get(rule.id);
+      if (silence) decide(rule, "FIRING", "SUPPRESSED", "silenced", silence.id);
+      else if (last && now.getTime() - last.getTime() < rule.cooldownMinutes * 60_000) {
+        decide(rule, "FIRING", "SUPPRESSED", `cooldown: this rule alerted on the series at ${last.toISOString()} (${rule.cooldownMinutes} min)`);
+      } else {
+        decide(rule, "FIRING", "PENDING", null);
+        // Ended before it was first announced: the firing message carries the end, nothing follows it.
+        if (resolved && rule.notifyResolved) decide(rule, "RESOLVED", "SUPPRESSED", "ended before it was first announced; the firing message says so");
+      }
+      continue;
+    }
+    if (resolved && rule.notifyResolved && firing.status === "SENT" && !has(rule.id, "RESOLVED")) {
+      const muted = mutedBy(rule, now);
+      if (silence) decide(rule, "RESOLVED", "SUPPRESSED", "silenced", silence.id);
+      else if (muted) decide(rule, "RESOLVED", "SUPPRESSED", muted);
+      else decide(rule, "RESOLVED", "PENDING", null);
+    }
+    if (escalationDue(rule, ctx, firing, now) && !has(rule.id, "ESCALATED")) {
+      if (silence) decide(rule, "ESCALATED", "SUPPRESSED", "silenced", silence.id);
+      else if (!mutedBy(rule, now)) decide(rule, "ESCALATED", "PENDING", null);
+    }
+  }
+  return out;
+}
+
+/** A sent firing of a rule with escalation, still open and unacknowledged `escalateAfterMinutes` after it was sent. */
+export function escalationDue(rule: RuleSpec, ctx: AlertContext, firing: ExistingDelivery, now: Date): boolean {
+  if (rule.escalateAfterMinutes === null || !rule.escalationChannelId) return false;
+  if (firing.status !== "SENT" || !firing.sentAt || isResolved(ctx.anomaly) || ctx.anomaly.status !== "OPEN") return false;
+  return now.getTime() - firing.sentAt.getTime() >= rule.escalateAfterMinutes * 60_000;
+}
