@@ -16,6 +16,7 @@ import { setHandlerQueueBackend } from "@/worker/handlers/context";
 import { setAlertDoorbell } from "@/lib/alerting/doorbell";
 import { enqueueNotify, sweepAlerts } from "@/lib/alerting/queue";
 import { notifyAnomaly } from "@/lib/alerting/notify";
+import { getMetrics } from "@/lib/metrics/registry";
 import { startWebhookReceiver } from "@/lib/alerting/testing/receiver";
 import { createAnomaly, createRule, createSeriesWithDetector, createWebhookChannel, deliveriesOf } from "@/lib/alerting/testing/fixtures";
 import { runDetection } from "@/lib/pipeline/detect-run";
@@ -85,6 +86,9 @@ describe("webhook delivery", () => {
 
   it("a receiver failing twice then succeeding gets exactly one accepted delivery, after backoff", async () => {
     const { ids, hook } = await setup([503, 503]);
+    const webhookDeliveries = async (outcome: string) =>
+      (await getMetrics().deliveries.get()).values.find((v) => v.labels.channel_kind === "webhook" && v.labels.outcome === outcome)?.value ?? 0;
+    const before = { retrying: await webhookDeliveries("retrying"), sent: await webhookDeliveries("sent") };
     const anomaly = await createAnomaly(ids);
     await enqueueNotify(backend, [anomaly.id]);
     const [d] = await waitFor("the third attempt", async () => ((await deliveriesOf(anomaly.id))[0]?.status === "SENT" ? deliveriesOf(anomaly.id) : null), 15_000);
@@ -92,6 +96,9 @@ describe("webhook delivery", () => {
     expect(hook.received.map((r) => r.status)).toEqual([503, 503, 200]);
     expect(hook.accepted.size).toBe(1);
     expect(new Set(hook.received.map((r) => r.headers["idempotency-key"]))).toEqual(new Set([d.key]));
+    // The worker runs in this process: its metrics count two retries and one send.
+    expect(await webhookDeliveries("retrying")).toBe(before.retrying + 2);
+    expect(await webhookDeliveries("sent")).toBe(before.sent + 1);
   });
 
   it("a 4xx is not retried", async () => {

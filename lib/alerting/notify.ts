@@ -19,6 +19,7 @@ import { checkRule } from "@/lib/alerting/rules";
 import { planDecisions } from "@/lib/alerting/plan";
 import { backoffMs, type SendOutcome } from "@/lib/alerting/outcome";
 import { sendToChannel } from "@/lib/alerting/channels";
+import { countDelivery } from "@/lib/metrics/record";
 import type { MessageEvent } from "@/lib/alerting/messages/webhook";
 import type { AlertContext } from "@/lib/alerting/alert";
 import {
@@ -101,6 +102,7 @@ async function sendClaimed(d: ClaimedDelivery, ctx: AlertContext, deps: NotifyDe
     logger.warn({ delivery: d.id }, "a delivery's claim expired before its send ended; the outcome was not recorded");
     return "FAILED";
   }
+  countDelivery(channel?.kind ?? "deleted", result.status);
   if (result.status === "PENDING") await deps.retryLater(ctx.anomaly.id, result.retryInMs!, `${d.key}:${d.attempts}`);
   return result.status;
 }

@@ -149,8 +149,12 @@ export function createMetrics(registry: Registry, collectors: Collectors) {
       labelNames: ["source_kind", "stage"] as const,
       registers,
     }),
-    // Deliveries by channel and outcome (vigil_deliveries_total{channel,outcome}) belong here,
-    // counted where a notification is sent, once a delivery path exists (notify queue).
+    deliveries: new Counter({
+      name: "vigil_deliveries_total",
+      help: "Alert delivery attempts whose outcome was recorded, by channel kind and outcome (sent, retrying, failed)",
+      labelNames: ["channel_kind", "outcome"] as const,
+      registers,
+    }),
     jobs: new Gauge({
       name: "vigil_jobs",
       help: "Jobs in each queue by state, read from the queue backend at scrape time",

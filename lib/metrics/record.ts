@@ -52,3 +52,8 @@ export function countJobStalled(queue: string): void {
 export function countSourceError(sourceKind: string, stage: "poll" | "subscription"): void {
   getMetrics().sourceErrors.inc({ source_kind: sourceKind, stage });
 }
+
+/** One delivery attempt's recorded outcome (lib/alerting/notify.ts, after the delivery row is updated). */
+export function countDelivery(channelKind: string, outcome: "SENT" | "PENDING" | "FAILED"): void {
+  getMetrics().deliveries.inc({ channel_kind: channelKind.toLowerCase(), outcome: outcome === "PENDING" ? "retrying" : outcome.toLowerCase() });
+}
