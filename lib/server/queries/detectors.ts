@@ -297,7 +297,8 @@ export async function requestTraining(backend: QueueBackend, id: string, userId:
 /** The newest anomalies of one detector, for its page. */
 export function listRecentDetectorAnomalies(detectorId: string, take = 20) {
   return getPrisma().anomaly.findMany({
-    where: { detectorId },
+    // Incidents re-detection merged away or no longer finds keep their rows (and labels) but are not shown as recent.
+    where: { detectorId, detection: "ACTIVE" },
     orderBy: { startTs: "desc" },
     take,
     select: { id: true, seriesId: true, startTs: true, endTs: true, peakScore: true, severity: true, status: true, actual: true, expected: true, series: { select: { id: true, metric: true, labels: true } } },
