@@ -6,13 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer as createHttpServer, type Server } from "node:http";
-import { createServer } from "node:net";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { NextRequest } from "next/server";
 import { parse, stringify } from "yaml";
 import { withTestDatabase } from "@/test/test-database";
+import { freePort } from "@/test/free-port";
 import { withRouteQueues, routeContext } from "@/test/route-requests";
 import { REDIS_URL } from "@/test/databases";
 import { waitFor } from "@/test/wait-for";
@@ -50,14 +50,6 @@ let worker: ChildProcess | undefined;
 let workerLog = "";
 let web: Server | undefined;
 let promUrl = "";
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 /** The web process's metrics route behind a real HTTP port, for Prometheus to scrape. */
 async function serveWebMetrics(port: number): Promise<Server> {

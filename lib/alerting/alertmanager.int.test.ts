@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { withTestDatabase } from "@/test/test-database";
+import { freePort } from "@/test/free-port";
 import { waitFor } from "@/test/wait-for";
 import { getPrisma } from "@/lib/server/db";
 import { notifyAnomaly } from "@/lib/alerting/notify";
@@ -22,14 +22,6 @@ const BINARY = "/usr/bin/prometheus-alertmanager";
 let proc: ChildProcess | undefined;
 let dir = "";
 let baseUrl = "";
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 interface AmAlert {
   labels: Record<string, string>;
