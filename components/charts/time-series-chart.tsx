@@ -85,7 +85,8 @@ export function TimeSeriesChart<Row extends { t: number }>({ rows, series, heigh
           )}
           <YAxis domain={yDomain ?? ["auto", "auto"]} tickFormatter={(v: number) => formatValue(v)} width={56} fontSize={12} label={yLabel ? { value: yLabel, angle: -90, position: "insideLeft", fontSize: 12 } : undefined} />
           <Tooltip labelFormatter={(t) => (xAxis ? `${xAxis.label} ${xAxis.format(Number(t))}` : formatTick(Number(t)))} formatter={(v) => formatValue(v)} isAnimationActive={false} />
-          <Legend verticalAlign="top" height={28} iconSize={10} />
+          {/* In the order the series are given (Recharts sorts by name by default: "critical, high, low, medium"). */}
+          <Legend verticalAlign="top" height={28} iconSize={10} itemSorter={null} />
           {areas.map((a, i) => (
             <ReferenceArea key={i} x1={a.x1} x2={a.x2} fill={a.color ?? "#d64545"} fillOpacity={a.opacity ?? 0.14} stroke="none" ifOverflow="hidden" />
           ))}
