@@ -32,9 +32,15 @@ const json = (v: unknown) => JSON.stringify(v, null, 2);
 function typeText(s: Record<string, unknown>): string {
   if (Array.isArray(s.enum)) return s.enum.join(" | ");
   if (Array.isArray(s.anyOf)) return (s.anyOf as Record<string, unknown>[]).map(typeText).join(" or ");
-  if (s.type === "array") return `${typeText((s.items ?? {}) as Record<string, unknown>)}[]`;
+  if (s.type === "array") {
+    const item = typeText((s.items ?? {}) as Record<string, unknown>);
+    return `${item.includes(" ") ? `(${item})` : item}[], repeatable`;
+  }
   return typeof s.type === "string" ? s.type : "any";
 }
+
+/** The descriptions' `backticks` as code. */
+const withCode = (text: string) => text.split(/`([^`]+)`/).map((part, i) => (i % 2 ? <code key={i}>{part}</code> : part));
 
 function SchemaBlock({ label, media, schema }: { label: string; media: string; schema: unknown }) {
   return (
@@ -59,7 +65,7 @@ function Operation({ row }: { row: Row }) {
         <span className={`api-method api-${row.method}`}>{row.method.toUpperCase()}</span> <code>{row.path}</code>
       </h3>
       <p>{op.summary}</p>
-      <p className="muted">{op.description}</p>
+      <p className="muted">{withCode(op.description)}</p>
       {op.parameters?.length ? (
         <div className="table-scroll">
           <table className="table api-params">

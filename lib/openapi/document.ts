@@ -25,7 +25,7 @@ export function queryParameters(schema: z.ZodType): { name: string; in: "query";
   const input = fields(jsonSchemaOf(schema, "input"));
   // Types read best after parsing (enums survive the `many()` preprocessing); whether a key is
   // required comes from the input side, where a default makes it optional.
-  const output = Object.assign({}, ...fields(jsonSchemaOf(schema, "output")).map((f) => f.props)) as Record<string, JsonSchema>;
+  const output = Object.assign({}, ...fields(jsonSchemaOf(schema, "output")).map((f) => f.props), ...shapeOutputs(schema)) as Record<string, JsonSchema>;
   return input.flatMap((part) => {
     const required = new Set(part.required);
     return Object.entries(part.props).map(([name, inSchema]) => [name, Object.keys(output[name] ?? {}).length ? output[name] : inSchema] as const).map(([name, s]) => ({
@@ -36,6 +36,19 @@ export function queryParameters(schema: z.ZodType): { name: string; in: "query";
       ...(s.type === "array" ? { description: "Repeat the key for several values", style: "form", explode: true } : {}),
     }));
   });
+}
+
+/**
+ * Field by field, for a query object wrapped in a whole-object transform (whose output zod cannot
+ * describe): the output schema of each field of the object inside.
+ */
+function shapeOutputs(schema: z.ZodType): Record<string, JsonSchema>[] {
+  let inner: z.ZodType = schema;
+  while (inner instanceof z.ZodPipe) inner = inner.in as z.ZodType;
+  if (!(inner instanceof z.ZodObject)) return [];
+  return Object.entries(inner.shape as Record<string, z.ZodType>)
+    .map(([name, field]) => ({ [name]: jsonSchemaOf(field, "output") }))
+    .filter((o) => Object.keys(Object.values(o)[0]).length > 0);
 }
 
 export const pathParameterNames = (path: string) => [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
