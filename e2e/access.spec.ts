@@ -94,9 +94,10 @@ const API_KEY_ROUTES = ["v1/ingest"];
 /**
  * Routes that are public by design: next-auth itself, health and readiness for load balancers and
  * probes, first-run setup,
- * and metrics for Prometheus (behind a bearer token when VIGIL_METRICS_TOKEN is set).
+ * metrics for Prometheus (behind a bearer token when VIGIL_METRICS_TOKEN is set), and the OpenAPI
+ * document (it describes the API, it grants nothing).
  */
-const PUBLIC = ["auth/[...nextauth]", "health", "ready", "metrics", "v1/setup"];
+const PUBLIC = ["auth/[...nextauth]", "health", "ready", "metrics", "v1/setup", "v1/openapi.json"];
 
 function routeFiles(dir = "app/api", prefix = ""): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -143,6 +144,16 @@ test.describe("signed out", () => {
     expect(text).toMatch(/^vigil_jobs\{queue="detect",state="waiting"\} \d+$/m);
   });
 
+  test("the OpenAPI document is public and cacheable; the API reference page asks to sign in", async ({ request }) => {
+    const res = await request.get("/api/v1/openapi.json");
+    expect(res.status()).toBe(200);
+    expect(res.headers()["cache-control"]).toBe("public, max-age=300");
+    expect((await res.json()).openapi).toMatch(/^3\.1\./);
+    const page = await request.get("/api-docs", { maxRedirects: 0 });
+    expect(page.status()).toBe(307);
+    expect(page.headers()["location"]).toContain("/signin");
+  });
+
   test("first-run setup is closed once users exist", async ({ request }) => {
     const res = await request.post("/api/v1/setup", { data: { email: "intruder@example.com", password: "a long enough password" } });
     expect(res.status()).toBe(409);
@@ -172,6 +183,17 @@ for (const role of ROLES) {
         }
       });
     }
+  });
+}
+
+for (const role of ROLES) {
+  test.describe(`${role.toLowerCase()} reads the API reference`, () => {
+    test.use({ storageState: storageStatePath(role) });
+    test("/api-docs lists the operations", async ({ page }) => {
+      expect((await page.goto("/api-docs"))?.status()).toBe(200);
+      await expect(page.getByRole("heading", { level: 1, name: "API reference" })).toBeVisible();
+      await expect(page.getByRole("heading", { level: 3, name: "GET /api/v1/anomalies", exact: true })).toBeVisible();
+    });
   });
 }
 

@@ -95,6 +95,10 @@ export const ZCreateSilence = z
 export type CreateSilence = z.infer<typeof ZCreateSilence>;
 
 export const ZListQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().optional() });
+/** GET /api/v1/deliveries: the most recent deliveries across channels. */
+export const ZRecentDeliveriesQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
+/** GET /api/v1/silences: active ones, or all (ended included). */
+export const ZSilenceListQuery = z.object({ state: z.enum(["active", "all"]).default("active"), limit: z.coerce.number().int().min(1).max(200).default(100) });
 
 /** The config as answers show it: secrets masked. */
 export function redactConfig(kind: ChannelKindName, config: Record<string, unknown>): Record<string, unknown> {

@@ -76,4 +76,6 @@ const threshold = z.coerce.number().min(0.01, "must be at least 0.01").max(0.999
 export const ZWhatIfQuery = z
   .object({ from: isoTime.optional(), to: isoTime.optional(), threshold, targetRecall: z.coerce.number().min(0).max(1).optional() })
   .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { path: ["to"], message: "must be after from" });
+/** GET /api/v1/detectors/{id}/evaluation: a period and an optional recall to aim the suggested threshold at. */
+export const ZEvaluationQuery = ZPeriodQuery.and(z.object({ targetRecall: z.coerce.number().min(0, "must be 0 to 1").max(1, "must be 0 to 1").optional() }));
 export const ZApplyThreshold = z.object({ threshold, basis: z.enum(["suggestion", "undo", "manual"]).default("manual") }).strict();

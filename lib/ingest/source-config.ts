@@ -86,6 +86,11 @@ export const CONFIG_SCHEMAS = {
 
 const ZName = z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters");
 
+/** POST /api/v1/sources/{id}/keys: a named API key for push ingest. */
+export const ZCreateKey = z.object({ name: z.string().trim().min(1, "must not be empty").max(100) });
+/** POST /api/v1/sources/test: an unsaved config to try. */
+export const ZTestSource = z.object({ kind: z.enum(SOURCE_KINDS), config: z.unknown().default({}) }).strict();
+
 export const ZCreateSource = z.discriminatedUnion("kind", [
   z.object({ name: ZName, kind: z.literal("HTTP_PUSH"), config: ZHttpPushConfig.default({}) }),
   z.object({ name: ZName, kind: z.literal("HTTP_POLL"), config: ZHttpPollConfig }),

@@ -1,10 +1,9 @@
 import { NextResponse } from "next/server";
-import { z } from "zod";
 import { withAuth } from "@/lib/server/api/with-auth";
+import { ZCreateKey } from "@/lib/ingest/source-config";
 import { createSourceKey, listSourceKeys } from "@/lib/server/queries/api-keys";
 
 type Params = { id: string };
-const ZCreateKey = z.object({ name: z.string().trim().min(1, "must not be empty").max(100) });
 
 export const GET = withAuth<undefined, undefined, Params>(async ({ params }) => NextResponse.json({ keys: await listSourceKeys(params.id) }), {
   permission: "sources:read",

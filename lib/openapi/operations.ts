@@ -1,0 +1,167 @@
+/**
+ * Every operation under app/api, one entry each (see registry.ts). Query and body schemas are the
+ * ones the route handlers use; responses only where a schema for the answer exists.
+ */
+import { z } from "zod";
+import { ZApiKeyListQuery, ZAuditQuery } from "@/lib/admin/schemas";
+import {
+  ZCreateChannel,
+  ZCreateRule,
+  ZCreateSilence,
+  ZListQuery,
+  ZRecentDeliveriesQuery,
+  ZSilenceListQuery,
+  ZUpdateChannel,
+  ZUpdateRule,
+} from "@/lib/alerting/schemas";
+import {
+  ZActivityPage,
+  ZAnomalyChange,
+  ZAnomalyDetail,
+  ZAnomalyListQuery,
+  ZAnomalyPage,
+  ZAnomalyWindow,
+  ZAssigneePage,
+  ZBulkAnomalyChange,
+  ZBulkResult,
+  ZComment,
+  ZCommentPage,
+  ZNewComment,
+  ZSimplePageQuery,
+  pageOf,
+} from "@/lib/anomalies/schemas";
+import { ZCreateUser, ZSetup, ZUpdateUser } from "@/lib/auth/schemas";
+import { ZBackfill, ZCreateDetector, ZPointsQuery, ZPreview, ZSeriesListQuery, ZUpdateDetector } from "@/lib/detectors/schemas";
+import {
+  ZApplyThreshold,
+  ZEvaluationQuery,
+  ZExportQuery,
+  ZImportResult,
+  ZLabelHistory,
+  ZMissed,
+  ZMissedQuery,
+  ZNewLabel,
+  ZNewMissed,
+  ZWhatIfQuery,
+} from "@/lib/feedback/schemas";
+import { ZCreateKey, ZCreateSource, ZTestSource, ZUpdateSource } from "@/lib/ingest/source-config";
+import { ZOverviewQuery } from "@/lib/overview/schemas";
+import { ZSourceSeriesQuery } from "@/lib/sources/series-query";
+import { op, type Operation } from "@/lib/openapi/registry";
+
+const V1 = "/api/v1";
+
+export const OPERATIONS: Operation[] = [
+  // Public and machine endpoints
+  op("GET", "/api/health", "public", "Liveness: database and queue reachable"),
+  op("GET", "/api/ready", "public", "Readiness: database, queue and migrations applied"),
+  op("GET", "/api/metrics", "public", "Prometheus metrics (bearer token required when VIGIL_METRICS_TOKEN is set)", { responseContentType: "text/plain" }),
+  op("GET", `${V1}/openapi.json`, "public", "This OpenAPI 3.1 document"),
+  op("POST", `${V1}/setup`, "public", "First run: create the first admin (409 once any user exists)", { body: ZSetup, status: 201 }),
+  op("POST", `${V1}/ingest`, "source-key", "Push points to a source", {
+    rawBody: { contentTypes: ["application/json", "text/plain"], description: "Points in one of the formats of lib/ingest/parse.ts" },
+  }),
+
+  // Session and overview
+  op("GET", `${V1}/me`, "overview:read", "The signed-in user and the permissions of their role"),
+  op("GET", `${V1}/overview`, "overview:read", "Open anomalies by severity, timeline, ingest rate, source, detection and queue health", { query: ZOverviewQuery }),
+
+  // Anomalies
+  op("GET", `${V1}/anomalies`, "anomalies:read", "A keyset page of anomalies (repeated keys filter by any of their values)", { query: ZAnomalyListQuery, response: ZAnomalyPage }),
+  op("POST", `${V1}/anomalies/bulk`, "anomalies:triage", "Set status and/or assignee of up to 1,000 anomalies (assigning needs anomalies:assign)", {
+    body: ZBulkAnomalyChange,
+    response: ZBulkResult,
+  }),
+  op("GET", `${V1}/anomalies/assignees`, "anomalies:read", "Users an anomaly can be assigned to", { query: ZSimplePageQuery, response: ZAssigneePage }),
+  op("GET", `${V1}/anomalies/{id}`, "anomalies:read", "One anomaly", { response: ZAnomalyDetail }),
+  op("PATCH", `${V1}/anomalies/{id}`, "anomalies:triage", "Change status and/or assignee (assigning needs anomalies:assign)", { body: ZAnomalyChange, response: ZAnomalyDetail }),
+  op("GET", `${V1}/anomalies/{id}/comments`, "anomalies:read", "Comments, oldest first", { query: ZSimplePageQuery, response: ZCommentPage }),
+  op("POST", `${V1}/anomalies/{id}/comments`, "anomalies:comment", "Add a comment", { body: ZNewComment, response: ZComment, status: 201 }),
+  op("GET", `${V1}/anomalies/{id}/activity`, "anomalies:read", "Status history: who did what, when", { query: ZSimplePageQuery, response: ZActivityPage }),
+  op("GET", `${V1}/anomalies/{id}/window`, "anomalies:read", "Points around the anomaly, re-scored, with the expected band", { response: ZAnomalyWindow }),
+  op("GET", `${V1}/anomalies/{id}/labels`, "anomalies:read", "Label history; current is the latest", { response: ZLabelHistory }),
+  op("POST", `${V1}/anomalies/{id}/labels`, "anomalies:label", "Add a label (a new history row)", { body: ZNewLabel, response: ZLabelHistory, status: 201 }),
+  op("GET", `${V1}/anomalies/{id}/deliveries`, "anomalies:read", "Alert deliveries for this anomaly"),
+
+  // Labels
+  op("GET", `${V1}/labels/missed`, "anomalies:read", "Spans a detector should have flagged", { query: ZMissedQuery, response: pageOf(ZMissed) }),
+  op("POST", `${V1}/labels/missed`, "anomalies:label", "Mark a missed span (201 when new, 200 when already marked)", { body: ZNewMissed, response: ZMissed, status: 201 }),
+  op("GET", `${V1}/labels/export`, "anomalies:read", "Every label and missed span, as JSON { rows } or CSV", { query: ZExportQuery }),
+  op("POST", `${V1}/labels/import`, "anomalies:label", "Import labels and missed spans", {
+    rawBody: { contentTypes: ["text/csv", "application/json"], description: "CSV with the export's columns, or JSON { rows }" },
+    response: ZImportResult,
+  }),
+
+  // Sources
+  op("GET", `${V1}/sources`, "sources:read", "All sources"),
+  op("POST", `${V1}/sources`, "sources:write", "Create a source", { body: ZCreateSource, status: 201 }),
+  op("POST", `${V1}/sources/test`, "sources:write", "Try an unsaved source config", { body: ZTestSource }),
+  op("GET", `${V1}/sources/{id}`, "sources:read", "One source"),
+  op("PATCH", `${V1}/sources/{id}`, "sources:write", "Update a source", { body: ZUpdateSource }),
+  op("DELETE", `${V1}/sources/{id}`, "sources:write", "Delete a source", { status: 204 }),
+  op("GET", `${V1}/sources/{id}/series`, "sources:read", "A source's series", { query: ZSourceSeriesQuery }),
+  op("POST", `${V1}/sources/{id}/test`, "sources:write", "Try a saved source's config"),
+  op("POST", `${V1}/sources/{id}/upload`, "sources:write", "Upload CSV points to a CSV source", {
+    rawBody: { contentTypes: ["text/csv"], description: "CSV rows of points" },
+  }),
+  op("GET", `${V1}/sources/{id}/keys`, "sources:read", "A source's API keys (prefixes only)"),
+  op("POST", `${V1}/sources/{id}/keys`, "sources:write", "Create an API key (the full key is shown only in this answer)", { body: ZCreateKey, status: 201 }),
+  op("DELETE", `${V1}/sources/{id}/keys/{keyId}`, "sources:write", "Revoke an API key"),
+  op("GET", `${V1}/api-keys`, "sources:write", "Every source's API keys", { query: ZApiKeyListQuery }),
+
+  // Series
+  op("GET", `${V1}/series`, "sources:read", "Series, filtered", { query: ZSeriesListQuery }),
+  op("GET", `${V1}/series/{id}`, "sources:read", "One series"),
+  op("GET", `${V1}/series/{id}/points`, "sources:read", "Points over a range, downsampled server-side", { query: ZPointsQuery }),
+
+  // Detectors
+  op("GET", `${V1}/detectors`, "detectors:read", "All detectors"),
+  op("POST", `${V1}/detectors`, "detectors:write", "Create a detector", { body: ZCreateDetector, status: 201 }),
+  op("GET", `${V1}/detectors/algorithms`, "detectors:read", "Available algorithms and their parameters"),
+  op("POST", `${V1}/detectors/preview`, "detectors:read", "Preview a detector config on a series", { body: ZPreview }),
+  op("GET", `${V1}/detectors/{id}`, "detectors:read", "One detector"),
+  op("PATCH", `${V1}/detectors/{id}`, "detectors:write", "Update a detector", { body: ZUpdateDetector }),
+  op("DELETE", `${V1}/detectors/{id}`, "detectors:write", "Delete a detector", { status: 204 }),
+  op("POST", `${V1}/detectors/{id}/backfill`, "detectors:write", "Queue detection over past data", { body: ZBackfill, status: 202 }),
+  op("POST", `${V1}/detectors/{id}/train`, "detectors:write", "Queue training", { status: 202 }),
+  op("GET", `${V1}/detectors/{id}/evaluation`, "detectors:read", "Precision, recall and F1 from labels", { query: ZEvaluationQuery }),
+  op("GET", `${V1}/detectors/{id}/what-if`, "detectors:read", "What a different threshold would have flagged", { query: ZWhatIfQuery }),
+  op("POST", `${V1}/detectors/{id}/threshold`, "detectors:write", "Apply a threshold", { body: ZApplyThreshold }),
+
+  // Alerting
+  op("GET", `${V1}/channels`, "alerts:read", "Alert channels"),
+  op("POST", `${V1}/channels`, "alerts:write", "Create a channel", { body: ZCreateChannel, status: 201 }),
+  op("GET", `${V1}/channels/{id}`, "alerts:read", "One channel (secrets masked)"),
+  op("PATCH", `${V1}/channels/{id}`, "alerts:write", "Update a channel", { body: ZUpdateChannel }),
+  op("DELETE", `${V1}/channels/{id}`, "alerts:write", "Delete a channel", { status: 204 }),
+  op("POST", `${V1}/channels/{id}/test`, "alerts:write", "Send a test message"),
+  op("POST", `${V1}/channels/{id}/rotate-secret`, "alerts:write", "Rotate the channel's signing secret"),
+  op("GET", `${V1}/channels/{id}/deliveries`, "alerts:read", "A channel's deliveries", { query: ZListQuery }),
+  op("GET", `${V1}/deliveries`, "alerts:read", "Recent deliveries across channels, failures first", { query: ZRecentDeliveriesQuery }),
+  op("GET", `${V1}/alert-rules`, "alerts:read", "Alert rules"),
+  op("POST", `${V1}/alert-rules`, "alerts:write", "Create a rule", { body: ZCreateRule, status: 201 }),
+  op("GET", `${V1}/alert-rules/{id}`, "alerts:read", "One rule"),
+  op("PATCH", `${V1}/alert-rules/{id}`, "alerts:write", "Update a rule", { body: ZUpdateRule }),
+  op("DELETE", `${V1}/alert-rules/{id}`, "alerts:write", "Delete a rule", { status: 204 }),
+  op("GET", `${V1}/silences`, "alerts:read", "Silences, active or all", { query: ZSilenceListQuery }),
+  op("POST", `${V1}/silences`, "silences:write", "Create a silence", { body: ZCreateSilence, status: 201 }),
+  op("POST", `${V1}/silences/{id}/expire`, "silences:write", "End a silence now"),
+
+  // Administration
+  op("GET", `${V1}/users`, "users:manage", "All users"),
+  op("POST", `${V1}/users`, "users:manage", "Create a user", { body: ZCreateUser, status: 201 }),
+  op("PATCH", `${V1}/users/{id}`, "users:manage", "Change a user's name, role, password or disabled state", { body: ZUpdateUser }),
+  op("DELETE", `${V1}/users/{id}/sessions`, "users:manage", "End all of a user's sessions"),
+  op("GET", `${V1}/audit`, "audit:read", "Audit log: who changed what, before and after", { query: ZAuditQuery }),
+  op("POST", `${V1}/system/ping`, "system:ping", "Round trip through the queue to a worker"),
+];
+
+/** Routes under app/api that are not part of the documented API, with the reason. */
+export const UNDOCUMENTED_ROUTES: Record<string, string> = {
+  "/api/auth/{...nextauth}": "next-auth's own sign-in, callback and session endpoints (framework, not Vigil's API)",
+};
+
+/** The answer body of every error: lib/server/api/errors.ts. */
+export const ZApiErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), issues: z.array(z.object({ path: z.string(), message: z.string() })).optional() }),
+});
