@@ -61,6 +61,7 @@ test.describe.serial("accessibility", () => {
     "/admin",
     "/admin/audit",
     "/admin/api-keys",
+    "/account/tokens",
   ];
 
   test("admin: no serious or critical violation on any page", async ({ page }) => {
