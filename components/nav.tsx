@@ -21,6 +21,7 @@ export function Nav({ email, role }: { email: string; role: RoleName }) {
       <div className="who">
         <span title={email}>{email}</span>
         <span className="badge">{ROLE_LABELS[role]}</span>
+        <Link href="/account/tokens" aria-current={active("/account/tokens") ? "page" : undefined}>API tokens</Link>
         <button type="button" className="link" onClick={() => signOut({ callbackUrl: "/signin" })}>Sign out</button>
       </div>
     </header>

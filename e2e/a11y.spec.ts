@@ -62,6 +62,7 @@ test.describe.serial("accessibility", () => {
     "/admin/audit",
     "/admin/api-keys",
     "/api-docs",
+    "/account/tokens",
   ];
 
   test("admin: no serious or critical violation on any page", async ({ page }) => {

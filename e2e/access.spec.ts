@@ -18,6 +18,11 @@ interface RouteCase {
 
 const ROUTES: RouteCase[] = [
   { method: "GET", path: "/api/v1/me", file: "v1/me", permission: "overview:read" },
+  { method: "GET", path: "/api/v1/me/tokens", file: "v1/me/tokens", permission: "overview:read" },
+  { method: "POST", path: "/api/v1/me/tokens", file: "v1/me/tokens", permission: "overview:read", body: { name: "" } },
+  { method: "DELETE", path: "/api/v1/me/tokens/nonexistent", file: "v1/me/tokens/[id]", permission: "overview:read" },
+  { method: "GET", path: "/api/v1/tokens", file: "v1/tokens", permission: "users:manage" },
+  { method: "DELETE", path: "/api/v1/tokens/nonexistent", file: "v1/tokens/[id]", permission: "users:manage" },
   { method: "GET", path: "/api/v1/overview", file: "v1/overview", permission: "overview:read" },
   { method: "GET", path: "/api/v1/audit", file: "v1/audit", permission: "audit:read" },
   { method: "GET", path: "/api/v1/api-keys", file: "v1/api-keys", permission: "sources:write" },

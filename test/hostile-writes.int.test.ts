@@ -32,6 +32,10 @@ import * as labels from "@/app/api/v1/anomalies/[id]/labels/route";
 import * as missed from "@/app/api/v1/labels/missed/route";
 import * as labelImport from "@/app/api/v1/labels/import/route";
 import * as threshold from "@/app/api/v1/detectors/[id]/threshold/route";
+import * as myTokens from "@/app/api/v1/me/tokens/route";
+import * as myToken from "@/app/api/v1/me/tokens/[id]/route";
+import * as anyToken from "@/app/api/v1/tokens/[id]/route";
+import { createToken } from "@/lib/server/queries/api-tokens";
 
 withTestDatabase();
 vi.mock("server-only", () => ({}));
@@ -53,7 +57,7 @@ interface Route {
   apiKey?: boolean;
 }
 
-const ids = { push: "", csv: "", key: "", detector: "", series: "", user: "", apiKey: "", anomaly: "" };
+const ids = { push: "", csv: "", key: "", detector: "", series: "", user: "", apiKey: "", anomaly: "", token: "" };
 const t = (i: number) => new Date(Date.UTC(2024, 4, 1, 0, i)).toISOString();
 const json = "application/json";
 
@@ -81,6 +85,9 @@ const ROUTES: Route[] = [
   { name: "POST labels import json", method: "POST", handler: labelImport.POST as Handler, params: () => ({}), type: json, body: () => ({ rows: [{ kind: "UNSURE", detectorId: ids.detector, seriesId: ids.series, start: t(1), end: t(2), labelledAt: t(3) }] }) },
   { name: "POST labels import csv", method: "POST", handler: labelImport.POST as Handler, params: () => ({}), type: "text/csv", csv: () => `kind,detectorName,seriesId,start,end,reason,note\nFALSE_POSITIVE,fuzzed,${ids.series},${t(1)},${t(2)},NOISE,x\n` },
   { name: "POST threshold", method: "POST", handler: threshold.POST as Handler, params: () => ({ id: ids.detector }), type: json, body: () => ({ threshold: 0.7, basis: "suggestion" }) },
+  { name: "POST me/tokens", method: "POST", handler: myTokens.POST as Handler, params: () => ({}), type: json, body: () => ({ name: "ci", scopes: ["sources:read"], expiresAt: "2099-01-01T00:00:00Z" }) },
+  { name: "DELETE me/token", method: "DELETE", handler: myToken.DELETE as Handler, params: () => ({ id: ids.token }), type: json },
+  { name: "DELETE token", method: "DELETE", handler: anyToken.DELETE as Handler, params: () => ({ id: ids.token }), type: json },
   { name: "POST ingest csv", method: "POST", handler: ingest.POST as unknown as Handler, params: () => ({}), type: "text/csv", apiKey: true, csv: () => `timestamp,series,value,host\n${t(4)},cpu,1,a\n` },
 ];
 
@@ -133,6 +140,7 @@ beforeAll(async () => {
   const at = new Date(t(1));
   ids.anomaly = (await getPrisma().anomaly.create({ data: { detectorId: ids.detector, seriesId: ids.series, startTs: at, endTs: at, peakTs: at, peakScore: 0.95, severity: "HIGH" } })).id;
   ids.user = (await getPrisma().user.create({ data: { email: "target@example.com", passwordHash: "-", role: "OPERATOR" } })).id;
+  ids.token = (await createToken({ id: "admin", role: "ADMIN" }, { name: "fuzzed" })).id;
 });
 
 describe("hostile input on every write route", () => {

@@ -6,7 +6,7 @@ import { z } from "zod";
 
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, "is not an id");
 
-export const AUDIT_ENTITIES = ["source", "detector", "api_key", "user"] as const;
+export const AUDIT_ENTITIES = ["source", "detector", "api_key", "api_token", "user"] as const;
 
 export const ZAuditQuery = z.object({
   entity: z.string().trim().min(1).max(64).regex(/^[a-z_]+$/, "is not an entity name").optional(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { can, PERMISSIONS, ROLE_PERMISSIONS } from "@/lib/auth/permissions";
+import { can, PERMISSIONS, ROLE_PERMISSIONS, tokenCan, tokenPermissions } from "@/lib/auth/permissions";
 
 describe("permission table", () => {
   it("gives admins everything", () => {
@@ -38,5 +38,21 @@ describe("permission table", () => {
 
   it("only names known permissions", () => {
     for (const perms of Object.values(ROLE_PERMISSIONS)) for (const p of perms) expect(PERMISSIONS).toContain(p);
+  });
+});
+
+describe("token scopes", () => {
+  it("are intersected with the owner's current role", () => {
+    expect(tokenPermissions("ADMIN", ["sources:read", "sources:write"])).toEqual(["sources:read", "sources:write"]);
+    expect(tokenPermissions("ANALYST", ["sources:read", "sources:write"])).toEqual(["sources:read"]);
+    expect(tokenCan("ADMIN", ["sources:read"], "sources:write")).toBe(false);
+    expect(tokenCan("OPERATOR", ["silences:write", "anomalies:label"], "anomalies:label")).toBe(false);
+    expect(tokenCan("OPERATOR", ["silences:write"], "silences:write")).toBe(true);
+  });
+
+  it("grant nothing when empty, unknown or without a role", () => {
+    expect(tokenPermissions("ADMIN", [])).toEqual([]);
+    expect(tokenPermissions("ADMIN", ["sources:nuke"])).toEqual([]);
+    expect(tokenCan(null, [...PERMISSIONS], "overview:read")).toBe(false);
   });
 });

@@ -44,3 +44,15 @@ export const ROLE_LABELS: Record<RoleName, string> = {
   ANALYST: "Analyst",
   OPERATOR: "Operator",
 };
+
+/**
+ * What a personal API token may do now: its scopes intersected with the owner's current role, so a
+ * demotion narrows every token at once. Unknown scope strings (a permission since removed) are dropped.
+ */
+export function tokenPermissions(role: RoleName, scopes: readonly string[]): Permission[] {
+  return ROLE_PERMISSIONS[role].filter((p) => scopes.includes(p));
+}
+
+export function tokenCan(role: RoleName | undefined | null, scopes: readonly string[], permission: Permission): boolean {
+  return !!role && tokenPermissions(role, scopes).includes(permission);
+}

@@ -26,3 +26,13 @@ describe("api keys", () => {
     expect(bearerToken(null)).toBeNull();
   });
 });
+
+describe("personal token scheme", () => {
+  it("round-trips under vglt_ and never parses as the other kind", () => {
+    const token = generateApiKey("vglt");
+    expect(token.key.startsWith(`vglt_${token.prefix}_`)).toBe(true);
+    expect(secretMatches(parseApiKey(token.key, "vglt")!.secret, token.secretHash)).toBe(true);
+    expect(parseApiKey(token.key)).toBeNull();
+    expect(parseApiKey(generateApiKey().key, "vglt")).toBeNull();
+  });
+});

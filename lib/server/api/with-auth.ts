@@ -1,5 +1,6 @@
 /**
- * Every route handler is wrapped once: refuse cross-origin writes (403), authenticate (401),
+ * Every route handler is wrapped once: refuse cross-origin writes (403), authenticate (401) by the
+ * session cookie or by a personal API token (`Authorization: Bearer vglt_...`, lib/tokens),
  * authorize against the permission table (403), refuse strings PostgreSQL cannot store in the
  * path, query or body (400), parse body and query with zod (400/422), then run; errors map through
  * errorResponse, and every answer gets the API's headers (no-store). Routes added later get all of
@@ -10,8 +11,10 @@ import type { NextRequest } from "next/server";
 import type { z } from "zod";
 import { getServerSession } from "next-auth";
 import { getAuthOptions } from "@/lib/auth/options";
-import { can, type Permission } from "@/lib/auth/permissions";
+import { can, tokenCan, type Permission } from "@/lib/auth/permissions";
 import { findSessionUser, type SessionUser } from "@/lib/server/queries/sessions";
+import { authenticateToken } from "@/lib/server/queries/api-tokens";
+import { bearerToken } from "@/lib/ingest/api-key";
 import { AppError, errorResponse } from "@/lib/server/api/errors";
 import { assertMediaType, assertSameOrigin } from "@/lib/server/api/request-checks";
 import { assertStorable } from "@/lib/server/api/storable-text";
@@ -19,7 +22,8 @@ import { withApiHeaders } from "@/lib/server/api/response-headers";
 import { prepareDatabase } from "@/lib/server/database";
 import { observeApiRequest } from "@/lib/metrics/record";
 
-export type AuthedUser = SessionUser;
+/** A session's user, or a token's owner with the token's id and scopes (its role is read now). */
+export type AuthedUser = SessionUser & { tokenId?: string; scopes?: string[] };
 
 interface Options<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> {
   permission: Permission;
@@ -27,6 +31,8 @@ interface Options<B extends z.ZodType | undefined, Q extends z.ZodType | undefin
   query?: Q;
   /** Largest accepted body in bytes (413 above it). */
   maxBodyBytes?: number;
+  /** Refuse API tokens (403): managing tokens needs a signed-in session, so a token cannot mint a wider one. */
+  sessionOnly?: boolean;
 }
 
 type Inferred<T> = T extends z.ZodType ? z.infer<T> : undefined;
@@ -50,6 +56,20 @@ export async function currentUser(): Promise<AuthedUser | null> {
   const u = session?.user;
   if (!u?.id || !u.sid) return null;
   return findSessionUser(u.sid, u.id);
+}
+
+/** The request's principal: its bearer token's owner when it has one, else the session's user. */
+async function authenticate(req: NextRequest): Promise<AuthedUser | null> {
+  const token = bearerToken(req.headers.get("authorization"));
+  if (!token) return currentUser();
+  await prepareDatabase();
+  const p = await authenticateToken(token);
+  return { ...p.user, tokenId: p.tokenId, scopes: p.scopes };
+}
+
+/** The permission check: the role's table, narrowed by the token's scopes for a token. */
+function allowed(user: AuthedUser, permission: Permission): boolean {
+  return user.scopes ? tokenCan(user.role, user.scopes, permission) : can(user.role, permission);
 }
 
 async function readJson(req: NextRequest, maxBytes: number): Promise<unknown> {
@@ -79,10 +99,15 @@ export function withAuth<B extends z.ZodType | undefined = undefined, Q extends 
 
   async function answer(req: NextRequest, ctx: { params: Promise<P> }): Promise<Response> {
     try {
-      assertSameOrigin(req);
-      const user = await currentUser();
+      // A cookie-less token request carries no browser credential, so there is nothing to forge.
+      const tokenOnly = bearerToken(req.headers.get("authorization")) !== null && !req.headers.has("cookie");
+      if (!tokenOnly) assertSameOrigin(req);
+      const user = await authenticate(req);
       if (!user) throw new AppError("unauthorized", "Sign in required");
-      if (!can(user.role, opts.permission)) throw new AppError("forbidden", `Your role may not ${opts.permission}`);
+      if (user.tokenId && opts.sessionOnly) throw new AppError("forbidden", "API tokens are managed from a signed-in session, not with a token");
+      if (!allowed(user, opts.permission)) {
+        throw new AppError("forbidden", user.scopes && can(user.role, opts.permission) ? `This API token lacks the scope ${opts.permission}` : `Your role may not ${opts.permission}`);
+      }
       const params = ctx?.params ? await ctx.params : ({} as P);
       assertStorable(params, "path");
       const rawQuery = Object.fromEntries(req.nextUrl.searchParams);
