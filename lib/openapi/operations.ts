@@ -3,6 +3,7 @@
  * ones the route handlers use; responses only where a schema for the answer exists.
  */
 import { z } from "zod";
+import { ZTokenCreate } from "@/lib/tokens/schemas";
 import { ZApiKeyListQuery, ZAuditQuery } from "@/lib/admin/schemas";
 import {
   ZCreateChannel,
@@ -64,6 +65,9 @@ export const OPERATIONS: Operation[] = [
 
   // Session and overview
   op("GET", `${V1}/me`, "overview:read", "The signed-in user and the permissions of their role"),
+  op("GET", `${V1}/me/tokens`, "overview:read", "Your own API tokens, never their secrets (a browser session only)"),
+  op("POST", `${V1}/me/tokens`, "overview:read", "Create an API token for yourself; the answer is the only time its secret is shown (a browser session only)", { body: ZTokenCreate, status: 201 }),
+  op("DELETE", `${V1}/me/tokens/{id}`, "overview:read", "Revoke one of your API tokens (a browser session only)"),
   op("GET", `${V1}/overview`, "overview:read", "Open anomalies by severity, timeline, ingest rate, source, detection and queue health", { query: ZOverviewQuery }),
 
   // Anomalies
@@ -152,6 +156,8 @@ export const OPERATIONS: Operation[] = [
   op("POST", `${V1}/users`, "users:manage", "Create a user", { body: ZCreateUser, status: 201 }),
   op("PATCH", `${V1}/users/{id}`, "users:manage", "Change a user's name, role, password or disabled state", { body: ZUpdateUser }),
   op("DELETE", `${V1}/users/{id}/sessions`, "users:manage", "End all of a user's sessions"),
+  op("GET", `${V1}/tokens`, "users:manage", "Every user's API tokens, never their secrets"),
+  op("DELETE", `${V1}/tokens/{id}`, "users:manage", "Revoke any user's API token"),
   op("GET", `${V1}/audit`, "audit:read", "Audit log: who changed what, before and after", { query: ZAuditQuery }),
   op("POST", `${V1}/system/ping`, "system:ping", "Round trip through the queue to a worker"),
 ];
