@@ -25,7 +25,7 @@ export async function handleIngest(req: Request): Promise<NextResponse> {
 
   const contentType = req.headers.get("content-type");
   assertSupportedType(contentType);
-  const text = await readBodyText(req, INGEST_LIMITS.maxBytes);
+  const text = await readBodyText(req, INGEST_LIMITS.maxBytes, "split the batch");
   const batch = parseIngestBody(contentType, text);
   const result = await writeBatch(source.id, principal.keyId, [...batch.series.values()]);
   await afterPointsWritten(result.changedSeriesIds);

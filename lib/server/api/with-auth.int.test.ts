@@ -49,6 +49,25 @@ describe("withAuth", () => {
     expect(await getPrisma().user.count({ where: { email: "n@example.com" } })).toBe(0);
   });
 
+  it("refuses a body past the limit while reading it (no Content-Length), and invalid UTF-8, writing nothing", async () => {
+    const users = await getPrisma().user.count();
+    let sent = 0;
+    // 4 MB in 64 KB chunks, streamed without a Content-Length: the limit (1 MB) must stop the read, not parse it.
+    const stream = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (sent >= 4_000_000) return c.close();
+        sent += 65_536;
+        c.enqueue(new Uint8Array(65_536).fill(0x20));
+      },
+    });
+    const big = await create(new NextRequest(URL, { method: "POST", headers: { "content-type": "application/json" }, body: stream, duplex: "half" } as never), ctx());
+    expect({ status: big.status, message: (await big.json()).error.message }).toEqual({ status: 413, message: "Body exceeds 1000000 bytes" });
+    expect(sent).toBeLessThan(4_000_000);
+    const bad = await create(new NextRequest(URL, { method: "POST", headers: { "content-type": "application/json" }, body: Buffer.from([0x7b, 0xff, 0x7d]) }), ctx());
+    expect({ status: bad.status, message: (await bad.json()).error.message }).toEqual({ status: 400, message: "Body is not valid UTF-8" });
+    expect(await getPrisma().user.count()).toBe(users);
+  });
+
   it("sends Cache-Control: no-store on API JSON, errors included", async () => {
     expect((await list(new NextRequest(URL), ctx())).headers.get("cache-control")).toBe("no-store");
     expect((await post({ "content-type": "text/plain" })).headers.get("cache-control")).toBe("no-store");

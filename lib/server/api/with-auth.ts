@@ -15,6 +15,7 @@ import { can, tokenCan, type Permission } from "@/lib/auth/permissions";
 import { findSessionUser, type SessionUser } from "@/lib/server/queries/sessions";
 import { authenticateToken } from "@/lib/server/queries/api-tokens";
 import { bearerToken } from "@/lib/ingest/api-key";
+import { readBodyText } from "@/lib/ingest/read-body";
 import { AppError, errorResponse } from "@/lib/server/api/errors";
 import { assertMediaType, assertSameOrigin } from "@/lib/server/api/request-checks";
 import { assertStorable } from "@/lib/server/api/storable-text";
@@ -74,8 +75,7 @@ function allowed(user: AuthedUser, permission: Permission): boolean {
 
 async function readJson(req: NextRequest, maxBytes: number): Promise<unknown> {
   assertMediaType(req.headers.get("content-type"), "application/json");
-  const text = await req.text();
-  if (Buffer.byteLength(text) > maxBytes) throw new AppError("payload_too_large", `Body exceeds ${maxBytes} bytes`);
+  const text = await readBodyText(req, maxBytes);
   let json: unknown;
   try {
     json = text ? JSON.parse(text) : {};
