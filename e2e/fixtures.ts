@@ -20,3 +20,11 @@ export const E2E_USERS: Record<RoleName, { email: string; name: string }> = {
 };
 
 export const storageStatePath = (role: RoleName) => `e2e/.auth/${role.toLowerCase()}.json`;
+
+/**
+ * "Without a reload": marks the loaded document; `stillSameDocument` is true only if no navigation
+ * replaced it since. (Counting `framenavigated` events also counted the app router's own
+ * history.replaceState after a late hydration, which is not a reload.)
+ */
+export const markDocument = (page: import("@playwright/test").Page) => page.evaluate(() => Object.assign(window, { __vigilDocumentMark: true }));
+export const stillSameDocument = (page: import("@playwright/test").Page) => page.evaluate(() => (window as { __vigilDocumentMark?: boolean }).__vigilDocumentMark === true);

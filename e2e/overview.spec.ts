@@ -4,7 +4,7 @@
  * with its jobs; the page polls its API.
  */
 import { expect, test } from "@playwright/test";
-import { storageStatePath } from "./fixtures";
+import { markDocument, stillSameDocument, storageStatePath } from "./fixtures";
 
 const SCREENS = "test-results/screens";
 const suffix = Date.now().toString(36);
@@ -15,8 +15,7 @@ test("operator: the overview counts a new anomaly and the pushed points without 
   await page.goto("/");
   await expect(page.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
   const critical = page.getByRole("link", { name: /critical$/ });
-  const navigations: string[] = [];
-  page.on("framenavigated", (f) => f === page.mainFrame() && navigations.push(f.url()));
+  await markDocument(page);
 
   const admin = await browser.newContext({ storageState: storageStatePath("ADMIN") });
   const request = admin.request;
@@ -42,7 +41,7 @@ test("operator: the overview counts a new anomaly and the pushed points without 
     }, { timeout: 45_000 })
     .toBeGreaterThan(0);
   await expect(page.getByRole("img", { name: /Anomalies started per hour/ }).locator(".recharts-bar-rectangle").first()).toBeVisible({ timeout: 30_000 });
-  expect(navigations).toEqual([]);
+  expect(await stillSameDocument(page)).toBe(true);
 
   const workers = page.getByRole("region", { name: "Workers and queue" });
   await expect(workers).toContainText("Jobs failed");

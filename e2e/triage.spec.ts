@@ -5,7 +5,7 @@
  * an operator are refused what they may not do, in the UI and in the API.
  */
 import { expect, test, type APIRequestContext, type Browser } from "@playwright/test";
-import { E2E_USERS, storageStatePath } from "./fixtures";
+import { E2E_USERS, markDocument, stillSameDocument, storageStatePath } from "./fixtures";
 
 const SCREENS = "test-results/screens";
 const suffix = Date.now().toString(36);
@@ -41,8 +41,7 @@ test.describe.serial("triage journey", () => {
     state.sourceId = sourceId;
     await admin.page.goto(`/anomalies?status=OPEN&sourceId=${sourceId}`);
     await expect(admin.page.getByText("No anomalies match.")).toBeVisible();
-    const navigations: string[] = [];
-    admin.page.on("framenavigated", (f) => f === admin.page.mainFrame() && navigations.push(f.url()));
+    await markDocument(admin.page);
 
     const push = await admin.request.post("/api/v1/ingest", { data: { series: "checkout.latency", labels: { region: "eu" }, points: spikePoints() }, headers: { authorization: `Bearer ${key}` } });
     expect(push.status(), await push.text()).toBe(200);
@@ -51,7 +50,7 @@ test.describe.serial("triage journey", () => {
     await expect(row).toHaveCount(1, { timeout: 45_000 });
     await expect(row).toContainText('{region="eu"}');
     await expect(row).toContainText("open");
-    expect(navigations).toEqual([]);
+    expect(await stillSameDocument(admin.page)).toBe(true);
     state.anomalyId = (await row.getAttribute("data-anomaly-id"))!;
     await admin.page.screenshot({ path: `${SCREENS}/triage-queue-admin.png`, fullPage: true });
     await admin.context.close();
