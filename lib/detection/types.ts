@@ -25,8 +25,21 @@ export interface Scored {
   upper?: number;
   /** Ensembles: the member whose score drove this point ("kind", or "kind#i" when a kind repeats). */
   driver?: string;
+  /** Multivariate input: each feature's part in this score, in input order (`values[i]` <-> `attribution[i]`). */
+  attribution?: FeatureAttribution[];
   /** Set when the point did not update the model; score is then 0. */
   skipped?: SkipReason;
+}
+
+/**
+ * One input feature's part in a multivariate score. How a model splits its score is its own and is documented
+ * beside the model (path length for isolation forest, per-feature error for reconstruction models, ...).
+ */
+export interface FeatureAttribution {
+  /** Share of the score, >= 0; the shares of one point sum to 1 (all 0 when nothing stood out). */
+  share: number;
+  /** Whether the feature was above or below what the model expected. */
+  direction: "above" | "below";
 }
 
 export type DetectorInput = "univariate" | "multivariate";
