@@ -1,6 +1,7 @@
 /**
- * Series are created on first sight, inside the caller's write transaction: INSERT ... ON CONFLICT
- * DO NOTHING (safe when two writers race), then one SELECT for all ids. A series created here is
+ * Series are created on first sight, inside the caller's write transaction: one SELECT finds the
+ * known ones (nearly always all of them), the missing are inserted with INSERT ... ON CONFLICT DO
+ * NOTHING (safe when two writers race) and selected again. A series created here is
  * attached at once to every detector watching its source (DetectorSource), so a new label set on a
  * high-cardinality source is scored from its first point. The reconciler repeats that attachment
  * for the rare race with a rule added at the same moment (`attachWatchedSeries`). The rules are
@@ -18,37 +19,47 @@ export interface SeriesKey {
 
 /** Ids of `series` (created when missing), in the same order. */
 export async function resolveSeries(client: pg.ClientBase, sourceId: string, series: SeriesKey[]): Promise<string[]> {
-  const metrics = series.map((s) => s.metric);
-  const keys = series.map((s) => s.labelsKey);
-  const created = await client.query<{ id: string }>(
-    `INSERT INTO "Series" (id, "sourceId", metric, labels, "labelsKey")
-     SELECT u.id, $1, u.metric, u.labels::jsonb, u.key
-     FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS u(id, metric, labels, key)
-     ON CONFLICT ("sourceId", metric, "labelsKey") DO NOTHING
-     RETURNING id`,
-    [sourceId, series.map(() => randomUUID()), metrics, series.map((s) => JSON.stringify(s.labels)), keys],
-  );
-  if (created.rows.length > 0) {
-    await client.query(
-      `INSERT INTO "DetectorSeries" ("detectorId", "seriesId")
-       SELECT w."detectorId", n.id
-       FROM (SELECT "detectorId" FROM "DetectorSource" WHERE "sourceId" = $1 ORDER BY 1 FOR KEY SHARE) w
-       CROSS JOIN unnest($2::text[]) AS n(id)
-       ORDER BY 1, 2
-       ON CONFLICT DO NOTHING`,
-      [sourceId, created.rows.map((r) => r.id)],
+  const byKey = await findSeries(client, sourceId, series);
+  const missing = series.filter((s) => !byKey.has(seriesKey(s)));
+  if (missing.length > 0) {
+    const created = await client.query<{ id: string }>(
+      `INSERT INTO "Series" (id, "sourceId", metric, labels, "labelsKey")
+       SELECT u.id, $1, u.metric, u.labels::jsonb, u.key
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS u(id, metric, labels, key)
+       ON CONFLICT ("sourceId", metric, "labelsKey") DO NOTHING
+       RETURNING id`,
+      [sourceId, missing.map(() => randomUUID()), missing.map((s) => s.metric), missing.map((s) => JSON.stringify(s.labels)), missing.map((s) => s.labelsKey)],
     );
+    if (created.rows.length > 0) {
+      await client.query(
+        `INSERT INTO "DetectorSeries" ("detectorId", "seriesId")
+         SELECT w."detectorId", n.id
+         FROM (SELECT "detectorId" FROM "DetectorSource" WHERE "sourceId" = $1 ORDER BY 1 FOR KEY SHARE) w
+         CROSS JOIN unnest($2::text[]) AS n(id)
+         ORDER BY 1, 2
+         ON CONFLICT DO NOTHING`,
+        [sourceId, created.rows.map((r) => r.id)],
+      );
+    }
+    // Those created here and those a concurrent writer created first.
+    for (const [key, id] of await findSeries(client, sourceId, missing)) byKey.set(key, id);
   }
+  return series.map((s) => {
+    const id = byKey.get(seriesKey(s));
+    if (!id) throw new Error(`series ${s.metric} ${s.labelsKey} was not created`);
+    return id;
+  });
+}
+
+const seriesKey = (s: { metric: string; labelsKey: string }) => `${s.metric}\u0000${s.labelsKey}`;
+
+/** Stored ids of `series` by (metric, labels key): most writes find every series they name. */
+async function findSeries(client: pg.ClientBase, sourceId: string, series: SeriesKey[]): Promise<Map<string, string>> {
   const { rows } = await client.query<{ id: string; metric: string; labelsKey: string }>(
     `SELECT s.id, s.metric, s."labelsKey" FROM "Series" s
      JOIN unnest($2::text[], $3::text[]) AS u(metric, key) ON s.metric = u.metric AND s."labelsKey" = u.key
      WHERE s."sourceId" = $1`,
-    [sourceId, metrics, keys],
+    [sourceId, series.map((s) => s.metric), series.map((s) => s.labelsKey)],
   );
-  const byKey = new Map(rows.map((r) => [`${r.metric}\u0000${r.labelsKey}`, r.id]));
-  return series.map((s) => {
-    const id = byKey.get(`${s.metric}\u0000${s.labelsKey}`);
-    if (!id) throw new Error(`series ${s.metric} ${s.labelsKey} was not created`);
-    return id;
-  });
+  return new Map(rows.map((r) => [seriesKey(r), r.id]));
 }

@@ -59,21 +59,41 @@ describe("writeBatch", () => {
     expect((await getPrisma().dataSource.findUniqueOrThrow({ where: { id: sourceId } })).lastIngestedAt).toEqual(before.lastIngestedAt);
   });
 
+  it("does not wait for another write's stamp: writes to one source never queue on its row", async () => {
+    await writeBatch(sourceId, keyId, [seriesOf("w.stamp", [t0], [1])]);
+    const stamped = await getPrisma().dataSource.findUniqueOrThrow({ where: { id: sourceId } });
+    const locker = new pg.Client({ connectionString: db.url() });
+    await locker.connect();
+    try {
+      // Another write's uncommitted stamp holds the row: this write leaves the stamp to it.
+      await locker.query("BEGIN");
+      await locker.query(`SELECT 1 FROM "DataSource" WHERE id = $1 FOR NO KEY UPDATE`, [sourceId]);
+      const result = await writeBatch(sourceId, keyId, [seriesOf("w.stamp", [t0 + 1000], [2])]);
+      expect(result.accepted).toBe(1);
+      await locker.query("COMMIT");
+    } finally {
+      await locker.end();
+    }
+    const after = await getPrisma().dataSource.findUniqueOrThrow({ where: { id: sourceId } });
+    expect(after.lastIngestedAt).toEqual(stamped.lastIngestedAt);
+    expect(await pointsOf("w.stamp")).toBe(2);
+  });
+
   it("a connection lost mid-write answers 503, leaves nothing behind, and the next write succeeds", async () => {
     const locker = new pg.Client({ connectionString: db.url() });
     const watcher = new pg.Client({ connectionString: db.url() });
     await Promise.all([locker.connect(), watcher.connect()]);
     try {
-      // Holding the source row makes the write wait at its stamp, after its points went in.
+      // Locking the re-detection table makes the write wait there, after its points went in.
       await locker.query("BEGIN");
-      await locker.query(`SELECT 1 FROM "DataSource" WHERE id = $1 FOR NO KEY UPDATE`, [sourceId]);
+      await locker.query(`LOCK TABLE "RedetectRequest" IN EXCLUSIVE MODE`);
       const pending = writeBatch(sourceId, keyId, [seriesOf("w.lost", [t0, t0 + 1000], [1, 2])]).catch((e: unknown) => e);
       let terminated = false;
       for (let i = 0; i < 100 && !terminated; i++) {
         // From outside the locker's transaction, which would see one frozen snapshot of pg_stat_activity.
         const { rows } = await watcher.query<{ ok: boolean }>(
           `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
-           WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'UPDATE "DataSource"%'`,
+           WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO "RedetectRequest"%'`,
         );
         terminated = rows.some((r) => r.ok);
         if (!terminated) await new Promise((r) => setTimeout(r, 50));

@@ -8,7 +8,7 @@ import type { JobsOptions } from "bullmq";
 import { jobIds } from "@/lib/queue/contract";
 import type { QueueBackend } from "@/lib/queue/connection";
 import { enqueue } from "@/lib/queue/enqueue";
-import { getPrisma } from "@/lib/server/db";
+import { getPgPool } from "@/lib/server/pg-pool";
 import { getQueueBackend } from "@/lib/server/queue";
 import { shardOf } from "@/lib/pipeline/shard";
 
@@ -46,13 +46,16 @@ export async function enqueueDetectorShards(backend: QueueBackend, detectorId: s
   return 16;
 }
 
-/** Enabled detectors attached to these series. */
+/** Enabled detectors attached to these series (plain pg: it runs after every ingest request). */
 export async function findDetectPairs(seriesIds: string[]): Promise<DetectPair[]> {
   if (seriesIds.length === 0) return [];
-  return getPrisma().detectorSeries.findMany({
-    where: { seriesId: { in: [...new Set(seriesIds)] }, detector: { enabled: true } },
-    select: { detectorId: true, seriesId: true },
-  });
+  const { rows } = await getPgPool().query<DetectPair>(
+    `SELECT ds."detectorId", ds."seriesId" FROM "DetectorSeries" ds
+     JOIN "Detector" d ON d.id = ds."detectorId" AND d.enabled
+     WHERE ds."seriesId" = ANY($1::text[])`,
+    [[...new Set(seriesIds)]],
+  );
+  return rows;
 }
 
 /** Called by ingest after points are committed, with the series the write inserted or changed. */
