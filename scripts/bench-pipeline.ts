@@ -3,8 +3,9 @@
  * Redis backend (a private key prefix, removed afterwards):
  *  (a) end-to-end latency from an ingest request to the anomaly row, at a steady push rate;
  *  (b) worker scoring throughput on one backlog with 1 and with 2 worker processes.
- * Usage: npm run bench:pipeline [-- --seconds 30 --rate 1000 --series 1000 --injected 50
- *        --latency-workers 1 --backlog-series 400 --backlog-points 5000]   (quick: --seconds 10 --backlog-series 50)
+ * Usage: npm run bench:pipeline [-- --seconds 30 --rate 5000 --series 5000 --injected 50 --detector default
+ *        --latency-workers 1 --backlog-series 400 --backlog-points 5000]   (quick: --seconds 10 --rate 1000
+ *        --series 1000 --backlog-series 50; `--detector zscore` for the light detector of earlier runs)
  * With VIGIL_PIPELINE_TIMINGS=<file>, the workers append per-phase totals (queue wait, run, each
  * round trip of a detect run or batch) to that file every 5 s: where the time goes.
  */
@@ -14,15 +15,16 @@ import { resetEnvForTests } from "../lib/env";
 import { disconnectPrisma } from "../lib/server/db";
 import { getQueueBackend } from "../lib/server/queue";
 import { fixed, formatRate, printTable } from "./bench/table";
-import { pct, runLatency } from "./bench/pipeline/latency";
+import { benchDetector, pct, runLatency } from "./bench/pipeline/latency";
 import { createScratch, startBenchWorker } from "./bench/pipeline/setup";
 import { runThroughput, writeBacklog, type ThroughputResult } from "./bench/pipeline/throughput";
 
 const { values: args } = parseArgs({
   options: {
     seconds: { type: "string", default: "30" },
-    rate: { type: "string", default: "1000" },
-    series: { type: "string", default: "1000" },
+    rate: { type: "string", default: "5000" },
+    series: { type: "string", default: "5000" },
+    detector: { type: "string", default: "default" },
     injected: { type: "string", default: "50" },
     "latency-workers": { type: "string", default: "1" },
     "backlog-series": { type: "string", default: "400" },
@@ -32,6 +34,7 @@ const { values: args } = parseArgs({
   },
 });
 const say = (m: string) => console.log(`[bench] ${m}`);
+const detector = benchDetector(args.detector);
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
 const scratch = await createScratch(redisUrl);
@@ -39,10 +42,10 @@ Object.assign(process.env, { DATABASE_URL: scratch.url, REDIS_URL: redisUrl, VIG
 resetEnvForTests();
 try {
   if (!args["skip-latency"]) {
-    const opts = { series: Number(args.series), rate: Number(args.rate), seconds: Number(args.seconds), injected: Number(args.injected) };
+    const opts = { series: Number(args.series), rate: Number(args.rate), seconds: Number(args.seconds), injected: Number(args.injected), detector };
     const workers = Array.from({ length: Number(args["latency-workers"]) }, () => startBenchWorker(scratch));
     await Promise.all(workers.map((w) => w.ready));
-    say(`(a) latency: ${opts.rate} points/s over ${opts.series} series for ${opts.seconds} s, ${opts.injected} injected spikes, ${workers.length} worker(s)`);
+    say(`(a) latency, ${args.detector} detector (${detector.algorithm}): ${opts.rate} points/s over ${opts.series} series for ${opts.seconds} s, ${opts.injected} injected spikes, ${workers.length} worker(s)`);
     const r = await runLatency(scratch, opts, say).finally(() => Promise.all(workers.map((w) => w.stop())));
     const [i50, i95, i99] = pct(r.ingestMs);
     const [a50, a95, a99] = pct(r.anomalyMs);
@@ -59,10 +62,10 @@ try {
   if (!args["skip-throughput"]) {
     const perSeries = Number(args["backlog-points"]);
     const ids = await writeBacklog(Number(args["backlog-series"]), perSeries);
-    say(`(b) throughput: backlog of ${ids.length} series x ${perSeries} points, scored from scratch`);
+    say(`(b) throughput, ${args.detector} detector: backlog of ${ids.length} series x ${perSeries} points, scored from scratch`);
     const rows: ThroughputResult[] = [];
     // 1, 2, then 1 again: the repeat shows how much of the difference is order (warm caches, JIT, a busy machine).
-    for (const [i, workers] of [1, 2, 1].entries()) rows.push(await runThroughput(scratch, ids, perSeries, workers, `bench-throughput-${i}`));
+    for (const [i, workers] of [1, 2, 1].entries()) rows.push(await runThroughput(scratch, ids, perSeries, workers, `bench-throughput-${i}`, detector));
     printTable(
       ["worker processes", "points", "seconds", "points/s", "vs 1 worker", `host CPU busy (${availableParallelism()} cores)`],
       rows.map((r) => [r.workers, r.points, fixed(r.seconds, 2), formatRate(r.points / r.seconds), `${fixed(rows[0].seconds / r.seconds, 2)}x`, r.hostBusy === null ? "-" : `${fixed(r.hostBusy * 100, 0)}%`]),

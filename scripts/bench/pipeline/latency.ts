@@ -11,10 +11,27 @@ import { getPrisma } from "../../../lib/server/db";
 import { getQueueBackend } from "../../../lib/server/queue";
 import { createSourceKey } from "../../../lib/server/queries/api-keys";
 import { percentile, query, type Scratch } from "./setup";
+import { defaultDetectorConfig, getDefinition } from "../../../lib/detection";
 
 export const T0 = Date.UTC(2026, 0, 1);
-export const DETECTOR = { algorithm: "zscore", params: { window: 100, minPoints: 20 }, threshold: 0.6 };
-const HISTORY = 60;
+export interface BenchDetector {
+  algorithm: string;
+  params: object;
+  threshold: number;
+  /** Points of history each series gets before the live phase (the detector must be warm by then). */
+  history: number;
+}
+
+/**
+ * `default`: what a new detector gets (`defaultDetectorConfig()`, the ensemble, at its default
+ * threshold), the issue's measure. `zscore`: the light detector earlier runs of this bench used.
+ */
+export function benchDetector(name: string): BenchDetector {
+  if (name === "zscore") return { algorithm: "zscore", params: { window: 100, minPoints: 20 }, threshold: 0.6, history: 60 };
+  if (name !== "default") throw new Error(`--detector must be default or zscore, not ${name}`);
+  const { kind, params } = defaultDetectorConfig();
+  return { algorithm: kind, params, threshold: getDefinition(kind).defaultThreshold ?? 0.5, history: 150 };
+}
 const TICK_MS = 100;
 
 const noise = (s: number, i: number) => 100 + Math.sin(i * 0.7 + s) * 2 + ((s * 7919 + i * 104729) % 100) / 100;
@@ -40,10 +57,11 @@ async function post(key: string, body: string): Promise<{ accepted: number }> {
 const body = (series: number[], index: (s: number) => number, value: (s: number, i: number) => number) =>
   JSON.stringify(series.map((s) => ({ series: `lat${s}`, points: [[new Date(T0 + index(s) * 1000).toISOString(), value(s, index(s))]] })));
 
-export async function runLatency(scratch: Scratch, opts: { series: number; rate: number; seconds: number; injected: number }, say: (m: string) => void): Promise<LatencyResult> {
+export async function runLatency(scratch: Scratch, opts: { series: number; rate: number; seconds: number; injected: number; detector: BenchDetector }, say: (m: string) => void): Promise<LatencyResult> {
   const prisma = getPrisma();
   const source = await prisma.dataSource.create({ data: { name: "bench-latency", kind: "HTTP_PUSH" } });
   const { key } = await createSourceKey(source.id, "bench", null);
+  const { history: HISTORY, ...config } = opts.detector;
   const all = Array.from({ length: opts.series }, (_, s) => s);
 
   say(`warm-up: ${HISTORY} points of history on ${opts.series} series`);
@@ -51,7 +69,7 @@ export async function runLatency(scratch: Scratch, opts: { series: number; rate:
     await post(key, JSON.stringify(all.map((s) => ({ series: `lat${s}`, points: [[new Date(T0 + i * 1000).toISOString(), noise(s, i)]] }))));
   }
   const series = await prisma.series.findMany({ where: { sourceId: source.id }, select: { id: true, metric: true } });
-  const detector = await prisma.detector.create({ data: { name: "bench-latency", ...DETECTOR, series: { create: series.map((s) => ({ seriesId: s.id })) } } });
+  const detector = await prisma.detector.create({ data: { name: "bench-latency", ...config, series: { create: series.map((s) => ({ seriesId: s.id })) } } });
   const pairs = series.map((s) => ({ detectorId: detector.id, seriesId: s.id }));
   await enqueueDetect(await getQueueBackend(), pairs);
   const pgc = new pg.Client({ connectionString: scratch.url });

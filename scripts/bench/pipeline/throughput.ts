@@ -10,7 +10,7 @@ import { writeBatch } from "../../../lib/ingest/write";
 import { enqueueDetect } from "../../../lib/pipeline/schedule";
 import { getPrisma } from "../../../lib/server/db";
 import { getQueueBackend } from "../../../lib/server/queue";
-import { DETECTOR, T0 } from "./latency";
+import { T0, type BenchDetector } from "./latency";
 import { query, startBenchWorker, type Scratch } from "./setup";
 
 export interface ThroughputResult {
@@ -52,9 +52,10 @@ export async function writeBacklog(series: number, perSeries: number): Promise<s
   return ids;
 }
 
-export async function runThroughput(scratch: Scratch, seriesIds: string[], perSeries: number, workers: number, detectorName: string): Promise<ThroughputResult> {
+export async function runThroughput(scratch: Scratch, seriesIds: string[], perSeries: number, workers: number, detectorName: string, bench: BenchDetector): Promise<ThroughputResult> {
+  const { history: _history, ...config } = bench;
   const prisma = getPrisma();
-  const detector = await prisma.detector.create({ data: { name: detectorName, ...DETECTOR, series: { create: seriesIds.map((seriesId) => ({ seriesId })) } } });
+  const detector = await prisma.detector.create({ data: { name: detectorName, ...config, series: { create: seriesIds.map((seriesId) => ({ seriesId })) } } });
   const procs = Array.from({ length: workers }, () => startBenchWorker(scratch));
   const pgc = new pg.Client({ connectionString: scratch.url });
   await pgc.connect();
