@@ -5,6 +5,7 @@ import { withCalibration } from "./calibrated";
 import { changePoint } from "./algorithms/change-point";
 import { ensembleDefinition } from "./algorithms/ensemble";
 import { ewma } from "./algorithms/ewma";
+import { matrixProfile } from "./algorithms/matrix-profile";
 import { flatline } from "./algorithms/flatline";
 import { robustZscore } from "./algorithms/robust-zscore";
 import { seasonal } from "./algorithms/seasonal";
@@ -31,6 +32,7 @@ export const detectorDefinitions: Readonly<Record<string, DetectorDefinition>> =
       withCalibration(seasonal),
       withCalibration(changePoint),
       withCalibration(flatline),
+      withCalibration(matrixProfile),
       ensembleDefinition((kind, params, state) => createDetector(kind, params, state)),
       withCalibration(isolationForest),
       withCalibration(randomCutForest),
