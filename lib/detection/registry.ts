@@ -15,6 +15,7 @@ import { autoencoder } from "./ml/autoencoder";
 import { isolationForest } from "./ml/isolation-forest";
 import { kmeans } from "./ml/kmeans";
 import { lof } from "./ml/lof";
+import { lstm } from "./ml/lstm";
 import { randomCutForest } from "./ml/random-cut-forest";
 import type { Detector, DetectorDefinition } from "./types";
 
@@ -39,6 +40,7 @@ export const detectorDefinitions: Readonly<Record<string, DetectorDefinition>> =
       withCalibration(lof),
       withCalibration(kmeans),
       withCalibration(autoencoder),
+      withCalibration(lstm),
     ].map((d) => [d.kind, d]),
   ),
 );
