@@ -57,6 +57,23 @@ describe("matrix-profile", () => {
     }
   });
 
+  it("keeps the dot-product update exact over a long run on a large offset (drift bounded by the refresh)", () => {
+    const rng = createRng(8);
+    const x = Array.from({ length: 6000 }, (_, i) => 1e4 + Math.sin(i / 7) + 0.1 * rng.normal());
+    const m = 16;
+    const history = 300;
+    const mp = new LeftMatrixProfile(m, history);
+    const got: number[] = [];
+    for (const v of x) {
+      const r = mp.push(v);
+      if (r) got.push(r.distance);
+    }
+    // The naive profile of the tail only (its window reaches `history` back).
+    const tail = x.slice(x.length - 40 - history - m + 1);
+    const want = naiveLeftProfile(tail, m, history).slice(-40);
+    got.slice(-40).forEach((d, i) => expect(d).toBeCloseTo(want[i], 8));
+  });
+
   it("scores a shape never seen before above the repeating pattern", () => {
     const det = matrixProfile.create(matrixProfile.params.parse({ window: 20, minHistory: 50 }));
     const rng = createRng(4);
@@ -75,14 +92,15 @@ describe("matrix-profile", () => {
     const def = withCalibration(matrixProfile);
     const obs = obsOf(series(700, 2));
     const params = { window: 12, history: 50, minHistory: 20 };
-    for (const k of [5, 64, 333, 699]) {
+    for (const k of [5, 64, 100, 101, 333, 699]) {
       const { all, split } = runSplit(def, params, obs, k);
       expect(split).toEqual(all);
     }
     const det = def.create(def.params.parse(params));
     obs.forEach((o) => det.update(o));
-    const state = det.getState() as { values: number[] };
-    expect(state.values).toHaveLength(50 + 12 - 1);
+    const state = det.getState() as { mp: { values: number[]; dots: number[] } };
+    expect(state.mp.values).toHaveLength(50 + 12);
+    expect(state.mp.dots).toHaveLength(51);
     expect(JSON.stringify(state)).not.toMatch(/null|NaN|Infinity/);
   });
 

@@ -3,8 +3,8 @@
  * each new point completes a subsequence of the last `window` values; its left matrix profile value is the
  * z-normalized Euclidean distance to its nearest earlier subsequence (within the last `history`
  * subsequences, outside an exclusion zone of ceil(window / 4)). A shape never seen before is far from all
- * of them: a discord. Exact: every distance is computed from the stored values (O(history·window) per
- * point), so nothing drifts and a resumed detector recomputes the same numbers bit for bit. No random draws.
+ * of them: a discord. Exact (no approximation; STAMPI's O(history) dot-product update per point, refreshed
+ * directly every `history` points) and resumable bit for bit from the state. No random draws.
  *
  * `raw` is the distance; the native score is ratioToScore(distance / edge), edge = the running level +
  * 3 scales of past profile values (common/level-band.ts, Huber-clipped, so a discord does not widen it).
@@ -37,8 +37,8 @@ export type MatrixProfileParams = z.infer<typeof matrixProfileParams>;
 
 export interface MatrixProfileState {
   lastT: number | null;
-  /** The last history + window - 1 values at most, oldest first. */
-  values: number[];
+  /** The streaming profile: recent values, subsequence count, dot products by lag. */
+  mp: ProfileState;
   /** Running level and scale of the profile values (the score's edge). */
   profile: BandState;
   /** Running level and scale of the values (the reported band). */
@@ -55,12 +55,32 @@ export function znormDistance(dot: number, m: number, muA: number, sdA: number, 
   return Math.sqrt(Math.max(0, 2 * m * (1 - Math.min(1, corr))));
 }
 
-/** Streaming left matrix profile over a bounded history; positions are absolute within the buffer. */
+export interface ProfileState {
+  /** The last history + window values at most, oldest first, minus `shift`. */
+  values: number[];
+  /** Subtracted from every value (the newest subsequence's mean at the last refresh): keeps dot products small. */
+  shift: number;
+  /** Subsequences seen so far. */
+  count: number;
+  /** Dot products of the newest subsequence with the one `lag` steps earlier, by lag (index 0 unused). */
+  dots: number[];
+}
+
+/**
+ * Streaming left matrix profile over a bounded history (STAMPI): the dot products of the newest
+ * subsequence with each earlier one are kept by lag and updated in O(1) each (QT_i[lag] = QT_{i-1}[lag]
+ * − x[i−1]·x[i−1−lag] + x[i+m−1]·x[i+m−1−lag]), so a point costs O(history + window). Every `history`
+ * subsequences the dot products are recomputed directly, which bounds the rounding drift; the schedule
+ * counts subsequences, not buffer positions, and the dot products are in the state, so resuming is exact.
+ */
 export class LeftMatrixProfile {
   private buf: Float64Array;
   private mu: Float64Array;
   private sd: Float64Array;
+  private dots: Float64Array;
   private n = 0;
+  private count = 0;
+  private shift = 0;
   readonly exclusion: number;
 
   constructor(
@@ -70,20 +90,29 @@ export class LeftMatrixProfile {
     this.buf = new Float64Array(2 * (history + m));
     this.mu = new Float64Array(this.buf.length);
     this.sd = new Float64Array(this.buf.length);
+    this.dots = new Float64Array(history + 1);
     this.exclusion = Math.ceil(m / 4);
   }
 
-  /** Subsequences stored (each ends at a stored value). */
-  get subsequences(): number {
-    return Math.max(0, this.n - this.m + 1);
-  }
-
-  /** Loads stored values (at most history + window - 1) and their subsequence statistics, without searching. */
-  restore(values: number[]): void {
-    for (const x of values) {
+  /** Loads a state: the values and their subsequence statistics (recomputed, same arithmetic), without searching. */
+  restore(state: ProfileState): void {
+    for (const x of state.values) {
       this.buf[this.n++] = x;
       if (this.n >= this.m) this.stats(this.n - this.m);
     }
+    this.count = state.count;
+    this.shift = state.shift;
+    this.dots.set(state.dots.slice(0, this.dots.length));
+  }
+
+  getState(): ProfileState {
+    const keep = this.history + this.m;
+    return {
+      values: Array.from(this.buf.subarray(Math.max(0, this.n - keep), this.n)),
+      shift: this.shift,
+      count: this.count,
+      dots: Array.from(this.dots),
+    };
   }
 
   private stats(i: number): void {
@@ -97,38 +126,54 @@ export class LeftMatrixProfile {
     this.sd[i] = Math.sqrt(v / m);
   }
 
-  /** Appends x; returns the newest subsequence's left profile value and its neighbour's start, or null. */
-  push(x: number): { distance: number; neighbour: number; candidates: number } | null {
+  /** Appends x; returns the newest subsequence's left profile value and how many it was compared with, or null. */
+  push(x: number): { distance: number; candidates: number } | null {
     if (this.n === this.buf.length) this.compact();
-    this.buf[this.n++] = x;
+    const buf = this.buf;
+    buf[this.n++] = x - this.shift;
     const m = this.m;
     const i = this.n - m;
     if (i < 0) return null;
     this.stats(i);
+    const index = this.count++;
+    const refresh = index % this.history === 0;
+    if (refresh) this.recenter(this.mu[i]);
     const mu = this.mu[i];
-    const last = i - this.exclusion;
-    const first = Math.max(0, i - this.history);
+    const sd = this.sd[i];
+    const maxLag = Math.min(this.history, index);
     let best = Infinity;
-    let at = -1;
-    for (let j = first; j <= last; j++) {
-      let dot = 0;
-      for (let k = 0; k < m; k++) dot += this.buf[i + k] * this.buf[j + k];
-      const d = znormDistance(dot, m, mu, this.sd[i], this.mu[j], this.sd[j]);
-      if (d < best) {
-        best = d;
-        at = j;
+    for (let lag = this.exclusion; lag <= maxLag; lag++) {
+      const j = i - lag;
+      let dot: number;
+      // The previous subsequence had this lag when index - 1 >= lag; otherwise (and on refresh) compute it.
+      if (refresh || lag > index - 1) {
+        dot = 0;
+        for (let k = 0; k < m; k++) dot += buf[i + k] * buf[j + k];
+      } else {
+        dot = this.dots[lag] - buf[i - 1] * buf[j - 1] + buf[i + m - 1] * buf[j + m - 1];
       }
+      this.dots[lag] = dot;
+      const d = znormDistance(dot, m, mu, sd, this.mu[j], this.sd[j]);
+      if (d < best) best = d;
     }
-    return { distance: best, neighbour: at, candidates: Math.max(0, last - first + 1) };
+    return { distance: best, candidates: Math.max(0, maxLag - this.exclusion + 1) };
   }
 
-  /** The values that future pushes can still reach, oldest first. */
-  values(): number[] {
-    return Array.from(this.buf.subarray(Math.max(0, this.n - (this.history + this.m - 1)), this.n));
+  /**
+   * z-normalized distances do not depend on the level, but dot products of values far from 0 lose digits to
+   * cancellation; so at each refresh the stored values are re-centred on the newest subsequence's mean and
+   * their statistics recomputed (as `restore` computes them: resuming stays exact).
+   */
+  private recenter(delta: number): void {
+    if (delta === 0) return;
+    this.shift += delta;
+    for (let k = 0; k < this.n; k++) this.buf[k] -= delta;
+    for (let i = 0; i + this.m <= this.n; i++) this.stats(i);
   }
 
+  /** Keeps the last history + window values: the oldest is x[j − 1] of the largest lag's update. */
   private compact(): void {
-    const keep = this.history + this.m - 1;
+    const keep = this.history + this.m;
     const from = this.n - keep;
     this.buf.copyWithin(0, from, this.n);
     this.mu.copyWithin(0, from, this.n);
@@ -150,8 +195,7 @@ export const matrixProfile: DetectorDefinition<MatrixProfileParams, MatrixProfil
   create(params, state) {
     const p = matrixProfileParams.parse(params);
     const mp = new LeftMatrixProfile(p.window, p.history);
-    // The subsequence statistics are recomputed from the stored values with the same arithmetic: exact.
-    mp.restore(state?.values ?? []);
+    if (state?.mp) mp.restore(state.mp);
     const profile: BandState = state ? { ...state.profile } : bandFromSeries([]);
     const level: BandState = state ? { ...state.level } : bandFromSeries([]);
     const stream = univariateStream(state?.lastT ?? null, (t, x): Scored => {
@@ -167,7 +211,7 @@ export const matrixProfile: DetectorDefinition<MatrixProfileParams, MatrixProfil
       kind: "matrix-profile",
       train: stream.train,
       update: stream.update,
-      getState: () => ({ lastT: stream.lastT, values: mp.values(), profile: { ...profile }, level: { ...level } }),
+      getState: () => ({ lastT: stream.lastT, mp: mp.getState(), profile: { ...profile }, level: { ...level } }),
     };
     return detector;
   },
