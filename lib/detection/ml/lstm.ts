@@ -21,7 +21,7 @@ export const lstmParams = z.object({
   hidden: z.number().int().min(2).max(64).default(16).describe("LSTM units"),
   lookback: z.number().int().min(2).max(200).default(24).describe("Points the forecast reads (the BPTT window)"),
   epochs: z.number().int().min(1).max(200).default(8).describe("Passes over the training windows"),
-  batchSize: z.number().int().min(1).max(1024).default(16),
+  batchSize: z.number().int().min(1).max(1024).default(16).describe("Windows per Adam step"),
   learningRate: z.number().positive().max(1).default(0.01).describe("Adam step size"),
   maxTrainWindows: z
     .number()
