@@ -15,6 +15,12 @@ import { isolationForest } from "./ml/isolation-forest";
 import { kmeans } from "./ml/kmeans";
 import { lof } from "./ml/lof";
 import { randomCutForest } from "./ml/random-cut-forest";
+// issue 17 models (branch models)
+import { dbscan } from "./ml/dbscan";
+import { gaussianMixture } from "./ml/gaussian-mixture";
+import { oneClassSvm } from "./ml/one-class-svm";
+import { pca } from "./ml/pca";
+import { subsequencePca } from "./ml/subsequence-pca";
 import type { Detector, DetectorDefinition } from "./types";
 
 /**
@@ -37,6 +43,12 @@ export const detectorDefinitions: Readonly<Record<string, DetectorDefinition>> =
       withCalibration(lof),
       withCalibration(kmeans),
       withCalibration(autoencoder),
+      // issue 17 models (branch models)
+      withCalibration(oneClassSvm),
+      withCalibration(gaussianMixture),
+      withCalibration(dbscan),
+      withCalibration(pca),
+      withCalibration(subsequencePca),
     ].map((d) => [d.kind, d]),
   ),
 );
