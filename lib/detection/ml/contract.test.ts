@@ -30,7 +30,7 @@ const cases: Case[] = [
   { def: kmeans, raw: { k: 3, shingleSize: 4 }, seeded: false },
   { def: autoencoder, raw: { epochs: 3, hidden: 6, bottleneck: 2, shingleSize: 4 }, seeded: true },
   // issue 17 models (branch models)
-  { def: oneClassSvm, raw: { features: 64, shingleSize: 4 }, seeded: true },
+  { def: oneClassSvm, raw: { landmarks: 32, shingleSize: 4 }, seeded: true },
   { def: gaussianMixture, raw: { maxComponents: 3, shingleSize: 4 }, seeded: false },
   { def: dbscan, raw: { minPts: 4, maxReference: 150, shingleSize: 4 }, seeded: true },
   { def: pca, raw: { shingleSize: 4 }, seeded: false },

@@ -1,66 +1,43 @@
 /**
- * One-class SVM with an RBF kernel approximated by random Fourier features (Rahimi & Recht 2007):
- * z(x) = √(2/D)·cos(Wx + b), W ~ N(0, 2γ), b ~ U(0, 2π), so z(x)·z(y) ≈ exp(−γ‖x − y‖²). The
- * Schölkopf dual, min ½‖Σ αᵢ z(xᵢ)‖² over 0 ≤ αᵢ ≤ 1/(νn), Σ αᵢ = 1, is then a small QP solved exactly
- * (to tolerance) by accelerated projected gradient (FISTA) with w = Σ αᵢ z(xᵢ) kept in D dimensions.
- * W and b are drawn again from `featureSeed` when a state is loaded, so the state holds only w and ρ.
+ * One-class SVM with an RBF kernel k(x, y) = exp(−γ‖x − y‖²) in Nyström form (Williams & Seeger 2001):
+ * m landmark rows drawn from the training window, features z(x) = Λ^(−1/2)·Vᵀ·k_m(x) from the
+ * eigendecomposition K_mm = VΛVᵀ, so z(x)·z(y) is the kernel projected on the landmarks' span. The
+ * Schölkopf dual, min ½‖Σ αᵢ z(xᵢ)‖² over 0 ≤ αᵢ ≤ 1/(νn), Σ αᵢ = 1, is then a small QP solved to
+ * tolerance by accelerated projected gradient (FISTA) with w = Σ αᵢ z(xᵢ) kept in m dimensions. The
+ * decision function folds back into a kernel expansion on the landmarks, f(x) = Σⱼ βⱼ k(x, lⱼ) − ρ
+ * with β = VΛ^(−1/2)·w, which is all the state keeps.
  */
-import { createRng, type Rng } from "@/lib/detection/random";
+import type { Rng } from "@/lib/detection/random";
+import { subsampleRows } from "./common/subsample";
+import { symmetricEigen } from "./linalg";
 
 export interface OcsvmJson {
   width: number;
-  /** Random features D. */
-  features: number;
   gamma: number;
-  featureSeed: number;
-  w: number[];
+  /** Landmark rows, row-major (m × width). */
+  landmarks: number[];
+  /** Kernel expansion weights on the landmarks. */
+  beta: number[];
   rho: number;
   /** Training rows with α > 0 on the margin (0 < α < C), at most `maxSupport` of them: the attribution's reference. */
   support: number[];
   iterations: number;
 }
 
-export class FourierFeatures {
-  readonly omega: Float64Array;
-  readonly phase: Float64Array;
-  private scale: number;
-
-  constructor(
-    readonly width: number,
-    readonly d: number,
-    gamma: number,
-    seed: number,
-  ) {
-    const rng = createRng(seed);
-    const s = Math.sqrt(2 * gamma);
-    this.omega = Float64Array.from({ length: d * width }, () => s * rng.normal());
-    this.phase = Float64Array.from({ length: d }, () => 2 * Math.PI * rng.next());
-    this.scale = Math.sqrt(2 / d);
-  }
-
-  /** z(x) of the row at `off` into out[outOff..outOff+D). */
-  map(x: Float64Array, off: number, out: Float64Array, outOff: number): void {
-    const { omega, phase, width: w, d } = this;
-    for (let k = 0; k < d; k++) {
-      let s = phase[k];
-      const base = k * w;
-      for (let j = 0; j < w; j++) s += omega[base + j] * x[off + j];
-      out[outOff + k] = this.scale * Math.cos(s);
+/** Σⱼ βⱼ exp(−γ‖x − lⱼ‖²) for the row of `x` at `off`. */
+export function kernelExpansion(landmarks: Float64Array, beta: Float64Array, gamma: number, w: number, x: Float64Array, off: number): number {
+  let total = 0;
+  const m = beta.length;
+  for (let j = 0; j < m; j++) {
+    let d = 0;
+    const base = j * w;
+    for (let f = 0; f < w; f++) {
+      const e = x[off + f] - landmarks[base + f];
+      d += e * e;
     }
+    total += beta[j] * Math.exp(-gamma * d);
   }
-
-  /** w·z(x) without materializing z. */
-  dot(wv: Float64Array, x: Float64Array, off: number): number {
-    const { omega, phase, width: w, d } = this;
-    let total = 0;
-    for (let k = 0; k < d; k++) {
-      let s = phase[k];
-      const base = k * w;
-      for (let j = 0; j < w; j++) s += omega[base + j] * x[off + j];
-      total += wv[k] * Math.cos(s);
-    }
-    return this.scale * total;
-  }
+  return total;
 }
 
 /** scikit-learn's gamma='scale': 1 / (features × variance of all values). */
@@ -78,20 +55,67 @@ export function scaleGamma(x: Float64Array, rows: number, w: number): number {
 export interface OcsvmFitOptions {
   nu: number;
   gamma: number;
-  features: number;
+  landmarks: number;
   maxIterations: number;
   maxSupport: number;
 }
 
 export function fitOcsvm(x: Float64Array, rows: number, w: number, o: OcsvmFitOptions, rng: Rng): OcsvmJson {
-  const D = o.features;
-  const featureSeed = rng.int(4294967296);
-  const ff = new FourierFeatures(w, D, o.gamma, featureSeed);
+  const { x: land, rows: m } = subsampleRows(x, rows, w, o.landmarks, rng);
+  const kmm = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) {
+    kmm[i * m + i] = 1;
+    for (let j = 0; j < i; j++) kmm[i * m + j] = kmm[j * m + i] = rbf(land, i * w, land, j * w, w, o.gamma);
+  }
+  const { values, vectors } = symmetricEigen(kmm, m);
+  let D = 0;
+  while (D < m && values[D] > 1e-8 * values[0]) D++;
+  // t (m × D): column c is v_c / √λ_c; z(x) = tᵀ·k_m(x).
+  const t = new Float64Array(m * D);
+  for (let c = 0; c < D; c++) {
+    const s = 1 / Math.sqrt(values[c]);
+    for (let j = 0; j < m; j++) t[j * D + c] = vectors[c * m + j] * s;
+  }
   const z = new Float64Array(rows * D);
-  for (let i = 0; i < rows; i++) ff.map(x, i * w, z, i * D);
+  const k = new Float64Array(m);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < m; j++) k[j] = rbf(x, i * w, land, j * w, w, o.gamma);
+    const base = i * D;
+    for (let j = 0; j < m; j++) {
+      const kj = k[j];
+      const row = j * D;
+      for (let c = 0; c < D; c++) z[base + c] += kj * t[row + c];
+    }
+  }
   const C = 1 / (o.nu * rows);
-  const lipschitz = 1.05 * largestEigen(z, rows, D, rng) + 1e-12;
+  const { alpha, wAlpha, iterations } = solveDual(z, rows, D, C, o.maxIterations, rng);
+  const g = new Float64Array(rows);
+  times(z, rows, D, wAlpha, g);
+  const beta = new Array<number>(m).fill(0);
+  for (let j = 0; j < m; j++) for (let c = 0; c < D; c++) beta[j] += t[j * D + c] * wAlpha[c];
+  return {
+    width: w,
+    gamma: o.gamma,
+    landmarks: Array.from(land),
+    beta,
+    rho: offsetOf(alpha, g, C),
+    support: pickSupport(x, w, alpha, C, o.maxSupport),
+    iterations,
+  };
+}
 
+function rbf(a: Float64Array, aOff: number, b: Float64Array, bOff: number, w: number, gamma: number): number {
+  let d = 0;
+  for (let f = 0; f < w; f++) {
+    const e = a[aOff + f] - b[bOff + f];
+    d += e * e;
+  }
+  return Math.exp(-gamma * d);
+}
+
+/** FISTA on the dual; stops when the objective changes by less than 1e-6 of itself. */
+function solveDual(z: Float64Array, rows: number, D: number, C: number, maxIter: number, rng: Rng) {
+  const lipschitz = 1.05 * largestEigen(z, rows, D, rng) + 1e-12;
   let alpha = new Float64Array(rows).fill(1 / rows);
   let prevAlpha = alpha.slice();
   const wAlpha = new Float64Array(D);
@@ -104,7 +128,8 @@ export function fitOcsvm(x: Float64Array, rows: number, w: number, o: OcsvmFitOp
   let t = 1;
   let objective = 0.5 * dot(wAlpha, wAlpha);
   let it = 0;
-  for (; it < o.maxIterations; it++) {
+  while (it < maxIter) {
+    it++;
     const tNext = (1 + Math.sqrt(1 + 4 * t * t)) / 2;
     const beta = (t - 1) / tNext;
     // y = α + β(α − α_prev); w(y) is the same combination of w(α) and w(α_prev): no extra pass.
@@ -117,37 +142,30 @@ export function fitOcsvm(x: Float64Array, rows: number, w: number, o: OcsvmFitOp
     transposeTimes(z, rows, D, alpha, wAlpha);
     t = tNext;
     const next = 0.5 * dot(wAlpha, wAlpha);
-    if (Math.abs(objective - next) <= 1e-9 * Math.max(next, 1e-12)) {
-      objective = next;
-      break;
-    }
+    const done = Math.abs(objective - next) <= 1e-6 * Math.max(next, 1e-12);
     objective = next;
+    if (done) break;
   }
-  // ρ: free support vectors lie on the margin (w·z = ρ); without any, the midpoint of the bounds.
-  times(z, rows, D, wAlpha, g);
+  return { alpha, wAlpha, iterations: it };
+}
+
+/** ρ: margin support vectors lie on it (w·z = ρ); without any, the midpoint of the bounds. */
+function offsetOf(alpha: Float64Array, g: Float64Array, C: number): number {
   const eps = 1e-9 * C;
   let free = 0;
   let freeSum = 0;
   let lo = -Infinity;
   let hi = Infinity;
-  for (let i = 0; i < rows; i++) {
+  for (let i = 0; i < alpha.length; i++) {
     if (alpha[i] > eps && alpha[i] < C - eps) {
       free++;
       freeSum += g[i];
     } else if (alpha[i] <= eps) hi = Math.min(hi, g[i]);
     else lo = Math.max(lo, g[i]);
   }
-  const rho = free > 0 ? freeSum / free : Number.isFinite(lo) && Number.isFinite(hi) ? (lo + hi) / 2 : Number.isFinite(lo) ? lo : hi;
-  return {
-    width: w,
-    features: D,
-    gamma: o.gamma,
-    featureSeed,
-    w: Array.from(wAlpha),
-    rho,
-    support: pickSupport(x, w, alpha, C, o.maxSupport),
-    iterations: it,
-  };
+  if (free > 0) return freeSum / free;
+  if (Number.isFinite(lo) && Number.isFinite(hi)) return (lo + hi) / 2;
+  return Number.isFinite(lo) ? lo : hi;
 }
 
 /** Margin support vectors first (they trace the boundary), then bounded ones, evenly thinned to `max`. */

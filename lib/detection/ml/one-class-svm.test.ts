@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "@/lib/detection/random";
 import { oneClassSvm } from "./one-class-svm";
-import { FourierFeatures } from "./one-class-svm-model";
+import { fitOcsvm, kernelExpansion } from "./one-class-svm-model";
 import { rocAuc, toObservations } from "./testing/synthetic";
 
 function ring(n: number, seed: number, radius = 3, noise = 0.1): number[][] {
@@ -14,21 +14,14 @@ function ring(n: number, seed: number, radius = 3, noise = 0.1): number[][] {
 }
 
 describe("one-class SVM", () => {
-  it("random Fourier features approximate the RBF kernel exp(-gamma |x - y|^2)", () => {
-    const ff = new FourierFeatures(3, 4096, 0.5, 11);
-    const za = new Float64Array(4096);
-    const zb = new Float64Array(4096);
-    for (const [a, b] of [
-      [[0, 0, 0], [0.5, 0, 0]],
-      [[1, 2, 3], [1.5, 1, 3.5]],
-      [[0, 0, 0], [2, 2, 0]],
-    ]) {
-      ff.map(Float64Array.from(a), 0, za, 0);
-      ff.map(Float64Array.from(b), 0, zb, 0);
-      const approx = za.reduce((s, v, k) => s + v * zb[k], 0);
-      const exact = Math.exp(-0.5 * a.reduce((s, v, j) => s + (v - b[j]) ** 2, 0));
-      expect(Math.abs(approx - exact)).toBeLessThan(0.04);
-    }
+  it("is exact on the landmarks: with every training row a landmark and nu = 1 (all alpha = 1/n) f is the mean kernel", () => {
+    // nu = 1 forces every αᵢ to C = 1/n, so w·z(x) = (1/n) Σ k(x, xᵢ) in closed form.
+    const rows = [[0, 0], [1, 0], [0, 2], [3, 1]];
+    const x = Float64Array.from(rows.flat());
+    const m = fitOcsvm(x, 4, 2, { nu: 1, gamma: 0.5, landmarks: 4, maxIterations: 100, maxSupport: 4 }, createRng(1));
+    const q = Float64Array.from([0.5, 0.5]);
+    const exact = rows.reduce((s, r) => s + Math.exp(-0.5 * ((r[0] - 0.5) ** 2 + (r[1] - 0.5) ** 2)), 0) / 4;
+    expect(kernelExpansion(Float64Array.from(m.landmarks), Float64Array.from(m.beta), 0.5, 2, q, 0)).toBeCloseTo(exact, 8);
   });
 
   it("separates a ring from its centre", () => {

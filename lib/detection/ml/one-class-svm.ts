@@ -1,5 +1,5 @@
 /**
- * One-class SVM detector (RBF kernel through random Fourier features, `one-class-svm-model.ts`):
+ * One-class SVM detector (RBF kernel in Nyström form on seeded landmarks, `one-class-svm-model.ts`):
  * trained on a window, a point scores by how far it falls outside the learned support, ρ − w·z(x)
  * (`raw`), against the training median and p99 of that margin. Univariate input is shingled, with
  * the robust running level as band (the SVM has no forecast). Multivariate points carry an
@@ -16,7 +16,7 @@ import { seedParam, shingleParam } from "./common/params";
 import { ratioToScore } from "./common/score-map";
 import { fitSpreadScale, spreadRatio, type SpreadScale } from "./common/spread-scale";
 import { subsampleRows } from "./common/subsample";
-import { fitOcsvm, FourierFeatures, scaleGamma, type OcsvmJson } from "./one-class-svm-model";
+import { fitOcsvm, kernelExpansion, scaleGamma, type OcsvmJson } from "./one-class-svm-model";
 
 export const oneClassSvmParams = z.object({
   nu: z.number().gt(0).max(1).default(0.5).describe("Upper bound on the share of training points outside the support (scikit-learn's nu)"),
@@ -26,8 +26,8 @@ export const oneClassSvmParams = z.object({
     .nullable()
     .default(null)
     .describe("RBF kernel width (empty: scikit-learn's 'scale', 1 / (features × variance))"),
-  features: z.number().int().min(16).max(4096).default(256).describe("Random Fourier features approximating the kernel"),
-  maxIterations: z.number().int().min(1).max(5000).default(300).describe("Solver iterations at most"),
+  landmarks: z.number().int().min(8).max(2048).default(128).describe("Training rows the kernel is expanded on (Nyström landmarks)"),
+  maxIterations: z.number().int().min(1).max(5000).default(200).describe("Solver iterations at most"),
   maxTraining: z.number().int().min(10).max(1_000_000).default(20_000).describe("Training rows used (seeded subsample beyond this)"),
   shingleSize: shingleParam(8),
   seed: seedParam,
@@ -49,8 +49,8 @@ class OneClassSvmDetector implements Detector<OneClassSvmState> {
   private f: Featurizer;
   private band: BandState;
   private model: (OcsvmJson & SpreadScale) | null;
-  private rff: FourierFeatures | null = null;
-  private w = new Float64Array(0);
+  private landmarks = new Float64Array(0);
+  private beta: Float64Array | null = null;
   private support = new Float64Array(0);
   private rngState: number;
   private buf: Float64Array;
@@ -70,8 +70,8 @@ class OneClassSvmDetector implements Detector<OneClassSvmState> {
   }
 
   private load(m: OcsvmJson): void {
-    this.rff = new FourierFeatures(m.width, m.features, m.gamma, m.featureSeed);
-    this.w = Float64Array.from(m.w);
+    this.landmarks = Float64Array.from(m.landmarks);
+    this.beta = Float64Array.from(m.beta);
     this.support = Float64Array.from(m.support);
   }
 
@@ -84,9 +84,10 @@ class OneClassSvmDetector implements Detector<OneClassSvmState> {
     const { x, rows } = subsampleRows(set.x, set.rows, set.width, this.p.maxTraining, rng);
     const gamma = this.p.gamma ?? scaleGamma(x, rows, set.width);
     const fitted = fitOcsvm(x, rows, set.width, { ...this.p, gamma, maxSupport: MAX_SUPPORT }, rng);
+    this.model = { ...fitted, mid: 0, edge: 1 };
     this.load(fitted);
     const margin = new Float64Array(rows);
-    for (let i = 0; i < rows; i++) margin[i] = fitted.rho - this.rff!.dot(this.w, x, i * set.width);
+    for (let i = 0; i < rows; i++) margin[i] = fitted.rho - this.decision(x, i * set.width);
     this.model = { ...fitted, ...fitSpreadScale(margin) };
     this.band = bandFromSeries(set.series);
     this.rngState = rng.state();
@@ -95,18 +96,22 @@ class OneClassSvmDetector implements Detector<OneClassSvmState> {
   update(obs: Observation): Scored {
     if (this.buf.length < obs.values.length) this.buf = new Float64Array(obs.values.length);
     let band = null as ReturnType<typeof updateBand> | null;
-    const reason = this.f.admit(obs, this.buf, !!this.rff, () => {
+    const reason = this.f.admit(obs, this.buf, !!this.beta, () => {
       if (this.f.univariate) band = updateBand(this.band, obs.values[0]);
     });
     if (reason) return skipped(obs.t, reason);
     const m = this.model!;
-    const raw = m.rho - this.rff!.dot(this.w, this.buf, 0);
+    const raw = m.rho - this.decision(this.buf, 0);
     const out: Scored = { t: obs.t, score: ratioToScore(spreadRatio(raw, m)), raw };
     if (band) return { ...out, ...band };
     const near = nearestRow(this.support, m.width, this.buf);
     if (near < 0) return out;
     for (let j = 0; j < m.width; j++) this.dev[j] = this.buf[j] - this.support[near * m.width + j];
     return { ...out, attribution: attributeDeviations(this.dev, m.width) };
+  }
+
+  private decision(x: Float64Array, off: number): number {
+    return kernelExpansion(this.landmarks, this.beta!, this.model!.gamma, this.model!.width, x, off);
   }
 
   getState(): OneClassSvmState {
@@ -118,7 +123,7 @@ export const oneClassSvm: DetectorDefinition<OneClassSvmParams, OneClassSvmState
   kind: "one-class-svm",
   label: "One-class SVM",
   description:
-    "Learns the support of a training window with an RBF-kernel one-class SVM (random Fourier features); " +
+    "Learns the support of a training window with an RBF-kernel one-class SVM (Nyström landmarks); " +
     "points outside it score high. Multivariate, or univariate via shingling.",
   input: "both",
   defaultThreshold: 0.8,
