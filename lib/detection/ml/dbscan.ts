@@ -11,7 +11,7 @@ import type { Detector, DetectorDefinition, Observation, Scored } from "@/lib/de
 import { attributeDeviations } from "./common/distance-attribution";
 import { Featurizer, type FeatureState } from "./common/featurizer";
 import { skipped } from "./common/input-policy";
-import { bandFromSeries, emptyBand, updateBand, type BandState } from "./common/level-band";
+import { bandFromSeries, emptyBand, updateBand, type Band, type BandState } from "./common/level-band";
 import { seedParam, shingleParam } from "./common/params";
 import { ratioToScore } from "./common/score-map";
 import { subsampleRows } from "./common/subsample";
@@ -93,11 +93,11 @@ class DbscanDetector implements Detector<DbscanState> {
     const m = this.model!;
     this.tree!.knn(this.buf, 0, 1, -1, this.outI, this.outD);
     const dist = this.outD[0];
-    const out: Scored = { t: obs.t, score: ratioToScore(dist / m.eps), raw: dist };
-    if (band) return { ...out, ...band };
+    const score = ratioToScore(dist / m.eps);
+    if (band) return { t: obs.t, score, raw: dist, ...(band as Band) };
     const base = this.outI[0] * m.width;
     for (let j = 0; j < m.width; j++) this.dev[j] = this.buf[j] - this.core[base + j];
-    return { ...out, attribution: attributeDeviations(this.dev, m.width) };
+    return { t: obs.t, score, raw: dist, attribution: attributeDeviations(this.dev, m.width) };
   }
 
   getState(): DbscanState {

@@ -77,18 +77,18 @@ class GmmDetector implements Detector<GmmState> {
     const m = this.model!;
     const scorer = this.scorer!;
     const nll = -scorer.logLik(this.buf, 0);
-    const out: Scored = { t: obs.t, score: ratioToScore(spreadRatio(nll, m)), raw: nll };
+    const score = ratioToScore(spreadRatio(nll, m));
     let c = 0;
     for (let j = 1; j < m.k; j++) if (scorer.post[j] > scorer.post[c]) c = j;
     const w = m.width;
     if (!this.f.univariate) {
       for (let j = 0; j < w; j++) this.dev[j] = (this.buf[j] - m.means[c * w + j]) / scorer.sd(c, j);
-      return { ...out, attribution: attributeDeviations(this.dev, w) };
+      return { t: obs.t, score, raw: nll, attribution: attributeDeviations(this.dev, w) };
     }
     const last = w - 1;
     const expected = this.f.unscale(last, m.means[c * w + last]);
     const half = this.f.unscaleWidth(last, BAND_SIGMAS * scorer.sd(c, last));
-    return { ...out, expected, lower: expected - half, upper: expected + half };
+    return { t: obs.t, score, raw: nll, expected, lower: expected - half, upper: expected + half };
   }
 
   getState(): GmmState {

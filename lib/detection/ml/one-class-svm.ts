@@ -11,7 +11,7 @@ import type { Detector, DetectorDefinition, Observation, Scored } from "@/lib/de
 import { attributeDeviations, nearestRow } from "./common/distance-attribution";
 import { Featurizer, type FeatureState } from "./common/featurizer";
 import { skipped } from "./common/input-policy";
-import { bandFromSeries, emptyBand, updateBand, type BandState } from "./common/level-band";
+import { bandFromSeries, emptyBand, updateBand, type Band, type BandState } from "./common/level-band";
 import { seedParam, shingleParam } from "./common/params";
 import { ratioToScore } from "./common/score-map";
 import { fitSpreadScale, spreadRatio, type SpreadScale } from "./common/spread-scale";
@@ -102,12 +102,12 @@ class OneClassSvmDetector implements Detector<OneClassSvmState> {
     if (reason) return skipped(obs.t, reason);
     const m = this.model!;
     const raw = m.rho - this.decision(this.buf, 0);
-    const out: Scored = { t: obs.t, score: ratioToScore(spreadRatio(raw, m)), raw };
-    if (band) return { ...out, ...band };
+    const score = ratioToScore(spreadRatio(raw, m));
+    if (band) return { t: obs.t, score, raw, ...(band as Band) };
     const near = nearestRow(this.support, m.width, this.buf);
-    if (near < 0) return out;
+    if (near < 0) return { t: obs.t, score, raw };
     for (let j = 0; j < m.width; j++) this.dev[j] = this.buf[j] - this.support[near * m.width + j];
-    return { ...out, attribution: attributeDeviations(this.dev, m.width) };
+    return { t: obs.t, score, raw, attribution: attributeDeviations(this.dev, m.width) };
   }
 
   private decision(x: Float64Array, off: number): number {

@@ -90,12 +90,12 @@ export class PcaDetector implements Detector<PcaState> {
     const m = this.model!;
     const pca = this.pca!;
     const err = pca.residual(this.buf, 0);
-    const out: Scored = { t: obs.t, score: ratioToScore(err / m.edge), raw: err };
-    if (!this.f.univariate) return { ...out, attribution: attributeDeviations(pca.resid, m.width) };
+    const score = ratioToScore(err / m.edge);
+    if (!this.f.univariate) return { t: obs.t, score, raw: err, attribution: attributeDeviations(pca.resid, m.width) };
     const last = m.width - 1;
     const expected = this.f.unscale(last, pca.recon[last]);
     const half = this.f.unscaleWidth(last, m.lastEdge);
-    return { ...out, expected, lower: expected - half, upper: expected + half };
+    return { t: obs.t, score, raw: err, expected, lower: expected - half, upper: expected + half };
   }
 
   getState(): PcaState {
