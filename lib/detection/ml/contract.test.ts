@@ -13,7 +13,6 @@ import { lof } from "./lof";
 import { oneClassSvm } from "./one-class-svm";
 import { pca } from "./pca";
 import { randomCutForest } from "./random-cut-forest";
-import { subsequencePca } from "./subsequence-pca";
 import { gaussianCloud, sineSeries } from "./testing/synthetic";
 
 interface Case {

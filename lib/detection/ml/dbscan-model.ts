@@ -15,19 +15,29 @@ export interface DbscanJson {
   minPts: number;
   /** Core points, row-major (all training rows when none qualified, see README). */
   core: number[];
-  clusters: number;
-  /** Share of training rows labelled noise. */
-  noise: number;
+  /** Share of training rows that are core points. */
+  coreShare: number;
 }
 
-export interface DbscanFit {
-  model: DbscanJson;
-  /** Cluster per training row (0..clusters-1), −1 for noise; scikit-learn's labels_. */
-  labels: Int32Array;
+/**
+ * Core points and eps: all novelty scoring needs. The clustering itself (`labelDbscan`) is not
+ * computed in training: its radius queries cost as much as the rest of the fit and no score uses it.
+ */
+export function fitDbscan(x: Float64Array, rows: number, w: number, minPts: number, eps: number | null): DbscanJson {
+  const { radius, isCore } = coreRows(new KdTree(x, rows, w), x, rows, w, minPts, eps);
+  const core: number[] = [];
+  let cores = 0;
+  for (let i = 0; i < rows; i++) {
+    if (!isCore[i]) continue;
+    cores++;
+    for (let j = 0; j < w; j++) core.push(x[i * w + j]);
+  }
+  if (core.length === 0) for (let i = 0; i < rows * w; i++) core.push(x[i]);
+  return { width: w, eps: radius, epsFromKnee: eps === null, minPts, core, coreShare: cores / Math.max(1, rows) };
 }
 
-export function fitDbscan(x: Float64Array, rows: number, w: number, minPts: number, eps: number | null): DbscanFit {
-  const tree = new KdTree(x, rows, w);
+/** eps (given, or the k-distance knee) and which rows are core: at least minPts rows, itself included, within eps. */
+function coreRows(tree: KdTree, x: Float64Array, rows: number, w: number, minPts: number, eps: number | null) {
   const others = Math.min(minPts - 1, rows - 1);
   const kdist = new Float64Array(rows);
   if (others > 0) {
@@ -38,7 +48,13 @@ export function fitDbscan(x: Float64Array, rows: number, w: number, minPts: numb
   const radius = eps ?? kneeOf(kdist);
   const isCore = new Uint8Array(rows);
   for (let i = 0; i < rows; i++) isCore[i] = minPts - 1 <= others && kdist[i] <= radius ? 1 : 0;
+  return { radius, isCore };
+}
 
+/** DBSCAN's clustering of the rows: cluster per row (0..clusters−1), −1 for noise, as scikit-learn's labels_. */
+export function labelDbscan(x: Float64Array, rows: number, w: number, minPts: number, eps: number): { labels: Int32Array; clusters: number } {
+  const tree = new KdTree(x, rows, w);
+  const { radius, isCore } = coreRows(tree, x, rows, w, minPts, eps);
   const labels = new Int32Array(rows).fill(-1);
   let clusters = 0;
   const queue: number[] = [];
@@ -59,17 +75,7 @@ export function fitDbscan(x: Float64Array, rows: number, w: number, minPts: numb
     }
     clusters++;
   }
-  let noise = 0;
-  const core: number[] = [];
-  for (let i = 0; i < rows; i++) {
-    if (labels[i] < 0) noise++;
-    if (isCore[i]) for (let j = 0; j < w; j++) core.push(x[i * w + j]);
-  }
-  if (core.length === 0) for (let i = 0; i < rows * w; i++) core.push(x[i]);
-  return {
-    model: { width: w, eps: radius, epsFromKnee: eps === null, minPts, core, clusters, noise: noise / Math.max(1, rows) },
-    labels,
-  };
+  return { labels, clusters };
 }
 
 /** Kneedle on the ascending k-distances: the value farthest below the chord, in normalized units. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "@/lib/detection/random";
 import { dbscan } from "./dbscan";
-import { fitDbscan, kneeOf } from "./dbscan-model";
+import { fitDbscan, kneeOf, labelDbscan } from "./dbscan-model";
 import { toObservations } from "./testing/synthetic";
 
 describe("dbscan", () => {
@@ -12,11 +12,13 @@ describe("dbscan", () => {
       [12.2, 11], // border of cluster 1: 1.2 from (11, 11), too few neighbours to be core
       [5, 5], // noise
     ];
-    const { model, labels } = fitDbscan(Float64Array.from(points.flat()), points.length, 2, 4, 1.5);
+    const x = Float64Array.from(points.flat());
+    const { labels, clusters } = labelDbscan(x, points.length, 2, 4, 1.5);
     expect(Array.from(labels)).toEqual([0, 0, 0, 0, 1, 1, 1, 1, 1, -1]);
-    expect(model.clusters).toBe(2);
-    expect(model.noise).toBeCloseTo(0.1, 12);
+    expect(clusters).toBe(2);
+    const model = fitDbscan(x, points.length, 2, 4, 1.5);
     expect(model.core).toEqual(points.slice(0, 8).flat());
+    expect(model.coreShare).toBeCloseTo(0.8, 12);
     expect(model.epsFromKnee).toBe(false);
   });
 
@@ -33,7 +35,7 @@ describe("dbscan", () => {
     det.train!(toObservations(rows));
     const m = det.getState().model!;
     expect(m.epsFromKnee).toBe(true);
-    expect(m.clusters).toBeGreaterThanOrEqual(2);
+    expect(m.coreShare).toBeGreaterThan(0.5);
     const inside = det.update({ t: 1e9, values: [10.1, 9.9, 10] });
     expect(inside.raw).toBeLessThan(m.eps);
     expect(inside.score).toBeLessThan(0.5);

@@ -77,7 +77,7 @@ class DbscanDetector implements Detector<DbscanState> {
     if (set.rows === 0) return;
     const rng = createRng(this.rngState);
     const { x, rows } = subsampleRows(set.x, set.rows, set.width, this.p.maxReference, rng);
-    this.model = fitDbscan(x, rows, set.width, this.p.minPts, this.p.eps).model;
+    this.model = fitDbscan(x, rows, set.width, this.p.minPts, this.p.eps);
     this.load(this.model);
     this.band = bandFromSeries(set.series);
     this.rngState = rng.state();

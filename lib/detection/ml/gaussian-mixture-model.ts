@@ -50,8 +50,14 @@ export function fitGmmByBic(
   return { ...best!, bic };
 }
 
+/**
+ * EM with the E-step and the M-step's sums in one pass per iteration: each row's responsibilities
+ * under the current parameters are folded straight into Σr, Σr·x and Σr·xxᵀ (lower triangle), and
+ * the next parameters come from those (Σ = Σr·xxᵀ/N − μμᵀ; the data are standardized, so the
+ * cancellation costs a couple of digits at most).
+ */
 function fitGmm(x: Float64Array, rows: number, w: number, k: number, covariance: CovarianceType, maxIter: number, rng: Rng) {
-  const resp = new Float64Array(rows * k);
+  const stats = new GmmStats(k, w, covariance);
   const init = fitKMeans(x, rows, w, k, 100, rng);
   const cent = init.centroids;
   for (let i = 0; i < rows; i++) {
@@ -65,69 +71,107 @@ function fitGmm(x: Float64Array, rows: number, w: number, k: number, covariance:
         best = c;
       }
     }
-    resp[i * k + best] = 1;
+    stats.add(x, i * w, best, 1);
   }
-  let model = mStep(x, rows, w, k, covariance, resp);
+  let model = stats.toModel(rows);
   let prev = -Infinity;
   let meanLogLik = -Infinity;
   let it = 0;
   for (; it < maxIter; it++) {
-    meanLogLik = eStep(model, x, rows, resp);
+    stats.reset();
+    const scorer = new GmmScorer(model);
+    let total = 0;
+    for (let i = 0; i < rows; i++) {
+      total += scorer.logLik(x, i * w);
+      for (let c = 0; c < k; c++) if (scorer.post[c] > 0) stats.add(x, i * w, c, scorer.post[c]);
+    }
+    meanLogLik = total / Math.max(1, rows);
     if (Math.abs(meanLogLik - prev) < TOL) break;
     prev = meanLogLik;
-    model = mStep(x, rows, w, k, covariance, resp);
+    model = stats.toModel(rows);
   }
-  if (it === maxIter) meanLogLik = eStep(model, x, rows, resp);
   return { model: { ...model, iterations: it }, meanLogLik };
 }
 
-function mStep(x: Float64Array, rows: number, w: number, k: number, covariance: CovarianceType, resp: Float64Array): GmmJson {
-  const weights: number[] = [];
-  const means = new Float64Array(k * w);
-  const factors: number[] = [];
-  const logDets: number[] = [];
-  const cov = new Float64Array(w * w);
-  const d = new Float64Array(w);
-  for (let c = 0; c < k; c++) {
-    let nk = 0;
-    for (let i = 0; i < rows; i++) nk += resp[i * k + c];
-    nk += 10 * Number.EPSILON;
-    weights.push(nk / rows);
-    for (let i = 0; i < rows; i++) {
-      const r = resp[i * k + c];
-      if (r !== 0) for (let j = 0; j < w; j++) means[c * w + j] += r * x[i * w + j];
-    }
-    for (let j = 0; j < w; j++) means[c * w + j] /= nk;
-    cov.fill(0);
-    for (let i = 0; i < rows; i++) {
-      const r = resp[i * k + c];
-      if (r === 0) continue;
-      for (let j = 0; j < w; j++) d[j] = x[i * w + j] - means[c * w + j];
-      if (covariance === "diag") for (let j = 0; j < w; j++) cov[j * w + j] += r * d[j] * d[j];
-      else
-        for (let a = 0; a < w; a++) {
-          const ra = r * d[a];
-          for (let b = 0; b <= a; b++) cov[a * w + b] += ra * d[b];
-        }
+/** Responsibility-weighted sums per component: Σr, Σr·x, Σr·xxᵀ (lower triangle; diagonal only for diag). */
+class GmmStats {
+  private n: Float64Array;
+  private sx: Float64Array;
+  private sxx: Float64Array;
+
+  constructor(
+    private k: number,
+    private w: number,
+    private covariance: CovarianceType,
+  ) {
+    this.n = new Float64Array(k);
+    this.sx = new Float64Array(k * w);
+    this.sxx = new Float64Array(k * w * w);
+  }
+
+  reset(): void {
+    this.n.fill(0);
+    this.sx.fill(0);
+    this.sxx.fill(0);
+  }
+
+  add(x: Float64Array, off: number, c: number, r: number): void {
+    const { w, sx, sxx } = this;
+    this.n[c] += r;
+    const bx = c * w;
+    const bxx = c * w * w;
+    if (this.covariance === "diag") {
+      for (let a = 0; a < w; a++) {
+        const ra = r * x[off + a];
+        sx[bx + a] += ra;
+        sxx[bxx + a * w + a] += ra * x[off + a];
+      }
+      return;
     }
     for (let a = 0; a < w; a++) {
-      for (let b = 0; b <= a; b++) cov[a * w + b] = cov[b * w + a] = cov[a * w + b] / nk;
-      cov[a * w + a] += REG;
-    }
-    if (covariance === "diag") {
-      let logDet = 0;
-      for (let j = 0; j < w; j++) {
-        factors.push(Math.sqrt(cov[j * w + j]));
-        logDet += Math.log(cov[j * w + j]);
-      }
-      logDets.push(logDet);
-    } else {
-      const ch = cholesky(cov, w) ?? cholesky(withRidge(cov, w), w)!;
-      for (const v of ch.l) factors.push(v);
-      logDets.push(ch.logDet);
+      const ra = r * x[off + a];
+      sx[bx + a] += ra;
+      const row = bxx + a * w;
+      for (let b = 0; b <= a; b++) sxx[row + b] += ra * x[off + b];
     }
   }
-  return { k, width: w, covariance, weights, means: Array.from(means), factors, logDets, bic: [], iterations: 0 };
+
+  toModel(rows: number): GmmJson {
+    const { k, w, covariance } = this;
+    const weights: number[] = [];
+    const means = new Float64Array(k * w);
+    const factors: number[] = [];
+    const logDets: number[] = [];
+    const cov = new Float64Array(w * w);
+    for (let c = 0; c < k; c++) {
+      const nk = this.n[c] + 10 * Number.EPSILON;
+      weights.push(nk / rows);
+      for (let j = 0; j < w; j++) means[c * w + j] = this.sx[c * w + j] / nk;
+      cov.fill(0);
+      for (let a = 0; a < w; a++) {
+        const ma = means[c * w + a];
+        for (let b = covariance === "diag" ? a : 0; b <= a; b++) {
+          const v = this.sxx[c * w * w + a * w + b] / nk - ma * means[c * w + b];
+          cov[a * w + b] = cov[b * w + a] = v;
+        }
+        // Cancellation can leave a tiny negative variance for a (nearly) constant feature.
+        cov[a * w + a] = Math.max(0, cov[a * w + a]) + REG;
+      }
+      if (covariance === "diag") {
+        let logDet = 0;
+        for (let j = 0; j < w; j++) {
+          factors.push(Math.sqrt(cov[j * w + j]));
+          logDet += Math.log(cov[j * w + j]);
+        }
+        logDets.push(logDet);
+      } else {
+        const ch = cholesky(cov, w) ?? cholesky(withRidge(cov, w), w)!;
+        for (const v of ch.l) factors.push(v);
+        logDets.push(ch.logDet);
+      }
+    }
+    return { k, width: w, covariance, weights, means: Array.from(means), factors, logDets, bic: [], iterations: 0 };
+  }
 }
 
 /** A covariance that lost definiteness to rounding gets a ridge of 1e-3 of its mean variance. */
@@ -137,17 +181,6 @@ function withRidge(cov: Float64Array, w: number): Float64Array {
   for (let j = 0; j < w; j++) tr += cov[j * w + j];
   for (let j = 0; j < w; j++) out[j * w + j] += 1e-3 * Math.max(tr / w, REG);
   return out;
-}
-
-/** Writes responsibilities, returns the mean log-likelihood. */
-function eStep(m: GmmJson, x: Float64Array, rows: number, resp: Float64Array): number {
-  const scorer = new GmmScorer(m);
-  let total = 0;
-  for (let i = 0; i < rows; i++) {
-    total += scorer.logLik(x, i * m.width);
-    for (let c = 0; c < m.k; c++) resp[i * m.k + c] = scorer.post[c];
-  }
-  return total / Math.max(1, rows);
 }
 
 /** Log-likelihood of one row under the mixture, with preallocated scratch. */

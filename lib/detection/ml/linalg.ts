@@ -94,7 +94,7 @@ export function cholesky(a: Float64Array, n: number): { l: Float64Array; logDet:
 }
 
 /** ||L⁻¹·r||² for lower-triangular L (row-major n×n at offset `lOff`); `tmp` is scratch of length n. */
-export function mahalanobis2(l: Float64Array | number[], lOff: number, r: Float64Array, n: number, tmp: Float64Array): number {
+export function mahalanobis2(l: Float64Array, lOff: number, r: Float64Array, n: number, tmp: Float64Array): number {
   let total = 0;
   for (let i = 0; i < n; i++) {
     let s = r[i];

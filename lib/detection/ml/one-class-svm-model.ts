@@ -116,8 +116,8 @@ function rbf(a: Float64Array, aOff: number, b: Float64Array, bOff: number, w: nu
 /** FISTA on the dual; stops when the objective changes by less than 1e-6 of itself. */
 function solveDual(z: Float64Array, rows: number, D: number, C: number, maxIter: number, rng: Rng) {
   const lipschitz = 1.05 * largestEigen(z, rows, D, rng) + 1e-12;
-  let alpha = new Float64Array(rows).fill(1 / rows);
-  let prevAlpha = alpha.slice();
+  let alpha: Float64Array = new Float64Array(rows).fill(1 / rows);
+  let prevAlpha: Float64Array = alpha.slice();
   const wAlpha = new Float64Array(D);
   const wPrev = new Float64Array(D);
   const wY = new Float64Array(D);
