@@ -5,7 +5,7 @@
  */
 import type { Rng } from "@/lib/detection/random";
 import { fitKMeans } from "./kmeans-model";
-import { cholesky, mahalanobis2 } from "./linalg";
+import { cholesky } from "./linalg";
 
 export type CovarianceType = "full" | "diag";
 
@@ -183,34 +183,67 @@ function withRidge(cov: Float64Array, w: number): Float64Array {
   return out;
 }
 
-/** Log-likelihood of one row under the mixture, with preallocated scratch. */
+/**
+ * Log-likelihood of one row under the mixture, with preallocated scratch. Full covariances are
+ * applied through L⁻¹ (computed once), so the Mahalanobis term is a plain triangular product
+ * without the serial dependency of a forward substitution (scikit-learn's precisions_cholesky).
+ */
 export class GmmScorer {
   /** Posterior of each component for the last row. */
   readonly post: Float64Array;
   private logW: Float64Array;
   private factors: Float64Array;
-  private means: Float64Array;
-  private diff: Float64Array;
-  private tmp: Float64Array;
+  /** Full: L⁻¹ per component; diag: 1/σ. */
+  private inv: Float64Array;
+  /** L⁻¹μ (full) or μ/σ (diag) per component. */
+  private shift: Float64Array;
+  private y: Float64Array;
 
   constructor(private m: GmmJson) {
-    this.post = new Float64Array(m.k);
+    const { k, width: w } = m;
+    this.post = new Float64Array(k);
     this.logW = Float64Array.from(m.weights, (v) => Math.log(v));
     this.factors = Float64Array.from(m.factors);
-    this.means = Float64Array.from(m.means);
-    this.diff = new Float64Array(m.width);
-    this.tmp = new Float64Array(m.width);
+    this.y = new Float64Array(w);
+    this.shift = new Float64Array(k * w);
+    if (m.covariance === "diag") {
+      this.inv = Float64Array.from(this.factors, (v) => 1 / v);
+      for (let i = 0; i < k * w; i++) this.shift[i] = m.means[i] * this.inv[i];
+      return;
+    }
+    this.inv = new Float64Array(k * w * w);
+    for (let c = 0; c < k; c++) {
+      const off = c * w * w;
+      lowerInverse(this.factors, off, w, this.inv);
+      for (let i = 0; i < w; i++) {
+        let s = 0;
+        for (let j = 0; j <= i; j++) s += this.inv[off + i * w + j] * m.means[c * w + j];
+        this.shift[c * w + i] = s;
+      }
+    }
   }
 
   logLik(x: Float64Array, off: number): number {
     const { k, width: w, covariance, logDets } = this.m;
-    const { post, diff, factors, means } = this;
+    const { post, inv, shift } = this;
+    const diag = covariance === "diag";
     let max = -Infinity;
     for (let c = 0; c < k; c++) {
-      for (let j = 0; j < w; j++) diff[j] = x[off + j] - means[c * w + j];
       let q = 0;
-      if (covariance === "diag") for (let j = 0; j < w; j++) q += (diff[j] / factors[c * w + j]) ** 2;
-      else q = mahalanobis2(factors, c * w * w, diff, w, this.tmp);
+      if (diag) {
+        for (let j = 0; j < w; j++) {
+          const e = x[off + j] * inv[c * w + j] - shift[c * w + j];
+          q += e * e;
+        }
+      } else {
+        const base = c * w * w;
+        for (let i = 0; i < w; i++) {
+          let s = -shift[c * w + i];
+          const row = base + i * w;
+          for (let j = 0; j <= i; j++) s += inv[row + j] * x[off + j];
+          q += s * s;
+        }
+      }
       const v = this.logW[c] - 0.5 * (w * LOG_2PI + logDets[c] + q);
       post[c] = v;
       if (v > max) max = v;
@@ -229,5 +262,17 @@ export class GmmScorer {
     let s = 0;
     for (let t = 0; t <= j; t++) s += this.factors[c * w * w + j * w + t] ** 2;
     return Math.sqrt(s);
+  }
+}
+
+/** Inverse of the lower-triangular w×w matrix at l[off..], written at out[off..]. */
+function lowerInverse(l: Float64Array, off: number, w: number, out: Float64Array): void {
+  for (let col = 0; col < w; col++) {
+    out[off + col * w + col] = 1 / l[off + col * w + col];
+    for (let i = col + 1; i < w; i++) {
+      let s = 0;
+      for (let j = col; j < i; j++) s += l[off + i * w + j] * out[off + j * w + col];
+      out[off + i * w + col] = -s / l[off + i * w + i];
+    }
   }
 }

@@ -92,17 +92,3 @@ export function cholesky(a: Float64Array, n: number): { l: Float64Array; logDet:
   }
   return { l, logDet };
 }
-
-/** ||L⁻¹·r||² for lower-triangular L (row-major n×n at offset `lOff`); `tmp` is scratch of length n. */
-export function mahalanobis2(l: Float64Array, lOff: number, r: Float64Array, n: number, tmp: Float64Array): number {
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    let s = r[i];
-    const row = lOff + i * n;
-    for (let k = 0; k < i; k++) s -= l[row + k] * tmp[k];
-    const y = s / l[row + i];
-    tmp[i] = y;
-    total += y * y;
-  }
-  return total;
-}
