@@ -1,8 +1,8 @@
 /**
  * Detector throughput on one core: univariate detectors on a seasonal series with spikes, the
  * multivariate ones on labelled rows (train on a window, then score the rest), state size per
- * series, a plain summing loop as baseline, and scikit-learn's IsolationForest / LOF on the same
- * rows when python3 with sklearn is available.
+ * series, a plain summing loop as baseline, and scikit-learn's IsolationForest, LOF, OneClassSVM,
+ * GaussianMixture, DBSCAN and PCA on the same rows when python3 with sklearn is available.
  *
  *   npm run bench:detect -- [--points 1000000] [--rows 100000] [--features 10] [--train-rows 10000]
  *                           [--detectors default,zscore,lof] [--python /usr/bin/python3] [--instances 100]
@@ -81,12 +81,18 @@ function formatBytes(bytes: number | null): string {
 interface RunResult {
   rate: number;
   trainSeconds: number;
+  scoreSeconds: number;
+  /** CPU seconds of train + scoring (this process, GC threads included). */
+  cpuSeconds: number;
+  /** The detector's state after the run (the bench reads fitted values such as DBSCAN's eps from it). */
+  state: unknown;
   scores: Float64Array;
   stateBytes: number;
 }
 
 /** Trains on the first `trainCount` observations if the detector needs it, then scores the rest in order. */
 function run(detector: BenchDetector, observations: Observation[], trainCount: number): RunResult {
+  const cpu = process.cpuUsage();
   const d = detector.create();
   let trainSeconds = 0;
   let from = 0;
@@ -98,7 +104,10 @@ function run(detector: BenchDetector, observations: Observation[], trainCount: n
   const [, s] = seconds(() => {
     for (let i = from; i < observations.length; i++) scores[i - from] = d.update(observations[i]).score;
   });
-  return { rate: scores.length / s, trainSeconds, scores, stateBytes: JSON.stringify(d.getState()).length };
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  const state = d.getState();
+  return { rate: scores.length / s, trainSeconds, scoreSeconds: s, cpuSeconds, state, scores, stateBytes: JSON.stringify(state).length };
 }
 
 async function univariateBench(detectors: BenchDetector[], points: number, trainCount: number, instances: number) {
@@ -163,26 +172,51 @@ async function multivariateBench(
     sampleSize: Number(forest.sampleSize ?? 256),
     neighbors: Number(lof.k ?? lof.neighbors ?? 20),
     python,
+    models: sklearnModels(results, paramsOf),
   });
   if (typeof sklearn === "string") {
     console.log(`\nscikit-learn comparison skipped: ${sklearn}`);
     return;
   }
-  console.log(`\nscikit-learn ${sklearn.version} (${sklearn.python}, one thread), same rows, same training window:`);
+  console.log(
+    `\nscikit-learn ${sklearn.version} (${sklearn.python}, one thread), same rows, same training window; ` +
+      "time = fit + scoring every row (Vigil: train + update per row, calibration included); " +
+      "the ratio is of CPU seconds (steadier than wall time on a shared machine):",
+  );
   const compare = (Object.entries(sklearn.models) as [string, SklearnResult][]).map(([kind, s]) => {
     const ours = results.get(kind);
     return [
       kind,
       formatRate(s.rows_per_s),
       ours ? formatRate(ours.rate) : "-",
-      ours ? fixed(ours.rate / s.rows_per_s, 2) : "-",
       fixed(s.fit_s, 2),
       ours ? fixed(ours.trainSeconds, 2) : "-",
+      fixed(s.fit_s + s.score_s, 2),
+      ours ? fixed(ours.trainSeconds + ours.scoreSeconds, 2) : "-",
+      fixed(s.cpu_s, 2),
+      ours ? fixed(ours.cpuSeconds, 2) : "-",
+      ours ? fixed(ours.cpuSeconds / s.cpu_s, 2) : "-",
       fixed(s.auc, 4),
       ours ? fixed(rocAuc(ours.scores, labelsOf(ours)), 4) : "-",
     ];
   });
-  printTable(["model", "sklearn rows/s", "vigil rows/s", "vigil/sklearn", "sklearn fit s", "vigil fit s", "sklearn AUC", "vigil AUC"], compare);
+  printTable(
+    ["model", "sklearn rows/s", "vigil rows/s", "sklearn fit s", "vigil fit s", "sklearn time s", "vigil time s", "sklearn CPU s", "vigil CPU s", "CPU vigil/sklearn", "sklearn AUC", "vigil AUC"],
+    compare,
+  );
+}
+
+/** Which scikit-learn counterparts to run, with the parameters (and fitted values, e.g. DBSCAN's eps) Vigil used. */
+function sklearnModels(results: Map<string, RunResult>, paramsOf: (kind: string) => Record<string, unknown>) {
+  const kinds = [...results.keys()];
+  const dbscanModel = (results.get("dbscan")?.state as { model?: { eps: number } } | undefined)?.model;
+  return {
+    kinds,
+    "one-class-svm": paramsOf("one-class-svm"),
+    "gaussian-mixture": paramsOf("gaussian-mixture"),
+    dbscan: { ...paramsOf("dbscan"), eps: dbscanModel?.eps ?? paramsOf("dbscan").eps },
+    pca: paramsOf("pca"),
+  };
 }
 
 async function main() {

@@ -17,6 +17,12 @@ import { kmeans } from "./ml/kmeans";
 import { lof } from "./ml/lof";
 import { lstm } from "./ml/lstm";
 import { randomCutForest } from "./ml/random-cut-forest";
+// issue 17 models (branch models)
+import { dbscan } from "./ml/dbscan";
+import { gaussianMixture } from "./ml/gaussian-mixture";
+import { oneClassSvm } from "./ml/one-class-svm";
+import { pca } from "./ml/pca";
+import { subsequencePca } from "./ml/subsequence-pca";
 import type { Detector, DetectorDefinition } from "./types";
 
 /**
@@ -41,6 +47,12 @@ export const detectorDefinitions: Readonly<Record<string, DetectorDefinition>> =
       withCalibration(kmeans),
       withCalibration(autoencoder),
       withCalibration(lstm),
+      // issue 17 models (branch models)
+      withCalibration(oneClassSvm),
+      withCalibration(gaussianMixture),
+      withCalibration(dbscan),
+      withCalibration(pca),
+      withCalibration(subsequencePca),
     ].map((d) => [d.kind, d]),
   ),
 );

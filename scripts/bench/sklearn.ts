@@ -8,6 +8,8 @@ import type { LabelledRows } from "./synthetic";
 export interface SklearnResult {
   fit_s: number;
   score_s: number;
+  /** CPU seconds of fit + score. */
+  cpu_s: number;
   rows_per_s: number;
   auc: number;
 }
@@ -32,7 +34,14 @@ function findPython(preferred?: string): { python: string; version: string } | n
 export function runSklearn(
   data: LabelledRows,
   trainRows: number,
-  options: { trees: number; sampleSize: number; neighbors: number; python?: string },
+  options: {
+    trees: number;
+    sampleSize: number;
+    neighbors: number;
+    python?: string;
+    /** Kinds to run and the parameters of the newer models (see sklearn_bench.py's MODELS_JSON). */
+    models: { kinds: string[] } & Record<string, unknown>;
+  },
 ): SklearnRun | string {
   const found = findPython(options.python);
   if (!found) return "no python3 with scikit-learn (Debian: apt-get install -y python3-sklearn)";
@@ -43,11 +52,12 @@ export function runSklearn(
     fs.writeFileSync(xPath, Buffer.from(data.x.buffer, data.x.byteOffset, data.x.byteLength));
     fs.writeFileSync(yPath, data.labels);
     const script = path.join(import.meta.dirname, "sklearn_bench.py");
-    const args = [xPath, yPath, data.rows, data.width, trainRows, options.trees, options.sampleSize, options.neighbors];
+    const args = [xPath, yPath, data.rows, data.width, trainRows, options.trees, options.sampleSize, options.neighbors, JSON.stringify(options.models)];
     const result = spawnSync(found.python, [script, ...args.map(String)], {
       encoding: "utf8",
       env: { ...process.env, ...SINGLE_THREAD },
       maxBuffer: 1 << 20,
+      timeout: 30 * 60_000,
     });
     if (result.status !== 0) return `sklearn_bench.py failed: ${result.stderr.trim().split("\n").pop()}`;
     return { ...found, models: JSON.parse(result.stdout) };

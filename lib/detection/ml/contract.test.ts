@@ -5,10 +5,14 @@
 import { describe, expect, it } from "vitest";
 import type { DetectorDefinition, Observation, Scored } from "@/lib/detection/types";
 import { autoencoder } from "./autoencoder";
+import { dbscan } from "./dbscan";
+import { gaussianMixture } from "./gaussian-mixture";
 import { isolationForest } from "./isolation-forest";
 import { kmeans } from "./kmeans";
 import { lof } from "./lof";
 import { lstm } from "./lstm";
+import { oneClassSvm } from "./one-class-svm";
+import { pca } from "./pca";
 import { randomCutForest } from "./random-cut-forest";
 import { gaussianCloud, sineSeries } from "./testing/synthetic";
 
@@ -26,6 +30,11 @@ const cases: Case[] = [
   { def: kmeans, raw: { k: 3, shingleSize: 4 }, seeded: false },
   { def: autoencoder, raw: { epochs: 3, hidden: 6, bottleneck: 2, shingleSize: 4 }, seeded: true },
   { def: lstm, raw: { epochs: 2, hidden: 4, lookback: 6, maxTrainWindows: 100 }, seeded: true },
+  // issue 17 models (branch models)
+  { def: oneClassSvm, raw: { landmarks: 32, shingleSize: 4 }, seeded: true },
+  { def: gaussianMixture, raw: { maxComponents: 3, shingleSize: 4 }, seeded: false },
+  { def: dbscan, raw: { minPts: 4, maxReference: 150, shingleSize: 4 }, seeded: true },
+  { def: pca, raw: { shingleSize: 4 }, seeded: false },
 ].map((c) => ({ ...c, kind: c.def.kind }));
 
 function univariate(n: number, t0: number): Observation[] {

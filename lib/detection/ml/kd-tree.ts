@@ -169,6 +169,30 @@ export class KdTree {
     return size;
   }
 
+  /** Every row within distance `r` of q[qOff..qOff+w) (inclusive), appended to `out` in tree order. */
+  withinRadius(q: Float64Array, qOff: number, r: number, out: number[]): void {
+    const { x, w, idx, stackNode } = this;
+    if (this.rows === 0) return;
+    const r2 = r * r;
+    let sp = 0;
+    stackNode[sp++] = 0;
+    while (sp > 0) {
+      const node = stackNode[--sp];
+      if (this.boxDist2(node, q, qOff) > r2) continue;
+      if (this.dim[node] >= 0) {
+        stackNode[sp++] = this.left[node];
+        stackNode[sp++] = this.right[node];
+        continue;
+      }
+      for (let p = this.lo[node]; p < this.hi[node]; p++) {
+        const base = idx[p] * w;
+        let d = 0;
+        for (let j = 0; j < w && d <= r2; j++) d += (q[qOff + j] - x[base + j]) ** 2;
+        if (d <= r2) out.push(idx[p]);
+      }
+    }
+  }
+
   /** Linear scan with early exit on partial distances; fills the heap, returns its size. */
   private scan(q: Float64Array, qOff: number, k: number, exclude: number): number {
     const { x, w, heapD, heapI } = this;

@@ -1,0 +1,110 @@
+/**
+ * Gaussian mixture detector: EM on a training window, the component count chosen by BIC over
+ * 1..`maxComponents`; a point scores by its negative log-likelihood (`raw`, standardized units)
+ * against the training median and p99. Univariate input is shingled; `expected` is the last value
+ * of the most responsible component's mean, the band ± 3 of its standard deviations. Multivariate
+ * points carry an attribution: each feature's standardized distance to that component's mean,
+ * squared, as its share.
+ */
+import { z } from "zod";
+import { createRng } from "@/lib/detection/random";
+import type { Detector, DetectorDefinition, Observation, Scored } from "@/lib/detection/types";
+import { attributeDeviations } from "./common/distance-attribution";
+import { Featurizer, type FeatureState } from "./common/featurizer";
+import { skipped } from "./common/input-policy";
+import { seedParam, shingleParam } from "./common/params";
+import { ratioToScore } from "./common/score-map";
+import { fitSpreadScale, spreadRatio, type SpreadScale } from "./common/spread-scale";
+import { fitGmmByBic, GmmScorer, type GmmJson } from "./gaussian-mixture-model";
+
+export const gmmParams = z.object({
+  maxComponents: z.number().int().min(1).max(32).default(5).describe("Components tried (1..this); BIC picks the count"),
+  covariance: z.enum(["full", "diag"]).default("full").describe("Full or diagonal covariance per component"),
+  maxIterations: z.number().int().min(1).max(1000).default(100).describe("EM iterations at most per count"),
+  shingleSize: shingleParam(8),
+  seed: seedParam,
+});
+export type GmmParams = z.infer<typeof gmmParams>;
+
+export interface GmmState {
+  rng: number;
+  features: FeatureState;
+  model: (GmmJson & SpreadScale) | null;
+}
+
+const BAND_SIGMAS = 3;
+
+class GmmDetector implements Detector<GmmState> {
+  readonly kind = "gaussian-mixture";
+  private f: Featurizer;
+  private model: (GmmJson & SpreadScale) | null;
+  private scorer: GmmScorer | null;
+  private rngState: number;
+  private buf: Float64Array;
+  private dev: Float64Array;
+
+  constructor(
+    private p: GmmParams,
+    s?: GmmState,
+  ) {
+    this.f = new Featurizer(s?.features ?? Featurizer.initial(p.shingleSize));
+    this.model = s?.model ?? null;
+    this.scorer = this.model ? new GmmScorer(this.model) : null;
+    this.rngState = s?.rng ?? p.seed;
+    this.buf = new Float64Array(Math.max(1, this.f.width, p.shingleSize));
+    this.dev = new Float64Array(this.buf.length);
+  }
+
+  train(history: Observation[]): void {
+    const set = this.f.fit(history);
+    this.buf = new Float64Array(Math.max(1, set.width));
+    this.dev = new Float64Array(this.buf.length);
+    if (set.rows === 0) return;
+    const rng = createRng(this.rngState);
+    const fitted = fitGmmByBic(set.x, set.rows, set.width, this.p.maxComponents, this.p.covariance, this.p.maxIterations, rng);
+    const scorer = new GmmScorer(fitted);
+    const nll = new Float64Array(set.rows);
+    for (let i = 0; i < set.rows; i++) nll[i] = -scorer.logLik(set.x, i * set.width);
+    this.model = { ...fitted, ...fitSpreadScale(nll) };
+    this.scorer = scorer;
+    this.rngState = rng.state();
+  }
+
+  update(obs: Observation): Scored {
+    if (this.buf.length < obs.values.length) this.buf = new Float64Array(obs.values.length);
+    const reason = this.f.admit(obs, this.buf, !!this.scorer);
+    if (reason) return skipped(obs.t, reason);
+    const m = this.model!;
+    const scorer = this.scorer!;
+    const nll = -scorer.logLik(this.buf, 0);
+    const score = ratioToScore(spreadRatio(nll, m));
+    let c = 0;
+    for (let j = 1; j < m.k; j++) if (scorer.post[j] > scorer.post[c]) c = j;
+    const w = m.width;
+    if (!this.f.univariate) {
+      for (let j = 0; j < w; j++) this.dev[j] = (this.buf[j] - m.means[c * w + j]) / scorer.sd(c, j);
+      return { t: obs.t, score, raw: nll, attribution: attributeDeviations(this.dev, w) };
+    }
+    const last = w - 1;
+    const expected = this.f.unscale(last, m.means[c * w + last]);
+    const half = this.f.unscaleWidth(last, BAND_SIGMAS * scorer.sd(c, last));
+    return { t: obs.t, score, raw: nll, expected, lower: expected - half, upper: expected + half };
+  }
+
+  getState(): GmmState {
+    return { rng: this.rngState, features: this.f.getState(), model: this.model };
+  }
+}
+
+export const gaussianMixture: DetectorDefinition<GmmParams, GmmState> = {
+  kind: "gaussian-mixture",
+  label: "Gaussian mixture",
+  description:
+    "Fits a mixture of Gaussians to a training window (EM, the number of components chosen by BIC); points " +
+    "unlikely under every component score high. Multivariate, or univariate via shingling.",
+  input: "both",
+  defaultThreshold: 0.8,
+  needsTraining: true,
+  params: gmmParams,
+  create: (params, state) => new GmmDetector(gmmParams.parse(params ?? {}), state),
+};

@@ -1,0 +1,118 @@
+/**
+ * PCA reconstruction model: eigendecomposition of the training covariance, the leading components
+ * that explain `varianceKept` of the variance (scikit-learn's `n_components=0.95` rule: the fewest
+ * with cumulative ratio above it) or a fixed count, and per-row reconstruction error.
+ */
+import { symmetricEigen } from "./linalg";
+import { quantile, safeScale } from "./common/score-map";
+
+export interface PcaJson {
+  width: number;
+  /** Number of components kept. */
+  k: number;
+  mean: number[];
+  /** k rows of width values, unit length, largest variance first. */
+  components: number[];
+  /** Share of variance of every component (all of them, for explanation). */
+  explained: number[];
+  /** Training p99 of the reconstruction error norm. */
+  edge: number;
+  /** Training p99 of |residual| of the last feature (the univariate band). */
+  lastEdge: number;
+}
+
+export function fitPca(x: Float64Array, rows: number, w: number, varianceKept: number, fixed: number | null): PcaJson {
+  const mean = new Float64Array(w);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < w; j++) mean[j] += x[i * w + j];
+  for (let j = 0; j < w; j++) mean[j] /= Math.max(1, rows);
+  const cov = new Float64Array(w * w);
+  const c = new Float64Array(w);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < w; j++) c[j] = x[i * w + j] - mean[j];
+    for (let a = 0; a < w; a++) {
+      const ca = c[a];
+      if (ca === 0) continue;
+      const row = a * w;
+      for (let b = a; b < w; b++) cov[row + b] += ca * c[b];
+    }
+  }
+  const denom = Math.max(1, rows - 1);
+  for (let a = 0; a < w; a++)
+    for (let b = a; b < w; b++) {
+      cov[a * w + b] /= denom;
+      cov[b * w + a] = cov[a * w + b];
+    }
+  const { values, vectors } = symmetricEigen(cov, w);
+  let total = 0;
+  for (let j = 0; j < w; j++) total += Math.max(0, values[j]);
+  const explained = Array.from(values, (v) => (total > 0 ? Math.max(0, v) / total : 0));
+  let k = fixed ?? w;
+  if (fixed === null) {
+    let cum = 0;
+    for (let j = 0; j < w; j++) {
+      cum += explained[j];
+      if (cum > varianceKept) {
+        k = j + 1;
+        break;
+      }
+    }
+  }
+  k = Math.max(1, Math.min(k, w));
+  const model: PcaJson = {
+    width: w,
+    k,
+    mean: Array.from(mean),
+    components: Array.from(vectors.subarray(0, k * w)),
+    explained,
+    edge: 1,
+    lastEdge: 1,
+  };
+  const pca = new PcaProjector(model);
+  const err = new Float64Array(rows);
+  const last = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    err[i] = pca.residual(x, i * w);
+    last[i] = Math.abs(pca.resid[w - 1]);
+  }
+  model.edge = safeScale(quantile(err, 0.99, rows));
+  model.lastEdge = safeScale(quantile(last, 0.99, rows));
+  return model;
+}
+
+/** Reconstruction with preallocated scratch: `recon` and `resid` hold the last row's results. */
+export class PcaProjector {
+  readonly recon: Float64Array;
+  readonly resid: Float64Array;
+  private comps: Float64Array;
+  private mean: Float64Array;
+  private proj: Float64Array;
+
+  constructor(private m: PcaJson) {
+    this.comps = Float64Array.from(m.components);
+    this.mean = Float64Array.from(m.mean);
+    this.recon = new Float64Array(m.width);
+    this.resid = new Float64Array(m.width);
+    this.proj = new Float64Array(m.k);
+  }
+
+  /** Norm of x − reconstruction(x) for the row at `off`. */
+  residual(x: Float64Array, off: number): number {
+    const { width: w, k } = this.m;
+    const { comps, mean, proj, recon, resid } = this;
+    for (let c = 0; c < k; c++) {
+      let s = 0;
+      for (let j = 0; j < w; j++) s += comps[c * w + j] * (x[off + j] - mean[j]);
+      proj[c] = s;
+    }
+    let err = 0;
+    for (let j = 0; j < w; j++) {
+      let r = mean[j];
+      for (let c = 0; c < k; c++) r += proj[c] * comps[c * w + j];
+      recon[j] = r;
+      const e = x[off + j] - r;
+      resid[j] = e;
+      err += e * e;
+    }
+    return Math.sqrt(err);
+  }
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { createRng } from "@/lib/detection/random";
+import { symmetricEigen } from "./linalg";
+import { pca } from "./pca";
+import { fitPca } from "./pca-model";
+import { toObservations } from "./testing/synthetic";
+
+describe("pca", () => {
+  it("finds the closed-form components of a 2-D sample with covariance [[3, 1], [1, 2]]", () => {
+    // Eigenvalues (5 ± √5)/2; four points ±s·e on each eigenvector have exactly that sample covariance.
+    const l1 = (5 + Math.sqrt(5)) / 2;
+    const l2 = (5 - Math.sqrt(5)) / 2;
+    const e1 = [1, l1 - 3].map((v, _, a) => v / Math.hypot(a[0], a[1]));
+    const e2 = [-e1[1], e1[0]];
+    const s1 = Math.sqrt(1.5 * l1);
+    const s2 = Math.sqrt(1.5 * l2);
+    const rows = [
+      [s1 * e1[0], s1 * e1[1]],
+      [-s1 * e1[0], -s1 * e1[1]],
+      [s2 * e2[0], s2 * e2[1]],
+      [-s2 * e2[0], -s2 * e2[1]],
+    ].map(([a, b]) => [a + 5, b - 2]);
+    const x = Float64Array.from(rows.flat());
+    const m = fitPca(x, 4, 2, 0.7, null);
+    expect(m.k).toBe(1);
+    expect(m.mean[0]).toBeCloseTo(5, 12);
+    expect(m.mean[1]).toBeCloseTo(-2, 12);
+    expect(m.explained[0]).toBeCloseTo(l1 / 5, 12);
+    expect(m.explained[1]).toBeCloseTo(l2 / 5, 12);
+    expect(Math.abs(m.components[0])).toBeCloseTo(Math.abs(e1[0]), 12);
+    expect(m.components[1] / m.components[0]).toBeCloseTo(e1[1] / e1[0], 12);
+    expect(fitPca(x, 4, 2, 0.95, null).k).toBe(2);
+  });
+
+  it("diagonalizes a symmetric 3x3 matrix (Jacobi) to its known eigenvalues", () => {
+    const { values, vectors } = symmetricEigen(Float64Array.from([2, -1, 0, -1, 2, -1, 0, -1, 2]), 3);
+    expect(Array.from(values).map((v) => Number(v.toFixed(12)))).toEqual(
+      [2 + Math.SQRT2, 2, 2 - Math.SQRT2].map((v) => Number(v.toFixed(12))),
+    );
+    expect(Math.abs(vectors[0])).toBeCloseTo(0.5, 12);
+    expect(Math.abs(vectors[1])).toBeCloseTo(Math.SQRT1_2, 12);
+  });
+
+  it("flags a point that breaks the features' correlation and attributes the two it broke", () => {
+    const rng = createRng(6);
+    const rows = Array.from({ length: 800 }, () => {
+      const a = rng.normal();
+      return [a, a + 0.05 * rng.normal(), rng.normal()];
+    });
+    const det = pca.create(pca.params.parse({}));
+    det.train!(toObservations(rows));
+    expect(det.getState().model!.k).toBe(2);
+    const usual = det.update({ t: 1e9, values: [1.5, 1.5, -1] });
+    expect(usual.score).toBeLessThan(0.5);
+    const broken = det.update({ t: 1e9 + 1, values: [1, -1, 0] });
+    expect(broken.score).toBeGreaterThan(0.9);
+    const [a, b, c] = broken.attribution!;
+    expect(a.share).toBeCloseTo(0.5, 1);
+    expect(b.share).toBeCloseTo(0.5, 1);
+    expect(c.share).toBeLessThan(0.01);
+    expect([a.direction, b.direction]).toEqual(["above", "below"]);
+  });
+});
