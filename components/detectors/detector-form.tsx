@@ -178,7 +178,7 @@ function DetectorFormInner({ algorithms, detector }: { algorithms: NonNullable<R
           <button type="submit" disabled={saving}>{saving ? "Saving…" : detector ? "Save changes" : "Create detector"}</button>
         </div>
       </form>
-      <PreviewPanel algorithm={algorithm} buildParams={buildParams} threshold={threshold} attached={series} onIssues={(i) => setErrors(issuesByField(i))} />
+      <PreviewPanel algorithm={algorithm} buildParams={buildParams} threshold={threshold} trainingWindowHours={trainingHours ? Number(trainingHours) : null} attached={series} onIssues={(i) => setErrors(issuesByField(i))} />
     </>
   );
 }
