@@ -5,7 +5,9 @@
  * points outside every window. Optionally writes the corpus in NAB's layout for `bench:quality`
  * or NAB's own scorer.
  *
- *   npm run bench:synthetic -- [--detectors default,robust-zscore|all] [--seed 2026] [--out DIR]
+ *   npm run bench:synthetic -- [--detectors default,robust-zscore|all] [--seed 2026 | --seed 101-108 | --seed 1,2,3] [--out DIR]
+ *
+ * Several seeds pool their corpora (8 windows per kind per seed): choose on some seeds, report on others.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -38,6 +40,17 @@ interface KindCounts {
   points: number;
 }
 
+/** "7", "1,2,3" or "101-108". */
+function parseSeeds(text: string): number[] {
+  const seeds = text.split(",").flatMap((part) => {
+    const range = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(part);
+    if (range) return Array.from({ length: Math.max(0, Number(range[2]) - Number(range[1]) + 1) }, (_, i) => Number(range[1]) + i);
+    return [Number(part)];
+  });
+  if (!seeds.length || seeds.some((s) => !Number.isInteger(s))) throw new Error(`--seed: expected seeds like 7, 1,2,3 or 101-108, got "${text}"`);
+  return seeds;
+}
+
 function main() {
   const { values } = parseArgs({
     options: {
@@ -46,8 +59,10 @@ function main() {
       out: { type: "string" },
     },
   });
-  const corpus = syntheticCorpus(Number(values.seed));
+  const seeds = parseSeeds(values.seed);
+  const corpus = seeds.flatMap((seed) => syntheticCorpus(seed));
   if (values.out) {
+    if (seeds.length > 1) throw new Error("--out writes one seed's corpus: give a single --seed");
     writeNabLayout(path.resolve(values.out), corpus);
     console.log(`wrote ${corpus.length} series in NAB layout to ${path.resolve(values.out)}`);
   }
@@ -90,7 +105,7 @@ function main() {
     ]);
   }
   console.log(
-    `synthetic corpus, seed ${values.seed}: ${corpus.length} series; per kind: share of windows found / false-positive points` +
+    `synthetic corpus, seed ${seeds.join(",")}: ${corpus.length} series; per kind: share of windows found / false-positive points` +
       " (flagged outside every window, after probation) at the detector's own threshold",
   );
   printTable(header, rows);

@@ -3,7 +3,7 @@
 import { useMemo, useState, type FormEvent } from "react";
 import { useRouter } from "next/navigation";
 import { ApiError } from "@/lib/client/api";
-import { issuesByField, toFormFields, toFormValues, toParams, type FormValues } from "@/lib/detectors/form-fields";
+import { calibratedWindow, issuesByField, toFormFields, toFormValues, toParams, type FormValues } from "@/lib/detectors/form-fields";
 import { ParamsFields } from "@/components/detectors/params-fields";
 import { PreviewPanel } from "@/components/detectors/preview-panel";
 import { SeriesPicker } from "@/components/detectors/series-picker";
@@ -36,6 +36,7 @@ function DetectorFormInner({ algorithms, detector }: { algorithms: NonNullable<R
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const saving = create.isPending || update.isPending;
+  const calibration = calibratedWindow(fields, values);
 
   function chooseAlgorithm(kind: string) {
     const next = algorithms.find((a) => a.kind === kind)!;
@@ -127,6 +128,13 @@ function DetectorFormInner({ algorithms, detector }: { algorithms: NonNullable<R
               <label htmlFor="threshold">Threshold <output htmlFor="threshold">{threshold.toFixed(2)}</output></label>
               <input id="threshold" type="range" min={0} max={1} step={0.01} value={threshold} onChange={(e) => setThreshold(Number(e.target.value))} />
               <small className="hint">Scores at or above it are anomalous. 0.5 is about as rare as a 3-sigma point; default {info.defaultThreshold}.</small>
+              {calibration !== null && (
+                <small className="hint" data-testid="calibration-hint">
+                  Scores are calibrated on each series&apos; own last {calibration.toLocaleString("en-US")} scores, so a kind of event that recurs more
+                  often than about once per {calibration.toLocaleString("en-US")} points is not rare on that series and is not flagged at any
+                  threshold. To alert on frequent events, set Calibration to {'{"enabled": false}'} (native scale) or use a threshold detector.
+                </small>
+              )}
               {errors.threshold && <small className="error" role="alert">{errors.threshold}</small>}
             </div>
             <div className="field">
@@ -178,7 +186,7 @@ function DetectorFormInner({ algorithms, detector }: { algorithms: NonNullable<R
           <button type="submit" disabled={saving}>{saving ? "Saving…" : detector ? "Save changes" : "Create detector"}</button>
         </div>
       </form>
-      <PreviewPanel algorithm={algorithm} buildParams={buildParams} threshold={threshold} attached={series} onIssues={(i) => setErrors(issuesByField(i))} />
+      <PreviewPanel algorithm={algorithm} buildParams={buildParams} threshold={threshold} trainingWindowHours={trainingHours ? Number(trainingHours) : null} attached={series} onIssues={(i) => setErrors(issuesByField(i))} />
     </>
   );
 }

@@ -10,11 +10,13 @@ interface Props {
   algorithm: string;
   buildParams: () => Record<string, unknown> | null;
   threshold: number;
+  /** The form's training window (null: the default), used as the worker will use it. */
+  trainingWindowHours: number | null;
   attached: SeriesRow[];
   onIssues: (issues: { path: string; message: string }[]) => void;
 }
 
-export function PreviewPanel({ algorithm, buildParams, threshold, attached, onIssues }: Props) {
+export function PreviewPanel({ algorithm, buildParams, threshold, trainingWindowHours, attached, onIssues }: Props) {
   const all = useSeriesList({ pageSize: 50 });
   const options = attached.length ? attached : (all.data?.rows ?? []);
   const [chosen, setChosen] = useState("");
@@ -28,7 +30,7 @@ export function PreviewPanel({ algorithm, buildParams, threshold, attached, onIs
     const params = buildParams();
     if (!params || !seriesId) return;
     preview.mutate(
-      { algorithm, params, threshold, seriesId, maxPoints },
+      { algorithm, params, threshold, seriesId, maxPoints, trainingWindowHours },
       { onError: (e) => e instanceof ApiError && e.issues && onIssues(e.issues), onSuccess: () => onIssues([]) },
     );
   }
@@ -36,7 +38,7 @@ export function PreviewPanel({ algorithm, buildParams, threshold, attached, onIs
   return (
     <section className="panel" aria-label="Preview">
       <h2>Preview</h2>
-      <p className="muted">Scores stored points with these settings without saving anything{algorithm && " (algorithms that need training learn from the first quarter)"}.</p>
+      <p className="muted">Scores stored points with these settings without saving anything (algorithms that need training learn their training window ending where the preview starts, as the worker learns the one ending at its position).</p>
       <div className="toolbar">
         <label>
           Series
@@ -57,7 +59,11 @@ export function PreviewPanel({ algorithm, buildParams, threshold, attached, onIs
         <>
           <p className="preview-summary" aria-live="polite">
             <strong>{ran.events.length} anomal{ran.events.length === 1 ? "y" : "ies"}</strong> in {ran.points.length.toLocaleString("en-US")} points of {metric}
-            {ran.trainedOn > 0 && <span className="muted"> · trained on the first {ran.trainedOn.toLocaleString("en-US")}</span>}
+            {ran.trainedOn > 0 && (
+              <span className="muted">
+                {" "}· trained on {ran.trainedOn.toLocaleString("en-US")} points {ran.unscored > 0 ? "at the start (no history before it)" : "before it"}, up to {formatDateTime(new Date(ran.trainedTo!))}
+              </span>
+            )}
           </p>
           <PreviewChart result={ran} threshold={preview.variables?.threshold ?? threshold} metric={metric} />
           {ran.events.length > 0 && (

@@ -7,7 +7,7 @@ const peakT = points[300].t;
 
 describe("rescoreWindow", () => {
   it("shows only the chart window, with the band the detector expects and the spike outside it", () => {
-    const w = rescoreWindow({ algorithm: "zscore", params: { window: 60 }, threshold: 0.6, points, from: points[200].t, to: points[399].t, peakT });
+    const w = rescoreWindow({ algorithm: "zscore", params: { window: 60 }, threshold: 0.6, points: points.slice(200), history: points.slice(0, 200), peakT });
     expect(w.points).toHaveLength(200);
     expect(w.points[0].t).toBe(points[200].t);
     const spike = w.points.find((p) => p.t === peakT)!;
@@ -20,12 +20,19 @@ describe("rescoreWindow", () => {
 
   it("names the ensemble member whose weighted score was highest at the peak", () => {
     const params = { members: [{ kind: "robust-zscore", params: {}, weight: 0.2 }, { kind: "zscore", params: { window: 60 }, weight: 1 }] };
-    const w = rescoreWindow({ algorithm: "ensemble", params, threshold: 0.5, points, from: points[200].t, to: points[399].t, peakT });
+    const w = rescoreWindow({ algorithm: "ensemble", params, threshold: 0.5, points: points.slice(200), history: points.slice(0, 200), peakT });
     expect(w.driver?.kind).toBe("zscore");
     expect(w.driver!.score).toBeGreaterThan(0.5);
   });
 
+  it("trains a detector that needs it on the training window before the chart, and scores every shown point", () => {
+    const w = rescoreWindow({ algorithm: "isolation-forest", params: { trees: 20 }, threshold: 0.5, trainingWindowHours: 2, points: points.slice(200), history: points.slice(0, 200), peakT });
+    expect(w.trainedOn).toBe(0);
+    expect(w.points).toHaveLength(200);
+    expect(w.points.every((p) => p.score !== null)).toBe(true);
+  });
+
   it("rejects an invalid configuration naming the field", () => {
-    expect(() => rescoreWindow({ algorithm: "zscore", params: { window: 1 }, threshold: 0.6, points, from: T0, to: T0, peakT })).toThrow(/window/);
+    expect(() => rescoreWindow({ algorithm: "zscore", params: { window: 1 }, threshold: 0.6, points, history: [], peakT })).toThrow(/window/);
   });
 });

@@ -1,45 +1,50 @@
 /**
  * The expected band over an anomaly's chart window: the detector's pure library re-scores the
- * stored points the way the detector preview does (warmed or trained on the points before the
- * event), so the band is what that configuration expects there. For an ensemble, each member is
- * scored too and the one with the highest weighted score at the peak is named as the driver.
+ * stored points the way the detector preview does (warmed on the points before the chart, or
+ * trained on the training window ending there: the worker's split, lib/detection/training.ts), so
+ * the band is what that configuration expects there. For an ensemble, each member is scored too
+ * and the one with the highest weighted score at the peak is named as the driver.
  */
-import { createDetector, getDefinition } from "@/lib/detection";
+import { createDetector } from "@/lib/detection";
 import { ensembleParams } from "@/lib/detection/algorithms/ensemble";
+import { trainingSplit } from "@/lib/detection/training";
 import { parseDetectorParams } from "@/lib/detectors/params";
 import { runPreview } from "@/lib/detectors/preview";
 import type { AnomalyWindow } from "@/lib/anomalies/schemas";
+
+type Point = { t: number; value: number };
 
 export interface RescoreInput {
   algorithm: string;
   params: unknown;
   threshold: number;
-  points: { t: number; value: number }[];
-  /** Where the chart starts and ends (the points before `from` only warm the detector up). */
-  from: number;
-  to: number;
+  trainingWindowHours?: number | null;
+  /** The chart's points, from where it starts to where it ends. */
+  points: Point[];
+  /** Points before the chart (time order): warm-up, or the training window of a detector that trains. */
+  history: Point[];
   peakT: number;
 }
 
-function memberScoreAt(kind: string, params: unknown, points: { t: number; value: number }[], peakT: number): number {
+function memberScoreAt(kind: string, params: unknown, input: RescoreInput): number {
   const d = createDetector(kind, params);
-  const trainOn = getDefinition(kind).needsTraining && d.train ? Math.floor(points.length / 4) : 0;
-  if (trainOn) d.train!(points.slice(0, trainOn).map((p) => ({ t: p.t, values: [p.value] })));
+  const split = trainingSplit({ algorithm: kind, params, trainingWindowHours: input.trainingWindowHours }, input.history, input.points);
+  if (split.train.length > 0) d.train?.(split.train.map((p) => ({ t: p.t, values: [p.value] })));
   let at = 0;
-  for (const p of points.slice(trainOn)) {
+  for (const p of split.score) {
     const s = d.update({ t: p.t, values: [p.value] });
-    if (p.t === peakT) at = s.skipped ? 0 : s.score;
-    if (p.t >= peakT) break;
+    if (p.t === input.peakT) at = s.skipped ? 0 : s.score;
+    if (p.t >= input.peakT) break;
   }
   return at;
 }
 
-function ensembleDriver(params: unknown, points: { t: number; value: number }[], peakT: number): AnomalyWindow["driver"] {
+function ensembleDriver(params: unknown, input: RescoreInput): AnomalyWindow["driver"] {
   const p = ensembleParams.parse(params ?? {});
-  if (p.members.length < 2) return p.members[0] ? { kind: p.members[0].kind, score: memberScoreAt(p.members[0].kind, p.members[0].params, points, peakT) } : null;
+  if (p.members.length < 2) return p.members[0] ? { kind: p.members[0].kind, score: memberScoreAt(p.members[0].kind, p.members[0].params, input) } : null;
   let best: AnomalyWindow["driver"] = null;
   for (const m of p.members) {
-    const score = Math.min(1, m.weight * memberScoreAt(m.kind, m.params, points, peakT));
+    const score = Math.min(1, m.weight * memberScoreAt(m.kind, m.params, input));
     if (!best || score > best.score) best = { kind: m.kind, score };
   }
   return best;
@@ -47,12 +52,10 @@ function ensembleDriver(params: unknown, points: { t: number; value: number }[],
 
 export function rescoreWindow(input: RescoreInput): AnomalyWindow {
   const params = parseDetectorParams(input.algorithm, input.params);
-  const result = runPreview({ algorithm: input.algorithm, params, threshold: input.threshold, points: input.points });
-  const shown = result.points.filter((p) => p.t >= input.from && p.t <= input.to);
-  const warm = result.points.filter((p) => p.t < input.from).length;
+  const result = runPreview({ algorithm: input.algorithm, params, threshold: input.threshold, points: input.points, history: input.history, trainingWindowHours: input.trainingWindowHours });
   return {
-    points: shown.map((p) => ({ t: p.t, value: p.value, expected: p.expected, lower: p.lower, upper: p.upper, score: p.score })),
-    trainedOn: Math.max(0, result.trainedOn - warm),
-    driver: input.algorithm === "ensemble" ? ensembleDriver(params, input.points, input.peakT) : null,
+    points: result.points.map((p) => ({ t: p.t, value: p.value, expected: p.expected, lower: p.lower, upper: p.upper, score: p.score })),
+    trainedOn: result.unscored,
+    driver: input.algorithm === "ensemble" ? ensembleDriver(params, { ...input, params }) : null,
   };
 }

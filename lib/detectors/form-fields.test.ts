@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { describeAlgorithm, listAlgorithms } from "@/lib/detectors/algorithms";
 import { parseDetectorParams } from "@/lib/detectors/params";
-import { issuesByField, labelFor, toFormFields, toFormValues, toParams } from "@/lib/detectors/form-fields";
+import { calibratedWindow, issuesByField, labelFor, toFormFields, toFormValues, toParams } from "@/lib/detectors/form-fields";
 
 const fieldsOf = (kind: string) => toFormFields(describeAlgorithm(kind).paramsSchema);
 
@@ -62,5 +62,19 @@ describe("form values <-> params", () => {
       "params.members": "bad",
       name: "taken",
     });
+  });
+});
+
+describe("calibratedWindow (the form's note on frequent events)", () => {
+  it("is the calibration window for calibrated kinds, null when calibration is off or the kind has none", () => {
+    const z = fieldsOf("zscore");
+    expect(calibratedWindow(z, toFormValues(z))).toBe(1000);
+    expect(calibratedWindow(z, toFormValues(z, { calibration: { enabled: true, window: 5000 } }))).toBe(5000);
+    expect(calibratedWindow(z, toFormValues(z, { calibration: { enabled: false } }))).toBeNull();
+    expect(calibratedWindow(z, { ...toFormValues(z), calibration: "{ not json" })).toBe(1000);
+    const t = fieldsOf("threshold");
+    expect(calibratedWindow(t, toFormValues(t))).toBeNull();
+    const e = fieldsOf("ensemble");
+    expect(calibratedWindow(e, toFormValues(e))).toBeNull();
   });
 });

@@ -115,3 +115,23 @@ export function issuesByField(issues: { path: string; message: string }[] | unde
   }
   return out;
 }
+
+/** Recent scores a calibrated kind judges rarity against (lib/detection/common/calibration.ts). */
+export const CALIBRATION_WINDOW = 1000;
+
+/**
+ * The calibration window when the form's detector scores on the calibrated scale (lib/detection
+ * README, "Score scale"): its kind has a `calibration` parameter the form does not turn off. Null otherwise.
+ */
+export function calibratedWindow(fields: FormField[], values: FormValues): number | null {
+  if (!fields.some((f) => f.name === "calibration")) return null;
+  const text = values.calibration;
+  if (typeof text !== "string" || !text.trim()) return CALIBRATION_WINDOW;
+  try {
+    const c = JSON.parse(text) as { enabled?: unknown; window?: unknown } | null;
+    if (c?.enabled === false) return null;
+    return typeof c?.window === "number" && c.window > 0 ? c.window : CALIBRATION_WINDOW;
+  } catch {
+    return CALIBRATION_WINDOW;
+  }
+}

@@ -62,6 +62,8 @@ export const ZPreview = z.object({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   maxPoints: z.number().int().min(10).max(MAX_PREVIEW_POINTS).default(5_000),
+  /** The training window of algorithms that train (null: the default week), as the detector would use it. */
+  trainingWindowHours: fields.trainingWindowHours,
 });
 export type TPreview = z.infer<typeof ZPreview>;
 
@@ -104,8 +106,12 @@ export interface PreviewEvent {
 export interface PreviewResult {
   points: PreviewPoint[];
   events: PreviewEvent[];
-  /** Points the detector was trained on before scoring (algorithms that need training). */
+  /** Points the detector was trained on (algorithms that need training): its training window ending before the first scored point. */
   trainedOn: number;
+  /** The last training point's time (null: not trained). */
+  trainedTo: number | null;
+  /** Leading points of `points` used for training, not scored (a series with no history before the window). */
+  unscored: number;
 }
 
 /** A downsampled bucket of stored points (raw points have min = max = avg). */

@@ -10,7 +10,9 @@ const SCORES = [0.1, 0.9, 0.1, 0.6, 0.1, 0.7, 0.1, 0.1, 0.95, 0.1];
 const preview: ScoredPreview = {
   points: SCORES.map((_, i) => ({ t: i * 1000, value: i })),
   scored: SCORES.map((score, i) => ({ t: i * 1000, score, raw: score })),
+  unscored: 0,
   trainedOn: 0,
+  trainedTo: null,
 };
 const series: ScoredSeries[] = [{ seriesId: "s", preview }];
 const at = (t: number, kind: TruthSpan["kind"], origin: TruthSpan["origin"] = "label"): TruthSpan => ({ seriesId: "s", start: t, end: t, kind, origin });

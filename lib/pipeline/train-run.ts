@@ -6,28 +6,14 @@
  * scores every point after its training window and a rewind never goes past it. Until a model
  * exists such detectors report "warmup" and flag nothing.
  */
-import { detectorDefinitions } from "@/lib/detection";
+import { needsTraining } from "@/lib/detection/training";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { getPrisma } from "@/lib/server/db";
 import { getPgPool } from "@/lib/server/pg-pool";
-import { ensureDetectorState, lockDetectorState, readPointsBefore, saveDetectorState } from "@/lib/server/queries/detector-state";
+import { ensureDetectorState, lockDetectorState, readTrainingHistory, saveDetectorState } from "@/lib/server/queries/detector-state";
 import { createScorer } from "@/lib/pipeline/scoring";
 import { saveSnapshot } from "@/lib/server/queries/redetect";
 import { DETECT_SHARDS, shardDigit, shardOf } from "@/lib/pipeline/shard";
-
-export const DEFAULT_TRAINING_HOURS = 7 * 24;
-export const MAX_TRAINING_POINTS = 50_000;
-
-/**
- * Whether a detector is trained (by `train.run`, on demand or on its retrain cron): its algorithm
- * is, or, for an ensemble, any of its members is (at any depth). Unknown kinds are not.
- */
-export function needsTraining(algorithm: string, params?: unknown): boolean {
-  if (!Object.hasOwn(detectorDefinitions, algorithm)) return false;
-  if (detectorDefinitions[algorithm].needsTraining) return true;
-  const members = (params as { members?: unknown } | null | undefined)?.members;
-  return Array.isArray(members) && members.some((m: { kind?: unknown; params?: unknown }) => typeof m?.kind === "string" && needsTraining(m.kind, m.params));
-}
 
 export interface TrainPayload {
   detectorId: string;
@@ -98,15 +84,13 @@ async function trainDetector(detectorId: string, shard: number, seriesId?: strin
     const cp = await ensureDetectorState(detectorId, sid);
     const latest = cp.watermark ?? (await prisma.dataPoint.findFirst({ where: { seriesId: sid }, orderBy: { ts: "desc" }, select: { ts: true } }))?.ts;
     if (!latest) continue;
-    const to = latest;
-    const from = new Date(to.getTime() - (detector.trainingWindowHours ?? DEFAULT_TRAINING_HOURS) * 3600_000);
-    const history = (await readPointsBefore(sid, new Date(to.getTime() + 1), MAX_TRAINING_POINTS)).filter((p) => p.ts > from);
+    const history = await readTrainingHistory(sid, new Date(latest.getTime() + 1), detector.trainingWindowHours);
     if (history.length === 0) continue;
-    const trainedTo = history[history.length - 1].ts;
+    const trainedTo = new Date(history[history.length - 1].t);
     const active = await prisma.modelVersion.findFirst({ where: { detectorId, seriesId: sid, active: true }, select: { trainedTo: true } });
     if (active && active.trainedTo.getTime() === trainedTo.getTime()) continue; // nothing new since the active model
     const scorer = createScorer(detector);
-    scorer.detector.train?.(history.map((p) => ({ t: p.ts.getTime(), values: [p.value] })));
+    scorer.detector.train?.(history.map((p) => ({ t: p.t, values: [p.value] })));
 
     const modelId = await prisma.$transaction(async (tx: Prisma.TransactionClient) => {
       const locked = await lockDetectorState(tx, detectorId, sid);
@@ -120,7 +104,7 @@ async function trainDetector(detectorId: string, shard: number, seriesId?: strin
           version: (last._max.version ?? 0) + 1,
           parameters: saved.detector as Prisma.InputJsonValue,
           metrics: { points: history.length },
-          trainedFrom: history[0].ts,
+          trainedFrom: new Date(history[0].t),
           trainedTo,
           active: true,
         },

@@ -8,7 +8,7 @@ import type { QueueBackend } from "@/lib/queue/connection";
 import { JOBS, jobIds } from "@/lib/queue/contract";
 import { getPrisma } from "@/lib/server/db";
 import { logger } from "@/lib/logger";
-import { needsTraining } from "@/lib/pipeline/train-run";
+import { needsTraining } from "@/lib/detection/training";
 import { RETRAIN_TZ } from "@/lib/detectors/retrain-cron";
 
 export const TRAIN_SYNC_EVERY_MS = 30_000;

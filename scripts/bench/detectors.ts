@@ -27,7 +27,7 @@ export function defaultBeforeConfig(): DetectorConfig {
     kind: "ensemble",
     params: {
       members: [
-        { kind: "seasonal", params: { weeklyRecheckPoints: 5000, ...native }, weight: 1 },
+        { kind: "seasonal", params: { weeklyRecheckPoints: 5000, slowAlpha: 0, ...native }, weight: 1 },
         { kind: "zscore", params: { window: 5000, ...native }, weight: 1 },
       ],
       combine: "max",
@@ -43,6 +43,9 @@ export function defaultBeforeConfig(): DetectorConfig {
 function configOf(name: string): { kind: string; params: Record<string, unknown>; threshold?: number } {
   if (name === "default") return defaultDetectorConfig();
   if (name === "default-before") return defaultBeforeConfig();
+  // "<kind>{json}": the kind with these parameters (a variant measured beside its default).
+  const variant = /^([\w-]+)(\{.*\})$/s.exec(name);
+  if (variant) return { kind: variant[1], params: JSON.parse(variant[2]) as Record<string, unknown> };
   // "<kind>@raw": the kind's native, uncalibrated scores (the scale before issue 13).
   if (name.endsWith("@raw")) return { kind: name.slice(0, -4), params: { calibration: { enabled: false } } };
   return { kind: name, params: {} };
@@ -56,7 +59,7 @@ export function resolveDetector(name: string): BenchDetector {
   }
   const params = definition.params.parse(config.params);
   return {
-    name: name.startsWith("default") ? `${name} (${config.kind})` : name,
+    name: name.startsWith("default") ? `${name} (${config.kind})` : name.length > 40 ? `${name.slice(0, 37)}...` : name,
     kind: config.kind,
     input: definition.input,
     needsTraining: definition.needsTraining,

@@ -95,8 +95,9 @@ describe("seasonal weekly recheck", () => {
 
   it("switches a daily season to weekly once two weeks show weekends the daily profile cannot predict", () => {
     const series = weekendSeries(2000, 3);
-    const plain = seasonal.create(seasonal.params.parse({}));
-    const rechecked = seasonal.create(seasonal.params.parse({ weeklyRecheckPoints: 1000 }));
+    // The recheck alone (slowAlpha 0): the slow level would also score the weekend's level change.
+    const plain = seasonal.create(seasonal.params.parse({ slowAlpha: 0 }));
+    const rechecked = seasonal.create(seasonal.params.parse({ weeklyRecheckPoints: 1000, slowAlpha: 0 }));
     const a = series.map((o) => plain.update(o));
     const b = series.map((o, i) => {
       const r = rechecked.update(o);
@@ -131,4 +132,30 @@ describe("seasonal weekly recheck", () => {
       expect(split).toEqual(all);
     }
   });
+
+  it("slowAlpha: a slow drift the level absorbs is flagged against the slow level, and it resumes exactly", () => {
+    const rng = createRng(9);
+    // Four days of season, then a drift of 2 units (10 noise sigmas) over 400 points.
+    const obs = Array.from({ length: 6 * 288 }, (_, i) => {
+      const t = T0 + i * STEP;
+      const drift = i >= 4 * 288 ? Math.min(400, i - 4 * 288) * (2 / 400) : 0;
+      return { t, values: [daily(t) + drift + rng.normal() * 0.2] };
+    });
+    const flags = (slowAlpha: number) => {
+      const d = seasonal.create(seasonal.params.parse({ slowAlpha, warmupPoints: 2 * 288 }));
+      const scores = obs.map((o) => d.update(o));
+      const count = (from: number, to: number) => scores.slice(from, to).filter((s) => s.score >= 0.5).length;
+      return { before: count(3 * 288, 4 * 288), drift: count(4 * 288, 4 * 288 + 200) };
+    };
+    const off = flags(0);
+    const on = flags(0.002);
+    expect(on.before).toBeLessThanOrEqual(3);
+    expect(off.drift).toBeLessThanOrEqual(2); // the level follows the drift: its residuals stay small
+    expect(on.drift).toBeGreaterThanOrEqual(10);
+    for (const k of [300, 1200]) {
+      const { all, split } = runSplit(seasonal, { slowAlpha: 0.002, warmupPoints: 2 * 288 }, obs, k);
+      expect(split).toEqual(all);
+    }
+  });
 });
+

@@ -49,6 +49,15 @@ export const seasonalParams = z.object({
     .min(0)
     .default(0.005)
     .describe("Residual scale floor as a fraction of the level plus the seasonal range: noiseless series stay calm"),
+  slowAlpha: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.002)
+    .describe(
+      "Smoothing of a slow level that follows the level; points are also scored against slow level + season (own robust scale)," +
+        " which catches drifts, season breaks and frequency changes the level absorbs (0: off)",
+    ),
   maxBuckets: z.number().int().min(1).max(20_000).default(2016).describe("Most phases a season is split into"),
   weeklyRecheckPoints: z
     .number()
@@ -69,6 +78,9 @@ interface Model {
   level: number;
   season: number[];
   residuals: number[];
+  /** With `slowAlpha`: the slow level and the residuals against slow level + season. */
+  slowLevel?: number;
+  slowResiduals?: number[];
 }
 
 export interface SeasonalState {
@@ -145,6 +157,7 @@ export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
     let model: Model | null = state?.model ? { ...state.model, season: [...state.model.season] } : null;
     let season = model ? Float64Array.from(model.season) : new Float64Array(1);
     let resid = new SortedWindow(p.residualWindow, model?.residuals);
+    let slowResid = new SortedWindow(p.residualWindow, model?.slowResiduals);
     let recheck = state?.recheck ? { t: [...state.recheck.t], v: [...state.recheck.v], until: state.recheck.until } : null;
 
     const phase = (m: Model, t: number) => {
@@ -162,14 +175,27 @@ export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
       const zv = ready ? e / scale : 0;
       const limit = p.clipSigmas * scale;
       const ec = ready ? Math.max(-limit, Math.min(limit, e)) : e;
+      // Against the slow level: the level's own departure shows (a drift, a broken season).
+      let zs = 0;
+      if (p.slowAlpha > 0) {
+        m.slowLevel ??= m.level;
+        const es = x - m.slowLevel - season[b];
+        if (ready && slowResid.size >= 10) {
+          const center = slowResid.median(); // a trend keeps the slow level a steady lag behind
+          zs = (es - center) / robustScale(slowResid, center, m.minScale);
+        }
+        slowResid.push(es);
+      }
       m.level += p.alpha * ec;
       season[b] += p.gamma * (1 - p.alpha) * ec;
+      if (p.slowAlpha > 0) m.slowLevel! += p.slowAlpha * (m.level - m.slowLevel!);
       resid.push(e);
       if (!ready) return skippedResult(t, "warmup");
+      const z = Math.abs(zs) > Math.abs(zv) ? zs : zv;
       return {
         t,
-        score: zToScore(zv),
-        raw: zv,
+        score: zToScore(z),
+        raw: z,
         expected,
         lower: expected - p.bandSigmas * scale,
         upper: expected + p.bandSigmas * scale,
@@ -205,6 +231,7 @@ export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
       }
       m.minScale = p.minScaleFraction * (Math.abs(mean) + hi - lo);
       resid = new SortedWindow(p.residualWindow);
+      slowResid = new SortedWindow(p.residualWindow);
       for (let i = 0; i < ts.length; i++) step(m, ts[i], vs[i]);
       model = m;
       buffer = null;
@@ -263,7 +290,7 @@ export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
       getState: () => ({
         lastT,
         buffer: buffer ? { t: [...buffer.t], v: [...buffer.v] } : null,
-        model: model ? { ...model, season: Array.from(season), residuals: resid.toArray() } : null,
+        model: model ? { ...model, season: Array.from(season), residuals: resid.toArray(), ...(p.slowAlpha > 0 ? { slowResiduals: slowResid.toArray() } : {}) } : null,
         recheck: recheck ? { t: [...recheck.t], v: [...recheck.v], until: recheck.until } : null,
       }),
     };

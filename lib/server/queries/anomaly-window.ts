@@ -1,5 +1,7 @@
 /** The points around one anomaly, re-scored for the expected band (see lib/anomalies/rescore.ts). */
 import { rescoreWindow } from "@/lib/anomalies/rescore";
+import { needsTraining } from "@/lib/detection/training";
+import { readTrainingHistory } from "@/lib/server/queries/detector-state";
 import type { AnomalyWindow } from "@/lib/anomalies/schemas";
 import { AppError } from "@/lib/server/api/errors";
 import { getPrisma } from "@/lib/server/db";
@@ -15,7 +17,7 @@ export async function readAnomalyWindow(anomalyId: string): Promise<AnomalyWindo
   const prisma = getPrisma();
   const a = await prisma.anomaly.findUnique({
     where: { id: anomalyId },
-    select: { seriesId: true, startTs: true, endTs: true, peakTs: true, pointCount: true, detector: { select: { algorithm: true, params: true, threshold: true } } },
+    select: { seriesId: true, startTs: true, endTs: true, peakTs: true, pointCount: true, detector: { select: { algorithm: true, params: true, threshold: true, trainingWindowHours: true } } },
   });
   if (!a) throw new AppError("not_found", `No anomaly ${anomalyId}`);
   const context = Math.max(MIN_CONTEXT, a.pointCount * CONTEXT_FACTOR);
@@ -34,15 +36,11 @@ export async function readAnomalyWindow(anomalyId: string): Promise<AnomalyWindo
     }),
   ]);
   before.reverse();
-  const points = [...before, ...during].map((p) => ({ t: p.ts.getTime(), value: p.value }));
-  const shownFrom = before.length > context ? before[before.length - context].ts.getTime() : (points[0]?.t ?? a.startTs.getTime());
-  return rescoreWindow({
-    algorithm: a.detector.algorithm,
-    params: a.detector.params,
-    threshold: a.detector.threshold,
-    points,
-    from: shownFrom,
-    to: points.at(-1)?.t ?? a.endTs.getTime(),
-    peakT: a.peakTs.getTime(),
-  });
+  const toPoint = (p: { ts: Date; value: number }) => ({ t: p.ts.getTime(), value: p.value });
+  const cut = Math.max(0, before.length - context);
+  const shown = [...before.slice(cut), ...during].map(toPoint);
+  const { algorithm, params, threshold, trainingWindowHours } = a.detector;
+  // A detector that trains learns the training window ending where the chart starts (the worker's split).
+  const history = needsTraining(algorithm, params) && shown.length ? await readTrainingHistory(a.seriesId, new Date(shown[0].t), trainingWindowHours) : before.slice(0, cut).map(toPoint);
+  return rescoreWindow({ algorithm, params, threshold, trainingWindowHours, points: shown, history, peakT: a.peakTs.getTime() });
 }

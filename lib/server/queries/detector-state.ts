@@ -6,6 +6,7 @@
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { getPrisma } from "@/lib/server/db";
 import { getPgPool } from "@/lib/server/pg-pool";
+import { MAX_TRAINING_POINTS, trainingWindow } from "@/lib/detection/training";
 
 export interface Checkpoint {
   watermark: Date | null;
@@ -199,3 +200,13 @@ export async function readPointsBefore(seriesId: string, before: Date, limit: nu
   );
   return rows.reverse();
 }
+
+/**
+ * The training window (`trainingWindow`, lib/detection/training.ts) ending at the last point
+ * before `before`: what `train.run` trains on, and the history the preview and re-scorings use.
+ */
+export async function readTrainingHistory(seriesId: string, before: Date, hours: number | null | undefined): Promise<{ t: number; value: number }[]> {
+  const rows = await readPointsBefore(seriesId, before, MAX_TRAINING_POINTS);
+  return trainingWindow(rows.map((r) => ({ t: r.ts.getTime(), value: r.value })), hours);
+}
+

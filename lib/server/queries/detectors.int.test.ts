@@ -130,20 +130,26 @@ describe("series and preview", () => {
     const values = wave(300, 200);
     const id = await seedSeries("preview", values);
     const params = { window: 50, minPoints: 20 };
-    const res = await previewDetector({ algorithm: "zscore", params, threshold: 0.5, seriesId: id, maxPoints: 1000 });
+    const res = await previewDetector({ algorithm: "zscore", params, threshold: 0.5, seriesId: id, maxPoints: 1000, trainingWindowHours: null });
     const live = createLive("zscore", params);
     const direct = values.map((v, i) => live.update({ t: T0 + i * MIN, values: [v] }));
     expect(res.points.map((p) => p.score)).toEqual(direct.map((s) => (s.skipped ? null : s.score)));
     expect(res.points[250].expected).toBe(direct[250].expected);
     expect(res.events.map((e) => e.peakT)).toContain(T0 + 200 * MIN);
-    expect(await paths(previewDetector({ algorithm: "zscore", params: { window: 0 }, threshold: 0.5, seriesId: id, maxPoints: 100 }))).toEqual(["params.window"]);
+    expect(await paths(previewDetector({ algorithm: "zscore", params: { window: 0 }, threshold: 0.5, seriesId: id, maxPoints: 100, trainingWindowHours: null }))).toEqual(["params.window"]);
   });
 
-  it("trains algorithms that need it on the first part", async () => {
+  it("trains algorithms that need it as the worker does: the training window before the first scored point", async () => {
     const id = await seedSeries("trained", wave(400, 350));
-    const res = await previewDetector({ algorithm: "isolation-forest", params: { trees: 20 }, threshold: 0.65, seriesId: id, maxPoints: 1000 });
-    expect(res.trainedOn).toBe(100);
-    expect(res.points.slice(0, 100).every((p) => p.score === null)).toBe(true);
-    expect(res.points.slice(120).some((p) => p.score !== null)).toBe(true);
+    // No history before the window: the window's first hours train (at most half), unscored.
+    const young = await previewDetector({ algorithm: "isolation-forest", params: { trees: 20 }, threshold: 0.65, seriesId: id, maxPoints: 1000, trainingWindowHours: null });
+    expect([young.trainedOn, young.unscored, young.trainedTo]).toEqual([200, 200, T0 + 199 * MIN]);
+    expect(young.points.slice(0, 200).every((p) => p.score === null)).toBe(true);
+    expect(young.points.slice(220).some((p) => p.score !== null)).toBe(true);
+    // With history: trained on the 2 h before `from`, every point of the window scored, as a model trained there would.
+    const from = new Date(T0 + 300 * MIN).toISOString();
+    const res = await previewDetector({ algorithm: "isolation-forest", params: { trees: 20 }, threshold: 0.65, seriesId: id, from, maxPoints: 1000, trainingWindowHours: 2 });
+    expect([res.trainedOn, res.unscored, res.trainedTo, res.points.length]).toEqual([120, 0, T0 + 299 * MIN, 100]);
+    expect(res.points.every((p) => p.score !== null)).toBe(true);
   });
 });

@@ -11,7 +11,7 @@ import { valuesBefore, writeAudit } from "@/lib/server/audit";
 import { getPrisma } from "@/lib/server/db";
 import { BEFORE_FIRST_POINT } from "@/lib/server/queries/redetect";
 import { enqueueDetect } from "@/lib/pipeline/schedule";
-import { needsTraining } from "@/lib/pipeline/train-run";
+import { needsTraining } from "@/lib/detection/training";
 
 export function listDetectors() {
   return getPrisma().detector.findMany({

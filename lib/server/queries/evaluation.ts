@@ -3,7 +3,7 @@
  * precision and recall, the weekly trend, per model version, and the precision-recall curve from
  * re-scoring the labelled history with the detector preview (the pure library).
  */
-import { getDefinition } from "@/lib/detection";
+import { needsTraining } from "@/lib/detection/training";
 import { parseDetectorParams } from "@/lib/detectors/params";
 import { scorePreview } from "@/lib/detectors/preview";
 import { MAX_PREVIEW_POINTS } from "@/lib/detectors/schemas";
@@ -12,6 +12,7 @@ import { evaluate, weeklyTrend, type DetectedEvent, type TruthKind, type TruthSp
 import { AppError } from "@/lib/server/api/errors";
 import { getPrisma } from "@/lib/server/db";
 import { WARMUP_POINTS } from "@/lib/server/queries/anomaly-window";
+import { readPointsBefore, readTrainingHistory } from "@/lib/server/queries/detector-state";
 
 const DAY_MS = 86_400_000;
 /** Series re-scored per request: the labelled ones first, then other attached series for the volume. */
@@ -24,7 +25,7 @@ export interface Period {
 }
 
 export async function loadDetectorForFeedback(id: string) {
-  const d = await getPrisma().detector.findUnique({ where: { id }, select: { id: true, name: true, algorithm: true, params: true, threshold: true } });
+  const d = await getPrisma().detector.findUnique({ where: { id }, select: { id: true, name: true, algorithm: true, params: true, threshold: true, trainingWindowHours: true } });
   if (!d) throw new AppError("not_found", `No detector ${id}`);
   return d;
 }
@@ -117,7 +118,7 @@ async function evaluateModelVersions(detectorId: string, incidents: Awaited<Retu
 /**
  * Scores the period of the labelled series (then other attached ones, up to MAX_RESCORED_SERIES)
  * once each with the detector's configuration, warmed on the points before the period (a detector
- * that trains is trained on them, as in the preview: the first quarter of what is read).
+ * that trains learns its training window ending there, the worker's split: lib/detection/training.ts).
  */
 export async function scoreHistory(d: FeedbackDetector, truth: TruthSpan[], p: Period) {
   const prisma = getPrisma();
@@ -125,15 +126,16 @@ export async function scoreHistory(d: FeedbackDetector, truth: TruthSpan[], p: P
   const attached = (await prisma.detectorSeries.findMany({ where: { detectorId: d.id }, select: { seriesId: true }, orderBy: { seriesId: "asc" }, take: 10_000 })).map((s) => s.seriesId);
   const chosen = [...labelled, ...attached.filter((s) => !labelled.includes(s))].slice(0, MAX_RESCORED_SERIES);
   const params = parseDetectorParams(d.algorithm, d.params);
-  const trains = getDefinition(d.algorithm).needsTraining;
+  const trains = needsTraining(d.algorithm, params);
   const series: ScoredSeries[] = [];
   for (const seriesId of chosen) {
     const during = await prisma.dataPoint.findMany({ where: { seriesId, ts: { gte: new Date(p.from), lte: new Date(p.to) } }, orderBy: { ts: "asc" }, take: MAX_PREVIEW_POINTS, select: { ts: true, value: true } });
     if (during.length === 0) continue;
-    const warm = trains ? Math.ceil(during.length / 3) : WARMUP_POINTS;
-    const before = await prisma.dataPoint.findMany({ where: { seriesId, ts: { lt: new Date(p.from) } }, orderBy: { ts: "desc" }, take: warm, select: { ts: true, value: true } });
-    const points = [...before.reverse(), ...during].map((x) => ({ t: x.ts.getTime(), value: x.value }));
-    series.push({ seriesId, preview: scorePreview({ algorithm: d.algorithm, params, points }) });
+    const points = during.map((x) => ({ t: x.ts.getTime(), value: x.value }));
+    const history = trains
+      ? await readTrainingHistory(seriesId, new Date(p.from), d.trainingWindowHours)
+      : (await readPointsBefore(seriesId, new Date(p.from), WARMUP_POINTS)).map((x) => ({ t: x.ts.getTime(), value: x.value }));
+    series.push({ seriesId, preview: scorePreview({ algorithm: d.algorithm, params, points, history, trainingWindowHours: d.trainingWindowHours }) });
   }
   return { series, seriesTotal: new Set([...labelled, ...attached]).size };
 }

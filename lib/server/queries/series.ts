@@ -2,6 +2,8 @@
 import { Prisma } from "@/lib/generated/prisma/client";
 import { parseDetectorParams } from "@/lib/detectors/params";
 import { runPreview } from "@/lib/detectors/preview";
+import { needsTraining } from "@/lib/detection/training";
+import { readTrainingHistory } from "@/lib/server/queries/detector-state";
 import type { TPointsQuery, TPreview, TSeriesListQuery } from "@/lib/detectors/schemas";
 import { bucketSize, type SeriesBuckets, type SeriesDetail } from "@/lib/series/schemas";
 import { encodeSeriesCursor, type SourceSeriesPage, type SourceSeriesQuery } from "@/lib/sources/series-query";
@@ -130,7 +132,9 @@ export async function readPreviewPoints(seriesId: string, limit: number, from?: 
 export async function previewDetector(input: TPreview) {
   const params = parseDetectorParams(input.algorithm, input.params);
   const points = await readPreviewPoints(input.seriesId, input.maxPoints, input.from, input.to);
-  return runPreview({ algorithm: input.algorithm, params, threshold: input.threshold, points });
+  // The worker's split: a trained detector learns the training window ending just before the window.
+  const history = points.length && needsTraining(input.algorithm, params) ? await readTrainingHistory(input.seriesId, new Date(points[0].t), input.trainingWindowHours) : [];
+  return runPreview({ algorithm: input.algorithm, params, threshold: input.threshold, points, history, trainingWindowHours: input.trainingWindowHours });
 }
 
 /** `q` as a literal ILIKE substring: its own %, _ and \ match themselves. */
