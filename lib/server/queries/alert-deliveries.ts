@@ -51,7 +51,7 @@ export function dbNow(tx: Prisma.TransactionClient = getPrisma()): Promise<Date>
 }
 
 export function existingDeliveries(tx: Prisma.TransactionClient, anomalyId: string): Promise<ExistingDelivery[]> {
-  return tx.delivery.findMany({ where: { anomalyId }, select: { ruleId: true, kind: true, status: true, sentAt: true } });
+  return tx.delivery.findMany({ where: { anomalyId }, select: { ruleId: true, kind: true, status: true, sentAt: true, silenceId: true } });
 }
 
 /**
@@ -73,16 +73,26 @@ export async function lastAlertOnSeries(tx: Prisma.TransactionClient, ruleIds: s
   return new Map(rows.map((r) => [r.ruleId, r.at]));
 }
 
-/** Records decisions; a key already taken (a concurrent job decided first) is left as it is. */
+/**
+ * Records decisions; a key already taken (a concurrent job decided first) is left as it is. A
+ * release turns a firing a silence held (SUPPRESSED, naming the silence) into PENDING, once.
+ */
 export async function insertDecisions(tx: Prisma.TransactionClient, anomalyId: string, seriesId: string, decisions: Decision[]): Promise<number> {
-  if (decisions.length === 0) return 0;
-  return tx.$executeRaw`
+  const fresh = decisions.filter((d) => !d.release);
+  let n = 0;
+  for (const d of decisions.filter((x) => x.release)) {
+    n += await tx.$executeRaw`
+      UPDATE "Delivery" SET status = 'PENDING', reason = ${d.reason}, "nextAttemptAt" = now(), "updatedAt" = now()
+      WHERE key = ${d.key} AND status = 'SUPPRESSED' AND "silenceId" IS NOT NULL`;
+  }
+  if (fresh.length === 0) return n;
+  return n + await tx.$executeRaw`
     INSERT INTO "Delivery" (id, key, "anomalyId", "seriesId", "ruleId", "channelId", kind, status, reason, "silenceId", "nextAttemptAt", "createdAt", "updatedAt")
     SELECT gen_random_uuid()::text, v.key, ${anomalyId}, ${seriesId}, v.rule, v.channel, v.kind::"DeliveryKind", v.status::"DeliveryStatus", v.reason, v.silence,
-      CASE WHEN v.status = 'PENDING' THEN now() END, now(), now()
-    FROM unnest(${decisions.map((d) => d.key)}::text[], ${decisions.map((d) => d.ruleId)}::text[], ${decisions.map((d) => d.channelId)}::text[],
-      ${decisions.map((d) => d.kind)}::text[], ${decisions.map((d) => d.status)}::text[], ${decisions.map((d) => d.reason)}::text[],
-      ${decisions.map((d) => d.silenceId)}::text[]) AS v(key, rule, channel, kind, status, reason, silence)
+      CASE WHEN v.status = 'PENDING' THEN COALESCE(v.not_before, now()) END, now(), now()
+    FROM unnest(${fresh.map((d) => d.key)}::text[], ${fresh.map((d) => d.ruleId)}::text[], ${fresh.map((d) => d.channelId)}::text[],
+      ${fresh.map((d) => d.kind)}::text[], ${fresh.map((d) => d.status)}::text[], ${fresh.map((d) => d.reason)}::text[],
+      ${fresh.map((d) => d.silenceId)}::text[], ${fresh.map((d) => d.notBefore)}::timestamptz[]) AS v(key, rule, channel, kind, status, reason, silence, not_before)
     ON CONFLICT (key) DO NOTHING`;
 }
 
@@ -98,23 +108,36 @@ export interface ClaimedDelivery {
   channel: { id: string; kind: "WEBHOOK" | "SLACK" | "EMAIL" | "ALERTMANAGER"; config: unknown; secret: string | null; enabled: boolean } | null;
 }
 
+type ClaimedRow = Omit<ClaimedDelivery, "channel"> & { cKind: string | null; config: unknown; secret: string | null; enabled: boolean | null };
+const toClaimed = ({ cKind, config, secret, enabled, ...d }: ClaimedRow): ClaimedDelivery => ({
+  ...d,
+  channel: cKind ? { id: d.channelId, kind: cKind as NonNullable<ClaimedDelivery["channel"]>["kind"], config, secret, enabled: !!enabled } : null,
+});
+
 /**
- * Claims the anomaly's due deliveries for one send each: PENDING -> SENDING with attempts + 1 and
- * a lease, committed before anything is sent. Row locks make a second claimer skip them.
+ * Claims the anomaly's due deliveries (grouped ones excepted: lib/server/queries/alert-groups.ts)
+ * for one send each: PENDING -> SENDING with attempts + 1 and a lease, committed before anything
+ * is sent. Row locks make a second claimer skip them. A PENDING row without `nextAttemptAt` is
+ * held (a grouped resolve waiting for its group).
  */
 export async function claimDueDeliveries(anomalyId: string, leaseMs: number): Promise<ClaimedDelivery[]> {
-  const rows = await getPrisma().$queryRaw<(Omit<ClaimedDelivery, "channel"> & { cKind: string | null; config: unknown; secret: string | null; enabled: boolean | null })[]>`
+  const rows = await getPrisma().$queryRaw<ClaimedRow[]>`
     WITH claimed AS (
       UPDATE "Delivery" SET status = 'SENDING', attempts = attempts + 1, "leaseUntil" = now() + ${leaseMs}::int * interval '1 millisecond', "updatedAt" = now()
-      WHERE "anomalyId" = ${anomalyId} AND status = 'PENDING' AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= now())
+      WHERE "anomalyId" = ${anomalyId} AND status = 'PENDING' AND "groupId" IS NULL AND "nextAttemptAt" <= now()
       RETURNING id, key, "ruleId", "channelId", kind::text AS kind, attempts
     )
     SELECT claimed.*, r.name AS "ruleName", c.kind::text AS "cKind", c.config, c.secret, c.enabled
     FROM claimed LEFT JOIN "AlertRule" r ON r.id = claimed."ruleId" LEFT JOIN "NotificationChannel" c ON c.id = claimed."channelId"`;
-  return rows.map(({ cKind, config, secret, enabled, ...d }) => ({
-    ...d,
-    channel: cKind ? { id: d.channelId, kind: cKind as NonNullable<ClaimedDelivery["channel"]>["kind"], config, secret, enabled: !!enabled } : null,
-  }));
+  return rows.map(toClaimed);
+}
+
+/** One delivery with its rule's name and its channel as they are now. */
+export async function loadClaimed(id: string): Promise<ClaimedDelivery | null> {
+  const [row] = await getPrisma().$queryRaw<ClaimedRow[]>`
+    SELECT d.id, d.key, d."ruleId", d."channelId", d.kind::text AS kind, d.attempts, r.name AS "ruleName", c.kind::text AS "cKind", c.config, c.secret, c.enabled
+    FROM "Delivery" d LEFT JOIN "AlertRule" r ON r.id = d."ruleId" LEFT JOIN "NotificationChannel" c ON c.id = d."channelId" WHERE d.id = ${id}`;
+  return row ? toClaimed(row) : null;
 }
 
 export interface SendResult {
@@ -127,11 +150,12 @@ export interface SendResult {
   reason: string | null;
 }
 
-/** Ends a claim; false when the claim was no longer ours (its lease expired and the sweep took it). */
+/** Ends a claim; false when the claim was no longer ours (its lease expired and the sweep took it). A sent row keeps why it was held. */
 export async function finishDelivery(d: ClaimedDelivery, r: SendResult): Promise<boolean> {
   const n = await getPrisma().$executeRaw`
     UPDATE "Delivery" SET status = ${r.status}::text::"DeliveryStatus", "responseCode" = ${r.responseCode}::int, response = ${r.response}::text,
-      "latencyMs" = ${r.latencyMs}::int, "lastError" = ${r.error}::text, reason = ${r.reason}::text, "leaseUntil" = NULL, "updatedAt" = now(),
+      "latencyMs" = ${r.latencyMs}::int, "lastError" = ${r.error}::text, "leaseUntil" = NULL, "updatedAt" = now(),
+      reason = CASE WHEN ${r.status}::text = 'SENT' AND reason LIKE 'held%' THEN reason ELSE ${r.reason}::text END,
       "sentAt" = CASE WHEN ${r.status}::text = 'SENT' THEN now() END,
       "nextAttemptAt" = CASE WHEN ${r.retryInMs}::int IS NULL THEN NULL ELSE now() + ${r.retryInMs}::int * interval '1 millisecond' END
     WHERE id = ${d.id} AND status = 'SENDING' AND attempts = ${d.attempts}::int`;
@@ -167,7 +191,10 @@ export function expireLeases(): Promise<{ anomalyId: string; status: string }[]>
     RETURNING d."anomalyId", d.status::text AS status`;
 }
 
-/** Anomalies whose doorbell may have been lost: outbox rows and due deliveries older than `graceMs`. */
+/**
+ * Anomalies whose doorbell may have been lost: outbox rows and due deliveries older than `graceMs`,
+ * due escalations, and open episodes whose firing a silence held that has ended (within a day).
+ */
 export async function findUnrungAnomalies(graceMs: number, limit = 1_000): Promise<string[]> {
   const rows = await getPrisma().$queryRaw<{ id: string }[]>`
     (SELECT "anomalyId" AS id FROM "AlertOutbox" WHERE "touchedAt" < now() - ${graceMs}::int * interval '1 millisecond' ORDER BY "touchedAt" LIMIT ${limit}::int)
@@ -179,6 +206,12 @@ export async function findUnrungAnomalies(graceMs: number, limit = 1_000): Promi
       JOIN "Anomaly" a ON a.id = d."anomalyId" AND a.status = 'OPEN' AND a.ongoing AND a.detection = 'ACTIVE'
       WHERE d.kind = 'FIRING' AND d.status = 'SENT' AND d."sentAt" <= now() - r."escalateAfterMinutes" * interval '1 minute'
         AND NOT EXISTS (SELECT 1 FROM "Delivery" e WHERE e.key = r.id || ':' || d."anomalyId" || ':ESCALATED')
+      LIMIT ${limit}::int)
+    UNION
+    (SELECT d."anomalyId" AS id FROM "Delivery" d
+      JOIN "Silence" s ON s.id = d."silenceId" AND s."endsAt" <= now() AND s."endsAt" > now() - interval '1 day'
+      JOIN "Anomaly" a ON a.id = d."anomalyId" AND a.ongoing AND a.detection = 'ACTIVE'
+      WHERE d.kind = 'FIRING' AND d.status = 'SUPPRESSED'
       LIMIT ${limit}::int)`;
   return rows.map((r) => r.id);
 }
