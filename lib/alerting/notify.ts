@@ -13,7 +13,7 @@
  * Grouped rules (lib/alerting/groups.ts) put their rows in a group; the group's due rows are
  * claimed, sent and finished as one batch (lib/server/queries/alert-groups.ts). Rows held for
  * later (a group's wait, quiet hours) ring the job again when they are due.
- * A firing that was just sent may make a resolve due (the episode ended meanwhile): one more round.
+ * A firing that was just sent may make a resolve due (the episode had ended): one more round.
  */
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
@@ -31,7 +31,6 @@ import { isResolved } from "@/lib/alerting/alert";
 import {
   claimDueDeliveries,
   clearOutbox,
-  dbNow,
   existingDeliveries,
   finishDelivery,
   insertDecisions,
@@ -68,13 +67,25 @@ export function publicBaseUrl(): string {
  * already announced and touched again by detection), no transaction or lock is taken. A cooldown
  * can only turn a due decision into a suppressed one, so "nothing due" needs no lock to be sure.
  */
-async function decide(anomalyId: string): Promise<{ ctx: AlertContext; decided: number; pending: boolean; wakes: Date[] } | null> {
+interface Decided {
+  ctx: AlertContext;
+  decided: number;
+  /** Something may be due to send. */
+  pending: boolean;
+  /** Some of the anomaly's rows belong to a group (claimed in batches). */
+  grouped: boolean;
+  /** When to run again for rows held until then. */
+  wakes: Date[];
+}
+
+async function decide(anomalyId: string): Promise<Decided | null> {
   const prisma = getPrisma();
   const ctx = await loadAlertContext(anomalyId, publicBaseUrl());
   if (!ctx) return null;
-  const [rules, silences, now, existing] = await Promise.all([loadActiveRules(), loadActiveSilences(), dbNow(), existingDeliveries(prisma, anomalyId)]);
+  const [rules, { silences, now }, existing] = await Promise.all([loadActiveRules(), loadActiveSilences(), existingDeliveries(prisma, anomalyId)]);
   const pending = existing.some((d) => d.status === "PENDING");
-  if (planDecisions({ ctx, rules, existing, silences, lastAlertOnSeries: new Map(), now }).length === 0) return { ctx, decided: 0, pending, wakes: [] };
+  const grouped = existing.some((d) => d.groupId);
+  if (planDecisions({ ctx, rules, existing, silences, lastAlertOnSeries: new Map(), now }).length === 0) return { ctx, decided: 0, pending, grouped, wakes: [] };
   return prisma.$transaction(async (tx) => {
     const candidates = rules.filter((r) => checkRule(r, ctx, now).match).map((r) => r.id);
     await lockRuleSeries(tx, candidates, ctx.series.id);
@@ -82,7 +93,8 @@ async function decide(anomalyId: string): Promise<{ ctx: AlertContext; decided: 
     const decisions = planDecisions({ ctx, rules, existing: current, silences, lastAlertOnSeries: last, now });
     const decided = await insertDecisions(tx, anomalyId, ctx.series.id, decisions);
     const held = decisions.filter((d) => d.notBefore && !d.grouped).map((d) => d.notBefore!);
-    return { ctx, decided, pending: true, wakes: [...held, ...(await assignGroups(tx, anomalyId, decisions, rules, ctx, now))] };
+    const wakes = [...held, ...(await assignGroups(tx, anomalyId, decisions, rules, ctx, now))];
+    return { ctx, decided, pending: true, grouped: grouped || decisions.some((d) => d.grouped), wakes };
   });
 }
 
@@ -151,7 +163,7 @@ export async function notifyAnomaly(anomalyId: string, deps: NotifyDeps): Promis
     await Promise.all(decided.wakes.map((at) => deps.retryLater(anomalyId, Math.max(0, at.getTime() - nowMs) + 100, `${anomalyId}:wake:${at.getTime()}`)));
     if (!decided.pending) break;
     const lease = getEnv().VIGIL_ALERT_LEASE_MS;
-    const [claimed, batches] = await Promise.all([claimDueDeliveries(anomalyId, lease), claimGroupBatches(anomalyId, lease, loadClaimed)]);
+    const [claimed, batches] = await Promise.all([claimDueDeliveries(anomalyId, lease), decided.grouped ? claimGroupBatches(anomalyId, lease, loadClaimed) : []]);
     const batchEnds = (await Promise.all(batches.map((b) => sendBatch(b, deps)))).flat();
     total.sent += batchEnds.filter((s) => s === "SENT").length;
     total.retrying += batchEnds.filter((s) => s === "PENDING").length;
@@ -160,7 +172,9 @@ export async function notifyAnomaly(anomalyId: string, deps: NotifyDeps): Promis
     total.sent += ends.filter((s) => s === "SENT").length;
     total.retrying += ends.filter((s) => s === "PENDING").length;
     total.failed += ends.filter((s) => s === "FAILED").length;
-    if (!claimed.some((d, i) => d.kind === "FIRING" && ends[i] === "SENT")) break;
+    // A resolve can follow a firing just sent only if the episode had ended when this round read it;
+    // an end recorded during the send touched the outbox and rang the job again.
+    if (!isResolved(decided.ctx.anomaly) || !claimed.some((d, i) => d.kind === "FIRING" && ends[i] === "SENT")) break;
   }
   return total;
 }

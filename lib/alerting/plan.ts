@@ -18,6 +18,7 @@ export interface ExistingDelivery {
   status: DeliveryStatusName;
   sentAt?: Date | null;
   silenceId?: string | null;
+  groupId?: string | null;
 }
 
 export interface Decision {
