@@ -130,7 +130,8 @@ test.describe.serial("alerting journey", () => {
     await channelForm.getByLabel("URL", { exact: true }).fill("ftp://nowhere");
     await channelForm.getByRole("button", { name: "Save channel" }).click();
     await expect(channelForm).toContainText("must be http:// or https://");
-    await channelForm.getByLabel("URL", { exact: true }).fill(hook.url);
+    // The message sits in the field's label, so it is read out with it.
+    await channelForm.getByRole("textbox", { name: "URL must be http:// or https://" }).fill(hook.url);
     await channelForm.getByLabel("Name", { exact: true }).fill(`e2e hook ${suffix} edited`);
     await channelForm.getByRole("button", { name: "Save channel" }).click();
     await expect(channelForm).toHaveCount(0);
@@ -155,7 +156,7 @@ test.describe.serial("alerting journey", () => {
     await expect(ruleRow).toContainText(`e2e hook ${suffix} edited`);
     const rules = (await (await admin.request.get("/api/v1/alert-rules")).json()).items as { id: string; name: string }[];
     state.ruleId = rules.find((r) => r.name === `e2e rule ${suffix}`)!.id;
-    const audit = (await (await admin.request.get(`/api/v1/audit?entity=alert-rule&entityId=${state.ruleId}`)).json()).items as { action: string; details: { groupBy?: string[] } }[];
+    const audit = (await (await admin.request.get(`/api/v1/audit?entityId=${state.ruleId}`)).json()).items as { action: string; details: { groupBy?: string[] } }[];
     expect(audit.find((e) => e.action === "update")?.details.groupBy).toEqual(["region"]);
 
     const before = hook.received.length;
