@@ -70,7 +70,8 @@ export function planDecisions({ ctx, rules, existing, silences, lastAlertOnSerie
       if (!checkRule(rule, ctx, now).match) continue;
       const last = lastAlertOnSeries.get(rule.id);
       if (silence) decide(rule, "FIRING", "SUPPRESSED", "silenced", { silenceId: silence.id });
-      else if (last && now.getTime() - last.getTime() < rule.cooldownMinutes * 60_000) {
+      // No cooldown means none: a concurrent decision on the series may be stamped after `now`.
+      else if (last && rule.cooldownMinutes > 0 && now.getTime() - last.getTime() < rule.cooldownMinutes * 60_000) {
         decide(rule, "FIRING", "SUPPRESSED", `cooldown: this rule alerted on the series at ${last.toISOString()} (${rule.cooldownMinutes} min)`);
       } else {
         decide(rule, "FIRING", "PENDING", null);

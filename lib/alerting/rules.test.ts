@@ -109,6 +109,9 @@ describe("planDecisions", () => {
     expect(cool[0]).toMatchObject({ status: "SUPPRESSED", reason: expect.stringMatching(/^cooldown/) });
     const after = planDecisions({ ...base, ctx: sampleContext(), lastAlertOnSeries: new Map([["ru_1", new Date("2026-12-03T09:30:00Z")]]) });
     expect(after[0].status).toBe("PENDING");
+    // Without a cooldown, a concurrent decision stamped just after `now` suppresses nothing.
+    const racing = planDecisions({ ...base, rules: [rule({ cooldownMinutes: 0 })], ctx: sampleContext(), lastAlertOnSeries: new Map([["ru_1", new Date(now.getTime() + 5)]]) });
+    expect(racing[0].status).toBe("PENDING");
   });
 });
 
