@@ -1,7 +1,9 @@
 /**
  * Alerting journey: an admin creates a webhook channel (its signing secret shown once) and a rule in
  * the UI, sends a test and sees the receiver's answer; a pushed spike is delivered to the receiver,
- * signed; an operator opens the anomaly, sees who was notified, and silences its series in one click.
+ * signed; an operator opens the anomaly, sees who was notified, and silences its series in one click;
+ * the admin edits the channel and the rule (grouping by region), and two spikes at once reach the
+ * receiver as one grouped message, marked in the delivery history.
  */
 import { expect, test, type Browser } from "@playwright/test";
 import { startWebhookReceiver } from "@/lib/alerting/testing/receiver";
@@ -9,7 +11,7 @@ import { storageStatePath } from "./fixtures";
 
 const SCREENS = "test-results/screens";
 const suffix = Date.now().toString(36);
-const state = { secret: "", anomalyId: "", sourceId: "", key: "" };
+const state = { secret: "", anomalyId: "", sourceId: "", key: "", ruleId: "" };
 let hook: Awaited<ReturnType<typeof startWebhookReceiver>>;
 
 async function asRole(browser: Browser, role: "ADMIN" | "OPERATOR") {
@@ -115,5 +117,63 @@ test.describe.serial("alerting journey", () => {
     await silence.getByRole("button", { name: "Expire now" }).click();
     await expect(page.getByRole("table", { name: "Silences" })).toHaveCount(0);
     await op.context.close();
+  });
+
+  test("admin: edits the channel and the rule (validation beside the field, audited); a grouped rule sends one message for two series", async ({ browser }) => {
+    const admin = await asRole(browser, "ADMIN");
+    const page = admin.page;
+    await page.goto("/alerts");
+    const channelRow = page.getByRole("table", { name: "Channels" }).locator("tr").filter({ hasText: `e2e hook ${suffix}` });
+    await channelRow.getByRole("button", { name: "Edit" }).click();
+    const channelForm = page.getByRole("form", { name: `Edit channel e2e hook ${suffix}` });
+    await expect(channelForm.getByLabel(/Custom headers/)).toHaveValue("X-Team: ********");
+    await channelForm.getByLabel("URL", { exact: true }).fill("ftp://nowhere");
+    await channelForm.getByRole("button", { name: "Save channel" }).click();
+    await expect(channelForm).toContainText("must be http:// or https://");
+    // The message sits in the field's label, so it is read out with it.
+    await channelForm.getByRole("textbox", { name: "URL must be http:// or https://" }).fill(hook.url);
+    await channelForm.getByLabel("Name", { exact: true }).fill(`e2e hook ${suffix} edited`);
+    await channelForm.getByRole("button", { name: "Save channel" }).click();
+    await expect(channelForm).toHaveCount(0);
+    const edited = page.getByRole("table", { name: "Channels" }).locator("tr").filter({ hasText: `e2e hook ${suffix} edited` });
+    await edited.getByRole("button", { name: "Send test" }).click();
+    await expect(edited.getByRole("status", { name: "Test result" })).toContainText("Accepted · 200");
+    expect(hook.received.at(-1)!.headers["x-team"]).toBe("sre"); // the masked header kept its stored value
+
+    const ruleRow = page.getByRole("table", { name: "Rules" }).locator("tr").filter({ hasText: `e2e rule ${suffix}` });
+    await ruleRow.getByRole("button", { name: "Edit" }).click();
+    const ruleForm = page.getByRole("form", { name: `Edit rule e2e rule ${suffix}` });
+    await expect(ruleForm.getByLabel(/Series label matchers/)).toHaveValue('region=~"eu|us"');
+    await ruleForm.getByLabel("Group anomalies").check();
+    await ruleForm.getByLabel("Group by labels").fill("1region");
+    await ruleForm.getByRole("button", { name: "Save rule" }).click();
+    await expect(ruleForm).toContainText("not a label name");
+    await ruleForm.getByLabel("Group by labels").fill("region");
+    await ruleForm.getByLabel(/Wait before the first message/).fill("8");
+    await ruleForm.getByRole("button", { name: "Save rule" }).click();
+    await expect(ruleForm).toHaveCount(0);
+    await expect(ruleRow).toContainText("grouped by source, region (wait 8 s, then every 5 min)");
+    await expect(ruleRow).toContainText(`e2e hook ${suffix} edited`);
+    const rules = (await (await admin.request.get("/api/v1/alert-rules")).json()).items as { id: string; name: string }[];
+    state.ruleId = rules.find((r) => r.name === `e2e rule ${suffix}`)!.id;
+    const audit = (await (await admin.request.get(`/api/v1/audit?entityId=${state.ruleId}`)).json()).items as { action: string; details: { groupBy?: string[] } }[];
+    expect(audit.find((e) => e.action === "update")?.details.groupBy).toEqual(["region"]);
+
+    const before = hook.received.length;
+    for (const metric of ["checkout.errors", "checkout.queue"]) {
+      const push = await admin.request.post("/api/v1/ingest", { data: { series: metric, labels: { region: "us" }, points: spikePoints() }, headers: { authorization: `Bearer ${state.key}` } });
+      expect(push.status(), await push.text()).toBe(200);
+    }
+    await expect.poll(() => hook.received.slice(before).filter((r) => JSON.parse(r.body).event === "anomaly.firing").length, { timeout: 45_000 }).toBe(1);
+    const grouped = JSON.parse(hook.received.slice(before).find((r) => JSON.parse(r.body).event === "anomaly.firing")!.body);
+    expect(grouped.group).toMatchObject({ count: 2, labels: { region: "us" } });
+    expect(grouped.group.title).toMatch(new RegExp(`^2 series of e2e-alerts-${suffix} anomalous since`));
+
+    await page.reload();
+    const recent = page.getByRole("table", { name: "Recent deliveries" });
+    await expect(recent.locator("tbody tr").filter({ hasText: "grouped" })).toHaveCount(2);
+    await expect(recent.locator("tbody tr").filter({ hasText: "grouped" }).first()).toContainText("one message for 2 series of the group");
+    await page.screenshot({ path: `${SCREENS}/alerts-grouped.png`, fullPage: true });
+    await admin.context.close();
   });
 });

@@ -81,10 +81,21 @@ try {
   const before = hook.accepted.size;
   const t0 = performance.now();
   await sweepAlerts(await getQueueBackend());
-  while (hook.accepted.size - before < burst && performance.now() - t0 < 120_000) await new Promise((res) => setTimeout(res, 20));
+  // Done when every anomaly was delivered or decided against (a suppressed decision sends nothing).
+  const suppressed = () => prisma.delivery.count({ where: { anomalyId: { startsWith: "burst-" }, status: "SUPPRESSED" } });
+  let lastCheck = 0;
+  let held = 0;
+  while (hook.accepted.size - before + held < burst && performance.now() - t0 < 120_000) {
+    await new Promise((res) => setTimeout(res, 20));
+    if (hook.accepted.size - before > burst * 0.95 && performance.now() - lastCheck > 250) [held, lastCheck] = [await suppressed(), performance.now()];
+  }
   const seconds = (performance.now() - t0) / 1000;
   const delivered = hook.accepted.size - before;
   printTable(["burst", "delivered", "seconds", "deliveries/s"], [[burst, delivered, fixed(seconds, 2), formatRate(delivered / seconds)]]);
+  if (delivered < burst) {
+    const states = await prisma.delivery.groupBy({ by: ["status", "reason"], where: { anomalyId: { startsWith: "burst-" }, status: { not: "SENT" } }, _count: true });
+    say(`not delivered: ${states.map((x) => `${x.status} (${x.reason}) ${x._count}`).join(", ")}`);
+  }
 } finally {
   await worker.stop();
   await hook.close();

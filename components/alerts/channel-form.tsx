@@ -1,9 +1,13 @@
 "use client";
-/** New notification channel: the fields of its kind; a webhook's signing secret is shown once after creation. */
+/**
+ * A notification channel's form: new (the fields of its kind; a webhook's signing secret is shown
+ * once after creation) or editing one (kind fixed; masked secrets sent back unchanged keep the
+ * stored ones, as the API documents).
+ */
 import { useState, type FormEvent } from "react";
-import { ApiError } from "@/lib/client/api";
+import { fieldErrorOf, hasFieldErrors } from "@/lib/client/api";
 import { CHANNEL_KINDS, type ChannelKindName } from "@/lib/alerting/schemas";
-import { useCreateChannel } from "@/components/alerts/use-alerts";
+import { useCreateChannel, useUpdateChannel, type ChannelRow } from "@/components/alerts/use-alerts";
 import { SecretBox } from "@/components/alerts/secret-box";
 import s from "@/components/sources/sources.module.css";
 
@@ -31,13 +35,21 @@ function readConfig(kind: ChannelKindName, f: FormData): Record<string, unknown>
   return { url: str("url"), ...(kind === "SLACK" ? {} : { headers: parseHeaderLines(String(f.get("headers") ?? "")) }) };
 }
 
-export function ChannelForm() {
+/** Headers -> `Name: value` lines (values as the API shows them: masked). */
+export function formatHeaderLines(headers: unknown): string {
+  return Object.entries((headers ?? {}) as Record<string, string>).map(([k, v]) => `${k}: ${v}`).join("\n");
+}
+
+export function ChannelForm({ channel, onDone }: { channel?: ChannelRow; onDone?: () => void }) {
   const create = useCreateChannel();
-  const [kind, setKind] = useState<ChannelKindName>("WEBHOOK");
+  const update = useUpdateChannel();
+  const write = channel ? update : create;
+  const [kind, setKind] = useState<ChannelKindName>(channel?.kind ?? "WEBHOOK");
   const [secret, setSecret] = useState<{ name: string; secret: string } | null>(null);
   const [localError, setLocalError] = useState<string | null>(null);
-  const issues = create.error instanceof ApiError ? create.error.issues ?? [] : [];
-  const fieldError = (path: string) => issues.filter((i) => i.path === path || i.path.startsWith(`${path}.`)).map((i) => i.message).join("; ");
+  const fieldError = (path: string) => fieldErrorOf(write.error, path);
+  const c = channel?.config ?? {};
+  const val = (k: string) => (c[k] === undefined || c[k] === null ? undefined : String(c[k]));
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -50,7 +62,12 @@ export function ChannelForm() {
     } catch (err) {
       return setLocalError((err as Error).message);
     }
-    const res = await create.mutateAsync({ kind, name: String(f.get("name") ?? ""), config }).catch(() => null);
+    const name = String(f.get("name") ?? "");
+    if (channel) {
+      if (await update.mutateAsync({ id: channel.id, name, config }).then(() => true, () => false)) onDone?.();
+      return;
+    }
+    const res = await create.mutateAsync({ kind, name, config }).catch(() => null);
     if (res) {
       form.reset();
       if (res.secret) setSecret({ name: res.channel.name, secret: res.secret });
@@ -60,40 +77,44 @@ export function ChannelForm() {
   return (
     <>
       {secret && <SecretBox title={`Signing secret of ${secret.name}`} secret={secret.secret} onDone={() => setSecret(null)} />}
-      <form className={s.form} onSubmit={onSubmit} aria-label="New channel" noValidate>
-        <h3>New channel</h3>
+      <form className={s.form} onSubmit={onSubmit} aria-label={channel ? `Edit channel ${channel.name}` : "New channel"} noValidate>
+        <h3>{channel ? `Edit ${channel.name}` : "New channel"}</h3>
         <label>Kind
-          <select name="kind" value={kind} onChange={(e) => setKind(e.target.value as ChannelKindName)}>
+          <select name="kind" value={kind} disabled={!!channel} onChange={(e) => setKind(e.target.value as ChannelKindName)}>
             {CHANNEL_KINDS.map((k) => <option key={k} value={k}>{KIND_LABELS[k]}</option>)}
           </select>
         </label>
-        <label>Name<input name="name" required maxLength={100} placeholder="e.g. on-call webhook" /><span className={s.fieldError}>{fieldError("name")}</span></label>
+        <label>Name<input name="name" required maxLength={100} placeholder="e.g. on-call webhook" defaultValue={channel?.name} /><span className={s.fieldError}>{fieldError("name")}</span></label>
         {kind === "EMAIL" ? (
           <>
-            <label>SMTP host<input name="host" required placeholder="smtp.example.com" /><span className={s.fieldError}>{fieldError("config.host")}</span></label>
-            <label>Port<input name="port" type="number" defaultValue={587} /><span className={s.fieldError}>{fieldError("config.port")}</span></label>
-            <label className={s.kind}><input type="checkbox" name="secure" /> TLS from the start (port 465)</label>
-            <label>User (optional)<input name="user" autoComplete="off" /></label>
-            <label>Password<input name="password" type="password" autoComplete="new-password" /></label>
-            <label>From<input name="from" required placeholder="vigil@example.com" /><span className={s.fieldError}>{fieldError("config.from")}</span></label>
-            <label>To (comma-separated)<input name="to" required placeholder="oncall@example.com" /><span className={s.fieldError}>{fieldError("config.to")}</span></label>
+            <label>SMTP host<input name="host" required placeholder="smtp.example.com" defaultValue={val("host")} /><span className={s.fieldError}>{fieldError("config.host")}</span></label>
+            <label>Port<input name="port" type="number" defaultValue={val("port") ?? 587} /><span className={s.fieldError}>{fieldError("config.port")}</span></label>
+            <label className={s.kind}><input type="checkbox" name="secure" defaultChecked={c.secure === true} /> TLS from the start (port 465)</label>
+            <label>User (optional)<input name="user" autoComplete="off" defaultValue={val("user")} /></label>
+            <label>Password<input name="password" type="password" autoComplete="new-password" defaultValue={val("password")} /></label>
+            <label>From<input name="from" required placeholder="vigil@example.com" defaultValue={val("from")} /><span className={s.fieldError}>{fieldError("config.from")}</span></label>
+            <label>To (comma-separated)<input name="to" required placeholder="oncall@example.com" defaultValue={Array.isArray(c.to) ? c.to.join(", ") : undefined} /><span className={s.fieldError}>{fieldError("config.to")}</span></label>
           </>
         ) : (
           <>
             <label>{kind === "ALERTMANAGER" ? "Alertmanager URL (alerts go to /api/v2/alerts)" : kind === "SLACK" ? "Incoming webhook URL" : "URL"}
-              <input name="url" type="url" required placeholder={kind === "ALERTMANAGER" ? "http://alertmanager:9093" : "https://"} />
+              <input name="url" type="url" required placeholder={kind === "ALERTMANAGER" ? "http://alertmanager:9093" : "https://"} defaultValue={val("url")} />
               <span className={s.fieldError}>{fieldError("config.url")}</span>
             </label>
             {kind !== "SLACK" && (
               <label>Custom headers (one &quot;Name: value&quot; per line)
-                <textarea name="headers" rows={2} placeholder="X-Team: sre" />
+                <textarea name="headers" rows={2} placeholder="X-Team: sre" defaultValue={channel ? formatHeaderLines(c.headers) : undefined} />
                 <span className={s.fieldError}>{fieldError("config.headers")}</span>
               </label>
             )}
           </>
         )}
-        {(localError || (create.error && issues.length === 0)) && <p className="error" role="alert">{localError ?? create.error?.message}</p>}
-        <div className={s.actions}><button type="submit" disabled={create.isPending}>Create channel</button></div>
+        {channel && <p className={s.help}>Masked values (********) left as they are keep what is stored.</p>}
+        {(localError || (write.error && !hasFieldErrors(write.error))) && <p className="error" role="alert">{localError ?? write.error?.message}</p>}
+        <div className={s.actions}>
+          <button type="submit" disabled={write.isPending}>{channel ? "Save channel" : "Create channel"}</button>
+          {onDone && <button type="button" className={s.secondary} onClick={onDone}>Cancel</button>}
+        </div>
       </form>
     </>
   );

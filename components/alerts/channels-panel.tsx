@@ -46,6 +46,7 @@ export function ChannelsPanel() {
   const [tested, setTested] = useState<{ id: string; result: TestOutcome } | null>(null);
   const [secret, setSecret] = useState<{ name: string; secret: string } | null>(null);
   const [logOf, setLogOf] = useState<string | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
 
   return (
     <section className="panel" aria-labelledby="channels-title">
@@ -69,6 +70,7 @@ export function ChannelsPanel() {
                       <button type="button" className={s.secondary} aria-pressed={logOf === c.id} onClick={() => setLogOf(logOf === c.id ? null : c.id)}>Deliveries</button>
                       {canWrite && (
                         <>
+                          <button type="button" className={s.secondary} aria-pressed={editing === c.id} onClick={() => setEditing(editing === c.id ? null : c.id)}>Edit</button>
                           <button type="button" disabled={test.isPending} onClick={() => test.mutateAsync(c.id).then((result) => setTested({ id: c.id, result }), () => undefined)}>Send test</button>
                           {c.kind === "WEBHOOK" && (
                             <button type="button" className={s.secondary} disabled={rotate.isPending} onClick={() => rotate.mutateAsync(c.id).then((r) => setSecret({ name: c.name, secret: r.secret }), () => undefined)}>
@@ -88,6 +90,7 @@ export function ChannelsPanel() {
       )}
       {channels.data?.filter((c) => c.id === logOf).map((c) => <ChannelDeliveries key={c.id} channel={c} />)}
       {(test.error ?? rotate.error ?? remove.error) && <p className="error" role="alert">{(test.error ?? rotate.error ?? remove.error)?.message}</p>}
+      {canWrite && channels.data?.filter((c) => c.id === editing).map((c) => <ChannelForm key={c.id} channel={c} onDone={() => setEditing(null)} />)}
       {canWrite && <ChannelForm />}
     </section>
   );

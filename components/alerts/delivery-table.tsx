@@ -30,7 +30,7 @@ export function DeliveryTable({ rows, showAnomaly, label }: { rows: DeliveryRow[
               {showAnomaly && <td><Link href={`/anomalies/${d.anomalyId}`}>open</Link></td>}
               <td>{d.channel.name} <code>{d.channel.kind.toLowerCase()}</code></td>
               <td>{d.rule?.name ?? "(deleted rule)"}</td>
-              <td>{d.kind.toLowerCase()}</td>
+              <td>{d.kind.toLowerCase()}{d.batchKey && <span className="badge" title={d.batchKey}>grouped</span>}</td>
               <td><span className={`badge ${STATUS_CLASS[d.status]}`}>{d.status.toLowerCase()}</span></td>
               <td>{d.attempts}</td>
               <td>{d.responseCode ?? "—"}</td>

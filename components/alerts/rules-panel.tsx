@@ -1,4 +1,6 @@
 "use client";
+/** Rules: what each one sends where; enable, disable, edit, delete. */
+import { useState } from "react";
 import { useCan } from "@/components/use-can";
 import { formatMatcher } from "@/lib/alerting/matchers";
 import { describeMute } from "@/lib/alerting/mute";
@@ -17,6 +19,7 @@ function conditions(r: RuleRow): string {
   if (r.minDurationSeconds) parts.push(`lasting ≥ ${r.minDurationSeconds} s`);
   if (r.includeHistorical) parts.push("old data too");
   for (const m of r.muteTimings) parts.push(`quiet ${describeMute(m, r.muteTimeZone)}`);
+  if (r.groupWaitSeconds !== null) parts.push(`grouped by source${r.groupBy.length ? `, ${r.groupBy.join(", ")}` : ""} (wait ${r.groupWaitSeconds} s, then every ${r.groupIntervalMinutes} min)`);
   if (r.escalateAfterMinutes !== null && r.escalationChannel) parts.push(`escalate to ${r.escalationChannel.name} after ${r.escalateAfterMinutes} min unacknowledged`);
   return parts.join(" · ");
 }
@@ -26,6 +29,7 @@ export function RulesPanel({ detectors, sources }: { detectors: Named[]; sources
   const rules = useRules();
   const update = useUpdateRule();
   const remove = useDeleteRule();
+  const [editing, setEditing] = useState<string | null>(null);
   return (
     <section className="panel" aria-labelledby="rules-title">
       <h2 id="rules-title">Rules</h2>
@@ -47,6 +51,7 @@ export function RulesPanel({ detectors, sources }: { detectors: Named[]; sources
                   {canWrite && (
                     <td><div className={s.actions}>
                       <button type="button" className={s.secondary} disabled={update.isPending} onClick={() => update.mutate({ id: r.id, enabled: !r.enabled })}>{r.enabled ? "Disable" : "Enable"}</button>
+                      <button type="button" className={s.secondary} aria-pressed={editing === r.id} onClick={() => setEditing(editing === r.id ? null : r.id)}>Edit</button>
                       <ConfirmButton label="Delete" question={`Delete rule ${r.name}?`} confirmLabel="Delete rule" pending={remove.isPending} onConfirm={() => remove.mutate(r.id)} />
                     </div></td>
                   )}
@@ -57,6 +62,7 @@ export function RulesPanel({ detectors, sources }: { detectors: Named[]; sources
         </div>
       )}
       {(update.error ?? remove.error) && <p className="error" role="alert">{(update.error ?? remove.error)?.message}</p>}
+      {canWrite && rules.data?.filter((r) => r.id === editing).map((r) => <RuleForm key={r.id} rule={r} detectors={detectors} sources={sources} onDone={() => setEditing(null)} />)}
       {canWrite && <RuleForm detectors={detectors} sources={sources} />}
     </section>
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activeMute, localTime, ZMuteInterval, ZTimeZone } from "@/lib/alerting/mute";
+import { activeMute, localTime, muteEndsAt, ZMuteInterval, ZTimeZone } from "@/lib/alerting/mute";
 
 const night = { weekdays: ["mon", "tue", "wed", "thu", "fri"] as ("mon" | "tue" | "wed" | "thu" | "fri")[], start: "22:00", end: "07:00" };
 const weekend = { weekdays: ["sat", "sun"] as ("sat" | "sun")[], start: "00:00", end: "23:59" };
@@ -27,5 +27,15 @@ describe("mute timings", () => {
     expect(ZMuteInterval.safeParse({ weekdays: [], start: "22:00", end: "07:00" }).error!.issues[0].path).toEqual(["weekdays"]);
     expect(ZTimeZone.safeParse("Mars/Olympus").success).toBe(false);
     expect(ZTimeZone.safeParse("America/New_York").success).toBe(true);
+  });
+});
+
+describe("muteEndsAt", () => {
+  it("is the first minute no interval mutes, in the rule's zone; chained intervals run on; null when not muted", () => {
+    // Thursday 23:30 Berlin (22:30 UTC): the night interval ends Friday 07:00 Berlin = 06:00 UTC.
+    expect(muteEndsAt([night], "Europe/Berlin", new Date("2026-12-03T22:30:00Z"))?.toISOString()).toBe("2026-12-04T06:00:00.000Z");
+    // Friday night runs into Saturday's 00:00-23:59: the first free minute is Saturday 23:59.
+    expect(muteEndsAt([night, weekend], "UTC", new Date("2026-12-04T23:00:00Z"))?.toISOString()).toBe("2026-12-05T23:59:00.000Z");
+    expect(muteEndsAt([night], "UTC", new Date("2026-12-03T12:00:00Z"))).toBeNull();
   });
 });

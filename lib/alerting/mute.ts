@@ -25,8 +25,11 @@ export const ZTimeZone = z.string().refine((tz) => {
 }, "not a time zone (e.g. Europe/Berlin, UTC)");
 
 /** Weekday and minutes since midnight of `at` in `timeZone`. */
+const formats = new Map<string, Intl.DateTimeFormat>();
 export function localTime(at: Date, timeZone: string): { weekday: Weekday; minutes: number } {
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone, weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(at);
+  let format = formats.get(timeZone);
+  if (!format) formats.set(timeZone, (format = new Intl.DateTimeFormat("en-US", { timeZone, weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })));
+  const parts = format.formatToParts(at);
   const get = (t: string) => parts.find((p) => p.type === t)!.value;
   return { weekday: get("weekday").toLowerCase() as Weekday, minutes: Number(get("hour")) * 60 + Number(get("minute")) };
 }
@@ -50,4 +53,18 @@ export function activeMute(intervals: readonly MuteInterval[], timeZone: string,
 
 export function describeMute(m: MuteInterval, timeZone: string): string {
   return `${m.weekdays.join(",")} ${m.start}-${m.end} ${timeZone}`;
+}
+
+/**
+ * When the quiet hours holding at `at` end (the first minute no interval mutes), or null when none
+ * holds. Adjacent intervals chain; a week of minutes bounds the walk.
+ */
+export function muteEndsAt(intervals: readonly MuteInterval[], timeZone: string, at: Date): Date | null {
+  if (!activeMute(intervals, timeZone, at)) return null;
+  const start = Math.floor(at.getTime() / 60_000) * 60_000;
+  for (let m = 1; m <= 8 * 1440; m++) {
+    const t = new Date(start + m * 60_000);
+    if (!activeMute(intervals, timeZone, t)) return t;
+  }
+  return null;
 }

@@ -214,7 +214,10 @@ describe("from detection to the receiver", () => {
     const spike = await getPrisma().anomaly.findFirstOrThrow({ where: { seriesId: asked.ids.seriesId } });
     await waitFor("a webhook for the spike", async () => asked.hook.received.length === 1, 10_000);
     expect(JSON.parse(asked.hook.received[0].body).anomaly).toMatchObject({ id: spike.id, actual: 220, resolved: true });
-    expect((await deliveriesOf(spike.id)).map((d) => [d.kind, d.status])).toEqual([["FIRING", "SENT"], ["RESOLVED", "SUPPRESSED"]]);
+    const kinds = async () => (await deliveriesOf(spike.id)).map((d) => [d.kind, d.status]);
+    // The receiver answers before the worker records the answer: wait for the record.
+    await waitFor("the firing recorded as sent", async () => (await kinds())[0]?.[1] === "SENT", 10_000);
+    expect(await kinds()).toEqual([["FIRING", "SENT"], ["RESOLVED", "SUPPRESSED"]]);
   });
 
   it("a lost doorbell is rung again by the sweep", async () => {

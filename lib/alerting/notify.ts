@@ -10,7 +10,10 @@
  *     SENDING row the sweep resolves without sending again (lib/server/queries/alert-deliveries.ts);
  *  4. sends each claim once and records the answer: SENT, PENDING again with exponential backoff
  *     (timeouts, connection errors, 408/429/5xx) and a delayed job, or FAILED.
- * A firing that was just sent may make a resolve due (the episode ended meanwhile): one more round.
+ * Grouped rules (lib/alerting/groups.ts) put their rows in a group; the group's due rows are
+ * claimed, sent and finished as one batch (lib/server/queries/alert-groups.ts). Rows held for
+ * later (a group's wait, quiet hours) ring the job again when they are due.
+ * A firing that was just sent may make a resolve due (the episode had ended): one more round.
  */
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
@@ -22,14 +25,17 @@ import { sendToChannel } from "@/lib/alerting/channels";
 import { countDelivery } from "@/lib/metrics/record";
 import type { MessageEvent } from "@/lib/alerting/messages/webhook";
 import type { AlertContext } from "@/lib/alerting/alert";
+import { assignGroups, claimGroupBatches, finishBatch, type ClaimedBatch } from "@/lib/server/queries/alert-groups";
+import type { GroupMessage } from "@/lib/alerting/groups";
+import { isResolved } from "@/lib/alerting/alert";
 import {
   claimDueDeliveries,
   clearOutbox,
-  dbNow,
   existingDeliveries,
   finishDelivery,
   insertDecisions,
   lastAlertOnSeries,
+  loadClaimed,
   loadActiveRules,
   loadActiveSilences,
   loadAlertContext,
@@ -61,19 +67,34 @@ export function publicBaseUrl(): string {
  * already announced and touched again by detection), no transaction or lock is taken. A cooldown
  * can only turn a due decision into a suppressed one, so "nothing due" needs no lock to be sure.
  */
-async function decide(anomalyId: string): Promise<{ ctx: AlertContext; decided: number; pending: boolean } | null> {
+interface Decided {
+  ctx: AlertContext;
+  decided: number;
+  /** Something may be due to send. */
+  pending: boolean;
+  /** Some of the anomaly's rows belong to a group (claimed in batches). */
+  grouped: boolean;
+  /** When to run again for rows held until then. */
+  wakes: Date[];
+}
+
+async function decide(anomalyId: string): Promise<Decided | null> {
   const prisma = getPrisma();
   const ctx = await loadAlertContext(anomalyId, publicBaseUrl());
   if (!ctx) return null;
-  const [rules, silences, now, existing] = await Promise.all([loadActiveRules(), loadActiveSilences(), dbNow(), existingDeliveries(prisma, anomalyId)]);
+  const [rules, { silences, now }, existing] = await Promise.all([loadActiveRules(), loadActiveSilences(), existingDeliveries(prisma, anomalyId)]);
   const pending = existing.some((d) => d.status === "PENDING");
-  if (planDecisions({ ctx, rules, existing, silences, lastAlertOnSeries: new Map(), now }).length === 0) return { ctx, decided: 0, pending };
+  const grouped = existing.some((d) => d.groupId);
+  if (planDecisions({ ctx, rules, existing, silences, lastAlertOnSeries: new Map(), now }).length === 0) return { ctx, decided: 0, pending, grouped, wakes: [] };
   return prisma.$transaction(async (tx) => {
     const candidates = rules.filter((r) => checkRule(r, ctx, now).match).map((r) => r.id);
     await lockRuleSeries(tx, candidates, ctx.series.id);
     const [current, last] = await Promise.all([existingDeliveries(tx, anomalyId), lastAlertOnSeries(tx, candidates, ctx.series.id, anomalyId)]);
     const decisions = planDecisions({ ctx, rules, existing: current, silences, lastAlertOnSeries: last, now });
-    return { ctx, decided: await insertDecisions(tx, anomalyId, ctx.series.id, decisions), pending: true };
+    const decided = await insertDecisions(tx, anomalyId, ctx.series.id, decisions);
+    const held = decisions.filter((d) => d.notBefore && !d.grouped).map((d) => d.notBefore!);
+    const wakes = [...held, ...(await assignGroups(tx, anomalyId, decisions, rules, ctx, now))];
+    return { ctx, decided, pending: true, grouped: grouped || decisions.some((d) => d.grouped), wakes };
   });
 }
 
@@ -87,16 +108,39 @@ function toResult(o: SendOutcome, attempts: number): SendResult {
   return { ...base, status: "FAILED", retryInMs: null, reason: o.retryable ? `gave up after ${attempts} attempts` : "the receiver refused it; not retried" };
 }
 
+function send(d: ClaimedDelivery, ctx: AlertContext, idempotencyKey: string, group?: GroupMessage): Promise<SendOutcome> {
+  const { channel } = d;
+  if (!channel || !channel.enabled) return Promise.resolve({ ok: false, retryable: false, status: null, response: null, error: "channel disabled or deleted", latencyMs: 0 });
+  const rule = d.ruleId && d.ruleName ? { id: d.ruleId, name: d.ruleName } : null;
+  const event: MessageEvent = d.kind === "RESOLVED" ? "anomaly.resolved" : d.kind === "ESCALATED" ? "anomaly.escalated" : "anomaly.firing";
+  return sendToChannel(channel, ctx, { event, idempotencyKey, rule, sentAt: new Date(), group });
+}
+
+/** One message for a group's batch; every row of it ends the same way. */
+async function sendBatch(b: ClaimedBatch, deps: NotifyDeps): Promise<SendResult["status"][]> {
+  const loaded = await Promise.all(b.rows.map((r) => loadAlertContext(r.anomalyId, publicBaseUrl())));
+  const members = loaded.filter((c): c is AlertContext => c !== null);
+  const group: GroupMessage = { id: b.groupId, key: b.key, labels: b.labels, total: b.total, members };
+  const outcome = members.length ? await send(b.head, members[0], b.key, group) : { ok: false, retryable: false, status: null, response: null, error: "the anomalies are gone", latencyMs: 0 };
+  const result = toResult(outcome, b.attempts);
+  if (result.status === "SENT") result.reason = `one message for ${members.length} series of the group (${b.key})`;
+  const ids = b.rows.map((r) => r.id);
+  if (!(await finishBatch(ids, b.attempts, result))) {
+    logger.warn({ batch: b.key }, "a batch's claim expired before its send ended; the outcome was not recorded");
+    return ids.map(() => "FAILED");
+  }
+  countDelivery(b.head.channel?.kind ?? "deleted", result.status);
+  if (result.status === "PENDING") await deps.retryLater(b.rows[0].anomalyId, result.retryInMs!, `${b.key}:${b.attempts}`);
+  // Members whose episode ended before the batch went out decide their resolve now.
+  if (result.status === "SENT" && b.kind === "FIRING") {
+    await Promise.all(members.filter((m) => isResolved(m.anomaly)).map((m) => deps.retryLater(m.anomaly.id, 0, `${b.key}:ended:${m.anomaly.id}`)));
+  }
+  return ids.map(() => result.status);
+}
+
 async function sendClaimed(d: ClaimedDelivery, ctx: AlertContext, deps: NotifyDeps): Promise<SendResult["status"]> {
   const { channel } = d;
-  const rule = d.ruleId && d.ruleName ? { id: d.ruleId, name: d.ruleName } : null;
-  let outcome: SendOutcome;
-  if (!channel || !channel.enabled) {
-    outcome = { ok: false, retryable: false, status: null, response: null, error: "channel disabled or deleted", latencyMs: 0 };
-  } else {
-    const event: MessageEvent = d.kind === "RESOLVED" ? "anomaly.resolved" : d.kind === "ESCALATED" ? "anomaly.escalated" : "anomaly.firing";
-    outcome = await sendToChannel(channel, ctx, { event, idempotencyKey: d.key, rule, sentAt: new Date() });
-  }
+  const outcome = await send(d, ctx, d.key);
   const result = toResult(outcome, d.attempts);
   if (!(await finishDelivery(d, result))) {
     logger.warn({ delivery: d.id }, "a delivery's claim expired before its send ended; the outcome was not recorded");
@@ -115,13 +159,22 @@ export async function notifyAnomaly(anomalyId: string, deps: NotifyDeps): Promis
     if (seq !== null) await clearOutbox(anomalyId, seq);
     if (!decided) return total;
     total.decided += decided.decided;
+    const nowMs = Date.now();
+    await Promise.all(decided.wakes.map((at) => deps.retryLater(anomalyId, Math.max(0, at.getTime() - nowMs) + 100, `${anomalyId}:wake:${at.getTime()}`)));
     if (!decided.pending) break;
-    const claimed = await claimDueDeliveries(anomalyId, getEnv().VIGIL_ALERT_LEASE_MS);
+    const lease = getEnv().VIGIL_ALERT_LEASE_MS;
+    const [claimed, batches] = await Promise.all([claimDueDeliveries(anomalyId, lease), decided.grouped ? claimGroupBatches(anomalyId, lease, loadClaimed) : []]);
+    const batchEnds = (await Promise.all(batches.map((b) => sendBatch(b, deps)))).flat();
+    total.sent += batchEnds.filter((s) => s === "SENT").length;
+    total.retrying += batchEnds.filter((s) => s === "PENDING").length;
+    total.failed += batchEnds.filter((s) => s === "FAILED").length;
     const ends = await Promise.all(claimed.map((d) => sendClaimed(d, decided.ctx, deps)));
     total.sent += ends.filter((s) => s === "SENT").length;
     total.retrying += ends.filter((s) => s === "PENDING").length;
     total.failed += ends.filter((s) => s === "FAILED").length;
-    if (!claimed.some((d, i) => d.kind === "FIRING" && ends[i] === "SENT")) break;
+    // A resolve can follow a firing just sent only if the episode had ended when this round read it;
+    // an end recorded during the send touched the outbox and rang the job again.
+    if (!isResolved(decided.ctx.anomaly) || !claimed.some((d, i) => d.kind === "FIRING" && ends[i] === "SENT")) break;
   }
   return total;
 }

@@ -7,6 +7,7 @@
 import { isResolved, type AlertContext } from "@/lib/alerting/alert";
 import { checkRule, mutedBy, type RuleSpec } from "@/lib/alerting/rules";
 import { findSilence, type SilenceSpec } from "@/lib/alerting/silences";
+import { muteEndsAt } from "@/lib/alerting/mute";
 
 export type DeliveryKindName = "FIRING" | "RESOLVED" | "ESCALATED";
 export type DeliveryStatusName = "PENDING" | "SENDING" | "SENT" | "FAILED" | "SUPPRESSED";
@@ -16,6 +17,8 @@ export interface ExistingDelivery {
   kind: DeliveryKindName;
   status: DeliveryStatusName;
   sentAt?: Date | null;
+  silenceId?: string | null;
+  groupId?: string | null;
 }
 
 export interface Decision {
@@ -26,6 +29,12 @@ export interface Decision {
   status: "PENDING" | "SUPPRESSED";
   reason: string | null;
   silenceId: string | null;
+  /** The rule groups (lib/alerting/groups.ts): the row joins its group's next batch. */
+  grouped: boolean;
+  /** Not a new row: a firing a silence held, released now that the silence has ended. */
+  release: boolean;
+  /** Held until then (a resolve during quiet hours); null: due now. */
+  notBefore: Date | null;
 }
 
 export interface PlanInput {
@@ -48,16 +57,21 @@ export function planDecisions({ ctx, rules, existing, silences, lastAlertOnSerie
   const resolved = isResolved(ctx.anomaly);
   const silence = findSilence(silences, ctx, now);
   const has = (ruleId: string, kind: DeliveryKindName) => existing.find((d) => d.ruleId === ruleId && d.kind === kind);
-  const decide = (rule: RuleSpec, kind: DeliveryKindName, status: Decision["status"], reason: string | null, silenceId: string | null = null) =>
-    out.push({ key: deliveryKey(rule.id, ctx.anomaly.id, kind), ruleId: rule.id, channelId: kind === "ESCALATED" ? rule.escalationChannelId! : rule.channelId, kind, status, reason, silenceId });
+  const decide = (rule: RuleSpec, kind: DeliveryKindName, status: Decision["status"], reason: string | null, extra: Partial<Pick<Decision, "silenceId" | "release" | "notBefore">> = {}) =>
+    out.push({
+      key: deliveryKey(rule.id, ctx.anomaly.id, kind), ruleId: rule.id, channelId: kind === "ESCALATED" ? rule.escalationChannelId! : rule.channelId, kind, status, reason,
+      silenceId: extra.silenceId ?? null, grouped: status === "PENDING" && kind !== "ESCALATED" && rule.groupWaitSeconds !== null,
+      release: extra.release ?? false, notBefore: extra.notBefore ?? null,
+    });
 
   for (const rule of rules) {
     const firing = has(rule.id, "FIRING");
     if (!firing) {
       if (!checkRule(rule, ctx, now).match) continue;
       const last = lastAlertOnSeries.get(rule.id);
-      if (silence) decide(rule, "FIRING", "SUPPRESSED", "silenced", silence.id);
-      else if (last && now.getTime() - last.getTime() < rule.cooldownMinutes * 60_000) {
+      if (silence) decide(rule, "FIRING", "SUPPRESSED", "silenced", { silenceId: silence.id });
+      // No cooldown means none: a concurrent decision on the series may be stamped after `now`.
+      else if (last && rule.cooldownMinutes > 0 && now.getTime() - last.getTime() < rule.cooldownMinutes * 60_000) {
         decide(rule, "FIRING", "SUPPRESSED", `cooldown: this rule alerted on the series at ${last.toISOString()} (${rule.cooldownMinutes} min)`);
       } else {
         decide(rule, "FIRING", "PENDING", null);
@@ -66,14 +80,20 @@ export function planDecisions({ ctx, rules, existing, silences, lastAlertOnSerie
       }
       continue;
     }
+    // A silence that ended while the episode is still open: the firing it held goes out now.
+    if (firing.status === "SUPPRESSED" && firing.silenceId && !silence && !resolved && checkRule(rule, ctx, now).match) {
+      decide(rule, "FIRING", "PENDING", "held by a silence that ended while the episode was open; sent after it", { silenceId: firing.silenceId, release: true });
+      continue;
+    }
     if (resolved && rule.notifyResolved && firing.status === "SENT" && !has(rule.id, "RESOLVED")) {
       const muted = mutedBy(rule, now);
-      if (silence) decide(rule, "RESOLVED", "SUPPRESSED", "silenced", silence.id);
-      else if (muted) decide(rule, "RESOLVED", "SUPPRESSED", muted);
+      const until = muteEndsAt(rule.muteTimings, rule.muteTimeZone, now);
+      if (silence) decide(rule, "RESOLVED", "SUPPRESSED", "silenced", { silenceId: silence.id });
+      else if (muted && until) decide(rule, "RESOLVED", "PENDING", `held: ${muted}; sent when they end at ${until.toISOString()}`, { notBefore: until });
       else decide(rule, "RESOLVED", "PENDING", null);
     }
     if (escalationDue(rule, ctx, firing, now) && !has(rule.id, "ESCALATED")) {
-      if (silence) decide(rule, "ESCALATED", "SUPPRESSED", "silenced", silence.id);
+      if (silence) decide(rule, "ESCALATED", "SUPPRESSED", "silenced", { silenceId: silence.id });
       else if (!mutedBy(rule, now)) decide(rule, "ESCALATED", "PENDING", null);
     }
   }

@@ -7,7 +7,8 @@ const now = new Date("2026-12-03T10:08:00Z");
 const rule = (over: Partial<RuleSpec> = {}): RuleSpec => ({
   id: "ru_1", name: "r", enabled: true, detectorId: null, sourceId: null, matchers: [], minSeverity: "MEDIUM", direction: "ANY",
   minDeviation: null, deviationUnit: "PERCENT", minDurationSeconds: 0, notifyResolved: true, includeHistorical: false,
-  cooldownMinutes: 30, channelId: "ch_1", muteTimings: [], muteTimeZone: "UTC", escalateAfterMinutes: null, escalationChannelId: null, ...over,
+  cooldownMinutes: 30, channelId: "ch_1", muteTimings: [], muteTimeZone: "UTC", escalateAfterMinutes: null, escalationChannelId: null,
+  groupWaitSeconds: null, groupBy: [], groupIntervalMinutes: 5, ...over,
 });
 
 describe("checkRule", () => {
@@ -52,7 +53,7 @@ describe("escalation", () => {
     planDecisions({ ctx: sampleContext(over), rules: [esc], existing, silences: [], lastAlertOnSeries: new Map(), now });
   it("goes to the second channel once the firing has been unacknowledged long enough", () => {
     expect(plan({}, sent(9))).toEqual([]);
-    expect(plan({}, sent(10))).toEqual([{ key: "ru_1:an_1:ESCALATED", ruleId: "ru_1", channelId: "ch_2", kind: "ESCALATED", status: "PENDING", reason: null, silenceId: null }]);
+    expect(plan({}, sent(10))).toEqual([{ key: "ru_1:an_1:ESCALATED", ruleId: "ru_1", channelId: "ch_2", kind: "ESCALATED", status: "PENDING", reason: null, silenceId: null, grouped: false, release: false, notBefore: null }]);
     expect(plan({}, [...sent(30), { ruleId: "ru_1", kind: "ESCALATED", status: "SENT" }])).toEqual([]);
   });
   it("not when acknowledged, resolved or the firing was not sent", () => {
@@ -64,12 +65,14 @@ describe("escalation", () => {
 
 describe("mute timings", () => {
   const quiet = { muteTimings: [{ weekdays: ["thu" as const], start: "10:00", end: "11:00" }], muteTimeZone: "UTC" };
-  it("hold a firing while the quiet hours last (nothing recorded), and record a resolve as muted", () => {
+  it("hold a firing while the quiet hours last (nothing recorded), and hold a resolve until they end", () => {
     expect(checkRule(rule(quiet), sampleContext(), now)).toEqual({ match: false, reason: "muted (quiet hours thu 10:00-11:00 UTC)", pending: true });
     expect(checkRule(rule(quiet), sampleContext(), new Date("2026-12-03T11:00:00Z")).match).toBe(true);
     expect(planDecisions({ ctx: sampleContext(), rules: [rule(quiet)], existing: [], silences: [], lastAlertOnSeries: new Map(), now })).toEqual([]);
     const resolved = planDecisions({ ctx: sampleContext({ ongoing: false }), rules: [rule(quiet)], existing: [{ ruleId: "ru_1", kind: "FIRING", status: "SENT" }], silences: [], lastAlertOnSeries: new Map(), now });
-    expect(resolved).toMatchObject([{ kind: "RESOLVED", status: "SUPPRESSED", reason: "muted (quiet hours thu 10:00-11:00 UTC)" }]);
+    expect(resolved).toMatchObject([
+      { kind: "RESOLVED", status: "PENDING", reason: "held: muted (quiet hours thu 10:00-11:00 UTC); sent when they end at 2026-12-03T11:00:00.000Z", notBefore: new Date("2026-12-03T11:00:00Z") },
+    ]);
   });
 });
 
@@ -78,7 +81,7 @@ describe("planDecisions", () => {
 
   it("an open episode: one pending firing per matching rule, keyed (rule, anomaly, kind)", () => {
     expect(planDecisions({ ...base, ctx: sampleContext(), rules: [rule(), rule({ id: "ru_2", minSeverity: "CRITICAL" })] })).toEqual([
-      { key: "ru_1:an_1:FIRING", ruleId: "ru_1", channelId: "ch_1", kind: "FIRING", status: "PENDING", reason: null, silenceId: null },
+      { key: "ru_1:an_1:FIRING", ruleId: "ru_1", channelId: "ch_1", kind: "FIRING", status: "PENDING", reason: null, silenceId: null, grouped: false, release: false, notBefore: null },
     ]);
   });
 
@@ -98,7 +101,7 @@ describe("planDecisions", () => {
   it("a silence suppresses and is recorded; cooldown per rule and series", () => {
     const silence = { id: "si_1", matchers: [{ name: "host", op: "=" as const, value: "web-1" }], startsAt: new Date("2026-12-03T10:00:00Z"), endsAt: new Date("2026-12-03T11:00:00Z") };
     expect(planDecisions({ ...base, ctx: sampleContext(), silences: [silence] })).toEqual([
-      { key: "ru_1:an_1:FIRING", ruleId: "ru_1", channelId: "ch_1", kind: "FIRING", status: "SUPPRESSED", reason: "silenced", silenceId: "si_1" },
+      { key: "ru_1:an_1:FIRING", ruleId: "ru_1", channelId: "ch_1", kind: "FIRING", status: "SUPPRESSED", reason: "silenced", silenceId: "si_1", grouped: false, release: false, notBefore: null },
     ]);
     const expired = { ...silence, endsAt: new Date("2026-12-03T10:05:00Z") };
     expect(planDecisions({ ...base, ctx: sampleContext(), silences: [expired] })[0].status).toBe("PENDING");
@@ -106,5 +109,27 @@ describe("planDecisions", () => {
     expect(cool[0]).toMatchObject({ status: "SUPPRESSED", reason: expect.stringMatching(/^cooldown/) });
     const after = planDecisions({ ...base, ctx: sampleContext(), lastAlertOnSeries: new Map([["ru_1", new Date("2026-12-03T09:30:00Z")]]) });
     expect(after[0].status).toBe("PENDING");
+    // Without a cooldown, a concurrent decision stamped just after `now` suppresses nothing.
+    const racing = planDecisions({ ...base, rules: [rule({ cooldownMinutes: 0 })], ctx: sampleContext(), lastAlertOnSeries: new Map([["ru_1", new Date(now.getTime() + 5)]]) });
+    expect(racing[0].status).toBe("PENDING");
+  });
+});
+
+describe("held decisions", () => {
+  const base = { rules: [rule()], silences: [], lastAlertOnSeries: new Map<string, Date>(), now };
+  const held: ExistingDelivery = { ruleId: "ru_1", kind: "FIRING", status: "SUPPRESSED", silenceId: "si_1" };
+  const silence = { id: "si_1", matchers: [{ name: "host", op: "=" as const, value: "web-1" }], startsAt: new Date("2026-12-03T10:00:00Z"), endsAt: new Date("2026-12-03T11:00:00Z") };
+
+  it("a firing a silence held is released once the silence has ended, if the episode is still open", () => {
+    expect(planDecisions({ ...base, ctx: sampleContext(), existing: [held], silences: [silence] })).toEqual([]);
+    expect(planDecisions({ ...base, ctx: sampleContext(), existing: [held] })).toMatchObject([{ key: "ru_1:an_1:FIRING", status: "PENDING", release: true, silenceId: "si_1" }]);
+    expect(planDecisions({ ...base, ctx: sampleContext({ ongoing: false }), existing: [held] })).toEqual([]);
+    expect(planDecisions({ ...base, ctx: sampleContext(), existing: [{ ...held, silenceId: null, reason: "cooldown" } as ExistingDelivery] })).toEqual([]);
+  });
+
+  it("a grouped rule marks its firing and resolve decisions, never its escalations", () => {
+    const grouped = rule({ groupWaitSeconds: 30, groupBy: ["host"] });
+    expect(planDecisions({ ...base, rules: [grouped], ctx: sampleContext(), existing: [] })).toMatchObject([{ kind: "FIRING", grouped: true }]);
+    expect(planDecisions({ ...base, rules: [grouped], ctx: sampleContext({ ongoing: false }), existing: [{ ruleId: "ru_1", kind: "FIRING", status: "SENT" }] })).toMatchObject([{ kind: "RESOLVED", grouped: true }]);
   });
 });

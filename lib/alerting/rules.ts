@@ -30,6 +30,10 @@ export interface RuleSpec {
   muteTimeZone: string;
   escalateAfterMinutes: number | null;
   escalationChannelId: string | null;
+  /** null: one message per anomaly; otherwise grouped (lib/alerting/groups.ts). */
+  groupWaitSeconds: number | null;
+  groupBy: string[];
+  groupIntervalMinutes: number;
 }
 
 export type RuleVerdict = { match: true } | { match: false; reason: string; /** May still match as the episode grows. */ pending?: boolean };

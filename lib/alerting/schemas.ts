@@ -76,6 +76,10 @@ const ruleFields = {
   muteTimeZone: ZTimeZone.default("UTC"),
   escalateAfterMinutes: z.number().int().min(1).max(7 * 1440).nullable().default(null),
   escalationChannelId: z.string().min(1).nullable().default(null),
+  /** Grouping: null sends one message per anomaly; otherwise the wait before a new group's first message. */
+  groupWaitSeconds: z.number().int().min(0).max(3600).nullable().default(null),
+  groupBy: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, "not a label name")).max(10, "at most 10 labels").default([]),
+  groupIntervalMinutes: z.number().int().min(1).max(1440).default(5),
 };
 export const ZCreateRule = z.object(ruleFields);
 export type CreateRule = z.infer<typeof ZCreateRule>;

@@ -21,7 +21,12 @@ export interface AlertmanagerAlert {
   generatorURL: string;
 }
 
+/**
+ * A grouped batch posts one alert per member in one request: Alertmanager groups notifications
+ * itself (its route's `group_by` over these labels), so Vigil's grouping only batches the posts.
+ */
 export function buildAlertmanagerAlerts(ctx: AlertContext, meta: MessageMeta): AlertmanagerAlert[] {
+  if (meta.group) return meta.group.members.flatMap((m) => buildAlertmanagerAlerts(m, { ...meta, group: undefined }));
   const a = ctx.anomaly;
   const resolved = meta.event === "anomaly.resolved" || isResolved(a);
   const labels = alertLabels(ctx);

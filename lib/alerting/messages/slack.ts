@@ -2,6 +2,7 @@
 import { isResolved, seriesName, whyFlagged, type AlertContext } from "@/lib/alerting/alert";
 import { formatReading } from "@/lib/anomalies/explain";
 import type { MessageMeta } from "@/lib/alerting/messages/webhook";
+import { groupTitle, memberLines, type GroupMessage } from "@/lib/alerting/groups";
 
 const ICON = { LOW: ":large_blue_circle:", MEDIUM: ":large_yellow_circle:", HIGH: ":large_orange_circle:", CRITICAL: ":red_circle:" } as const;
 
@@ -17,7 +18,23 @@ export function valueLine(a: AlertContext["anomaly"]): string {
   return `${formatReading(a.actual)}${exp}${band}`;
 }
 
+/** A grouped batch: the group's title, one line per series (each linking its anomaly), a button to the first. */
+function buildSlackGroupMessage(g: GroupMessage, meta: MessageMeta) {
+  const title = `${meta.event === "anomaly.resolved" ? "Resolved" : "Anomalies"}: ${groupTitle(g, meta.event === "anomaly.resolved")}`;
+  const lines = memberLines(g, valueLine).map((l, i) => `• <${g.members[i].url}|${slackEscape(l)}>`);
+  return {
+    text: `${title} ${g.members[0].url}`,
+    blocks: [
+      { type: "header", text: { type: "plain_text", text: title.slice(0, 150), emoji: true } },
+      { type: "section", text: { type: "mrkdwn", text: lines.slice(0, 20).join("\n").slice(0, 2900) + (lines.length > 20 ? `\n… and ${lines.length - 20} more` : "") } },
+      { type: "context", elements: [{ type: "mrkdwn", text: `${slackEscape(g.members[0].source.name)}${meta.rule ? ` · rule ${slackEscape(meta.rule.name)}` : ""}` }] },
+      { type: "actions", elements: [{ type: "button", text: { type: "plain_text", text: "Open first anomaly" }, url: g.members[0].url, style: "primary" }] },
+    ],
+  };
+}
+
 export function buildSlackMessage(ctx: AlertContext, meta: MessageMeta) {
+  if (meta.group) return buildSlackGroupMessage(meta.group, meta);
   const a = ctx.anomaly;
   const series = seriesName(ctx.series);
   const state = meta.event === "test" ? "Test message" : meta.event === "anomaly.resolved" || isResolved(a) ? "Resolved" : meta.event === "anomaly.escalated" ? "Escalated, unacknowledged" : "Anomaly";

@@ -12,14 +12,23 @@ import type { Matcher } from "@/lib/alerting/matchers";
 import type { MuteInterval } from "@/lib/alerting/mute";
 import type { Decision, ExistingDelivery } from "@/lib/alerting/plan";
 
+/*
+ * The job's hot reads are plain SQL: in a burst the worker spends its CPU on building queries,
+ * and one raw query costs a fraction of a Prisma model query (measured in the README).
+ */
+interface ContextRow {
+  id: string; startTs: Date; endTs: Date; peakTs: Date; peakScore: number; severity: AlertContext["anomaly"]["severity"]; actual: number | null; expected: number | null;
+  lower: number | null; upper: number | null; pointCount: number; ongoing: boolean; detection: AlertContext["anomaly"]["detection"]; status: AlertContext["anomaly"]["status"];
+  seriesId: string; metric: string; labels: unknown; sourceId: string; sourceName: string; detectorId: string; detectorName: string; algorithm: string; threshold: number;
+}
+
 export async function loadAlertContext(anomalyId: string, baseUrl: string, tx: Prisma.TransactionClient = getPrisma()): Promise<AlertContext | null> {
-  const a = await tx.anomaly.findUnique({
-    where: { id: anomalyId },
-    include: {
-      series: { select: { id: true, metric: true, labels: true, source: { select: { id: true, name: true } } } },
-      detector: { select: { id: true, name: true, algorithm: true, threshold: true } },
-    },
-  });
+  const [a] = await tx.$queryRaw<ContextRow[]>`
+    SELECT a.id, a."startTs", a."endTs", a."peakTs", a."peakScore", a.severity::text AS severity, a.actual, a.expected, a.lower, a.upper, a."pointCount",
+      a.ongoing, a.detection::text AS detection, a.status::text AS status, s.id AS "seriesId", s.metric, s.labels, src.id AS "sourceId", src.name AS "sourceName",
+      d.id AS "detectorId", d.name AS "detectorName", d.algorithm::text AS algorithm, d.threshold
+    FROM "Anomaly" a JOIN "Series" s ON s.id = a."seriesId" JOIN "DataSource" src ON src.id = s."sourceId" JOIN "Detector" d ON d.id = a."detectorId"
+    WHERE a.id = ${anomalyId}`;
   if (!a) return null;
   return {
     anomaly: {
@@ -27,31 +36,37 @@ export async function loadAlertContext(anomalyId: string, baseUrl: string, tx: P
       actual: a.actual, expected: a.expected, lower: a.lower, upper: a.upper, pointCount: a.pointCount,
       ongoing: a.ongoing, detection: a.detection, status: a.status,
     },
-    series: { id: a.series.id, metric: a.series.metric, labels: (a.series.labels ?? {}) as Record<string, string> },
-    source: a.series.source,
-    detector: a.detector,
+    series: { id: a.seriesId, metric: a.metric, labels: (a.labels ?? {}) as Record<string, string> },
+    source: { id: a.sourceId, name: a.sourceName },
+    detector: { id: a.detectorId, name: a.detectorName, algorithm: a.algorithm, threshold: a.threshold },
     url: anomalyUrl(baseUrl, a.id),
   };
 }
 
 /** Enabled rules on enabled channels, in id order (the order their locks are taken). */
 export async function loadActiveRules(tx: Prisma.TransactionClient = getPrisma()): Promise<RuleSpec[]> {
-  const rows = await tx.alertRule.findMany({ where: { enabled: true, channel: { enabled: true } }, orderBy: { id: "asc" } });
-  return rows.map((r) => ({ ...r, matchers: (r.matchers ?? []) as unknown as Matcher[], muteTimings: (r.muteTimings ?? []) as unknown as MuteInterval[] }));
+  const rows = await tx.$queryRaw<(Omit<RuleSpec, "matchers" | "muteTimings"> & { matchers: unknown; muteTimings: unknown })[]>`
+    SELECT r.id, r.name, r.enabled, r."detectorId", r."sourceId", r.matchers, r."minSeverity"::text AS "minSeverity", r.direction::text AS direction,
+      r."minDeviation", r."deviationUnit"::text AS "deviationUnit", r."minDurationSeconds", r."notifyResolved", r."includeHistorical", r."cooldownMinutes",
+      r."channelId", r."muteTimings", r."muteTimeZone", r."escalateAfterMinutes", r."escalationChannelId", r."groupWaitSeconds",
+      coalesce(r."groupBy", ARRAY[]::text[]) AS "groupBy", r."groupIntervalMinutes"
+    FROM "AlertRule" r JOIN "NotificationChannel" c ON c.id = r."channelId" AND c.enabled
+    WHERE r.enabled ORDER BY r.id`;
+  return rows.map((r) => ({ ...r, matchers: (r.matchers ?? []) as Matcher[], muteTimings: (r.muteTimings ?? []) as MuteInterval[] }));
 }
 
-export async function loadActiveSilences(tx: Prisma.TransactionClient = getPrisma()): Promise<SilenceSpec[]> {
-  const rows = await tx.$queryRaw<{ id: string; matchers: unknown; startsAt: Date; endsAt: Date }[]>`
-    SELECT id, matchers, "startsAt", "endsAt" FROM "Silence" WHERE "startsAt" <= now() AND "endsAt" > now() ORDER BY "createdAt", id`;
-  return rows.map((s) => ({ ...s, matchers: s.matchers as Matcher[] }));
-}
-
-export function dbNow(tx: Prisma.TransactionClient = getPrisma()): Promise<Date> {
-  return tx.$queryRaw<{ now: Date }[]>`SELECT now() AS now`.then((r) => r[0].now);
+/** The active silences, and PostgreSQL's clock in the same read (every worker decides on the database's time). */
+export async function loadActiveSilences(tx: Prisma.TransactionClient = getPrisma()): Promise<{ silences: SilenceSpec[]; now: Date }> {
+  const rows = await tx.$queryRaw<{ id: string | null; matchers: unknown; startsAt: Date | null; endsAt: Date | null; now: Date }[]>`
+    SELECT s.id, s.matchers, s."startsAt", s."endsAt", n.now FROM (SELECT now() AS now) n
+    LEFT JOIN "Silence" s ON s."startsAt" <= n.now AND s."endsAt" > n.now ORDER BY s."createdAt", s.id`;
+  const silences = rows.filter((s) => s.id !== null).map((s) => ({ id: s.id!, matchers: s.matchers as Matcher[], startsAt: s.startsAt!, endsAt: s.endsAt! }));
+  return { silences, now: rows[0].now };
 }
 
 export function existingDeliveries(tx: Prisma.TransactionClient, anomalyId: string): Promise<ExistingDelivery[]> {
-  return tx.delivery.findMany({ where: { anomalyId }, select: { ruleId: true, kind: true, status: true, sentAt: true } });
+  return tx.$queryRaw<ExistingDelivery[]>`
+    SELECT "ruleId", kind::text AS kind, status::text AS status, "sentAt", "silenceId", "groupId" FROM "Delivery" WHERE "anomalyId" = ${anomalyId}`;
 }
 
 /**
@@ -73,16 +88,26 @@ export async function lastAlertOnSeries(tx: Prisma.TransactionClient, ruleIds: s
   return new Map(rows.map((r) => [r.ruleId, r.at]));
 }
 
-/** Records decisions; a key already taken (a concurrent job decided first) is left as it is. */
+/**
+ * Records decisions; a key already taken (a concurrent job decided first) is left as it is. A
+ * release turns a firing a silence held (SUPPRESSED, naming the silence) into PENDING, once.
+ */
 export async function insertDecisions(tx: Prisma.TransactionClient, anomalyId: string, seriesId: string, decisions: Decision[]): Promise<number> {
-  if (decisions.length === 0) return 0;
-  return tx.$executeRaw`
+  const fresh = decisions.filter((d) => !d.release);
+  let n = 0;
+  for (const d of decisions.filter((x) => x.release)) {
+    n += await tx.$executeRaw`
+      UPDATE "Delivery" SET status = 'PENDING', reason = ${d.reason}, "nextAttemptAt" = now(), "updatedAt" = now()
+      WHERE key = ${d.key} AND status = 'SUPPRESSED' AND "silenceId" IS NOT NULL`;
+  }
+  if (fresh.length === 0) return n;
+  return n + await tx.$executeRaw`
     INSERT INTO "Delivery" (id, key, "anomalyId", "seriesId", "ruleId", "channelId", kind, status, reason, "silenceId", "nextAttemptAt", "createdAt", "updatedAt")
     SELECT gen_random_uuid()::text, v.key, ${anomalyId}, ${seriesId}, v.rule, v.channel, v.kind::"DeliveryKind", v.status::"DeliveryStatus", v.reason, v.silence,
-      CASE WHEN v.status = 'PENDING' THEN now() END, now(), now()
-    FROM unnest(${decisions.map((d) => d.key)}::text[], ${decisions.map((d) => d.ruleId)}::text[], ${decisions.map((d) => d.channelId)}::text[],
-      ${decisions.map((d) => d.kind)}::text[], ${decisions.map((d) => d.status)}::text[], ${decisions.map((d) => d.reason)}::text[],
-      ${decisions.map((d) => d.silenceId)}::text[]) AS v(key, rule, channel, kind, status, reason, silence)
+      CASE WHEN v.status = 'PENDING' THEN COALESCE(v.not_before, now()) END, now(), now()
+    FROM unnest(${fresh.map((d) => d.key)}::text[], ${fresh.map((d) => d.ruleId)}::text[], ${fresh.map((d) => d.channelId)}::text[],
+      ${fresh.map((d) => d.kind)}::text[], ${fresh.map((d) => d.status)}::text[], ${fresh.map((d) => d.reason)}::text[],
+      ${fresh.map((d) => d.silenceId)}::text[], ${fresh.map((d) => d.notBefore)}::timestamptz[]) AS v(key, rule, channel, kind, status, reason, silence, not_before)
     ON CONFLICT (key) DO NOTHING`;
 }
 
@@ -98,23 +123,36 @@ export interface ClaimedDelivery {
   channel: { id: string; kind: "WEBHOOK" | "SLACK" | "EMAIL" | "ALERTMANAGER"; config: unknown; secret: string | null; enabled: boolean } | null;
 }
 
+type ClaimedRow = Omit<ClaimedDelivery, "channel"> & { cKind: string | null; config: unknown; secret: string | null; enabled: boolean | null };
+const toClaimed = ({ cKind, config, secret, enabled, ...d }: ClaimedRow): ClaimedDelivery => ({
+  ...d,
+  channel: cKind ? { id: d.channelId, kind: cKind as NonNullable<ClaimedDelivery["channel"]>["kind"], config, secret, enabled: !!enabled } : null,
+});
+
 /**
- * Claims the anomaly's due deliveries for one send each: PENDING -> SENDING with attempts + 1 and
- * a lease, committed before anything is sent. Row locks make a second claimer skip them.
+ * Claims the anomaly's due deliveries (grouped ones excepted: lib/server/queries/alert-groups.ts)
+ * for one send each: PENDING -> SENDING with attempts + 1 and a lease, committed before anything
+ * is sent. Row locks make a second claimer skip them. A PENDING row without `nextAttemptAt` is
+ * held (a grouped resolve waiting for its group).
  */
 export async function claimDueDeliveries(anomalyId: string, leaseMs: number): Promise<ClaimedDelivery[]> {
-  const rows = await getPrisma().$queryRaw<(Omit<ClaimedDelivery, "channel"> & { cKind: string | null; config: unknown; secret: string | null; enabled: boolean | null })[]>`
+  const rows = await getPrisma().$queryRaw<ClaimedRow[]>`
     WITH claimed AS (
       UPDATE "Delivery" SET status = 'SENDING', attempts = attempts + 1, "leaseUntil" = now() + ${leaseMs}::int * interval '1 millisecond', "updatedAt" = now()
-      WHERE "anomalyId" = ${anomalyId} AND status = 'PENDING' AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= now())
+      WHERE "anomalyId" = ${anomalyId} AND status = 'PENDING' AND "groupId" IS NULL AND "nextAttemptAt" <= now()
       RETURNING id, key, "ruleId", "channelId", kind::text AS kind, attempts
     )
     SELECT claimed.*, r.name AS "ruleName", c.kind::text AS "cKind", c.config, c.secret, c.enabled
     FROM claimed LEFT JOIN "AlertRule" r ON r.id = claimed."ruleId" LEFT JOIN "NotificationChannel" c ON c.id = claimed."channelId"`;
-  return rows.map(({ cKind, config, secret, enabled, ...d }) => ({
-    ...d,
-    channel: cKind ? { id: d.channelId, kind: cKind as NonNullable<ClaimedDelivery["channel"]>["kind"], config, secret, enabled: !!enabled } : null,
-  }));
+  return rows.map(toClaimed);
+}
+
+/** One delivery with its rule's name and its channel as they are now. */
+export async function loadClaimed(id: string): Promise<ClaimedDelivery | null> {
+  const [row] = await getPrisma().$queryRaw<ClaimedRow[]>`
+    SELECT d.id, d.key, d."ruleId", d."channelId", d.kind::text AS kind, d.attempts, r.name AS "ruleName", c.kind::text AS "cKind", c.config, c.secret, c.enabled
+    FROM "Delivery" d LEFT JOIN "AlertRule" r ON r.id = d."ruleId" LEFT JOIN "NotificationChannel" c ON c.id = d."channelId" WHERE d.id = ${id}`;
+  return row ? toClaimed(row) : null;
 }
 
 export interface SendResult {
@@ -127,11 +165,12 @@ export interface SendResult {
   reason: string | null;
 }
 
-/** Ends a claim; false when the claim was no longer ours (its lease expired and the sweep took it). */
+/** Ends a claim; false when the claim was no longer ours (its lease expired and the sweep took it). A sent row keeps why it was held. */
 export async function finishDelivery(d: ClaimedDelivery, r: SendResult): Promise<boolean> {
   const n = await getPrisma().$executeRaw`
     UPDATE "Delivery" SET status = ${r.status}::text::"DeliveryStatus", "responseCode" = ${r.responseCode}::int, response = ${r.response}::text,
-      "latencyMs" = ${r.latencyMs}::int, "lastError" = ${r.error}::text, reason = ${r.reason}::text, "leaseUntil" = NULL, "updatedAt" = now(),
+      "latencyMs" = ${r.latencyMs}::int, "lastError" = ${r.error}::text, "leaseUntil" = NULL, "updatedAt" = now(),
+      reason = CASE WHEN ${r.status}::text = 'SENT' AND reason LIKE 'held%' THEN reason ELSE ${r.reason}::text END,
       "sentAt" = CASE WHEN ${r.status}::text = 'SENT' THEN now() END,
       "nextAttemptAt" = CASE WHEN ${r.retryInMs}::int IS NULL THEN NULL ELSE now() + ${r.retryInMs}::int * interval '1 millisecond' END
     WHERE id = ${d.id} AND status = 'SENDING' AND attempts = ${d.attempts}::int`;
@@ -140,13 +179,13 @@ export async function finishDelivery(d: ClaimedDelivery, r: SendResult): Promise
 
 /** The outbox row's sequence now (null: nothing to evaluate). */
 export async function outboxSeq(anomalyId: string): Promise<number | null> {
-  const row = await getPrisma().alertOutbox.findUnique({ where: { anomalyId }, select: { seq: true } });
+  const [row] = await getPrisma().$queryRaw<{ seq: number }[]>`SELECT seq FROM "AlertOutbox" WHERE "anomalyId" = ${anomalyId}`;
   return row?.seq ?? null;
 }
 
 /** Removes the outbox row if detection did not touch the anomaly again meanwhile. */
-export function clearOutbox(anomalyId: string, seq: number) {
-  return getPrisma().alertOutbox.deleteMany({ where: { anomalyId, seq } });
+export function clearOutbox(anomalyId: string, seq: number): Promise<number> {
+  return getPrisma().$executeRaw`DELETE FROM "AlertOutbox" WHERE "anomalyId" = ${anomalyId} AND seq = ${seq}::int`;
 }
 
 /**
@@ -167,7 +206,10 @@ export function expireLeases(): Promise<{ anomalyId: string; status: string }[]>
     RETURNING d."anomalyId", d.status::text AS status`;
 }
 
-/** Anomalies whose doorbell may have been lost: outbox rows and due deliveries older than `graceMs`. */
+/**
+ * Anomalies whose doorbell may have been lost: outbox rows and due deliveries older than `graceMs`,
+ * due escalations, and open episodes whose firing a silence held that has ended (within a day).
+ */
 export async function findUnrungAnomalies(graceMs: number, limit = 1_000): Promise<string[]> {
   const rows = await getPrisma().$queryRaw<{ id: string }[]>`
     (SELECT "anomalyId" AS id FROM "AlertOutbox" WHERE "touchedAt" < now() - ${graceMs}::int * interval '1 millisecond' ORDER BY "touchedAt" LIMIT ${limit}::int)
@@ -179,6 +221,12 @@ export async function findUnrungAnomalies(graceMs: number, limit = 1_000): Promi
       JOIN "Anomaly" a ON a.id = d."anomalyId" AND a.status = 'OPEN' AND a.ongoing AND a.detection = 'ACTIVE'
       WHERE d.kind = 'FIRING' AND d.status = 'SENT' AND d."sentAt" <= now() - r."escalateAfterMinutes" * interval '1 minute'
         AND NOT EXISTS (SELECT 1 FROM "Delivery" e WHERE e.key = r.id || ':' || d."anomalyId" || ':ESCALATED')
+      LIMIT ${limit}::int)
+    UNION
+    (SELECT d."anomalyId" AS id FROM "Delivery" d
+      JOIN "Silence" s ON s.id = d."silenceId" AND s."endsAt" <= now() AND s."endsAt" > now() - interval '1 day'
+      JOIN "Anomaly" a ON a.id = d."anomalyId" AND a.ongoing AND a.detection = 'ACTIVE'
+      WHERE d.kind = 'FIRING' AND d.status = 'SUPPRESSED'
       LIMIT ${limit}::int)`;
   return rows.map((r) => r.id);
 }
