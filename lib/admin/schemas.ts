@@ -6,7 +6,7 @@ import { z } from "zod";
 
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, "is not an id");
 
-export const AUDIT_ENTITIES = ["source", "detector", "api_key", "api_token", "user"] as const;
+export const AUDIT_ENTITIES = ["source", "detector", "api_key", "api_token", "service_account", "user"] as const;
 
 export const ZAuditQuery = z.object({
   entity: z.string().trim().min(1).max(64).regex(/^[a-z_]+$/, "is not an entity name").optional(),
@@ -18,15 +18,16 @@ export const ZAuditQuery = z.object({
 });
 export type TAuditQuery = z.infer<typeof ZAuditQuery>;
 
-export interface AuditItem {
-  id: string;
-  createdAt: string;
-  user: { id: string; email: string } | null;
-  action: string;
-  entity: string;
-  entityId: string | null;
-  details: unknown;
-}
+export const ZAuditItem = z.object({
+  id: z.string(),
+  createdAt: z.iso.datetime(),
+  user: z.object({ id: z.string(), email: z.string() }).nullable(),
+  action: z.string(),
+  entity: z.string(),
+  entityId: z.string().nullable(),
+  details: z.unknown(),
+});
+export type AuditItem = z.infer<typeof ZAuditItem>;
 
 export const ZApiKeyListQuery = z.object({
   sourceId: id.optional(),
@@ -36,21 +37,25 @@ export const ZApiKeyListQuery = z.object({
 });
 export type TApiKeyListQuery = z.infer<typeof ZApiKeyListQuery>;
 
-export interface ApiKeyItem {
-  id: string;
-  name: string;
-  prefix: string;
-  source: { id: string; name: string } | null;
-  createdBy: string | null;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+export const ZApiKeyItem = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  source: z.object({ id: z.string(), name: z.string() }).nullable(),
+  createdBy: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  lastUsedAt: z.iso.datetime().nullable(),
+  revokedAt: z.iso.datetime().nullable(),
+});
+export type ApiKeyItem = z.infer<typeof ZApiKeyItem>;
 
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+export const ZAuditPage = z.object({ items: z.array(ZAuditItem), nextCursor: z.string().nullable() });
+export const ZApiKeyPage = z.object({ items: z.array(ZApiKeyItem), nextCursor: z.string().nullable() });
 
 /** Keys page on (createdAt, id) descending; the cursor is base64url of both. */
 export function encodeKeyCursor(createdAt: Date, keyId: string): string {

@@ -3,8 +3,9 @@
  * ones the route handlers use; responses only where a schema for the answer exists.
  */
 import { z } from "zod";
-import { ZTokenCreate } from "@/lib/tokens/schemas";
-import { ZApiKeyListQuery, ZAuditQuery } from "@/lib/admin/schemas";
+import { ZTokenCreate, ZTokenCreated, ZTokenList, ZTokenRevoked } from "@/lib/tokens/schemas";
+import { ZApiKeyListQuery, ZApiKeyPage, ZAuditPage, ZAuditQuery } from "@/lib/admin/schemas";
+import { ZServiceAccountCreate, ZServiceAccountList, ZServiceAccountOne, ZServiceAccountUpdate, ZServiceTokenCreate } from "@/lib/service-accounts/schemas";
 import {
   ZCreateChannel,
   ZCreateRule,
@@ -31,7 +32,7 @@ import {
   ZSimplePageQuery,
   pageOf,
 } from "@/lib/anomalies/schemas";
-import { ZCreateUser, ZSetup, ZUpdateUser } from "@/lib/auth/schemas";
+import { ZCreateUser, ZMe, ZSessionsEnded, ZSetup, ZUpdateUser, ZUserList, ZUserOne } from "@/lib/auth/schemas";
 import { ZBackfill, ZCreateDetector, ZPointsQuery, ZPreview, ZSeriesListQuery, ZUpdateDetector } from "@/lib/detectors/schemas";
 import {
   ZApplyThreshold,
@@ -64,10 +65,14 @@ export const OPERATIONS: Operation[] = [
   }),
 
   // Session and overview
-  op("GET", `${V1}/me`, "overview:read", "The signed-in user and the permissions of their role"),
-  op("GET", `${V1}/me/tokens`, "overview:read", "Your own API tokens, never their secrets (a browser session only)"),
-  op("POST", `${V1}/me/tokens`, "overview:read", "Create an API token for yourself; the answer is the only time its secret is shown (a browser session only)", { body: ZTokenCreate, status: 201 }),
-  op("DELETE", `${V1}/me/tokens/{id}`, "overview:read", "Revoke one of your API tokens (a browser session only)"),
+  op("GET", `${V1}/me`, "overview:read", "The signed-in user and the permissions of their role", { response: ZMe }),
+  op("GET", `${V1}/me/tokens`, "overview:read", "Your own API tokens, never their secrets (a browser session only)", { response: ZTokenList }),
+  op("POST", `${V1}/me/tokens`, "overview:read", "Create an API token for yourself; the answer is the only time its secret is shown (a browser session only)", {
+    body: ZTokenCreate,
+    response: ZTokenCreated,
+    status: 201,
+  }),
+  op("DELETE", `${V1}/me/tokens/{id}`, "overview:read", "Revoke one of your API tokens (a browser session only)", { response: ZTokenRevoked }),
   op("GET", `${V1}/overview`, "overview:read", "Open anomalies by severity, timeline, ingest rate, source, detection and queue health", { query: ZOverviewQuery }),
 
   // Anomalies
@@ -111,7 +116,7 @@ export const OPERATIONS: Operation[] = [
   op("GET", `${V1}/sources/{id}/keys`, "sources:read", "A source's API keys (prefixes only)"),
   op("POST", `${V1}/sources/{id}/keys`, "sources:write", "Create an API key (the full key is shown only in this answer)", { body: ZCreateKey, status: 201 }),
   op("DELETE", `${V1}/sources/{id}/keys/{keyId}`, "sources:write", "Revoke an API key"),
-  op("GET", `${V1}/api-keys`, "sources:write", "Every source's API keys", { query: ZApiKeyListQuery }),
+  op("GET", `${V1}/api-keys`, "sources:write", "Every source's API keys", { query: ZApiKeyListQuery, response: ZApiKeyPage }),
 
   // Series
   op("GET", `${V1}/series`, "sources:read", "Series, filtered", { query: ZSeriesListQuery }),
@@ -152,13 +157,29 @@ export const OPERATIONS: Operation[] = [
   op("POST", `${V1}/silences/{id}/expire`, "silences:write", "End a silence now"),
 
   // Administration
-  op("GET", `${V1}/users`, "users:manage", "All users"),
-  op("POST", `${V1}/users`, "users:manage", "Create a user", { body: ZCreateUser, status: 201 }),
-  op("PATCH", `${V1}/users/{id}`, "users:manage", "Change a user's name, role, password or disabled state", { body: ZUpdateUser }),
-  op("DELETE", `${V1}/users/{id}/sessions`, "users:manage", "End all of a user's sessions"),
-  op("GET", `${V1}/tokens`, "users:manage", "Every user's API tokens, never their secrets"),
-  op("DELETE", `${V1}/tokens/{id}`, "users:manage", "Revoke any user's API token"),
-  op("GET", `${V1}/audit`, "audit:read", "Audit log: who changed what, before and after", { query: ZAuditQuery }),
+  op("GET", `${V1}/users`, "users:manage", "All people (service accounts are listed apart)", { response: ZUserList }),
+  op("POST", `${V1}/users`, "users:manage", "Create a user", { body: ZCreateUser, response: ZUserOne, status: 201 }),
+  op("PATCH", `${V1}/users/{id}`, "users:manage", "Change a user's name, role, password or disabled state", { body: ZUpdateUser, response: ZUserOne }),
+  op("DELETE", `${V1}/users/{id}/sessions`, "users:manage", "End all of a user's sessions", { response: ZSessionsEnded }),
+  op("GET", `${V1}/service-accounts`, "users:manage", "Service accounts: non-person principals that act only through API tokens", { response: ZServiceAccountList }),
+  op("POST", `${V1}/service-accounts`, "users:manage", "Create a service account with a role (no password; it cannot sign in)", {
+    body: ZServiceAccountCreate,
+    response: ZServiceAccountOne,
+    status: 201,
+  }),
+  op("PATCH", `${V1}/service-accounts/{id}`, "users:manage", "Rename, change the role of, disable or enable a service account (its tokens follow at once)", {
+    body: ZServiceAccountUpdate,
+    response: ZServiceAccountOne,
+  }),
+  op("GET", `${V1}/service-accounts/{id}/tokens`, "users:manage", "A service account's API tokens, never their secrets", { response: ZTokenList }),
+  op("POST", `${V1}/service-accounts/{id}/tokens`, "users:manage", "Issue an API token for a service account; the secret is shown only in this answer (a browser session only)", {
+    body: ZServiceTokenCreate,
+    response: ZTokenCreated,
+    status: 201,
+  }),
+  op("GET", `${V1}/tokens`, "users:manage", "Every API token, of people and service accounts, never their secrets", { response: ZTokenList }),
+  op("DELETE", `${V1}/tokens/{id}`, "users:manage", "Revoke any API token", { response: ZTokenRevoked }),
+  op("GET", `${V1}/audit`, "audit:read", "Audit log: who changed what, before and after", { query: ZAuditQuery, response: ZAuditPage }),
   op("POST", `${V1}/system/ping`, "system:ping", "Round trip through the queue to a worker"),
 ];
 

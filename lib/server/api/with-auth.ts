@@ -13,7 +13,7 @@ import { getServerSession } from "next-auth";
 import { getAuthOptions } from "@/lib/auth/options";
 import { can, tokenCan, type Permission } from "@/lib/auth/permissions";
 import { findSessionUser, type SessionUser } from "@/lib/server/queries/sessions";
-import { authenticateToken } from "@/lib/server/queries/api-tokens";
+import { authenticateToken, markTokenUsed } from "@/lib/server/queries/api-tokens";
 import { bearerToken } from "@/lib/ingest/api-key";
 import { readBodyText } from "@/lib/ingest/read-body";
 import { AppError, errorResponse } from "@/lib/server/api/errors";
@@ -24,7 +24,7 @@ import { prepareDatabase } from "@/lib/server/database";
 import { observeApiRequest } from "@/lib/metrics/record";
 
 /** A session's user, or a token's owner with the token's id and scopes (its role is read now). */
-export type AuthedUser = SessionUser & { tokenId?: string; scopes?: string[] };
+export type AuthedUser = SessionUser & { tokenId?: string; scopes?: string[]; tokenLastUsedAt?: Date | null };
 
 interface Options<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> {
   permission: Permission;
@@ -65,7 +65,7 @@ async function authenticate(req: NextRequest): Promise<AuthedUser | null> {
   if (!token) return currentUser();
   await prepareDatabase();
   const p = await authenticateToken(token);
-  return { ...p.user, tokenId: p.tokenId, scopes: p.scopes };
+  return { ...p.user, tokenId: p.tokenId, scopes: p.scopes, tokenLastUsedAt: p.lastUsedAt };
 }
 
 /** The permission check: the role's table, narrowed by the token's scopes for a token. */
@@ -108,6 +108,8 @@ export function withAuth<B extends z.ZodType | undefined = undefined, Q extends 
       if (!allowed(user, opts.permission)) {
         throw new AppError("forbidden", user.scopes && can(user.role, opts.permission) ? `This API token lacks the scope ${opts.permission}` : `Your role may not ${opts.permission}`);
       }
+      // Only an allowed request counts as a use of the token (a refused one leaves lastUsedAt alone).
+      if (user.tokenId) await markTokenUsed(user.tokenId, user.tokenLastUsedAt ?? null);
       const params = ctx?.params ? await ctx.params : ({} as P);
       assertStorable(params, "path");
       const rawQuery = Object.fromEntries(req.nextUrl.searchParams);
