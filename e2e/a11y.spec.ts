@@ -61,6 +61,8 @@ test.describe.serial("accessibility", () => {
     "/admin",
     "/admin/audit",
     "/admin/api-keys",
+    "/admin/api-tokens",
+    "/admin/service-accounts",
     "/api-docs",
     "/account/tokens",
   ];

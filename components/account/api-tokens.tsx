@@ -17,6 +17,7 @@ export function ApiTokens({ role }: { role: RoleName }) {
       <NewTokenForm
         role={role}
         title="New token"
+        formLabel="New API token"
         scopeLegend="Scopes (your role's permissions; untick to narrow)"
         pending={create.isPending}
         error={create.error}

@@ -18,6 +18,7 @@ const EXPIRY_DAYS = [
 export function NewTokenForm({
   role,
   title,
+  formLabel,
   scopeLegend,
   pending,
   error,
@@ -25,6 +26,8 @@ export function NewTokenForm({
 }: {
   role: RoleName;
   title: string;
+  /** The form's accessible name. */
+  formLabel: string;
   scopeLegend: string;
   pending: boolean;
   error: Error | null;
@@ -49,7 +52,7 @@ export function NewTokenForm({
 
   return (
     <>
-      <form className="card detector-form" onSubmit={submit} aria-label={title}>
+      <form className="card detector-form" onSubmit={submit} aria-label={formLabel}>
         <h2>{title}</h2>
         <label>Name <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} placeholder="terraform" /></label>
         <label>Expires

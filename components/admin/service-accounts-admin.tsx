@@ -103,6 +103,7 @@ function AccountTokens({ account }: { account: ServiceAccount }) {
         <NewTokenForm
           role={account.role}
           title={`New token for ${label}`}
+          formLabel="New service account token"
           scopeLegend={`Scopes (the ${ROLE_LABELS[account.role]} role's permissions; untick to narrow)`}
           pending={issue.isPending}
           error={issue.error}
