@@ -47,7 +47,19 @@ import {
   ZWhatIfQuery,
 } from "@/lib/feedback/schemas";
 import { ZCreateKey, ZCreateSource, ZTestSource, ZUpdateSource } from "@/lib/ingest/source-config";
-import { ZOverviewQuery } from "@/lib/overview/schemas";
+import { ZOverview, ZOverviewQuery } from "@/lib/overview/schemas";
+import {
+  ZPointsAccepted,
+  ZSeriesBuckets,
+  ZSeriesOne,
+  ZSeriesPage,
+  ZSourceKeyCreated,
+  ZSourceKeyList,
+  ZSourceKeyOne,
+  ZSourceList,
+  ZSourceOne,
+  ZSourceSeriesPage,
+} from "@/lib/sources/responses";
 import { ZSourceSeriesQuery } from "@/lib/sources/series-query";
 import { op, type Operation } from "@/lib/openapi/registry";
 
@@ -61,6 +73,7 @@ export const OPERATIONS: Operation[] = [
   op("GET", `${V1}/openapi.json`, "public", "This OpenAPI 3.1 document"),
   op("POST", `${V1}/setup`, "public", "First run: create the first admin (409 once any user exists)", { body: ZSetup, status: 201 }),
   op("POST", `${V1}/ingest`, "source-key", "Push points to a source", {
+    response: ZPointsAccepted,
     rawBody: { contentTypes: ["application/json", "text/plain"], description: "Points in one of the formats of lib/ingest/parse.ts" },
   }),
 
@@ -73,7 +86,7 @@ export const OPERATIONS: Operation[] = [
     status: 201,
   }),
   op("DELETE", `${V1}/me/tokens/{id}`, "overview:read", "Revoke one of your API tokens (a browser session only)", { response: ZTokenRevoked }),
-  op("GET", `${V1}/overview`, "overview:read", "Open anomalies by severity, timeline, ingest rate, source, detection and queue health", { query: ZOverviewQuery }),
+  op("GET", `${V1}/overview`, "overview:read", "Open anomalies by severity, timeline, ingest rate, source, detection and queue health", { query: ZOverviewQuery, response: ZOverview }),
 
   // Anomalies
   op("GET", `${V1}/anomalies`, "anomalies:read", "A keyset page of anomalies (repeated keys filter by any of their values)", { query: ZAnomalyListQuery, response: ZAnomalyPage }),
@@ -102,26 +115,27 @@ export const OPERATIONS: Operation[] = [
   }),
 
   // Sources
-  op("GET", `${V1}/sources`, "sources:read", "All sources"),
-  op("POST", `${V1}/sources`, "sources:write", "Create a source", { body: ZCreateSource, status: 201 }),
+  op("GET", `${V1}/sources`, "sources:read", "All sources", { response: ZSourceList }),
+  op("POST", `${V1}/sources`, "sources:write", "Create a source", { body: ZCreateSource, response: ZSourceOne, status: 201 }),
   op("POST", `${V1}/sources/test`, "sources:write", "Try an unsaved source config", { body: ZTestSource }),
-  op("GET", `${V1}/sources/{id}`, "sources:read", "One source"),
-  op("PATCH", `${V1}/sources/{id}`, "sources:write", "Update a source", { body: ZUpdateSource }),
+  op("GET", `${V1}/sources/{id}`, "sources:read", "One source", { response: ZSourceOne }),
+  op("PATCH", `${V1}/sources/{id}`, "sources:write", "Update a source", { body: ZUpdateSource, response: ZSourceOne }),
   op("DELETE", `${V1}/sources/{id}`, "sources:write", "Delete a source", { status: 204 }),
-  op("GET", `${V1}/sources/{id}/series`, "sources:read", "A source's series", { query: ZSourceSeriesQuery }),
+  op("GET", `${V1}/sources/{id}/series`, "sources:read", "A source's series", { query: ZSourceSeriesQuery, response: ZSourceSeriesPage }),
   op("POST", `${V1}/sources/{id}/test`, "sources:write", "Try a saved source's config"),
   op("POST", `${V1}/sources/{id}/upload`, "sources:write", "Upload CSV points to a CSV source", {
     rawBody: { contentTypes: ["text/csv"], description: "CSV rows of points" },
+    response: ZPointsAccepted,
   }),
-  op("GET", `${V1}/sources/{id}/keys`, "sources:read", "A source's API keys (prefixes only)"),
-  op("POST", `${V1}/sources/{id}/keys`, "sources:write", "Create an API key (the full key is shown only in this answer)", { body: ZCreateKey, status: 201 }),
-  op("DELETE", `${V1}/sources/{id}/keys/{keyId}`, "sources:write", "Revoke an API key"),
+  op("GET", `${V1}/sources/{id}/keys`, "sources:read", "A source's API keys (prefixes only)", { response: ZSourceKeyList }),
+  op("POST", `${V1}/sources/{id}/keys`, "sources:write", "Create an API key (the full key is shown only in this answer)", { body: ZCreateKey, response: ZSourceKeyCreated, status: 201 }),
+  op("DELETE", `${V1}/sources/{id}/keys/{keyId}`, "sources:write", "Revoke an API key", { response: ZSourceKeyOne }),
   op("GET", `${V1}/api-keys`, "sources:write", "Every source's API keys", { query: ZApiKeyListQuery, response: ZApiKeyPage }),
 
   // Series
-  op("GET", `${V1}/series`, "sources:read", "Series, filtered", { query: ZSeriesListQuery }),
-  op("GET", `${V1}/series/{id}`, "sources:read", "One series"),
-  op("GET", `${V1}/series/{id}/points`, "sources:read", "Points over a range, downsampled server-side", { query: ZPointsQuery }),
+  op("GET", `${V1}/series`, "sources:read", "Series, filtered (numbered pages)", { query: ZSeriesListQuery, response: ZSeriesPage }),
+  op("GET", `${V1}/series/{id}`, "sources:read", "One series", { response: ZSeriesOne }),
+  op("GET", `${V1}/series/{id}/points`, "sources:read", "Points over a range, downsampled server-side", { query: ZPointsQuery, response: ZSeriesBuckets }),
 
   // Detectors
   op("GET", `${V1}/detectors`, "detectors:read", "All detectors"),
