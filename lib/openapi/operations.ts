@@ -48,6 +48,7 @@ import {
 } from "@/lib/feedback/schemas";
 import { ZCreateKey, ZCreateSource, ZTestSource, ZUpdateSource } from "@/lib/ingest/source-config";
 import { ZOverview, ZOverviewQuery } from "@/lib/overview/schemas";
+import { ZAlgorithmList, ZBackfillQueued, ZDetectorList, ZDetectorOne, ZDetectorUpdated, ZTrainingQueued } from "@/lib/detectors/responses";
 import {
   ZPointsAccepted,
   ZSeriesBuckets,
@@ -138,15 +139,15 @@ export const OPERATIONS: Operation[] = [
   op("GET", `${V1}/series/{id}/points`, "sources:read", "Points over a range, downsampled server-side", { query: ZPointsQuery, response: ZSeriesBuckets }),
 
   // Detectors
-  op("GET", `${V1}/detectors`, "detectors:read", "All detectors"),
-  op("POST", `${V1}/detectors`, "detectors:write", "Create a detector", { body: ZCreateDetector, status: 201 }),
-  op("GET", `${V1}/detectors/algorithms`, "detectors:read", "Available algorithms and their parameters"),
+  op("GET", `${V1}/detectors`, "detectors:read", "All detectors", { response: ZDetectorList }),
+  op("POST", `${V1}/detectors`, "detectors:write", "Create a detector", { body: ZCreateDetector, response: ZDetectorOne, status: 201 }),
+  op("GET", `${V1}/detectors/algorithms`, "detectors:read", "Available algorithms and their parameters", { response: ZAlgorithmList }),
   op("POST", `${V1}/detectors/preview`, "detectors:read", "Preview a detector config on a series", { body: ZPreview }),
-  op("GET", `${V1}/detectors/{id}`, "detectors:read", "One detector"),
-  op("PATCH", `${V1}/detectors/{id}`, "detectors:write", "Update a detector", { body: ZUpdateDetector }),
+  op("GET", `${V1}/detectors/{id}`, "detectors:read", "One detector", { response: ZDetectorOne }),
+  op("PATCH", `${V1}/detectors/{id}`, "detectors:write", "Update a detector; `effect` says what the edit does to detection (reset, redetect or none)", { body: ZUpdateDetector, response: ZDetectorUpdated }),
   op("DELETE", `${V1}/detectors/{id}`, "detectors:write", "Delete a detector", { status: 204 }),
-  op("POST", `${V1}/detectors/{id}/backfill`, "detectors:write", "Queue detection over past data", { body: ZBackfill, status: 202 }),
-  op("POST", `${V1}/detectors/{id}/train`, "detectors:write", "Queue training", { status: 202 }),
+  op("POST", `${V1}/detectors/{id}/backfill`, "detectors:write", "Queue detection over past data", { body: ZBackfill, response: ZBackfillQueued, status: 202 }),
+  op("POST", `${V1}/detectors/{id}/train`, "detectors:write", "Queue training", { response: ZTrainingQueued, status: 202 }),
   op("GET", `${V1}/detectors/{id}/evaluation`, "detectors:read", "Precision, recall and F1 from labels", { query: ZEvaluationQuery }),
   op("GET", `${V1}/detectors/{id}/what-if`, "detectors:read", "What a different threshold would have flagged", { query: ZWhatIfQuery }),
   op("POST", `${V1}/detectors/{id}/threshold`, "detectors:write", "Apply a threshold", { body: ZApplyThreshold }),
