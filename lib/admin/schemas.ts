@@ -3,15 +3,18 @@
  * keyset (`{ items, nextCursor }`): the audit log on its id, newest first; keys by creation time.
  */
 import { z } from "zod";
+import { many } from "@/lib/anomalies/search-params";
 
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, "is not an id");
 
 export const AUDIT_ENTITIES = ["source", "detector", "api_key", "api_token", "service_account", "user"] as const;
 
 export const ZAuditQuery = z.object({
-  entity: z.string().trim().min(1).max(64).regex(/^[a-z_]+$/, "is not an entity name").optional(),
+  /** Repeatable: `?entity=source&entity=detector` is either. */
+  entity: many(z.string().trim().min(1).max(64).regex(/^[a-z_]+$/, "is not an entity name")),
   entityId: id.optional(),
-  userId: id.optional(),
+  /** Repeatable: any of these users. */
+  userId: many(id),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   /** The id of the last row of the previous page. */
   cursor: z.string().regex(/^\d{1,19}$/, "is not a cursor from a previous page").optional(),
@@ -30,7 +33,8 @@ export const ZAuditItem = z.object({
 export type AuditItem = z.infer<typeof ZAuditItem>;
 
 export const ZApiKeyListQuery = z.object({
-  sourceId: id.optional(),
+  /** Repeatable: keys of any of these sources. */
+  sourceId: many(id),
   revoked: z.enum(["true", "false"]).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).regex(/^[A-Za-z0-9_-]+$/, "is not a cursor from a previous page").optional(),

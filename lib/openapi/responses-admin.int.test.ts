@@ -76,6 +76,23 @@ describe("account and admin answers match their documented schemas", () => {
     expect(log.nextCursor).toEqual(expect.any(String));
   });
 
+  it("list filters take repeated keys as arrays, documented as such; a single-valued key refuses a repeat", async () => {
+    const both = await expectDocumented("GET", `${V1}/audit`, await audit.GET(req("GET", "/audit?entity=service_account&entity=user&limit=200"), routeContext()));
+    expect(new Set(both.items.map((i: { entity: string }) => i.entity))).toEqual(new Set(["service_account", "user"]));
+    const s2 = (await (await sources.POST(req("POST", "/sources", { name: "s2", kind: "HTTP_PUSH", config: {} }), routeContext())).json()).source;
+    const s3 = (await (await sources.POST(req("POST", "/sources", { name: "s3", kind: "HTTP_PUSH", config: {} }), routeContext())).json()).source;
+    for (const s of [s2, s3]) await sourceKeys.POST(req("POST", `/sources/${s.id}/keys`, { name: `k-${s.name}` }), routeContext(s.id));
+    const keys = await expectDocumented("GET", `${V1}/api-keys`, await apiKeys.GET(req("GET", `/api-keys?sourceId=${s2.id}&sourceId=${s3.id}`), routeContext()));
+    expect(keys.items.map((k: { name: string }) => k.name).sort()).toEqual(["k-s2", "k-s3"]);
+    const twice = await apiKeys.GET(req("GET", "/api-keys?revoked=true&revoked=false"), routeContext());
+    expect({ status: twice.status, path: (await twice.json()).error.issues[0].path }).toEqual({ status: 422, path: "revoked" });
+
+    const doc = await (await (await import("@/app/api/v1/openapi.json/route")).GET()).json();
+    const param = (path: string, name: string) => doc.paths[path].get.parameters.find((p: { name: string }) => p.name === name);
+    expect(param(`${V1}/audit`, "entity")).toMatchObject({ schema: { type: "array" }, style: "form", explode: true });
+    expect(param(`${V1}/api-keys`, "sourceId")).toMatchObject({ schema: { type: "array" }, style: "form", explode: true });
+  });
+
   it("a missing or renamed field fails the documented schema", async () => {
     const body = await (await tokens.GET(req("GET", "/tokens"), routeContext())).json();
     const validate = await documentedSchema("GET", `${V1}/tokens`, 200);

@@ -16,6 +16,7 @@ import { findSessionUser, type SessionUser } from "@/lib/server/queries/sessions
 import { authenticateToken, markTokenUsed } from "@/lib/server/queries/api-tokens";
 import { bearerToken } from "@/lib/ingest/api-key";
 import { readBodyText } from "@/lib/ingest/read-body";
+import { searchParamsToObject } from "@/lib/anomalies/search-params";
 import { AppError, errorResponse } from "@/lib/server/api/errors";
 import { assertMediaType, assertSameOrigin } from "@/lib/server/api/request-checks";
 import { assertStorable } from "@/lib/server/api/storable-text";
@@ -112,7 +113,9 @@ export function withAuth<B extends z.ZodType | undefined = undefined, Q extends 
       if (user.tokenId) await markTokenUsed(user.tokenId, user.tokenLastUsedAt ?? null);
       const params = ctx?.params ? await ctx.params : ({} as P);
       assertStorable(params, "path");
-      const rawQuery = Object.fromEntries(req.nextUrl.searchParams);
+      // A repeated key is an array: a schema that takes many values gets them all (`many()`), one
+      // that takes a single value refuses it (400 naming the key) instead of silently keeping one.
+      const rawQuery = searchParamsToObject(req.nextUrl.searchParams);
       assertStorable(rawQuery, "query");
       const body = opts.body ? opts.body.parse(await readJson(req, opts.maxBodyBytes ?? 1_000_000)) : undefined;
       const query = opts.query ? opts.query.parse(rawQuery) : undefined;
