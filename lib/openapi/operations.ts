@@ -63,16 +63,17 @@ import {
 } from "@/lib/sources/responses";
 import { ZSourceSeriesQuery } from "@/lib/sources/series-query";
 import { op, type Operation } from "@/lib/openapi/registry";
+import { ZHealthReport, ZReadyReport, ZSetupDone } from "@/lib/openapi/public-responses";
 
 const V1 = "/api/v1";
 
 export const OPERATIONS: Operation[] = [
   // Public and machine endpoints
-  op("GET", "/api/health", "public", "Liveness: database and queue reachable"),
-  op("GET", "/api/ready", "public", "Readiness: database, queue and migrations applied"),
+  op("GET", "/api/health", "public", "Liveness: database and queue reachable (503 with the same body when not)", { response: ZHealthReport }),
+  op("GET", "/api/ready", "public", "Readiness: database, queue and migrations applied (503 with the same body when not)", { response: ZReadyReport }),
   op("GET", "/api/metrics", "public", "Prometheus metrics (bearer token required when VIGIL_METRICS_TOKEN is set)", { responseContentType: "text/plain" }),
   op("GET", `${V1}/openapi.json`, "public", "This OpenAPI 3.1 document"),
-  op("POST", `${V1}/setup`, "public", "First run: create the first admin (409 once any user exists)", { body: ZSetup, status: 201 }),
+  op("POST", `${V1}/setup`, "public", "First run: create the first admin (409 once any user exists)", { body: ZSetup, response: ZSetupDone, status: 201 }),
   op("POST", `${V1}/ingest`, "source-key", "Push points to a source", {
     response: ZPointsAccepted,
     rawBody: { contentTypes: ["application/json", "text/plain"], description: "Points in one of the formats of lib/ingest/parse.ts" },
