@@ -21,7 +21,7 @@ export function TokenTable({ tokens, showOwner = false, revoking, onRevoke }: { 
         { header: "Created", cell: (t) => formatDateTime(t.createdAt) },
         { header: "Last used", cell: (t) => formatDateTime(t.lastUsedAt) },
         { header: "Expires", cell: (t) => (t.expiresAt ? formatDateTime(t.expiresAt) : "never") },
-        { header: "Status", cell: (t) => (t.revokedAt ? <span className="badge status-paused">revoked {formatDateTime(t.revokedAt)}</span> : <span className="badge status-active">active</span>) },
+        { header: "Status", cell: (t) => (t.revokedAt ? <><span className="badge status-paused">revoked</span><br /><span className="muted">{formatDateTime(t.revokedAt)}</span></> : <span className="badge status-active">active</span>) },
         {
           header: "Actions",
           cell: (t) =>
