@@ -61,11 +61,15 @@ test.describe.serial("accessibility", () => {
     "/admin",
     "/admin/audit",
     "/admin/api-keys",
+    "/admin/api-tokens",
+    "/admin/service-accounts",
     "/api-docs",
     "/account/tokens",
   ];
 
   test("admin: no serious or critical violation on any page", async ({ page }) => {
+    // Twenty pages, each loaded and analysed: more than the default minute on a shared machine.
+    test.setTimeout(180_000);
     const found: string[] = [];
     for (const path of adminPages()) {
       await settle(page, path);

@@ -9,7 +9,8 @@ for (const role of ROLES) {
     await page.getByLabel("E-mail").fill(E2E_USERS[role].email);
     await page.getByLabel("Password").fill(E2E_PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+    // The first sign-in after start (password hash, first render) can pass 5 s on a loaded machine.
+    await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible({ timeout: 30_000 });
     await page.context().storageState({ path: storageStatePath(role) });
   });
 }

@@ -36,6 +36,10 @@ import * as myTokens from "@/app/api/v1/me/tokens/route";
 import * as myToken from "@/app/api/v1/me/tokens/[id]/route";
 import * as anyToken from "@/app/api/v1/tokens/[id]/route";
 import { createToken } from "@/lib/server/queries/api-tokens";
+import { createServiceAccount } from "@/lib/server/queries/service-accounts";
+import * as serviceAccounts from "@/app/api/v1/service-accounts/route";
+import * as serviceAccount from "@/app/api/v1/service-accounts/[id]/route";
+import * as serviceTokens from "@/app/api/v1/service-accounts/[id]/tokens/route";
 
 withTestDatabase();
 vi.mock("server-only", () => ({}));
@@ -57,7 +61,7 @@ interface Route {
   apiKey?: boolean;
 }
 
-const ids = { push: "", csv: "", key: "", detector: "", series: "", user: "", apiKey: "", anomaly: "", token: "" };
+const ids = { push: "", csv: "", key: "", detector: "", series: "", user: "", apiKey: "", anomaly: "", token: "", serviceAccount: "" };
 const t = (i: number) => new Date(Date.UTC(2024, 4, 1, 0, i)).toISOString();
 const json = "application/json";
 
@@ -88,6 +92,9 @@ const ROUTES: Route[] = [
   { name: "POST me/tokens", method: "POST", handler: myTokens.POST as Handler, params: () => ({}), type: json, body: () => ({ name: "ci", scopes: ["sources:read"], expiresAt: "2099-01-01T00:00:00Z" }) },
   { name: "DELETE me/token", method: "DELETE", handler: myToken.DELETE as Handler, params: () => ({ id: ids.token }), type: json },
   { name: "DELETE token", method: "DELETE", handler: anyToken.DELETE as Handler, params: () => ({ id: ids.token }), type: json },
+  { name: "POST service-accounts", method: "POST", handler: serviceAccounts.POST as Handler, params: () => ({}), type: json, body: () => ({ handle: "ci-deploy", name: "CI", role: "ANALYST" }) },
+  { name: "PATCH service-account", method: "PATCH", handler: serviceAccount.PATCH as Handler, params: () => ({ id: ids.serviceAccount }), type: json, body: () => ({ name: "Bot", role: "OPERATOR", disabled: false }) },
+  { name: "POST service-account tokens", method: "POST", handler: serviceTokens.POST as Handler, params: () => ({ id: ids.serviceAccount }), type: json, body: () => ({ name: "ci", scopes: ["sources:read"], expiresAt: "2099-01-01T00:00:00Z" }) },
   { name: "POST ingest csv", method: "POST", handler: ingest.POST as unknown as Handler, params: () => ({}), type: "text/csv", apiKey: true, csv: () => `timestamp,series,value,host\n${t(4)},cpu,1,a\n` },
 ];
 
@@ -141,6 +148,7 @@ beforeAll(async () => {
   ids.anomaly = (await getPrisma().anomaly.create({ data: { detectorId: ids.detector, seriesId: ids.series, startTs: at, endTs: at, peakTs: at, peakScore: 0.95, severity: "HIGH" } })).id;
   ids.user = (await getPrisma().user.create({ data: { email: "target@example.com", passwordHash: "-", role: "OPERATOR" } })).id;
   ids.token = (await createToken({ id: "admin", role: "ADMIN" }, { name: "fuzzed" })).id;
+  ids.serviceAccount = (await createServiceAccount({ handle: "fuzz-bot", role: "OPERATOR" }, "admin")).id;
 });
 
 describe("hostile input on every write route", () => {

@@ -3,54 +3,63 @@
  * keyset (`{ items, nextCursor }`): the audit log on its id, newest first; keys by creation time.
  */
 import { z } from "zod";
+import { many } from "@/lib/anomalies/search-params";
 
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, "is not an id");
 
-export const AUDIT_ENTITIES = ["source", "detector", "api_key", "api_token", "user"] as const;
+export const AUDIT_ENTITIES = ["source", "detector", "api_key", "api_token", "service_account", "user"] as const;
 
 export const ZAuditQuery = z.object({
-  entity: z.string().trim().min(1).max(64).regex(/^[a-z_]+$/, "is not an entity name").optional(),
+  /** Repeatable: `?entity=source&entity=detector` is either. */
+  entity: many(z.string().trim().min(1).max(64).regex(/^[a-z_]+$/, "is not an entity name")),
   entityId: id.optional(),
-  userId: id.optional(),
+  /** Repeatable: any of these users. */
+  userId: many(id),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   /** The id of the last row of the previous page. */
   cursor: z.string().regex(/^\d{1,19}$/, "is not a cursor from a previous page").optional(),
 });
 export type TAuditQuery = z.infer<typeof ZAuditQuery>;
 
-export interface AuditItem {
-  id: string;
-  createdAt: string;
-  user: { id: string; email: string } | null;
-  action: string;
-  entity: string;
-  entityId: string | null;
-  details: unknown;
-}
+export const ZAuditItem = z.object({
+  id: z.string(),
+  createdAt: z.iso.datetime(),
+  user: z.object({ id: z.string(), email: z.string() }).nullable(),
+  action: z.string(),
+  entity: z.string(),
+  entityId: z.string().nullable(),
+  details: z.unknown(),
+});
+export type AuditItem = z.infer<typeof ZAuditItem>;
 
 export const ZApiKeyListQuery = z.object({
-  sourceId: id.optional(),
+  /** Repeatable: keys of any of these sources. */
+  sourceId: many(id),
   revoked: z.enum(["true", "false"]).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).regex(/^[A-Za-z0-9_-]+$/, "is not a cursor from a previous page").optional(),
 });
 export type TApiKeyListQuery = z.infer<typeof ZApiKeyListQuery>;
 
-export interface ApiKeyItem {
-  id: string;
-  name: string;
-  prefix: string;
-  source: { id: string; name: string } | null;
-  createdBy: string | null;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+export const ZApiKeyItem = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  source: z.object({ id: z.string(), name: z.string() }).nullable(),
+  createdBy: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  lastUsedAt: z.iso.datetime().nullable(),
+  revokedAt: z.iso.datetime().nullable(),
+});
+export type ApiKeyItem = z.infer<typeof ZApiKeyItem>;
 
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+export const ZAuditPage = z.object({ items: z.array(ZAuditItem), nextCursor: z.string().nullable() });
+export const ZApiKeyPage = z.object({ items: z.array(ZApiKeyItem), nextCursor: z.string().nullable() });
 
 /** Keys page on (createdAt, id) descending; the cursor is base64url of both. */
 export function encodeKeyCursor(createdAt: Date, keyId: string): string {

@@ -49,7 +49,8 @@ export async function authorizeCredentials(credentials: unknown, headers: Record
     if (limits.blocked) throw new Error(RATE_LIMITED);
     if (limits.delayMs > 0) await loginPacing.wait(limits.delayMs);
     const user = await findUserByEmail(email);
-    const ok = user && !user.disabled && (await verifyPassword(user.passwordHash, password));
+    // A service account has no password and acts only through its API tokens.
+    const ok = user && !user.disabled && !user.serviceAccount && (await verifyPassword(user.passwordHash, password));
     if (!ok || !user) {
       await recordFailedLogin(email, address);
       return null;

@@ -1,6 +1,6 @@
 /** Isomorphic zod schemas for accounts (used by forms and by route handlers). */
 import { z } from "zod";
-import { ROLES } from "@/lib/auth/permissions";
+import { PERMISSIONS, ROLES } from "@/lib/auth/permissions";
 
 export const ZEmail = z.string().trim().toLowerCase().pipe(z.email("must be a valid e-mail address"));
 export const ZPassword = z.string().min(12, "must be at least 12 characters").max(200, "must be at most 200 characters");
@@ -26,3 +26,23 @@ export type TUpdateUser = z.infer<typeof ZUpdateUser>;
 
 export const ZSetup = z.object({ email: ZEmail, name: z.string().trim().max(100).optional(), password: ZPassword });
 export const ZCredentials = z.object({ email: ZEmail, password: z.string().min(1).max(200) });
+
+/** A person as the users API answers (lib/server/queries/users.ts publicUserSelect). */
+export const ZPublicUser = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string().nullable(),
+  role: ZRole,
+  disabled: z.boolean(),
+  lastLoginAt: z.iso.datetime().nullable(),
+  createdAt: z.iso.datetime(),
+});
+export const ZUserList = z.object({ users: z.array(ZPublicUser) });
+export const ZUserOne = z.object({ user: ZPublicUser });
+export const ZSessionsEnded = z.object({ ended: z.number().int() });
+
+/** GET /api/v1/me: the caller, and with a token its id and scopes; the permissions it has now. */
+export const ZMe = z.object({
+  user: z.object({ id: z.string(), email: z.string(), role: ZRole, tokenId: z.string().optional(), scopes: z.array(z.string()).optional() }),
+  permissions: z.array(z.enum(PERMISSIONS)),
+});

@@ -3,8 +3,9 @@
  * ones the route handlers use; responses only where a schema for the answer exists.
  */
 import { z } from "zod";
-import { ZTokenCreate } from "@/lib/tokens/schemas";
-import { ZApiKeyListQuery, ZAuditQuery } from "@/lib/admin/schemas";
+import { ZTokenCreate, ZTokenCreated, ZTokenList, ZTokenRevoked } from "@/lib/tokens/schemas";
+import { ZApiKeyListQuery, ZApiKeyPage, ZAuditPage, ZAuditQuery } from "@/lib/admin/schemas";
+import { ZServiceAccountCreate, ZServiceAccountList, ZServiceAccountOne, ZServiceAccountUpdate, ZServiceTokenCreate } from "@/lib/service-accounts/schemas";
 import {
   ZCreateChannel,
   ZCreateRule,
@@ -31,7 +32,7 @@ import {
   ZSimplePageQuery,
   pageOf,
 } from "@/lib/anomalies/schemas";
-import { ZCreateUser, ZSetup, ZUpdateUser } from "@/lib/auth/schemas";
+import { ZCreateUser, ZMe, ZSessionsEnded, ZSetup, ZUpdateUser, ZUserList, ZUserOne } from "@/lib/auth/schemas";
 import { ZBackfill, ZCreateDetector, ZPointsQuery, ZPreview, ZSeriesListQuery, ZUpdateDetector } from "@/lib/detectors/schemas";
 import {
   ZApplyThreshold,
@@ -46,29 +47,48 @@ import {
   ZWhatIfQuery,
 } from "@/lib/feedback/schemas";
 import { ZCreateKey, ZCreateSource, ZTestSource, ZUpdateSource } from "@/lib/ingest/source-config";
-import { ZOverviewQuery } from "@/lib/overview/schemas";
+import { ZOverview, ZOverviewQuery } from "@/lib/overview/schemas";
+import { ZAlgorithmList, ZBackfillQueued, ZDetectorList, ZDetectorOne, ZDetectorUpdated, ZTrainingQueued } from "@/lib/detectors/responses";
+import {
+  ZPointsAccepted,
+  ZSeriesBuckets,
+  ZSeriesOne,
+  ZSeriesPage,
+  ZSourceKeyCreated,
+  ZSourceKeyList,
+  ZSourceKeyOne,
+  ZSourceList,
+  ZSourceOne,
+  ZSourceSeriesPage,
+} from "@/lib/sources/responses";
 import { ZSourceSeriesQuery } from "@/lib/sources/series-query";
 import { op, type Operation } from "@/lib/openapi/registry";
+import { ZHealthReport, ZReadyReport, ZSetupDone } from "@/lib/openapi/public-responses";
 
 const V1 = "/api/v1";
 
 export const OPERATIONS: Operation[] = [
   // Public and machine endpoints
-  op("GET", "/api/health", "public", "Liveness: database and queue reachable"),
-  op("GET", "/api/ready", "public", "Readiness: database, queue and migrations applied"),
+  op("GET", "/api/health", "public", "Liveness: database and queue reachable (503 with the same body when not)", { response: ZHealthReport }),
+  op("GET", "/api/ready", "public", "Readiness: database, queue and migrations applied (503 with the same body when not)", { response: ZReadyReport }),
   op("GET", "/api/metrics", "public", "Prometheus metrics (bearer token required when VIGIL_METRICS_TOKEN is set)", { responseContentType: "text/plain" }),
   op("GET", `${V1}/openapi.json`, "public", "This OpenAPI 3.1 document"),
-  op("POST", `${V1}/setup`, "public", "First run: create the first admin (409 once any user exists)", { body: ZSetup, status: 201 }),
+  op("POST", `${V1}/setup`, "public", "First run: create the first admin (409 once any user exists)", { body: ZSetup, response: ZSetupDone, status: 201 }),
   op("POST", `${V1}/ingest`, "source-key", "Push points to a source", {
+    response: ZPointsAccepted,
     rawBody: { contentTypes: ["application/json", "text/plain"], description: "Points in one of the formats of lib/ingest/parse.ts" },
   }),
 
   // Session and overview
-  op("GET", `${V1}/me`, "overview:read", "The signed-in user and the permissions of their role"),
-  op("GET", `${V1}/me/tokens`, "overview:read", "Your own API tokens, never their secrets (a browser session only)"),
-  op("POST", `${V1}/me/tokens`, "overview:read", "Create an API token for yourself; the answer is the only time its secret is shown (a browser session only)", { body: ZTokenCreate, status: 201 }),
-  op("DELETE", `${V1}/me/tokens/{id}`, "overview:read", "Revoke one of your API tokens (a browser session only)"),
-  op("GET", `${V1}/overview`, "overview:read", "Open anomalies by severity, timeline, ingest rate, source, detection and queue health", { query: ZOverviewQuery }),
+  op("GET", `${V1}/me`, "overview:read", "The signed-in user and the permissions of their role", { response: ZMe }),
+  op("GET", `${V1}/me/tokens`, "overview:read", "Your own API tokens, never their secrets (a browser session only)", { response: ZTokenList }),
+  op("POST", `${V1}/me/tokens`, "overview:read", "Create an API token for yourself; the answer is the only time its secret is shown (a browser session only)", {
+    body: ZTokenCreate,
+    response: ZTokenCreated,
+    status: 201,
+  }),
+  op("DELETE", `${V1}/me/tokens/{id}`, "overview:read", "Revoke one of your API tokens (a browser session only)", { response: ZTokenRevoked }),
+  op("GET", `${V1}/overview`, "overview:read", "Open anomalies by severity, timeline, ingest rate, source, detection and queue health", { query: ZOverviewQuery, response: ZOverview }),
 
   // Anomalies
   op("GET", `${V1}/anomalies`, "anomalies:read", "A keyset page of anomalies (repeated keys filter by any of their values)", { query: ZAnomalyListQuery, response: ZAnomalyPage }),
@@ -97,37 +117,38 @@ export const OPERATIONS: Operation[] = [
   }),
 
   // Sources
-  op("GET", `${V1}/sources`, "sources:read", "All sources"),
-  op("POST", `${V1}/sources`, "sources:write", "Create a source", { body: ZCreateSource, status: 201 }),
+  op("GET", `${V1}/sources`, "sources:read", "All sources", { response: ZSourceList }),
+  op("POST", `${V1}/sources`, "sources:write", "Create a source", { body: ZCreateSource, response: ZSourceOne, status: 201 }),
   op("POST", `${V1}/sources/test`, "sources:write", "Try an unsaved source config", { body: ZTestSource }),
-  op("GET", `${V1}/sources/{id}`, "sources:read", "One source"),
-  op("PATCH", `${V1}/sources/{id}`, "sources:write", "Update a source", { body: ZUpdateSource }),
+  op("GET", `${V1}/sources/{id}`, "sources:read", "One source", { response: ZSourceOne }),
+  op("PATCH", `${V1}/sources/{id}`, "sources:write", "Update a source", { body: ZUpdateSource, response: ZSourceOne }),
   op("DELETE", `${V1}/sources/{id}`, "sources:write", "Delete a source", { status: 204 }),
-  op("GET", `${V1}/sources/{id}/series`, "sources:read", "A source's series", { query: ZSourceSeriesQuery }),
+  op("GET", `${V1}/sources/{id}/series`, "sources:read", "A source's series", { query: ZSourceSeriesQuery, response: ZSourceSeriesPage }),
   op("POST", `${V1}/sources/{id}/test`, "sources:write", "Try a saved source's config"),
   op("POST", `${V1}/sources/{id}/upload`, "sources:write", "Upload CSV points to a CSV source", {
     rawBody: { contentTypes: ["text/csv"], description: "CSV rows of points" },
+    response: ZPointsAccepted,
   }),
-  op("GET", `${V1}/sources/{id}/keys`, "sources:read", "A source's API keys (prefixes only)"),
-  op("POST", `${V1}/sources/{id}/keys`, "sources:write", "Create an API key (the full key is shown only in this answer)", { body: ZCreateKey, status: 201 }),
-  op("DELETE", `${V1}/sources/{id}/keys/{keyId}`, "sources:write", "Revoke an API key"),
-  op("GET", `${V1}/api-keys`, "sources:write", "Every source's API keys", { query: ZApiKeyListQuery }),
+  op("GET", `${V1}/sources/{id}/keys`, "sources:read", "A source's API keys (prefixes only)", { response: ZSourceKeyList }),
+  op("POST", `${V1}/sources/{id}/keys`, "sources:write", "Create an API key (the full key is shown only in this answer)", { body: ZCreateKey, response: ZSourceKeyCreated, status: 201 }),
+  op("DELETE", `${V1}/sources/{id}/keys/{keyId}`, "sources:write", "Revoke an API key", { response: ZSourceKeyOne }),
+  op("GET", `${V1}/api-keys`, "sources:write", "Every source's API keys", { query: ZApiKeyListQuery, response: ZApiKeyPage }),
 
   // Series
-  op("GET", `${V1}/series`, "sources:read", "Series, filtered", { query: ZSeriesListQuery }),
-  op("GET", `${V1}/series/{id}`, "sources:read", "One series"),
-  op("GET", `${V1}/series/{id}/points`, "sources:read", "Points over a range, downsampled server-side", { query: ZPointsQuery }),
+  op("GET", `${V1}/series`, "sources:read", "Series, filtered (numbered pages)", { query: ZSeriesListQuery, response: ZSeriesPage }),
+  op("GET", `${V1}/series/{id}`, "sources:read", "One series", { response: ZSeriesOne }),
+  op("GET", `${V1}/series/{id}/points`, "sources:read", "Points over a range, downsampled server-side", { query: ZPointsQuery, response: ZSeriesBuckets }),
 
   // Detectors
-  op("GET", `${V1}/detectors`, "detectors:read", "All detectors"),
-  op("POST", `${V1}/detectors`, "detectors:write", "Create a detector", { body: ZCreateDetector, status: 201 }),
-  op("GET", `${V1}/detectors/algorithms`, "detectors:read", "Available algorithms and their parameters"),
+  op("GET", `${V1}/detectors`, "detectors:read", "All detectors", { response: ZDetectorList }),
+  op("POST", `${V1}/detectors`, "detectors:write", "Create a detector", { body: ZCreateDetector, response: ZDetectorOne, status: 201 }),
+  op("GET", `${V1}/detectors/algorithms`, "detectors:read", "Available algorithms and their parameters", { response: ZAlgorithmList }),
   op("POST", `${V1}/detectors/preview`, "detectors:read", "Preview a detector config on a series", { body: ZPreview }),
-  op("GET", `${V1}/detectors/{id}`, "detectors:read", "One detector"),
-  op("PATCH", `${V1}/detectors/{id}`, "detectors:write", "Update a detector", { body: ZUpdateDetector }),
+  op("GET", `${V1}/detectors/{id}`, "detectors:read", "One detector", { response: ZDetectorOne }),
+  op("PATCH", `${V1}/detectors/{id}`, "detectors:write", "Update a detector; `effect` says what the edit does to detection (reset, redetect or none)", { body: ZUpdateDetector, response: ZDetectorUpdated }),
   op("DELETE", `${V1}/detectors/{id}`, "detectors:write", "Delete a detector", { status: 204 }),
-  op("POST", `${V1}/detectors/{id}/backfill`, "detectors:write", "Queue detection over past data", { body: ZBackfill, status: 202 }),
-  op("POST", `${V1}/detectors/{id}/train`, "detectors:write", "Queue training", { status: 202 }),
+  op("POST", `${V1}/detectors/{id}/backfill`, "detectors:write", "Queue detection over past data", { body: ZBackfill, response: ZBackfillQueued, status: 202 }),
+  op("POST", `${V1}/detectors/{id}/train`, "detectors:write", "Queue training", { response: ZTrainingQueued, status: 202 }),
   op("GET", `${V1}/detectors/{id}/evaluation`, "detectors:read", "Precision, recall and F1 from labels", { query: ZEvaluationQuery }),
   op("GET", `${V1}/detectors/{id}/what-if`, "detectors:read", "What a different threshold would have flagged", { query: ZWhatIfQuery }),
   op("POST", `${V1}/detectors/{id}/threshold`, "detectors:write", "Apply a threshold", { body: ZApplyThreshold }),
@@ -152,13 +173,29 @@ export const OPERATIONS: Operation[] = [
   op("POST", `${V1}/silences/{id}/expire`, "silences:write", "End a silence now"),
 
   // Administration
-  op("GET", `${V1}/users`, "users:manage", "All users"),
-  op("POST", `${V1}/users`, "users:manage", "Create a user", { body: ZCreateUser, status: 201 }),
-  op("PATCH", `${V1}/users/{id}`, "users:manage", "Change a user's name, role, password or disabled state", { body: ZUpdateUser }),
-  op("DELETE", `${V1}/users/{id}/sessions`, "users:manage", "End all of a user's sessions"),
-  op("GET", `${V1}/tokens`, "users:manage", "Every user's API tokens, never their secrets"),
-  op("DELETE", `${V1}/tokens/{id}`, "users:manage", "Revoke any user's API token"),
-  op("GET", `${V1}/audit`, "audit:read", "Audit log: who changed what, before and after", { query: ZAuditQuery }),
+  op("GET", `${V1}/users`, "users:manage", "All people (service accounts are listed apart)", { response: ZUserList }),
+  op("POST", `${V1}/users`, "users:manage", "Create a user", { body: ZCreateUser, response: ZUserOne, status: 201 }),
+  op("PATCH", `${V1}/users/{id}`, "users:manage", "Change a user's name, role, password or disabled state", { body: ZUpdateUser, response: ZUserOne }),
+  op("DELETE", `${V1}/users/{id}/sessions`, "users:manage", "End all of a user's sessions", { response: ZSessionsEnded }),
+  op("GET", `${V1}/service-accounts`, "users:manage", "Service accounts: non-person principals that act only through API tokens", { response: ZServiceAccountList }),
+  op("POST", `${V1}/service-accounts`, "users:manage", "Create a service account with a role (no password; it cannot sign in)", {
+    body: ZServiceAccountCreate,
+    response: ZServiceAccountOne,
+    status: 201,
+  }),
+  op("PATCH", `${V1}/service-accounts/{id}`, "users:manage", "Rename, change the role of, disable or enable a service account (its tokens follow at once)", {
+    body: ZServiceAccountUpdate,
+    response: ZServiceAccountOne,
+  }),
+  op("GET", `${V1}/service-accounts/{id}/tokens`, "users:manage", "A service account's API tokens, never their secrets", { response: ZTokenList }),
+  op("POST", `${V1}/service-accounts/{id}/tokens`, "users:manage", "Issue an API token for a service account; the secret is shown only in this answer (a browser session only)", {
+    body: ZServiceTokenCreate,
+    response: ZTokenCreated,
+    status: 201,
+  }),
+  op("GET", `${V1}/tokens`, "users:manage", "Every API token, of people and service accounts, never their secrets", { response: ZTokenList }),
+  op("DELETE", `${V1}/tokens/{id}`, "users:manage", "Revoke any API token", { response: ZTokenRevoked }),
+  op("GET", `${V1}/audit`, "audit:read", "Audit log: who changed what, before and after", { query: ZAuditQuery, response: ZAuditPage }),
   op("POST", `${V1}/system/ping`, "system:ping", "Round trip through the queue to a worker"),
 ];
 

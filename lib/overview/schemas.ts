@@ -40,6 +40,28 @@ export interface Overview {
   queue: { ok: boolean; backend: string | null; workers: number | null; queues: QueueStats[]; error?: string };
 }
 
+const count = z.number().int();
+const isoTime = z.iso.datetime();
+const bySeverity = z.object(Object.fromEntries(SEVERITIES.map((s) => [s, count])) as Record<Severity, typeof count>);
+
+/** The answer of GET /api/v1/overview, as a schema (the OpenAPI document and its test use it). */
+export const ZOverview = z.object({
+  generatedAt: isoTime,
+  counts: z.object({ sources: count, series: count, detectors: count, points: count }),
+  openBySeverity: bySeverity,
+  timeline: z.object({ from: isoTime, hours: count, buckets: z.array(z.object({ t: isoTime, severity: z.enum(SEVERITIES), count })) }),
+  ingest: z.object({ from: isoTime, perMinute: z.array(z.object({ t: isoTime, count })) }),
+  sources: z.array(z.object({ id: z.string(), name: z.string(), kind: z.string(), status: z.string(), lastIngestedAt: isoTime.nullable(), lastError: z.string().nullable() })),
+  detection: z.object({ lagMs: z.number().nullable(), seriesBehind: count, neverScored: count }),
+  queue: z.object({
+    ok: z.boolean(),
+    backend: z.string().nullable(),
+    workers: count.nullable(),
+    queues: z.array(z.object({ name: z.string(), waiting: count, active: count, delayed: count, failed: count })),
+    error: z.string().optional(),
+  }),
+});
+
 export type TimelineRow = { t: number } & Record<Severity, number>;
 
 const HOUR = 3_600_000;

@@ -45,9 +45,9 @@ export function listAudit(limit = 100) {
 export async function listAuditPage(q: TAuditQuery): Promise<Page<AuditItem>> {
   const rows = await getPrisma().auditLog.findMany({
     where: {
-      ...(q.entity ? { entity: q.entity } : {}),
+      ...(q.entity.length ? { entity: { in: q.entity } } : {}),
       ...(q.entityId ? { entityId: q.entityId } : {}),
-      ...(q.userId ? { userId: q.userId } : {}),
+      ...(q.userId.length ? { userId: { in: q.userId } } : {}),
       ...(q.cursor ? { id: { lt: BigInt(q.cursor) } } : {}),
     },
     orderBy: { id: "desc" },

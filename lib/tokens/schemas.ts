@@ -14,22 +14,29 @@ export const ZTokenCreate = z.object({
 });
 export type TTokenCreate = z.infer<typeof ZTokenCreate>;
 
-export interface TokenItem {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: Permission[];
-  owner: { id: string; email: string };
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+/** Who a token acts as: a person, or a service account (lib/service-accounts). */
+export const ZTokenOwner = z.object({ id: z.string(), email: z.string(), name: z.string().nullable(), serviceAccount: z.boolean() });
 
-export interface CreatedToken extends TokenItem {
-  /** Shown once. */
-  token: string;
-}
+export const ZTokenItem = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  scopes: z.array(z.enum(PERMISSIONS)),
+  owner: ZTokenOwner,
+  createdAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime().nullable(),
+  lastUsedAt: z.iso.datetime().nullable(),
+  revokedAt: z.iso.datetime().nullable(),
+});
+export type TokenItem = z.infer<typeof ZTokenItem> & { scopes: Permission[] };
+
+/** The create answer: the only time the secret (`token`) is shown. */
+export const ZCreatedToken = ZTokenItem.extend({ token: z.string().startsWith("vglt_") });
+export type CreatedToken = z.infer<typeof ZCreatedToken>;
+
+export const ZTokenList = z.object({ tokens: z.array(ZTokenItem) });
+export const ZTokenCreated = z.object({ token: ZCreatedToken });
+export const ZTokenRevoked = z.object({ token: ZTokenItem });
 
 /** How often a token's lastUsedAt is written at most: a busy script does not write per request. */
 export const LAST_USED_RESOLUTION_MS = 60_000;

@@ -16,6 +16,8 @@ export default async function AdminPage() {
       <nav className="admin-links" aria-label="Admin pages">
         <Link className="button secondary" href="/admin/audit">Audit log</Link>
         <Link className="button secondary" href="/admin/api-keys">API keys</Link>
+        <Link className="button secondary" href="/admin/api-tokens">API tokens</Link>
+        <Link className="button secondary" href="/admin/service-accounts">Service accounts</Link>
       </nav>
       <UsersAdmin currentUserId={user.id} />
       <h2>Recent changes</h2>

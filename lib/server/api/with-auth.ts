@@ -13,9 +13,10 @@ import { getServerSession } from "next-auth";
 import { getAuthOptions } from "@/lib/auth/options";
 import { can, tokenCan, type Permission } from "@/lib/auth/permissions";
 import { findSessionUser, type SessionUser } from "@/lib/server/queries/sessions";
-import { authenticateToken } from "@/lib/server/queries/api-tokens";
+import { authenticateToken, markTokenUsed } from "@/lib/server/queries/api-tokens";
 import { bearerToken } from "@/lib/ingest/api-key";
 import { readBodyText } from "@/lib/ingest/read-body";
+import { searchParamsToObject } from "@/lib/anomalies/search-params";
 import { AppError, errorResponse } from "@/lib/server/api/errors";
 import { assertMediaType, assertSameOrigin } from "@/lib/server/api/request-checks";
 import { assertStorable } from "@/lib/server/api/storable-text";
@@ -24,7 +25,7 @@ import { prepareDatabase } from "@/lib/server/database";
 import { observeApiRequest } from "@/lib/metrics/record";
 
 /** A session's user, or a token's owner with the token's id and scopes (its role is read now). */
-export type AuthedUser = SessionUser & { tokenId?: string; scopes?: string[] };
+export type AuthedUser = SessionUser & { tokenId?: string; scopes?: string[]; tokenLastUsedAt?: Date | null };
 
 interface Options<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> {
   permission: Permission;
@@ -65,7 +66,7 @@ async function authenticate(req: NextRequest): Promise<AuthedUser | null> {
   if (!token) return currentUser();
   await prepareDatabase();
   const p = await authenticateToken(token);
-  return { ...p.user, tokenId: p.tokenId, scopes: p.scopes };
+  return { ...p.user, tokenId: p.tokenId, scopes: p.scopes, tokenLastUsedAt: p.lastUsedAt };
 }
 
 /** The permission check: the role's table, narrowed by the token's scopes for a token. */
@@ -108,9 +109,13 @@ export function withAuth<B extends z.ZodType | undefined = undefined, Q extends 
       if (!allowed(user, opts.permission)) {
         throw new AppError("forbidden", user.scopes && can(user.role, opts.permission) ? `This API token lacks the scope ${opts.permission}` : `Your role may not ${opts.permission}`);
       }
+      // Only an allowed request counts as a use of the token (a refused one leaves lastUsedAt alone).
+      if (user.tokenId) await markTokenUsed(user.tokenId, user.tokenLastUsedAt ?? null);
       const params = ctx?.params ? await ctx.params : ({} as P);
       assertStorable(params, "path");
-      const rawQuery = Object.fromEntries(req.nextUrl.searchParams);
+      // A repeated key is an array: a schema that takes many values gets them all (`many()`), one
+      // that takes a single value refuses it (400 naming the key) instead of silently keeping one.
+      const rawQuery = searchParamsToObject(req.nextUrl.searchParams);
       assertStorable(rawQuery, "query");
       const body = opts.body ? opts.body.parse(await readJson(req, opts.maxBodyBytes ?? 1_000_000)) : undefined;
       const query = opts.query ? opts.query.parse(rawQuery) : undefined;

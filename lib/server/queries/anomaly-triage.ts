@@ -162,7 +162,7 @@ export async function listAssignees(q: TSimplePageQuery) {
   const after = decodeKey(q.cursor, ["string"]);
   const roles = (["ADMIN", "ANALYST", "OPERATOR"] as const).filter((r) => can(r, "anomalies:triage"));
   const rows = await getPrisma().user.findMany({
-    where: { disabled: false, role: { in: [...roles] }, ...(after ? { email: { gt: String(after[0]) } } : {}) },
+    where: { disabled: false, serviceAccount: false, role: { in: [...roles] }, ...(after ? { email: { gt: String(after[0]) } } : {}) },
     orderBy: { email: "asc" },
     take: q.limit + 1,
     select: { id: true, email: true, name: true, role: true },

@@ -51,7 +51,7 @@ export async function listAllKeys(q: TApiKeyListQuery): Promise<Page<ApiKeyItem>
   if (q.cursor && !cursor) throw new AppError("unprocessable", "Invalid input: cursor: is not a cursor from a previous page", [{ path: "cursor", message: "is not a cursor from a previous page" }]);
   const rows = await getPrisma().apiKey.findMany({
     where: {
-      ...(q.sourceId ? { sourceId: q.sourceId } : {}),
+      ...(q.sourceId.length ? { sourceId: { in: q.sourceId } } : {}),
       ...(q.revoked ? { revokedAt: q.revoked === "true" ? { not: null } : null } : {}),
       ...(cursor ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] } : {}),
     },

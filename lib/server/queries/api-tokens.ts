@@ -19,7 +19,7 @@ const tokenSelect = {
   expiresAt: true,
   lastUsedAt: true,
   revokedAt: true,
-  user: { select: { id: true, email: true } },
+  user: { select: { id: true, email: true, name: true, serviceAccount: true } },
 } satisfies Prisma.UserApiTokenSelect;
 
 type TokenRow = Prisma.UserApiTokenGetPayload<{ select: typeof tokenSelect }>;
@@ -38,8 +38,11 @@ function toItem(r: TokenRow): TokenItem {
   };
 }
 
-/** A token for `owner`, limited to scopes its role has now (422 naming `scopes` otherwise). */
-export async function createToken(owner: { id: string; role: RoleName }, input: TTokenCreate, now = new Date()): Promise<CreatedToken> {
+/**
+ * A token for `owner`, limited to scopes its role has now (422 naming `scopes` otherwise). `actorId`
+ * is who is audited: the owner for a personal token, the admin for a service account's.
+ */
+export async function createToken(owner: { id: string; role: RoleName }, input: TTokenCreate, now = new Date(), actorId = owner.id): Promise<CreatedToken> {
   const allowed = ROLE_PERMISSIONS[owner.role];
   const scopes = input.scopes ? [...new Set(input.scopes)] : [...allowed];
   const beyond = scopes.filter((s) => !allowed.includes(s));
@@ -49,7 +52,7 @@ export async function createToken(owner: { id: string; role: RoleName }, input: 
   const { key, prefix, secretHash } = generateApiKey("vglt");
   return getPrisma().$transaction(async (tx) => {
     const row = await tx.userApiToken.create({ data: { name: input.name, prefix, secretHash, userId: owner.id, scopes, expiresAt }, select: tokenSelect });
-    await writeAudit({ userId: owner.id, action: "create", entity: "api_token", entityId: row.id, details: { name: input.name, prefix, scopes, expiresAt: expiresAt?.toISOString() ?? null } }, tx);
+    await writeAudit({ userId: actorId, action: "create", entity: "api_token", entityId: row.id, details: { name: input.name, prefix, scopes, owner: row.user.email, expiresAt: expiresAt?.toISOString() ?? null } }, tx);
     return { ...toItem(row), token: key };
   });
 }
@@ -74,6 +77,8 @@ export function revokeToken(tokenId: string, actorId: string, ownerId?: string):
 
 export interface TokenPrincipal {
   tokenId: string;
+  /** As read with the token, for markTokenUsed. */
+  lastUsedAt: Date | null;
   user: { id: string; email: string; role: RoleName };
   scopes: string[];
 }
@@ -81,7 +86,7 @@ export interface TokenPrincipal {
 /**
  * The token's owner and scopes, or an AppError 401 saying why not: a push key, a malformed, unknown,
  * revoked or expired token, or a disabled owner. The owner's role is read now, not at creation.
- * lastUsedAt is written at most once per LAST_USED_RESOLUTION_MS.
+ * Writes nothing: lastUsedAt is written by markTokenUsed once the request is allowed.
  */
 export async function authenticateToken(raw: string, now = new Date()): Promise<TokenPrincipal> {
   if (parseApiKey(raw)) throw new AppError("unauthorized", "This is a source push key; it is only accepted by POST /api/v1/ingest, not as an API token");
@@ -89,14 +94,17 @@ export async function authenticateToken(raw: string, now = new Date()): Promise<
   if (!parsed) throw new AppError("unauthorized", "Malformed API token (expected vglt_<prefix>_<secret>)");
   const row = await getPrisma().userApiToken.findUnique({
     where: { prefix: parsed.prefix },
-    select: { id: true, secretHash: true, scopes: true, expiresAt: true, revokedAt: true, lastUsedAt: true, user: { select: { id: true, email: true, role: true, disabled: true } } },
+    select: { id: true, secretHash: true, scopes: true, expiresAt: true, revokedAt: true, lastUsedAt: true, user: { select: { id: true, email: true, role: true, disabled: true, serviceAccount: true } } },
   });
   if (!row || !secretMatches(parsed.secret, row.secretHash)) throw new AppError("unauthorized", "Unknown API token");
   if (row.revokedAt) throw new AppError("unauthorized", `API token ${parsed.prefix} was revoked`);
   if (row.expiresAt && row.expiresAt <= now) throw new AppError("unauthorized", `API token ${parsed.prefix} expired at ${row.expiresAt.toISOString()}`);
-  if (row.user.disabled) throw new AppError("unauthorized", "The owner of this API token is disabled");
-  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
-    await getPrisma().userApiToken.update({ where: { id: row.id }, data: { lastUsedAt: now }, select: { id: true } });
-  }
-  return { tokenId: row.id, user: { id: row.user.id, email: row.user.email, role: row.user.role }, scopes: row.scopes };
+  if (row.user.disabled) throw new AppError("unauthorized", row.user.serviceAccount ? "This API token's service account is disabled" : "The owner of this API token is disabled");
+  return { tokenId: row.id, lastUsedAt: row.lastUsedAt, user: { id: row.user.id, email: row.user.email, role: row.user.role }, scopes: row.scopes };
+}
+
+/** Records a use of a token whose request was allowed; at most once per LAST_USED_RESOLUTION_MS. */
+export async function markTokenUsed(tokenId: string, lastUsedAt: Date | null, now = new Date()): Promise<void> {
+  if (lastUsedAt && now.getTime() - lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) return;
+  await getPrisma().userApiToken.update({ where: { id: tokenId }, data: { lastUsedAt: now }, select: { id: true } });
 }

@@ -25,8 +25,9 @@ export function findUserByEmail(email: string) {
   return getPrisma().user.findUnique({ where: { email } });
 }
 
+/** People; service accounts are listed by lib/server/queries/service-accounts.ts. */
 export function listUsers(): Promise<PublicUser[]> {
-  return getPrisma().user.findMany({ select: publicUserSelect, orderBy: { email: "asc" } });
+  return getPrisma().user.findMany({ where: { serviceAccount: false }, select: publicUserSelect, orderBy: { email: "asc" } });
 }
 
 export async function createUser(input: TCreateUser, tx: Prisma.TransactionClient = getPrisma()): Promise<PublicUser> {
@@ -41,8 +42,9 @@ export async function createUser(input: TCreateUser, tx: Prisma.TransactionClien
 export async function updateUser(id: string, input: TUpdateUser, tx: Prisma.TransactionClient = getPrisma()) {
   const { password, ...rest } = input;
   const before = await tx.user.findUnique({ where: { id }, select: { role: true, disabled: true } });
+  // A service account is changed through its own route: it must never get a password here.
   const updated = await tx.user.update({
-    where: { id },
+    where: { id, serviceAccount: false },
     data: { ...rest, ...(password ? { passwordHash: await hashPassword(password) } : {}) },
     select: publicUserSelect,
   });
@@ -51,7 +53,7 @@ export async function updateUser(id: string, input: TUpdateUser, tx: Prisma.Tran
 }
 
 export function countActiveAdmins(tx: Prisma.TransactionClient = getPrisma()): Promise<number> {
-  return tx.user.count({ where: { role: "ADMIN", disabled: false } });
+  return tx.user.count({ where: { role: "ADMIN", disabled: false, serviceAccount: false } });
 }
 
 export function recordLogin(id: string) {

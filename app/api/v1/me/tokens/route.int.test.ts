@@ -9,7 +9,7 @@ import { routeContext, withRouteQueues } from "@/test/route-requests";
 import { getPrisma } from "@/lib/server/db";
 import { createSource } from "@/lib/server/queries/sources";
 import { createSourceKey } from "@/lib/server/queries/api-keys";
-import { authenticateToken, createToken } from "@/lib/server/queries/api-tokens";
+import { createToken, markTokenUsed } from "@/lib/server/queries/api-tokens";
 import * as mine from "@/app/api/v1/me/tokens/route";
 import * as mineOne from "@/app/api/v1/me/tokens/[id]/route";
 import * as all from "@/app/api/v1/tokens/route";
@@ -113,14 +113,21 @@ describe("personal API tokens", () => {
     expect((await push(token)).status).toBe(401);
   });
 
-  it("writes lastUsedAt at most once a minute", async () => {
-    const { token, id } = await createToken({ id: "admin", role: "ADMIN" }, { name: "busy" });
+  it("writes lastUsedAt at most once a minute, and only for a request that was allowed", async () => {
+    const { token, id } = await createToken({ id: "admin", role: "ADMIN" }, { name: "busy", scopes: ["sources:read"] });
+    const lastUsed = async () => (await getPrisma().userApiToken.findUniqueOrThrow({ where: { id } })).lastUsedAt;
+    expect((await detectors.GET(bearer(token, "GET", "/detectors"), routeContext())).status).toBe(403);
+    expect(await lastUsed()).toBeNull();
+    expect((await sources.GET(bearer(token), routeContext())).status).toBe(200);
+    const first = await lastUsed();
+    expect(first).not.toBeNull();
+
     const t0 = new Date("2030-01-01T00:00:00Z");
-    await authenticateToken(token, t0);
-    await authenticateToken(token, new Date(t0.getTime() + 59_000));
-    expect((await getPrisma().userApiToken.findUniqueOrThrow({ where: { id } })).lastUsedAt).toEqual(t0);
-    await authenticateToken(token, new Date(t0.getTime() + 60_000));
-    expect((await getPrisma().userApiToken.findUniqueOrThrow({ where: { id } })).lastUsedAt).toEqual(new Date(t0.getTime() + 60_000));
+    await markTokenUsed(id, first, t0);
+    await markTokenUsed(id, t0, new Date(t0.getTime() + 59_000));
+    expect(await lastUsed()).toEqual(t0);
+    await markTokenUsed(id, t0, new Date(t0.getTime() + 60_000));
+    expect(await lastUsed()).toEqual(new Date(t0.getTime() + 60_000));
   });
 
   it("lets an admin list and revoke anyone's token; an owner cannot revoke another's", async () => {

@@ -1,0 +1,58 @@
+/**
+ * What the detector routes answer (isomorphic), for the OpenAPI document and
+ * lib/openapi/responses-detectors.int.test.ts. Shapes as served today (lib/server/queries/detectors.ts).
+ */
+import { z } from "zod";
+
+const isoTime = z.iso.datetime();
+const ref = z.object({ id: z.string(), name: z.string() });
+
+export const ZDetectorListItem = z.object({
+  id: z.string(),
+  name: z.string(),
+  algorithm: z.string(),
+  threshold: z.number(),
+  mode: z.enum(["STREAMING", "BATCH"]),
+  enabled: z.boolean(),
+  _count: z.object({ series: z.number().int(), anomalies: z.number().int() }),
+});
+export const ZDetectorList = z.object({ detectors: z.array(ZDetectorListItem) });
+
+/** One detector with its watched sources and the series attached one by one (what the form edits). */
+export const ZDetectorDetail = z.object({
+  id: z.string(),
+  name: z.string(),
+  algorithm: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  threshold: z.number(),
+  mode: z.enum(["STREAMING", "BATCH"]),
+  trainingWindowHours: z.number().int().nullable(),
+  enabled: z.boolean(),
+  retrainCron: z.string().nullable(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  sources: z.array(z.object({ source: ref })),
+  _count: z.object({ series: z.number().int() }),
+  series: z.array(z.object({ series: z.object({ id: z.string(), metric: z.string(), labels: z.record(z.string(), z.string()), source: ref }) })),
+});
+export const ZDetectorOne = z.object({ detector: ZDetectorDetail });
+/** PATCH: the detector, and what the edit does to detection. */
+export const ZDetectorUpdated = ZDetectorOne.extend({ restartsCheckpoint: z.boolean(), effect: z.enum(["reset", "redetect", "none"]) });
+
+export const ZAlgorithmList = z.object({
+  algorithms: z.array(
+    z.object({
+      kind: z.string(),
+      label: z.string(),
+      description: z.string(),
+      input: z.string(),
+      needsTraining: z.boolean(),
+      defaultThreshold: z.number(),
+      /** JSON Schema of the algorithm's parameters. */
+      paramsSchema: z.record(z.string(), z.unknown()),
+    }),
+  ),
+});
+
+export const ZBackfillQueued = z.object({ jobs: z.number().int(), seriesIds: z.array(z.string()) });
+export const ZTrainingQueued = z.object({ jobs: z.number().int() });

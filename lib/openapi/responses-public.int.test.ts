@@ -1,0 +1,42 @@
+/**
+ * Documented answers match real ones, for the public endpoints: liveness, readiness and first-run
+ * setup, on a fresh database with no user (test/documented-responses.ts).
+ */
+import { describe, expect, it, vi } from "vitest";
+import { NextRequest } from "next/server";
+import { withTestDatabase } from "@/test/test-database";
+import { withRouteQueues } from "@/test/route-requests";
+import { expectDocumented, provenOperations } from "@/test/documented-responses";
+import { OPERATIONS } from "@/lib/openapi/operations";
+import { getPrisma } from "@/lib/server/db";
+import * as health from "@/app/api/health/route";
+import * as ready from "@/app/api/ready/route";
+import * as setup from "@/app/api/v1/setup/route";
+
+withTestDatabase();
+vi.mock("server-only", () => ({}));
+withRouteQueues([]);
+
+describe("public answers match their documented schemas", () => {
+  it("health and readiness report each part", async () => {
+    const live = await expectDocumented("GET", "/api/health", await health.GET());
+    expect(live).toMatchObject({ ok: true, database: { ok: true }, queue: { ok: true } });
+    const res = await ready.GET();
+    // Readiness is 200 or 503 (a test database may lack the migration ledger); the body has the same shape.
+    const body = await expectDocumented("GET", "/api/ready", new Response(await res.text(), { status: 200 }));
+    expect(body.migrations).toEqual(expect.objectContaining({ ok: expect.any(Boolean) }));
+  });
+
+  it("first-run setup creates the first admin once", async () => {
+    await getPrisma().user.deleteMany({});
+    const first = () =>
+      setup.POST(new NextRequest("http://localhost/api/v1/setup", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "first@example.com", password: "a long password 1" }) }));
+    await expectDocumented("POST", "/api/v1/setup", await first(), 201);
+    expect((await first()).status).toBe(409);
+  });
+
+  it("covered every public operation that declares a response", () => {
+    const declared = OPERATIONS.filter((o) => o.response && o.access === "public").map((o) => `${o.method} ${o.path}`);
+    expect(declared.filter((o) => !provenOperations().has(o))).toEqual([]);
+  });
+});

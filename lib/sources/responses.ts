@@ -1,0 +1,79 @@
+/**
+ * What the source, source-key and series routes answer (isomorphic), for the OpenAPI document and
+ * lib/openapi/responses-*.int.test.ts. Shapes as served today: several wrap one resource in a named
+ * key (`{ source }`) and page in their own style; lib/openapi/README.md lists them.
+ */
+import { z } from "zod";
+
+const isoTime = z.iso.datetime();
+const labels = z.record(z.string(), z.string());
+
+/** A source as lib/server/queries/sources.ts sourceSelect reads it (config with secrets as stored). */
+export const ZSource = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** A SourceKind (prisma/schema.prisma). */
+  kind: z.string(),
+  config: z.record(z.string(), z.unknown()),
+  scheduleSeconds: z.number().int().nullable(),
+  status: z.enum(["ACTIVE", "PAUSED", "ERROR"]),
+  lastError: z.string().nullable(),
+  lastIngestedAt: isoTime.nullable(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  _count: z.object({ series: z.number().int() }),
+});
+export const ZSourceList = z.object({ sources: z.array(ZSource) });
+export const ZSourceOne = z.object({ source: ZSource });
+
+export const ZSourceKey = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  sourceId: z.string(),
+  lastUsedAt: isoTime.nullable(),
+  revokedAt: isoTime.nullable(),
+  createdAt: isoTime,
+});
+export const ZSourceKeyList = z.object({ keys: z.array(ZSourceKey) });
+export const ZSourceKeyOne = z.object({ key: ZSourceKey });
+/** The create answer: the only time the full push key (`vgl_...`) is shown. */
+export const ZSourceKeyCreated = z.object({ key: ZSourceKey.extend({ key: z.string().startsWith("vgl_") }) });
+
+export const ZSourceSeriesPage = z.object({
+  rows: z.array(z.object({ id: z.string(), metric: z.string(), labels, createdAt: isoTime, lastTs: isoTime.nullable(), lastValue: z.number().nullable() })),
+  total: z.number().int(),
+  nextCursor: z.string().nullable(),
+});
+
+/** GET /api/v1/series: numbered pages (`page`, `pageSize`, `total`). */
+export const ZSeriesPage = z.object({
+  rows: z.array(z.object({ id: z.string(), metric: z.string(), labels, unit: z.string().nullable(), source: z.object({ id: z.string(), name: z.string() }) })),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+});
+
+export const ZSeriesOne = z.object({
+  series: z.object({
+    id: z.string(),
+    metric: z.string(),
+    labels,
+    unit: z.string().nullable(),
+    source: z.object({ id: z.string(), name: z.string() }),
+    detectors: z.array(z.object({ id: z.string(), name: z.string(), algorithm: z.string() })),
+    first: isoTime.nullable(),
+    last: isoTime.nullable(),
+  }),
+});
+
+/** Downsampled points: per bucket its first point's time (ms), min, max, avg and count. */
+export const ZSeriesBuckets = z.object({
+  from: z.number().nullable(),
+  to: z.number().nullable(),
+  bucketMs: z.number(),
+  buckets: z.array(z.object({ t: z.number(), min: z.number(), max: z.number(), avg: z.number(), count: z.number().int() })),
+});
+
+/** POST /api/v1/ingest and POST /api/v1/sources/{id}/upload: points stored, series they went to. */
+export const ZPointsAccepted = z.object({ accepted: z.number().int(), series: z.number().int() });
