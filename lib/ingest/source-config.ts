@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 
-export const SOURCE_KINDS = ["HTTP_PUSH", "HTTP_POLL", "PROMETHEUS", "CSV_UPLOAD", "MQTT"] as const;
+export const SOURCE_KINDS = ["HTTP_PUSH", "HTTP_POLL", "PROMETHEUS", "CSV_UPLOAD", "MQTT", "NATS", "AMQP"] as const;
 export const SOURCE_STATUSES = ["ACTIVE", "PAUSED", "ERROR"] as const;
 export type TSourceKind = (typeof SOURCE_KINDS)[number];
 
@@ -52,6 +52,24 @@ export const ZPrometheusConfig = z
   })
   .strict();
 
+/**
+ * How a broker message becomes a point (MQTT, NATS and AMQP alike): a plain number, or JSON with the
+ * value at `value`. `topicLabels` read segments of the topic (`/`-separated), subject or routing key
+ * (`.`-separated).
+ */
+const ZMessageMapping = z
+  .object({
+    timestamp: ZFieldPath.optional(),
+    /** Field of a JSON payload holding the value; a payload that is a plain number is used as is. */
+    value: ZFieldPath,
+    series: ZFieldPath.optional(),
+    /** Fixed metric name when `series` is absent (default: the last topic/subject segment). */
+    metric: ZMetricName.optional(),
+    /** Label name -> 0-based segment index, e.g. {"site": 1} for sensors/<site>/temp. */
+    topicLabels: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.\-]{0,99}$/, "must be a label name"), z.int().min(0).max(50)).optional(),
+  })
+  .strict();
+
 export const ZMqttConfig = z
   .object({
     brokerUrl: z.url({ protocol: /^mqtts?$|^wss?$/, error: "must be an mqtt://, mqtts://, ws:// or wss:// URL" }),
@@ -61,20 +79,42 @@ export const ZMqttConfig = z
       .min(1, "must not be empty")
       .max(500)
       .refine((t) => !/#./.test(t), "'#' must be the last character"),
-    mapping: z
-      .object({
-        timestamp: ZFieldPath.optional(),
-        /** Field of a JSON payload holding the value; a payload that is a plain number is used as is. */
-        value: ZFieldPath,
-        series: ZFieldPath.optional(),
-        /** Fixed metric name when `series` is absent (default: the last topic segment). */
-        metric: ZMetricName.optional(),
-        /** Label name -> 0-based topic segment index, e.g. {"site": 1} for sensors/<site>/temp. */
-        topicLabels: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.\-]{0,99}$/, "must be a label name"), z.int().min(0).max(50)).optional(),
-      })
-      .strict(),
+    mapping: ZMessageMapping,
   })
   .strict();
+
+/** NATS subject tokens: no spaces; `*` a whole token, `>` the last token. */
+const ZNatsSubject = z
+  .string()
+  .min(1, "must not be empty")
+  .max(500)
+  .refine((s) => s.split(".").every((t, i, all) => t !== "" && !/\s/.test(t) && (!/[*>]/.test(t) || t === "*" || (t === ">" && i === all.length - 1))), "must be a NATS subject: dot-separated tokens, '*' a whole token, '>' only as the last one");
+
+export const ZNatsConfig = z
+  .object({
+    servers: z.url({ protocol: /^(nats|tls)$/, error: "must be a nats:// or tls:// URL" }),
+    /** The JetStream stream to read; Vigil keeps a durable consumer `vigil-<source id>` on it. */
+    stream: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, "must be a stream name: letters, digits, _ and -"),
+    /** Subjects of the stream to read (filter); all of them when absent. */
+    subject: ZNatsSubject.optional(),
+    mapping: ZMessageMapping,
+  })
+  .strict();
+
+export const ZAmqpConfig = z
+  .object({
+    url: z.url({ protocol: /^amqps?$/, error: "must be an amqp:// or amqps:// URL" }),
+    /** Queue to consume; declared durable and bound when `exchange` is given, else it must exist. */
+    queue: z.string().trim().min(1, "must not be empty").max(255, "must be at most 255 characters"),
+    exchange: z.string().trim().min(1, "must not be empty").max(255, "must be at most 255 characters").optional(),
+    /** Binding key for `exchange` (topic exchanges: `*` and `#`); `#` when absent. */
+    bindingKey: z.string().max(255, "must be at most 255 characters").optional(),
+    /** Unacknowledged messages the broker may hand this worker at once. */
+    prefetch: z.int("must be a whole number").min(1, "must be at least 1").max(10_000, "must be at most 10000").default(1_000),
+    mapping: ZMessageMapping,
+  })
+  .strict()
+  .refine((c) => c.bindingKey === undefined || c.exchange !== undefined, { path: ["bindingKey"], message: "needs an exchange" });
 
 export const CONFIG_SCHEMAS = {
   HTTP_PUSH: ZHttpPushConfig,
@@ -82,6 +122,8 @@ export const CONFIG_SCHEMAS = {
   PROMETHEUS: ZPrometheusConfig,
   CSV_UPLOAD: ZCsvUploadConfig,
   MQTT: ZMqttConfig,
+  NATS: ZNatsConfig,
+  AMQP: ZAmqpConfig,
 } as const satisfies Record<TSourceKind, z.ZodType>;
 
 const ZName = z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters");
@@ -97,6 +139,8 @@ export const ZCreateSource = z.discriminatedUnion("kind", [
   z.object({ name: ZName, kind: z.literal("PROMETHEUS"), config: ZPrometheusConfig }),
   z.object({ name: ZName, kind: z.literal("CSV_UPLOAD"), config: ZCsvUploadConfig.default({}) }),
   z.object({ name: ZName, kind: z.literal("MQTT"), config: ZMqttConfig }),
+  z.object({ name: ZName, kind: z.literal("NATS"), config: ZNatsConfig }),
+  z.object({ name: ZName, kind: z.literal("AMQP"), config: ZAmqpConfig }),
 ]);
 export type TCreateSource = z.infer<typeof ZCreateSource>;
 
