@@ -16,6 +16,7 @@ import { registerWorker } from "@/worker/register-worker";
 import { POLL_SYNC_EVERY_MS, syncPollSchedulers } from "@/lib/connectors/poll-schedule";
 import { TRAIN_SYNC_EVERY_MS, syncTrainSchedulers } from "@/lib/pipeline/train-schedule";
 import { StreamManager } from "@/worker/streams/manager";
+import { ensureStorageSchedulers } from "@/lib/storage/schedule";
 import { installProcessCollectors } from "@/lib/metrics/collectors";
 import { startMetricsServer } from "@/lib/metrics/server";
 import { settleWithin } from "@/worker/shutdown";
@@ -56,8 +57,13 @@ async function main() {
     );
   const syncPolls = () => syncOne("poll", () => syncPollSchedulers(backend));
   const syncTrains = () => syncOne("train", () => syncTrainSchedulers(backend));
-  await Promise.all([syncPolls(), syncTrains()]);
-  const scheduleSyncs = [setInterval(() => void syncPolls(), POLL_SYNC_EVERY_MS), setInterval(() => void syncTrains(), TRAIN_SYNC_EVERY_MS)];
+  const syncStorage = () => syncOne("storage", async () => ({ upserted: await ensureStorageSchedulers(backend), removed: 0 }));
+  await Promise.all([syncPolls(), syncTrains(), syncStorage()]);
+  const scheduleSyncs = [
+    setInterval(() => void syncPolls(), POLL_SYNC_EVERY_MS),
+    setInterval(() => void syncTrains(), TRAIN_SYNC_EVERY_MS),
+    setInterval(() => void syncStorage(), POLL_SYNC_EVERY_MS),
+  ];
   scheduleSyncs.forEach((t) => t.unref());
   const streams = new StreamManager(log);
   await streams.start();

@@ -127,6 +127,8 @@ export const CONFIG_SCHEMAS = {
 } as const satisfies Record<TSourceKind, z.ZodType>;
 
 const ZName = z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters");
+/** Points older than this many days are deleted by the retention job; absent or null keeps them. */
+export const ZRetentionDays = z.int("must be a whole number of days").min(1, "must be at least 1 day").max(36_500, "must be at most 36500 days");
 
 /** POST /api/v1/sources/{id}/keys: a named API key for push ingest. */
 export const ZCreateKey = z.object({ name: z.string().trim().min(1, "must not be empty").max(100) });
@@ -134,13 +136,13 @@ export const ZCreateKey = z.object({ name: z.string().trim().min(1, "must not be
 export const ZTestSource = z.object({ kind: z.enum(SOURCE_KINDS), config: z.unknown().default({}) }).strict();
 
 export const ZCreateSource = z.discriminatedUnion("kind", [
-  z.object({ name: ZName, kind: z.literal("HTTP_PUSH"), config: ZHttpPushConfig.default({}) }),
-  z.object({ name: ZName, kind: z.literal("HTTP_POLL"), config: ZHttpPollConfig }),
-  z.object({ name: ZName, kind: z.literal("PROMETHEUS"), config: ZPrometheusConfig }),
-  z.object({ name: ZName, kind: z.literal("CSV_UPLOAD"), config: ZCsvUploadConfig.default({}) }),
-  z.object({ name: ZName, kind: z.literal("MQTT"), config: ZMqttConfig }),
-  z.object({ name: ZName, kind: z.literal("NATS"), config: ZNatsConfig }),
-  z.object({ name: ZName, kind: z.literal("AMQP"), config: ZAmqpConfig }),
+  z.object({ name: ZName, kind: z.literal("HTTP_PUSH"), config: ZHttpPushConfig.default({}), retentionDays: ZRetentionDays.nullable().optional() }),
+  z.object({ name: ZName, kind: z.literal("HTTP_POLL"), config: ZHttpPollConfig, retentionDays: ZRetentionDays.nullable().optional() }),
+  z.object({ name: ZName, kind: z.literal("PROMETHEUS"), config: ZPrometheusConfig, retentionDays: ZRetentionDays.nullable().optional() }),
+  z.object({ name: ZName, kind: z.literal("CSV_UPLOAD"), config: ZCsvUploadConfig.default({}), retentionDays: ZRetentionDays.nullable().optional() }),
+  z.object({ name: ZName, kind: z.literal("MQTT"), config: ZMqttConfig, retentionDays: ZRetentionDays.nullable().optional() }),
+  z.object({ name: ZName, kind: z.literal("NATS"), config: ZNatsConfig, retentionDays: ZRetentionDays.nullable().optional() }),
+  z.object({ name: ZName, kind: z.literal("AMQP"), config: ZAmqpConfig, retentionDays: ZRetentionDays.nullable().optional() }),
 ]);
 export type TCreateSource = z.infer<typeof ZCreateSource>;
 
@@ -150,6 +152,7 @@ export const ZUpdateSource = z
     name: ZName.optional(),
     status: z.enum(["ACTIVE", "PAUSED"]).optional(),
     config: z.record(z.string(), z.unknown()).optional(),
+    retentionDays: ZRetentionDays.nullable().optional(),
   })
   .strict()
   .refine((v) => Object.keys(v).length > 0, { message: "nothing to update" });

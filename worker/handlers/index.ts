@@ -7,6 +7,7 @@ import { handleBackfill, handleDetect, handleTrain } from "@/worker/handlers/det
 import { handlePing, handleReconcile } from "@/worker/handlers/system";
 import { handlePollSource } from "@/worker/handlers/poll";
 import { handleNotify } from "@/worker/handlers/notify";
+import { handleRetention, handleRollups } from "@/worker/handlers/storage";
 
 export type Handler<N extends JobName> = (payload: JobPayload<N>) => Promise<unknown>;
 
@@ -18,6 +19,8 @@ export const HANDLERS: { [N in JobName]?: Handler<N> } = {
   "train.run": handleTrain,
   "poll.source": handlePollSource,
   "notify.anomaly": handleNotify,
+  "system.rollups": handleRollups,
+  "system.retention": handleRetention,
 };
 
 export function queuesWithHandlers(jobQueue: (n: JobName) => QueueName): QueueName[] {

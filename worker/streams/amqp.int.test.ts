@@ -93,7 +93,7 @@ describe("AMQP sources", () => {
   }, 60_000);
 
   it("a missing queue is shown on the source", async () => {
-    const s = await createSource({ name: "amqp-missing", kind: "AMQP", config: { url: URL, queue: `vigil-test-${tag}-nope`, mapping: { value: "v" } } }, null);
+    const s = await createSource({ name: "amqp-missing", kind: "AMQP", config: { url: URL, queue: `vigil-test-${tag}-nope`, prefetch: 10, mapping: { value: "v" } } }, null);
     await startManager();
     const row = await waitFor("error", async () => {
       const r = await getPrisma().dataSource.findUniqueOrThrow({ where: { id: s.id } });
