@@ -17,13 +17,19 @@ export interface RetentionResult {
   done: boolean;
 }
 
-/** Deletes up to `batch` of the series' points older than `cutoff`; returns how many. */
+/**
+ * Deletes up to `batch` of the series' points older than `cutoff`; returns how many. The batch is
+ * a key range (up to the batch-th oldest point), so the delete is one primary-key range scan.
+ */
 async function deleteBatch(seriesId: string, cutoff: Date, batch: number): Promise<number> {
-  const r = await getPgPool().query(
-    `DELETE FROM "DataPoint" WHERE "seriesId" = $1 AND ts IN (
-       SELECT ts FROM "DataPoint" WHERE "seriesId" = $1 AND ts < $2 ORDER BY ts LIMIT $3)`,
-    [seriesId, cutoff, batch],
+  const pool = getPgPool();
+  const { rows } = await pool.query<{ ts: Date }>(
+    `SELECT ts FROM "DataPoint" WHERE "seriesId" = $1 AND ts < $2 ORDER BY ts OFFSET $3 LIMIT 1`,
+    [seriesId, cutoff, batch - 1],
   );
+  const r = rows[0]
+    ? await pool.query(`DELETE FROM "DataPoint" WHERE "seriesId" = $1 AND ts <= $2`, [seriesId, rows[0].ts])
+    : await pool.query(`DELETE FROM "DataPoint" WHERE "seriesId" = $1 AND ts < $2`, [seriesId, cutoff]);
   return r.rowCount ?? 0;
 }
 
