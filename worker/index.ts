@@ -17,6 +17,7 @@ import { POLL_SYNC_EVERY_MS, syncPollSchedulers } from "@/lib/connectors/poll-sc
 import { TRAIN_SYNC_EVERY_MS, syncTrainSchedulers } from "@/lib/pipeline/train-schedule";
 import { StreamManager } from "@/worker/streams/manager";
 import { ensureStorageSchedulers } from "@/lib/storage/schedule";
+import { resumeImports } from "@/lib/server/queries/source-imports";
 import { installProcessCollectors } from "@/lib/metrics/collectors";
 import { startMetricsServer } from "@/lib/metrics/server";
 import { settleWithin } from "@/worker/shutdown";
@@ -59,6 +60,8 @@ async function main() {
   const syncTrains = () => syncOne("train", () => syncTrainSchedulers(backend));
   const syncStorage = () => syncOne("storage", async () => ({ upserted: await ensureStorageSchedulers(backend), removed: 0 }));
   await Promise.all([syncPolls(), syncTrains(), syncStorage()]);
+  // History imports left RUNNING (a lost queue, a stopped worker) go on from their cursors.
+  await resumeImports(backend).catch((err) => log.warn({ err }, "could not resume history imports"));
   const scheduleSyncs = [
     setInterval(() => void syncPolls(), POLL_SYNC_EVERY_MS),
     setInterval(() => void syncTrains(), TRAIN_SYNC_EVERY_MS),

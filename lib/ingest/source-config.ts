@@ -169,3 +169,14 @@ export function parseSourceConfig(kind: TSourceKind, config: unknown): Record<st
 export function scheduleSecondsFor(config: Record<string, unknown>): number | null {
   return typeof config.interval === "number" ? config.interval : null;
 }
+
+/** Longest past range one import may cover. */
+export const IMPORT_MAX_DAYS = 400;
+
+/** POST /api/v1/sources/{id}/imports: a past range of a Prometheus source to import. */
+export const ZStartImport = z
+  .object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) })
+  .strict()
+  .refine((v) => Date.parse(v.from) < Date.parse(v.to), { path: ["to"], message: "must be after from" })
+  .refine((v) => Date.parse(v.to) - Date.parse(v.from) <= IMPORT_MAX_DAYS * 86_400_000, { path: ["from"], message: `the range must be at most ${IMPORT_MAX_DAYS} days` });
+export type TStartImport = z.infer<typeof ZStartImport>;

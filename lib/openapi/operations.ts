@@ -45,7 +45,7 @@ import {
   ZNewMissed,
   ZWhatIfQuery,
 } from "@/lib/feedback/schemas";
-import { ZCreateKey, ZCreateSource, ZTestSource, ZUpdateSource } from "@/lib/ingest/source-config";
+import { ZCreateKey, ZCreateSource, ZStartImport, ZTestSource, ZUpdateSource } from "@/lib/ingest/source-config";
 import { ZOverviewQuery } from "@/lib/overview/schemas";
 import { ZSourceSeriesQuery } from "@/lib/sources/series-query";
 import { op, type Operation } from "@/lib/openapi/registry";
@@ -108,6 +108,8 @@ export const OPERATIONS: Operation[] = [
   op("POST", `${V1}/sources/{id}/upload`, "sources:write", "Upload CSV points to a CSV source", {
     rawBody: { contentTypes: ["text/csv"], description: "CSV rows of points" },
   }),
+  op("GET", `${V1}/sources/{id}/imports`, "sources:read", "A Prometheus source's history imports with their progress"),
+  op("POST", `${V1}/sources/{id}/imports`, "sources:write", "Import a past range of a Prometheus source (runs in the worker)", { body: ZStartImport, status: 202 }),
   op("GET", `${V1}/sources/{id}/keys`, "sources:read", "A source's API keys (prefixes only)"),
   op("POST", `${V1}/sources/{id}/keys`, "sources:write", "Create an API key (the full key is shown only in this answer)", { body: ZCreateKey, status: 201 }),
   op("DELETE", `${V1}/sources/{id}/keys/{keyId}`, "sources:write", "Revoke an API key"),

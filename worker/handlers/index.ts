@@ -5,7 +5,7 @@
 import type { JobName, JobPayload, QueueName } from "@/lib/queue/contract";
 import { handleBackfill, handleDetect, handleTrain } from "@/worker/handlers/detect";
 import { handlePing, handleReconcile } from "@/worker/handlers/system";
-import { handlePollSource } from "@/worker/handlers/poll";
+import { handleImport, handlePollSource } from "@/worker/handlers/poll";
 import { handleNotify } from "@/worker/handlers/notify";
 import { handleRetention, handleRollups } from "@/worker/handlers/storage";
 
@@ -18,6 +18,7 @@ export const HANDLERS: { [N in JobName]?: Handler<N> } = {
   "backfill.run": handleBackfill,
   "train.run": handleTrain,
   "poll.source": handlePollSource,
+  "poll.import": handleImport,
   "notify.anomaly": handleNotify,
   "system.rollups": handleRollups,
   "system.retention": handleRetention,
