@@ -73,6 +73,8 @@ const ROUTES: RouteCase[] = [
   { method: "GET", path: "/api/v1/sources/nonexistent", file: "v1/sources/[id]", permission: "sources:read" },
   { method: "PATCH", path: "/api/v1/sources/nonexistent", file: "v1/sources/[id]", permission: "sources:write", body: { status: "PAUSED" } },
   { method: "DELETE", path: "/api/v1/sources/nonexistent", file: "v1/sources/[id]", permission: "sources:write" },
+  { method: "GET", path: "/api/v1/sources/nonexistent/imports", file: "v1/sources/[id]/imports", permission: "sources:read" },
+  { method: "POST", path: "/api/v1/sources/nonexistent/imports", file: "v1/sources/[id]/imports", permission: "sources:write", body: { from: "2025-01-01T00:00:00Z", to: "2025-01-02T00:00:00Z" } },
   { method: "GET", path: "/api/v1/sources/nonexistent/keys", file: "v1/sources/[id]/keys", permission: "sources:read" },
   { method: "GET", path: "/api/v1/sources/nonexistent/series", file: "v1/sources/[id]/series", permission: "sources:read" },
   { method: "POST", path: "/api/v1/sources/nonexistent/keys", file: "v1/sources/[id]/keys", permission: "sources:write", body: { name: "k" } },

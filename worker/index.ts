@@ -15,7 +15,9 @@ import { setHandlerQueueBackend } from "@/worker/handlers/context";
 import { registerWorker } from "@/worker/register-worker";
 import { POLL_SYNC_EVERY_MS, syncPollSchedulers } from "@/lib/connectors/poll-schedule";
 import { TRAIN_SYNC_EVERY_MS, syncTrainSchedulers } from "@/lib/pipeline/train-schedule";
-import { MqttManager } from "@/worker/mqtt/manager";
+import { StreamManager } from "@/worker/streams/manager";
+import { ensureStorageSchedulers } from "@/lib/storage/schedule";
+import { resumeImports } from "@/lib/server/queries/source-imports";
 import { installProcessCollectors } from "@/lib/metrics/collectors";
 import { startMetricsServer } from "@/lib/metrics/server";
 import { settleWithin } from "@/worker/shutdown";
@@ -56,11 +58,18 @@ async function main() {
     );
   const syncPolls = () => syncOne("poll", () => syncPollSchedulers(backend));
   const syncTrains = () => syncOne("train", () => syncTrainSchedulers(backend));
-  await Promise.all([syncPolls(), syncTrains()]);
-  const scheduleSyncs = [setInterval(() => void syncPolls(), POLL_SYNC_EVERY_MS), setInterval(() => void syncTrains(), TRAIN_SYNC_EVERY_MS)];
+  const syncStorage = () => syncOne("storage", async () => ({ upserted: await ensureStorageSchedulers(backend), removed: 0 }));
+  await Promise.all([syncPolls(), syncTrains(), syncStorage()]);
+  // History imports left RUNNING (a lost queue, a stopped worker) go on from their cursors.
+  await resumeImports(backend).catch((err) => log.warn({ err }, "could not resume history imports"));
+  const scheduleSyncs = [
+    setInterval(() => void syncPolls(), POLL_SYNC_EVERY_MS),
+    setInterval(() => void syncTrains(), TRAIN_SYNC_EVERY_MS),
+    setInterval(() => void syncStorage(), POLL_SYNC_EVERY_MS),
+  ];
   scheduleSyncs.forEach((t) => t.unref());
-  const mqtt = new MqttManager(log);
-  await mqtt.start();
+  const streams = new StreamManager(log);
+  await streams.start();
   const demo = startDemoFromEnv(log);
   installProcessCollectors();
   const metricsServer = env.VIGIL_WORKER_METRICS_PORT
@@ -76,9 +85,9 @@ async function main() {
       clearInterval(keepSchedule);
       await demo?.stop();
       scheduleSyncs.forEach(clearInterval);
-      // close() stops taking jobs and waits for the active ones to finish; MQTT flushes its buffers.
+      // close() stops taking jobs and waits for the active ones to finish; stream consumers store and acknowledge what they hold.
       // Past VIGIL_SHUTDOWN_TIMEOUT_MS the jobs in hand are left to their locks: another worker retries them.
-      const closing = Promise.allSettled([...workers.map((w) => w.close()), mqtt.stop()]);
+      const closing = Promise.allSettled([...workers.map((w) => w.close()), streams.stop()]);
       await metricsServer?.close();
       if ((await settleWithin(closing, env.VIGIL_SHUTDOWN_TIMEOUT_MS)) === "timed-out") {
         log.warn({ timeoutMs: env.VIGIL_SHUTDOWN_TIMEOUT_MS }, "jobs still running at the shutdown timeout: exiting; they will be retried elsewhere");

@@ -25,6 +25,8 @@ export const KIND_LABELS: Record<TSourceKind, string> = {
   PROMETHEUS: "Prometheus",
   CSV_UPLOAD: "CSV upload",
   MQTT: "MQTT",
+  NATS: "NATS JetStream",
+  AMQP: "AMQP (RabbitMQ)",
 };
 
 export const KIND_HELP: Record<TSourceKind, string> = {
@@ -33,7 +35,20 @@ export const KIND_HELP: Record<TSourceKind, string> = {
   PROMETHEUS: "Vigil runs a PromQL range query on a schedule.",
   CSV_UPLOAD: "Upload CSV files from the browser.",
   MQTT: "Vigil subscribes to an MQTT topic.",
+  NATS: "Vigil reads a JetStream stream with a durable consumer; each message is acknowledged once its point is stored.",
+  AMQP: "Vigil consumes a RabbitMQ queue; each message is acknowledged once its point is stored.",
 };
+
+/** The payload mapping shared by the broker kinds (lib/ingest/source-config.ts ZMessageMapping). */
+function messageMapping(segments: string): ConfigField[] {
+  return [
+    { path: "mapping.timestamp", label: "Timestamp field", type: "text", optional: true, help: "optional; arrival time when empty" },
+    { path: "mapping.value", label: "Value field", type: "text", placeholder: "value" },
+    { path: "mapping.series", label: "Series field", type: "text", optional: true, help: "optional" },
+    { path: "mapping.metric", label: "Metric name", type: "text", optional: true, help: `optional; default: the last ${segments} segment` },
+    { path: "mapping.topicLabels", label: `Labels from ${segments}`, type: "map", numericValues: true, optional: true, placeholder: "site=1", help: `optional; label=${segments} segment index (0-based)` },
+  ];
+}
 
 const INTERVAL: ConfigField = { path: "interval", label: "Poll interval (seconds)", type: "number", placeholder: "60", help: "5 to 86400" };
 
@@ -60,11 +75,21 @@ export const CONFIG_FIELDS: Record<TSourceKind, ConfigField[]> = {
   MQTT: [
     { path: "brokerUrl", label: "Broker URL", type: "text", placeholder: "mqtt://localhost:1883" },
     { path: "topic", label: "Topic", type: "text", placeholder: "sensors/+/temperature", help: "+ and # wildcards allowed" },
-    { path: "mapping.timestamp", label: "Timestamp field", type: "text", optional: true, help: "optional; arrival time when empty" },
-    { path: "mapping.value", label: "Value field", type: "text", placeholder: "value" },
-    { path: "mapping.series", label: "Series field", type: "text", optional: true, help: "optional" },
-    { path: "mapping.metric", label: "Metric name", type: "text", optional: true, help: "optional; default: the last topic segment" },
-    { path: "mapping.topicLabels", label: "Labels from topic", type: "map", numericValues: true, optional: true, placeholder: "site=1", help: "optional; label=topic segment index (0-based)" },
+    ...messageMapping("topic"),
+  ],
+  NATS: [
+    { path: "servers", label: "Server URL", type: "text", placeholder: "nats://localhost:4222" },
+    { path: "stream", label: "Stream", type: "text", placeholder: "SENSORS" },
+    { path: "subject", label: "Subject filter", type: "text", optional: true, placeholder: "sensors.*.temp", help: "optional; * and > wildcards; every subject of the stream when empty" },
+    ...messageMapping("subject"),
+  ],
+  AMQP: [
+    { path: "url", label: "Broker URL", type: "text", placeholder: "amqp://user:password@localhost:5672" },
+    { path: "queue", label: "Queue", type: "text", placeholder: "vigil-metrics" },
+    { path: "exchange", label: "Exchange", type: "text", optional: true, help: "optional; when set, the queue is declared durable and bound to it" },
+    { path: "bindingKey", label: "Binding key", type: "text", optional: true, placeholder: "sensors.#", help: "optional; # when empty" },
+    { path: "prefetch", label: "Prefetch", type: "number", optional: true, placeholder: "1000", help: "optional; unacknowledged messages held at once, 1 to 10000" },
+    ...messageMapping("routing key"),
   ],
 };
 

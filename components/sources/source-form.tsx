@@ -9,6 +9,13 @@ import { TestResultView } from "@/components/sources/test-result";
 import { useCreateSource, useTestSource, useUpdateSource, type SourceRow } from "@/components/sources/use-sources";
 import s from "@/components/sources/sources.module.css";
 
+/** Empty keeps points forever (null); anything else goes as typed so the API's message names the field. */
+function parseRetention(raw: string): number | string | null {
+  const t = raw.trim();
+  if (t === "") return null;
+  return Number.isFinite(Number(t)) ? Number(t) : t;
+}
+
 /** New source (pick a kind, then its config) or edit an existing one (the kind is fixed). */
 export function SourceForm({ source }: { source?: SourceRow }) {
   const router = useRouter();
@@ -21,7 +28,7 @@ export function SourceForm({ source }: { source?: SourceRow }) {
   const fields = CONFIG_FIELDS[kind];
   const saveError = source ? update.error : create.error;
   const issues = [saveError, test.error].find((e): e is ApiError => e instanceof ApiError && !!e.issues)?.issues;
-  const byField = issuesByField(issues, fields.map((f) => f.path));
+  const byField = issuesByField(issues, [...fields.map((f) => f.path), "retentionDays"]);
   const otherError = saveError && !(saveError instanceof ApiError && saveError.issues) ? saveError.message : (byField[""] ?? null);
 
   function pickKind(k: TSourceKind) {
@@ -30,21 +37,21 @@ export function SourceForm({ source }: { source?: SourceRow }) {
     test.reset();
   }
 
-  function read(): { name: string; config: Record<string, unknown> } {
+  function read(): { name: string; config: Record<string, unknown>; retentionDays: number | string | null } {
     const f = new FormData(formRef.current ?? undefined);
     const values = Object.fromEntries(fields.map((x) => [x.path, String(f.get(`config.${x.path}`) ?? "")]));
-    return { name: String(f.get("name") ?? ""), config: formToConfig(kind, values) };
+    return { name: String(f.get("name") ?? ""), config: formToConfig(kind, values), retentionDays: parseRetention(String(f.get("retentionDays") ?? "")) };
   }
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
     test.reset();
-    const { name, config } = read();
+    const { name, config, retentionDays } = read();
     try {
       // Kinds without settings keep whatever their config holds (e.g. the seed's provenance note).
       const saved = source
-        ? await update.mutateAsync(fields.length ? { name, config } : { name })
-        : await create.mutateAsync({ name, kind, config });
+        ? await update.mutateAsync(fields.length ? { name, config, retentionDays } : { name, retentionDays })
+        : await create.mutateAsync({ name, kind, config, retentionDays });
       router.push(`/sources/${saved.id}`);
       router.refresh();
     } catch {
@@ -80,6 +87,12 @@ export function SourceForm({ source }: { source?: SourceRow }) {
           error={byField[f.path]}
         />
       ))}
+      <ConfigFieldInput
+        name="retentionDays"
+        field={{ label: "Keep points for (days)", type: "number", placeholder: "forever", help: "optional; older points are deleted, anomalies are kept" }}
+        defaultValue={source?.retentionDays ? String(source.retentionDays) : ""}
+        error={byField.retentionDays}
+      />
       {otherError && <p className="error" role="alert">{otherError}</p>}
       {test.data && <TestResultView result={test.data} />}
       {test.error && !(test.error instanceof ApiError && test.error.issues) && <p className="error" role="alert">{test.error.message}</p>}

@@ -10,6 +10,8 @@ export interface SourceRow {
   kind: TSourceKind;
   config: Record<string, unknown>;
   status: "ACTIVE" | "PAUSED" | "ERROR";
+  /** Points older than this many days are deleted; null keeps them. */
+  retentionDays: number | null;
 }
 
 export interface KeyRow {
@@ -36,7 +38,7 @@ const keysKey = (sourceId: string) => ["sources", sourceId, "keys"] as const;
 export function useCreateSource() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (input: { name: string; kind: TSourceKind; config: Record<string, unknown> }) =>
+    mutationFn: (input: { name: string; kind: TSourceKind; config: Record<string, unknown>; retentionDays: number | string | null }) =>
       apiFetch<{ source: SourceRow }>("/api/v1/sources", { method: "POST", body: JSON.stringify(input) }).then((r) => r.source),
     onSuccess: () => qc.invalidateQueries({ queryKey: ["sources"] }),
   });
@@ -45,7 +47,7 @@ export function useCreateSource() {
 export function useUpdateSource(id: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (patch: { name?: string; status?: "ACTIVE" | "PAUSED"; config?: Record<string, unknown> }) =>
+    mutationFn: (patch: { name?: string; status?: "ACTIVE" | "PAUSED"; config?: Record<string, unknown>; retentionDays?: number | string | null }) =>
       apiFetch<{ source: SourceRow }>(`/api/v1/sources/${id}`, { method: "PATCH", body: JSON.stringify(patch) }).then((r) => r.source),
     onSuccess: () => qc.invalidateQueries({ queryKey: ["sources"] }),
   });

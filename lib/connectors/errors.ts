@@ -33,3 +33,14 @@ export function describeNetworkError(err: unknown, target: string): string {
   if (e?.name === "TimeoutError" || e?.name === "AbortError") return `no response from ${target} in time`;
   return `${e?.cause?.message ?? e?.message ?? String(err)} (${target})`;
 }
+
+/** A URL without its password, for messages shown to users. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString().replace(/\/$/, "");
+  } catch {
+    return url;
+  }
+}

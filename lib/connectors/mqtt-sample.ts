@@ -2,9 +2,10 @@
 import mqtt from "mqtt";
 import { IngestBatch } from "@/lib/ingest/batch";
 import { ConnectorError, describeNetworkError } from "@/lib/connectors/errors";
-import { addMqttMessage, type TMqttConfig } from "@/lib/connectors/mqtt-payload";
+import { addMqttMessage, type TMqttConfig } from "@/lib/connectors/message-payload";
 
-export interface MqttSampleOptions {
+/** Bounds of a broker source test (MQTT, NATS, AMQP). */
+export interface StreamSampleOptions {
   /** Wait this long for the first message. */
   firstMessageMs?: number;
   /** After the first message, keep collecting this long (or until maxMessages). */
@@ -13,7 +14,7 @@ export interface MqttSampleOptions {
   connectTimeoutMs?: number;
 }
 
-export async function sampleMqtt(config: TMqttConfig, opts: MqttSampleOptions = {}): Promise<IngestBatch> {
+export async function sampleMqtt(config: TMqttConfig, opts: StreamSampleOptions = {}): Promise<IngestBatch> {
   const { firstMessageMs = 5_000, collectMs = 1_000, maxMessages = 200, connectTimeoutMs = 4_000 } = opts;
   const batch = new IngestBatch();
   const client = mqtt.connect(config.brokerUrl, { connectTimeout: connectTimeoutMs, reconnectPeriod: 0, clean: true });

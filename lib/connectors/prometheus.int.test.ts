@@ -15,6 +15,7 @@ import { createSource } from "@/lib/server/queries/sources";
 import { fetchPrometheus, pollWindow } from "@/lib/connectors/prometheus";
 import { pollSource } from "@/lib/connectors/poll";
 import { testSourceConfig } from "@/lib/connectors/test-source";
+import { runImport } from "@/lib/connectors/prometheus-import";
 
 withTestDatabase();
 vi.mock("@/lib/pipeline/schedule", () => ({ scheduleDetection: async () => undefined }));
@@ -109,4 +110,41 @@ describe.skipIf(!existsSync(BINARY))("Prometheus connector against a real Promet
     const rows = await getPrisma().dataPoint.findMany({ where: { series: { sourceId: s.id } }, orderBy: { ts: "asc" } });
     expect(new Set(rows.map((r) => r.ts.getTime())).size).toBe(rows.length);
   });
+
+  it("imports a past range in bounded chunks; a run cut short resumes from its cursor and rewrites nothing", async () => {
+    await waitFor("14 s of history", async () => (await samplesOfUp()) >= 14, 30_000, 200);
+    const latest = await latestUpMs();
+    const to = Math.floor(latest / 1000) * 1000 - 1000;
+    const from = to - 10_000;
+    const config = { baseUrl, query: "up", step: 1, interval: 15 };
+    const direct = await fetchPrometheus(config, { start: new Date(from), end: new Date(to) }, 5_000);
+    const n = direct.batch.points;
+    expect(n).toBeGreaterThanOrEqual(9);
+    const s = await createSource({ name: "prom-history", kind: "PROMETHEUS", config }, null);
+    const prisma = getPrisma();
+    const imp = await prisma.sourceImport.create({ data: { sourceId: s.id, fromTs: new Date(from), toTs: new Date(to), cursorTs: new Date(from) } });
+    expect(await runImport(imp.id, { maxSteps: 3 })).toEqual({ status: "DONE", points: n, chunks: 4 });
+    const stored = await prisma.dataPoint.findMany({ where: { series: { sourceId: s.id } }, orderBy: { ts: "asc" } });
+    expect(stored.map((p) => p.ts.getTime())).toEqual(direct.batch.series.values().next().value!.ms);
+    expect(await prisma.sourceImport.findUniqueOrThrow({ where: { id: imp.id } })).toMatchObject({ status: "DONE", points: n, cursorTs: new Date(to) });
+    expect(await runImport(imp.id)).toEqual({ status: "skipped", points: 0, chunks: 0 });
+
+    // Runs with no time left stop between chunks; each resumes from the stored cursor.
+    const again = await prisma.sourceImport.create({ data: { sourceId: s.id, fromTs: new Date(from), toTs: new Date(to), cursorTs: new Date(from) } });
+    let runs = 0;
+    let last;
+    do {
+      last = await runImport(again.id, { maxSteps: 2, budgetMs: -1 });
+      runs++;
+    } while (last.status === "RUNNING" && runs < 50);
+    expect(last.status).toBe("DONE");
+    expect(runs).toBeGreaterThan(1);
+    expect(await prisma.dataPoint.count({ where: { series: { sourceId: s.id } } })).toBe(n);
+
+    // A Prometheus that refuses the query fails the import with its message.
+    await prisma.dataSource.update({ where: { id: s.id }, data: { config: { ...config, query: "up{" } } });
+    const bad = await prisma.sourceImport.create({ data: { sourceId: s.id, fromTs: new Date(from), toTs: new Date(to), cursorTs: new Date(from) } });
+    expect(await runImport(bad.id)).toMatchObject({ status: "FAILED" });
+    expect((await prisma.sourceImport.findUniqueOrThrow({ where: { id: bad.id } })).error).toMatch(/^HTTP 400 from .*bad_data/);
+  }, 60_000);
 });

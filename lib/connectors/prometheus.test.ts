@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ZStartImport } from "@/lib/ingest/source-config";
 import { MAX_STEPS, parseQueryRange, pollWindow, queryRangeUrl } from "@/lib/connectors/prometheus";
 
 const config = { baseUrl: "http://prom:9090/sub", query: 'rate(x{a="b"}[5m])', step: 15, interval: 60 };
@@ -42,5 +43,15 @@ describe("prometheus", () => {
     expect(() => parseQueryRange('{"status":"error","errorType":"bad_data","error":"parse error"}', "u")).toThrow("Prometheus error from u: bad_data: parse error");
     expect(() => parseQueryRange('{"status":"success","data":{}}', "u")).toThrow("JSON path data.result missing in the response from u");
     expect(() => parseQueryRange('{"status":"success","data":{"resultType":"vector","result":[]}}', "u")).toThrow("expected a matrix result from u, got vector");
+  });
+});
+
+describe("ZStartImport", () => {
+  it("takes a past range of at most 400 days, naming the field that is wrong", () => {
+    expect(ZStartImport.safeParse({ from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z" }).success).toBe(true);
+    const issues = (v: unknown) => (ZStartImport.safeParse(v).error?.issues ?? []).map((i) => `${i.path.join(".")}: ${i.message}`);
+    expect(issues({ from: "2025-02-01T00:00:00Z", to: "2025-01-01T00:00:00Z" })).toEqual(["to: must be after from"]);
+    expect(issues({ from: "2020-01-01T00:00:00Z", to: "2025-01-01T00:00:00Z" })).toEqual(["from: the range must be at most 400 days"]);
+    expect(issues({ from: "yesterday", to: "2025-01-01T00:00:00Z" })[0]).toMatch(/^from: /);
   });
 });

@@ -7,7 +7,10 @@ import { ConnectorError, TEST_TIMEOUT_MS } from "@/lib/connectors/errors";
 import { fetchHttpPoll, type THttpPollConfig } from "@/lib/connectors/http-poll";
 import { fetchPrometheus, pollWindow, type TPrometheusConfig } from "@/lib/connectors/prometheus";
 import { sampleMqtt } from "@/lib/connectors/mqtt-sample";
-import type { TMqttConfig } from "@/lib/connectors/mqtt-payload";
+import { sampleNats } from "@/lib/connectors/nats-sample";
+import { sampleAmqp } from "@/lib/connectors/amqp-sample";
+import { redactUrl } from "@/lib/connectors/errors";
+import type { TAmqpConfig, TMqttConfig, TNatsConfig } from "@/lib/connectors/message-payload";
 import { assertBatchValid } from "@/lib/connectors/records";
 import { sampleOf, type SourceSample } from "@/lib/connectors/sample";
 
@@ -42,6 +45,18 @@ export async function testSourceConfig(kind: TSourceKind, rawConfig: unknown): P
         const c = config as TMqttConfig;
         const batch = await sampleMqtt(c);
         assertBatchValid(batch, `${c.brokerUrl} topic ${c.topic}`);
+        return { ok: true, sample: sampleOf(batch.series.values()) };
+      }
+      case "NATS": {
+        const c = config as TNatsConfig;
+        const batch = await sampleNats(c);
+        assertBatchValid(batch, `${redactUrl(c.servers)} stream ${c.stream}`);
+        return { ok: true, sample: sampleOf(batch.series.values()) };
+      }
+      case "AMQP": {
+        const c = config as TAmqpConfig;
+        const batch = await sampleAmqp(c);
+        assertBatchValid(batch, `${redactUrl(c.url)} queue ${c.queue}`);
         return { ok: true, sample: sampleOf(batch.series.values()) };
       }
     }

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 
-export const SOURCE_KINDS = ["HTTP_PUSH", "HTTP_POLL", "PROMETHEUS", "CSV_UPLOAD", "MQTT"] as const;
+export const SOURCE_KINDS = ["HTTP_PUSH", "HTTP_POLL", "PROMETHEUS", "CSV_UPLOAD", "MQTT", "NATS", "AMQP"] as const;
 export const SOURCE_STATUSES = ["ACTIVE", "PAUSED", "ERROR"] as const;
 export type TSourceKind = (typeof SOURCE_KINDS)[number];
 
@@ -52,6 +52,24 @@ export const ZPrometheusConfig = z
   })
   .strict();
 
+/**
+ * How a broker message becomes a point (MQTT, NATS and AMQP alike): a plain number, or JSON with the
+ * value at `value`. `topicLabels` read segments of the topic (`/`-separated), subject or routing key
+ * (`.`-separated).
+ */
+const ZMessageMapping = z
+  .object({
+    timestamp: ZFieldPath.optional(),
+    /** Field of a JSON payload holding the value; a payload that is a plain number is used as is. */
+    value: ZFieldPath,
+    series: ZFieldPath.optional(),
+    /** Fixed metric name when `series` is absent (default: the last topic/subject segment). */
+    metric: ZMetricName.optional(),
+    /** Label name -> 0-based segment index, e.g. {"site": 1} for sensors/<site>/temp. */
+    topicLabels: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.\-]{0,99}$/, "must be a label name"), z.int().min(0).max(50)).optional(),
+  })
+  .strict();
+
 export const ZMqttConfig = z
   .object({
     brokerUrl: z.url({ protocol: /^mqtts?$|^wss?$/, error: "must be an mqtt://, mqtts://, ws:// or wss:// URL" }),
@@ -61,20 +79,42 @@ export const ZMqttConfig = z
       .min(1, "must not be empty")
       .max(500)
       .refine((t) => !/#./.test(t), "'#' must be the last character"),
-    mapping: z
-      .object({
-        timestamp: ZFieldPath.optional(),
-        /** Field of a JSON payload holding the value; a payload that is a plain number is used as is. */
-        value: ZFieldPath,
-        series: ZFieldPath.optional(),
-        /** Fixed metric name when `series` is absent (default: the last topic segment). */
-        metric: ZMetricName.optional(),
-        /** Label name -> 0-based topic segment index, e.g. {"site": 1} for sensors/<site>/temp. */
-        topicLabels: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.\-]{0,99}$/, "must be a label name"), z.int().min(0).max(50)).optional(),
-      })
-      .strict(),
+    mapping: ZMessageMapping,
   })
   .strict();
+
+/** NATS subject tokens: no spaces; `*` a whole token, `>` the last token. */
+const ZNatsSubject = z
+  .string()
+  .min(1, "must not be empty")
+  .max(500)
+  .refine((s) => s.split(".").every((t, i, all) => t !== "" && !/\s/.test(t) && (!/[*>]/.test(t) || t === "*" || (t === ">" && i === all.length - 1))), "must be a NATS subject: dot-separated tokens, '*' a whole token, '>' only as the last one");
+
+export const ZNatsConfig = z
+  .object({
+    servers: z.url({ protocol: /^(nats|tls)$/, error: "must be a nats:// or tls:// URL" }),
+    /** The JetStream stream to read; Vigil keeps a durable consumer `vigil-<source id>` on it. */
+    stream: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, "must be a stream name: letters, digits, _ and -"),
+    /** Subjects of the stream to read (filter); all of them when absent. */
+    subject: ZNatsSubject.optional(),
+    mapping: ZMessageMapping,
+  })
+  .strict();
+
+export const ZAmqpConfig = z
+  .object({
+    url: z.url({ protocol: /^amqps?$/, error: "must be an amqp:// or amqps:// URL" }),
+    /** Queue to consume; declared durable and bound when `exchange` is given, else it must exist. */
+    queue: z.string().trim().min(1, "must not be empty").max(255, "must be at most 255 characters"),
+    exchange: z.string().trim().min(1, "must not be empty").max(255, "must be at most 255 characters").optional(),
+    /** Binding key for `exchange` (topic exchanges: `*` and `#`); `#` when absent. */
+    bindingKey: z.string().max(255, "must be at most 255 characters").optional(),
+    /** Unacknowledged messages the broker may hand this worker at once. */
+    prefetch: z.int("must be a whole number").min(1, "must be at least 1").max(10_000, "must be at most 10000").default(1_000),
+    mapping: ZMessageMapping,
+  })
+  .strict()
+  .refine((c) => c.bindingKey === undefined || c.exchange !== undefined, { path: ["bindingKey"], message: "needs an exchange" });
 
 export const CONFIG_SCHEMAS = {
   HTTP_PUSH: ZHttpPushConfig,
@@ -82,9 +122,13 @@ export const CONFIG_SCHEMAS = {
   PROMETHEUS: ZPrometheusConfig,
   CSV_UPLOAD: ZCsvUploadConfig,
   MQTT: ZMqttConfig,
+  NATS: ZNatsConfig,
+  AMQP: ZAmqpConfig,
 } as const satisfies Record<TSourceKind, z.ZodType>;
 
 const ZName = z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters");
+/** Points older than this many days are deleted by the retention job; absent or null keeps them. */
+export const ZRetentionDays = z.int("must be a whole number of days").min(1, "must be at least 1 day").max(36_500, "must be at most 36500 days");
 
 /** POST /api/v1/sources/{id}/keys: a named API key for push ingest. */
 export const ZCreateKey = z.object({ name: z.string().trim().min(1, "must not be empty").max(100) });
@@ -92,11 +136,13 @@ export const ZCreateKey = z.object({ name: z.string().trim().min(1, "must not be
 export const ZTestSource = z.object({ kind: z.enum(SOURCE_KINDS), config: z.unknown().default({}) }).strict();
 
 export const ZCreateSource = z.discriminatedUnion("kind", [
-  z.object({ name: ZName, kind: z.literal("HTTP_PUSH"), config: ZHttpPushConfig.default({}) }),
-  z.object({ name: ZName, kind: z.literal("HTTP_POLL"), config: ZHttpPollConfig }),
-  z.object({ name: ZName, kind: z.literal("PROMETHEUS"), config: ZPrometheusConfig }),
-  z.object({ name: ZName, kind: z.literal("CSV_UPLOAD"), config: ZCsvUploadConfig.default({}) }),
-  z.object({ name: ZName, kind: z.literal("MQTT"), config: ZMqttConfig }),
+  z.object({ name: ZName, kind: z.literal("HTTP_PUSH"), config: ZHttpPushConfig.default({}), retentionDays: ZRetentionDays.nullable().optional() }),
+  z.object({ name: ZName, kind: z.literal("HTTP_POLL"), config: ZHttpPollConfig, retentionDays: ZRetentionDays.nullable().optional() }),
+  z.object({ name: ZName, kind: z.literal("PROMETHEUS"), config: ZPrometheusConfig, retentionDays: ZRetentionDays.nullable().optional() }),
+  z.object({ name: ZName, kind: z.literal("CSV_UPLOAD"), config: ZCsvUploadConfig.default({}), retentionDays: ZRetentionDays.nullable().optional() }),
+  z.object({ name: ZName, kind: z.literal("MQTT"), config: ZMqttConfig, retentionDays: ZRetentionDays.nullable().optional() }),
+  z.object({ name: ZName, kind: z.literal("NATS"), config: ZNatsConfig, retentionDays: ZRetentionDays.nullable().optional() }),
+  z.object({ name: ZName, kind: z.literal("AMQP"), config: ZAmqpConfig, retentionDays: ZRetentionDays.nullable().optional() }),
 ]);
 export type TCreateSource = z.infer<typeof ZCreateSource>;
 
@@ -106,6 +152,7 @@ export const ZUpdateSource = z
     name: ZName.optional(),
     status: z.enum(["ACTIVE", "PAUSED"]).optional(),
     config: z.record(z.string(), z.unknown()).optional(),
+    retentionDays: ZRetentionDays.nullable().optional(),
   })
   .strict()
   .refine((v) => Object.keys(v).length > 0, { message: "nothing to update" });
@@ -122,3 +169,14 @@ export function parseSourceConfig(kind: TSourceKind, config: unknown): Record<st
 export function scheduleSecondsFor(config: Record<string, unknown>): number | null {
   return typeof config.interval === "number" ? config.interval : null;
 }
+
+/** Longest past range one import may cover. */
+export const IMPORT_MAX_DAYS = 400;
+
+/** POST /api/v1/sources/{id}/imports: a past range of a Prometheus source to import. */
+export const ZStartImport = z
+  .object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) })
+  .strict()
+  .refine((v) => Date.parse(v.from) < Date.parse(v.to), { path: ["to"], message: "must be after from" })
+  .refine((v) => Date.parse(v.to) - Date.parse(v.from) <= IMPORT_MAX_DAYS * 86_400_000, { path: ["from"], message: `the range must be at most ${IMPORT_MAX_DAYS} days` });
+export type TStartImport = z.infer<typeof ZStartImport>;

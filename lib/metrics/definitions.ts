@@ -223,7 +223,7 @@ export function primeKnownSeries(m: Metrics): void {
   for (const kind of Object.values(SourceKind)) m.pointsIngested.inc({ source_kind: kind }, 0);
   for (const severity of Object.values(Severity)) m.anomaliesCreated.inc({ severity }, 0);
   for (const kind of [SourceKind.HTTP_POLL, SourceKind.PROMETHEUS]) m.sourceErrors.inc({ source_kind: kind, stage: "poll" }, 0);
-  m.sourceErrors.inc({ source_kind: SourceKind.MQTT, stage: "subscription" }, 0);
+  for (const kind of [SourceKind.MQTT, SourceKind.NATS, SourceKind.AMQP]) m.sourceErrors.inc({ source_kind: kind, stage: "subscription" }, 0);
 }
 
 /** The same for one worker queue and the jobs it runs. */

@@ -46,7 +46,7 @@ import {
   ZNewMissed,
   ZWhatIfQuery,
 } from "@/lib/feedback/schemas";
-import { ZCreateKey, ZCreateSource, ZTestSource, ZUpdateSource } from "@/lib/ingest/source-config";
+import { ZCreateKey, ZCreateSource, ZStartImport, ZTestSource, ZUpdateSource } from "@/lib/ingest/source-config";
 import { ZOverview, ZOverviewQuery } from "@/lib/overview/schemas";
 import { ZAlgorithmList, ZBackfillQueued, ZDetectorList, ZDetectorOne, ZDetectorUpdated, ZTrainingQueued } from "@/lib/detectors/responses";
 import {
@@ -129,6 +129,8 @@ export const OPERATIONS: Operation[] = [
     rawBody: { contentTypes: ["text/csv"], description: "CSV rows of points" },
     response: ZPointsAccepted,
   }),
+  op("GET", `${V1}/sources/{id}/imports`, "sources:read", "A Prometheus source's history imports with their progress"),
+  op("POST", `${V1}/sources/{id}/imports`, "sources:write", "Import a past range of a Prometheus source (runs in the worker)", { body: ZStartImport, status: 202 }),
   op("GET", `${V1}/sources/{id}/keys`, "sources:read", "A source's API keys (prefixes only)", { response: ZSourceKeyList }),
   op("POST", `${V1}/sources/{id}/keys`, "sources:write", "Create an API key (the full key is shown only in this answer)", { body: ZCreateKey, response: ZSourceKeyCreated, status: 201 }),
   op("DELETE", `${V1}/sources/{id}/keys/{keyId}`, "sources:write", "Revoke an API key", { response: ZSourceKeyOne }),

@@ -24,6 +24,12 @@ export const JOBS = {
     payload: z.object({ detectorId: id, seriesId: id, from: z.iso.datetime(), to: z.iso.datetime() }),
   },
   "poll.source": { queue: "poll", payload: z.object({ sourceId: id }) },
+  /** Import a past range of a Prometheus source (lib/connectors/prometheus-import.ts); resumable. */
+  "poll.import": { queue: "poll", payload: z.object({ importId: id }) },
+  /** Re-derive the rollups of changed points (lib/storage/rollups.ts); scheduled. */
+  "system.rollups": { queue: "system", payload: z.object({}) },
+  /** Delete points past their source's retention (lib/storage/retention.ts); scheduled. */
+  "system.retention": { queue: "system", payload: z.object({}) },
   "notify.anomaly": { queue: "notify", payload: z.object({ anomalyId: id }) },
 } as const satisfies Record<string, { queue: QueueName; payload: z.ZodType }>;
 
@@ -46,6 +52,10 @@ export const jobIds = {
   /** Job scheduler of a detector's retrain cron (lib/pipeline/train-schedule.ts). */
   trainScheduler: (detectorId: string) => `train:${detectorId}`,
   notify: (anomalyId: string) => `notify:${anomalyId}`,
+  /** One run per import and cursor position: a resumed or continued import is queued again, a doubled one once. */
+  importRun: (importId: string, cursorMs: number) => `import:${importId}:${cursorMs}`,
+  rollupsScheduler: "storage:rollups",
+  retentionScheduler: "storage:retention",
 } as const;
 
 export const DEFAULT_JOB_OPTIONS = Object.freeze({

@@ -19,6 +19,8 @@ export const ZSource = z.object({
   status: z.enum(["ACTIVE", "PAUSED", "ERROR"]),
   lastError: z.string().nullable(),
   lastIngestedAt: isoTime.nullable(),
+  /** Points older than this many days are deleted (lib/storage); null keeps them. */
+  retentionDays: z.number().int().nullable(),
   createdAt: isoTime,
   updatedAt: isoTime,
   _count: z.object({ series: z.number().int() }),

@@ -5,8 +5,9 @@
 import type { JobName, JobPayload, QueueName } from "@/lib/queue/contract";
 import { handleBackfill, handleDetect, handleTrain } from "@/worker/handlers/detect";
 import { handlePing, handleReconcile } from "@/worker/handlers/system";
-import { handlePollSource } from "@/worker/handlers/poll";
+import { handleImport, handlePollSource } from "@/worker/handlers/poll";
 import { handleNotify } from "@/worker/handlers/notify";
+import { handleRetention, handleRollups } from "@/worker/handlers/storage";
 
 export type Handler<N extends JobName> = (payload: JobPayload<N>) => Promise<unknown>;
 
@@ -17,7 +18,10 @@ export const HANDLERS: { [N in JobName]?: Handler<N> } = {
   "backfill.run": handleBackfill,
   "train.run": handleTrain,
   "poll.source": handlePollSource,
+  "poll.import": handleImport,
   "notify.anomaly": handleNotify,
+  "system.rollups": handleRollups,
+  "system.retention": handleRetention,
 };
 
 export function queuesWithHandlers(jobQueue: (n: JobName) => QueueName): QueueName[] {

@@ -9,6 +9,7 @@ import { bucketSize, type SeriesBuckets, type SeriesDetail } from "@/lib/series/
 import { encodeSeriesCursor, type SourceSeriesPage, type SourceSeriesQuery } from "@/lib/sources/series-query";
 import { AppError } from "@/lib/server/api/errors";
 import { getPrisma } from "@/lib/server/db";
+import { readRolledBuckets } from "@/lib/storage/buckets";
 
 export async function listSeries(q: TSeriesListQuery) {
   const where: Prisma.SeriesWhereInput = {
@@ -92,7 +93,8 @@ export function seriesBucketsSql(seriesId: string, from: number, to: number, buc
 
 /**
  * Stored points of [from, to] downsampled to at most `maxPoints` buckets in one statement; the
- * whole series when the range is not given. A range holding fewer points comes back raw
+ * whole series when the range is not given. Buckets of a minute or more are read from rollups,
+ * rounded up to whole minutes or hours (so there may be somewhat fewer of them). A range holding fewer points comes back raw
  * (buckets of one point: min = max = avg).
  */
 export async function readSeriesBuckets(seriesId: string, q: TPointsQuery): Promise<SeriesBuckets> {
@@ -106,8 +108,11 @@ export async function readSeriesBuckets(seriesId: string, q: TPointsQuery): Prom
     throw new AppError("not_found", `No series ${seriesId}`);
   }
   if (from === undefined || to === undefined || from > to) return { from: from ?? null, to: to ?? null, bucketMs: 0, buckets: [] };
-  const bucketMs = bucketSize(from, to, q.maxPoints);
-  const rows = await getPrisma().$queryRaw<{ t: Date; min: number; max: number; avg: number; count: number }[]>(seriesBucketsSql(seriesId, from, to, bucketMs));
+  let bucketMs = bucketSize(from, to, q.maxPoints);
+  // Long ranges read minute or hour rollups (lib/storage/buckets.ts); short ones the points.
+  const rolled = await readRolledBuckets(seriesId, from, to, bucketMs);
+  const rows = rolled ? rolled.rows : await getPrisma().$queryRaw<{ t: Date; min: number; max: number; avg: number; count: number }[]>(seriesBucketsSql(seriesId, from, to, bucketMs));
+  if (rolled) bucketMs = rolled.bucketMs;
   return { from, to, bucketMs, buckets: rows.map((r) => ({ t: r.t.getTime(), min: r.min, max: r.max, avg: r.avg, count: r.count })) };
 }
 

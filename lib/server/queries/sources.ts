@@ -11,6 +11,7 @@ export const sourceSelect = {
   kind: true,
   config: true,
   scheduleSeconds: true,
+  retentionDays: true,
   status: true,
   lastError: true,
   lastIngestedAt: true,
@@ -39,17 +40,17 @@ export function createSource(input: TCreateSource, userId: string | null) {
     await assertNameFree(tx, input.name);
     const config = input.config as Prisma.InputJsonObject;
     const source = await tx.dataSource.create({
-      data: { name: input.name, kind: input.kind, config, scheduleSeconds: scheduleSecondsFor(config) },
+      data: { name: input.name, kind: input.kind, config, scheduleSeconds: scheduleSecondsFor(config), retentionDays: input.retentionDays ?? null },
       select: sourceSelect,
     });
-    await writeAudit({ userId, action: "create", entity: "source", entityId: source.id, details: { name: input.name, kind: input.kind, config } }, tx);
+    await writeAudit({ userId, action: "create", entity: "source", entityId: source.id, details: { name: input.name, kind: input.kind, config, retentionDays: input.retentionDays ?? null } }, tx);
     return source;
   });
 }
 
 export function updateSource(id: string, input: TUpdateSource, userId: string | null) {
   return getPrisma().$transaction(async (tx) => {
-    const current = await tx.dataSource.findUnique({ where: { id }, select: { kind: true, name: true, status: true, config: true } });
+    const current = await tx.dataSource.findUnique({ where: { id }, select: { kind: true, name: true, status: true, config: true, retentionDays: true } });
     if (!current) throw new AppError("not_found", `No data source ${id}`);
     if (input.name) await assertNameFree(tx, input.name, id);
     const config = input.config ? (parseSourceConfig(current.kind, input.config) as Prisma.InputJsonObject) : undefined;
@@ -58,6 +59,7 @@ export function updateSource(id: string, input: TUpdateSource, userId: string | 
       data: {
         name: input.name,
         status: input.status,
+        retentionDays: input.retentionDays,
         ...(config ? { config, scheduleSeconds: scheduleSecondsFor(config) } : {}),
         // Resuming a source clears its last error.
         ...(input.status === "ACTIVE" ? { lastError: null } : {}),

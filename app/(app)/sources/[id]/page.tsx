@@ -11,6 +11,7 @@ import { SourceActions } from "@/components/sources/source-actions";
 import { StatusBadge } from "@/components/sources/status-badge";
 import { ApiKeys } from "@/components/sources/api-keys";
 import { CsvUpload } from "@/components/sources/csv-upload";
+import { HistoryImport } from "@/components/sources/history-import";
 import { SeriesTable } from "@/components/sources/series-table";
 import { findSource } from "@/app/(app)/sources/find-source";
 import s from "@/components/sources/sources.module.css";
@@ -40,6 +41,7 @@ export default async function SourcePage({ params }: { params: Promise<{ id: str
           {summarizeConfig(source.kind, source.config).map((e) => (
             <Fragment key={e.label}><dt>{e.label}</dt><dd>{e.value}</dd></Fragment>
           ))}
+          <dt>Keep points</dt><dd>{source.retentionDays ? `${source.retentionDays} days` : "forever"}</dd>
           <dt>Last data</dt><dd>{formatDateTime(source.lastIngestedAt)}</dd>
           <dt>Last error</dt><dd className={source.lastError ? "error" : undefined}>{source.lastError ?? "—"}</dd>
           <dt>Created</dt><dd>{formatDateTime(source.createdAt)}</dd>
@@ -47,6 +49,7 @@ export default async function SourcePage({ params }: { params: Promise<{ id: str
       </section>
       {source.kind === "HTTP_PUSH" && <ApiKeys sourceId={source.id} origin={origin} />}
       {source.kind === "CSV_UPLOAD" && <CsvUpload sourceId={source.id} />}
+      {source.kind === "PROMETHEUS" && <HistoryImport sourceId={source.id} />}
       <SeriesTable sourceId={source.id} initial={firstSeries} />
     </>
   );

@@ -12,7 +12,7 @@ export default async function EditSourcePage({ params }: { params: Promise<{ id:
     <>
       <p><Link href={`/sources/${source.id}`}>← {source.name}</Link></p>
       <h1>Edit {source.name}</h1>
-      <SourceForm source={{ id: source.id, name: source.name, kind: source.kind, status: source.status, config: source.config as Record<string, unknown> }} />
+      <SourceForm source={{ id: source.id, name: source.name, kind: source.kind, status: source.status, config: source.config as Record<string, unknown>, retentionDays: source.retentionDays }} />
     </>
   );
 }

@@ -7,7 +7,7 @@ import { withTestDatabase } from "@/test/test-database";
 import { getPrisma } from "@/lib/server/db";
 import { createSource, updateSource } from "@/lib/server/queries/sources";
 import { testSourceConfig } from "@/lib/connectors/test-source";
-import { MqttManager } from "@/worker/mqtt/manager";
+import { StreamManager } from "@/worker/streams/manager";
 
 withTestDatabase();
 vi.mock("@/lib/pipeline/schedule", () => ({ scheduleDetection: async () => undefined }));
@@ -15,7 +15,7 @@ vi.mock("@/lib/pipeline/schedule", () => ({ scheduleDetection: async () => undef
 const BROKER = "mqtt://127.0.0.1:1883";
 const root = `vigil-test/${randomBytes(4).toString("hex")}`;
 let pub: MqttClient;
-let manager: MqttManager;
+let manager: StreamManager;
 
 async function until<T>(what: string, f: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -36,7 +36,7 @@ const pointsOf = (sourceId: string) =>
 
 beforeAll(async () => {
   pub = await mqtt.connectAsync(BROKER);
-  manager = new MqttManager(pino({ level: "silent" }), { flushMs: 200, syncMs: 60_000 });
+  manager = new StreamManager(pino({ level: "silent" }), { flushMs: 200, syncMs: 60_000 }, ["MQTT"]);
 });
 afterAll(async () => {
   await manager.stop();

@@ -9,17 +9,11 @@ import mqtt, { type MqttClient } from "mqtt";
 import type { Logger } from "pino";
 import { IngestBatch } from "@/lib/ingest/batch";
 import { writeBatch } from "@/lib/ingest/write";
-import { countSourceError } from "@/lib/metrics/record";
 import { afterPointsWritten } from "@/lib/ingest/after-write";
 import { describeNetworkError } from "@/lib/connectors/errors";
-import { addMqttMessage, type TMqttConfig } from "@/lib/connectors/mqtt-payload";
-import { markSourceHealth } from "@/lib/connectors/queries";
-
-export interface SubscriptionOptions {
-  flushMs: number;
-  maxBuffer: number;
-  reconnectMs: number;
-}
+import { addMqttMessage, type TMqttConfig } from "@/lib/connectors/message-payload";
+import { SourceHealth } from "@/worker/streams/store";
+import type { ConsumerOptions, StreamConsumer } from "@/worker/streams/consumer";
 
 /** While the database is unreachable messages wait in memory, up to this many (oldest dropped). */
 export const MAX_PENDING_MESSAGES = 100_000;
@@ -30,12 +24,12 @@ interface Message {
   receivedAt: number;
 }
 
-export class MqttSubscription {
+export class MqttSubscription implements StreamConsumer {
   private client: MqttClient;
   private buffer: Message[] = [];
   private timer: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
-  private health: string | null | undefined;
+  private readonly health: SourceHealth;
   written = 0;
   dropped = 0;
 
@@ -43,9 +37,10 @@ export class MqttSubscription {
     readonly sourceId: string,
     readonly config: TMqttConfig,
     readonly fingerprint: string,
-    private readonly opts: SubscriptionOptions,
+    private readonly opts: ConsumerOptions,
     private readonly log: Logger,
   ) {
+    this.health = new SourceHealth(sourceId, "MQTT", log);
     this.client = mqtt.connect(config.brokerUrl, { reconnectPeriod: opts.reconnectMs, connectTimeout: 10_000, clean: true });
     this.client.on("connect", () => {
       this.client.subscribe(`$share/vigil-${sourceId}/${config.topic}`, { qos: 1 }, (err, granted) => {
@@ -106,12 +101,8 @@ export class MqttSubscription {
     await this.setHealth(first ? `${batch.issues.length} bad message(s) in the last second; ${first.path}: ${first.message}` : null);
   }
 
-  /** Every problem is counted (metrics); the source's shown error changes only when the text does. */
-  private async setHealth(error: string | null): Promise<void> {
-    if (error !== null) countSourceError("MQTT", "subscription");
-    if (this.health === error) return;
-    this.health = error;
-    await markSourceHealth(this.sourceId, error).catch((err) => this.log.warn({ sourceId: this.sourceId, err }, "could not record mqtt source health"));
+  private setHealth(error: string | null): Promise<void> {
+    return this.health.set(error);
   }
 
   /** Stops receiving, writes what is buffered, and disconnects. */

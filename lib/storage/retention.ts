@@ -1,0 +1,62 @@
+/**
+ * Retention: a source with `retentionDays` loses its points older than that, deleted by the
+ * scheduled retention job in batches of `batch` rows (each its own short transaction, so ingest
+ * and detection never wait long on it), at most `budgetMs` per run; the next run goes on.
+ * Anomalies, labels and detector state are kept: they are their own rows. The delete triggers
+ * record the deleted ranges, so the rollup job removes the rollups of deleted points too.
+ */
+import { getPgPool } from "@/lib/server/pg-pool";
+
+export const RETENTION_BATCH = 10_000;
+export const DAY_MS = 86_400_000;
+
+export interface RetentionResult {
+  sources: number;
+  deleted: number;
+  /** False when the budget ran out before every source was done. */
+  done: boolean;
+}
+
+/**
+ * Deletes up to `batch` of the series' points older than `cutoff`; returns how many. The batch is
+ * a key range (up to the batch-th oldest point), so the delete is one primary-key range scan.
+ */
+async function deleteBatch(seriesId: string, cutoff: Date, batch: number): Promise<number> {
+  const pool = getPgPool();
+  const { rows } = await pool.query<{ ts: Date }>(
+    `SELECT ts FROM "DataPoint" WHERE "seriesId" = $1 AND ts < $2 ORDER BY ts OFFSET $3 LIMIT 1`,
+    [seriesId, cutoff, batch - 1],
+  );
+  const r = rows[0]
+    ? await pool.query(`DELETE FROM "DataPoint" WHERE "seriesId" = $1 AND ts <= $2`, [seriesId, rows[0].ts])
+    : await pool.query(`DELETE FROM "DataPoint" WHERE "seriesId" = $1 AND ts < $2`, [seriesId, cutoff]);
+  return r.rowCount ?? 0;
+}
+
+export async function applyRetention(opts: { now?: number; batch?: number; budgetMs?: number } = {}): Promise<RetentionResult> {
+  const { now = Date.now(), batch = RETENTION_BATCH, budgetMs = 50_000 } = opts;
+  const deadline = Date.now() + budgetMs;
+  const pool = getPgPool();
+  const { rows: sources } = await pool.query<{ id: string; retentionDays: number }>(
+    `SELECT id, "retentionDays" FROM "DataSource" WHERE "retentionDays" IS NOT NULL ORDER BY id`,
+  );
+  let deleted = 0;
+  for (const source of sources) {
+    const cutoff = new Date(now - source.retentionDays * DAY_MS);
+    // Only series that have something to delete (one index probe each).
+    const { rows: series } = await pool.query<{ id: string }>(
+      `SELECT s.id FROM "Series" s WHERE s."sourceId" = $1
+         AND EXISTS (SELECT 1 FROM "DataPoint" p WHERE p."seriesId" = s.id AND p.ts < $2) ORDER BY s.id`,
+      [source.id, cutoff],
+    );
+    for (const s of series) {
+      for (;;) {
+        if (Date.now() > deadline) return { sources: sources.length, deleted, done: false };
+        const n = await deleteBatch(s.id, cutoff, batch);
+        deleted += n;
+        if (n < batch) break;
+      }
+    }
+  }
+  return { sources: sources.length, deleted, done: true };
+}

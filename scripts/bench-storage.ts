@@ -1,0 +1,149 @@
+/**
+ * Storage over a scratch database: a year of 10-second points on one series (3,153,600 by default)
+ * plus a 60-day series for retention.
+ *  - bytes per point of DataPoint (table, index) and of the rollups;
+ *  - the series explorer (readSeriesBuckets, what GET /api/v1/series/[id]/points runs) for 1 day,
+ *    30 days and the year, before rollups (the points-only statement it ran until now, the
+ *    baseline) and after, in the same run on the same data;
+ *  - deriving the rollups (the rollup job until nothing is dirty);
+ *  - retention: 30 days of points deleted by the batched job, next to one plain DELETE of the same
+ *    number of rows on an identical series (the baseline).
+ * Usage: npm run bench:storage [-- --points 3153600 --runs 15 --keep]
+ */
+import { parseArgs } from "node:util";
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { ADMIN_URL, adminQuery, urlFor } from "../test/databases";
+import { migrateDeploy } from "../lib/server/migrate";
+import { printTable } from "./bench/table";
+
+const { values: args } = parseArgs({
+  options: { points: { type: "string", default: "3153600" }, runs: { type: "string", default: "15" }, keep: { type: "boolean", default: false } },
+});
+const N = Number(args.points);
+const RUNS = Number(args.runs);
+const YEAR_START = Date.UTC(2025, 0, 1);
+const STEP_MS = 10_000;
+const DAY = 86_400_000;
+
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)];
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (x: number) => `${x.toFixed(0)} ms`;
+async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const t = performance.now();
+  const r = await fn();
+  return [performance.now() - t, r];
+}
+async function sample(fn: () => Promise<unknown>): Promise<number[]> {
+  await fn();
+  const out: number[] = [];
+  for (let i = 0; i < RUNS; i++) out.push((await timed(fn))[0]);
+  return out;
+}
+
+async function fillSeries(client: pg.Client, id: string, sourceId: string, n: number, start: number) {
+  await client.query(`INSERT INTO "Series" (id, "sourceId", metric, labels, "labelsKey") VALUES ($1, $2, 'cpu', $3::jsonb, $4)`, [id, sourceId, JSON.stringify({ host: id }), JSON.stringify({ host: id })]);
+  // In chunks of a million: one statement per chunk, as a bulk load would be.
+  for (let g = 0; g < n; g += 1_000_000) {
+    await client.query(
+      `INSERT INTO "DataPoint" ("seriesId", ts, value)
+       SELECT $1, to_timestamp($2::float8 / 1000) + g * interval '10 seconds', 50 + 20 * sin(g / 1371.0) + random()
+       FROM generate_series($3::int, $4::int - 1) g`,
+      [id, start, g, Math.min(n, g + 1_000_000)],
+    );
+  }
+}
+
+async function sizes(client: pg.Client) {
+  const { rows } = await client.query<{ rel: string; table: string; index: string; rows: string }>(
+    `SELECT c.relname AS rel, pg_table_size(c.oid) AS table, pg_indexes_size(c.oid) AS index, (SELECT count(*) FROM "DataPoint") AS rows
+     FROM pg_class c WHERE c.relname IN ('DataPoint', 'PointRollup')`,
+  );
+  return rows;
+}
+
+async function main() {
+  const name = `vigil_bench_storage_${randomBytes(3).toString("hex")}`;
+  await adminQuery(`CREATE DATABASE ${name}`);
+  const url = urlFor(name);
+  process.env.DATABASE_URL = url;
+  process.env.LOG_LEVEL ??= "warn";
+  const client = new pg.Client({ connectionString: url });
+  try {
+    console.log(`scratch database ${name} on ${new URL(ADMIN_URL).host}; ${N.toLocaleString("en-US")} points of 10 s on one series`);
+    await migrateDeploy(url);
+    await client.connect();
+    await client.query(`INSERT INTO "DataSource" (id, name, kind, "updatedAt") VALUES ('year', 'year', 'HTTP_PUSH', now()), ('ret', 'retention', 'HTTP_PUSH', now())`);
+    const [fillMs] = await timed(() => fillSeries(client, "year", "year", N, YEAR_START));
+    await client.query(`VACUUM ANALYZE "DataPoint"`);
+    console.log(`filled in ${(fillMs / 1000).toFixed(1)} s (the rollup triggers included)`);
+
+    const { readSeriesBuckets, seriesBucketsSql } = await import("../lib/server/queries/series");
+    const { bucketSize } = await import("../lib/series/schemas");
+    const { refreshRollupsUntilClean } = await import("../lib/storage/rollups");
+    const { applyRetention } = await import("../lib/storage/retention");
+    const { getPrisma, disconnectPrisma } = await import("../lib/server/db");
+    const { closePgPool } = await import("../lib/server/pg-pool");
+
+    const end = YEAR_START + (N - 1) * STEP_MS;
+    const views = [
+      { label: "1 day", from: end - DAY, to: end },
+      { label: "30 days", from: end - 30 * DAY, to: end },
+      { label: "1 year", from: YEAR_START, to: end },
+    ];
+    // Before: the points-only statement the explorer ran until now (rollups not derived yet).
+    const before = new Map<string, number[]>();
+    for (const v of views) {
+      const sql = seriesBucketsSql("year", v.from, v.to, bucketSize(v.from, v.to, 1000));
+      before.set(v.label, await sample(() => getPrisma().$queryRaw(sql)));
+    }
+
+    const [rollMs, rolled] = await timed(() => refreshRollupsUntilClean(3_600_000));
+    console.log(`rollups derived in ${(rollMs / 1000).toFixed(1)} s (${rolled.runs} job runs, ${rolled.minutes.toLocaleString("en-US")} minute buckets; ${Math.round(N / (rollMs / 1000)).toLocaleString("en-US")} points/s)`);
+    await client.query(`VACUUM ANALYZE "PointRollup"`);
+
+    const rows: string[][] = [];
+    for (const v of views) {
+      const q = { from: new Date(v.from).toISOString(), to: new Date(v.to).toISOString(), maxPoints: 1000 };
+      const result = await readSeriesBuckets("year", q);
+      const after = await sample(() => readSeriesBuckets("year", q));
+      const b = before.get(v.label)!;
+      rows.push([v.label, `${ms(median(b))} / ${ms(p95(b))}`, `${ms(median(after))} / ${ms(p95(after))}`, `${result.buckets.length} of ${(result.bucketMs / 1000).toFixed(0)} s`]);
+    }
+    console.log(`\nSeries explorer, at most 1000 buckets, median / p95 of ${RUNS} runs:`);
+    printTable(["range", "before: points only (baseline)", "after: rollups", "buckets after"], rows);
+
+    const sz = await sizes(client);
+    const point = sz.find((r) => r.rel === "DataPoint")!;
+    const rollup = sz.find((r) => r.rel === "PointRollup")!;
+    const per = (x: string) => (Number(x) / Number(point.rows)).toFixed(1);
+    console.log(`\nBytes per point: DataPoint table ${per(point.table)}, its primary key ${per(point.index)}; rollups add ${per(rollup.table)} + ${per(rollup.index)} (index)`);
+
+    // Retention: two identical 60-day series; 30 days deleted by the job vs one plain DELETE.
+    const retN = 60 * 8640;
+    const retStart = Date.now() - 60 * DAY;
+    await fillSeries(client, "ret-job", "ret", retN, retStart);
+    await client.query(`INSERT INTO "DataSource" (id, name, kind, "updatedAt") VALUES ('plain', 'plain', 'HTTP_PUSH', now())`);
+    await fillSeries(client, "ret-plain", "plain", retN, retStart);
+    await client.query(`VACUUM ANALYZE "DataPoint"`);
+    await client.query(`UPDATE "DataSource" SET "retentionDays" = 30 WHERE id = 'ret'`);
+    const now = Date.now();
+    const [jobMs, job] = await timed(() => applyRetention({ now, budgetMs: 600_000 }));
+    const [plainMs, plain] = await timed(() => client.query(`DELETE FROM "DataPoint" WHERE "seriesId" = 'ret-plain' AND ts < $1`, [new Date(now - 30 * DAY)]));
+    console.log(`\nRetention, 30 of 60 days of one series:`);
+    printTable(["", "rows", "time", "rows/s"], [
+      ["retention job (batches of 10,000)", job.deleted.toLocaleString("en-US"), ms(jobMs), Math.round(job.deleted / (jobMs / 1000)).toLocaleString("en-US")],
+      ["one plain DELETE (baseline)", String(plain.rowCount), ms(plainMs), Math.round((plain.rowCount ?? 0) / (plainMs / 1000)).toLocaleString("en-US")],
+    ]);
+    await disconnectPrisma();
+    await closePgPool();
+  } finally {
+    await client.end().catch(() => undefined);
+    if (!args.keep) await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

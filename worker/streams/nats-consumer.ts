@@ -1,0 +1,169 @@
+/**
+ * One NATS JetStream source in the worker: a durable pull consumer `vigil-<sourceId>` on the
+ * configured stream (explicit acks), shared by every worker so the server splits the messages.
+ * Messages are buffered and written every `flushMs` or `maxBuffer` messages; each is acknowledged
+ * only after its point is committed (a bad one is terminated, a failed write naks them for later
+ * redelivery). A message redelivered after a crash changes nothing: ingest is idempotent on
+ * (series, timestamp), and a payload without a time takes the stream's stored time, the same on
+ * every delivery. The client reconnects by itself; a lost stream or consumer is retried.
+ */
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from "@nats-io/jetstream";
+import type { Logger } from "pino";
+import { describeNetworkError, redactUrl } from "@/lib/connectors/errors";
+import type { TNatsConfig } from "@/lib/connectors/message-payload";
+import { SourceHealth, storeMessages } from "@/worker/streams/store";
+import type { ConsumerOptions, StreamConsumer } from "@/worker/streams/consumer";
+
+const SECOND_NS = 1_000_000_000;
+/** Unacknowledged messages the server hands out for the durable (all workers together). */
+const MAX_ACK_PENDING = 10_000;
+/** A durable unused this long is removed by the server (a deleted source's consumer goes away). */
+const INACTIVE_DAYS = 7;
+
+export function durableName(sourceId: string): string {
+  return `vigil-${sourceId}`;
+}
+
+export class NatsConsumer implements StreamConsumer {
+  private nc: NatsConnection | undefined;
+  private messages: ConsumerMessages | undefined;
+  private buffer: JsMsg[] = [];
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly timer: NodeJS.Timeout;
+  private readonly health: SourceHealth;
+  private readonly running: Promise<void>;
+  private readonly where: string;
+  private stopped = false;
+  private signalStop!: () => void;
+  private readonly stopSignal = new Promise<void>((resolve) => (this.signalStop = resolve));
+  written = 0;
+
+  constructor(
+    readonly sourceId: string,
+    readonly config: TNatsConfig,
+    readonly fingerprint: string,
+    private readonly opts: ConsumerOptions,
+    private readonly log: Logger,
+  ) {
+    this.where = `${redactUrl(config.servers)} stream ${config.stream}`;
+    this.health = new SourceHealth(sourceId, "NATS", log);
+    this.timer = setInterval(() => void this.flush(), opts.flushMs);
+    this.running = this.run();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await this.consumeOnce();
+      } catch (err) {
+        if (this.stopped) break;
+        this.log.warn({ sourceId: this.sourceId, err: (err as Error).message }, "nats consumer error");
+        await this.health.set(describeNatsError(err, this.where));
+      }
+      await this.nc?.close().catch(() => undefined);
+      this.nc = undefined;
+      if (!this.stopped) await Promise.race([this.stopSignal, new Promise((r) => setTimeout(r, this.opts.reconnectMs))]);
+    }
+  }
+
+  private async consumeOnce(): Promise<void> {
+    const { config, sourceId } = this;
+    const nc = (this.nc = await connect({ servers: config.servers, name: durableName(sourceId), maxReconnectAttempts: -1, reconnectTimeWait: this.opts.reconnectMs, timeout: 10_000 }));
+    void this.watchConnection(nc);
+    const jsm = await jetstreamManager(nc);
+    const name = durableName(sourceId);
+    const existing = await jsm.consumers.info(config.stream, name).catch((err: Error) => {
+      if (/consumer not found/i.test(err.message)) return null;
+      throw err;
+    });
+    const filter = config.subject ?? "";
+    if (!existing) {
+      await jsm.consumers.add(config.stream, {
+        durable_name: name,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        filter_subject: filter || undefined,
+        ack_wait: this.opts.ackWaitMs * 1_000_000,
+        max_ack_pending: MAX_ACK_PENDING,
+        inactive_threshold: INACTIVE_DAYS * 86_400 * SECOND_NS,
+      });
+    } else if ((existing.config.filter_subject ?? "") !== filter) {
+      await jsm.consumers.update(config.stream, name, { filter_subject: filter });
+    }
+    const consumer = await jetstream(nc).consumers.get(config.stream, name);
+    const messages = (this.messages = await consumer.consume({ max_messages: this.opts.maxBuffer }));
+    if (this.stopped) await messages.close();
+    this.log.info({ sourceId, stream: config.stream, subject: config.subject }, "nats consumer started");
+    await this.health.set(null);
+    void this.watchConsumer(messages);
+    for await (const m of messages) {
+      this.buffer.push(m);
+      if (this.buffer.length >= this.opts.maxBuffer) await this.flush();
+    }
+  }
+
+  private async watchConnection(nc: NatsConnection): Promise<void> {
+    for await (const s of nc.status()) {
+      if (s.type === "disconnect") await this.health.set(`disconnected from ${redactUrl(this.config.servers)}; reconnecting`);
+      if (s.type === "reconnect") await this.health.set(null);
+    }
+  }
+
+  private async watchConsumer(messages: ConsumerMessages): Promise<void> {
+    for await (const s of messages.status()) {
+      if (s.type === "stream_not_found" || s.type === "consumer_deleted" || s.type === "consumer_not_found") {
+        await this.health.set(`${s.type.replace(/_/g, " ")}: ${this.where}`);
+        // Ends the iteration; run() starts over and re-creates the durable.
+        await messages.close();
+      }
+    }
+  }
+
+  /** Writes what is buffered, then acknowledges it; flushes never overlap. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.flushNow()).catch((err) => this.log.error({ sourceId: this.sourceId, err }, "nats flush failed"));
+    return this.flushing;
+  }
+
+  private async flushNow(): Promise<void> {
+    if (this.buffer.length === 0) return;
+    const msgs = this.buffer;
+    this.buffer = [];
+    let result;
+    try {
+      result = await storeMessages(
+        this.sourceId,
+        this.config.mapping,
+        msgs.map((m) => ({ origin: { what: "subject", name: m.subject, separator: "." }, payload: m.data, receivedAt: Number(m.timestampNanos / 1_000_000n) })),
+      );
+    } catch (err) {
+      // Not stored: the server redelivers them after the delay (nothing is acknowledged).
+      for (const m of msgs) m.nak(this.opts.reconnectMs);
+      await this.health.set(`could not store NATS messages (${msgs.length} returned for redelivery): ${(err as Error).message}`);
+      throw err;
+    }
+    msgs.forEach((m, i) => (result.good[i] ? m.ack() : m.term("not a valid point")));
+    await this.nc?.flush().catch(() => undefined);
+    this.written += result.accepted;
+    await this.health.set(result.problem);
+  }
+
+  /** Stops pulling, writes and acknowledges what is buffered, and disconnects. */
+  async close(): Promise<void> {
+    this.stopped = true;
+    this.signalStop();
+    clearInterval(this.timer);
+    await this.messages?.close().catch(() => undefined);
+    await this.flush();
+    await this.nc?.drain().catch(() => undefined);
+    await this.running;
+  }
+}
+
+function describeNatsError(err: unknown, where: string): string {
+  const message = (err as Error)?.message ?? String(err);
+  if (/stream not found/i.test(message)) return `stream not found: ${where}`;
+  if (/jetstream not enabled|no responders/i.test(message)) return `JetStream is not available at ${where}`;
+  return describeNetworkError(err, where);
+}
