@@ -175,7 +175,7 @@ export async function evaluateDetector(id: string, q: { from?: string; to?: stri
     curve,
     rescoredCurrent: current,
     suggestions: enoughLabels(truth)
-      ? { bestF1: suggestBestF1(curve, current), targetRecall: { target, suggestion: suggestForRecall(curve, target) }, needLabels: null }
+      ? { bestF1: suggestBestF1(curve, current), targetRecall: { target, suggestion: suggestForRecall(curve, target, current) }, needLabels: null }
       : { bestF1: null, targetRecall: { target, suggestion: null }, needLabels: MIN_LABELS },
     lastApplied: await lastAppliedThreshold(id),
   };
