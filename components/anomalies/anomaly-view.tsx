@@ -7,7 +7,7 @@ import { formatDateTime, formatLabels } from "@/components/format";
 import { useCan } from "@/components/use-can";
 import { AnomalyChart } from "@/components/anomalies/anomaly-chart";
 import { AnomalyComments, AnomalyHistory } from "@/components/anomalies/anomaly-history";
-import { DetectionBadge, StatusBadge } from "@/components/anomalies/badges";
+import { DetectionBadge, StatusBadge, SuppressedBadge } from "@/components/anomalies/badges";
 import { RelatedAnomalies } from "@/components/anomalies/related-anomalies";
 import { LabelPanel } from "@/components/feedback/label-panel";
 import { AnomalyAlerting } from "@/components/alerts/anomaly-alerting";
@@ -70,7 +70,7 @@ export function AnomalyView({ id, userId }: { id: string; userId: string }) {
         </div>
       </div>
       <section className="panel" aria-label="Why it was flagged">
-        <p><span className={`badge sev-${a.severity.toLowerCase()}`}>{a.severity.toLowerCase()}</span> <StatusBadge status={a.status} /> <DetectionBadge a={a} /></p>
+        <p><span className={`badge sev-${a.severity.toLowerCase()}`}>{a.severity.toLowerCase()}</span> <StatusBadge status={a.status} /> <DetectionBadge a={a} /> <SuppressedBadge a={a} /></p>
         <p className="why">{why}</p>
         <Notices anomaly={a} />
         <dl className="kv">

@@ -47,6 +47,8 @@ export function planDecisions({ ctx, rules, existing, silences, lastAlertOnSerie
   const out: Decision[] = [];
   const resolved = isResolved(ctx.anomaly);
   const silence = findSilence(silences, ctx, now);
+  // A suppression rule learned from labels holds like a silence: decided, recorded SUPPRESSED, never sent.
+  const suppressed = ctx.anomaly.suppressedById ? `suppression rule ${ctx.anomaly.suppressedById}` : null;
   const has = (ruleId: string, kind: DeliveryKindName) => existing.find((d) => d.ruleId === ruleId && d.kind === kind);
   const decide = (rule: RuleSpec, kind: DeliveryKindName, status: Decision["status"], reason: string | null, silenceId: string | null = null) =>
     out.push({ key: deliveryKey(rule.id, ctx.anomaly.id, kind), ruleId: rule.id, channelId: kind === "ESCALATED" ? rule.escalationChannelId! : rule.channelId, kind, status, reason, silenceId });
@@ -57,6 +59,7 @@ export function planDecisions({ ctx, rules, existing, silences, lastAlertOnSerie
       if (!checkRule(rule, ctx, now).match) continue;
       const last = lastAlertOnSeries.get(rule.id);
       if (silence) decide(rule, "FIRING", "SUPPRESSED", "silenced", silence.id);
+      else if (suppressed) decide(rule, "FIRING", "SUPPRESSED", suppressed);
       else if (last && now.getTime() - last.getTime() < rule.cooldownMinutes * 60_000) {
         decide(rule, "FIRING", "SUPPRESSED", `cooldown: this rule alerted on the series at ${last.toISOString()} (${rule.cooldownMinutes} min)`);
       } else {
@@ -69,11 +72,13 @@ export function planDecisions({ ctx, rules, existing, silences, lastAlertOnSerie
     if (resolved && rule.notifyResolved && firing.status === "SENT" && !has(rule.id, "RESOLVED")) {
       const muted = mutedBy(rule, now);
       if (silence) decide(rule, "RESOLVED", "SUPPRESSED", "silenced", silence.id);
+      else if (suppressed) decide(rule, "RESOLVED", "SUPPRESSED", suppressed);
       else if (muted) decide(rule, "RESOLVED", "SUPPRESSED", muted);
       else decide(rule, "RESOLVED", "PENDING", null);
     }
     if (escalationDue(rule, ctx, firing, now) && !has(rule.id, "ESCALATED")) {
       if (silence) decide(rule, "ESCALATED", "SUPPRESSED", "silenced", silence.id);
+      else if (suppressed) decide(rule, "ESCALATED", "SUPPRESSED", suppressed);
       else if (!mutedBy(rule, now)) decide(rule, "ESCALATED", "PENDING", null);
     }
   }

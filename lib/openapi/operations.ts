@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { ZTokenCreate } from "@/lib/tokens/schemas";
+import { ZNewSuppressionRule, ZRuleWhatIfQuery, ZSuppressionRule, ZSuppressionRuleChange } from "@/lib/feedback/suppression-schemas";
 import { ZApiKeyListQuery, ZAuditQuery } from "@/lib/admin/schemas";
 import {
   ZCreateChannel,
@@ -36,6 +37,7 @@ import { ZBackfill, ZCreateDetector, ZPointsQuery, ZPreview, ZSeriesListQuery, Z
 import {
   ZApplyThreshold,
   ZEvaluationQuery,
+  ZPeriodQuery,
   ZExportQuery,
   ZImportResult,
   ZLabelHistory,
@@ -131,6 +133,12 @@ export const OPERATIONS: Operation[] = [
   op("GET", `${V1}/detectors/{id}/evaluation`, "detectors:read", "Precision, recall and F1 from labels", { query: ZEvaluationQuery }),
   op("GET", `${V1}/detectors/{id}/what-if`, "detectors:read", "What a different threshold would have flagged", { query: ZWhatIfQuery }),
   op("POST", `${V1}/detectors/{id}/threshold`, "detectors:write", "Apply a threshold", { body: ZApplyThreshold }),
+  op("GET", `${V1}/detectors/{id}/suppression-rules`, "detectors:read", "Suppression rules and what each suppresses now", { response: z.object({ items: z.array(ZSuppressionRule) }) }),
+  op("POST", `${V1}/detectors/{id}/suppression-rules`, "detectors:write", "Apply a suppression rule", { body: ZNewSuppressionRule, response: ZSuppressionRule, status: 201 }),
+  op("PATCH", `${V1}/detectors/{id}/suppression-rules/{ruleId}`, "detectors:write", "Edit, disable or enable a suppression rule", { body: ZSuppressionRuleChange, response: ZSuppressionRule }),
+  op("DELETE", `${V1}/detectors/{id}/suppression-rules/{ruleId}`, "detectors:write", "Remove a suppression rule"),
+  op("GET", `${V1}/detectors/{id}/suppression-rules/what-if`, "detectors:read", "What a suppression rule would have done to the labelled history", { query: ZRuleWhatIfQuery }),
+  op("GET", `${V1}/detectors/{id}/suppression-rules/suggestions`, "detectors:read", "Suppression rules proposed from false positives, with their what-if", { query: ZPeriodQuery }),
 
   // Alerting
   op("GET", `${V1}/channels`, "alerts:read", "Alert channels"),

@@ -6,6 +6,7 @@ import { formatDateTime, formatNumber, seriesTitle } from "@/components/format";
 import { BackfillForm, EditDetectorLink } from "@/components/detectors/detector-actions";
 import { DetectorSeriesChart } from "@/components/detectors/detector-series-chart";
 import { EvaluationPanel } from "@/components/feedback/evaluation-panel";
+import { SuppressionPanel } from "@/components/feedback/suppression-panel";
 import { getDefinition } from "@/lib/detection";
 import { AppError } from "@/lib/server/api/errors";
 import { getDetector, listDetectorSeriesStatus, listRecentDetectorAnomalies } from "@/lib/server/queries/detectors";
@@ -69,6 +70,7 @@ export default async function DetectorPage({ params, searchParams }: { params: P
         </section>
       )}
       <EvaluationPanel detectorId={id} />
+      <SuppressionPanel detectorId={id} />
       <section className="panel" aria-label="Recent anomalies">
         <h2>Recent anomalies</h2>
         <DataTable
