@@ -26,11 +26,13 @@ export interface ScoredPreview {
 /**
  * Scores the points once (training on the first quarter when the algorithm needs it). The
  * threshold plays no part in scoring, so events at any threshold come from `previewEventsAt`
- * without scoring again: the evaluation's precision-recall curve and the what-if use this.
+ * without scoring again: the evaluation's precision-recall curve and the what-if use this. With
+ * `state` (a stored model version's detector state) the detector resumes from it instead.
  */
-export function scorePreview({ algorithm, params, points }: Omit<PreviewInput, "threshold">): ScoredPreview {
-  const detector = createDetector(algorithm, params);
-  const trainedOn = getDefinition(algorithm).needsTraining && detector.train ? Math.floor(points.length * TRAIN_FRACTION) : 0;
+export function scorePreview({ algorithm, params, points, state }: Omit<PreviewInput, "threshold"> & { state?: unknown }): ScoredPreview {
+  const detector = createDetector(algorithm, params, state);
+  // A saved state (a stored model version) is already trained: it scores every point.
+  const trainedOn = state === undefined && getDefinition(algorithm).needsTraining && detector.train ? Math.floor(points.length * TRAIN_FRACTION) : 0;
   if (trainedOn > 0) detector.train!(points.slice(0, trainedOn).map((p) => ({ t: p.t, values: [p.value] })));
   const scored: Scored[] = points.slice(trainedOn).map((p) => detector.update({ t: p.t, values: [p.value] }));
   return { points, scored, trainedOn };

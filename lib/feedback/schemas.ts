@@ -79,3 +79,5 @@ export const ZWhatIfQuery = z
 /** GET /api/v1/detectors/{id}/evaluation: a period and an optional recall to aim the suggested threshold at. */
 export const ZEvaluationQuery = ZPeriodQuery.and(z.object({ targetRecall: z.coerce.number().min(0, "must be 0 to 1").max(1, "must be 0 to 1").optional() }));
 export const ZApplyThreshold = z.object({ threshold, basis: z.enum(["suggestion", "undo", "manual"]).default("manual") }).strict();
+/** GET /api/v1/detectors/{id}/models: a period and optionally one series. */
+export const ZModelCompareQuery = ZPeriodQuery.and(z.object({ seriesId: id.optional() }));
