@@ -22,6 +22,20 @@ export const ZNewLabel = z
   .refine((b) => b.reason !== "OTHER" || !!b.note, { path: ["note"], message: "say what the other reason is" });
 export type TNewLabel = z.infer<typeof ZNewLabel>;
 
+/** POST /api/v1/labels/bulk: the same label on many anomalies, in one transaction. */
+export const BULK_LABEL_MAX = 500;
+export const ZBulkLabel = z
+  .object({
+    ids: z.array(id).min(1, "give at least one anomaly id").max(BULK_LABEL_MAX, `at most ${BULK_LABEL_MAX} anomalies at once`).refine((v) => new Set(v).size === v.length, "must not repeat an id"),
+    value: z.enum(LABEL_VALUES),
+    reason: z.enum(LABEL_REASONS).optional(),
+    note,
+  })
+  .strict()
+  .refine((b) => b.reason !== "OTHER" || !!b.note, { path: ["note"], message: "say what the other reason is" });
+export type TBulkLabel = z.infer<typeof ZBulkLabel>;
+export const ZBulkLabelResult = z.object({ labelled: z.number().int() });
+
 export const ZLabel = z.object({
   id: z.string(),
   anomalyId: z.string().nullable(),

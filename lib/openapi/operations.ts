@@ -38,6 +38,8 @@ import {
   ZApplyThreshold,
   ZEvaluationQuery,
   ZPeriodQuery,
+  ZBulkLabel,
+  ZBulkLabelResult,
   ZModelCompareQuery,
   ZExportQuery,
   ZImportResult,
@@ -93,6 +95,7 @@ export const OPERATIONS: Operation[] = [
   // Labels
   op("GET", `${V1}/labels/missed`, "anomalies:read", "Spans a detector should have flagged", { query: ZMissedQuery, response: pageOf(ZMissed) }),
   op("POST", `${V1}/labels/missed`, "anomalies:label", "Mark a missed span (201 when new, 200 when already marked)", { body: ZNewMissed, response: ZMissed, status: 201 }),
+  op("POST", `${V1}/labels/bulk`, "anomalies:label", "The same label on many anomalies (one transaction)", { body: ZBulkLabel, response: ZBulkLabelResult, status: 201 }),
   op("GET", `${V1}/labels/export`, "anomalies:read", "Every label and missed span, as JSON { rows } or CSV", { query: ZExportQuery }),
   op("POST", `${V1}/labels/import`, "anomalies:label", "Import labels and missed spans", {
     rawBody: { contentTypes: ["text/csv", "application/json"], description: "CSV with the export's columns, or JSON { rows }" },
