@@ -3,14 +3,16 @@
  * large spikes (real) and mild bumps (false alarms); an analyst labels the anomalies on the anomaly
  * page and from the queue with the keyboard, and marks a missed span by dragging across the
  * detector's chart; an admin reads the evaluation and the what-if of the suggested threshold,
- * applies it in one click, and can undo it.
+ * applies it in one click, and can undo it. Then an analyst reads a suppression rule suggested from
+ * the false positives with its what-if and an admin applies it (the suppressed anomalies stay, out
+ * of the queue unless asked); an admin compares two trained model versions and rolls back.
  */
 import { expect, test, type Browser } from "@playwright/test";
 import { E2E_USERS, storageStatePath } from "./fixtures";
 
 const SCREENS = "test-results/screens";
 const suffix = Date.now().toString(36);
-const state = { detectorId: "", spikeTimes: new Set<number>() };
+const state = { detectorId: "", sourceId: "", key: "", spikeTimes: new Set<number>() };
 const N = 600;
 const SPIKES = [120, 230, 340, 450, 560];
 const BUMPS = [80, 175, 290, 395, 505];
@@ -47,6 +49,7 @@ test.describe.serial("feedback journey", () => {
     expect(detector.status(), await detector.text()).toBe(201);
     state.detectorId = (await detector.json()).detector.id;
     const key = (await (await admin.request.post(`/api/v1/sources/${sourceId}/keys`, { data: { name: "e2e" } })).json()).key.key as string;
+    Object.assign(state, { sourceId, key });
     const push = await admin.request.post("/api/v1/ingest", { data: { series: "payments.rate", points: points() }, headers: { authorization: `Bearer ${key}` } });
     expect(push.status(), await push.text()).toBe(200);
     await expect.poll(async () => (await (await admin.request.get(`/api/v1/anomalies?detectorId=${state.detectorId}&limit=200`)).json()).items.length, { timeout: 45_000 }).toBeGreaterThan(SPIKES.length);
@@ -139,6 +142,64 @@ test.describe.serial("feedback journey", () => {
     await page.screenshot({ path: `${SCREENS}/feedback-applied.png`, fullPage: true });
     await evaluation.getByRole("button", { name: "Undo (back to 0.30)" }).click();
     await expect(page.getByRole("region", { name: "Configuration" })).toContainText("0.30");
+    await admin.context.close();
+  });
+
+  test("analyst reads a suggested suppression rule's what-if; an admin applies it", async ({ browser }) => {
+    const analyst = await asRole(browser, "ANALYST");
+    await analyst.page.goto(`/detectors/${state.detectorId}`);
+    const panel = analyst.page.getByRole("region", { name: "Suppression rules" });
+    const suggested = panel.getByRole("list", { name: "Suggested suppression rules" }).getByRole("listitem").first();
+    await expect(suggested).toContainText(/This rule would have suppressed \d+ anomal(y|ies) in the last \d+ days?: removed \d+ of \d+ false positives?, lost no true positive/);
+    await expect(panel.getByRole("button", { name: /^Apply rule/ })).toHaveCount(0);
+    await analyst.page.screenshot({ path: `${SCREENS}/feedback-suppression-suggested.png`, fullPage: true });
+    await analyst.context.close();
+
+    const admin = await asRole(browser, "ADMIN");
+    const page = admin.page;
+    await page.goto(`/detectors/${state.detectorId}`);
+    const adminPanel = page.getByRole("region", { name: "Suppression rules" });
+    const first = adminPanel.getByRole("list", { name: "Suggested suppression rules" }).getByRole("listitem").first();
+    const removed = Number((await first.textContent())!.match(/removed (\d+) of/)![1]);
+    await first.getByRole("button", { name: /^Apply rule/ }).click();
+    const row = adminPanel.getByRole("table").locator("tbody tr").first();
+    await expect(row).toContainText("enabled");
+    await expect(row.locator("td").nth(2)).not.toHaveText("0");
+    await page.screenshot({ path: `${SCREENS}/feedback-suppression-applied.png`, fullPage: true });
+    await page.goto(`/anomalies?detectorId=${state.detectorId}&suppressed=only&limit=200`);
+    await expect(page.locator("tbody tr").first()).toContainText("suppressed");
+    expect(await page.locator("tbody tr").count()).toBeGreaterThanOrEqual(removed);
+    await admin.context.close();
+  });
+
+  test("admin compares two model versions and rolls back", async ({ browser }) => {
+    const admin = await asRole(browser, "ADMIN");
+    const api = admin.request;
+    const created = await api.post("/api/v1/detectors", { data: { name: `e2e-models-${suffix}`, algorithm: "lof", params: { shingleSize: 1 }, threshold: 0.5, sourceIds: [state.sourceId] } });
+    expect(created.status(), await created.text()).toBe(201);
+    const id: string = (await created.json()).detector.id;
+    const versions = async () => (await (await api.get(`/api/v1/detectors/${id}/models`)).json()).series.flatMap((s: { versions: unknown[] }) => s.versions).length;
+    expect((await api.post(`/api/v1/detectors/${id}/train`)).status()).toBe(202);
+    await expect.poll(versions, { timeout: 45_000 }).toBe(1);
+    // New points, scored by the first model, then a second training.
+    const now = Math.floor(Date.now() / 60_000) * 60;
+    const more = Array.from({ length: 5 }, (_, i) => [now - (4 - i) * 60 + 30, 100 + (i % 2)] as [number, number]);
+    expect((await api.post("/api/v1/ingest", { data: { series: "payments.rate", points: more }, headers: { authorization: `Bearer ${state.key}` } })).status()).toBe(200);
+    await expect.poll(async () => {
+      await api.post(`/api/v1/detectors/${id}/train`);
+      return versions();
+    }, { timeout: 60_000, intervals: [3_000] }).toBe(2);
+
+    const page = admin.page;
+    await page.goto(`/detectors/${id}`);
+    const panel = page.getByRole("region", { name: "Model versions" });
+    await expect(panel.getByRole("table")).toContainText("v2 (active)");
+    await expect(panel.getByRole("table")).toContainText("v1");
+    await expect(panel.getByRole("columnheader", { name: "Precision" })).toBeVisible();
+    await page.screenshot({ path: `${SCREENS}/feedback-model-versions.png`, fullPage: true });
+    await panel.getByRole("button", { name: "Activate v1" }).click();
+    await expect(panel.getByRole("table")).toContainText("v1 (active)");
+    await expect(panel.getByRole("button", { name: "Activate v2" })).toBeVisible();
     await admin.context.close();
   });
 });

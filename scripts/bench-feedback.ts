@@ -63,7 +63,7 @@ function runFile(s: NabSeries, algorithm: string, params: unknown, threshold: nu
   const suggestion = enoughLabels(truth) ? suggestBestF1(curve, curvePointAt([series], truth, first, threshold)) : null;
   const suggested = suggestion?.threshold ?? threshold;
   const at = (t: number) => measure(series, windows, t, second);
-  return { key: s.key, suggested, curve, current: curvePointAt([series], truth, first, threshold), at, before: at(threshold), after: at(suggested) };
+  return { key: s.key, suggested, withheld: suggestion?.withheld ?? null, curve, current: curvePointAt([series], truth, first, threshold), at, before: at(threshold), after: at(suggested) };
 }
 
 /** One threshold for all files (a detector watching every series): the first halves' label counts summed per threshold. */
@@ -71,7 +71,7 @@ function pooled(rows: ReturnType<typeof runFile>[], threshold: number) {
   const sum = (points: CurvePoint[], t: number): CurvePoint => {
     const c: LabelCounts = { tp: 0, fp: 0, fn: 0, unsure: 0, unlabelled: 0, positives: 0, events: 0 };
     for (const p of points) for (const k of Object.keys(c) as (keyof LabelCounts)[]) c[k] += p[k];
-    return withCautious({ threshold: t, ...withMetrics(c) });
+    return { ...withCautious({ threshold: t, ...withMetrics(c) }), flaggedPoints: points.reduce((n, p) => n + p.flaggedPoints, 0), points: points.reduce((n, p) => n + p.points, 0) };
   };
   const curve = THRESHOLD_GRID.map((t, i) => sum(rows.map((r) => r.curve[i]), t));
   return suggestBestF1(curve, sum(rows.map((r) => r.current), threshold))?.threshold ?? threshold;
@@ -108,6 +108,7 @@ function main() {
       return [k, String(c.files), String(c.changed), String(c.before.events), String(c.after.events), fmt(b.p), fmt(a.p), fmt(b.r), fmt(a.r), fmt(b.f1), fmt(a.f1)];
     }),
   );
+  for (const r of rows) if (r.withheld) console.log(`withheld on ${r.key}: ${r.withheld.threshold} (${r.withheld.reason}); kept ${r.suggested}`);
   console.log(`${((Date.now() - started) / 1000).toFixed(1)} s. Precision: hits / events; recall: windows hit / windows (second halves only).`);
 }
 

@@ -32,6 +32,8 @@ import * as labels from "@/app/api/v1/anomalies/[id]/labels/route";
 import * as missed from "@/app/api/v1/labels/missed/route";
 import * as labelImport from "@/app/api/v1/labels/import/route";
 import * as threshold from "@/app/api/v1/detectors/[id]/threshold/route";
+import * as labelBulk from "@/app/api/v1/labels/bulk/route";
+import * as suppressionRules from "@/app/api/v1/detectors/[id]/suppression-rules/route";
 import * as myTokens from "@/app/api/v1/me/tokens/route";
 import * as myToken from "@/app/api/v1/me/tokens/[id]/route";
 import * as anyToken from "@/app/api/v1/tokens/[id]/route";
@@ -88,6 +90,8 @@ const ROUTES: Route[] = [
   { name: "POST missed", method: "POST", handler: missed.POST as Handler, params: () => ({}), type: json, body: () => ({ detectorId: ids.detector, seriesId: ids.series, start: t(1), end: t(2), note: "n" }) },
   { name: "POST labels import json", method: "POST", handler: labelImport.POST as Handler, params: () => ({}), type: json, body: () => ({ rows: [{ kind: "UNSURE", detectorId: ids.detector, seriesId: ids.series, start: t(1), end: t(2), labelledAt: t(3) }] }) },
   { name: "POST labels import csv", method: "POST", handler: labelImport.POST as Handler, params: () => ({}), type: "text/csv", csv: () => `kind,detectorName,seriesId,start,end,reason,note\nFALSE_POSITIVE,fuzzed,${ids.series},${t(1)},${t(2)},NOISE,x\n` },
+  { name: "POST labels bulk", method: "POST", handler: labelBulk.POST as Handler, params: () => ({}), type: json, body: () => ({ ids: [ids.anomaly], value: "FALSE_POSITIVE", reason: "NOISE" }) },
+  { name: "POST suppression rule", method: "POST", handler: suppressionRules.POST as Handler, params: () => ({ id: ids.detector }), type: json, body: () => ({ seriesId: ids.series, hourFrom: 2, hourTo: 3, weekdays: [1], scoreBelow: 0.6, note: "nightly job" }) },
   { name: "POST threshold", method: "POST", handler: threshold.POST as Handler, params: () => ({ id: ids.detector }), type: json, body: () => ({ threshold: 0.7, basis: "suggestion" }) },
   { name: "POST me/tokens", method: "POST", handler: myTokens.POST as Handler, params: () => ({}), type: json, body: () => ({ name: "ci", scopes: ["sources:read"], expiresAt: "2099-01-01T00:00:00Z" }) },
   { name: "DELETE me/token", method: "DELETE", handler: myToken.DELETE as Handler, params: () => ({ id: ids.token }), type: json },

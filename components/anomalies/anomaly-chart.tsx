@@ -1,5 +1,8 @@
 "use client";
-/** The chart around one anomaly: actual values, the band the detector expected, the flagged span. */
+/**
+ * The chart around one anomaly: actual values, the band the detector expected, the flagged span;
+ * with `onSelectRange`, dragging across it selects a span (marking one the detector missed).
+ */
 import { useMemo } from "react";
 import { TimeSeriesChart } from "@/components/charts/time-series-chart";
 import { toEventAreas, toPreviewRows, valueDomain } from "@/components/charts/adapters";
@@ -7,7 +10,7 @@ import type { AnomalyDetail } from "@/lib/anomalies/schemas";
 import type { PreviewEvent } from "@/lib/detectors/schemas";
 import { useAnomalyWindow } from "@/components/anomalies/use-anomalies";
 
-export function AnomalyChart({ anomaly }: { anomaly: AnomalyDetail }) {
+export function AnomalyChart({ anomaly, onSelectRange }: { anomaly: AnomalyDetail; onSelectRange?: (a: number, b: number) => void }) {
   const window = useAnomalyWindow(anomaly.id);
   const event = useMemo(
     () => ({
@@ -31,6 +34,7 @@ export function AnomalyChart({ anomaly }: { anomaly: AnomalyDetail }) {
       rows={rows}
       areas={areas}
       yDomain={valueDomain(rows)}
+      onSelectRange={onSelectRange}
       series={[
         { key: "band", name: "Expected band", color: "#2f5fd0", kind: "band" },
         { key: "expected", name: "Expected", color: "#2f5fd0", kind: "line", dashed: true },

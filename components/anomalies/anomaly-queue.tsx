@@ -13,7 +13,7 @@ import { useCan } from "@/components/use-can";
 import { KeysHelp } from "@/components/anomalies/keys-help";
 import { QueueFilters, type Named } from "@/components/anomalies/queue-filters";
 import { useQueueKeys, type QueueAction } from "@/components/anomalies/queue-keys";
-import { DetectionBadge, StatusBadge } from "@/components/anomalies/badges";
+import { DetectionBadge, StatusBadge, SuppressedBadge } from "@/components/anomalies/badges";
 import { useAnomalyPage, useAssignees, useBulkChange, type AnomalyFilter } from "@/components/anomalies/use-anomalies";
 import { LabelBadge } from "@/components/feedback/label-badge";
 import { useAddLabels } from "@/components/feedback/use-feedback";
@@ -160,7 +160,7 @@ export function AnomalyQueue({ userId, sources, detectors }: { userId: string; s
                   <td>{a.detector.name}</td>
                   <td><span className={`badge sev-${a.severity.toLowerCase()}`}>{a.severity.toLowerCase()}</span></td>
                   <td>{a.peakScore.toFixed(3)}</td>
-                  <td><StatusBadge status={a.status} /> <DetectionBadge a={a} /></td>
+                  <td><StatusBadge status={a.status} /> <DetectionBadge a={a} /> <SuppressedBadge a={a} /></td>
                   <td><LabelBadge value={a.label} /></td>
                   <td>{a.assignee?.email ?? "—"}</td>
                 </tr>

@@ -1,15 +1,17 @@
 "use client";
 /** One anomaly: what was seen and why it was flagged, its triage in one call each, history and context. */
 import Link from "next/link";
+import { useState } from "react";
 import type { AnomalyDetail } from "@/lib/anomalies/schemas";
 import { explainAnomaly } from "@/lib/anomalies/explain";
 import { formatDateTime, formatLabels } from "@/components/format";
 import { useCan } from "@/components/use-can";
 import { AnomalyChart } from "@/components/anomalies/anomaly-chart";
 import { AnomalyComments, AnomalyHistory } from "@/components/anomalies/anomaly-history";
-import { DetectionBadge, StatusBadge } from "@/components/anomalies/badges";
+import { DetectionBadge, StatusBadge, SuppressedBadge } from "@/components/anomalies/badges";
 import { RelatedAnomalies } from "@/components/anomalies/related-anomalies";
 import { LabelPanel } from "@/components/feedback/label-panel";
+import { MissedSpans, toInput, type Span } from "@/components/feedback/missed-spans";
 import { AnomalyAlerting } from "@/components/alerts/anomaly-alerting";
 import { useAnomaly, useAnomalyWindow, useAssignees, useChangeAnomaly } from "@/components/anomalies/use-anomalies";
 
@@ -56,6 +58,8 @@ function seriesRangeAround(startTs: string, endTs: string) {
 export function AnomalyView({ id, userId }: { id: string; userId: string }) {
   const q = useAnomaly(id);
   const window = useAnomalyWindow(id);
+  const canLabel = useCan("anomalies:label");
+  const [span, setSpan] = useState<Span | null>(null);
   if (q.error) return <p className="error" role="alert">{q.error.message}</p>;
   if (!q.data) return <p className="muted">Loading…</p>;
   const a = q.data;
@@ -70,7 +74,7 @@ export function AnomalyView({ id, userId }: { id: string; userId: string }) {
         </div>
       </div>
       <section className="panel" aria-label="Why it was flagged">
-        <p><span className={`badge sev-${a.severity.toLowerCase()}`}>{a.severity.toLowerCase()}</span> <StatusBadge status={a.status} /> <DetectionBadge a={a} /></p>
+        <p><span className={`badge sev-${a.severity.toLowerCase()}`}>{a.severity.toLowerCase()}</span> <StatusBadge status={a.status} /> <DetectionBadge a={a} /> <SuppressedBadge a={a} /></p>
         <p className="why">{why}</p>
         <Notices anomaly={a} />
         <dl className="kv">
@@ -84,8 +88,9 @@ export function AnomalyView({ id, userId }: { id: string; userId: string }) {
       <LabelPanel anomalyId={id} />
       <section className="panel" aria-labelledby="chart-title">
         <h2 id="chart-title">Around the event</h2>
-        <AnomalyChart anomaly={a} />
+        <AnomalyChart anomaly={a} onSelectRange={canLabel ? (from, to) => setSpan({ start: toInput(from), end: toInput(to) }) : undefined} />
         <p className="muted">The band is the detector&apos;s configuration re-run over these stored points (warmed up on the points before them); the sentence above quotes the values stored when the anomaly was detected.</p>
+        {canLabel && <MissedSpans detectorId={a.detector.id} seriesId={a.series.id} span={span} setSpan={setSpan} canLabel={canLabel} />}
       </section>
       <div className="grid-2">
         <section className="panel" aria-labelledby="history-title"><h2 id="history-title">History</h2><AnomalyHistory id={id} /></section>

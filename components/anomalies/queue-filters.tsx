@@ -75,6 +75,7 @@ export function QueueFilters({ filter, onChange, sources, detectors, assignees }
           onChange={onChange}
         />
         <Select name="label" label="Analyst label" options={LABEL_FILTERS.map((l) => ({ value: l, label: l === "NONE" ? "unlabelled" : lower(l) }))} filter={filter} onChange={onChange} />
+        <Select name="suppressed" label="Suppressed by a rule" any="hidden" options={[{ value: "include", label: "shown" }, { value: "only", label: "only these" }]} filter={filter} onChange={onChange} />
         <Select name="sort" label="Sort" any="Newest first" options={ANOMALY_SORTS.filter((s) => s !== "-startTs").map((s) => ({ value: s, label: SORT_LABELS[s] }))} filter={filter} onChange={onChange} />
       </div>
       <div className="filter-row">

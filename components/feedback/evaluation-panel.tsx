@@ -12,7 +12,14 @@ import { curveRows, percent, trendRows } from "@/components/feedback/chart-rows"
 import { LabelTransfer } from "@/components/feedback/label-transfer";
 import { useEvaluation, type Period } from "@/components/feedback/use-feedback";
 import { WhatIfPanel } from "@/components/feedback/what-if-panel";
+import { suggestForRecall, type Suggestion } from "@/lib/feedback/curve";
 import type { Metrics } from "@/lib/feedback/evaluate";
+
+/** Why the flood guard held a lower threshold back (lib/feedback/curve.ts `floodReason`). */
+function Withheld({ s }: { s: Suggestion | null | undefined }) {
+  if (!s?.withheld) return null;
+  return <p className="hint" role="note">Withheld: {s.withheld.threshold.toFixed(2)} scores better on these labels, but {s.withheld.reason}.</p>;
+}
 
 export function MetricCards({ m }: { m: Metrics }) {
   const cards: [string, string][] = [
@@ -31,7 +38,8 @@ export function EvaluationPanel({ detectorId }: { detectorId: string }) {
   const [proposed, setProposed] = useState<number | null>(null);
   const q = useEvaluation(detectorId, period);
   const e = q.data;
-  const forRecall = e && e.curve.length ? [...e.curve].filter((p) => p.recall !== null && p.recall >= target).sort((a, b) => b.threshold - a.threshold)[0] : undefined;
+  const recallSuggestion = e && e.curve.length ? suggestForRecall(e.curve, target, e.rescoredCurrent) : null;
+  const forRecall = recallSuggestion && !(recallSuggestion.withheld && recallSuggestion.threshold === e?.detector.threshold) ? recallSuggestion.metrics : undefined;
   return (
     <section className="panel" aria-labelledby="evaluation-title">
       <h2 id="evaluation-title">Evaluation from labels</h2>
@@ -68,10 +76,12 @@ export function EvaluationPanel({ detectorId }: { detectorId: string }) {
           <ul aria-label="Suggested thresholds">
             <li>
               {e.suggestions.bestF1 && e.suggestions.bestF1.threshold === e.detector.threshold ? <>Best F1: the current threshold {e.detector.threshold.toFixed(2)} is already the best on these labels (precision {percent(e.suggestions.bestF1.metrics.precision)}, recall {percent(e.suggestions.bestF1.metrics.recall)}).</> : e.suggestions.bestF1 ? <>Best F1: <strong>{e.suggestions.bestF1.threshold.toFixed(2)}</strong> (precision {percent(e.suggestions.bestF1.metrics.precision)}, recall {percent(e.suggestions.bestF1.metrics.recall)}) <button type="button" className="secondary" onClick={() => setProposed(e.suggestions.bestF1!.threshold)}>What if {e.suggestions.bestF1.threshold.toFixed(2)}?</button></> : "Best F1: label some anomalies first."}
+              <Withheld s={e.suggestions.bestF1} />
             </li>
             <li>
               <label className="inline-label">Keep recall at least <input className="target-recall" type="number" min={0} max={1} step={0.05} value={target} onChange={(ev) => setTarget(Number(ev.target.value))} aria-label="Target recall" /></label>{" "}
               {forRecall ? <>with the fewest anomalies: <strong>{forRecall.threshold.toFixed(2)}</strong> ({forRecall.events} anomalies, precision {percent(forRecall.precision)}) <button type="button" className="secondary" onClick={() => setProposed(forRecall.threshold)}>What if {forRecall.threshold.toFixed(2)}?</button></> : "no threshold reaches it."}
+              <Withheld s={recallSuggestion} />
             </li>
           </ul>
           )}

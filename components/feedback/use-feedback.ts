@@ -13,12 +13,13 @@ export function useLabelHistory(anomalyId: string) {
   return useQuery({ queryKey: ["labels", anomalyId], queryFn: () => apiFetch<LabelHistory>(`/api/v1/anomalies/${anomalyId}/labels`) });
 }
 
-/** Labels one or more anomalies (one request each); refreshes their labels, history and the queue. */
+/** Labels one anomaly, or many in one bulk request; refreshes their labels, history and the queue. */
 export function useAddLabels() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async ({ ids, label }: { ids: string[]; label: TNewLabel }) => {
-      for (const id of ids) await apiFetch<LabelHistory>(`/api/v1/anomalies/${id}/labels`, post(label));
+      if (ids.length === 1) await apiFetch<LabelHistory>(`/api/v1/anomalies/${ids[0]}/labels`, post(label));
+      else await apiFetch<{ labelled: number }>("/api/v1/labels/bulk", post({ ids, ...label }));
       return ids.length;
     },
     onSettled: () => {

@@ -24,6 +24,8 @@ export interface AlertContext {
     ongoing: boolean;
     detection: "ACTIVE" | "MERGED" | "GONE";
     status: "OPEN" | "ACKNOWLEDGED" | "RESOLVED" | "SILENCED";
+    /** The suppression rule that keeps it from alerting (lib/feedback/suppression.ts), if any. */
+    suppressedById?: string | null;
   };
   series: { id: string; metric: string; labels: Record<string, string> };
   source: { id: string; name: string };

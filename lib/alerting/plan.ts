@@ -56,6 +56,8 @@ export function planDecisions({ ctx, rules, existing, silences, lastAlertOnSerie
   const out: Decision[] = [];
   const resolved = isResolved(ctx.anomaly);
   const silence = findSilence(silences, ctx, now);
+  // A suppression rule learned from labels holds like a silence: decided, recorded SUPPRESSED, never sent.
+  const suppressed = ctx.anomaly.suppressedById ? `suppression rule ${ctx.anomaly.suppressedById}` : null;
   const has = (ruleId: string, kind: DeliveryKindName) => existing.find((d) => d.ruleId === ruleId && d.kind === kind);
   const decide = (rule: RuleSpec, kind: DeliveryKindName, status: Decision["status"], reason: string | null, extra: Partial<Pick<Decision, "silenceId" | "release" | "notBefore">> = {}) =>
     out.push({
@@ -70,6 +72,7 @@ export function planDecisions({ ctx, rules, existing, silences, lastAlertOnSerie
       if (!checkRule(rule, ctx, now).match) continue;
       const last = lastAlertOnSeries.get(rule.id);
       if (silence) decide(rule, "FIRING", "SUPPRESSED", "silenced", { silenceId: silence.id });
+      else if (suppressed) decide(rule, "FIRING", "SUPPRESSED", suppressed);
       // No cooldown means none: a concurrent decision on the series may be stamped after `now`.
       else if (last && rule.cooldownMinutes > 0 && now.getTime() - last.getTime() < rule.cooldownMinutes * 60_000) {
         decide(rule, "FIRING", "SUPPRESSED", `cooldown: this rule alerted on the series at ${last.toISOString()} (${rule.cooldownMinutes} min)`);
@@ -89,11 +92,13 @@ export function planDecisions({ ctx, rules, existing, silences, lastAlertOnSerie
       const muted = mutedBy(rule, now);
       const until = muteEndsAt(rule.muteTimings, rule.muteTimeZone, now);
       if (silence) decide(rule, "RESOLVED", "SUPPRESSED", "silenced", { silenceId: silence.id });
+      else if (suppressed) decide(rule, "RESOLVED", "SUPPRESSED", suppressed);
       else if (muted && until) decide(rule, "RESOLVED", "PENDING", `held: ${muted}; sent when they end at ${until.toISOString()}`, { notBefore: until });
       else decide(rule, "RESOLVED", "PENDING", null);
     }
     if (escalationDue(rule, ctx, firing, now) && !has(rule.id, "ESCALATED")) {
       if (silence) decide(rule, "ESCALATED", "SUPPRESSED", "silenced", { silenceId: silence.id });
+      else if (suppressed) decide(rule, "ESCALATED", "SUPPRESSED", suppressed);
       else if (!mutedBy(rule, now)) decide(rule, "ESCALATED", "PENDING", null);
     }
   }

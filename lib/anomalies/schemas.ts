@@ -65,6 +65,8 @@ export const ZAnomalyListQuery = z
     assignee: many(z.union([z.literal("me"), z.literal("none"), id])),
     /** An analyst's label on it, or NONE for unlabelled. */
     label: many(z.enum(LABEL_FILTERS)),
+    /** Incidents a suppression rule keeps from alerting: left out unless asked (lib/feedback/suppression.ts). */
+    suppressed: z.enum(["exclude", "include", "only"]).default("exclude"),
     /** Anomalies overlapping [from, to]. */
     from: isoTime.optional(),
     to: isoTime.optional(),
@@ -107,6 +109,8 @@ export const ZAnomalyItem = z.object({
   ongoing: z.boolean(),
   detection: ZDetectionState,
   mergedIntoId: z.string().nullable(),
+  /** The suppression rule that keeps it from alerting, if any. */
+  suppressedById: z.string().nullable(),
   status: ZAnomalyStatus,
   assignee: userRef.nullable(),
   acknowledgedAt: z.string().nullable(),

@@ -39,10 +39,15 @@ export interface ScoredPreview {
 /**
  * Scores the points once. The threshold plays no part in scoring, so events at any threshold come
  * from `previewEventsAt` without scoring again: the evaluation's precision-recall curve and the
- * what-if use this.
+ * what-if use this. With `state` (a stored model version's detector state) the detector resumes
+ * from it instead and scores every point (it is already trained).
  */
-export function scorePreview({ algorithm, params, points, history = [], trainingWindowHours }: Omit<PreviewInput, "threshold">): ScoredPreview {
-  const detector = createDetector(algorithm, params);
+export function scorePreview({ algorithm, params, points, history = [], trainingWindowHours, state }: Omit<PreviewInput, "threshold"> & { state?: unknown }): ScoredPreview {
+  const detector = createDetector(algorithm, params, state);
+  if (state !== undefined) {
+    const scored = points.map((p) => detector.update(obs(p)));
+    return { points, scored, unscored: 0, trainedOn: 0, trainedTo: null };
+  }
   const split = trainingSplit({ algorithm, params, trainingWindowHours }, history, points);
   if (split.train.length > 0) detector.train?.(split.train.map(obs));
   const all = split.score.map((p) => detector.update(obs(p)));

@@ -73,3 +73,34 @@ describe("compareThresholds", () => {
     expect(w.sentence).toContain("lost 1 of 2 true positives");
   });
 });
+
+describe("flood guard", () => {
+  const curve = precisionRecallCurve(series, truth, period);
+
+  it("counts flagged points and scored points on each curve point", () => {
+    expect(curve.find((p) => p.threshold === 0.5)).toMatchObject({ flaggedPoints: 4, points: 10 });
+    expect(curve.find((p) => p.threshold === 0.05)).toMatchObject({ flaggedPoints: 10, points: 10 });
+  });
+
+  it("withholds a lower threshold judged on too few true anomalies, and says why", () => {
+    // Only the spike at 8 s is labelled true: a lower threshold would rest on one anomaly.
+    const few = [at(8000, "positive"), at(3000, "negative")];
+    // Today's 0.96 flags nothing, so any lower threshold that reaches the spike wins on F1.
+    const current = curvePointAt(series, few, period, 0.96);
+    const s = suggestBestF1(precisionRecallCurve(series, few, period), current);
+    expect(s?.threshold).toBe(0.96);
+    expect(s?.withheld?.threshold).toBeLessThan(0.96);
+    expect(s?.withheld?.reason).toContain("at least 3 true anomalies");
+  });
+
+  it("withholds a lower threshold that floods points beyond twice today's", () => {
+    // Reaching the missed span at 6 s needs every point flagged (10 points, today 2 at 0.8).
+    const current = curvePointAt(series, truth, period, 0.8);
+    const s = suggestForRecall(curve, 1, current);
+    expect(s).toMatchObject({ threshold: 0.8, withheld: { threshold: 0.1 } });
+    expect(s?.withheld?.reason).toBe("it would flag 100.0% of points (today 20.0%); a lower threshold may flag at most 2× today's points or 1.0% of them");
+    // Raising is never held back.
+    expect(suggestBestF1(curve, curvePointAt(series, truth, period, 0.5))).toMatchObject({ threshold: 0.8 });
+    expect(suggestBestF1(curve, curvePointAt(series, truth, period, 0.5))?.withheld).toBeUndefined();
+  });
+});

@@ -22,6 +22,20 @@ export const ZNewLabel = z
   .refine((b) => b.reason !== "OTHER" || !!b.note, { path: ["note"], message: "say what the other reason is" });
 export type TNewLabel = z.infer<typeof ZNewLabel>;
 
+/** POST /api/v1/labels/bulk: the same label on many anomalies, in one transaction. */
+export const BULK_LABEL_MAX = 500;
+export const ZBulkLabel = z
+  .object({
+    ids: z.array(id).min(1, "give at least one anomaly id").max(BULK_LABEL_MAX, `at most ${BULK_LABEL_MAX} anomalies at once`).refine((v) => new Set(v).size === v.length, "must not repeat an id"),
+    value: z.enum(LABEL_VALUES),
+    reason: z.enum(LABEL_REASONS).optional(),
+    note,
+  })
+  .strict()
+  .refine((b) => b.reason !== "OTHER" || !!b.note, { path: ["note"], message: "say what the other reason is" });
+export type TBulkLabel = z.infer<typeof ZBulkLabel>;
+export const ZBulkLabelResult = z.object({ labelled: z.number().int() });
+
 export const ZLabel = z.object({
   id: z.string(),
   anomalyId: z.string().nullable(),
@@ -79,3 +93,5 @@ export const ZWhatIfQuery = z
 /** GET /api/v1/detectors/{id}/evaluation: a period and an optional recall to aim the suggested threshold at. */
 export const ZEvaluationQuery = ZPeriodQuery.and(z.object({ targetRecall: z.coerce.number().min(0, "must be 0 to 1").max(1, "must be 0 to 1").optional() }));
 export const ZApplyThreshold = z.object({ threshold, basis: z.enum(["suggestion", "undo", "manual"]).default("manual") }).strict();
+/** GET /api/v1/detectors/{id}/models: a period and optionally one series. */
+export const ZModelCompareQuery = ZPeriodQuery.and(z.object({ seriesId: id.optional() }));

@@ -29,6 +29,18 @@ describe("label transfer", () => {
     expect(v.issues.map((i) => i.path)).toEqual(["rows[1].kind", "rows[2].start", "rows[3].end", "rows[4].detectorId", "rows[5].note"]);
   });
 
+  it("guards cells a spreadsheet would run as formulas, and the import takes the guard off", () => {
+    const hostile = { ...row, detectorName: "=HYPERLINK(\"http://x\")", metric: "+cpu", note: "-1", labelledBy: "@an" };
+    const csv = toCsv([hostile]);
+    const cells = csv.split("\n")[1];
+    expect(cells).toContain(`"'=HYPERLINK(""http://x"")"`);
+    expect(cells).toContain(",'+cpu,");
+    expect(cells).toContain(",'-1,'@an,");
+    expect(cells).not.toMatch(/(^|,)[=+\-@]/);
+    const back = validateRows(parseCsvRows(csv).rows);
+    expect(back.rows[0]).toEqual(hostile);
+  });
+
   it("reports a malformed CSV", () => {
     expect(parseCsvRows('kind,start\n"unclosed').issues[0].path).toBe("(csv)");
   });

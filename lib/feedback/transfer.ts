@@ -10,8 +10,17 @@ export interface RowIssue {
   message: string;
 }
 
+/**
+ * Spreadsheet formula injection: a cell starting with = + - @ tab or CR would run as a formula
+ * when the file is opened in a spreadsheet; it is written with a leading apostrophe (OWASP's
+ * advice), which the import takes off again so the CSV still round-trips.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+export const guardFormula = (s: string) => (FORMULA_START.test(s) ? `'${s}` : s);
+export const unguardFormula = (s: string) => (s.startsWith("'") && FORMULA_START.test(s.slice(1)) ? s.slice(1) : s);
+
 const cell = (v: unknown) => {
-  const s = v === null || v === undefined ? "" : String(v);
+  const s = guardFormula(v === null || v === undefined ? "" : String(v));
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 };
 
@@ -28,7 +37,7 @@ export function parseCsvRows(text: string): { rows: unknown[]; issues: RowIssue[
   } catch (e) {
     return { rows: [], issues: [{ path: "(csv)", message: `is malformed: ${(e as Error).message}` }] };
   }
-  return { rows: records, issues: [] };
+  return { rows: records.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, unguardFormula(v)]))), issues: [] };
 }
 
 /** Validates every row; all issues at once, as `rows[<n>].<field>`. */

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { ZTokenCreate, ZTokenCreated, ZTokenList, ZTokenRevoked } from "@/lib/tokens/schemas";
 import { ZApiKeyListQuery, ZApiKeyPage, ZAuditPage, ZAuditQuery } from "@/lib/admin/schemas";
 import { ZServiceAccountCreate, ZServiceAccountList, ZServiceAccountOne, ZServiceAccountUpdate, ZServiceTokenCreate } from "@/lib/service-accounts/schemas";
+import { ZNewSuppressionRule, ZRuleWhatIfQuery, ZSuppressionRule, ZSuppressionRuleChange } from "@/lib/feedback/suppression-schemas";
 import {
   ZCreateChannel,
   ZCreateRule,
@@ -37,6 +38,10 @@ import { ZBackfill, ZCreateDetector, ZPointsQuery, ZPreview, ZSeriesListQuery, Z
 import {
   ZApplyThreshold,
   ZEvaluationQuery,
+  ZPeriodQuery,
+  ZBulkLabel,
+  ZBulkLabelResult,
+  ZModelCompareQuery,
   ZExportQuery,
   ZImportResult,
   ZLabelHistory,
@@ -110,6 +115,7 @@ export const OPERATIONS: Operation[] = [
   // Labels
   op("GET", `${V1}/labels/missed`, "anomalies:read", "Spans a detector should have flagged", { query: ZMissedQuery, response: pageOf(ZMissed) }),
   op("POST", `${V1}/labels/missed`, "anomalies:label", "Mark a missed span (201 when new, 200 when already marked)", { body: ZNewMissed, response: ZMissed, status: 201 }),
+  op("POST", `${V1}/labels/bulk`, "anomalies:label", "The same label on many anomalies (one transaction)", { body: ZBulkLabel, response: ZBulkLabelResult, status: 201 }),
   op("GET", `${V1}/labels/export`, "anomalies:read", "Every label and missed span, as JSON { rows } or CSV", { query: ZExportQuery }),
   op("POST", `${V1}/labels/import`, "anomalies:label", "Import labels and missed spans", {
     rawBody: { contentTypes: ["text/csv", "application/json"], description: "CSV with the export's columns, or JSON { rows }" },
@@ -154,6 +160,14 @@ export const OPERATIONS: Operation[] = [
   op("GET", `${V1}/detectors/{id}/evaluation`, "detectors:read", "Precision, recall and F1 from labels", { query: ZEvaluationQuery }),
   op("GET", `${V1}/detectors/{id}/what-if`, "detectors:read", "What a different threshold would have flagged", { query: ZWhatIfQuery }),
   op("POST", `${V1}/detectors/{id}/threshold`, "detectors:write", "Apply a threshold", { body: ZApplyThreshold }),
+  op("GET", `${V1}/detectors/{id}/models`, "detectors:read", "Model versions side by side on the same labelled period", { query: ZModelCompareQuery }),
+  op("POST", `${V1}/detectors/{id}/models/{modelId}/activate`, "detectors:write", "Activate a model version (rollback)"),
+  op("GET", `${V1}/detectors/{id}/suppression-rules`, "detectors:read", "Suppression rules and what each suppresses now", { response: z.object({ items: z.array(ZSuppressionRule) }) }),
+  op("POST", `${V1}/detectors/{id}/suppression-rules`, "detectors:write", "Apply a suppression rule", { body: ZNewSuppressionRule, response: ZSuppressionRule, status: 201 }),
+  op("PATCH", `${V1}/detectors/{id}/suppression-rules/{ruleId}`, "detectors:write", "Edit, disable or enable a suppression rule", { body: ZSuppressionRuleChange, response: ZSuppressionRule }),
+  op("DELETE", `${V1}/detectors/{id}/suppression-rules/{ruleId}`, "detectors:write", "Remove a suppression rule"),
+  op("GET", `${V1}/detectors/{id}/suppression-rules/what-if`, "detectors:read", "What a suppression rule would have done to the labelled history", { query: ZRuleWhatIfQuery }),
+  op("GET", `${V1}/detectors/{id}/suppression-rules/suggestions`, "detectors:read", "Suppression rules proposed from false positives, with their what-if", { query: ZPeriodQuery }),
 
   // Alerting
   op("GET", `${V1}/channels`, "alerts:read", "Alert channels"),

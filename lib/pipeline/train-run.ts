@@ -11,7 +11,9 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { getPrisma } from "@/lib/server/db";
 import { getPgPool } from "@/lib/server/pg-pool";
 import { ensureDetectorState, lockDetectorState, readTrainingHistory, saveDetectorState } from "@/lib/server/queries/detector-state";
-import { createScorer } from "@/lib/pipeline/scoring";
+import { configKey, createScorer, type SavedState } from "@/lib/pipeline/scoring";
+import { leaveOutSpans } from "@/lib/feedback/training-window";
+import { loadTruth } from "@/lib/server/queries/evaluation";
 import { saveSnapshot } from "@/lib/server/queries/redetect";
 import { DETECT_SHARDS, shardDigit, shardOf } from "@/lib/pipeline/shard";
 
@@ -84,18 +86,19 @@ async function trainDetector(detectorId: string, shard: number, seriesId?: strin
     const cp = await ensureDetectorState(detectorId, sid);
     const latest = cp.watermark ?? (await prisma.dataPoint.findFirst({ where: { seriesId: sid }, orderBy: { ts: "desc" }, select: { ts: true } }))?.ts;
     if (!latest) continue;
-    const history = await readTrainingHistory(sid, new Date(latest.getTime() + 1), detector.trainingWindowHours);
-    if (history.length === 0) continue;
-    const trainedTo = new Date(history[history.length - 1].t);
+    // The worker's training window (lib/detection/training.ts), less labelled anomalies below.
+    const window = (await readTrainingHistory(sid, new Date(latest.getTime() + 1), detector.trainingWindowHours)).map((p) => ({ ...p, ts: new Date(p.t) }));
+    if (window.length === 0) continue;
+    const trainedTo = window[window.length - 1].ts;
     const active = await prisma.modelVersion.findFirst({ where: { detectorId, seriesId: sid, active: true }, select: { trainedTo: true } });
     if (active && active.trainedTo.getTime() === trainedTo.getTime()) continue; // nothing new since the active model
+    const { history, excluded } = await selectTrainingPoints(detectorId, sid, window);
+    if (history.length === 0) continue;
     const scorer = createScorer(detector);
     scorer.detector.train?.(history.map((p) => ({ t: p.t, values: [p.value] })));
 
     const modelId = await prisma.$transaction(async (tx: Prisma.TransactionClient) => {
-      const locked = await lockDetectorState(tx, detectorId, sid);
       const last = await tx.modelVersion.aggregate({ where: { detectorId, seriesId: sid }, _max: { version: true } });
-      await tx.modelVersion.updateMany({ where: { detectorId, seriesId: sid, active: true }, data: { active: false } });
       const saved = scorer.save();
       const model = await tx.modelVersion.create({
         data: {
@@ -103,22 +106,45 @@ async function trainDetector(detectorId: string, shard: number, seriesId?: strin
           seriesId: sid,
           version: (last._max.version ?? 0) + 1,
           parameters: saved.detector as Prisma.InputJsonValue,
-          metrics: { points: history.length },
-          trainedFrom: new Date(history[0].t),
+          // `config`: the configuration it was trained for; a rollback refuses a version that no longer fits.
+          metrics: { points: history.length, excludedLabelled: excluded, config: configKey(detector) },
+          trainedFrom: window[0].ts,
           trainedTo,
-          active: true,
         },
       });
-      // Scoring restarts at the end of the training window; what the old model scored after it
-      // (runs that committed while this one trained) is re-scored, its incidents re-derived.
-      const scoredTo = locked?.watermark ?? null;
-      await saveDetectorState(tx, detectorId, sid, trainedTo, { modelId: model.id, redetectUntil: scoredTo && scoredTo > trainedTo ? scoredTo : null });
-      await saveSnapshot(tx, detectorId, sid, trainedTo, JSON.stringify(saved), model.id);
-      // The old model's open incident ends with it.
-      await tx.anomaly.updateMany({ where: { detectorId, seriesId: sid, ongoing: true, endTs: { lte: trainedTo } }, data: { ongoing: false } });
+      await installModelVersion(tx, detectorId, sid, { id: model.id, trainedTo }, saved);
       return model.id;
     });
     trained.push({ seriesId: sid, modelId, points: history.length });
   }
   return { status: "done", trained };
+}
+
+/**
+ * The training window without what analysts labelled as anomalies (true-positive labels and
+ * missed spans on this series, lib/feedback), so a model learns normal behaviour. The window's
+ * bounds stay those of the points read: `trainedFrom`/`trainedTo` describe the period, not the
+ * points kept.
+ */
+async function selectTrainingPoints<P extends { ts: Date }>(detectorId: string, seriesId: string, window: P[]): Promise<{ history: P[]; excluded: number }> {
+  const period = { from: window[0].ts.getTime(), to: window[window.length - 1].ts.getTime() };
+  const positives = (await loadTruth(detectorId, period, seriesId)).filter((s) => s.kind === "positive");
+  const { kept, excluded } = leaveOutSpans(window, positives);
+  return { history: kept, excluded };
+}
+
+/**
+ * Makes a stored model version the pair's active model, installed as its checkpoint and first
+ * snapshot at the end of its training window: scoring restarts there, what was scored after it is
+ * re-scored (its incidents re-derived) and the open incident ends. Training installs each new
+ * version through here, and a rollback (lib/server/queries/model-versions.ts) an older one.
+ */
+export async function installModelVersion(tx: Prisma.TransactionClient, detectorId: string, seriesId: string, model: { id: string; trainedTo: Date }, saved: SavedState) {
+  const locked = await lockDetectorState(tx, detectorId, seriesId);
+  await tx.modelVersion.updateMany({ where: { detectorId, seriesId, active: true, id: { not: model.id } }, data: { active: false } });
+  await tx.modelVersion.update({ where: { id: model.id }, data: { active: true } });
+  const scoredTo = locked?.watermark ?? null;
+  await saveDetectorState(tx, detectorId, seriesId, model.trainedTo, { modelId: model.id, redetectUntil: scoredTo && scoredTo > model.trainedTo ? scoredTo : null });
+  await saveSnapshot(tx, detectorId, seriesId, model.trainedTo, JSON.stringify(saved), model.id);
+  await tx.anomaly.updateMany({ where: { detectorId, seriesId, ongoing: true, endTs: { lte: model.trainedTo } }, data: { ongoing: false } });
 }

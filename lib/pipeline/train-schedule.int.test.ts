@@ -127,7 +127,7 @@ describe("a scheduled retrain", () => {
       setHandlerQueueBackend(undefined);
     }
     const models = await getPrisma().modelVersion.findMany({ where: pair });
-    expect(models).toEqual([expect.objectContaining({ version: 1, active: true, metrics: { points: 600 } })]);
+    expect(models).toEqual([expect.objectContaining({ version: 1, active: true, metrics: expect.objectContaining({ points: 600, excludedLabelled: 0 }) })]);
     const state = await getPrisma().detectorState.findUniqueOrThrow({ where: { detectorId_seriesId: pair } });
     expect(state.modelId).toBe(models[0].id);
   });

@@ -34,7 +34,7 @@ export async function loadAlertContext(anomalyId: string, baseUrl: string, tx: P
     anomaly: {
       id: a.id, startTs: a.startTs, endTs: a.endTs, peakTs: a.peakTs, peakScore: a.peakScore, severity: a.severity,
       actual: a.actual, expected: a.expected, lower: a.lower, upper: a.upper, pointCount: a.pointCount,
-      ongoing: a.ongoing, detection: a.detection, status: a.status,
+      ongoing: a.ongoing, detection: a.detection, status: a.status, suppressedById: a.suppressedById,
     },
     series: { id: a.seriesId, metric: a.metric, labels: (a.labels ?? {}) as Record<string, string> },
     source: { id: a.sourceId, name: a.sourceName },

@@ -39,6 +39,7 @@ interface AnomalyDbRow {
   ongoing: boolean;
   detection: AnomalyItem["detection"];
   mergedIntoId: string | null;
+  suppressedById: string | null;
   status: AnomalyItem["status"];
   assigneeId: string | null;
   assigneeEmail: string | null;
@@ -59,7 +60,7 @@ const SELECT = Prisma.sql`
     s."sourceId", src.name AS "sourceName", a."startTs", a."endTs", a."peakTs", a."peakScore",
     a.severity::text AS severity, (array_position(enum_range(NULL::"Severity"), a.severity))::int AS "sevRank",
     a.actual, a.expected, a.lower, a.upper, a."pointCount", a.ongoing, a.detection::text AS detection,
-    a."mergedIntoId", a.status::text AS status, a."assigneeId", u.email AS "assigneeEmail", u.name AS "assigneeName",
+    a."mergedIntoId", a."suppressedById", a.status::text AS status, a."assigneeId", u.email AS "assigneeEmail", u.name AS "assigneeName",
     a."acknowledgedAt", a."resolvedAt", a."updatedAt", ${CURRENT_LABEL} AS "currentLabel"
   FROM "Anomaly" a
   JOIN "Series" s ON s.id = a."seriesId"
@@ -88,6 +89,7 @@ function toItem(r: AnomalyDbRow): AnomalyItem {
     ongoing: r.ongoing,
     detection: r.detection,
     mergedIntoId: r.mergedIntoId,
+    suppressedById: r.suppressedById,
     status: r.status,
     assignee: r.assigneeId ? { id: r.assigneeId, email: r.assigneeEmail ?? "", name: r.assigneeName } : null,
     acknowledgedAt: iso(r.acknowledgedAt),
@@ -128,6 +130,8 @@ export function anomalyFilterSql(q: TAnomalyListQuery, userId: string): Prisma.S
   if (q.label.length) {
     parts.push(Prisma.sql`AND COALESCE(${CURRENT_LABEL}, 'NONE') = ANY(${[...q.label]}::text[])`);
   }
+  if (q.suppressed === "exclude") parts.push(Prisma.sql`AND a."suppressedById" IS NULL`);
+  else if (q.suppressed === "only") parts.push(Prisma.sql`AND a."suppressedById" IS NOT NULL`);
   if (q.from) parts.push(Prisma.sql`AND a."endTs" >= ${new Date(q.from)}`);
   if (q.to) parts.push(Prisma.sql`AND a."startTs" <= ${new Date(q.to)}`);
   if (q.exclude) parts.push(Prisma.sql`AND a.id <> ${q.exclude}`);

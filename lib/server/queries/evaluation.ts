@@ -55,11 +55,11 @@ const KIND: Record<string, TruthKind> = { TRUE_POSITIVE: "positive", FALSE_POSIT
 /**
  * The labelled truth over a period: per incident its current (latest) label, the labels of
  * incidents merged into it included, on the incident's current span (the span as labelled when
- * the incident is gone for good); plus the missed spans.
+ * the incident is gone for good); plus the missed spans. Of one series when `seriesId` is given.
  */
-export async function loadTruth(detectorId: string, p: Period): Promise<TruthSpan[]> {
+export async function loadTruth(detectorId: string, p: Period, seriesId?: string): Promise<TruthSpan[]> {
   const prisma = getPrisma();
-  const overlap = { startTs: { lte: new Date(p.to) }, endTs: { gte: new Date(p.from) } };
+  const overlap = { startTs: { lte: new Date(p.to) }, endTs: { gte: new Date(p.from) }, ...(seriesId ? { seriesId } : {}) };
   const [labels, missed] = await Promise.all([
     prisma.anomalyLabel.findMany({ where: { detectorId, ...overlap }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { id: true, anomalyId: true, seriesId: true, startTs: true, endTs: true, value: true } }),
     prisma.missedAnomaly.findMany({ where: { detectorId, ...overlap }, select: { seriesId: true, startTs: true, endTs: true } }),
@@ -177,7 +177,7 @@ export async function evaluateDetector(id: string, q: { from?: string; to?: stri
     curve,
     rescoredCurrent: current,
     suggestions: enoughLabels(truth)
-      ? { bestF1: suggestBestF1(curve, current), targetRecall: { target, suggestion: suggestForRecall(curve, target) }, needLabels: null }
+      ? { bestF1: suggestBestF1(curve, current), targetRecall: { target, suggestion: suggestForRecall(curve, target, current) }, needLabels: null }
       : { bestF1: null, targetRecall: { target, suggestion: null }, needLabels: MIN_LABELS },
     lastApplied: await lastAppliedThreshold(id),
   };

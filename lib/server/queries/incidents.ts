@@ -7,6 +7,8 @@
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { planIncidents, type IncidentState, type StoredIncident } from "@/lib/pipeline/incidents";
+import { suppressingRule } from "@/lib/feedback/suppression";
+import { loadRuleSpecs } from "@/lib/server/queries/suppression-apply";
 /**
  * An incident as the pipeline writes it (times as Dates, severity as the enum). The triage queue's
  * reads are in anomaly-list.ts, its writes in anomaly-triage.ts, the chart window in anomaly-window.ts.
@@ -80,15 +82,18 @@ export async function applyIncidents(
   }
   if (writes.length > 0) {
     const col = <T>(f: (e: IncidentWrite) => T) => writes.map((w) => f(w.event));
+    // Suppression is an attribute of the incident, derived with it (lib/feedback/README.md).
+    const rules = await loadRuleSpecs(tx, detectorId);
+    const suppressed = col((e) => suppressingRule(rules, { seriesId, start: e.startTs.getTime(), peakScore: e.peakScore }));
     await tx.$executeRaw`
       UPDATE "Anomaly" a SET "startTs" = v.s, "endTs" = v.e, "peakTs" = v.p, "peakScore" = v.score, severity = v.sev::"Severity",
         "pointCount" = v.n, actual = v.actual, expected = v.expected, lower = v.lower, upper = v.upper, ongoing = v.ongoing,
-        detection = 'ACTIVE', "mergedIntoId" = NULL, "updatedAt" = now()
+        detection = 'ACTIVE', "mergedIntoId" = NULL, "suppressedById" = v.sup, "updatedAt" = now()
       FROM unnest(${writes.map((w) => w.id)}::text[], ${col((e) => e.startTs)}::timestamptz[], ${col((e) => e.endTs)}::timestamptz[],
         ${col((e) => e.peakTs)}::timestamptz[], ${col((e) => e.peakScore)}::float8[], ${col((e) => e.severity)}::text[],
         ${col((e) => e.pointCount)}::int[], ${col((e) => e.actual)}::float8[], ${col((e) => e.expected)}::float8[],
-        ${col((e) => e.lower)}::float8[], ${col((e) => e.upper)}::float8[], ${col((e) => e.ongoing)}::boolean[])
-        AS v(id, s, e, p, score, sev, n, actual, expected, lower, upper, ongoing)
+        ${col((e) => e.lower)}::float8[], ${col((e) => e.upper)}::float8[], ${col((e) => e.ongoing)}::boolean[], ${suppressed}::text[])
+        AS v(id, s, e, p, score, sev, n, actual, expected, lower, upper, ongoing, sup)
       WHERE a.id = v.id`;
   }
   for (const u of plan.update) if (u.revived) activity.push({ id: u.id, kind: "revived", details: { startTs: u.event.startTs, endTs: u.event.endTs } });

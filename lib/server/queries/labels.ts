@@ -5,7 +5,7 @@
  * outlives its incident; labels of incidents merged into another count for that one.
  */
 import { Prisma } from "@/lib/generated/prisma/client";
-import type { Label, LabelHistory, Missed, TNewLabel, TNewMissed } from "@/lib/feedback/schemas";
+import type { Label, LabelHistory, Missed, TBulkLabel, TNewLabel, TNewMissed } from "@/lib/feedback/schemas";
 import { AppError } from "@/lib/server/api/errors";
 import { getPrisma } from "@/lib/server/db";
 
@@ -53,6 +53,25 @@ export async function addLabel(anomalyId: string, body: TNewLabel, userId: strin
       data: { anomalyId, userId, kind: "label", details: { labelId: label.id, value: body.value, reason: body.reason ?? null, note: body.note ? body.note.slice(0, 140) : null } },
     });
     return getLabelHistory(anomalyId, tx);
+  });
+}
+
+/** The same label on many anomalies in one transaction (each a new history row with its activity); an unknown id refuses all. */
+export async function addLabels(body: TBulkLabel, userId: string): Promise<{ labelled: number }> {
+  return getPrisma().$transaction(async (tx) => {
+    const found = await tx.anomaly.findMany({ where: { id: { in: body.ids } }, select: { id: true, detectorId: true, seriesId: true, startTs: true, endTs: true } });
+    const byId = new Map(found.map((a) => [a.id, a]));
+    const missing = body.ids.findIndex((id) => !byId.has(id));
+    if (missing >= 0) throw new AppError("unprocessable", `ids[${missing}]: no anomaly ${body.ids[missing]}`, [{ path: `ids.${missing}`, message: "no such anomaly" }]);
+    const fields = { userId, value: body.value, reason: body.reason ?? null, note: body.note || null };
+    const labels = await tx.anomalyLabel.createManyAndReturn({
+      data: body.ids.map((id) => { const { detectorId, seriesId, startTs, endTs } = byId.get(id)!; return { anomalyId: id, detectorId, seriesId, startTs, endTs, ...fields }; }),
+      select: { id: true, anomalyId: true },
+    });
+    await tx.anomalyActivity.createMany({
+      data: labels.map((l) => ({ anomalyId: l.anomalyId!, userId, kind: "label", details: { labelId: l.id, value: body.value, reason: body.reason ?? null, note: body.note ? body.note.slice(0, 140) : null } })),
+    });
+    return { labelled: labels.length };
   });
 }
 

@@ -6,6 +6,8 @@ import { formatDateTime, formatNumber, seriesTitle } from "@/components/format";
 import { BackfillForm, EditDetectorLink } from "@/components/detectors/detector-actions";
 import { DetectorSeriesChart } from "@/components/detectors/detector-series-chart";
 import { EvaluationPanel } from "@/components/feedback/evaluation-panel";
+import { SuppressionPanel } from "@/components/feedback/suppression-panel";
+import { ModelVersionsPanel } from "@/components/feedback/model-versions-panel";
 import { getDefinition } from "@/lib/detection";
 import { AppError } from "@/lib/server/api/errors";
 import { getDetector, listDetectorSeriesStatus, listRecentDetectorAnomalies } from "@/lib/server/queries/detectors";
@@ -69,6 +71,8 @@ export default async function DetectorPage({ params, searchParams }: { params: P
         </section>
       )}
       <EvaluationPanel detectorId={id} />
+      <SuppressionPanel detectorId={id} />
+      {def.needsTraining && <ModelVersionsPanel detectorId={id} />}
       <section className="panel" aria-label="Recent anomalies">
         <h2>Recent anomalies</h2>
         <DataTable

@@ -16,6 +16,7 @@ import { GET as listAnomalies } from "@/app/api/v1/anomalies/route";
 import { GET as listMissed, POST as postMissed } from "@/app/api/v1/labels/missed/route";
 import { GET as exportLabels } from "@/app/api/v1/labels/export/route";
 import { POST as importLabels } from "@/app/api/v1/labels/import/route";
+import { POST as bulkLabel } from "@/app/api/v1/labels/bulk/route";
 import { deleteDetector } from "@/lib/server/queries/detectors";
 
 const session = vi.hoisted(() => ({ id: "an" }));
@@ -155,5 +156,32 @@ describe("deleting a detector", () => {
     expect(await getPrisma().missedAnomaly.count({ where: { seriesId: "s1", startTs: T(1) } })).toBe(1);
     const json = (await (await exportLabels(new NextRequest(`${base}/labels/export?detectorId=gone`), routeContext())).json()) as { rows: unknown[] };
     expect(json.rows).toHaveLength(1);
+  });
+});
+
+describe("bulk labels", () => {
+  const bulk = (body: unknown) => bulkLabel(jsonRequest("POST", `${base}/labels/bulk`, body), routeContext());
+
+  it("labels many anomalies in one request, each a history row with its activity; an unknown id refuses all", async () => {
+    session.id = "an";
+    const before = await getPrisma().anomalyLabel.count();
+    const bad = await bulk({ ids: ["a3", "nope"], value: "UNSURE" });
+    expect(bad.status).toBe(422);
+    expect((await bad.json()).error.issues[0].path).toBe("ids.1");
+    expect(await getPrisma().anomalyLabel.count()).toBe(before);
+    const res = await bulk({ ids: ["a1", "a3"], value: "UNSURE", reason: "OTHER", note: "batch" });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toEqual({ labelled: 2 });
+    expect((await history("a3")).current).toMatchObject({ value: "UNSURE", reason: "OTHER", note: "batch" });
+    expect((await history("a1")).current?.value).toBe("UNSURE");
+    expect(await getPrisma().anomalyActivity.count({ where: { anomalyId: "a3", kind: "label" } })).toBeGreaterThanOrEqual(1);
+  });
+
+  it("refuses operators, repeated ids and too many at once", async () => {
+    session.id = "op";
+    expect((await bulk({ ids: ["a1"], value: "TRUE_POSITIVE" })).status).toBe(403);
+    session.id = "an";
+    expect((await bulk({ ids: ["a1", "a1"], value: "TRUE_POSITIVE" })).status).toBe(422);
+    expect((await bulk({ ids: Array.from({ length: 501 }, (_, i) => `x${i}`), value: "TRUE_POSITIVE" })).status).toBe(422);
   });
 });

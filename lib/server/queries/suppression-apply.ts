@@ -1,0 +1,43 @@
+/**
+ * Applying suppression rules to stored incidents (lib/feedback/suppression.ts): the detector's
+ * enabled rules, read where incidents are derived (`applyIncidents`), and the refresh of every
+ * incident of a detector after a rule changes. Kept apart from suppression.ts so the detection
+ * commit path imports only this.
+ */
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { suppressingRule, type SuppressionRuleSpec } from "@/lib/feedback/suppression";
+
+const REFRESH_BATCH = 5_000;
+
+export const RULE_SELECT = { id: true, enabled: true, seriesId: true, hourFrom: true, hourTo: true, weekdays: true, scoreBelow: true } as const;
+
+/** The detector's enabled rules, oldest first (the first that matches names the suppression). */
+export function loadRuleSpecs(tx: Prisma.TransactionClient, detectorId: string): Promise<SuppressionRuleSpec[]> {
+  return tx.suppressionRule.findMany({ where: { detectorId, enabled: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: RULE_SELECT });
+}
+
+/** Sets `suppressedById` on every incident of the detector from its rules; returns how many changed. */
+export async function refreshSuppression(tx: Prisma.TransactionClient, detectorId: string): Promise<number> {
+  const rules = await loadRuleSpecs(tx, detectorId);
+  let changed = 0;
+  let after = "";
+  for (;;) {
+    const rows = await tx.anomaly.findMany({
+      where: { detectorId, id: { gt: after } },
+      orderBy: { id: "asc" },
+      take: REFRESH_BATCH,
+      select: { id: true, seriesId: true, startTs: true, peakScore: true, suppressedById: true },
+    });
+    if (rows.length === 0) return changed;
+    after = rows[rows.length - 1].id;
+    const moves = rows
+      .map((r) => ({ id: r.id, was: r.suppressedById, now: suppressingRule(rules, { seriesId: r.seriesId, start: r.startTs.getTime(), peakScore: r.peakScore }) }))
+      .filter((m) => m.was !== m.now);
+    if (moves.length === 0) continue;
+    changed += moves.length;
+    await tx.$executeRaw`
+      UPDATE "Anomaly" a SET "suppressedById" = v.rule FROM unnest(${moves.map((m) => m.id)}::text[], ${moves.map((m) => m.now)}::text[]) AS v(id, rule)
+      WHERE a.id = v.id`;
+  }
+}
+
