@@ -14,7 +14,7 @@ import { sweepAlerts } from "../lib/alerting/queue";
 import { startWebhookReceiver } from "../lib/alerting/testing/receiver";
 import { newWebhookSecret } from "../lib/alerting/signature";
 import { fixed, formatRate, printTable } from "./bench/table";
-import { pct, runLatency } from "./bench/pipeline/latency";
+import { benchDetector, pct, runLatency } from "./bench/pipeline/latency";
 import { createScratch, startBenchWorker } from "./bench/pipeline/setup";
 
 const { values: args } = parseArgs({
@@ -49,7 +49,7 @@ try {
     }
   }, 5);
 
-  const opts = { series: Number(args.series), rate: Number(args.rate), seconds: Number(args.seconds), injected: Number(args.injected) };
+  const opts = { series: Number(args.series), rate: Number(args.rate), seconds: Number(args.seconds), injected: Number(args.injected), detector: benchDetector("zscore") };
   say(`(a) latency: ${opts.rate} points/s over ${opts.series} series for ${opts.seconds} s, ${opts.injected} injected spikes, 1 worker`);
   const r = await runLatency(scratch, opts, say);
   const deadline = performance.now() + 30_000;
