@@ -19,13 +19,13 @@ import type { Decision, ExistingDelivery } from "@/lib/alerting/plan";
 interface ContextRow {
   id: string; startTs: Date; endTs: Date; peakTs: Date; peakScore: number; severity: AlertContext["anomaly"]["severity"]; actual: number | null; expected: number | null;
   lower: number | null; upper: number | null; pointCount: number; ongoing: boolean; detection: AlertContext["anomaly"]["detection"]; status: AlertContext["anomaly"]["status"];
-  seriesId: string; metric: string; labels: unknown; sourceId: string; sourceName: string; detectorId: string; detectorName: string; algorithm: string; threshold: number;
+  suppressedById: string | null; seriesId: string; metric: string; labels: unknown; sourceId: string; sourceName: string; detectorId: string; detectorName: string; algorithm: string; threshold: number;
 }
 
 export async function loadAlertContext(anomalyId: string, baseUrl: string, tx: Prisma.TransactionClient = getPrisma()): Promise<AlertContext | null> {
   const [a] = await tx.$queryRaw<ContextRow[]>`
     SELECT a.id, a."startTs", a."endTs", a."peakTs", a."peakScore", a.severity::text AS severity, a.actual, a.expected, a.lower, a.upper, a."pointCount",
-      a.ongoing, a.detection::text AS detection, a.status::text AS status, s.id AS "seriesId", s.metric, s.labels, src.id AS "sourceId", src.name AS "sourceName",
+      a.ongoing, a.detection::text AS detection, a.status::text AS status, a."suppressedById", s.id AS "seriesId", s.metric, s.labels, src.id AS "sourceId", src.name AS "sourceName",
       d.id AS "detectorId", d.name AS "detectorName", d.algorithm::text AS algorithm, d.threshold
     FROM "Anomaly" a JOIN "Series" s ON s.id = a."seriesId" JOIN "DataSource" src ON src.id = s."sourceId" JOIN "Detector" d ON d.id = a."detectorId"
     WHERE a.id = ${anomalyId}`;
