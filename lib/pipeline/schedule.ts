@@ -11,10 +11,12 @@ import { enqueue } from "@/lib/queue/enqueue";
 import { getPrisma } from "@/lib/server/db";
 import { getQueueBackend } from "@/lib/server/queue";
 import { shardOf } from "@/lib/pipeline/shard";
+import { subjectIdOf, type PairRef } from "@/lib/pipeline/pair";
 
+/** A detector and one of its subjects (a series id, or a group id for a grouped detector). */
 export interface DetectPair {
   detectorId: string;
-  seriesId: string;
+  subjectId: string;
 }
 
 /**
@@ -30,10 +32,10 @@ export function detectJobOptions(detectorId: string, shard: number): JobsOptions
 }
 
 /** One `detect.run` per distinct (detector, shard) among `pairs`; returns how many were added. */
-export async function enqueueDetect(backend: QueueBackend, pairs: DetectPair[]): Promise<number> {
+export async function enqueueDetect(backend: QueueBackend, pairs: PairRef[]): Promise<number> {
   const jobs = new Map<string, { detectorId: string; shard: number }>();
   for (const p of pairs) {
-    const shard = shardOf(p.seriesId);
+    const shard = shardOf(subjectIdOf(p));
     jobs.set(jobIds.detect(p.detectorId, shard), { detectorId: p.detectorId, shard });
   }
   await Promise.all([...jobs.values()].map((j) => enqueue(backend, "detect.run", j, detectJobOptions(j.detectorId, j.shard))));
@@ -46,13 +48,19 @@ export async function enqueueDetectorShards(backend: QueueBackend, detectorId: s
   return 16;
 }
 
-/** Enabled detectors attached to these series. */
+/**
+ * Enabled detectors attached to these series, with the subject each series is scored in: itself,
+ * or its group. A grouped detector's series not in a group yet rings its own shard: that job
+ * forms the groups (lib/server/queries/subjects.ts) and rings theirs.
+ */
 export async function findDetectPairs(seriesIds: string[]): Promise<DetectPair[]> {
   if (seriesIds.length === 0) return [];
-  return getPrisma().detectorSeries.findMany({
-    where: { seriesId: { in: [...new Set(seriesIds)] }, detector: { enabled: true } },
-    select: { detectorId: true, seriesId: true },
-  });
+  return getPrisma().$queryRaw<DetectPair[]>`
+    SELECT DISTINCT ds."detectorId", COALESCE(m."groupId", ds."seriesId") AS "subjectId"
+    FROM "DetectorSeries" ds
+    JOIN "Detector" d ON d.id = ds."detectorId" AND d.enabled
+    LEFT JOIN "SeriesGroupMember" m ON d.grouping IS NOT NULL AND m."detectorId" = ds."detectorId" AND m."seriesId" = ds."seriesId"
+    WHERE ds."seriesId" = ANY(${[...new Set(seriesIds)]}::text[])`;
 }
 
 /** Called by ingest after points are committed, with the series the write inserted or changed. */

@@ -1,6 +1,6 @@
 /**
  * One `train.run` for detectors whose definition `needsTraining` (isolation forest, LOF, k-means,
- * autoencoder): per attached series, train a fresh detector on the training window ending at the
+ * autoencoder): per subject (attached series, or group of a grouped detector), train a fresh detector on the training window ending at the
  * pair's watermark (the newest point when never scored), store it as the active ModelVersion, and
  * install it as the pair's checkpoint and first snapshot at the window's end, so the new model
  * scores every point after its training window and a rewind never goes past it. Until a model
@@ -10,7 +10,10 @@ import { detectorDefinitions } from "@/lib/detection";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { getPrisma } from "@/lib/server/db";
 import { getPgPool } from "@/lib/server/pg-pool";
-import { ensureDetectorState, lockDetectorState, readPointsBefore, saveDetectorState } from "@/lib/server/queries/detector-state";
+import { ensureDetectorState, lockDetectorState, saveDetectorState } from "@/lib/server/queries/detector-state";
+import { readStepsBefore, type Subject } from "@/lib/server/queries/subject-points";
+import { readGrouping } from "@/lib/detectors/grouping";
+import { syncGroups } from "@/lib/server/queries/subjects";
 import { createScorer } from "@/lib/pipeline/scoring";
 import { saveSnapshot } from "@/lib/server/queries/redetect";
 import { DETECT_SHARDS, shardDigit, shardOf } from "@/lib/pipeline/shard";
@@ -31,8 +34,9 @@ export function needsTraining(algorithm: string, params?: unknown): boolean {
 
 export interface TrainPayload {
   detectorId: string;
+  /** One subject only (a series id, or a group id for a grouped detector). */
   seriesId?: string;
-  /** One of the 16 series shards (lib/pipeline/shard.ts): the unit a worker trains. */
+  /** One of the 16 subject shards (lib/pipeline/shard.ts): the unit a worker trains. */
   shard?: number;
 }
 
@@ -85,39 +89,55 @@ async function trainDetector(detectorId: string, shard: number, seriesId?: strin
   const detector = await prisma.detector.findUnique({ where: { id: detectorId } });
   if (!detector || !detector.enabled) return { status: "skipped", trained: [] };
   if (!needsTraining(detector.algorithm, detector.params)) return { status: "not-needed", trained: [] };
-  const series = await prisma.$queryRaw<{ seriesId: string }[]>`
-    SELECT ds."seriesId" FROM "DetectorSeries" ds
-    WHERE ds."detectorId" = ${detectorId} AND substr(md5(ds."seriesId"), 1, 1) = ${shardDigit(shard)}
-      AND (${seriesId ?? null}::text IS NULL OR ds."seriesId" = ${seriesId ?? null})
-    ORDER BY ds."seriesId"`;
+  const grouping = readGrouping(detector.grouping);
+  if (grouping) await syncGroups(detectorId);
+  const subjects: Subject[] = grouping
+    ? (
+        await prisma.$queryRaw<{ id: string; members: string[] }[]>`
+          SELECT g.id, array_agg(m."seriesId" ORDER BY m.position) AS members
+          FROM "SeriesGroup" g JOIN "SeriesGroupMember" m ON m."groupId" = g.id
+          WHERE g."detectorId" = ${detectorId} AND substr(md5(g.id), 1, 1) = ${shardDigit(shard)}
+            AND (${seriesId ?? null}::text IS NULL OR g.id = ${seriesId ?? null})
+          GROUP BY g.id ORDER BY g.id`
+      ).map((g) => ({ id: g.id, groupId: g.id, members: g.members, grouping }))
+    : (
+        await prisma.$queryRaw<{ seriesId: string }[]>`
+          SELECT ds."seriesId" FROM "DetectorSeries" ds
+          WHERE ds."detectorId" = ${detectorId} AND substr(md5(ds."seriesId"), 1, 1) = ${shardDigit(shard)}
+            AND (${seriesId ?? null}::text IS NULL OR ds."seriesId" = ${seriesId ?? null})
+          ORDER BY ds."seriesId"`
+      ).map((r) => ({ id: r.seriesId, groupId: null, members: [r.seriesId], grouping: null }));
 
   const trained: { seriesId: string; modelId: string; points: number }[] = [];
-  for (const { seriesId: sid } of series) {
+  for (const subject of subjects) {
+    const sid = subject.id;
     // The window ends at the pair's watermark (or the newest point on a pair never scored), so the
     // model continues the stream exactly where scoring stands: nothing between is skipped.
     const cp = await ensureDetectorState(detectorId, sid);
-    const latest = cp.watermark ?? (await prisma.dataPoint.findFirst({ where: { seriesId: sid }, orderBy: { ts: "desc" }, select: { ts: true } }))?.ts;
+    // A group never scored trains up to its newest closed step (`readStepsBefore` aligns to steps).
+    const latest = cp.watermark ?? (await prisma.dataPoint.findFirst({ where: { seriesId: { in: subject.members } }, orderBy: { ts: "desc" }, select: { ts: true } }))?.ts;
     if (!latest) continue;
     const to = latest;
     const from = new Date(to.getTime() - (detector.trainingWindowHours ?? DEFAULT_TRAINING_HOURS) * 3600_000);
-    const history = (await readPointsBefore(sid, new Date(to.getTime() + 1), MAX_TRAINING_POINTS)).filter((p) => p.ts > from);
+    const history = (await readStepsBefore(subject, new Date(to.getTime() + 1), MAX_TRAINING_POINTS)).filter((p) => p.ts > from);
     if (history.length === 0) continue;
-    const trainedTo = history[history.length - 1].ts;
-    const active = await prisma.modelVersion.findFirst({ where: { detectorId, seriesId: sid, active: true }, select: { trainedTo: true } });
+    // A group's position is the last instant of its last step, a series' its last point.
+    const trainedTo = grouping ? new Date(history[history.length - 1].ts.getTime() + grouping.stepSeconds * 1000 - 1) : history[history.length - 1].ts;
+    const active = await prisma.modelVersion.findFirst({ where: { detectorId, subjectId: sid, active: true }, select: { trainedTo: true } });
     if (active && active.trainedTo.getTime() === trainedTo.getTime()) continue; // nothing new since the active model
     const scorer = createScorer(detector);
-    scorer.detector.train?.(history.map((p) => ({ t: p.ts.getTime(), values: [p.value] })));
+    scorer.detector.train?.(history.map((p) => ({ t: p.ts.getTime(), values: p.values })));
 
     const modelId = await prisma.$transaction(async (tx: Prisma.TransactionClient) => {
       const locked = await lockDetectorState(tx, detectorId, sid);
-      const last = await tx.modelVersion.aggregate({ where: { detectorId, seriesId: sid }, _max: { version: true } });
-      await tx.modelVersion.updateMany({ where: { detectorId, seriesId: sid, active: true }, data: { active: false } });
+      const last = await tx.modelVersion.aggregate({ where: { detectorId, subjectId: sid }, _max: { version: true } });
+      await tx.modelVersion.updateMany({ where: { detectorId, subjectId: sid, active: true }, data: { active: false } });
       const saved = scorer.save();
       const model = await tx.modelVersion.create({
         data: {
           detectorId,
-          seriesId: sid,
-          version: (last._max.version ?? 0) + 1,
+          subjectId: sid,
+          version: (last._max?.version ?? 0) + 1,
           parameters: saved.detector as Prisma.InputJsonValue,
           metrics: { points: history.length },
           trainedFrom: history[0].ts,
@@ -131,7 +151,7 @@ async function trainDetector(detectorId: string, shard: number, seriesId?: strin
       await saveDetectorState(tx, detectorId, sid, trainedTo, { modelId: model.id, redetectUntil: scoredTo && scoredTo > trainedTo ? scoredTo : null });
       await saveSnapshot(tx, detectorId, sid, trainedTo, JSON.stringify(saved), model.id);
       // The old model's open incident ends with it.
-      await tx.anomaly.updateMany({ where: { detectorId, seriesId: sid, ongoing: true, endTs: { lte: trainedTo } }, data: { ongoing: false } });
+      await tx.anomaly.updateMany({ where: { detectorId, subjectId: sid, ongoing: true, endTs: { lte: trainedTo } }, data: { ongoing: false } });
       return model.id;
     });
     trained.push({ seriesId: sid, modelId, points: history.length });

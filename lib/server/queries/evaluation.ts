@@ -103,11 +103,11 @@ const toEvent = (a: { seriesId: string; startTs: Date; endTs: Date }): DetectedE
 async function evaluateModelVersions(detectorId: string, incidents: Awaited<ReturnType<typeof loadIncidents>>, truth: TruthSpan[]) {
   const versions = await getPrisma().modelVersion.findMany({ where: { detectorId }, orderBy: [{ createdAt: "asc" }, { version: "asc" }], take: 200 });
   return versions.map((v, i) => {
-    const next = versions.slice(i + 1).find((n) => n.seriesId === v.seriesId)?.createdAt.getTime() ?? Infinity;
-    const mine = incidents.filter((a) => (v.seriesId === null || a.seriesId === v.seriesId) && a.createdAt.getTime() >= v.createdAt.getTime() && a.createdAt.getTime() < next);
-    const seriesTruth = truth.filter((s) => v.seriesId === null || s.seriesId === v.seriesId);
+    const next = versions.slice(i + 1).find((n) => n.subjectId === v.subjectId)?.createdAt.getTime() ?? Infinity;
+    const mine = incidents.filter((a) => (v.subjectId === null || a.seriesId === v.subjectId) && a.createdAt.getTime() >= v.createdAt.getTime() && a.createdAt.getTime() < next);
+    const seriesTruth = truth.filter((s) => v.subjectId === null || s.seriesId === v.subjectId);
     return {
-      id: v.id, version: v.version, seriesId: v.seriesId, active: v.active,
+      id: v.id, version: v.version, seriesId: v.subjectId, active: v.active,
       trainedFrom: v.trainedFrom.toISOString(), trainedTo: v.trainedTo.toISOString(), createdAt: v.createdAt.toISOString(),
       metrics: evaluate(mine.map(toEvent), seriesTruth.filter((s) => mine.some((a) => a.seriesId === s.seriesId))),
     };
