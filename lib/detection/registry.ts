@@ -5,6 +5,7 @@ import { withCalibration } from "./calibrated";
 import { changePoint } from "./algorithms/change-point";
 import { ensembleDefinition } from "./algorithms/ensemble";
 import { ewma } from "./algorithms/ewma";
+import { matrixProfile } from "./algorithms/matrix-profile";
 import { flatline } from "./algorithms/flatline";
 import { robustZscore } from "./algorithms/robust-zscore";
 import { seasonal } from "./algorithms/seasonal";
@@ -14,6 +15,7 @@ import { autoencoder } from "./ml/autoencoder";
 import { isolationForest } from "./ml/isolation-forest";
 import { kmeans } from "./ml/kmeans";
 import { lof } from "./ml/lof";
+import { lstm } from "./ml/lstm";
 import { randomCutForest } from "./ml/random-cut-forest";
 import type { Detector, DetectorDefinition } from "./types";
 
@@ -31,12 +33,14 @@ export const detectorDefinitions: Readonly<Record<string, DetectorDefinition>> =
       withCalibration(seasonal),
       withCalibration(changePoint),
       withCalibration(flatline),
+      withCalibration(matrixProfile),
       ensembleDefinition((kind, params, state) => createDetector(kind, params, state)),
       withCalibration(isolationForest),
       withCalibration(randomCutForest),
       withCalibration(lof),
       withCalibration(kmeans),
       withCalibration(autoencoder),
+      withCalibration(lstm),
     ].map((d) => [d.kind, d]),
   ),
 );

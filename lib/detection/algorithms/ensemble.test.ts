@@ -96,4 +96,21 @@ describe("ensemble", () => {
     expect(extended.split).toEqual(extended.all);
     expect(all.filter((s) => !s.skipped).length).toBeGreaterThan(1500);
   });
+
+  it("carries the attribution of the member that drove a multivariate score", () => {
+    const members = [
+      { kind: "kmeans", params: { k: 2, calibration: { enabled: false } }, weight: 1 },
+      { kind: "threshold", params: { max: 1000 }, weight: 1 },
+    ];
+    const d = createDetector("ensemble", { members });
+    const alone = createDetector("kmeans", members[0].params);
+    const rows = Array.from({ length: 200 }, (_, i) => ({ t: i, values: [i % 2, 10 + (i % 3), 5] }));
+    d.train!(rows);
+    alone.train!(rows);
+    const point = { t: 1000, values: [0, 11, 9] };
+    const r = d.update(point);
+    expect(r.driver).toBe("kmeans");
+    expect(r.attribution).toEqual(alone.update(point).attribution);
+    expect(r.attribution![2].direction).toBe("above");
+  });
 });

@@ -120,12 +120,14 @@ export const ensembleDefinition = (createDetector: CreateMember): DetectorDefini
         let directDriver = -1;
         let explain: Scored | null = null;
         let invalid = false;
+        const attributions: (Scored["attribution"] | undefined)[] = [];
         for (let i = 0; i < members.length; i++) {
           const r = members[i].update(obs);
           if (r.skipped) {
             if (r.skipped === "invalid") invalid = true;
             continue;
           }
+          attributions[i] = r.attribution;
           let s = r.score;
           if (ranks) {
             const w = ranks[i];
@@ -170,6 +172,8 @@ export const ensembleDefinition = (createDetector: CreateMember): DetectorDefini
         }
         const out: Scored = { t: obs.t, score, raw };
         if (driver >= 0) out.driver = names[driver];
+        // Multivariate input: the attribution of the member that drove the score.
+        if (driver >= 0 && attributions[driver]) out.attribution = attributions[driver];
         if (explain) {
           out.expected = explain.expected;
           out.lower = explain.lower;

@@ -3,11 +3,13 @@
  * cannot reconstruct are off the learned manifold. `raw` is the reconstruction RMSE in standardized
  * units, `score` maps it relative to the training p99. For univariate series `expected` is the
  * reconstruction of the newest value and the band is ± the training p99 of that value's residual.
+ * Multivariate points carry an attribution: each feature's part of the squared reconstruction error.
  */
 import { z } from "zod";
 import { createRng } from "@/lib/detection/random";
 import type { Detector, DetectorDefinition, Observation, Scored } from "@/lib/detection/types";
 import { trainAutoencoder, reconstructionRmse, type AutoencoderJson } from "./autoencoder-model";
+import { toAttribution } from "./common/attribution";
 import { Featurizer, type FeatureState } from "./common/featurizer";
 import { skipped } from "./common/input-policy";
 import { seedParam, shingleParam } from "./common/params";
@@ -75,12 +77,24 @@ class AutoencoderDetector implements Detector<AutoencoderState> {
     const net = this.net!;
     const rmse = reconstructionRmse(net, this.buf, 0);
     const out: Scored = { t: obs.t, score: ratioToScore(rmse / model.edge), raw: rmse };
-    if (!this.f.univariate) return out;
-    const last = this.f.width - 1;
     const recon = net.acts[net.acts.length - 1];
+    if (!this.f.univariate) return { ...out, attribution: this.attribute(recon) };
+    const last = this.f.width - 1;
     const expected = this.f.unscale(last, recon[last]);
     const half = this.f.unscaleWidth(last, model.lastEdge);
     return { ...out, expected, lower: expected - half, upper: expected + half };
+  }
+
+  /** Each feature's squared reconstruction error, its part of the row's MSE; sign of (x - reconstruction). */
+  private attribute(recon: Float64Array) {
+    const w = recon.length;
+    const dev = new Float64Array(w);
+    const contrib = new Float64Array(w);
+    for (let f = 0; f < w; f++) {
+      dev[f] = this.buf[f] - recon[f];
+      contrib[f] = dev[f] * dev[f];
+    }
+    return toAttribution(contrib, dev);
   }
 
   getState(): AutoencoderState {

@@ -8,6 +8,7 @@ import { autoencoder } from "./autoencoder";
 import { isolationForest } from "./isolation-forest";
 import { kmeans } from "./kmeans";
 import { lof } from "./lof";
+import { lstm } from "./lstm";
 import { randomCutForest } from "./random-cut-forest";
 import { gaussianCloud, sineSeries } from "./testing/synthetic";
 
@@ -24,6 +25,7 @@ const cases: Case[] = [
   { def: lof, raw: { k: 5, maxReference: 150, shingleSize: 4 }, seeded: true },
   { def: kmeans, raw: { k: 3, shingleSize: 4 }, seeded: false },
   { def: autoencoder, raw: { epochs: 3, hidden: 6, bottleneck: 2, shingleSize: 4 }, seeded: true },
+  { def: lstm, raw: { epochs: 2, hidden: 4, lookback: 6, maxTrainWindows: 100 }, seeded: true },
 ].map((c) => ({ ...c, kind: c.def.kind }));
 
 function univariate(n: number, t0: number): Observation[] {

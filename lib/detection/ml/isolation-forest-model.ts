@@ -163,6 +163,36 @@ export class IsolationForestModel {
     return sum / this.trees;
   }
 
+  /**
+   * Path-length attribution of the vector at x[offset..offset+w): along its path in each tree, a split on
+   * feature f that sends it from a node of n training rows into a child of m rows adds log2(n / m) bits of
+   * isolation to f (a tree's bits sum to log2(ψ / leaf size)), weighted by 1 / h (the tree's path length:
+   * trees that isolate it fast count most, as in DIFFI). `side` gets the same weights, signed + when x went
+   * to the right (x >= threshold), - to the left: its sign is the direction. Both arrays are overwritten.
+   */
+  attribute(x: Float64Array, offset: number, contrib: Float64Array, side: Float64Array): void {
+    contrib.fill(0);
+    side.fill(0);
+    const { feature, threshold, left, size } = this;
+    for (let t = 0; t < this.trees; t++) {
+      const base = t * this.maxNodes;
+      let node = base;
+      let leaf = node;
+      while (feature[leaf] >= 0) leaf = base + left[leaf] + +(x[offset + feature[leaf]] >= threshold[leaf]);
+      const weight = 1 / Math.max(1, this.leafPath[leaf]);
+      let f = feature[node];
+      while (f >= 0) {
+        const right = x[offset + f] >= threshold[node];
+        const child = base + left[node] + +right;
+        const bits = Math.log2(size[node] / Math.max(1, size[child])) * weight;
+        contrib[f] += bits;
+        side[f] += right ? bits : -bits;
+        node = child;
+        f = feature[node];
+      }
+    }
+  }
+
   /** Standard anomaly score s = 2^(-E[h]/c(ψ)). */
   scoreFromPath(meanPath: number): number {
     return this.cPsi > 0 ? Math.pow(2, -meanPath / this.cPsi) : 0.5;

@@ -3,11 +3,13 @@
  * quickly random axis-aligned cuts isolate it. `score` is the paper's s = 2^(-E[h(x)]/c(ψ)) (≈0.5 or
  * less for ordinary points, towards 1 for anomalies); `raw` is the mean path length E[h(x)].
  * Univariate `expected`/`lower`/`upper` come from a robust running level (see common/level-band.ts),
- * since the forest itself has no forecast.
+ * since the forest itself has no forecast. Multivariate points carry an attribution: the bits of isolation
+ * each feature's splits gave along the point's paths.
  */
 import { z } from "zod";
 import { createRng } from "@/lib/detection/random";
 import type { Detector, DetectorDefinition, Observation, Scored } from "@/lib/detection/types";
+import { toAttribution } from "./common/attribution";
 import { Featurizer, type FeatureState } from "./common/featurizer";
 import { skipped } from "./common/input-policy";
 import { bandFromSeries, updateBand, type BandState } from "./common/level-band";
@@ -68,7 +70,17 @@ class IsolationForestDetector implements Detector<IsolationForestState> {
     const forest = this.forest!;
     const path = forest.pathLength(this.buf);
     const out: Scored = { t: obs.t, score: forest.scoreFromPath(path), raw: path };
+    if (!this.f.univariate) return { ...out, attribution: this.attribute(forest) };
     return band ? { ...out, ...band } : out;
+  }
+
+  /** Bits of isolation per feature along the point's paths (isolation-forest-model.ts `attribute`). */
+  private attribute(forest: IsolationForestModel) {
+    const w = this.f.width;
+    const contrib = new Float64Array(w);
+    const side = new Float64Array(w);
+    forest.attribute(this.buf, 0, contrib, side);
+    return toAttribution(contrib, side);
   }
 
   getState(): IsolationForestState {

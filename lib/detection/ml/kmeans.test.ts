@@ -64,4 +64,31 @@ describe("kmeans", () => {
     expect(r.score).toBeLessThan(0.5);
     expect(det.update({ t: 1e12 + 1, values: [50] }).score).toBeGreaterThan(0.9);
   });
+
+  it("attributes a multivariate point to its features' parts of the squared distance to the centroid", () => {
+    const det = kmeans.create(kmeans.params.parse({ k: 4, seed: 3 }));
+    det.train!(toObservations(blobs(250, 1)));
+    const r = det.update({ t: 1e9, values: [10.2, -3] });
+    const state = det.getState();
+    const { mean, std } = state.features;
+    const [c] = centroidsOf(state)
+      .map((cent) => ({ cent, d: Math.hypot((cent[0] - 10) / std[0], cent[1] / std[1]) }))
+      .sort((a, b) => a.d - b.d)
+      .map((x) => x.cent);
+    // Hand check: standardized deviations from the nearest centroid [~10, ~0], squared, normalized.
+    const dev = [0, 1].map((f) => (([10.2, -3][f] - mean[f]) / std[f]) - ((c[f] - mean[f]) / std[f]));
+    const total = dev[0] ** 2 + dev[1] ** 2;
+    expect(r.attribution).toHaveLength(2);
+    expect(r.attribution![0].share).toBeCloseTo(dev[0] ** 2 / total, 9);
+    expect(r.attribution![1].share).toBeCloseTo(dev[1] ** 2 / total, 9);
+    expect(r.attribution![1].share).toBeGreaterThan(0.95);
+    expect(r.attribution![1].direction).toBe("below");
+    expect(r.attribution![0].direction).toBe(dev[0] < 0 ? "below" : "above");
+  });
+
+  it("gives no attribution for shingles of one series", () => {
+    const det = kmeans.create(kmeans.params.parse({ k: 2, shingleSize: 3 }));
+    det.train!(toObservations(Array.from({ length: 100 }, (_, i) => [i % 5])));
+    expect(det.update({ t: 1e12, values: [2] }).attribution).toBeUndefined();
+  });
 });

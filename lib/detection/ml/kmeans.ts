@@ -2,11 +2,13 @@
  * k-means detector: clusters a training window (k-means++ init, Lloyd iterations) and scores a point by
  * its distance to the nearest centroid relative to that cluster's p99 member distance. `raw` is the
  * distance in standardized units. Univariate `expected` is the nearest centroid's last shingle value and
- * the band is that value ± the cluster's p99 distance, in the series' units.
+ * the band is that value ± the cluster's p99 distance, in the series' units. Multivariate points carry an
+ * attribution: each feature's part of the squared standardized distance to the nearest centroid.
  */
 import { z } from "zod";
 import { createRng } from "@/lib/detection/random";
 import type { Detector, DetectorDefinition, Observation, Scored } from "@/lib/detection/types";
+import { toAttribution } from "./common/attribution";
 import { Featurizer, type FeatureState } from "./common/featurizer";
 import { skipped } from "./common/input-policy";
 import { seedParam, shingleParam } from "./common/params";
@@ -65,11 +67,22 @@ class KMeansDetector implements Detector<KMeansState> {
     const dist = Math.sqrt(lastDist2[0]);
     const edge = m.edge[cluster];
     const out: Scored = { t: obs.t, score: ratioToScore(dist / edge), raw: dist };
-    if (!this.f.univariate) return out;
+    if (!this.f.univariate) return { ...out, attribution: this.attribute(cluster, m.width) };
     const last = m.width - 1;
     const expected = this.f.unscale(last, this.centroids[cluster * m.width + last]);
     const half = this.f.unscaleWidth(last, edge);
     return { ...out, expected, lower: expected - half, upper: expected + half };
+  }
+
+  /** Each feature's part of the squared standardized distance to the nearest centroid; sign of (x - centroid). */
+  private attribute(cluster: number, w: number) {
+    const dev = new Float64Array(w);
+    const contrib = new Float64Array(w);
+    for (let f = 0; f < w; f++) {
+      dev[f] = this.buf[f] - this.centroids[cluster * w + f];
+      contrib[f] = dev[f] * dev[f];
+    }
+    return toAttribution(contrib, dev);
   }
 
   getState(): KMeansState {

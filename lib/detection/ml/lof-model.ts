@@ -86,6 +86,28 @@ export class LofModel {
     return lrdSum / k / lrdQ;
   }
 
+  /**
+   * After `score(q)`: per feature, the mean over the k neighbours of (q_f - n_f)² (the feature's part of
+   * the mean squared distance to the neighbours) into `contrib`, and q_f minus the neighbours' mean into `dev`.
+   */
+  neighbourDeviation(q: Float64Array, off: number, contrib: Float64Array, dev: Float64Array): void {
+    const { k, width, x } = this;
+    contrib.fill(0);
+    dev.fill(0);
+    for (let j = 0; j < k; j++) {
+      const base = this.nbrI[j] * width;
+      for (let f = 0; f < width; f++) {
+        const d = q[off + f] - x[base + f];
+        contrib[f] += d * d;
+        dev[f] += d;
+      }
+    }
+    for (let f = 0; f < width; f++) {
+      contrib[f] /= k;
+      dev[f] /= k;
+    }
+  }
+
   toJSON(p99: number): LofJson {
     return {
       k: this.k,

@@ -3,11 +3,13 @@
  * LOF (≈1 inside a cluster, larger when the point is less dense than its neighbours); `score` maps the
  * excess over 1 relative to the training p99 excess. Windows longer than `maxReference` rows are
  * subsampled (seeded) to bound memory and state size. Univariate bands come from the robust running
- * level (common/level-band.ts).
+ * level (common/level-band.ts). Multivariate points carry an attribution: each feature's part of the mean
+ * squared distance to the k neighbours.
  */
 import { z } from "zod";
 import { createRng } from "@/lib/detection/random";
 import type { Detector, DetectorDefinition, Observation, Scored } from "@/lib/detection/types";
+import { toAttribution } from "./common/attribution";
 import { Featurizer, type FeatureState } from "./common/featurizer";
 import { skipped } from "./common/input-policy";
 import { bandFromSeries, updateBand, type BandState } from "./common/level-band";
@@ -80,7 +82,17 @@ class LofDetector implements Detector<LofState> {
     const lof = this.model!.score(this.buf);
     const excess = Math.max(0, lof - 1) / safeScale(this.p99 - 1, 0.05);
     const out: Scored = { t: obs.t, score: ratioToScore(excess), raw: lof };
+    if (!this.f.univariate) return { ...out, attribution: this.attribute() };
     return band ? { ...out, ...band } : out;
+  }
+
+  /** Neighbours' per-feature deviation (lof-model.ts `neighbourDeviation`); call right after `score`. */
+  private attribute() {
+    const w = this.f.width;
+    const contrib = new Float64Array(w);
+    const dev = new Float64Array(w);
+    this.model!.neighbourDeviation(this.buf, 0, contrib, dev);
+    return toAttribution(contrib, dev);
   }
 
   getState(): LofState {
