@@ -87,7 +87,7 @@ describe("planDecisions", () => {
 
   it("a suppressed incident is decided and recorded SUPPRESSED, never sent; so is its resolve after a firing sent before the rule", () => {
     expect(planDecisions({ ...base, ctx: sampleContext({ suppressedById: "sr_1" }) })).toEqual([
-      { key: "ru_1:an_1:FIRING", ruleId: "ru_1", channelId: "ch_1", kind: "FIRING", status: "SUPPRESSED", reason: "suppression rule sr_1", silenceId: null },
+      { key: "ru_1:an_1:FIRING", ruleId: "ru_1", channelId: "ch_1", kind: "FIRING", status: "SUPPRESSED", reason: "suppression rule sr_1", silenceId: null, grouped: false, release: false, notBefore: null },
     ]);
     const resolved = planDecisions({ ...base, ctx: sampleContext({ ongoing: false, suppressedById: "sr_1" }), existing: [{ ruleId: "ru_1", kind: "FIRING", status: "SENT" }] });
     expect(resolved.map((d) => [d.kind, d.status, d.reason])).toEqual([["RESOLVED", "SUPPRESSED", "suppression rule sr_1"]]);
