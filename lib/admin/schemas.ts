@@ -11,7 +11,7 @@ export const AUDIT_ENTITIES = ["source", "detector", "api_key", "api_token", "se
 
 export const ZAuditQuery = z.object({
   /** Repeatable: `?entity=source&entity=detector` is either. */
-  entity: many(z.string().trim().min(1).max(64).regex(/^[a-z_]+$/, "is not an entity name")),
+  entity: many(z.string().trim().min(1).max(64).regex(/^[a-z][a-z_-]*$/, "is not an entity name")),
   entityId: id.optional(),
   /** Repeatable: any of these users. */
   userId: many(id),
