@@ -15,6 +15,8 @@ import * as detector from "@/app/api/v1/detectors/[id]/route";
 import * as algorithms from "@/app/api/v1/detectors/algorithms/route";
 import * as backfill from "@/app/api/v1/detectors/[id]/backfill/route";
 import * as train from "@/app/api/v1/detectors/[id]/train/route";
+import * as rules from "@/app/api/v1/detectors/[id]/suppression-rules/route";
+import * as rule from "@/app/api/v1/detectors/[id]/suppression-rules/[ruleId]/route";
 
 withTestDatabase();
 vi.mock("server-only", () => ({}));
@@ -53,6 +55,16 @@ describe("detector answers match their documented schemas", () => {
     );
     expect(queued.seriesIds).toEqual(["s1"]);
     await expectDocumented("POST", `${V1}/detectors/{id}/train`, await train.POST(req("POST", `/detectors/${id}/train`), routeContext(id)), 202);
+  });
+
+  it("suppression rules: apply, list, disable", async () => {
+    const d = await getPrisma().detector.create({ data: { name: "sr", algorithm: "zscore", params: {}, threshold: 0.5 } });
+    const path = `/detectors/${d.id}/suppression-rules`;
+    const made = await expectDocumented("POST", `${V1}/detectors/{id}/suppression-rules`, await rules.POST(req("POST", path, { scoreBelow: 0.7 }), routeContext(d.id)), 201);
+    await expectDocumented("GET", `${V1}/detectors/{id}/suppression-rules`, await rules.GET(req("GET", path), routeContext(d.id)));
+    const ctx = { params: Promise.resolve({ id: d.id, ruleId: made.id }) };
+    const off = await expectDocumented("PATCH", `${V1}/detectors/{id}/suppression-rules/{ruleId}`, await rule.PATCH(req("PATCH", `${path}/${made.id}`, { enabled: false }), ctx));
+    expect(off.enabled).toBe(false);
   });
 
   it("a missing or renamed field fails the documented schema", async () => {
