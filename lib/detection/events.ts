@@ -12,7 +12,7 @@
  * At the 3-sigma threshold 0.5 the bands start near 3, 3.7, 4.5 and 5.6 sigma; a score of 1
  * (e.g. a static limit breached) is always critical.
  */
-import type { Scored } from "./types";
+import type { FeatureAttribution, Scored } from "./types";
 
 export type Severity = "low" | "medium" | "high" | "critical";
 
@@ -33,6 +33,8 @@ export interface AnomalyEvent {
   direction?: "above" | "below";
   /** Ensembles: the member that drove the peak. */
   driver?: string;
+  /** Multivariate input: each feature's part in the peak's score, in input order. */
+  attribution?: FeatureAttribution[];
   /** True while more points could still extend it (streaming only). */
   ongoing: boolean;
 }
@@ -124,7 +126,8 @@ export function createEventTracker(opts: EventOptions, state?: EventTrackerState
               : "below"
             : undefined;
         open.driver = s.driver;
-        for (const k of ["actual", "expected", "lower", "upper", "direction", "driver"] as const) {
+        open.attribution = s.attribution;
+        for (const k of ["actual", "expected", "lower", "upper", "direction", "driver", "attribution"] as const) {
           if (open[k] === undefined) delete open[k];
         }
       }

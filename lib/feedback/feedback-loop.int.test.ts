@@ -149,7 +149,7 @@ describe("labels make the detector better", () => {
   });
 
   it("judges each model version on the incidents first detected while it was the series' newest", async () => {
-    const v = (version: number, createdAt: string) => ({ detectorId: pair.detectorId, seriesId: pair.seriesId, version, parameters: {}, trainedFrom: new Date(T0), trainedTo: new Date(T0), createdAt: new Date(createdAt) });
+    const v = (version: number, createdAt: string) => ({ detectorId: pair.detectorId, subjectId: pair.seriesId, version, parameters: {}, trainedFrom: new Date(T0), trainedTo: new Date(T0), createdAt: new Date(createdAt) });
     await getPrisma().modelVersion.createMany({ data: [v(1, "2000-01-01T00:00:00Z"), { ...v(2, "2100-01-01T00:00:00Z"), active: true }] });
     const ev = (await (await getEvaluation(new NextRequest(`http://localhost/api/v1/detectors/${pair.detectorId}/evaluation?from=${iso(0)}&to=${iso(HALF)}`), routeContext(pair.detectorId))).json()) as DetectorEvaluation;
     expect(ev.byModelVersion.map((m) => [m.version, m.active, m.metrics.events])).toEqual([[1, false, ev.stored.events], [2, true, 0]]);

@@ -37,7 +37,7 @@ export function addChanges(into: Changes, rows: { seriesId: string; n: number; f
 
 /**
  * In the write's transaction, leaves a RedetectRequest for every enabled detector of a changed
- * series whose change may have been scored already: a point at or before the pair's watermark,
+ * series, for the subject the series is scored in (itself, or its group), whose change may have been scored already: a point at or before the pair's watermark,
  * or any changed value (a detect run reading the old value may be committing past it right now;
  * inserted points in that window are caught by the run's own count check). The watermark is read
  * without a lock: ingest never waits for a detection commit.
@@ -46,15 +46,19 @@ export async function requestRedetectForChanges(client: pg.ClientBase, changes: 
   if (changes.size === 0) return;
   const ids = [...changes.keys()];
   await client.query(
-    `INSERT INTO "RedetectRequest" ("detectorId", "seriesId", "fromTs", "updatedAt")
-     SELECT ds."detectorId", v.s, to_timestamp(v.first / 1000.0), now()
+    `INSERT INTO "RedetectRequest" ("detectorId", "subjectId", "fromTs", "updatedAt")
+     SELECT ds."detectorId", x.subject, min(to_timestamp(v.first / 1000.0)), now()
      FROM unnest($1::text[], $2::float8[], $3::boolean[]) AS v(s, first, updated)
      JOIN "DetectorSeries" ds ON ds."seriesId" = v.s
      JOIN "Detector" d ON d.id = ds."detectorId" AND d.enabled
-     LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."seriesId" = v.s
-     WHERE v.updated OR (st.watermark IS NOT NULL AND to_timestamp(v.first / 1000.0) <= st.watermark)
-     ORDER BY ds."detectorId", v.s
-     ON CONFLICT ("detectorId", "seriesId") DO UPDATE
+     LEFT JOIN "SeriesGroupMember" m ON d.grouping IS NOT NULL AND m."detectorId" = ds."detectorId" AND m."seriesId" = v.s
+     CROSS JOIN LATERAL (SELECT COALESCE(m."groupId", v.s) AS subject) x
+     LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."subjectId" = x.subject
+     WHERE (d.grouping IS NULL OR m."groupId" IS NOT NULL)
+       AND (v.updated OR (st.watermark IS NOT NULL AND to_timestamp(v.first / 1000.0) <= st.watermark))
+     GROUP BY ds."detectorId", x.subject
+     ORDER BY ds."detectorId", x.subject
+     ON CONFLICT ("detectorId", "subjectId") DO UPDATE
        SET "fromTs" = LEAST("RedetectRequest"."fromTs", EXCLUDED."fromTs"), "updatedAt" = now()`,
     [ids, ids.map((id) => changes.get(id)!.first), ids.map((id) => changes.get(id)!.updated)],
   );

@@ -1,5 +1,5 @@
 /**
- * One `backfill.run`: re-detect a (detector, series) pair from `from` on, e.g. after the detector
+ * One `backfill.run`: re-detect a (detector, subject) pair from `from` on, e.g. after the detector
  * changed or to re-check history. It is a rewind, the same one a late point causes: a
  * RedetectRequest (coalesced with any pending one: the earliest start wins), applied at once by a
  * detect run of the pair, which resumes from the newest snapshot before `from` and streams forward
@@ -10,8 +10,9 @@
  */
 import { getPrisma } from "@/lib/server/db";
 import { requestRedetect } from "@/lib/server/queries/redetect";
-import { runDetection, findDetectorForRun, type DetectRunResult } from "@/lib/pipeline/detect-run";
+import { runDetection, type DetectRunResult } from "@/lib/pipeline/detect-run";
 
+/** `seriesId`: the subject to re-detect (a series, or a group of a grouped detector), as the job payload names it. */
 export interface BackfillPayload {
   detectorId: string;
   seriesId: string;
@@ -19,9 +20,12 @@ export interface BackfillPayload {
   to?: Date;
 }
 
-export async function runBackfill({ detectorId, seriesId, from }: BackfillPayload): Promise<{ status: "skipped" } | DetectRunResult> {
-  const row = await findDetectorForRun(detectorId, seriesId);
-  if (!row || !row.enabled || row.series.length === 0) return { status: "skipped" as const };
-  await requestRedetect(getPrisma(), [{ detectorId, seriesId }], from);
-  return runDetection({ detectorId, seriesId });
+export async function runBackfill({ detectorId, seriesId: subjectId, from }: BackfillPayload): Promise<{ status: "skipped" } | DetectRunResult> {
+  const row = await getPrisma().detector.findUnique({
+    where: { id: detectorId },
+    select: { enabled: true, grouping: true, series: { where: { seriesId: subjectId }, select: { seriesId: true } }, groups: { where: { id: subjectId }, select: { id: true } } },
+  });
+  if (!row || !row.enabled || (row.grouping === null ? row.series : row.groups).length === 0) return { status: "skipped" as const };
+  await requestRedetect(getPrisma(), [{ detectorId, subjectId }], from);
+  return runDetection({ detectorId, subjectId });
 }

@@ -58,12 +58,12 @@ describe("runTraining", () => {
     expect((await anomaliesOf(pair)).map((a) => a.startIdx)).toEqual([1400]);
 
     await runTraining({ detectorId: pair.detectorId, seriesId: pair.seriesId });
-    const models = await getPrisma().modelVersion.findMany({ where: pair, orderBy: { version: "asc" } });
+    const models = await getPrisma().modelVersion.findMany({ where: { detectorId: pair.detectorId, subjectId: pair.seriesId }, orderBy: { version: "asc" } });
     expect(models.map((m) => [m.version, m.active])).toEqual([
       [1, false],
       [2, true],
     ]);
-    const state = await getPrisma().detectorState.findUniqueOrThrow({ where: { detectorId_seriesId: pair } });
+    const state = await getPrisma().detectorState.findUniqueOrThrow({ where: { detectorId_subjectId: { detectorId: pair.detectorId, subjectId: pair.seriesId } } });
     expect(state.modelId).toBe(models[1].id);
     expect(state.watermark?.getTime()).toBe(T0 + 1499 * STEP_MS);
   });
@@ -80,11 +80,11 @@ describe("runTraining", () => {
     expect((await anomaliesOf(pair)).map((a) => a.startIdx)).toEqual([1400]);
 
     // A threshold change keeps the model: same version, re-detected with it.
-    const modelId = (await getPrisma().detectorState.findUniqueOrThrow({ where: { detectorId_seriesId: pair } })).modelId;
+    const modelId = (await getPrisma().detectorState.findUniqueOrThrow({ where: { detectorId_subjectId: { detectorId: pair.detectorId, subjectId: pair.seriesId } } })).modelId;
     expect((await updateDetector(pair.detectorId, { threshold: 0.55 }, null)).effect).toBe("redetect");
     await runDetection(pair);
-    expect((await getPrisma().detectorState.findUniqueOrThrow({ where: { detectorId_seriesId: pair } })).modelId).toBe(modelId);
-    expect(await getPrisma().modelVersion.count({ where: pair })).toBe(1);
+    expect((await getPrisma().detectorState.findUniqueOrThrow({ where: { detectorId_subjectId: { detectorId: pair.detectorId, subjectId: pair.seriesId } } })).modelId).toBe(modelId);
+    expect(await getPrisma().modelVersion.count({ where: { detectorId: pair.detectorId, subjectId: pair.seriesId } })).toBe(1);
     expect((await anomaliesOf(pair)).map((a) => a.startIdx)).toEqual([1400]);
   });
 
@@ -94,7 +94,7 @@ describe("runTraining", () => {
     const runs = await Promise.all([runTraining({ detectorId: pair.detectorId }), runTraining({ detectorId: pair.detectorId })]);
     // One trains; the other finds the shard locked (busy) or, after it, nothing new to learn.
     expect(runs.flatMap((r) => r.trained)).toHaveLength(1);
-    expect(await getPrisma().modelVersion.count({ where: pair })).toBe(1);
+    expect(await getPrisma().modelVersion.count({ where: { detectorId: pair.detectorId, subjectId: pair.seriesId } })).toBe(1);
     const again = await runTraining({ detectorId: pair.detectorId }); // the lock was released
     expect(again).toEqual({ status: "done", trained: [] }); // and the active model already ends at the watermark
     await writePoints(pair.seriesId, sineWithSpikes(100), 3000);

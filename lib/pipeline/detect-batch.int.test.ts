@@ -7,6 +7,7 @@ import { getPrisma } from "@/lib/server/db";
 import { runDetection } from "@/lib/pipeline/detect-run";
 import { runDetectionBatch } from "@/lib/pipeline/detect-batch";
 import { STEP_MS, T0, anomaliesOf, createPair, sineWithSpikes, writePoints } from "@/lib/pipeline/testing/fixtures";
+import { seriesSubject } from "@/lib/server/queries/subject-points";
 import { loadScorer } from "@/lib/pipeline/load-scorer";
 import { clearStateCache } from "@/lib/pipeline/state-cache";
 import { withTestDatabase } from "@/test/test-database";
@@ -29,10 +30,10 @@ async function detectorWith(n: number) {
 
 /** The pair's position, and its detector state rebuilt from the database (snapshot + replay), as a restarted worker would. */
 async function stateOf(detectorId: string, seriesId: string) {
-  const cp = await getPrisma().detectorState.findUniqueOrThrow({ where: { detectorId_seriesId: { detectorId, seriesId } } });
+  const cp = await getPrisma().detectorState.findUniqueOrThrow({ where: { detectorId_subjectId: { detectorId, subjectId: seriesId } } });
   const detector = await getPrisma().detector.findUniqueOrThrow({ where: { id: detectorId } });
   clearStateCache();
-  const { scorer } = await loadScorer(detector, seriesId, cp);
+  const { scorer } = await loadScorer(detector, seriesSubject(seriesId), cp);
   return { watermark: cp.watermark, state: scorer.save() };
 }
 

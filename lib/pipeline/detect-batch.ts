@@ -1,5 +1,6 @@
 /**
- * Many series of one detector scored together: the same work as `runDetection` per pair, with the
+ * Many series of one ungrouped detector scored together (each series its own subject; a grouped
+ * detector's subjects go to `runDetection` one by one): the same work as `runDetection` per pair, with the
  * database round trips shared by the whole batch (positions, points, one commit). A `detect.run`
  * shard job (detect-shard.ts) scores its lagging series through here.
  *
@@ -59,13 +60,13 @@ export async function runDetectionBatch(
   /** Test hook: runs after the batch is scored, before its commit (a concurrent writer's moment). */
   opts: { afterScore?: () => Promise<unknown> } = {},
 ): Promise<DetectRunResult[]> {
-  if (seriesIds.length === 1) return [await runDetection({ detectorId, seriesId: seriesIds[0] })];
+  if (seriesIds.length === 1) return [await runDetection({ detectorId, subjectId: seriesIds[0] })];
   const pageSize = Math.min(BATCH_PAGE, getEnv().VIGIL_DETECT_PAGE_SIZE);
   const prisma = getPrisma();
   const results = new Map<string, DetectRunResult | "single">();
 
-  const row = await prisma.detector.findUnique({ where: { id: detectorId }, select: { id: true, algorithm: true, params: true, threshold: true, enabled: true } });
-  if (!row || !row.enabled) return mapLimit(seriesIds, SINGLE_CONCURRENCY, (seriesId) => runDetection({ detectorId, seriesId }));
+  const row = await prisma.detector.findUnique({ where: { id: detectorId }, select: { id: true, algorithm: true, params: true, threshold: true, enabled: true, grouping: true } });
+  if (!row || !row.enabled || row.grouping !== null) return mapLimit(seriesIds, SINGLE_CONCURRENCY, (seriesId) => runDetection({ detectorId, subjectId: seriesId }));
   const detector: DetectorRow = row;
   const sorted = [...seriesIds].sort();
 
@@ -76,16 +77,16 @@ export async function runDetectionBatch(
         SELECT ds."seriesId" FROM "DetectorSeries" ds
         WHERE ds."detectorId" = ${detectorId} AND ds."seriesId" = ANY(${sorted}::text[])
       ), ins AS (
-        INSERT INTO "DetectorState" ("detectorId", "seriesId", "updatedAt")
+        INSERT INTO "DetectorState" ("detectorId", "subjectId", "updatedAt")
         SELECT ${detectorId}, ok."seriesId", now() FROM ok ORDER BY ok."seriesId"
-        ON CONFLICT ("detectorId", "seriesId") DO NOTHING
-        RETURNING "seriesId", watermark, version, "modelId", "redetectUntil"
+        ON CONFLICT ("detectorId", "subjectId") DO NOTHING
+        RETURNING "subjectId" AS "seriesId", watermark, version, "modelId", "redetectUntil"
       )
-      SELECT x.*, EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = ${detectorId} AND r."seriesId" = x."seriesId") AS redetect
+      SELECT x.*, EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = ${detectorId} AND r."subjectId" = x."seriesId") AS redetect
       FROM (
         SELECT "seriesId", watermark, version, "modelId", "redetectUntil" FROM ins
         UNION ALL
-        SELECT s."seriesId", s.watermark, s.version, s."modelId", s."redetectUntil" FROM "DetectorState" s JOIN ok ON ok."seriesId" = s."seriesId"
+        SELECT s."subjectId", s.watermark, s.version, s."modelId", s."redetectUntil" FROM "DetectorState" s JOIN ok ON ok."seriesId" = s."subjectId"
         WHERE s."detectorId" = ${detectorId}
       ) x`,
   );
@@ -146,9 +147,9 @@ export async function runDetectionBatch(
       continue;
     }
     const found: IncidentWrite[] = [];
-    for (const p of page) for (const e of scorer.push(p.ts.getTime(), p.value)) found.push(toAnomalyWrite(e));
+    for (const p of page) for (const e of scorer.push(p.ts.getTime(), [p.value])) found.push(toAnomalyWrite(e, [s]));
     const open = scorer.tracker.current();
-    if (open) found.push(toAnomalyWrite(open));
+    if (open) found.push(toAnomalyWrite(open, [s]));
     const snapshot = scorer.sinceSnapshot >= SNAPSHOT_POINTS ? JSON.stringify(scorer.save()) : null;
     writes.push({ seriesId: s, scorer, found, snapshot, next: page[page.length - 1].ts, points: page.length });
   }
@@ -172,7 +173,7 @@ export async function runDetectionBatch(
 
   return mapLimit(seriesIds, SINGLE_CONCURRENCY, async (seriesId) => {
     const r = results.get(seriesId);
-    return !r || r === "single" ? runDetection({ detectorId, seriesId }) : r;
+    return !r || r === "single" ? runDetection({ detectorId, subjectId: seriesId }) : r;
   });
 }
 
@@ -196,9 +197,9 @@ function commitBatch(detectorId: string, writes: PairWrite[], start: Map<string,
     const createdSeverities: string[] = [];
     const ids = writes.map((w) => w.seriesId);
     const locked = await tx.$queryRaw<{ seriesId: string; version: number }[]>`
-      SELECT "seriesId", version FROM "DetectorState"
-      WHERE "detectorId" = ${detectorId} AND "seriesId" = ANY(${ids}::text[])
-      ORDER BY "seriesId" FOR UPDATE`;
+      SELECT "subjectId" AS "seriesId", version FROM "DetectorState"
+      WHERE "detectorId" = ${detectorId} AND "subjectId" = ANY(${ids}::text[])
+      ORDER BY "subjectId" FOR UPDATE`;
     const now = new Map(locked.map((l) => [l.seriesId, l.version]));
     // Points stored in (watermark, new watermark] now: more than were scored means one landed
     // inside the page meanwhile (see countPointsIn); that pair is not saved and re-runs.
@@ -212,7 +213,7 @@ function commitBatch(detectorId: string, writes: PairWrite[], start: Map<string,
     for (const w of ok) {
       const cp = start.get(w.seriesId)!;
       if (w.found.length > 0) {
-        const changes = await applyIncidents(tx, detectorId, w.seriesId, { after: cp.watermark, upTo: w.next }, w.found);
+        const changes = await applyIncidents(tx, detectorId, { id: w.seriesId, groupId: null }, { after: cp.watermark, upTo: w.next }, w.found);
         createdSeverities.push(...changes.createdSeverities);
         notify.push(...changes.notify);
       }
@@ -222,7 +223,7 @@ function commitBatch(detectorId: string, writes: PairWrite[], start: Map<string,
       await tx.$executeRaw`
         UPDATE "DetectorState" s SET watermark = v.wm::timestamptz, version = s.version + 1, "updatedAt" = now()
         FROM unnest(${ok.map((w) => w.seriesId)}::text[], ${ok.map((w) => w.next.toISOString())}::text[]) AS v(s, wm)
-        WHERE s."detectorId" = ${detectorId} AND s."seriesId" = v.s`;
+        WHERE s."detectorId" = ${detectorId} AND s."subjectId" = v.s`;
     }
     return { saved: new Set(ok.map((w) => w.seriesId)), createdSeverities, notify };
   }, { timeout: 60_000 }).then(({ saved, createdSeverities, notify }) => {

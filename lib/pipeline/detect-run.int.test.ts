@@ -18,7 +18,7 @@ async function reference(values: number[]) {
 }
 
 function watermarkOf(pair: { detectorId: string; seriesId: string }) {
-  return getPrisma().detectorState.findUniqueOrThrow({ where: { detectorId_seriesId: pair } }).then((s) => s.watermark);
+  return getPrisma().detectorState.findUniqueOrThrow({ where: { detectorId_subjectId: { detectorId: pair.detectorId, subjectId: pair.seriesId } } }).then((s) => s.watermark);
 }
 
 describe("runDetection", () => {

@@ -1,5 +1,7 @@
 /**
- * One `detect.run`: score a (detector, series) pair's points past its watermark, page by page.
+ * Score a (detector, subject) pair's steps past its watermark, page by page. A subject is a
+ * series or a group of series (lib/server/queries/subject-points.ts): a group's members' points
+ * are aligned to steps and scored as one vector per step, through this same code.
  *
  * Each page is scored outside any transaction, then committed: the watermark moves (version + 1)
  * only if the DetectorState row is still at the version the run started from, together with the
@@ -24,11 +26,13 @@ import {
   countPointsIn,
   ensureDetectorState,
   lockDetectorState,
-  readPointsAfter,
   saveDetectorState,
   startDetectRun,
 } from "@/lib/server/queries/detector-state";
 import { toAnomalyWrite, type DetectorRow } from "@/lib/pipeline/scoring";
+import { readStepsAfter, type Subject } from "@/lib/server/queries/subject-points";
+import { readGrouping } from "@/lib/detectors/grouping";
+import { subjectIdOf, type PairRef } from "@/lib/pipeline/pair";
 import { loadScorer, scorerConfig } from "@/lib/pipeline/load-scorer";
 import { cacheScorer } from "@/lib/pipeline/state-cache";
 import { timed } from "@/lib/pipeline/timings";
@@ -50,29 +54,24 @@ export type DetectRunResult =
   | { status: "skipped"; reason: "missing" | "disabled" | "not-attached" }
   | { status: "done" | "superseded"; points: number; pages: number; anomalies: number; watermark: string | null };
 
-export function findDetectorForRun(detectorId: string, seriesId: string) {
-  return getPrisma().detector.findUnique({
-    where: { id: detectorId },
-    select: { id: true, algorithm: true, params: true, threshold: true, enabled: true, series: { where: { seriesId }, select: { seriesId: true } } },
-  });
-}
 
-export async function runDetection(
-  { detectorId, seriesId }: { detectorId: string; seriesId: string },
-  opts: DetectRunOptions = {},
-): Promise<DetectRunResult> {
+export async function runDetection(pair: PairRef, opts: DetectRunOptions = {}): Promise<DetectRunResult> {
+  const { detectorId } = pair;
+  const subjectId = subjectIdOf(pair);
   const pageSize = opts.pageSize ?? getEnv().VIGIL_DETECT_PAGE_SIZE;
-  // One round trip: detector row, attachment and checkpoint (created when missing).
-  const start = await timed("detect.start", () => startDetectRun(detectorId, seriesId));
+  // One round trip: detector row, attachment, members and checkpoint (created when missing).
+  const start = await timed("detect.start", () => startDetectRun(detectorId, subjectId));
   if (!start.detector) return { status: "skipped", reason: "missing" };
   if (!start.detector.enabled) return { status: "skipped", reason: "disabled" };
   if (!start.attached) return { status: "skipped", reason: "not-attached" };
   const detector: DetectorRow = start.detector;
-  let cp = start.checkpoint ?? (await ensureDetectorState(detectorId, seriesId));
-  if (start.redetect && (await timed("detect.rewind", () => applyRedetectRequest(detectorId, seriesId)))) {
-    cp = await ensureDetectorState(detectorId, seriesId);
+  const grouping = readGrouping(start.detector.grouping);
+  const subject: Subject = { id: subjectId, groupId: grouping ? subjectId : null, members: start.members, grouping };
+  let cp = start.checkpoint ?? (await ensureDetectorState(detectorId, subjectId));
+  if (start.redetect && (await timed("detect.rewind", () => applyRedetectRequest(detectorId, subjectId)))) {
+    cp = await ensureDetectorState(detectorId, subjectId);
   }
-  const { scorer } = await timed("detect.load", () => loadScorer(detector, seriesId, cp));
+  const { scorer } = await timed("detect.load", () => loadScorer(detector, subject, cp));
   const config = scorerConfig(detector, cp.modelId);
   let { watermark, version, redetectUntil } = cp;
   let points = 0;
@@ -80,13 +79,13 @@ export async function runDetection(
   let anomalies = 0;
 
   for (;;) {
-    const page = await timed("detect.readPoints", () => readPointsAfter(seriesId, watermark, pageSize));
-    if (page.length === 0) break;
+    const page = await timed("detect.readPoints", () => readStepsAfter(subject, watermark, pageSize));
+    if (page.points === 0 || !page.upTo) break;
     const found: IncidentWrite[] = [];
-    for (const p of page) for (const e of scorer.push(p.ts.getTime(), p.value)) found.push(toAnomalyWrite(e));
+    for (const p of page.steps) for (const e of scorer.push(p.ts.getTime(), p.values)) found.push(toAnomalyWrite(e, subject.members));
     const open = scorer.tracker.current();
-    if (open) found.push(toAnomalyWrite(open));
-    const next = page[page.length - 1].ts;
+    if (open) found.push(toAnomalyWrite(open, subject.members));
+    const next = page.upTo;
     const from = watermark;
     const pageNo = pages;
     // After a rewind, stored incidents up to the old watermark are re-derived page by page.
@@ -103,16 +102,16 @@ export async function runDetection(
     // with SELECT ... FOR UPDATE and everything commits in one transaction.
     const committed =
       !reconcile && !snapshot && !opts.beforeCommit
-        ? await timed("detect.saveIf", () => advanceWatermarkIf(getPrisma(), detectorId, seriesId, { watermark: from, version }, next, page.length, until))
+        ? await timed("detect.saveIf", () => advanceWatermarkIf(getPrisma(), detectorId, subjectId, subject.members, { watermark: from, version }, next, page.points, until))
         : await timed("detect.commitTx", () =>
             getPrisma().$transaction(
               async (tx: Prisma.TransactionClient) => {
-                const locked = await lockDetectorState(tx, detectorId, seriesId);
+                const locked = await lockDetectorState(tx, detectorId, subjectId);
                 if (!locked || locked.version !== version) return false;
-                if ((await countPointsIn(tx, seriesId, from, next)) !== page.length) return false; // a point landed inside the page meanwhile
-                if (reconcile) ({ createdSeverities, notify } = await applyIncidents(tx, detectorId, seriesId, { after: from, upTo: next }, found));
-                await saveDetectorState(tx, detectorId, seriesId, next, { redetectUntil: until });
-                if (state) await saveSnapshot(tx, detectorId, seriesId, next, state, cp.modelId);
+                if ((await countPointsIn(tx, subject.members, from, next)) !== page.points) return false; // a point landed inside the page meanwhile
+                if (reconcile) ({ createdSeverities, notify } = await applyIncidents(tx, detectorId, subject, { after: from, upTo: next }, found));
+                await saveDetectorState(tx, detectorId, subjectId, next, { redetectUntil: until });
+                if (state) await saveSnapshot(tx, detectorId, subjectId, next, state, cp.modelId);
                 await opts.beforeCommit?.(pageNo);
                 return true;
               },
@@ -122,18 +121,18 @@ export async function runDetection(
     if (!committed) {
       return { status: "superseded", points, pages, anomalies, watermark: watermark?.toISOString() ?? null };
     }
-    countPointsScored(detector.algorithm, page.length);
+    countPointsScored(detector.algorithm, page.points);
     countAnomaliesCreated(createdSeverities);
     ringAlerts(notify);
     if (snapshot) scorer.sinceSnapshot = 0;
     watermark = next;
     version++;
     redetectUntil = until;
-    points += page.length;
+    points += page.points;
     pages++;
     anomalies += found.length;
-    if (page.length < pageSize) break;
+    if (!page.full) break;
   }
-  cacheScorer(detectorId, seriesId, version, config, scorer);
+  cacheScorer(detectorId, subjectId, version, config, scorer);
   return { status: "done", points, pages, anomalies, watermark: watermark?.toISOString() ?? null };
 }

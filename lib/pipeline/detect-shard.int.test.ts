@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/server/db";
-import { findLaggingSeries } from "@/lib/server/queries/detector-state";
+import { findLaggingSubjects } from "@/lib/server/queries/detector-state";
 import { BATCH_PAGE } from "@/lib/pipeline/detect-batch";
 import { runDetection } from "@/lib/pipeline/detect-run";
 import { runDetectShard } from "@/lib/pipeline/detect-shard";
@@ -57,14 +57,14 @@ describe("runDetectShard", () => {
       expect(a).toEqual(await anomaliesOf({ detectorId: single.detectorId, seriesId: single.series[i] }));
       expect(a).toHaveLength(i % 2);
     }
-    for (let shard = 0; shard < DETECT_SHARDS; shard++) expect(await findLaggingSeries(sharded.detectorId, shardDigit(shard))).toEqual([]);
+    for (let shard = 0; shard < DETECT_SHARDS; shard++) expect(await findLaggingSubjects(sharded.detectorId, shardDigit(shard), false)).toEqual([]);
     expect((await allShards(sharded.detectorId)).every((r) => r.status === "done" && r.series === 0)).toBe(true);
 
     // New points on one series: only its shard has work.
     const target = sharded.series[5];
     await writePoints(target, sineWithSpikes(20), 300);
     const shard = shardOf(target);
-    expect(await findLaggingSeries(sharded.detectorId, shardDigit(shard))).toEqual([target]);
+    expect(await findLaggingSubjects(sharded.detectorId, shardDigit(shard), false)).toEqual([target]);
     expect(await runDetectShard({ detectorId: sharded.detectorId, shard })).toMatchObject({ status: "done", series: 1, points: 20 });
   });
 

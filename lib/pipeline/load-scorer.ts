@@ -8,7 +8,7 @@
 import { createScorer, configKey, type DetectorRow, type Scorer } from "@/lib/pipeline/scoring";
 import { takeCachedScorer } from "@/lib/pipeline/state-cache";
 import type { Checkpoint } from "@/lib/server/queries/detector-state";
-import { readPointsAfter, readPointsBefore } from "@/lib/server/queries/detector-state";
+import { readStepsAfter, readStepsBefore, type Step, type Subject } from "@/lib/server/queries/subject-points";
 import { readSnapshot } from "@/lib/server/queries/redetect";
 
 /** Without a snapshot (a pair reset by an edit, or never snapshotted), at most this many points are replayed as warm-up. */
@@ -20,27 +20,27 @@ export function scorerConfig(detector: DetectorRow, modelId: string | null): str
   return `${configKey(detector)}\u0000${detector.threshold}\u0000${modelId ?? ""}`;
 }
 
-export async function loadScorer(detector: DetectorRow, seriesId: string, cp: Checkpoint): Promise<{ scorer: Scorer; replayed: number }> {
-  const cached = takeCachedScorer(detector.id, seriesId, cp.version, scorerConfig(detector, cp.modelId));
+export async function loadScorer(detector: DetectorRow, subject: Subject, cp: Checkpoint): Promise<{ scorer: Scorer; replayed: number }> {
+  const cached = takeCachedScorer(detector.id, subject.id, cp.version, scorerConfig(detector, cp.modelId));
   if (cached) return { scorer: cached, replayed: 0 };
-  const snap = await readSnapshot(detector.id, seriesId, cp.watermark, cp.modelId);
+  const snap = await readSnapshot(detector.id, subject.id, cp.watermark, cp.modelId);
   const scorer = createScorer(detector, snap?.state);
   if (!cp.watermark) return { scorer, replayed: 0 };
   let replayed = 0;
-  const push = (points: { ts: Date; value: number }[]) => {
-    for (const p of points) scorer.push(p.ts.getTime(), p.value);
-    replayed += points.length;
+  const push = (steps: Step[]) => {
+    for (const p of steps) scorer.push(p.ts.getTime(), p.values);
+    replayed += steps.length;
   };
   if (snap) {
     let after = snap.watermark;
     for (;;) {
-      const page = await readPointsAfter(seriesId, after, PAGE, cp.watermark);
-      push(page);
-      if (page.length < PAGE) break;
-      after = page[page.length - 1].ts;
+      const page = await readStepsAfter(subject, after, PAGE, cp.watermark);
+      push(page.steps);
+      if (!page.full || !page.upTo) break;
+      after = page.upTo;
     }
   } else {
-    push(await readPointsBefore(seriesId, new Date(cp.watermark.getTime() + 1), REPLAY_WITHOUT_SNAPSHOT));
+    push(await readStepsBefore(subject, new Date(cp.watermark.getTime() + 1), REPLAY_WITHOUT_SNAPSHOT));
   }
   return { scorer, replayed };
 }

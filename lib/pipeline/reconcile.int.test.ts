@@ -10,6 +10,7 @@ import { listDetectorSeriesStatus } from "@/lib/server/queries/detectors";
 import { runDetection } from "@/lib/pipeline/detect-run";
 import { reconcileDetection } from "@/lib/pipeline/reconcile";
 import { enqueueDetect, findDetectPairs } from "@/lib/pipeline/schedule";
+import { subjectIdOf, type PairRef } from "@/lib/pipeline/pair";
 import { shardOf } from "@/lib/pipeline/shard";
 import { createPair, sineWithSpikes, writePoints } from "@/lib/pipeline/testing/fixtures";
 import { REDIS_URL } from "@/test/databases";
@@ -17,9 +18,9 @@ import { withTestDatabase } from "@/test/test-database";
 
 const db = withTestDatabase();
 
-const byKey = (p: { detectorId: string; seriesId: string }) => `${p.detectorId}/${p.seriesId}`;
+const byKey = (p: PairRef) => `${p.detectorId}/${subjectIdOf(p)}`;
 const jobKey = (j: { detectorId: string; shard: number }) => `${j.detectorId}#${j.shard}`;
-const shardKeys = (pairs: { detectorId: string; seriesId: string }[]) => [...new Set(pairs.map((p) => jobKey({ detectorId: p.detectorId, shard: shardOf(p.seriesId) })))].sort();
+const shardKeys = (pairs: PairRef[]) => [...new Set(pairs.map((p) => jobKey({ detectorId: p.detectorId, shard: shardOf(subjectIdOf(p)) })))].sort();
 
 async function waitingDetectJobs(backend: QueueBackend) {
   const jobs = await backend.queue("detect").getJobs(["waiting", "prioritized", "delayed"]);

@@ -14,7 +14,7 @@ import { withTestDatabase } from "@/test/test-database";
 withTestDatabase();
 
 const at = (i: number) => new Date(T0 + i * STEP_MS);
-const requests = (pair: { detectorId: string; seriesId: string }) => getPrisma().redetectRequest.findMany({ where: pair });
+const requests = (pair: { detectorId: string; seriesId: string }) => getPrisma().redetectRequest.findMany({ where: { detectorId: pair.detectorId, subjectId: pair.seriesId } });
 
 async function referenceFor(values: number[], opts: Parameters<typeof createPair>[0] = {}) {
   const ref = await createPair(opts);
@@ -110,7 +110,7 @@ describe("re-detection", () => {
     const pair = await createPair();
     await writePoints(pair.seriesId, sineWithSpikes(5000));
     await runDetection(pair, { pageSize: 1000 });
-    const snaps = await getPrisma().detectorSnapshot.findMany({ where: pair, orderBy: { ts: "asc" }, select: { ts: true } });
+    const snaps = await getPrisma().detectorSnapshot.findMany({ where: { detectorId: pair.detectorId, subjectId: pair.seriesId }, orderBy: { ts: "asc" }, select: { ts: true } });
     expect(snaps.map((s) => (s.ts.getTime() - T0) / STEP_MS)).toEqual([1999, 3999]);
     await writePoints(pair.seriesId, [values[4800]], 4800);
     const run = await runDetection(pair, { pageSize: 1000 });

@@ -11,10 +11,12 @@ import { enqueue } from "@/lib/queue/enqueue";
 import { getPgPool } from "@/lib/server/pg-pool";
 import { getQueueBackend } from "@/lib/server/queue";
 import { shardOf } from "@/lib/pipeline/shard";
+import { subjectIdOf, type PairRef } from "@/lib/pipeline/pair";
 
+/** A detector and one of its subjects (a series id, or a group id for a grouped detector). */
 export interface DetectPair {
   detectorId: string;
-  seriesId: string;
+  subjectId: string;
 }
 
 /**
@@ -30,10 +32,10 @@ export function detectJobOptions(detectorId: string, shard: number): JobsOptions
 }
 
 /** One `detect.run` per distinct (detector, shard) among `pairs`; returns how many were added. */
-export async function enqueueDetect(backend: QueueBackend, pairs: DetectPair[]): Promise<number> {
+export async function enqueueDetect(backend: QueueBackend, pairs: PairRef[]): Promise<number> {
   const jobs = new Map<string, { detectorId: string; shard: number }>();
   for (const p of pairs) {
-    const shard = shardOf(p.seriesId);
+    const shard = shardOf(subjectIdOf(p));
     jobs.set(jobIds.detect(p.detectorId, shard), { detectorId: p.detectorId, shard });
   }
   await Promise.all([...jobs.values()].map((j) => enqueue(backend, "detect.run", j, detectJobOptions(j.detectorId, j.shard))));
@@ -46,12 +48,20 @@ export async function enqueueDetectorShards(backend: QueueBackend, detectorId: s
   return 16;
 }
 
-/** Enabled detectors attached to these series (plain pg: it runs after every ingest request). */
+/**
+ * Enabled detectors attached to these series, with the subject each series is scored in: itself,
+ * or its group. A grouped detector's series not in a group yet rings its own shard: that job
+ * forms the groups (lib/server/queries/subjects.ts) and rings theirs. Plain pg: it runs after
+ * every ingest request.
+ */
 export async function findDetectPairs(seriesIds: string[]): Promise<DetectPair[]> {
   if (seriesIds.length === 0) return [];
   const { rows } = await getPgPool().query<DetectPair>(
-    `SELECT ds."detectorId", ds."seriesId" FROM "DetectorSeries" ds
+    `SELECT DISTINCT ds."detectorId", COALESCE(m."groupId", ds."seriesId") AS "subjectId"
+     FROM "DetectorSeries" ds
      JOIN "Detector" d ON d.id = ds."detectorId" AND d.enabled
+     LEFT JOIN "SeriesGroupMember" m
+       ON d.grouping IS NOT NULL AND m."detectorId" = ds."detectorId" AND m."seriesId" = ds."seriesId"
      WHERE ds."seriesId" = ANY($1::text[])`,
     [[...new Set(seriesIds)]],
   );

@@ -30,8 +30,8 @@ export interface SavedState {
 export interface Scorer {
   detector: Detector;
   tracker: EventTracker;
-  /** Feeds one point; returns the events it closed. */
-  push(t: number, value: number): AnomalyEvent[];
+  /** Feeds one step (one value per member of the subject); returns the events it closed. */
+  push(t: number, values: number[]): AnomalyEvent[];
   save(): SavedState;
   /** Points pushed since the state it was built from (a snapshot is written when this grows large). */
   sinceSnapshot: number;
@@ -60,9 +60,9 @@ export function createScorer(d: DetectorRow, saved?: unknown): Scorer {
     detector,
     tracker,
     sinceSnapshot: 0,
-    push: (t, value) => {
+    push: (t, values) => {
       scorer.sinceSnapshot++;
-      return tracker.push(detector.update({ t, values: [value] }), value);
+      return tracker.push(detector.update({ t, values }), values.length === 1 ? values[0] : undefined);
     },
     save: () => ({ v: 1, config, detector: detector.getState(), events: tracker.getState() }),
   };
@@ -71,8 +71,21 @@ export function createScorer(d: DetectorRow, saved?: unknown): Scorer {
 
 const num = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? null : x);
 
-export function toAnomalyWrite(e: AnomalyEvent): IncidentWrite {
+/**
+ * An event as the incident row stores it. `members`: the subject's series in vector order; a group's
+ * incident is shown under the member with the largest share of the peak's score (the first when
+ * the model reports no attribution or nothing stood out).
+ */
+export function toAnomalyWrite(e: AnomalyEvent, members: readonly string[]): IncidentWrite {
+  const attribution =
+    members.length > 1 && e.attribution?.length === members.length
+      ? e.attribution.map((a, i) => ({ seriesId: members[i], share: a.share, direction: a.direction }))
+      : null;
+  let lead = 0;
+  if (attribution) attribution.forEach((a, i) => (a.share > attribution[lead].share ? (lead = i) : undefined));
   return {
+    seriesId: members[lead],
+    attribution,
     ongoing: e.ongoing,
     startTs: new Date(e.start),
     endTs: new Date(e.end),

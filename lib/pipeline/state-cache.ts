@@ -16,24 +16,24 @@ interface Entry {
 }
 
 const entries = new Map<string, Entry>();
-const keyOf = (detectorId: string, seriesId: string) => `${detectorId}\u0000${seriesId}`;
+const keyOf = (detectorId: string, subjectId: string) => `${detectorId}\u0000${subjectId}`;
 
 /**
  * Takes the pair's scorer out of the cache (a run mutates it; it goes back only with the version
  * of a successful commit, so a failed or superseded run can never leave a half-advanced scorer).
  */
-export function takeCachedScorer(detectorId: string, seriesId: string, version: number, config: string): Scorer | undefined {
-  const k = keyOf(detectorId, seriesId);
+export function takeCachedScorer(detectorId: string, subjectId: string, version: number, config: string): Scorer | undefined {
+  const k = keyOf(detectorId, subjectId);
   const e = entries.get(k);
   if (!e) return undefined;
   entries.delete(k);
   return e.version === version && e.config === config ? e.scorer : undefined;
 }
 
-export function cacheScorer(detectorId: string, seriesId: string, version: number, config: string, scorer: Scorer): void {
+export function cacheScorer(detectorId: string, subjectId: string, version: number, config: string, scorer: Scorer): void {
   const max = getEnv().VIGIL_STATE_CACHE_SIZE;
   if (max === 0) return;
-  const k = keyOf(detectorId, seriesId);
+  const k = keyOf(detectorId, subjectId);
   entries.delete(k);
   entries.set(k, { scorer, version, config });
   while (entries.size > max) entries.delete(entries.keys().next().value!);

@@ -1,16 +1,19 @@
 /**
  * One `train.run` for detectors whose definition `needsTraining` (isolation forest, LOF, k-means,
- * autoencoder): per attached series, train a fresh detector on the training window ending at the
+ * autoencoder): per subject (attached series, or group of a grouped detector), train a fresh detector on the training window ending at the
  * pair's watermark (the newest point when never scored), store it as the active ModelVersion, and
  * install it as the pair's checkpoint and first snapshot at the window's end, so the new model
  * scores every point after its training window and a rewind never goes past it. Until a model
  * exists such detectors report "warmup" and flag nothing.
  */
-import { needsTraining } from "@/lib/detection/training";
+import { MAX_TRAINING_POINTS, needsTraining, trainingWindow } from "@/lib/detection/training";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { getPrisma } from "@/lib/server/db";
 import { getPgPool } from "@/lib/server/pg-pool";
-import { ensureDetectorState, lockDetectorState, readTrainingHistory, saveDetectorState } from "@/lib/server/queries/detector-state";
+import { ensureDetectorState, lockDetectorState, saveDetectorState } from "@/lib/server/queries/detector-state";
+import { readStepsBefore, type Subject } from "@/lib/server/queries/subject-points";
+import { readGrouping } from "@/lib/detectors/grouping";
+import { syncGroups } from "@/lib/server/queries/subjects";
 import { configKey, createScorer, type SavedState } from "@/lib/pipeline/scoring";
 import { leaveOutSpans } from "@/lib/feedback/training-window";
 import { loadTruth } from "@/lib/server/queries/evaluation";
@@ -19,8 +22,9 @@ import { DETECT_SHARDS, shardDigit, shardOf } from "@/lib/pipeline/shard";
 
 export interface TrainPayload {
   detectorId: string;
+  /** One subject only (a series id, or a group id for a grouped detector). */
   seriesId?: string;
-  /** One of the 16 series shards (lib/pipeline/shard.ts): the unit a worker trains. */
+  /** One of the 16 subject shards (lib/pipeline/shard.ts): the unit a worker trains. */
   shard?: number;
 }
 
@@ -73,38 +77,56 @@ async function trainDetector(detectorId: string, shard: number, seriesId?: strin
   const detector = await prisma.detector.findUnique({ where: { id: detectorId } });
   if (!detector || !detector.enabled) return { status: "skipped", trained: [] };
   if (!needsTraining(detector.algorithm, detector.params)) return { status: "not-needed", trained: [] };
-  const series = await prisma.$queryRaw<{ seriesId: string }[]>`
-    SELECT ds."seriesId" FROM "DetectorSeries" ds
-    WHERE ds."detectorId" = ${detectorId} AND substr(md5(ds."seriesId"), 1, 1) = ${shardDigit(shard)}
-      AND (${seriesId ?? null}::text IS NULL OR ds."seriesId" = ${seriesId ?? null})
-    ORDER BY ds."seriesId"`;
+  const grouping = readGrouping(detector.grouping);
+  if (grouping) await syncGroups(detectorId);
+  const subjects: Subject[] = grouping
+    ? (
+        await prisma.$queryRaw<{ id: string; members: string[] }[]>`
+          SELECT g.id, array_agg(m."seriesId" ORDER BY m.position) AS members
+          FROM "SeriesGroup" g JOIN "SeriesGroupMember" m ON m."groupId" = g.id
+          WHERE g."detectorId" = ${detectorId} AND substr(md5(g.id), 1, 1) = ${shardDigit(shard)}
+            AND (${seriesId ?? null}::text IS NULL OR g.id = ${seriesId ?? null})
+          GROUP BY g.id ORDER BY g.id`
+      ).map((g) => ({ id: g.id, groupId: g.id, members: g.members, grouping }))
+    : (
+        await prisma.$queryRaw<{ seriesId: string }[]>`
+          SELECT ds."seriesId" FROM "DetectorSeries" ds
+          WHERE ds."detectorId" = ${detectorId} AND substr(md5(ds."seriesId"), 1, 1) = ${shardDigit(shard)}
+            AND (${seriesId ?? null}::text IS NULL OR ds."seriesId" = ${seriesId ?? null})
+          ORDER BY ds."seriesId"`
+      ).map((r) => ({ id: r.seriesId, groupId: null, members: [r.seriesId], grouping: null }));
 
   const trained: { seriesId: string; modelId: string; points: number }[] = [];
-  for (const { seriesId: sid } of series) {
+  for (const subject of subjects) {
+    const sid = subject.id;
     // The window ends at the pair's watermark (or the newest point on a pair never scored), so the
     // model continues the stream exactly where scoring stands: nothing between is skipped.
     const cp = await ensureDetectorState(detectorId, sid);
-    const latest = cp.watermark ?? (await prisma.dataPoint.findFirst({ where: { seriesId: sid }, orderBy: { ts: "desc" }, select: { ts: true } }))?.ts;
+    // A group never scored trains up to its newest closed step (`readStepsBefore` aligns to steps).
+    const latest = cp.watermark ?? (await prisma.dataPoint.findFirst({ where: { seriesId: { in: subject.members } }, orderBy: { ts: "desc" }, select: { ts: true } }))?.ts;
     if (!latest) continue;
     // The worker's training window (lib/detection/training.ts), less labelled anomalies below.
-    const window = (await readTrainingHistory(sid, new Date(latest.getTime() + 1), detector.trainingWindowHours)).map((p) => ({ ...p, ts: new Date(p.t) }));
+    const steps = await readStepsBefore(subject, new Date(latest.getTime() + 1), MAX_TRAINING_POINTS);
+    const window = trainingWindow(steps.map((p) => ({ ...p, t: p.ts.getTime() })), detector.trainingWindowHours);
     if (window.length === 0) continue;
-    const trainedTo = window[window.length - 1].ts;
-    const active = await prisma.modelVersion.findFirst({ where: { detectorId, seriesId: sid, active: true }, select: { trainedTo: true } });
+    // A group's position is the last instant of its last step, a series' its last point.
+    const lastTs = window[window.length - 1].ts;
+    const trainedTo = grouping ? new Date(lastTs.getTime() + grouping.stepSeconds * 1000 - 1) : lastTs;
+    const active = await prisma.modelVersion.findFirst({ where: { detectorId, subjectId: sid, active: true }, select: { trainedTo: true } });
     if (active && active.trainedTo.getTime() === trainedTo.getTime()) continue; // nothing new since the active model
-    const { history, excluded } = await selectTrainingPoints(detectorId, sid, window);
+    const { history, excluded } = await selectTrainingPoints(detectorId, subject.members, window);
     if (history.length === 0) continue;
     const scorer = createScorer(detector);
-    scorer.detector.train?.(history.map((p) => ({ t: p.t, values: [p.value] })));
+    scorer.detector.train?.(history.map((p) => ({ t: p.t, values: p.values })));
 
     const modelId = await prisma.$transaction(async (tx: Prisma.TransactionClient) => {
-      const last = await tx.modelVersion.aggregate({ where: { detectorId, seriesId: sid }, _max: { version: true } });
+      const last = await tx.modelVersion.aggregate({ where: { detectorId, subjectId: sid }, _max: { version: true } });
       const saved = scorer.save();
       const model = await tx.modelVersion.create({
         data: {
           detectorId,
-          seriesId: sid,
-          version: (last._max.version ?? 0) + 1,
+          subjectId: sid,
+          version: (last._max?.version ?? 0) + 1,
           parameters: saved.detector as Prisma.InputJsonValue,
           // `config`: the configuration it was trained for; a rollback refuses a version that no longer fits.
           metrics: { points: history.length, excludedLabelled: excluded, config: configKey(detector) },
@@ -122,29 +144,29 @@ async function trainDetector(detectorId: string, shard: number, seriesId?: strin
 
 /**
  * The training window without what analysts labelled as anomalies (true-positive labels and
- * missed spans on this series, lib/feedback), so a model learns normal behaviour. The window's
+ * missed spans on the subject's series, lib/feedback), so a model learns normal behaviour. The window's
  * bounds stay those of the points read: `trainedFrom`/`trainedTo` describe the period, not the
  * points kept.
  */
-async function selectTrainingPoints<P extends { ts: Date }>(detectorId: string, seriesId: string, window: P[]): Promise<{ history: P[]; excluded: number }> {
+async function selectTrainingPoints<P extends { ts: Date }>(detectorId: string, seriesIds: string[], window: P[]): Promise<{ history: P[]; excluded: number }> {
   const period = { from: window[0].ts.getTime(), to: window[window.length - 1].ts.getTime() };
-  const positives = (await loadTruth(detectorId, period, seriesId)).filter((s) => s.kind === "positive");
+  const positives = (await loadTruth(detectorId, period, seriesIds)).filter((s) => s.kind === "positive");
   const { kept, excluded } = leaveOutSpans(window, positives);
   return { history: kept, excluded };
 }
 
 /**
- * Makes a stored model version the pair's active model, installed as its checkpoint and first
+ * Makes a stored model version the (detector, subject)'s active model, installed as its checkpoint and first
  * snapshot at the end of its training window: scoring restarts there, what was scored after it is
  * re-scored (its incidents re-derived) and the open incident ends. Training installs each new
  * version through here, and a rollback (lib/server/queries/model-versions.ts) an older one.
  */
-export async function installModelVersion(tx: Prisma.TransactionClient, detectorId: string, seriesId: string, model: { id: string; trainedTo: Date }, saved: SavedState) {
-  const locked = await lockDetectorState(tx, detectorId, seriesId);
-  await tx.modelVersion.updateMany({ where: { detectorId, seriesId, active: true, id: { not: model.id } }, data: { active: false } });
+export async function installModelVersion(tx: Prisma.TransactionClient, detectorId: string, subjectId: string, model: { id: string; trainedTo: Date }, saved: SavedState) {
+  const locked = await lockDetectorState(tx, detectorId, subjectId);
+  await tx.modelVersion.updateMany({ where: { detectorId, subjectId, active: true, id: { not: model.id } }, data: { active: false } });
   await tx.modelVersion.update({ where: { id: model.id }, data: { active: true } });
   const scoredTo = locked?.watermark ?? null;
-  await saveDetectorState(tx, detectorId, seriesId, model.trainedTo, { modelId: model.id, redetectUntil: scoredTo && scoredTo > model.trainedTo ? scoredTo : null });
-  await saveSnapshot(tx, detectorId, seriesId, model.trainedTo, JSON.stringify(saved), model.id);
-  await tx.anomaly.updateMany({ where: { detectorId, seriesId, ongoing: true, endTs: { lte: model.trainedTo } }, data: { ongoing: false } });
+  await saveDetectorState(tx, detectorId, subjectId, model.trainedTo, { modelId: model.id, redetectUntil: scoredTo && scoredTo > model.trainedTo ? scoredTo : null });
+  await saveSnapshot(tx, detectorId, subjectId, model.trainedTo, JSON.stringify(saved), model.id);
+  await tx.anomaly.updateMany({ where: { detectorId, subjectId, ongoing: true, endTs: { lte: model.trainedTo } }, data: { ongoing: false } });
 }

@@ -120,15 +120,15 @@ describe("a scheduled retrain", () => {
       await scheduled.promote(); // 03:00 UTC is now
       const result = await scheduled.waitUntilFinished(events, 30_000);
       expect(result).toEqual({ status: "fanned-out", jobs: 16 }); // one job per shard, for any worker
-      await waitFor("the shard job to install the model", async () => (await getPrisma().modelVersion.count({ where: pair })) > 0, 30_000, 100);
+      await waitFor("the shard job to install the model", async () => (await getPrisma().modelVersion.count({ where: { detectorId: pair.detectorId, subjectId: pair.seriesId } })) > 0, 30_000, 100);
     } finally {
       await worker.close();
       await events.close();
       setHandlerQueueBackend(undefined);
     }
-    const models = await getPrisma().modelVersion.findMany({ where: pair });
+    const models = await getPrisma().modelVersion.findMany({ where: { detectorId: pair.detectorId, subjectId: pair.seriesId } });
     expect(models).toEqual([expect.objectContaining({ version: 1, active: true, metrics: expect.objectContaining({ points: 600, excludedLabelled: 0 }) })]);
-    const state = await getPrisma().detectorState.findUniqueOrThrow({ where: { detectorId_seriesId: pair } });
+    const state = await getPrisma().detectorState.findUniqueOrThrow({ where: { detectorId_subjectId: { detectorId: pair.detectorId, subjectId: pair.seriesId } } });
     expect(state.modelId).toBe(models[0].id);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * An install from before incident identity upgrades in place: the migrations after it keep every
- * point, anomaly, label and comment, and turn each detector checkpoint into the pair's snapshot.
+ * point, anomaly, label and comment, turn each detector checkpoint into the pair's snapshot, and
+ * key state and incidents by subject (a series' subject id is its id).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -46,8 +47,16 @@ describe("upgrade from the session-2 schema", () => {
       expect(await one(`SELECT "detectorId", "seriesId", extract(epoch from "startTs")::int AS s, extract(epoch from "endTs")::int AS e FROM "AnomalyLabel"`))
         .toEqual({ detectorId: "d1", seriesId: "s1", s: 3000, e: 3060 });
       expect(await one(`SELECT body FROM "AnomalyComment" WHERE "anomalyId" = 'a1'`)).toEqual({ body: "seen" });
-      expect(await one(`SELECT extract(epoch from watermark)::int AS w, version FROM "DetectorState"`)).toEqual({ w: 6000, version: 0 });
-      expect(await one(`SELECT extract(epoch from ts)::int AS ts, state->'detector' AS d FROM "DetectorSnapshot"`)).toEqual({ ts: 6000, d: { x: 1 } });
+      // Subjects: every row keeps its key, a series' subject id being the series id.
+      expect(await one(`SELECT "subjectId", extract(epoch from watermark)::int AS w, version FROM "DetectorState"`)).toEqual({ subjectId: "s1", w: 6000, version: 0 });
+      expect(await one(`SELECT "subjectId", extract(epoch from ts)::int AS ts, state->'detector' AS d FROM "DetectorSnapshot"`)).toEqual({ subjectId: "s1", ts: 6000, d: { x: 1 } });
+      expect(await one(`SELECT "subjectId", "groupId" FROM "Anomaly" WHERE id = 'a1'`)).toEqual({ subjectId: "s1", groupId: null });
+      // A writer that names no subject gets its series'; deleting a series still takes its state.
+      await c.query(`INSERT INTO "Anomaly" (id, "detectorId", "seriesId", "startTs", "endTs", "peakTs", "peakScore", severity, "updatedAt")
+        VALUES ('a2', 'd1', 's1', to_timestamp(4000), to_timestamp(4000), to_timestamp(4000), 0.9, 'HIGH', now())`);
+      expect(await one(`SELECT "subjectId" FROM "Anomaly" WHERE id = 'a2'`)).toEqual({ subjectId: "s1" });
+      await c.query(`DELETE FROM "Series" WHERE id = 's1'`);
+      expect(await one(`SELECT (SELECT count(*) FROM "DetectorState")::int + (SELECT count(*) FROM "DetectorSnapshot")::int AS n`)).toEqual({ n: 0 });
     } finally {
       await c.end();
       await db.drop();

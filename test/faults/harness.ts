@@ -69,10 +69,10 @@ export const DETECTOR: Omit<DetectorRow, "id"> = { algorithm: "zscore", params: 
 /** What an undisturbed run produces for these points: every closed event plus the one still open. */
 export function referenceAnomalies(values: number[]) {
   const scorer = createScorer({ id: "ref", ...DETECTOR });
-  const events = values.flatMap((v, i) => scorer.push(T0 + i * STEP_MS, v));
+  const events = values.flatMap((v, i) => scorer.push(T0 + i * STEP_MS, [v]));
   const open = scorer.tracker.current();
   if (open) events.push(open);
-  return events.map(toAnomalyWrite).map(comparable);
+  return events.map((e) => toAnomalyWrite(e, ["s"])).map(comparable);
 }
 
 type Row = { startTs: Date; endTs: Date; peakTs: Date; peakScore: number; severity: string; pointCount: number; actual: number | null; expected: number | null };
@@ -128,7 +128,7 @@ export async function watermarks(url: string, pairs: Pair[]): Promise<(number | 
   await c.connect();
   try {
     const { rows } = await c.query<{ seriesId: string; watermark: Date | null }>(
-      `SELECT "seriesId", watermark FROM "DetectorState" WHERE "detectorId" = $1`,
+      `SELECT "subjectId" AS "seriesId", watermark FROM "DetectorState" WHERE "detectorId" = $1`,
       [pairs[0].detectorId],
     );
     const by = new Map(rows.map((r) => [r.seriesId, r.watermark?.getTime() ?? null]));

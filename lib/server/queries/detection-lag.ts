@@ -16,7 +16,7 @@ export function findDetectionLag(): Promise<DetectorLag[]> {
         coalesce(greatest(0, max(extract(epoch FROM now() - nx.ts))), 0)::float8 AS seconds
       FROM "Detector" d
       LEFT JOIN "DetectorSeries" ds ON ds."detectorId" = d.id
-      LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."seriesId" = ds."seriesId"
+      LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."subjectId" = ds."seriesId"
       LEFT JOIN LATERAL (
         SELECT p.ts FROM "DataPoint" p
         WHERE p."seriesId" = ds."seriesId" AND (st.watermark IS NULL OR p.ts > st.watermark)

@@ -1,5 +1,6 @@
 /**
- * Named queries for the per (detector, series) checkpoint. Every write to the checkpoint happens
+ * Named queries for the per (detector, subject) checkpoint. A subject is a series (its id is the
+ * series id) or a group of series (a SeriesGroup id, lib/server/queries/subjects.ts). Every write to the checkpoint happens
  * under `lockDetectorState` (SELECT ... FOR UPDATE) inside the caller's transaction, so two runs of
  * the same pair serialize and a stale one can see that the watermark moved.
  */
@@ -21,20 +22,23 @@ export interface Checkpoint {
 const CHECKPOINT = `watermark, version, "modelId", "redetectUntil"`;
 
 /** Creates the row when missing so there is always something to lock. */
-export async function ensureDetectorState(detectorId: string, seriesId: string): Promise<Checkpoint> {
+export async function ensureDetectorState(detectorId: string, subjectId: string): Promise<Checkpoint> {
   const prisma = getPrisma();
   await prisma.$executeRaw`
-    INSERT INTO "DetectorState" ("detectorId", "seriesId", "updatedAt") VALUES (${detectorId}, ${seriesId}, now())
-    ON CONFLICT ("detectorId", "seriesId") DO NOTHING`;
+    INSERT INTO "DetectorState" ("detectorId", "subjectId", "updatedAt") VALUES (${detectorId}, ${subjectId}, now())
+    ON CONFLICT ("detectorId", "subjectId") DO NOTHING`;
   return prisma.detectorState.findUniqueOrThrow({
-    where: { detectorId_seriesId: { detectorId, seriesId } },
+    where: { detectorId_subjectId: { detectorId, subjectId } },
     select: { watermark: true, version: true, modelId: true, redetectUntil: true },
   });
 }
 
 export interface DetectRunStart {
-  detector: { id: string; algorithm: string; params: unknown; threshold: number; enabled: boolean } | null;
+  detector: { id: string; algorithm: string; params: unknown; threshold: number; enabled: boolean; grouping: unknown } | null;
+  /** The series (univariate) or the group is the detector's. */
   attached: boolean;
+  /** The subject's series in vector order: the series itself, or the group's members. */
+  members: string[];
   /** The pair's checkpoint; null when the detector is missing, disabled or not attached (no row is created then). */
   checkpoint: Checkpoint | null;
   /** A RedetectRequest is pending for the pair (lib/server/queries/redetect.ts). */
@@ -43,37 +47,42 @@ export interface DetectRunStart {
 
 /**
  * Everything a detect run needs before scoring, in ONE statement: the detector row, whether the
- * series is attached, and the pair's checkpoint (the row is created when missing, like
+ * subject is the detector's (an attached series of an ungrouped detector, or one of its groups),
+ * its members, and the pair's checkpoint (the row is created when missing, like
  * `ensureDetectorState`, but only for an enabled, attached detector). A row inserted by a
  * concurrent statement after this one's snapshot is invisible here: then `checkpoint` is null for
  * an enabled, attached detector and the caller falls back to `ensureDetectorState`.
  */
-export async function startDetectRun(detectorId: string, seriesId: string): Promise<DetectRunStart> {
+export async function startDetectRun(detectorId: string, subjectId: string): Promise<DetectRunStart> {
   const rows = await getPrisma().$queryRaw<
-    ({ id: string; algorithm: string; params: unknown; threshold: number; enabled: boolean; attached: boolean; found: boolean; redetect: boolean } & Checkpoint)[]
+    ({ id: string; algorithm: string; params: unknown; threshold: number; enabled: boolean; grouping: unknown; attached: boolean; members: string[] | null; found: boolean; redetect: boolean } & Checkpoint)[]
   >`
     WITH d AS (
-      SELECT d.id, d.algorithm, d.params, d.threshold, d.enabled,
-        EXISTS (SELECT 1 FROM "DetectorSeries" ds WHERE ds."detectorId" = d.id AND ds."seriesId" = ${seriesId}) AS attached
+      SELECT d.id, d.algorithm, d.params, d.threshold, d.enabled, d.grouping,
+        CASE WHEN d.grouping IS NULL
+          THEN EXISTS (SELECT 1 FROM "DetectorSeries" ds WHERE ds."detectorId" = d.id AND ds."seriesId" = ${subjectId})
+          ELSE EXISTS (SELECT 1 FROM "SeriesGroup" g WHERE g."detectorId" = d.id AND g.id = ${subjectId}) END AS attached
       FROM "Detector" d WHERE d.id = ${detectorId}
     ), ins AS (
-      INSERT INTO "DetectorState" ("detectorId", "seriesId", "updatedAt")
-      SELECT d.id, ${seriesId}, now() FROM d WHERE d.enabled AND d.attached
-      ON CONFLICT ("detectorId", "seriesId") DO NOTHING
+      INSERT INTO "DetectorState" ("detectorId", "subjectId", "updatedAt")
+      SELECT d.id, ${subjectId}, now() FROM d WHERE d.enabled AND d.attached
+      ON CONFLICT ("detectorId", "subjectId") DO NOTHING
       RETURNING watermark, version, "modelId", "redetectUntil"
     ), st AS (
       SELECT watermark, version, "modelId", "redetectUntil" FROM ins
       UNION ALL
-      SELECT s.watermark, s.version, s."modelId", s."redetectUntil" FROM "DetectorState" s WHERE s."detectorId" = ${detectorId} AND s."seriesId" = ${seriesId}
+      SELECT s.watermark, s.version, s."modelId", s."redetectUntil" FROM "DetectorState" s WHERE s."detectorId" = ${detectorId} AND s."subjectId" = ${subjectId}
     )
-    SELECT d.id, d.algorithm, d.params, d.threshold, d.enabled, d.attached, st.found, st.watermark, st.version, st."modelId", st."redetectUntil",
-      EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = ${detectorId} AND r."seriesId" = ${seriesId}) AS redetect
+    SELECT d.id, d.algorithm, d.params, d.threshold, d.enabled, d.grouping, d.attached, st.found, st.watermark, st.version, st."modelId", st."redetectUntil",
+      EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = ${detectorId} AND r."subjectId" = ${subjectId}) AS redetect,
+      CASE WHEN d.grouping IS NOT NULL THEN (SELECT array_agg(m."seriesId" ORDER BY m.position) FROM "SeriesGroupMember" m WHERE m."groupId" = ${subjectId}) END AS members
     FROM d LEFT JOIN LATERAL (SELECT true AS found, watermark, version, "modelId", "redetectUntil" FROM st LIMIT 1) st ON true`;
   const r = rows[0];
-  if (!r) return { detector: null, attached: false, checkpoint: null, redetect: false };
+  if (!r) return { detector: null, attached: false, members: [], checkpoint: null, redetect: false };
   return {
-    detector: { id: r.id, algorithm: r.algorithm, params: r.params, threshold: r.threshold, enabled: r.enabled },
+    detector: { id: r.id, algorithm: r.algorithm, params: r.params, threshold: r.threshold, enabled: r.enabled, grouping: r.grouping },
     attached: r.attached,
+    members: r.members ?? [subjectId],
     checkpoint: r.found ? { watermark: r.watermark, version: r.version, modelId: r.modelId, redetectUntil: r.redetectUntil } : null,
     redetect: r.redetect,
   };
@@ -89,7 +98,8 @@ export async function startDetectRun(detectorId: string, seriesId: string): Prom
 export async function advanceWatermarkIf(
   db: Prisma.TransactionClient,
   detectorId: string,
-  seriesId: string,
+  subjectId: string,
+  members: string[],
   expect: { watermark: Date | null; version: number },
   watermark: Date,
   scored: number,
@@ -97,30 +107,30 @@ export async function advanceWatermarkIf(
 ): Promise<boolean> {
   const n = await db.$executeRaw`
     UPDATE "DetectorState" SET watermark = ${watermark}, version = version + 1, "redetectUntil" = ${redetectUntil}, "updatedAt" = now()
-    WHERE "detectorId" = ${detectorId} AND "seriesId" = ${seriesId} AND version = ${expect.version}
+    WHERE "detectorId" = ${detectorId} AND "subjectId" = ${subjectId} AND version = ${expect.version}
       AND (SELECT count(*) FROM "DataPoint" p
-           WHERE p."seriesId" = ${seriesId} AND (${expect.watermark}::timestamptz IS NULL OR p.ts > ${expect.watermark}::timestamptz) AND p.ts <= ${watermark}) = ${scored}`;
+           WHERE p."seriesId" = ANY(${members}::text[]) AND (${expect.watermark}::timestamptz IS NULL OR p.ts > ${expect.watermark}::timestamptz) AND p.ts <= ${watermark}) = ${scored}`;
   return n === 1;
 }
 
 /**
- * Stored points in (after, upTo]. At commit a run checks this equals what it scored: a point
+ * Stored points of the subject's series in (after, upTo]. At commit a run checks this equals what it scored: a point
  * committed inside the range while the page was being scored (a concurrent, out-of-order write) makes
  * the run stop without advancing the watermark, so the re-run scores it in order. A point landing
  * after the commit is behind the watermark: its write leaves a RedetectRequest.
  */
-export async function countPointsIn(db: Prisma.TransactionClient, seriesId: string, after: Date | null, upTo: Date): Promise<number> {
+export async function countPointsIn(db: Prisma.TransactionClient, members: string[], after: Date | null, upTo: Date): Promise<number> {
   const rows = await db.$queryRaw<{ n: number }[]>`
     SELECT count(*)::int AS n FROM "DataPoint" p
-    WHERE p."seriesId" = ${seriesId} AND (${after}::timestamptz IS NULL OR p.ts > ${after}::timestamptz) AND p.ts <= ${upTo}`;
+    WHERE p."seriesId" = ANY(${members}::text[]) AND (${after}::timestamptz IS NULL OR p.ts > ${after}::timestamptz) AND p.ts <= ${upTo}`;
   return rows[0].n;
 }
 
-export async function lockDetectorState(tx: Prisma.TransactionClient, detectorId: string, seriesId: string): Promise<Checkpoint | null> {
+export async function lockDetectorState(tx: Prisma.TransactionClient, detectorId: string, subjectId: string): Promise<Checkpoint | null> {
   const rows = await tx.$queryRawUnsafe<Checkpoint[]>(
-    `SELECT ${CHECKPOINT} FROM "DetectorState" WHERE "detectorId" = $1 AND "seriesId" = $2 FOR UPDATE`,
+    `SELECT ${CHECKPOINT} FROM "DetectorState" WHERE "detectorId" = $1 AND "subjectId" = $2 FOR UPDATE`,
     detectorId,
-    seriesId,
+    subjectId,
   );
   return rows[0] ?? null;
 }
@@ -129,47 +139,67 @@ export async function lockDetectorState(tx: Prisma.TransactionClient, detectorId
 export async function saveDetectorState(
   tx: Prisma.TransactionClient,
   detectorId: string,
-  seriesId: string,
+  subjectId: string,
   watermark: Date | null,
   opts: { modelId?: string; redetectUntil?: Date | null } = {},
 ): Promise<void> {
   await tx.detectorState.update({
-    where: { detectorId_seriesId: { detectorId, seriesId } },
+    where: { detectorId_subjectId: { detectorId, subjectId } },
     data: { watermark, version: { increment: 1 }, modelId: opts.modelId, redetectUntil: opts.redetectUntil },
   });
 }
 
 /**
- * Every (enabled detector, attached series) whose watermark is behind the newest point of the
- * series, or that has never run. One statement; the (seriesId, ts) primary key answers max(ts).
+ * Every (enabled detector, subject) whose watermark is behind the newest point of its series, or
+ * that has never run: the attached series of ungrouped detectors, the groups of grouped ones. One
+ * statement; the (seriesId, ts) primary key answers max(ts).
  */
-export function findLaggingPairs(): Promise<{ detectorId: string; seriesId: string }[]> {
-  return getPrisma().$queryRaw<{ detectorId: string; seriesId: string }[]>`
-    SELECT ds."detectorId", ds."seriesId"
+export function findLaggingPairs(): Promise<{ detectorId: string; subjectId: string }[]> {
+  return getPrisma().$queryRaw<{ detectorId: string; subjectId: string }[]>`
+    SELECT ds."detectorId", ds."seriesId" AS "subjectId"
     FROM "DetectorSeries" ds
-    JOIN "Detector" d ON d.id = ds."detectorId" AND d.enabled
+    JOIN "Detector" d ON d.id = ds."detectorId" AND d.enabled AND d.grouping IS NULL
     CROSS JOIN LATERAL (SELECT max(p.ts) AS latest FROM "DataPoint" p WHERE p."seriesId" = ds."seriesId") m
-    LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."seriesId" = ds."seriesId"
+    LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."subjectId" = ds."seriesId"
     WHERE m.latest IS NOT NULL AND (st.watermark IS NULL OR st.watermark < m.latest
-      OR EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = ds."detectorId" AND r."seriesId" = ds."seriesId"))
-    ORDER BY ds."detectorId", ds."seriesId"`;
+      OR EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = ds."detectorId" AND r."subjectId" = ds."seriesId"))
+    UNION ALL
+    SELECT g."detectorId", g.id
+    FROM "SeriesGroup" g
+    JOIN "Detector" d ON d.id = g."detectorId" AND d.enabled AND d.grouping IS NOT NULL
+    LEFT JOIN "DetectorState" st ON st."detectorId" = g."detectorId" AND st."subjectId" = g.id
+    WHERE EXISTS (SELECT 1 FROM "SeriesGroupMember" gm JOIN "DataPoint" p ON p."seriesId" = gm."seriesId"
+        WHERE gm."groupId" = g.id AND (st.watermark IS NULL OR p.ts > st.watermark))
+      OR EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = g."detectorId" AND r."subjectId" = g.id)
+    ORDER BY 1, 2`;
 }
 
 /**
- * The attached series of one detector in one shard (`lib/pipeline/shard.ts`) that have points past
- * their watermark (or have never run), in key order. Reads no state: one probe of the (seriesId,
- * ts) primary key per attached series of the shard.
+ * The subjects of one detector in one shard (`lib/pipeline/shard.ts`, by subject id) that have
+ * points past their watermark (or have never run), in key order: attached series of an ungrouped
+ * detector, groups of a grouped one. Reads no state: one probe of the (seriesId, ts) primary key
+ * per series of the shard.
  */
-export async function findLaggingSeries(detectorId: string, shardDigit: string): Promise<string[]> {
-  const rows = await getPrisma().$queryRaw<{ seriesId: string }[]>`
-    SELECT ds."seriesId"
-    FROM "DetectorSeries" ds
-    LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."seriesId" = ds."seriesId"
-    WHERE ds."detectorId" = ${detectorId} AND substr(md5(ds."seriesId"), 1, 1) = ${shardDigit}
-      AND (EXISTS (SELECT 1 FROM "DataPoint" p WHERE p."seriesId" = ds."seriesId" AND (st.watermark IS NULL OR p.ts > st.watermark))
-        OR EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = ds."detectorId" AND r."seriesId" = ds."seriesId"))
-    ORDER BY ds."seriesId"`;
-  return rows.map((r) => r.seriesId);
+export async function findLaggingSubjects(detectorId: string, shardDigit: string, grouped: boolean): Promise<string[]> {
+  const rows = grouped
+    ? await getPrisma().$queryRaw<{ subjectId: string }[]>`
+        SELECT g.id AS "subjectId"
+        FROM "SeriesGroup" g
+        LEFT JOIN "DetectorState" st ON st."detectorId" = g."detectorId" AND st."subjectId" = g.id
+        WHERE g."detectorId" = ${detectorId} AND substr(md5(g.id), 1, 1) = ${shardDigit}
+          AND (EXISTS (SELECT 1 FROM "SeriesGroupMember" gm JOIN "DataPoint" p ON p."seriesId" = gm."seriesId"
+              WHERE gm."groupId" = g.id AND (st.watermark IS NULL OR p.ts > st.watermark))
+            OR EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = g."detectorId" AND r."subjectId" = g.id))
+        ORDER BY g.id`
+    : await getPrisma().$queryRaw<{ subjectId: string }[]>`
+        SELECT ds."seriesId" AS "subjectId"
+        FROM "DetectorSeries" ds
+        LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."subjectId" = ds."seriesId"
+        WHERE ds."detectorId" = ${detectorId} AND substr(md5(ds."seriesId"), 1, 1) = ${shardDigit}
+          AND (EXISTS (SELECT 1 FROM "DataPoint" p WHERE p."seriesId" = ds."seriesId" AND (st.watermark IS NULL OR p.ts > st.watermark))
+            OR EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = ds."detectorId" AND r."subjectId" = ds."seriesId"))
+        ORDER BY ds."seriesId"`;
+  return rows.map((r) => r.subjectId);
 }
 
 type PointRow = [ms: number, value: number];

@@ -93,12 +93,12 @@ describe("detectors", () => {
     const { backend, added } = fakeBackend();
     const from = new Date(T0).toISOString();
     const to = new Date(T0 + 3600_000).toISOString();
-    await getPrisma().detectorState.createMany({ data: [a, b].map((seriesId) => ({ detectorId: d.id, seriesId, watermark: new Date(T0 + 7200_000) })) });
+    await getPrisma().detectorState.createMany({ data: [a, b].map((seriesId) => ({ detectorId: d.id, subjectId: seriesId, watermark: new Date(T0 + 7200_000) })) });
     const shards = new Set([a, b].map(shardOf)).size;
     expect(await requestBackfill(backend, d.id, { from, to }, null)).toMatchObject({ jobs: shards, seriesIds: [a, b] });
     expect(added.map((j) => j.name)).toEqual(Array(shards).fill("detect.run"));
-    const requests = await getPrisma().redetectRequest.findMany({ where: { detectorId: d.id }, orderBy: { seriesId: "asc" } });
-    expect(requests.map((r) => [r.seriesId, r.fromTs.toISOString()])).toEqual([a, b].sort().map((s) => [s, from]));
+    const requests = await getPrisma().redetectRequest.findMany({ where: { detectorId: d.id }, orderBy: { subjectId: "asc" } });
+    expect(requests.map((r) => [r.subjectId, r.fromTs.toISOString()])).toEqual([a, b].sort().map((s) => [s, from]));
     await expect(requestBackfill(backend, d.id, { seriesId: "other", from, to }, null)).rejects.toMatchObject({ code: "unprocessable" });
     await expect(requestTraining(backend, d.id, null)).rejects.toMatchObject({ code: "unprocessable" });
 

@@ -10,7 +10,7 @@ import { AppError } from "@/lib/server/api/errors";
 import { valuesBefore, writeAudit } from "@/lib/server/audit";
 import { getPrisma } from "@/lib/server/db";
 import { BEFORE_FIRST_POINT } from "@/lib/server/queries/redetect";
-import { enqueueDetect } from "@/lib/pipeline/schedule";
+import { enqueueDetect, findDetectPairs } from "@/lib/pipeline/schedule";
 import { needsTraining } from "@/lib/detection/training";
 
 export function listDetectors() {
@@ -48,7 +48,7 @@ export async function listDetectorSeriesStatus(detectorId: string, limit = 200):
     FROM "DetectorSeries" ds
     JOIN "Series" s ON s.id = ds."seriesId"
     CROSS JOIN LATERAL (SELECT max(p.ts) AS latest FROM "DataPoint" p WHERE p."seriesId" = ds."seriesId") m
-    LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."seriesId" = ds."seriesId"
+    LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."subjectId" = ds."seriesId"
     WHERE ds."detectorId" = ${detectorId}
     ORDER BY s.metric, s."labelsKey"
     LIMIT ${limit}`;
@@ -250,16 +250,18 @@ export function deleteDetector(id: string, userId: string | null) {
 }
 
 /**
- * Re-detection from `from` of every attached series of a detector that has been scored (or the one
- * given): RedetectRequests in one statement; the next detect run of each pair rewinds and re-scores.
+ * Re-detection from `from` of every subject of a detector that has been scored (or the one the
+ * given series is scored in): RedetectRequests in one statement; the next detect run of each pair rewinds and re-scores.
  */
 export async function requestDetectorRedetect(tx: Prisma.TransactionClient, detectorId: string, from: Date, seriesId?: string): Promise<number> {
   return tx.$executeRaw`
-    INSERT INTO "RedetectRequest" ("detectorId", "seriesId", "fromTs", "updatedAt")
-    SELECT st."detectorId", st."seriesId", ${from}, now() FROM "DetectorState" st
-    WHERE st."detectorId" = ${detectorId} AND st.watermark IS NOT NULL AND (${seriesId ?? null}::text IS NULL OR st."seriesId" = ${seriesId ?? null})
-    ORDER BY st."seriesId"
-    ON CONFLICT ("detectorId", "seriesId") DO UPDATE SET "fromTs" = LEAST("RedetectRequest"."fromTs", EXCLUDED."fromTs"), "updatedAt" = now()`;
+    INSERT INTO "RedetectRequest" ("detectorId", "subjectId", "fromTs", "updatedAt")
+    SELECT st."detectorId", st."subjectId", ${from}, now() FROM "DetectorState" st
+    WHERE st."detectorId" = ${detectorId} AND st.watermark IS NOT NULL
+      AND (${seriesId ?? null}::text IS NULL OR st."subjectId" = ${seriesId ?? null}
+        OR st."subjectId" = (SELECT m."groupId" FROM "SeriesGroupMember" m WHERE m."detectorId" = ${detectorId} AND m."seriesId" = ${seriesId ?? null}))
+    ORDER BY st."subjectId"
+    ON CONFLICT ("detectorId", "subjectId") DO UPDATE SET "fromTs" = LEAST("RedetectRequest"."fromTs", EXCLUDED."fromTs"), "updatedAt" = now()`;
 }
 
 /**
@@ -280,7 +282,7 @@ export async function requestBackfill(backend: QueueBackend, id: string, input: 
     await requestDetectorRedetect(tx, id, new Date(from), input.seriesId);
     await writeAudit({ userId, action: "backfill", entity: "detector", entityId: id, details: { seriesIds, from, to } }, tx);
   });
-  const jobs = await enqueueDetect(backend, seriesIds.map((seriesId) => ({ detectorId: id, seriesId })));
+  const jobs = await enqueueDetect(backend, (await findDetectPairs(seriesIds)).filter((p) => p.detectorId === id));
   return { jobs, seriesIds };
 }
 

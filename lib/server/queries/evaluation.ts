@@ -57,9 +57,9 @@ const KIND: Record<string, TruthKind> = { TRUE_POSITIVE: "positive", FALSE_POSIT
  * incidents merged into it included, on the incident's current span (the span as labelled when
  * the incident is gone for good); plus the missed spans. Of one series when `seriesId` is given.
  */
-export async function loadTruth(detectorId: string, p: Period, seriesId?: string): Promise<TruthSpan[]> {
+export async function loadTruth(detectorId: string, p: Period, seriesIds?: string[]): Promise<TruthSpan[]> {
   const prisma = getPrisma();
-  const overlap = { startTs: { lte: new Date(p.to) }, endTs: { gte: new Date(p.from) }, ...(seriesId ? { seriesId } : {}) };
+  const overlap = { startTs: { lte: new Date(p.to) }, endTs: { gte: new Date(p.from) }, ...(seriesIds ? { seriesId: { in: seriesIds } } : {}) };
   const [labels, missed] = await Promise.all([
     prisma.anomalyLabel.findMany({ where: { detectorId, ...overlap }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { id: true, anomalyId: true, seriesId: true, startTs: true, endTs: true, value: true } }),
     prisma.missedAnomaly.findMany({ where: { detectorId, ...overlap }, select: { seriesId: true, startTs: true, endTs: true } }),
@@ -104,11 +104,11 @@ const toEvent = (a: { seriesId: string; startTs: Date; endTs: Date }): DetectedE
 async function evaluateModelVersions(detectorId: string, incidents: Awaited<ReturnType<typeof loadIncidents>>, truth: TruthSpan[]) {
   const versions = await getPrisma().modelVersion.findMany({ where: { detectorId }, orderBy: [{ createdAt: "asc" }, { version: "asc" }], take: 200 });
   return versions.map((v, i) => {
-    const next = versions.slice(i + 1).find((n) => n.seriesId === v.seriesId)?.createdAt.getTime() ?? Infinity;
-    const mine = incidents.filter((a) => (v.seriesId === null || a.seriesId === v.seriesId) && a.createdAt.getTime() >= v.createdAt.getTime() && a.createdAt.getTime() < next);
-    const seriesTruth = truth.filter((s) => v.seriesId === null || s.seriesId === v.seriesId);
+    const next = versions.slice(i + 1).find((n) => n.subjectId === v.subjectId)?.createdAt.getTime() ?? Infinity;
+    const mine = incidents.filter((a) => (v.subjectId === null || a.seriesId === v.subjectId) && a.createdAt.getTime() >= v.createdAt.getTime() && a.createdAt.getTime() < next);
+    const seriesTruth = truth.filter((s) => v.subjectId === null || s.seriesId === v.subjectId);
     return {
-      id: v.id, version: v.version, seriesId: v.seriesId, active: v.active,
+      id: v.id, version: v.version, seriesId: v.subjectId, active: v.active,
       trainedFrom: v.trainedFrom.toISOString(), trainedTo: v.trainedTo.toISOString(), createdAt: v.createdAt.toISOString(),
       metrics: evaluate(mine.map(toEvent), seriesTruth.filter((s) => mine.some((a) => a.seriesId === s.seriesId))),
     };

@@ -1,5 +1,5 @@
 /**
- * Writes what a detect run found to the incidents of one (detector, series), keeping identities
+ * Writes what a detect run found to the incidents of one (detector, subject), keeping identities
  * (`lib/pipeline/incidents.ts` plans it). Called inside the run's commit transaction, under the
  * pair's DetectorState row lock, so two runs of a pair never interleave here. Set-based: one
  * statement per kind of change, however many incidents.
@@ -14,6 +14,8 @@ import { loadRuleSpecs } from "@/lib/server/queries/suppression-apply";
  * reads are in anomaly-list.ts, its writes in anomaly-triage.ts, the chart window in anomaly-window.ts.
  */
 export interface IncidentWrite {
+  /** The series it is shown and alerted under (for a group, the member with the largest share at the peak). */
+  seriesId: string;
   startTs: Date;
   endTs: Date;
   peakTs: Date;
@@ -26,6 +28,20 @@ export interface IncidentWrite {
   upper: number | null;
   /** Still open at the watermark. */
   ongoing: boolean;
+  /** Groups: each member's share of the peak's score and its direction. */
+  attribution: MemberAttribution[] | null;
+}
+
+export interface MemberAttribution {
+  seriesId: string;
+  share: number;
+  direction: "above" | "below";
+}
+
+/** What incidents are keyed by: a series (id = the series id, no group) or a group of series. */
+export interface IncidentSubject {
+  id: string;
+  groupId: string | null;
 }
 
 export interface IncidentWindow {
@@ -47,10 +63,10 @@ export interface IncidentChanges {
 }
 
 /** Stored incidents the window's events may touch: those ending after its start (or still open) and starting in it. */
-function findCandidates(tx: Prisma.TransactionClient, detectorId: string, seriesId: string, w: IncidentWindow) {
+function findCandidates(tx: Prisma.TransactionClient, detectorId: string, subjectId: string, w: IncidentWindow) {
   return tx.$queryRaw<{ id: string; startTs: Date; endTs: Date; detection: IncidentState }[]>`
     SELECT id, "startTs", "endTs", detection FROM "Anomaly"
-    WHERE "detectorId" = ${detectorId} AND "seriesId" = ${seriesId} AND "startTs" <= ${w.upTo}
+    WHERE "detectorId" = ${detectorId} AND "subjectId" = ${subjectId} AND "startTs" <= ${w.upTo}
       AND (${w.after}::timestamptz IS NULL OR "endTs" > ${w.after}::timestamptz OR ongoing)
     ORDER BY "startTs", id`;
 }
@@ -58,11 +74,11 @@ function findCandidates(tx: Prisma.TransactionClient, detectorId: string, series
 export async function applyIncidents(
   tx: Prisma.TransactionClient,
   detectorId: string,
-  seriesId: string,
+  subject: IncidentSubject,
   window: IncidentWindow,
   events: IncidentWrite[],
 ): Promise<IncidentChanges> {
-  const rows = await findCandidates(tx, detectorId, seriesId, window);
+  const rows = await findCandidates(tx, detectorId, subject.id, window);
   if (rows.length === 0 && events.length === 0) return { created: 0, createdSeverities: [], updated: 0, merged: 0, gone: 0, notify: [] };
   const stored: StoredIncident[] = rows.map((r) => ({ id: r.id, start: r.startTs.getTime(), end: r.endTs.getTime(), detection: r.detection }));
   const plan = planIncidents(
@@ -75,25 +91,26 @@ export async function applyIncidents(
   const writes = [...plan.update.map((u) => ({ id: u.id, event: u.event })), ...created.map((c) => ({ id: c.id, event: c.event }))];
   if (created.length > 0) {
     await tx.$executeRaw`
-      INSERT INTO "Anomaly" (id, "detectorId", "seriesId", "startTs", "endTs", "peakTs", "peakScore", severity, "pointCount", "updatedAt")
-      SELECT v.id, ${detectorId}, ${seriesId}, v.s, v.s, v.s, 0, 'LOW', 0, now()
-      FROM unnest(${created.map((c) => c.id)}::text[], ${created.map((c) => c.event.startTs)}::timestamptz[]) AS v(id, s)`;
+      INSERT INTO "Anomaly" (id, "detectorId", "seriesId", "subjectId", "groupId", "startTs", "endTs", "peakTs", "peakScore", severity, "pointCount", "updatedAt")
+      SELECT v.id, ${detectorId}, v.series, ${subject.id}, ${subject.groupId}, v.s, v.s, v.s, 0, 'LOW', 0, now()
+      FROM unnest(${created.map((c) => c.id)}::text[], ${created.map((c) => c.event.seriesId)}::text[], ${created.map((c) => c.event.startTs)}::timestamptz[]) AS v(id, series, s)`;
     for (const c of created) if (c.splitFrom) activity.push({ id: c.id, kind: "split", details: { from: c.splitFrom } });
   }
   if (writes.length > 0) {
     const col = <T>(f: (e: IncidentWrite) => T) => writes.map((w) => f(w.event));
     // Suppression is an attribute of the incident, derived with it (lib/feedback/README.md).
     const rules = await loadRuleSpecs(tx, detectorId);
-    const suppressed = col((e) => suppressingRule(rules, { seriesId, start: e.startTs.getTime(), peakScore: e.peakScore }));
+    const suppressed = col((e) => suppressingRule(rules, { seriesId: e.seriesId, start: e.startTs.getTime(), peakScore: e.peakScore }));
     await tx.$executeRaw`
       UPDATE "Anomaly" a SET "startTs" = v.s, "endTs" = v.e, "peakTs" = v.p, "peakScore" = v.score, severity = v.sev::"Severity",
         "pointCount" = v.n, actual = v.actual, expected = v.expected, lower = v.lower, upper = v.upper, ongoing = v.ongoing,
-        detection = 'ACTIVE', "mergedIntoId" = NULL, "suppressedById" = v.sup, "updatedAt" = now()
+        "seriesId" = v.series, attribution = v.attribution::jsonb, detection = 'ACTIVE', "mergedIntoId" = NULL, "suppressedById" = v.sup, "updatedAt" = now()
       FROM unnest(${writes.map((w) => w.id)}::text[], ${col((e) => e.startTs)}::timestamptz[], ${col((e) => e.endTs)}::timestamptz[],
         ${col((e) => e.peakTs)}::timestamptz[], ${col((e) => e.peakScore)}::float8[], ${col((e) => e.severity)}::text[],
         ${col((e) => e.pointCount)}::int[], ${col((e) => e.actual)}::float8[], ${col((e) => e.expected)}::float8[],
-        ${col((e) => e.lower)}::float8[], ${col((e) => e.upper)}::float8[], ${col((e) => e.ongoing)}::boolean[], ${suppressed}::text[])
-        AS v(id, s, e, p, score, sev, n, actual, expected, lower, upper, ongoing, sup)
+        ${col((e) => e.lower)}::float8[], ${col((e) => e.upper)}::float8[], ${col((e) => e.ongoing)}::boolean[], ${suppressed}::text[],
+        ${col((e) => e.seriesId)}::text[], ${col((e) => (e.attribution ? JSON.stringify(e.attribution) : null))}::text[])
+        AS v(id, s, e, p, score, sev, n, actual, expected, lower, upper, ongoing, sup, series, attribution)
       WHERE a.id = v.id`;
   }
   for (const u of plan.update) if (u.revived) activity.push({ id: u.id, kind: "revived", details: { startTs: u.event.startTs, endTs: u.event.endTs } });

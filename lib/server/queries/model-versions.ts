@@ -45,14 +45,17 @@ export async function compareModelVersions(detectorId: string, q: { from?: strin
   const d = await prisma.detector.findUnique({ where: { id: detectorId }, select: { id: true, algorithm: true, params: true, threshold: true } });
   if (!d) throw new AppError("not_found", `No detector ${detectorId}`);
   const period = await resolvePeriod(detectorId, q);
-  const truth = await loadTruth(detectorId, period, q.seriesId);
+  const truth = await loadTruth(detectorId, period, q.seriesId ? [q.seriesId] : undefined);
+  // A grouped detector's versions belong to groups (subjects that are not series): re-scoring a
+  // group's vectors here is not built yet, so they are listed without metrics.
+  const groups = new Set((await prisma.seriesGroup.findMany({ where: { detectorId }, select: { id: true } })).map((g) => g.id));
   const versions = await prisma.modelVersion.findMany({
-    where: { detectorId, ...(q.seriesId ? { seriesId: q.seriesId } : {}) },
-    orderBy: [{ seriesId: "asc" }, { version: "desc" }],
+    where: { detectorId, ...(q.seriesId ? { subjectId: q.seriesId } : {}) },
+    orderBy: [{ subjectId: "asc" }, { version: "desc" }],
     take: 2_000,
   });
   const bySeries = new Map<string, typeof versions>();
-  for (const v of versions) if (v.seriesId) bySeries.set(v.seriesId, [...(bySeries.get(v.seriesId) ?? []), v].slice(0, MAX_VERSIONS_PER_SERIES));
+  for (const v of versions) if (v.subjectId) bySeries.set(v.subjectId, [...(bySeries.get(v.subjectId) ?? []), v].slice(0, MAX_VERSIONS_PER_SERIES));
   const labelled = new Set(truth.map((s) => s.seriesId));
   const chosen = [...bySeries.keys()].sort((a, b) => Number(labelled.has(b)) - Number(labelled.has(a)) || a.localeCompare(b)).slice(0, MAX_SERIES);
   const params = parseDetectorParams(d.algorithm, d.params);
@@ -67,7 +70,7 @@ export async function compareModelVersions(detectorId: string, q: { from?: strin
         id: v.id, version: v.version, active: v.active, trainedFrom: v.trainedFrom.toISOString(), trainedTo: v.trainedTo.toISOString(),
         createdAt: v.createdAt.toISOString(), points: m?.points ?? null, excludedLabelled: m?.excludedLabelled ?? null,
       };
-      const why = misfit(v.metrics, d);
+      const why = groups.has(seriesId) ? "a group's model: side-by-side re-scoring covers single series only" : misfit(v.metrics, d);
       if (why) return { ...base, metrics: null, unavailable: why };
       try {
         const preview = scorePreview({ algorithm: d.algorithm, params, points, state: v.parameters });
@@ -89,18 +92,18 @@ export async function activateModelVersion(detectorId: string, modelId: string, 
   const detector = await prisma.detector.findUnique({ where: { id: detectorId } });
   if (!detector) throw new AppError("not_found", `No detector ${detectorId}`);
   const v = await prisma.modelVersion.findFirst({ where: { id: modelId, detectorId } });
-  if (!v || !v.seriesId) throw new AppError("not_found", `No model version ${modelId} of detector ${detectorId}`);
+  if (!v || !v.subjectId) throw new AppError("not_found", `No model version ${modelId} of detector ${detectorId}`);
   if (v.active) throw new AppError("unprocessable", `modelId: version ${v.version} is already active`, [{ path: "modelId", message: "is already active" }]);
   const why = misfit(v.metrics, detector);
   if (why) throw new AppError("unprocessable", `modelId: version ${v.version} was ${why}`, [{ path: "modelId", message: why }]);
-  const seriesId = v.seriesId;
+  const seriesId = v.subjectId;
   let saved: SavedState;
   try {
     saved = createScorer(detector, { v: 1, config: configKey(detector), detector: v.parameters } as SavedState).save();
   } catch {
     throw new AppError("unprocessable", `modelId: version ${v.version}'s stored state does not fit the current configuration`, [{ path: "modelId", message: "does not fit the current configuration" }]);
   }
-  const previous = await prisma.modelVersion.findFirst({ where: { detectorId, seriesId, active: true }, select: { id: true, version: true } });
+  const previous = await prisma.modelVersion.findFirst({ where: { detectorId, subjectId: seriesId, active: true }, select: { id: true, version: true } });
   await prisma.$transaction(async (tx) => {
     await installModelVersion(tx, detectorId, seriesId, { id: v.id, trainedTo: v.trainedTo }, saved);
     await writeAudit({ userId, action: "model.activate", entity: "detector", entityId: detectorId, details: { seriesId, from: previous?.version ?? null, fromId: previous?.id ?? null, to: v.version, toId: v.id } }, tx);

@@ -78,7 +78,7 @@ export async function measureDetectionLag(from: Date): Promise<Overview["detecti
     JOIN "Detector" d ON d.id = ds."detectorId" AND d.enabled
     JOIN "Series" s ON s.id = ds."seriesId"
     JOIN "DataSource" src ON src.id = s."sourceId" AND src."lastIngestedAt" >= ${from}
-    LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."seriesId" = ds."seriesId"
+    LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."subjectId" = ds."seriesId"
     CROSS JOIN LATERAL (SELECT max(p.ts) AS latest FROM "DataPoint" p WHERE p."seriesId" = ds."seriesId") l`;
   return { lagMs: row.lag === null ? null : Math.max(0, row.lag), seriesBehind: row.behind, neverScored: row.never };
 }

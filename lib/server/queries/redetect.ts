@@ -19,13 +19,13 @@ export const BEFORE_FIRST_POINT = new Date(0);
  * Asks for re-detection of the pairs from `from` on (earliest request wins). Inside a write
  * transaction it commits with the write, so a crash cannot lose it.
  */
-export async function requestRedetect(db: Prisma.TransactionClient, pairs: { detectorId: string; seriesId: string }[], from: Date): Promise<void> {
+export async function requestRedetect(db: Prisma.TransactionClient, pairs: { detectorId: string; subjectId: string }[], from: Date): Promise<void> {
   if (pairs.length === 0) return;
   await db.$executeRaw`
-    INSERT INTO "RedetectRequest" ("detectorId", "seriesId", "fromTs", "updatedAt")
-    SELECT v.d, v.s, ${from}, now() FROM unnest(${pairs.map((p) => p.detectorId)}::text[], ${pairs.map((p) => p.seriesId)}::text[]) AS v(d, s)
+    INSERT INTO "RedetectRequest" ("detectorId", "subjectId", "fromTs", "updatedAt")
+    SELECT v.d, v.s, ${from}, now() FROM unnest(${pairs.map((p) => p.detectorId)}::text[], ${pairs.map((p) => p.subjectId)}::text[]) AS v(d, s)
     ORDER BY v.d, v.s
-    ON CONFLICT ("detectorId", "seriesId") DO UPDATE SET "fromTs" = LEAST("RedetectRequest"."fromTs", EXCLUDED."fromTs"), "updatedAt" = now()`;
+    ON CONFLICT ("detectorId", "subjectId") DO UPDATE SET "fromTs" = LEAST("RedetectRequest"."fromTs", EXCLUDED."fromTs"), "updatedAt" = now()`;
 }
 
 export interface Rewind {
@@ -42,29 +42,29 @@ export interface Rewind {
  * from the first point), later snapshots are dropped, and the request is removed. A request at or
  * past the watermark only asks for what streaming does anyway and is dropped.
  */
-export async function applyRedetectRequest(detectorId: string, seriesId: string): Promise<Rewind | null> {
+export async function applyRedetectRequest(detectorId: string, subjectId: string): Promise<Rewind | null> {
   return getPrisma().$transaction(async (tx) => {
     const [st] = await tx.$queryRaw<{ watermark: Date | null; modelId: string | null; redetectUntil: Date | null }[]>`
-      SELECT watermark, "modelId", "redetectUntil" FROM "DetectorState" WHERE "detectorId" = ${detectorId} AND "seriesId" = ${seriesId} FOR UPDATE`;
+      SELECT watermark, "modelId", "redetectUntil" FROM "DetectorState" WHERE "detectorId" = ${detectorId} AND "subjectId" = ${subjectId} FOR UPDATE`;
     const [req] = await tx.$queryRaw<{ fromTs: Date }[]>`
-      DELETE FROM "RedetectRequest" WHERE "detectorId" = ${detectorId} AND "seriesId" = ${seriesId} RETURNING "fromTs"`;
+      DELETE FROM "RedetectRequest" WHERE "detectorId" = ${detectorId} AND "subjectId" = ${subjectId} RETURNING "fromTs"`;
     if (!st || !req || !st.watermark || req.fromTs > st.watermark) return null;
     const [snap] = await tx.$queryRaw<{ ts: Date }[]>`
       (SELECT ts FROM "DetectorSnapshot"
-       WHERE "detectorId" = ${detectorId} AND "seriesId" = ${seriesId} AND ts < ${req.fromTs} AND "modelId" IS NOT DISTINCT FROM ${st.modelId}
+       WHERE "detectorId" = ${detectorId} AND "subjectId" = ${subjectId} AND ts < ${req.fromTs} AND "modelId" IS NOT DISTINCT FROM ${st.modelId}
        ORDER BY ts DESC LIMIT 1)
       UNION ALL
       (SELECT ts FROM "DetectorSnapshot"
-       WHERE "detectorId" = ${detectorId} AND "seriesId" = ${seriesId} AND "modelId" = ${st.modelId}
+       WHERE "detectorId" = ${detectorId} AND "subjectId" = ${subjectId} AND "modelId" = ${st.modelId}
        ORDER BY ts LIMIT 1)
       LIMIT 1`;
     const until = new Date(Math.max(st.watermark.getTime(), st.redetectUntil?.getTime() ?? 0));
     const watermark = snap && snap.ts.getTime() !== BEFORE_FIRST_POINT.getTime() ? snap.ts : null;
     await tx.$executeRaw`
       UPDATE "DetectorState" SET watermark = ${watermark}, version = version + 1, "redetectUntil" = ${until}, "updatedAt" = now()
-      WHERE "detectorId" = ${detectorId} AND "seriesId" = ${seriesId}`;
+      WHERE "detectorId" = ${detectorId} AND "subjectId" = ${subjectId}`;
     await tx.$executeRaw`
-      DELETE FROM "DetectorSnapshot" WHERE "detectorId" = ${detectorId} AND "seriesId" = ${seriesId} AND (${snap?.ts ?? null}::timestamptz IS NULL OR ts > ${snap?.ts ?? null}::timestamptz)`;
+      DELETE FROM "DetectorSnapshot" WHERE "detectorId" = ${detectorId} AND "subjectId" = ${subjectId} AND (${snap?.ts ?? null}::timestamptz IS NULL OR ts > ${snap?.ts ?? null}::timestamptz)`;
     return { watermark, until };
   });
 }
@@ -73,10 +73,10 @@ export async function applyRedetectRequest(detectorId: string, seriesId: string)
  * The newest snapshot at or before `watermark` (a pair at no watermark: the one taken before its
  * first point, if a model was installed then) built with `modelId`.
  */
-export async function readSnapshot(detectorId: string, seriesId: string, watermark: Date | null, modelId: string | null) {
+export async function readSnapshot(detectorId: string, subjectId: string, watermark: Date | null, modelId: string | null) {
   const [row] = await getPrisma().$queryRaw<{ ts: Date; state: unknown }[]>`
     SELECT ts, state FROM "DetectorSnapshot"
-    WHERE "detectorId" = ${detectorId} AND "seriesId" = ${seriesId} AND ts <= ${watermark ?? BEFORE_FIRST_POINT}
+    WHERE "detectorId" = ${detectorId} AND "subjectId" = ${subjectId} AND ts <= ${watermark ?? BEFORE_FIRST_POINT}
       AND "modelId" IS NOT DISTINCT FROM ${modelId}
     ORDER BY ts DESC LIMIT 1`;
   if (!row) return null;
@@ -84,13 +84,13 @@ export async function readSnapshot(detectorId: string, seriesId: string, waterma
 }
 
 /** Saves a snapshot at `ts` and prunes: keeps the newest SNAPSHOT_KEEP of the current model and the one it was installed at. */
-export async function saveSnapshot(tx: Prisma.TransactionClient, detectorId: string, seriesId: string, ts: Date, state: string, modelId: string | null) {
+export async function saveSnapshot(tx: Prisma.TransactionClient, detectorId: string, subjectId: string, ts: Date, state: string, modelId: string | null) {
   await tx.$executeRaw`
-    INSERT INTO "DetectorSnapshot" ("detectorId", "seriesId", ts, state, "modelId") VALUES (${detectorId}, ${seriesId}, ${ts}, ${state}::jsonb, ${modelId})
-    ON CONFLICT ("detectorId", "seriesId", ts) DO UPDATE SET state = EXCLUDED.state, "modelId" = EXCLUDED."modelId", "createdAt" = now()`;
+    INSERT INTO "DetectorSnapshot" ("detectorId", "subjectId", ts, state, "modelId") VALUES (${detectorId}, ${subjectId}, ${ts}, ${state}::jsonb, ${modelId})
+    ON CONFLICT ("detectorId", "subjectId", ts) DO UPDATE SET state = EXCLUDED.state, "modelId" = EXCLUDED."modelId", "createdAt" = now()`;
   await tx.$executeRaw`
-    DELETE FROM "DetectorSnapshot" x WHERE x."detectorId" = ${detectorId} AND x."seriesId" = ${seriesId}
+    DELETE FROM "DetectorSnapshot" x WHERE x."detectorId" = ${detectorId} AND x."subjectId" = ${subjectId}
       AND (x."modelId" IS DISTINCT FROM ${modelId}
-        OR (x.ts < (SELECT ts FROM "DetectorSnapshot" WHERE "detectorId" = ${detectorId} AND "seriesId" = ${seriesId} ORDER BY ts DESC OFFSET ${SNAPSHOT_KEEP - 1} LIMIT 1)
-            AND x.ts <> COALESCE((SELECT min(ts) FROM "DetectorSnapshot" WHERE "detectorId" = ${detectorId} AND "seriesId" = ${seriesId} AND "modelId" = ${modelId}), 'infinity')))`;
+        OR (x.ts < (SELECT ts FROM "DetectorSnapshot" WHERE "detectorId" = ${detectorId} AND "subjectId" = ${subjectId} ORDER BY ts DESC OFFSET ${SNAPSHOT_KEEP - 1} LIMIT 1)
+            AND x.ts <> COALESCE((SELECT min(ts) FROM "DetectorSnapshot" WHERE "detectorId" = ${detectorId} AND "subjectId" = ${subjectId} AND "modelId" = ${modelId}), 'infinity')))`;
 }

@@ -22,7 +22,7 @@ afterAll(() => {
 async function lagging(): Promise<number> {
   const rows = await getPrisma().$queryRaw<{ n: bigint }[]>`
     SELECT count(*) AS n FROM "DetectorSeries" ds
-    LEFT JOIN "DetectorState" st USING ("detectorId", "seriesId")
+    LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."subjectId" = ds."seriesId"
     WHERE st.watermark IS NULL OR st.watermark < (SELECT max(ts) FROM "DataPoint" p WHERE p."seriesId" = ds."seriesId")`;
   return Number(rows[0].n);
 }

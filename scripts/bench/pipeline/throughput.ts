@@ -64,7 +64,7 @@ export async function runThroughput(scratch: Scratch, seriesIds: string[], perSe
     const last = new Date(T0 + (perSeries - 1) * 60_000);
     const started = performance.now();
     const cpu0 = cpuTimes();
-    await enqueueDetect(await getQueueBackend(), seriesIds.map((seriesId) => ({ detectorId: detector.id, seriesId })));
+    await enqueueDetect(await getQueueBackend(), seriesIds.map((seriesId) => ({ detectorId: detector.id, subjectId: seriesId })));
     for (;;) {
       const [{ n }] = await query<{ n: string }>(pgc, `SELECT count(*) AS n FROM "DetectorState" WHERE "detectorId" = $1 AND watermark = $2`, [detector.id, last]);
       if (Number(n) === seriesIds.length) break;

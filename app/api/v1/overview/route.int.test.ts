@@ -34,7 +34,7 @@ beforeAll(async () => {
   const d = await prisma.detector.create({ data: { name: "z", algorithm: "zscore" } });
   await prisma.detectorSeries.create({ data: { detectorId: d.id, seriesId: s.id } });
   const newest = Math.max(...ts.map((t) => t.getTime()));
-  await prisma.detectorState.create({ data: { detectorId: d.id, seriesId: s.id, watermark: new Date(newest - 90_000) } });
+  await prisma.detectorState.create({ data: { detectorId: d.id, subjectId: s.id, watermark: new Date(newest - 90_000) } });
   const anomaly = (hoursAgo: number, severity: "LOW" | "HIGH" | "CRITICAL", status: "OPEN" | "ACKNOWLEDGED" | "RESOLVED", detection: "ACTIVE" | "GONE" = "ACTIVE") => {
     const start = new Date(NOW - hoursAgo * HOUR);
     return { detectorId: d.id, seriesId: s.id, startTs: start, endTs: start, peakTs: start, peakScore: 0.9, severity, status, detection };

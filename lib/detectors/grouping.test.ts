@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { groupingSchema, groupKeyOf } from "@/lib/detectors/grouping";
+
+describe("groupingSchema", () => {
+  it("takes label grouping with member metrics, or an explicit list, with defaults", () => {
+    expect(groupingSchema.parse({ by: ["host"], metrics: ["cpu", "mem"], stepSeconds: 60 })).toEqual({ by: ["host"], metrics: ["cpu", "mem"], stepSeconds: 60, aggregate: "last", missing: "impute" });
+    expect(groupingSchema.parse({ seriesIds: ["a", "b"], stepSeconds: 10, aggregate: "mean", missing: "skip" }).seriesIds).toEqual(["a", "b"]);
+  });
+
+  it("names the field that is wrong", () => {
+    const paths = (x: unknown) => groupingSchema.safeParse(x).error?.issues.map((i) => i.path.join("."));
+    expect(paths({ stepSeconds: 60 })).toEqual(["by"]);
+    expect(paths({ by: ["host"], stepSeconds: 60 })).toEqual(["metrics"]);
+    expect(paths({ seriesIds: ["a", "a"], stepSeconds: 60 })).toEqual(["seriesIds"]);
+    expect(paths({ seriesIds: ["a", "b"], stepSeconds: 0 })).toEqual(["stepSeconds"]);
+  });
+});
+
+describe("groupKeyOf", () => {
+  it("is the sorted grouping labels' values, or null when one is missing", () => {
+    expect(groupKeyOf(["host", "dc"], { host: "a", dc: "x", other: "y" })).toBe('{"dc":"x","host":"a"}');
+    expect(groupKeyOf(["host"], { dc: "x" })).toBeNull();
+  });
+});
