@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { ZRetrainCron } from "@/lib/detectors/retrain-cron";
+import { groupingSchema } from "@/lib/detectors/grouping";
 
 const id = z.string().min(1);
 const params = z.record(z.string(), z.unknown());
@@ -24,6 +25,8 @@ const fields = {
   sourceIds: z.array(id).max(100).default([]),
   /** Retrain schedule (cron, UTC) for detectors that train; null: on demand only. */
   retrainCron: ZRetrainCron.default(null),
+  /** Score groups of the attached series as one vector per step (lib/detectors/grouping.ts); null: each series alone. Multivariate algorithms only. */
+  grouping: groupingSchema.nullable().default(null),
 };
 
 export const ZCreateDetector = z.object({ ...fields, threshold: fields.threshold.optional() });
@@ -39,6 +42,7 @@ export const ZUpdateDetector = z
     trainingWindowHours: fields.trainingWindowHours.unwrap(),
     enabled: z.boolean(),
     retrainCron: ZRetrainCron,
+    grouping: groupingSchema.nullable(),
     /** The full set of individually attached series (outside watched sources): missing ones are detached, new ones attached. */
     seriesIds: z.array(id).max(500),
     /** The full set of watched sources: a source left out stops being watched and its series are detached. */

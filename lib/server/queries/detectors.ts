@@ -1,5 +1,5 @@
 /** Named queries for detectors. Every change writes its audit row in the same transaction. */
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { getDefinition } from "@/lib/detection";
 import { parseDetectorParams } from "@/lib/detectors/params";
 import type { TBackfill, TCreateDetector, TUpdateDetector } from "@/lib/detectors/schemas";
@@ -12,6 +12,8 @@ import { getPrisma } from "@/lib/server/db";
 import { BEFORE_FIRST_POINT } from "@/lib/server/queries/redetect";
 import { enqueueDetect, findDetectPairs } from "@/lib/pipeline/schedule";
 import { needsTraining } from "@/lib/detection/training";
+import { readGrouping, type Grouping } from "@/lib/detectors/grouping";
+import { syncGroups } from "@/lib/server/queries/subjects";
 
 export function listDetectors() {
   return getPrisma().detector.findMany({
@@ -61,6 +63,7 @@ export const detectorSelect = {
   algorithm: true,
   params: true,
   threshold: true,
+  grouping: true,
   mode: true,
   trainingWindowHours: true,
   enabled: true,
@@ -136,10 +139,21 @@ async function assertSeriesExist(tx: Prisma.TransactionClient, seriesIds: string
   if (missing.length) throw new AppError("unprocessable", `Unknown series: ${missing.join(", ")}`, [{ path: "seriesIds", message: `Unknown series: ${missing.join(", ")}` }]);
 }
 
+/** Only a multivariate algorithm scores a group: a 400 naming `grouping` otherwise. */
+function assertGroupable(algorithm: string, grouping: Grouping | null | undefined) {
+  if (grouping && getDefinition(algorithm).input === "univariate") {
+    throw new AppError("bad_request", `${algorithm} scores one series at a time and cannot score a group`, [
+      { path: "grouping", message: `${algorithm} is univariate: choose a multivariate algorithm (input "multivariate" or "both") or no grouping` },
+    ]);
+  }
+}
+
 export async function createDetector(input: TCreateDetector, userId: string | null) {
   const params = parseDetectorParams(input.algorithm, input.params);
+  assertGroupable(input.algorithm, input.grouping);
   const threshold = input.threshold ?? getDefinition(input.algorithm).defaultThreshold ?? 0.5;
-  const seriesIds = [...new Set(input.seriesIds)];
+  // An explicit group's series are attached with it.
+  const seriesIds = [...new Set([...input.seriesIds, ...(input.grouping?.seriesIds ?? [])])];
   const sourceIds = [...new Set(input.sourceIds)];
   return getPrisma().$transaction(async (tx) => {
     await assertNameFree(tx, input.name);
@@ -155,15 +169,19 @@ export async function createDetector(input: TCreateDetector, userId: string | nu
         trainingWindowHours: input.trainingWindowHours,
         enabled: input.enabled,
         retrainCron: input.retrainCron,
+        grouping: input.grouping ?? Prisma.DbNull,
         series: { create: seriesIds.map((seriesId) => ({ seriesId })) },
       },
       select: { id: true, name: true, algorithm: true, mode: true, enabled: true, retrainCron: true },
     });
     await watchSources(tx, d.id, sourceIds);
-    const details = { name: d.name, algorithm: d.algorithm, params, threshold, mode: d.mode, enabled: d.enabled, retrainCron: d.retrainCron, seriesIds, sourceIds };
+    const details = { name: d.name, algorithm: d.algorithm, params, threshold, mode: d.mode, enabled: d.enabled, retrainCron: d.retrainCron, seriesIds, sourceIds, grouping: input.grouping };
     await writeAudit({ userId, action: "create", entity: "detector", entityId: d.id, details: details as Prisma.InputJsonObject }, tx);
     return loadDetector(tx, d.id);
-  }, WATCH_TX);
+  }, WATCH_TX).then(async (d) => {
+    if (input.grouping) await syncGroups(d.id);
+    return d;
+  });
 }
 
 /**
@@ -178,10 +196,12 @@ export async function createDetector(input: TCreateDetector, userId: string | nu
  */
 export function updateDetector(id: string, input: TUpdateDetector, userId: string | null) {
   return getPrisma().$transaction(async (tx) => {
-    const current = await tx.detector.findUnique({ where: { id }, select: { algorithm: true, params: true, threshold: true, name: true, mode: true, trainingWindowHours: true, enabled: true, retrainCron: true, sources: { select: { sourceId: true } } } });
+    const current = await tx.detector.findUnique({ where: { id }, select: { algorithm: true, params: true, threshold: true, name: true, mode: true, trainingWindowHours: true, enabled: true, retrainCron: true, grouping: true, sources: { select: { sourceId: true } } } });
     if (!current) throw new AppError("not_found", `No detector ${id}`);
     if (input.name) await assertNameFree(tx, input.name, id);
     const algorithm = input.algorithm ?? current.algorithm;
+    assertGroupable(algorithm, input.grouping !== undefined ? input.grouping : readGrouping(current.grouping));
+    if (input.grouping?.seriesIds && input.seriesIds) input = { ...input, seriesIds: [...new Set([...input.seriesIds, ...input.grouping.seriesIds])] };
     const params = input.params !== undefined || input.algorithm !== undefined ? parseDetectorParams(algorithm, input.params ?? {}) : undefined;
 
     // Watched sources first: the individually attached series are the ones outside them.
@@ -223,10 +243,18 @@ export function updateDetector(id: string, input: TUpdateDetector, userId: strin
         trainingWindowHours: input.trainingWindowHours,
         enabled: input.enabled,
         retrainCron: input.retrainCron,
+        grouping: input.grouping === undefined ? undefined : (input.grouping ?? Prisma.DbNull),
       },
-      select: { algorithm: true, threshold: true, params: true },
+      select: { algorithm: true, threshold: true, params: true, grouping: true },
     });
-    const restartsCheckpoint = d.algorithm !== current.algorithm || JSON.stringify(d.params) !== JSON.stringify(current.params);
+    // New grouping, new subjects: the old ones' positions, snapshots and requests go (incidents stay).
+    const regrouped = JSON.stringify(d.grouping) !== JSON.stringify(current.grouping);
+    if (regrouped) {
+      await tx.seriesGroup.deleteMany({ where: { detectorId: id } });
+      await tx.detectorState.deleteMany({ where: { detectorId: id } });
+      await tx.redetectRequest.deleteMany({ where: { detectorId: id } });
+    }
+    const restartsCheckpoint = regrouped || d.algorithm !== current.algorithm || JSON.stringify(d.params) !== JSON.stringify(current.params);
     const effect = restartsCheckpoint ? "reset" : d.threshold !== current.threshold ? "redetect" : "none";
     if (effect === "reset") await tx.detectorSnapshot.deleteMany({ where: { detectorId: id } });
     if (effect === "redetect") await requestDetectorRedetect(tx, id, BEFORE_FIRST_POINT);
@@ -235,8 +263,11 @@ export function updateDetector(id: string, input: TUpdateDetector, userId: strin
     const { sources: _ws, ...previous } = current;
     const details = { ...changed, ...(params ? { params } : {}), attached, detached, ...sources, restartsCheckpoint, effect, before: valuesBefore(previous, changed) };
     await writeAudit({ userId, action: "update", entity: "detector", entityId: id, details: details as Prisma.InputJsonObject }, tx);
-    return { detector: await loadDetector(tx, id), restartsCheckpoint, effect };
-  }, WATCH_TX);
+    return { detector: await loadDetector(tx, id), restartsCheckpoint, effect, regrouped };
+  }, WATCH_TX).then(async ({ regrouped, ...r }) => {
+    if (regrouped) await syncGroups(id);
+    return r;
+  });
 }
 
 export function deleteDetector(id: string, userId: string | null) {
