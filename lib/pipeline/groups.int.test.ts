@@ -1,0 +1,110 @@
+/**
+ * Grouped detection end to end: a k-means detector grouped by `host` over cpu, mem and latency of
+ * two hosts forms one subject per host, trains one model per host, flags the host whose memory was
+ * pushed off its usual relation, and attributes the incident to that memory series. A univariate
+ * algorithm cannot be grouped (400 naming `grouping`).
+ */
+import { describe, expect, it } from "vitest";
+import { getPrisma } from "@/lib/server/db";
+import { writeBatch } from "@/lib/ingest/write";
+import { createDetector } from "@/lib/server/queries/detectors";
+import { runTraining } from "@/lib/pipeline/train-run";
+import { runDetection } from "@/lib/pipeline/detect-run";
+import { syncGroups } from "@/lib/server/queries/subjects";
+import { T0, STEP_MS } from "@/lib/pipeline/testing/fixtures";
+import { withTestDatabase } from "@/test/test-database";
+
+withTestDatabase();
+
+const METRICS = ["cpu", "mem", "latency"] as const;
+const HOSTS = ["a", "b"] as const;
+const TRAIN = 400;
+const TOTAL = 600;
+const SPIKE = 520;
+
+/** A deterministic wobble, so the clusters have some width. */
+const wobble = (i: number, k: number) => Math.sin(i * 0.7 + k * 1.3) * 0.5 + Math.sin(i * 0.13 + k) * 0.3;
+
+function valuesOf(host: string, metric: (typeof METRICS)[number], from: number, to: number): number[] {
+  const k = METRICS.indexOf(metric) + (host === "b" ? 3 : 0);
+  return Array.from({ length: to - from }, (_, j) => {
+    const i = from + j;
+    const load = 50 + 10 * Math.sin((2 * Math.PI * i) / 60);
+    const base = metric === "cpu" ? load : metric === "mem" ? 20 + 0.5 * load : 5 + 0.1 * load;
+    const injected = host === "b" && metric === "mem" && i >= SPIKE && i < SPIKE + 4 ? 40 : 0;
+    return base + wobble(i, k) + injected;
+  });
+}
+
+async function write(sourceId: string, from: number, to: number) {
+  const ms = Array.from({ length: to - from }, (_, j) => T0 + (from + j) * STEP_MS);
+  await writeBatch(
+    sourceId,
+    null,
+    HOSTS.flatMap((host) => METRICS.map((metric) => ({ metric, labels: { host }, labelsKey: `host=${host}`, ms, values: valuesOf(host, metric, from, to) }))),
+  );
+}
+
+describe("grouped detection", () => {
+  it("scores one vector per host, flags the injected host and attributes it to the injected metric", async () => {
+    const prisma = getPrisma();
+    const source = await prisma.dataSource.create({ data: { name: "hosts", kind: "HTTP_PUSH" } });
+    await write(source.id, 0, TRAIN);
+    const d = await createDetector(
+      {
+        name: "hosts-kmeans",
+        algorithm: "kmeans",
+        params: { k: 4, shingleSize: 1, seed: 7 },
+        mode: "STREAMING",
+        trainingWindowHours: 24,
+        enabled: true,
+        seriesIds: [],
+        sourceIds: [source.id],
+        retrainCron: null,
+        grouping: { by: ["host"], metrics: [...METRICS], stepSeconds: 60, aggregate: "last", missing: "impute" },
+      },
+      null,
+    );
+    const groups = await prisma.seriesGroup.findMany({ where: { detectorId: d.id }, include: { members: { orderBy: { position: "asc" }, include: { series: true } } } });
+    expect(groups.map((g) => g.key).sort()).toEqual(['{"host":"a"}', '{"host":"b"}']);
+    for (const g of groups) expect(g.members.map((m) => m.series.metric)).toEqual([...METRICS]);
+    expect(await syncGroups(d.id)).toEqual([]); // formed once
+
+    const trained = await runTraining({ detectorId: d.id });
+    expect(trained.status).toBe("done");
+    expect(trained.trained.map((t) => t.seriesId).sort()).toEqual(groups.map((g) => g.id).sort());
+
+    await write(source.id, TRAIN, TOTAL);
+    for (const g of groups) expect(await runDetection({ detectorId: d.id, subjectId: g.id })).toMatchObject({ status: "done" });
+
+    const hostB = groups.find((g) => g.key === '{"host":"b"}')!;
+    const memB = hostB.members[1].seriesId;
+    const anomalies = await prisma.anomaly.findMany({ where: { detectorId: d.id, detection: "ACTIVE" }, orderBy: { peakScore: "desc" } });
+    expect(anomalies.length).toBeGreaterThan(0);
+    const top = anomalies[0];
+    expect(top.groupId).toBe(hostB.id);
+    expect(top.subjectId).toBe(hostB.id);
+    expect(top.peakTs.getTime()).toBeGreaterThanOrEqual(T0 + SPIKE * STEP_MS);
+    expect(top.peakTs.getTime()).toBeLessThan(T0 + (SPIKE + 4) * STEP_MS);
+    // Attributed to host b's memory: the incident is shown under that series.
+    expect(top.seriesId).toBe(memB);
+    const attribution = top.attribution as { seriesId: string; share: number; direction: string }[];
+    expect(attribution.map((a) => a.seriesId)).toEqual(hostB.members.map((m) => m.seriesId));
+    expect(attribution[1]).toMatchObject({ direction: "above" });
+    expect(attribution[1].share).toBeGreaterThan(0.5);
+    // Host a's incidents, if any, are weaker than the injected one.
+    for (const a of anomalies.filter((x) => x.groupId !== hostB.id)) expect(a.peakScore).toBeLessThan(top.peakScore);
+    // Every closed step was scored: the watermark is the last instant of the newest closed step.
+    const state = await prisma.detectorState.findUniqueOrThrow({ where: { detectorId_subjectId: { detectorId: d.id, subjectId: hostB.id } } });
+    expect(state.watermark?.getTime()).toBe(T0 + (TOTAL - 1) * STEP_MS - 1);
+  });
+
+  it("refuses to group a univariate algorithm, naming the field", async () => {
+    await expect(
+      createDetector(
+        { name: "z-grouped", algorithm: "zscore", params: {}, mode: "STREAMING", trainingWindowHours: null, enabled: true, seriesIds: [], sourceIds: [], retrainCron: null, grouping: { seriesIds: ["x", "y"], stepSeconds: 60, aggregate: "last", missing: "impute" } },
+        null,
+      ),
+    ).rejects.toMatchObject({ code: "bad_request", issues: [{ path: "grouping" }] });
+  });
+});
