@@ -7,6 +7,7 @@ import { explainAnomaly } from "@/lib/anomalies/explain";
 import { formatDateTime, formatLabels } from "@/components/format";
 import { useCan } from "@/components/use-can";
 import { AnomalyChart } from "@/components/anomalies/anomaly-chart";
+import { AnomalyMembers } from "@/components/anomalies/anomaly-members";
 import { AnomalyComments, AnomalyHistory } from "@/components/anomalies/anomaly-history";
 import { DetectionBadge, StatusBadge, SuppressedBadge } from "@/components/anomalies/badges";
 import { RelatedAnomalies } from "@/components/anomalies/related-anomalies";
@@ -86,6 +87,7 @@ export function AnomalyView({ id, userId }: { id: string; userId: string }) {
         <TriageActions anomaly={a} userId={userId} />
       </section>
       <LabelPanel anomalyId={id} />
+      <AnomalyMembers anomaly={a} />
       <section className="panel" aria-labelledby="chart-title">
         <h2 id="chart-title">Around the event</h2>
         <AnomalyChart anomaly={a} onSelectRange={canLabel ? (from, to) => setSpan({ start: toInput(from), end: toInput(to) }) : undefined} />

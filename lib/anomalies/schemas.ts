@@ -125,8 +125,20 @@ export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.arra
 export const ZAnomalyPage = pageOf(ZAnomalyItem);
 export type AnomalyPage = z.infer<typeof ZAnomalyPage>;
 
+/** One member of a group's incident: its series, and its share of the peak's score and direction when the model reports them. */
+export const ZAnomalyMember = z.object({
+  seriesId: z.string(),
+  metric: z.string(),
+  labels: z.record(z.string(), z.string()),
+  share: z.number().nullable(),
+  direction: z.enum(["above", "below"]).nullable(),
+});
+export type AnomalyMember = z.infer<typeof ZAnomalyMember>;
+
 export const ZAnomalyDetail = ZAnomalyItem.extend({
   detector: z.object({ id: z.string(), name: z.string(), algorithm: z.string(), threshold: z.number(), params: z.unknown() }),
+  /** A grouped detector's incident: its group (the label values that make it) and members in vector order, with the attribution of the peak. */
+  group: z.object({ id: z.string(), key: z.string(), members: z.array(ZAnomalyMember) }).nullable(),
 });
 export type AnomalyDetail = z.infer<typeof ZAnomalyDetail>;
 

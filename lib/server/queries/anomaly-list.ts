@@ -13,6 +13,8 @@ import {
   type AnomalySort,
   type TAnomalyListQuery,
 } from "@/lib/anomalies/schemas";
+import { listGroupMembers } from "@/lib/server/queries/subjects";
+import type { MemberAttribution } from "@/lib/server/queries/incidents";
 import { AppError } from "@/lib/server/api/errors";
 import { getPrisma } from "@/lib/server/db";
 
@@ -205,5 +207,17 @@ export async function getAnomalyDetail(id: string): Promise<AnomalyDetail> {
     where: { id: item.detector.id },
     select: { id: true, name: true, algorithm: true, threshold: true, params: true },
   });
-  return { ...item, detector };
+  return { ...item, detector, group: await getAnomalyGroup(id) };
+}
+
+/** The group of a grouped detector's incident, its members in vector order with the peak's attribution (null for a series' incident, or a group since removed). */
+async function getAnomalyGroup(id: string): Promise<AnomalyDetail["group"]> {
+  const a = await getPrisma().anomaly.findUniqueOrThrow({ where: { id }, select: { attribution: true, group: { select: { id: true, key: true } } } });
+  if (!a.group) return null;
+  const members = await listGroupMembers(a.group.id);
+  const shares = new Map(((a.attribution ?? []) as unknown as MemberAttribution[]).map((x) => [x.seriesId, x]));
+  return {
+    ...a.group,
+    members: members.map((m) => ({ seriesId: m.seriesId, metric: m.metric, labels: m.labels, share: shares.get(m.seriesId)?.share ?? null, direction: shares.get(m.seriesId)?.direction ?? null })),
+  };
 }
