@@ -8,6 +8,8 @@ import { ParamsFields } from "@/components/detectors/params-fields";
 import { PreviewPanel } from "@/components/detectors/preview-panel";
 import { SeriesPicker } from "@/components/detectors/series-picker";
 import { SourceWatchPicker } from "@/components/detectors/source-watch-picker";
+import { GroupingFields, toGrouping, toGroupingForm, type GroupingForm } from "@/components/detectors/grouping-fields";
+import type { GroupingInput } from "@/lib/detectors/grouping";
 import { useAlgorithms, useCreateDetector, useUpdateDetector, type DetectorJson, type SeriesRow } from "@/components/detectors/use-detectors";
 
 export function DetectorForm({ detector }: { detector?: DetectorJson }) {
@@ -33,6 +35,7 @@ function DetectorFormInner({ algorithms, detector }: { algorithms: NonNullable<R
   const [enabled, setEnabled] = useState(detector?.enabled ?? true);
   const [series, setSeries] = useState<SeriesRow[]>(detector?.series.map((s) => s.series) ?? []);
   const [sourceIds, setSourceIds] = useState<string[]>(detector?.sources.map((s) => s.source.id) ?? []);
+  const [grouping, setGrouping] = useState<GroupingForm>(() => toGroupingForm(detector?.grouping as GroupingInput | null | undefined));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const saving = create.isPending || update.isPending;
@@ -78,6 +81,8 @@ function DetectorFormInner({ algorithms, detector }: { algorithms: NonNullable<R
       enabled,
       seriesIds: series.map((s) => s.id),
       sourceIds,
+      // Only multivariate algorithms can score groups; the fields are hidden for the others.
+      grouping: info.input === "univariate" ? null : toGrouping(grouping, series.map((s) => s.id)),
     };
     try {
       if (detector) {
@@ -172,6 +177,8 @@ function DetectorFormInner({ algorithms, detector }: { algorithms: NonNullable<R
           </div>
           {detector && <p className="hint">Changing the algorithm, parameters or threshold restarts scoring from each series&apos; watermark; run a backfill to re-score history.</p>}
         </fieldset>
+
+        {info.input !== "univariate" && <GroupingFields value={grouping} onChange={setGrouping} errors={errors} />}
 
         <fieldset>
           <legend>Series</legend>

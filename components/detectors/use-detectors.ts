@@ -16,6 +16,8 @@ export interface DetectorJson {
   name: string;
   algorithm: string;
   params: Record<string, unknown>;
+  /** lib/detectors/grouping.ts; null: each series alone. */
+  grouping: unknown;
   threshold: number;
   mode: "STREAMING" | "BATCH";
   trainingWindowHours: number | null;
