@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { withTestDatabase } from "@/test/test-database";
 import { resetEnvForTests } from "@/lib/env";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { getPrisma } from "@/lib/server/db";
 import { verifyPassword } from "@/lib/auth/password";
 import { seed } from "@/prisma/seed";
@@ -45,7 +46,10 @@ describe("demo seed", () => {
     const live = await getPrisma().dataSource.findUniqueOrThrow({ where: { name: "Demo live" }, include: { series: true } });
     expect(live.kind).toBe("HTTP_PUSH");
     expect(live.series.length).toBeGreaterThan(0);
-    expect(await getPrisma().detectorSeries.count({ where: { seriesId: { in: live.series.map((s) => s.id) } } })).toBe(live.series.length);
+    expect(await getPrisma().detectorSeries.count({ where: { seriesId: { in: live.series.map((s) => s.id) }, detector: { grouping: { equals: Prisma.DbNull } } } })).toBe(live.series.length);
+    // And a grouped detector: the live hosts' cpu as one group, members in label order.
+    const grouped = await getPrisma().seriesGroup.findFirstOrThrow({ where: { detector: { name: "Demo hosts cpu (grouped)" } }, include: { members: { orderBy: { position: "asc" }, include: { series: true } } } });
+    expect(grouped.members.map((m) => [m.series.metric, (m.series.labels as { host: string }).host])).toEqual([["cpu", "web-1"], ["cpu", "web-2"], ["cpu", "web-3"]]);
 
     // A populated queue: the demo detector has scored the samples, and the demo accounts have worked some of it.
     const demo = { detector: { name: "Default (NAB samples)" } };

@@ -11,6 +11,7 @@ import { seedDemoDetector } from "@/lib/server/seed/detectors";
 import { seedSampleSeries } from "@/lib/server/seed/sample-series";
 import { seedLiveSource } from "@/lib/server/seed/live-source";
 import { seedDemoTriage } from "@/lib/server/seed/triage";
+import { seedGroupedDetector } from "@/lib/server/seed/grouped-detector";
 
 export async function seed(log: (line: string) => void = console.log) {
   const { accounts, credentialsFile } = await seedDemoAccounts(getEnv().VIGIL_DATA_DIR);
@@ -29,6 +30,8 @@ export async function seed(log: (line: string) => void = console.log) {
   if (triage) log(`Demo queue: ${triage.anomalies} anomalies, ${triage.acknowledged} acknowledged, ${triage.assigned} assigned, ${triage.resolved} resolved`);
   const live = await seedLiveSource(getEnv().VIGIL_DATA_DIR);
   log(`Live demo source "Demo live": ${live.points} history points${live.keyCreated ? ", new push key saved to the data folder" : ""}`);
+  const grouped = await seedGroupedDetector();
+  if (grouped) log(`Grouped demo detector: ${grouped.groups} group (the live hosts' cpu as one vector per step)`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
