@@ -27,6 +27,7 @@ const at = (i: number) => new Date(T0 + i * STEP_MS);
 const values = sineWithSpikes(1500, [500, 1400]);
 const activateCtx = (id: string, modelId: string) => ({ params: Promise.resolve({ id, modelId }) });
 let pair: { detectorId: string; seriesId: string };
+const subjectOf = (p: typeof pair) => ({ detectorId: p.detectorId, subjectId: p.seriesId });
 
 beforeAll(async () => {
   pair = await createPair({ algorithm: "lof", params: { shingleSize: 1 }, threshold: 0.5 });
@@ -40,7 +41,7 @@ describe("retraining and model versions", () => {
   it("leaves the labelled span out of the training window", async () => {
     const first = await runTraining({ detectorId: pair.detectorId });
     expect(first.trained[0]).toMatchObject({ seriesId: pair.seriesId, points: 989 });
-    const v1 = await getPrisma().modelVersion.findFirstOrThrow({ where: { ...pair, version: 1 } });
+    const v1 = await getPrisma().modelVersion.findFirstOrThrow({ where: { ...subjectOf(pair), version: 1 } });
     expect(v1.metrics).toMatchObject({ points: 989, excludedLabelled: 11 });
     expect(v1.trainedFrom).toEqual(at(0));
   });
@@ -49,7 +50,7 @@ describe("retraining and model versions", () => {
     await writePoints(pair.seriesId, values.slice(1000), 1000);
     await runDetection(pair);
     await runTraining({ detectorId: pair.detectorId });
-    const versions = await getPrisma().modelVersion.findMany({ where: pair, orderBy: { version: "asc" } });
+    const versions = await getPrisma().modelVersion.findMany({ where: subjectOf(pair), orderBy: { version: "asc" } });
     expect(versions.map((v) => [v.version, v.active])).toEqual([[1, false], [2, true]]);
 
     session.id = "an";
@@ -69,13 +70,13 @@ describe("retraining and model versions", () => {
     expect(done.status).toBe(200);
     expect(await done.json()).toEqual({ seriesId: pair.seriesId, previous: { id: versions[1].id, version: 2 }, active: { id: versions[0].id, version: 1 } });
 
-    const state = await getPrisma().detectorState.findUniqueOrThrow({ where: { detectorId_seriesId: pair } });
+    const state = await getPrisma().detectorState.findUniqueOrThrow({ where: { detectorId_subjectId: subjectOf(pair) } });
     expect(state.modelId).toBe(versions[0].id);
     expect(state.watermark).toEqual(versions[0].trainedTo);
-    expect((await getPrisma().modelVersion.findMany({ where: pair, orderBy: { version: "asc" } })).map((v) => v.active)).toEqual([true, false]);
+    expect((await getPrisma().modelVersion.findMany({ where: subjectOf(pair), orderBy: { version: "asc" } })).map((v) => v.active)).toEqual([true, false]);
     // The worker continues with the rolled-back model: it re-scores up to the newest point.
     await runDetection(pair);
-    expect((await getPrisma().detectorState.findUniqueOrThrow({ where: { detectorId_seriesId: pair } })).watermark).toEqual(at(1499));
+    expect((await getPrisma().detectorState.findUniqueOrThrow({ where: { detectorId_subjectId: subjectOf(pair) } })).watermark).toEqual(at(1499));
     expect((await getPrisma().anomaly.findMany({ where: { ...pair, detection: "ACTIVE" } })).some((a) => a.startTs <= at(1400) && a.endTs >= at(1400))).toBe(true);
 
     const again = await activate(new NextRequest(url, { method: "POST" }), activateCtx(pair.detectorId, versions[0].id));
