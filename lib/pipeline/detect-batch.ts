@@ -1,8 +1,9 @@
 /**
  * Many series of one ungrouped detector scored together (each series its own subject; a grouped
  * detector's subjects go to `runDetection` one by one): the same work as `runDetection` per pair, with the
- * database round trips shared by the whole batch (positions, points, one commit). A `detect.run`
- * shard job (detect-shard.ts) scores its lagging series through here.
+ * database round trips shared by the whole batch (positions and points in one read, batch-read.ts;
+ * one commit). A `detect.run` shard job (detect-shard.ts) reads its series and scores them through
+ * `scoreBatch`.
  *
  * The batch takes the common path: pairs whose scorer this worker holds (lib/pipeline/state-cache.ts)
  * and whose new points fit one `BATCH_PAGE`. Their incidents and due snapshots are written in the
@@ -12,7 +13,6 @@
  */
 import { getEnv } from "@/lib/env";
 import { getPrisma } from "@/lib/server/db";
-import { getPgPool } from "@/lib/server/pg-pool";
 import { toAnomalyWrite, type DetectorRow, type Scorer } from "@/lib/pipeline/scoring";
 import { scorerConfig } from "@/lib/pipeline/load-scorer";
 import { cacheScorer, takeCachedScorer } from "@/lib/pipeline/state-cache";
@@ -22,17 +22,7 @@ import { timed } from "@/lib/pipeline/timings";
 import { countAnomaliesCreated, countPointsScored } from "@/lib/metrics/record";
 import { ringAlerts } from "@/lib/alerting/doorbell";
 import { SNAPSHOT_POINTS, saveSnapshot } from "@/lib/server/queries/redetect";
-
-interface StartRow {
-  seriesId: string;
-  watermark: Date | null;
-  version: number;
-  modelId: string | null;
-  redetectUntil: Date | null;
-  redetect: boolean;
-}
-
-const key = (s: string) => s;
+import { readBatch, type BatchRow } from "@/lib/pipeline/batch-read";
 
 /** Points read per series by the shared read; a series with more goes to `runDetection`'s pages (bounds memory). */
 export const BATCH_PAGE = 1_000;
@@ -53,6 +43,14 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
   return out;
 }
 
+export const batchPageSize = () => Math.min(BATCH_PAGE, getEnv().VIGIL_DETECT_PAGE_SIZE);
+
+type BatchDetector = DetectorRow & { enabled: boolean; grouping: unknown };
+
+export function findBatchDetector(detectorId: string): Promise<BatchDetector | null> {
+  return getPrisma().detector.findUnique({ where: { id: detectorId }, select: { id: true, algorithm: true, params: true, threshold: true, enabled: true, grouping: true } });
+}
+
 /** Scores `seriesIds` (distinct) for one detector; results in the same order. */
 export async function runDetectionBatch(
   detectorId: string,
@@ -61,97 +59,52 @@ export async function runDetectionBatch(
   opts: { afterScore?: () => Promise<unknown> } = {},
 ): Promise<DetectRunResult[]> {
   if (seriesIds.length === 1) return [await runDetection({ detectorId, subjectId: seriesIds[0] })];
-  const pageSize = Math.min(BATCH_PAGE, getEnv().VIGIL_DETECT_PAGE_SIZE);
-  const prisma = getPrisma();
-  const results = new Map<string, DetectRunResult | "single">();
-
-  const row = await prisma.detector.findUnique({ where: { id: detectorId }, select: { id: true, algorithm: true, params: true, threshold: true, enabled: true, grouping: true } });
+  const row = await findBatchDetector(detectorId);
   if (!row || !row.enabled || row.grouping !== null) return mapLimit(seriesIds, SINGLE_CONCURRENCY, (seriesId) => runDetection({ detectorId, subjectId: seriesId }));
-  const detector: DetectorRow = row;
-  const sorted = [...seriesIds].sort();
+  const rows = await timed("batch.read", () => readBatch(detectorId, { seriesIds: [...seriesIds].sort() }, batchPageSize()));
+  // A requested series with no row is not attached: `runDetection` says so.
+  return scoreBatch(row, rows, seriesIds, opts);
+}
 
-  // Positions of the attached pairs, rows created when missing (in key order).
-  const starts = await timed("batch.start", () =>
-    prisma.$queryRaw<StartRow[]>`
-      WITH ok AS (
-        SELECT ds."seriesId" FROM "DetectorSeries" ds
-        WHERE ds."detectorId" = ${detectorId} AND ds."seriesId" = ANY(${sorted}::text[])
-      ), ins AS (
-        INSERT INTO "DetectorState" ("detectorId", "subjectId", "updatedAt")
-        SELECT ${detectorId}, ok."seriesId", now() FROM ok ORDER BY ok."seriesId"
-        ON CONFLICT ("detectorId", "subjectId") DO NOTHING
-        RETURNING "subjectId" AS "seriesId", watermark, version, "modelId", "redetectUntil"
-      )
-      SELECT x.*, EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = ${detectorId} AND r."subjectId" = x."seriesId") AS redetect
-      FROM (
-        SELECT "seriesId", watermark, version, "modelId", "redetectUntil" FROM ins
-        UNION ALL
-        SELECT s."subjectId", s.watermark, s.version, s."modelId", s."redetectUntil" FROM "DetectorState" s JOIN ok ON ok."seriesId" = s."subjectId"
-        WHERE s."detectorId" = ${detectorId}
-      ) x`,
-  );
-  // A pending re-detection or one under way (rewind, re-derived incidents), or a scorer this worker
-  // does not hold (a cache miss replays from a snapshot): the per-pair path does those.
-  const start = new Map<string, StartRow>();
-  const scorers = new Map<string, Scorer>();
-  for (const st of starts) {
-    if (st.redetect || st.redetectUntil) continue;
-    const scorer = takeCachedScorer(detectorId, st.seriesId, st.version, scorerConfig(detector, st.modelId));
-    if (!scorer) continue;
-    start.set(key(st.seriesId), st);
-    scorers.set(st.seriesId, scorer);
-  }
-  const batch = sorted.filter((s) => start.has(s));
-  for (const s of sorted) if (!start.has(s)) results.set(s, "single");
-
-  // Points past each watermark, one page per series, in one statement.
-  const after = batch.map((s) => start.get(s)!.watermark?.toISOString() ?? "");
-  const pts = batch.length
-    ? await timed("batch.readPoints", async () => {
-        // Plain pg, array rows, epoch ms: cheaper than Prisma's row mapping for up to 100k rows.
-        const { rows } = await getPgPool().query<[string, number, number]>({
-          text: `SELECT v.s, round(extract(epoch from p.ts) * 1000)::float8, p.value
-                 FROM unnest($1::text[], $2::text[]) AS v(s, after)
-                 CROSS JOIN LATERAL (
-                   SELECT ts, value FROM "DataPoint"
-                   WHERE "seriesId" = v.s AND (v.after = '' OR ts > v.after::timestamptz)
-                   ORDER BY ts LIMIT $3
-                 ) p
-                 ORDER BY v.s, p.ts`,
-          values: [batch, after, pageSize],
-          rowMode: "array",
-        });
-        return rows.map(([seriesId, ms, value]) => ({ seriesId, ts: new Date(ms), value }));
-      })
-    : [];
-  const bySeries = new Map<string, { ts: Date; value: number }[]>();
-  for (const p of pts) {
-    const list = bySeries.get(p.seriesId) ?? [];
-    list.push(p);
-    bySeries.set(p.seriesId, list);
-  }
-
+/**
+ * Scores the rows read by `readBatch` (`order`: the series to report on, in the caller's order;
+ * every one not in `rows` goes to `runDetection`). The batch takes the common path; a pair without
+ * a state row yet, a pending or running re-detection, a scorer this worker does not hold (a cache
+ * miss replays from a snapshot) or a backlog longer than one read goes to `runDetection`.
+ */
+export async function scoreBatch(
+  detector: DetectorRow,
+  rows: BatchRow[],
+  order: string[],
+  opts: { afterScore?: () => Promise<unknown> } = {},
+): Promise<DetectRunResult[]> {
+  const detectorId = detector.id;
+  const pageSize = batchPageSize();
+  const results = new Map<string, DetectRunResult | "single">();
+  const start = new Map<string, BatchRow>();
   const writes: PairWrite[] = [];
-  for (const s of batch) {
-    const cp = start.get(s)!;
-    const scorer = scorers.get(s)!;
-    const page = bySeries.get(s) ?? [];
-    if (page.length === 0) {
-      cacheScorer(detectorId, s, cp.version, scorerConfig(detector, cp.modelId), scorer);
-      results.set(s, { status: "done", points: 0, pages: 0, anomalies: 0, watermark: cp.watermark?.toISOString() ?? null });
+  for (const st of rows) {
+    const s = st.seriesId;
+    if (st.version === null || st.redetect || st.redetectUntil) continue;
+    const config = scorerConfig(detector, st.modelId);
+    const scorer = takeCachedScorer(detectorId, s, st.version, config);
+    if (!scorer) continue;
+    start.set(s, st);
+    if (st.ms.length === 0) {
+      cacheScorer(detectorId, s, st.version, config, scorer);
+      results.set(s, { status: "done", points: 0, pages: 0, anomalies: 0, watermark: st.watermark?.toISOString() ?? null });
       continue;
     }
-    if (page.length >= pageSize) {
-      cacheScorer(detectorId, s, cp.version, scorerConfig(detector, cp.modelId), scorer); // untouched: the long run takes it
-      results.set(s, "single");
+    if (st.ms.length >= pageSize) {
+      cacheScorer(detectorId, s, st.version, config, scorer); // untouched: the long run takes it
       continue;
     }
     const found: IncidentWrite[] = [];
-    for (const p of page) for (const e of scorer.push(p.ts.getTime(), [p.value])) found.push(toAnomalyWrite(e, [s]));
+    for (let i = 0; i < st.ms.length; i++) for (const e of scorer.push(st.ms[i], [st.values[i]])) found.push(toAnomalyWrite(e, [s]));
     const open = scorer.tracker.current();
     if (open) found.push(toAnomalyWrite(open, [s]));
     const snapshot = scorer.sinceSnapshot >= SNAPSHOT_POINTS ? JSON.stringify(scorer.save()) : null;
-    writes.push({ seriesId: s, scorer, found, snapshot, next: page[page.length - 1].ts, points: page.length });
+    writes.push({ seriesId: s, scorer, found, snapshot, next: new Date(st.ms[st.ms.length - 1]), points: st.ms.length });
   }
 
   await opts.afterScore?.();
@@ -163,7 +116,7 @@ export async function runDetectionBatch(
       const cp = start.get(w.seriesId)!;
       if (saved.has(w.seriesId)) {
         if (w.snapshot) w.scorer.sinceSnapshot = 0;
-        cacheScorer(detectorId, w.seriesId, cp.version + 1, scorerConfig(detector, cp.modelId), w.scorer);
+        cacheScorer(detectorId, w.seriesId, cp.version! + 1, scorerConfig(detector, cp.modelId), w.scorer);
         results.set(w.seriesId, { status: "done", points: w.points, pages: 1, anomalies: w.found.length, watermark: w.next.toISOString() });
       } else {
         results.set(w.seriesId, { status: "superseded", points: 0, pages: 0, anomalies: 0, watermark: cp.watermark?.toISOString() ?? null });
@@ -171,7 +124,7 @@ export async function runDetectionBatch(
     }
   }
 
-  return mapLimit(seriesIds, SINGLE_CONCURRENCY, async (seriesId) => {
+  return mapLimit(order, SINGLE_CONCURRENCY, async (seriesId) => {
     const r = results.get(seriesId);
     return !r || r === "single" ? runDetection({ detectorId, subjectId: seriesId }) : r;
   });
@@ -192,7 +145,7 @@ interface PairWrite {
  * scored, writes their incidents and snapshots, and moves their watermarks. Returns the pairs saved
  * and the severities of the incidents it created.
  */
-function commitBatch(detectorId: string, writes: PairWrite[], start: Map<string, StartRow>): Promise<{ saved: Set<string>; createdSeverities: string[] }> {
+function commitBatch(detectorId: string, writes: PairWrite[], start: Map<string, BatchRow>): Promise<{ saved: Set<string>; createdSeverities: string[] }> {
   return getPrisma().$transaction(async (tx) => {
     const createdSeverities: string[] = [];
     const ids = writes.map((w) => w.seriesId);
@@ -202,7 +155,8 @@ function commitBatch(detectorId: string, writes: PairWrite[], start: Map<string,
       ORDER BY "subjectId" FOR UPDATE`;
     const now = new Map(locked.map((l) => [l.seriesId, l.version]));
     // Points stored in (watermark, new watermark] now: more than were scored means one landed
-    // inside the page meanwhile (see countPointsIn); that pair is not saved and re-runs.
+    // inside the page meanwhile (see countPointsIn); that pair is not saved and re-runs. A separate
+    // statement after the lock: one statement's snapshot predates the locks it waits for.
     const counted = await tx.$queryRaw<{ seriesId: string; n: number }[]>`
       SELECT v.s AS "seriesId", (SELECT count(*)::int FROM "DataPoint" p
         WHERE p."seriesId" = v.s AND (v.after = '' OR p.ts > v.after::timestamptz) AND p.ts <= v.upto::timestamptz) AS n
@@ -226,7 +180,7 @@ function commitBatch(detectorId: string, writes: PairWrite[], start: Map<string,
         WHERE s."detectorId" = ${detectorId} AND s."subjectId" = v.s`;
     }
     return { saved: new Set(ok.map((w) => w.seriesId)), createdSeverities, notify };
-  }, { timeout: 60_000 }).then(({ saved, createdSeverities, notify }) => {
+  }, { timeout: 60_000, maxWait: 10_000 }).then(({ saved, createdSeverities, notify }) => {
     ringAlerts(notify);
     return { saved, createdSeverities };
   });

@@ -115,7 +115,7 @@ export async function runDetection(pair: PairRef, opts: DetectRunOptions = {}): 
                 await opts.beforeCommit?.(pageNo);
                 return true;
               },
-              { timeout: 60_000 },
+              { timeout: 60_000, maxWait: 10_000 },
             ),
           );
     if (!committed) {

@@ -1,0 +1,60 @@
+/**
+ * The read half of a batched detect run (detect-batch.ts): in ONE statement, per attached series
+ * of an ungrouped detector, its position (DetectorState; null when it has no row yet), whether a
+ * re-detection is pending, and its first points past the watermark. A shard job reads its series
+ * this way in chunks, which is also how it finds which of them lag: no separate lookup.
+ */
+import { getPgPool } from "@/lib/server/pg-pool";
+
+export interface BatchRow {
+  seriesId: string;
+  watermark: Date | null;
+  /** null: the pair has no DetectorState row yet (`runDetection` creates it). */
+  version: number | null;
+  modelId: string | null;
+  redetectUntil: Date | null;
+  /** A RedetectRequest is pending. */
+  redetect: boolean;
+  /** Points past the watermark, in time order: epoch ms and values (at most the read's limit). */
+  ms: number[];
+  values: number[];
+}
+
+/** Which attached series to read: the given ones, or a shard's next `count` after `after` (key order). */
+export type BatchTarget = { seriesIds: string[] } | { shardDigit: string; after: string; count: number };
+
+type Raw = [string, Date | null, number | null, string | null, Date | null, boolean, number[] | null, number[] | null];
+
+export async function readBatch(detectorId: string, target: BatchTarget, pointsPerSeries: number): Promise<BatchRow[]> {
+  const attached =
+    "seriesIds" in target
+      ? { sql: `SELECT "detectorId", "seriesId" FROM "DetectorSeries" WHERE "detectorId" = $1 AND "seriesId" = ANY($3::text[])`, values: [target.seriesIds] }
+      : {
+          sql: `SELECT "detectorId", "seriesId" FROM "DetectorSeries"
+                WHERE "detectorId" = $1 AND substr(md5("seriesId"), 1, 1) = $3 AND "seriesId" > $4
+                ORDER BY "seriesId" LIMIT $5`,
+          values: [target.shardDigit, target.after, target.count],
+        };
+  const { rows } = await getPgPool().query<Raw>({
+    text: `SELECT ds."seriesId", s.watermark, s.version, s."modelId", s."redetectUntil",
+             EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = ds."detectorId" AND r."subjectId" = ds."seriesId"),
+             p.ms, p.vals
+           FROM (${attached.sql}) ds
+           LEFT JOIN "DetectorState" s ON s."detectorId" = ds."detectorId" AND s."subjectId" = ds."seriesId"
+           CROSS JOIN LATERAL (
+             SELECT array_agg(round(extract(epoch FROM q.ts) * 1000)::float8 ORDER BY q.ts) AS ms, array_agg(q.value ORDER BY q.ts) AS vals
+             FROM (SELECT ts, value FROM "DataPoint"
+                   WHERE "seriesId" = ds."seriesId" AND (s.watermark IS NULL OR ts > s.watermark)
+                   ORDER BY ts LIMIT $2) q
+           ) p
+           ORDER BY ds."seriesId"`,
+    values: [detectorId, pointsPerSeries, ...attached.values],
+    rowMode: "array",
+  });
+  return rows.map(([seriesId, watermark, version, modelId, redetectUntil, redetect, ms, values]) => ({
+    seriesId, watermark, version, modelId, redetectUntil, redetect, ms: ms ?? [], values: values ?? [],
+  }));
+}
+
+/** Whether a row has anything to do: points past its watermark, or a re-detection pending or under way. */
+export const lags = (r: BatchRow) => r.ms.length > 0 || r.redetect || r.redetectUntil !== null;
