@@ -3,6 +3,7 @@
  * lib/openapi/responses-detectors.int.test.ts. Shapes as served today (lib/server/queries/detectors.ts).
  */
 import { z } from "zod";
+import { groupingSchema } from "@/lib/detectors/grouping";
 
 const isoTime = z.iso.datetime();
 const ref = z.object({ id: z.string(), name: z.string() });
@@ -29,6 +30,8 @@ export const ZDetectorDetail = z.object({
   trainingWindowHours: z.number().int().nullable(),
   enabled: z.boolean(),
   retrainCron: z.string().nullable(),
+  /** How the attached series are scored in groups (lib/detectors/grouping.ts); null: each series alone. */
+  grouping: groupingSchema.nullable(),
   createdAt: isoTime,
   updatedAt: isoTime,
   sources: z.array(z.object({ source: ref })),
