@@ -105,7 +105,9 @@ export function defaultDetectorConfig(): DetectorConfig {
         { kind: "flatline", params: {}, weight: 1, direct: true },
       ],
       combine: "max",
-      likelihood: { enabled: true, shortWindow: 5, longWindow: 1000, learningPoints: 100, minStd: 0.625 },
+      // pointWeight: a single extreme point (calibrated on the series, times 0.75) joins after the likelihood,
+      // whose 5-point average would otherwise dilute a one-point spike or dip below the incident score.
+      likelihood: { enabled: true, shortWindow: 5, longWindow: 1000, learningPoints: 100, minStd: 0.625, pointWeight: 0.75 },
       suppressPoints: 100,
       suppressAbove: 0.6,
       suppressExtend: true,
