@@ -99,7 +99,12 @@ export function defaultDetectorConfig(): DetectorConfig {
     kind: "ensemble",
     params: {
       members: [
-        { kind: "seasonal", params: { weeklyRecheckPoints: 5000, slowAlpha: 0, ...native }, weight: 1 },
+        // The slow level (season shape, drift) only where a season was found, and only when 1/0.9 times rarer.
+        {
+          kind: "seasonal",
+          params: { weeklyRecheckPoints: 5000, slowAlpha: 0.001, slowNeedsSeason: true, slowWeight: 0.9, ...native },
+          weight: 1,
+        },
         { kind: "zscore", params: { window: 5000, ...native }, weight: 1 },
         // A tail probability already (and calibrated): joins after the likelihood, which would average it away.
         { kind: "flatline", params: {}, weight: 1, direct: true },
