@@ -9,7 +9,7 @@
  */
 import { parseArgs } from "node:util";
 import type { Detector, Observation } from "../lib/detection/types";
-import { allDetectors, resolveDetector, type BenchDetector } from "./bench/detectors";
+import { allDetectors, resolveDetector, splitDetectorList, type BenchDetector } from "./bench/detectors";
 import { rocAuc } from "./bench/roc-auc";
 import { runSklearn, type SklearnResult } from "./bench/sklearn";
 import { labelledRows, rowsToObservations, univariateSeries } from "./bench/synthetic";
@@ -234,10 +234,12 @@ async function main() {
   const points = Number(values.points);
   const rows = Number(values.rows);
   const trainRows = Math.min(Number(values["train-rows"]), rows);
-  const only = values.detectors?.split(",").map((s) => s.trim());
-  const all = [resolveDetector("default"), ...allDetectors()].filter(
-    (d) => !only || only.includes(d.kind) || (d.name.startsWith("default") && only.includes("default")),
-  );
+  const only = values.detectors ? splitDetectorList(values.detectors) : undefined;
+  // Variants (`label=<kind>{json}`, `<kind>{json}`) run beside the kinds they name.
+  const variants = (only ?? []).filter((n) => n.includes("=") || n.includes("{")).map(resolveDetector);
+  const all = [resolveDetector("default"), ...allDetectors()]
+    .filter((d) => !only || only.includes(d.kind) || (d.name.startsWith("default") && only.includes("default")))
+    .concat(variants);
   if (!gc) console.log("heap per series needs --expose-gc (npm run bench:detect passes it)");
 
   // Trained models that accept vectors (the ML detectors) get the row bench; the streaming ones the 1M-point series.

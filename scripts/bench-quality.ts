@@ -26,7 +26,7 @@ import {
 } from "../lib/detection/nab";
 import { toEvents } from "../lib/detection/events";
 import type { Scored } from "../lib/detection/types";
-import { resolveDetectors, type BenchDetector } from "./bench/detectors";
+import { resolveDetectors, splitDetectorList, type BenchDetector } from "./bench/detectors";
 import { scoreSeries } from "./bench/score-series";
 import { loadNabCorpus, loadPublishedScores, loadPublishedThreshold, type NabSeries } from "./bench/nab-corpus";
 import { flaggedShare, leaveOneCategoryOut, thresholdSweep } from "./bench/held-out";
@@ -151,7 +151,7 @@ function main() {
   const dataDir = path.resolve(values.data);
   const corpus = loadNabCorpus(dataDir, values.files);
   if (corpus.length === 0) throw new Error(`No series matched in ${dataDir}`);
-  const detectors = resolveDetectors(values.detectors.split(",").map((s) => s.trim()).filter(Boolean));
+  const detectors = resolveDetectors(splitDetectorList(values.detectors));
   console.log(
     "NAB normalized scores, threshold swept per profile (as NAB does). std@thr: standard at the detector's own" +
       " threshold; ±0.05 min: the lowest standard at thr-0.05, -0.02, +0.02, +0.05; flag‰ / out‰: points at or above thr" +

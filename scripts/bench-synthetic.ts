@@ -14,7 +14,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { probationaryLength } from "../lib/detection/nab";
 import { ANOMALY_KINDS, syntheticCorpus, type SyntheticSeries } from "../lib/detection/testing/synthetic-corpus";
-import { resolveDetectors } from "./bench/detectors";
+import { resolveDetectors, splitDetectorList } from "./bench/detectors";
 import { scoreSeries } from "./bench/score-series";
 import { fixed, printTable } from "./bench/table";
 
@@ -66,7 +66,7 @@ function main() {
     writeNabLayout(path.resolve(values.out), corpus);
     console.log(`wrote ${corpus.length} series in NAB layout to ${path.resolve(values.out)}`);
   }
-  const detectors = resolveDetectors(values.detectors.split(",").map((s) => s.trim()).filter(Boolean)).filter(
+  const detectors = resolveDetectors(splitDetectorList(values.detectors)).filter(
     (d) => d.input !== "multivariate",
   );
   const header = ["detector", "thr", ...ANOMALY_KINDS, "all found", "FP‰"];

@@ -99,13 +99,20 @@ export function defaultDetectorConfig(): DetectorConfig {
     kind: "ensemble",
     params: {
       members: [
-        { kind: "seasonal", params: { weeklyRecheckPoints: 5000, slowAlpha: 0, ...native }, weight: 1 },
+        // The slow level (season shape, drift) only where a season was found, and only when 1/0.9 times rarer.
+        {
+          kind: "seasonal",
+          params: { weeklyRecheckPoints: 5000, slowAlpha: 0.001, slowNeedsSeason: true, slowWeight: 0.9, ...native },
+          weight: 1,
+        },
         { kind: "zscore", params: { window: 5000, ...native }, weight: 1 },
         // A tail probability already (and calibrated): joins after the likelihood, which would average it away.
         { kind: "flatline", params: {}, weight: 1, direct: true },
       ],
       combine: "max",
-      likelihood: { enabled: true, shortWindow: 5, longWindow: 1000, learningPoints: 100, minStd: 0.625 },
+      // pointWeight: a single extreme point (calibrated on the series, times 0.75) joins after the likelihood,
+      // whose 5-point average would otherwise dilute a one-point spike or dip below the incident score.
+      likelihood: { enabled: true, shortWindow: 5, longWindow: 1000, learningPoints: 100, minStd: 0.625, pointWeight: 0.75 },
       suppressPoints: 100,
       suppressAbove: 0.6,
       suppressExtend: true,

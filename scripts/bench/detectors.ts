@@ -51,7 +51,10 @@ function configOf(name: string): { kind: string; params: Record<string, unknown>
   return { kind: name, params: {} };
 }
 
-export function resolveDetector(name: string): BenchDetector {
+/** A name may carry its own label, `label=<kind>{json}`, so variants tell apart in the tables. */
+export function resolveDetector(labelled: string): BenchDetector {
+  const named = /^([\w.@-]+)=(.+)$/s.exec(labelled);
+  const name = named ? named[2] : labelled;
   const config = configOf(name);
   const definition = Object.hasOwn(detectorDefinitions, config.kind) ? detectorDefinitions[config.kind] : undefined;
   if (!definition) {
@@ -59,7 +62,13 @@ export function resolveDetector(name: string): BenchDetector {
   }
   const params = definition.params.parse(config.params);
   return {
-    name: name.startsWith("default") ? `${name} (${config.kind})` : name.length > 40 ? `${name.slice(0, 37)}...` : name,
+    name: named
+      ? named[1]
+      : name.startsWith("default")
+        ? `${name} (${config.kind})`
+        : name.length > 40
+          ? `${name.slice(0, 37)}...`
+          : name,
     kind: config.kind,
     input: definition.input,
     needsTraining: definition.needsTraining,
@@ -67,6 +76,23 @@ export function resolveDetector(name: string): BenchDetector {
     params,
     create: () => createDetector(config.kind, params),
   };
+}
+
+/** Splits a `--detectors` list at the commas outside braces, so `'zscore,ensemble{"members":[...]}'` is two names. */
+export function splitDetectorList(text: string): string[] {
+  const names: string[] = [];
+  let depth = 0;
+  let current = "";
+  for (const ch of text) {
+    if (ch === "{" || ch === "[") depth++;
+    if (ch === "}" || ch === "]") depth--;
+    if (ch === "," && depth === 0) {
+      names.push(current);
+      current = "";
+    } else current += ch;
+  }
+  names.push(current);
+  return names.map((n) => n.trim()).filter(Boolean);
 }
 
 /** "all" expands to every kind in the registry. */

@@ -43,6 +43,26 @@ describe("ensemble", () => {
     expect(s[7].driver).toBe("threshold#1");
   });
 
+  it("with likelihood.pointWeight, one extreme point joins after the likelihood instead of being averaged away", () => {
+    const member = { kind: "zscore", params: { window: 200, calibration: { enabled: false } } };
+    const likelihood = { enabled: true, shortWindow: 5, longWindow: 1000, learningPoints: 100, minStd: 0.625 };
+    const series = syntheticSeries(1500, 11);
+    const at = 1200;
+    series[at] = { ...series[at], values: [series[at].values[0] + 12] };
+    const averaged = createDetector("ensemble", { members: [member], likelihood });
+    const pointed = createDetector("ensemble", { members: [member], likelihood: { ...likelihood, pointWeight: 0.75 } });
+    const a = series.map((o) => averaged.update(o));
+    const b = series.map((o) => pointed.update(o));
+    expect(a[at].score).toBeLessThan(0.6);
+    expect(b[at].score).toBeGreaterThan(0.6);
+    expect(b[at].score).toBeLessThanOrEqual(0.75);
+    // Elsewhere the point path stays below the likelihood's incident level.
+    const quiet = b.filter((r, i) => Math.abs(i - at) > 5 && !r.skipped && r.score >= 0.6);
+    expect(quiet).toEqual([]);
+    const { all, split } = runSplit(ensemble(), { members: [member], likelihood: { ...likelihood, pointWeight: 0.75 } }, series, 700);
+    expect(split).toEqual(all);
+  });
+
   it("rank-normalizes each member by its own recent scores", () => {
     const d = createDetector("ensemble", {
       members: [{ kind: "threshold", params: { max: 10, margin: 10 } }],

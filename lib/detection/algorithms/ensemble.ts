@@ -10,6 +10,7 @@
  */
 import { z } from "zod";
 import { AnomalyLikelihood, likelihoodParams, type LikelihoodState } from "../common/anomaly-likelihood";
+import { calibrationParams, ScoreCalibrator, type CalibrationState } from "../common/calibration";
 import { checkObservation, skippedResult } from "../common/input-guard";
 import { scoreToDecades } from "../common/normal";
 import { SortedWindow } from "../common/sorted-window";
@@ -44,6 +45,15 @@ export const ensembleParams = z.object({
         .enum(["score", "surprise"])
         .default("surprise")
         .describe("score: the combined score; surprise: the decades of rarity it stands for (unbounded, capped at 50)"),
+      pointWeight: z
+        .number()
+        .min(0)
+        .max(1)
+        .default(0)
+        .describe(
+          "Also let the combined score of the point itself, calibrated on this series' own history and times this weight," +
+            " join after the likelihood (0: off), so one extreme point is not averaged away by the short window",
+        ),
     })
     .prefault({})
     .describe("Anomaly-likelihood post-processing"),
@@ -73,6 +83,8 @@ export interface EnsembleState {
   members: unknown[];
   ranks: number[][] | null;
   likelihood: LikelihoodState | null;
+  /** The point path's calibration window (`likelihood.pointWeight` > 0). */
+  point?: CalibrationState;
   suppressLeft: number;
 }
 
@@ -98,6 +110,7 @@ export const ensembleDefinition = (createDetector: CreateMember): DetectorDefini
     const members: Detector[] = p.members.map((m, i) => createDetector(m.kind, m.params, state?.members[i]));
     const ranks = p.normalize === "rank" ? p.members.map((_, i) => new SortedWindow(p.rankWindow, state?.ranks?.[i])) : null;
     const likelihood = p.likelihood.enabled ? new AnomalyLikelihood(p.likelihood, state?.likelihood ?? undefined) : null;
+    const point = likelihood && p.likelihood.pointWeight > 0 ? new ScoreCalibrator(calibrationParams.parse({}), state?.point) : null;
     let suppressLeft = state?.suppressLeft ?? 0;
     const names = p.members.map((m, i) =>
       p.members.filter((o) => o.kind === m.kind).length > 1 ? `${m.kind}#${i}` : m.kind,
@@ -156,9 +169,10 @@ export const ensembleDefinition = (createDetector: CreateMember): DetectorDefini
         let score = Math.min(1, raw);
         if (likelihood) {
           const l = likelihood.update(p.likelihood.input === "surprise" ? surprise(score) : score);
+          const pointScore = point ? p.likelihood.pointWeight * point.calibrate(score) : 0;
           if (l.learning) return skippedResult(obs.t, "warmup");
-          if (directDriver >= 0 && direct > l.logScore) driver = directDriver;
-          score = Math.max(l.logScore, Math.min(1, direct));
+          if (directDriver >= 0 && direct > Math.max(l.logScore, pointScore)) driver = directDriver;
+          score = Math.max(l.logScore, pointScore, Math.min(1, direct));
         }
         // Incident scores: every point but an incident's first reports below suppressAbove / 2.
         const quiet = p.incidentScores ? p.suppressAbove / 2 : 0.5;
@@ -186,6 +200,7 @@ export const ensembleDefinition = (createDetector: CreateMember): DetectorDefini
         members: members.map((m) => m.getState()),
         ranks: ranks ? ranks.map((w) => w.toArray()) : null,
         likelihood: likelihood ? likelihood.getState() : null,
+        ...(point ? { point: point.getState() } : {}),
         suppressLeft,
       }),
     };

@@ -157,5 +157,34 @@ describe("seasonal weekly recheck", () => {
       expect(split).toEqual(all);
     }
   });
-});
 
+  it("slowNeedsSeason leaves a series without a season to the fast level; slowWeight scales the slow score", () => {
+    const rng = createRng(4);
+    // No season: a flat series with a slow drift (as real level changes look to a slow level).
+    const flat = Array.from({ length: 6 * 288 }, (_, i) => {
+      const drift = i >= 4 * 288 ? Math.min(400, i - 4 * 288) * (2 / 400) : 0;
+      return { t: T0 + i * STEP, values: [10 + drift + rng.normal() * 0.2] };
+    });
+    const run = (params: Record<string, unknown>) => {
+      const d = seasonal.create(seasonal.params.parse({ warmupPoints: 2 * 288, ...params }));
+      return flat.map((o) => d.update(o));
+    };
+    const fastOnly = run({ slowAlpha: 0 });
+    expect(run({ slowAlpha: 0.002, slowNeedsSeason: true })).toEqual(fastOnly);
+    expect(run({ slowAlpha: 0.002 })).not.toEqual(fastOnly);
+    // On a seasonal series the slow score counts times slowWeight: never above the unweighted one.
+    const seasonalObs = series(6, 8);
+    const full = seasonal.create(seasonal.params.parse({ slowAlpha: 0.002, slowNeedsSeason: true, warmupPoints: 2 * 288 }));
+    const weighted = seasonal.create(seasonal.params.parse({ slowAlpha: 0.002, slowNeedsSeason: true, slowWeight: 0.5, warmupPoints: 2 * 288 }));
+    let lower = 0;
+    for (const o of seasonalObs) {
+      const a = full.update(o);
+      const b = weighted.update(o);
+      expect(b.score).toBeLessThanOrEqual(a.score);
+      if (b.score < a.score) lower++;
+    }
+    expect(lower).toBeGreaterThan(0);
+    const { all, split } = runSplit(seasonal, { slowAlpha: 0.002, slowNeedsSeason: true, slowWeight: 0.9, warmupPoints: 2 * 288 }, seasonalObs, 900);
+    expect(split).toEqual(all);
+  });
+});

@@ -58,6 +58,16 @@ export const seasonalParams = z.object({
       "Smoothing of a slow level that follows the level; points are also scored against slow level + season (own robust scale)," +
         " which catches drifts, season breaks and frequency changes the level absorbs (0: off)",
     ),
+  slowWeight: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(1)
+    .describe("The slow level's score counts times this weight against the fast one's (below 1: it needs to be rarer to win)"),
+  slowNeedsSeason: z
+    .boolean()
+    .default(false)
+    .describe("Score against the slow level only when a season was found (without one, real level changes keep tripping it)"),
   maxBuckets: z.number().int().min(1).max(20_000).default(2016).describe("Most phases a season is split into"),
   weeklyRecheckPoints: z
     .number()
@@ -177,7 +187,7 @@ export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
       const ec = ready ? Math.max(-limit, Math.min(limit, e)) : e;
       // Against the slow level: the level's own departure shows (a drift, a broken season).
       let zs = 0;
-      if (p.slowAlpha > 0) {
+      if (p.slowAlpha > 0 && (m.buckets > 1 || !p.slowNeedsSeason)) {
         m.slowLevel ??= m.level;
         const es = x - m.slowLevel - season[b];
         if (ready && slowResid.size >= 10) {
@@ -188,14 +198,15 @@ export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
       }
       m.level += p.alpha * ec;
       season[b] += p.gamma * (1 - p.alpha) * ec;
-      if (p.slowAlpha > 0) m.slowLevel! += p.slowAlpha * (m.level - m.slowLevel!);
+      if (m.slowLevel !== undefined) m.slowLevel += p.slowAlpha * (m.level - m.slowLevel!);
       resid.push(e);
       if (!ready) return skippedResult(t, "warmup");
-      const z = Math.abs(zs) > Math.abs(zv) ? zs : zv;
+      const fast = zToScore(zv);
+      const slow = p.slowWeight * zToScore(zs);
       return {
         t,
-        score: zToScore(z),
-        raw: z,
+        score: slow > fast ? slow : fast,
+        raw: slow > fast ? zs : zv,
         expected,
         lower: expected - p.bandSigmas * scale,
         upper: expected + p.bandSigmas * scale,
