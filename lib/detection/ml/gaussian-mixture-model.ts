@@ -27,6 +27,8 @@ export interface GmmJson {
 const REG = 1e-6;
 const TOL = 1e-3;
 const LOG_2PI = Math.log(2 * Math.PI);
+/** exp(−x) is exactly 0 in double precision beyond x ≈ 745.2. */
+const UNDERFLOW = 750;
 
 export function fitGmmByBic(
   x: Float64Array,
@@ -239,6 +241,9 @@ export class GmmScorer {
     const { post, inv, shift, logW, logDets, diag } = this;
     let max = -Infinity;
     for (let c = 0; c < k; c++) {
+      const bias = logW[c] - 0.5 * (w * LOG_2PI + logDets[c]);
+      // q only grows term by term; past this its exp(v − max) is exactly 0 whatever the rest adds.
+      const cut = 2 * (bias - max + UNDERFLOW);
       let q = 0;
       if (diag) {
         for (let j = 0; j < w; j++) {
@@ -247,14 +252,14 @@ export class GmmScorer {
         }
       } else {
         const base = c * w * w;
-        for (let i = 0; i < w; i++) {
+        for (let i = 0; i < w && q <= cut; i++) {
           let s = -shift[c * w + i];
           const row = base + i * w;
           for (let j = 0; j <= i; j++) s += inv[row + j] * x[off + j];
           q += s * s;
         }
       }
-      const v = logW[c] - 0.5 * (w * LOG_2PI + logDets[c] + q);
+      const v = bias - 0.5 * q;
       post[c] = v;
       if (v > max) max = v;
     }
