@@ -71,6 +71,9 @@ describe("rolling statistics", () => {
         xs.push(x);
         w.push(x);
         const win = xs.slice(-size);
+        // The whole sorted copy, not only its middle: eviction swaps values in place.
+        const sorted = [...win].sort((a, b) => a - b);
+        expect(Array.from({ length: w.size }, (_, k) => w.at(k))).toEqual(sorted);
         const m = median(win);
         expect(w.median()).toBeCloseTo(m, 12);
         expect(w.mad()).toBeCloseTo(median(win.map((v) => Math.abs(v - m))), 12);

@@ -29,17 +29,31 @@ export class SortedWindow {
 
   push(x: number): void {
     const evicted = this.ring.push(x);
-    if (!Number.isNaN(evicted)) this.remove(evicted);
+    if (!Number.isNaN(evicted)) {
+      this.replace(evicted, x);
+      return;
+    }
     const i = this.lowerBound(x);
     this.sorted.copyWithin(i + 1, i, this.n);
     this.sorted[i] = x;
     this.n++;
   }
 
-  private remove(x: number): void {
-    const i = this.lowerBound(x);
-    this.sorted.copyWithin(i, i + 1, this.n);
-    this.n--;
+  /** Swaps one copy of `out` for `x` with a single move of the values between their places. */
+  private replace(out: number, x: number): void {
+    const s = this.sorted;
+    const i = this.lowerBound(out);
+    if (x > out) {
+      // Values in (out, x) move one left; x takes the last freed slot.
+      const j = this.lowerBound(x);
+      s.copyWithin(i, i + 1, j);
+      s[j - 1] = x;
+    } else if (x < out) {
+      // Values in [x, out) move one right; x takes the first.
+      const j = this.lowerBound(x);
+      s.copyWithin(j + 1, j, i);
+      s[j] = x;
+    }
   }
 
   /** First index whose value is >= x. */

@@ -27,6 +27,8 @@ export interface GmmJson {
 const REG = 1e-6;
 const TOL = 1e-3;
 const LOG_2PI = Math.log(2 * Math.PI);
+/** exp(−x) is exactly 0 in double precision beyond x ≈ 745.2. */
+const UNDERFLOW = 750;
 
 export function fitGmmByBic(
   x: Float64Array,
@@ -191,44 +193,57 @@ function withRidge(cov: Float64Array, w: number): Float64Array {
 export class GmmScorer {
   /** Posterior of each component for the last row. */
   readonly post: Float64Array;
-  private logW: Float64Array;
-  private factors: Float64Array;
+  readonly k: number;
+  readonly diag: boolean;
+  readonly logW: Float64Array;
+  readonly logDets: Float64Array;
   /** Full: L⁻¹ per component; diag: 1/σ. */
-  private inv: Float64Array;
+  readonly inv: Float64Array;
   /** L⁻¹μ (full) or μ/σ (diag) per component. */
-  private shift: Float64Array;
-  private y: Float64Array;
+  readonly shift: Float64Array;
+  /** Standard deviation of every feature in every component (k rows of width). */
+  private sds: Float64Array;
 
   constructor(private m: GmmJson) {
     const { k, width: w } = m;
+    this.k = k;
+    this.diag = m.covariance === "diag";
     this.post = new Float64Array(k);
     this.logW = Float64Array.from(m.weights, (v) => Math.log(v));
-    this.factors = Float64Array.from(m.factors);
-    this.y = new Float64Array(w);
+    this.logDets = Float64Array.from(m.logDets);
+    const factors = Float64Array.from(m.factors);
     this.shift = new Float64Array(k * w);
-    if (m.covariance === "diag") {
-      this.inv = Float64Array.from(this.factors, (v) => 1 / v);
+    this.sds = new Float64Array(k * w);
+    if (this.diag) {
+      this.inv = Float64Array.from(factors, (v) => 1 / v);
       for (let i = 0; i < k * w; i++) this.shift[i] = m.means[i] * this.inv[i];
+      this.sds.set(factors);
       return;
     }
     this.inv = new Float64Array(k * w * w);
     for (let c = 0; c < k; c++) {
       const off = c * w * w;
-      lowerInverse(this.factors, off, w, this.inv);
+      lowerInverse(factors, off, w, this.inv);
       for (let i = 0; i < w; i++) {
         let s = 0;
         for (let j = 0; j <= i; j++) s += this.inv[off + i * w + j] * m.means[c * w + j];
         this.shift[c * w + i] = s;
+        // Row i of L: Σ_ii = Σ_t L_it².
+        let v = 0;
+        for (let t = 0; t <= i; t++) v += factors[off + i * w + t] ** 2;
+        this.sds[c * w + i] = Math.sqrt(v);
       }
     }
   }
 
   logLik(x: Float64Array, off: number): number {
-    const { k, width: w, covariance, logDets } = this.m;
-    const { post, inv, shift } = this;
-    const diag = covariance === "diag";
+    const { k, width: w } = this.m;
+    const { post, inv, shift, logW, logDets, diag } = this;
     let max = -Infinity;
     for (let c = 0; c < k; c++) {
+      const bias = logW[c] - 0.5 * (w * LOG_2PI + logDets[c]);
+      // q only grows term by term; past this its exp(v − max) is exactly 0 whatever the rest adds.
+      const cut = 2 * (bias - max + UNDERFLOW);
       let q = 0;
       if (diag) {
         for (let j = 0; j < w; j++) {
@@ -237,31 +252,30 @@ export class GmmScorer {
         }
       } else {
         const base = c * w * w;
-        for (let i = 0; i < w; i++) {
+        for (let i = 0; i < w && q <= cut; i++) {
           let s = -shift[c * w + i];
           const row = base + i * w;
           for (let j = 0; j <= i; j++) s += inv[row + j] * x[off + j];
           q += s * s;
         }
       }
-      const v = this.logW[c] - 0.5 * (w * LOG_2PI + logDets[c] + q);
+      const v = bias - 0.5 * q;
       post[c] = v;
       if (v > max) max = v;
     }
     let sum = 0;
-    for (let c = 0; c < k; c++) sum += Math.exp(post[c] - max);
-    const lse = max + Math.log(sum);
-    for (let c = 0; c < k; c++) post[c] = Math.exp(post[c] - lse);
-    return lse;
+    for (let c = 0; c < k; c++) {
+      const e = Math.exp(post[c] - max);
+      post[c] = e;
+      sum += e;
+    }
+    for (let c = 0; c < k; c++) post[c] /= sum;
+    return max + Math.log(sum);
   }
 
   /** Standard deviation of feature j in component c. */
   sd(c: number, j: number): number {
-    const w = this.m.width;
-    if (this.m.covariance === "diag") return this.factors[c * w + j];
-    let s = 0;
-    for (let t = 0; t <= j; t++) s += this.factors[c * w * w + j * w + t] ** 2;
-    return Math.sqrt(s);
+    return this.sds[c * this.m.width + j];
   }
 }
 

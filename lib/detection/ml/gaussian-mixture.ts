@@ -7,14 +7,14 @@
  * squared, as its share.
  */
 import { z } from "zod";
-import { createRng } from "@/lib/detection/random";
-import type { Detector, DetectorDefinition, Observation, Scored } from "@/lib/detection/types";
+import type { Rng } from "@/lib/detection/random";
+import type { DetectorDefinition, Scored } from "@/lib/detection/types";
 import { attributeDeviations } from "./common/distance-attribution";
-import { Featurizer, type FeatureState } from "./common/featurizer";
-import { skipped } from "./common/input-policy";
+import type { TrainingSet } from "./common/featurizer";
 import { seedParam, shingleParam } from "./common/params";
 import { ratioToScore } from "./common/score-map";
 import { fitSpreadScale, spreadRatio, type SpreadScale } from "./common/spread-scale";
+import { TrainedDetector, type TrainedState } from "./common/trained-detector";
 import { fitGmmByBic, GmmScorer, type GmmJson } from "./gaussian-mixture-model";
 
 export const gmmParams = z.object({
@@ -26,55 +26,36 @@ export const gmmParams = z.object({
 });
 export type GmmParams = z.infer<typeof gmmParams>;
 
-export interface GmmState {
-  rng: number;
-  features: FeatureState;
-  model: (GmmJson & SpreadScale) | null;
-}
+export type GmmModel = GmmJson & SpreadScale;
+export type GmmState = TrainedState<GmmModel>;
 
 const BAND_SIGMAS = 3;
 
-class GmmDetector implements Detector<GmmState> {
+class GmmDetector extends TrainedDetector<GmmModel, GmmState> {
   readonly kind = "gaussian-mixture";
-  private f: Featurizer;
-  private model: (GmmJson & SpreadScale) | null;
-  private scorer: GmmScorer | null;
-  private rngState: number;
-  private buf: Float64Array;
-  private dev: Float64Array;
+  private scorer: GmmScorer | null = null;
 
   constructor(
     private p: GmmParams,
     s?: GmmState,
   ) {
-    this.f = new Featurizer(s?.features ?? Featurizer.initial(p.shingleSize));
-    this.model = s?.model ?? null;
-    this.scorer = this.model ? new GmmScorer(this.model) : null;
-    this.rngState = s?.rng ?? p.seed;
-    this.buf = new Float64Array(Math.max(1, this.f.width, p.shingleSize));
-    this.dev = new Float64Array(this.buf.length);
+    super(p, s, false);
+    if (this.model) this.load(this.model);
   }
 
-  train(history: Observation[]): void {
-    const set = this.f.fit(history);
-    this.buf = new Float64Array(Math.max(1, set.width));
-    this.dev = new Float64Array(this.buf.length);
-    if (set.rows === 0) return;
-    const rng = createRng(this.rngState);
+  protected fit(set: TrainingSet, rng: Rng): GmmModel {
     const fitted = fitGmmByBic(set.x, set.rows, set.width, this.p.maxComponents, this.p.covariance, this.p.maxIterations, rng);
     const scorer = new GmmScorer(fitted);
     const nll = new Float64Array(set.rows);
     for (let i = 0; i < set.rows; i++) nll[i] = -scorer.logLik(set.x, i * set.width);
-    this.model = { ...fitted, ...fitSpreadScale(nll) };
-    this.scorer = scorer;
-    this.rngState = rng.state();
+    return { ...fitted, ...fitSpreadScale(nll) };
   }
 
-  update(obs: Observation): Scored {
-    if (this.buf.length < obs.values.length) this.buf = new Float64Array(obs.values.length);
-    const reason = this.f.admit(obs, this.buf, !!this.scorer);
-    if (reason) return skipped(obs.t, reason);
-    const m = this.model!;
+  protected load(m: GmmModel): void {
+    this.scorer = new GmmScorer(m);
+  }
+
+  protected score(t: number, m: GmmModel): Scored {
     const scorer = this.scorer!;
     const nll = -scorer.logLik(this.buf, 0);
     const score = ratioToScore(spreadRatio(nll, m));
@@ -83,16 +64,12 @@ class GmmDetector implements Detector<GmmState> {
     const w = m.width;
     if (!this.f.univariate) {
       for (let j = 0; j < w; j++) this.dev[j] = (this.buf[j] - m.means[c * w + j]) / scorer.sd(c, j);
-      return { t: obs.t, score, raw: nll, attribution: attributeDeviations(this.dev, w) };
+      return { t, score, raw: nll, attribution: attributeDeviations(this.dev, w) };
     }
     const last = w - 1;
     const expected = this.f.unscale(last, m.means[c * w + last]);
     const half = this.f.unscaleWidth(last, BAND_SIGMAS * scorer.sd(c, last));
-    return { t: obs.t, score, raw: nll, expected, lower: expected - half, upper: expected + half };
-  }
-
-  getState(): GmmState {
-    return { rng: this.rngState, features: this.f.getState(), model: this.model };
+    return { t, score, raw: nll, expected, lower: expected - half, upper: expected + half };
   }
 }
 

@@ -15,6 +15,7 @@ import { skipped } from "./common/input-policy";
 import { bandFromSeries, updateBand, type BandState } from "./common/level-band";
 import { seedParam, shingleParam } from "./common/params";
 import { quantile, ratioToScore, safeScale } from "./common/score-map";
+import { subsampleRows } from "./common/subsample";
 import { LofModel, type LofJson } from "./lof-model";
 
 export const lofParams = z.object({
@@ -64,9 +65,8 @@ class LofDetector implements Detector<LofState> {
     this.buf = new Float64Array(Math.max(1, set.width));
     if (set.rows < 2) return;
     const rng = createRng(this.rngState);
-    const ref = subsample(set.x, set.rows, set.width, this.p.maxReference, rng);
+    const { x: ref, rows: refRows } = subsampleRows(set.x, set.rows, set.width, this.p.maxReference, rng);
     this.rngState = rng.state();
-    const refRows = ref.length / set.width;
     this.model = new LofModel(Math.min(this.p.k, refRows - 1), set.width, ref);
     this.p99 = quantile(this.model.trainLof!, 0.99);
     this.band = bandFromSeries(set.series);
@@ -103,22 +103,6 @@ class LofDetector implements Detector<LofState> {
       model: this.model ? this.model.toJSON(this.p99) : null,
     };
   }
-}
-
-/** Keeps at most `max` rows, drawn without replacement in their original order. */
-function subsample(x: Float64Array, rows: number, w: number, max: number, rng: ReturnType<typeof createRng>) {
-  if (rows <= max) return x.slice(0, rows * w);
-  const perm = Int32Array.from({ length: rows }, (_, i) => i);
-  for (let i = 0; i < max; i++) {
-    const j = i + rng.int(rows - i);
-    const t = perm[i];
-    perm[i] = perm[j];
-    perm[j] = t;
-  }
-  const keep = perm.subarray(0, max).sort();
-  const out = new Float64Array(max * w);
-  for (let i = 0; i < max; i++) out.set(x.subarray(keep[i] * w, keep[i] * w + w), i * w);
-  return out;
 }
 
 export const lof: DetectorDefinition<LofParams, LofState> = {

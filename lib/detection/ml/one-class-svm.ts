@@ -6,16 +6,16 @@
  * attribution: each feature's share of the squared distance to the nearest margin support vector.
  */
 import { z } from "zod";
-import { createRng } from "@/lib/detection/random";
-import type { Detector, DetectorDefinition, Observation, Scored } from "@/lib/detection/types";
-import { attributeDeviations, nearestRow } from "./common/distance-attribution";
-import { Featurizer, type FeatureState } from "./common/featurizer";
-import { skipped } from "./common/input-policy";
-import { bandFromSeries, emptyBand, updateBand, type Band, type BandState } from "./common/level-band";
+import type { Rng } from "@/lib/detection/random";
+import type { DetectorDefinition, Scored } from "@/lib/detection/types";
+import { nearestRow } from "./common/distance-attribution";
+import type { TrainingSet } from "./common/featurizer";
+import type { Band } from "./common/level-band";
 import { seedParam, shingleParam } from "./common/params";
 import { ratioToScore } from "./common/score-map";
 import { fitSpreadScale, spreadRatio, type SpreadScale } from "./common/spread-scale";
 import { subsampleRows } from "./common/subsample";
+import { TrainedDetector, type TrainedState } from "./common/trained-detector";
 import { fitOcsvm, kernelExpansion, scaleGamma, type OcsvmJson } from "./one-class-svm-model";
 
 export const oneClassSvmParams = z.object({
@@ -37,85 +37,47 @@ export type OneClassSvmParams = z.infer<typeof oneClassSvmParams>;
 /** Margin support vectors kept for attribution. */
 const MAX_SUPPORT = 256;
 
-export interface OneClassSvmState {
-  rng: number;
-  features: FeatureState;
-  band: BandState;
-  model: (OcsvmJson & SpreadScale) | null;
-}
+export type OneClassSvmModel = OcsvmJson & SpreadScale;
+export type OneClassSvmState = TrainedState<OneClassSvmModel>;
 
-class OneClassSvmDetector implements Detector<OneClassSvmState> {
+class OneClassSvmDetector extends TrainedDetector<OneClassSvmModel, OneClassSvmState> {
   readonly kind = "one-class-svm";
-  private f: Featurizer;
-  private band: BandState;
-  private model: (OcsvmJson & SpreadScale) | null;
   private landmarks = new Float64Array(0);
-  private beta: Float64Array | null = null;
+  private beta = new Float64Array(0);
   private support = new Float64Array(0);
-  private rngState: number;
-  private buf: Float64Array;
-  private dev: Float64Array;
 
   constructor(
     private p: OneClassSvmParams,
     s?: OneClassSvmState,
   ) {
-    this.f = new Featurizer(s?.features ?? Featurizer.initial(p.shingleSize));
-    this.band = s ? { ...s.band } : emptyBand();
-    this.model = s?.model ?? null;
-    this.rngState = s?.rng ?? p.seed;
-    this.buf = new Float64Array(Math.max(1, this.f.width, p.shingleSize));
-    this.dev = new Float64Array(this.buf.length);
+    super(p, s, true);
     if (this.model) this.load(this.model);
   }
 
-  private load(m: OcsvmJson): void {
+  protected fit(set: TrainingSet, rng: Rng): OneClassSvmModel {
+    const { x, rows } = subsampleRows(set.x, set.rows, set.width, this.p.maxTraining, rng);
+    const gamma = this.p.gamma ?? scaleGamma(x, rows, set.width);
+    const fitted = fitOcsvm(x, rows, set.width, { ...this.p, gamma, maxSupport: MAX_SUPPORT }, rng);
+    const landmarks = Float64Array.from(fitted.landmarks);
+    const beta = Float64Array.from(fitted.beta);
+    const margin = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) margin[i] = fitted.rho - kernelExpansion(landmarks, beta, fitted.gamma, set.width, x, i * set.width);
+    return { ...fitted, ...fitSpreadScale(margin) };
+  }
+
+  protected load(m: OcsvmJson): void {
     this.landmarks = Float64Array.from(m.landmarks);
     this.beta = Float64Array.from(m.beta);
     this.support = Float64Array.from(m.support);
   }
 
-  train(history: Observation[]): void {
-    const set = this.f.fit(history);
-    this.buf = new Float64Array(Math.max(1, set.width));
-    this.dev = new Float64Array(this.buf.length);
-    if (set.rows === 0) return;
-    const rng = createRng(this.rngState);
-    const { x, rows } = subsampleRows(set.x, set.rows, set.width, this.p.maxTraining, rng);
-    const gamma = this.p.gamma ?? scaleGamma(x, rows, set.width);
-    const fitted = fitOcsvm(x, rows, set.width, { ...this.p, gamma, maxSupport: MAX_SUPPORT }, rng);
-    this.model = { ...fitted, mid: 0, edge: 1 };
-    this.load(fitted);
-    const margin = new Float64Array(rows);
-    for (let i = 0; i < rows; i++) margin[i] = fitted.rho - this.decision(x, i * set.width);
-    this.model = { ...fitted, ...fitSpreadScale(margin) };
-    this.band = bandFromSeries(set.series);
-    this.rngState = rng.state();
-  }
-
-  update(obs: Observation): Scored {
-    if (this.buf.length < obs.values.length) this.buf = new Float64Array(obs.values.length);
-    let band = null as ReturnType<typeof updateBand> | null;
-    const reason = this.f.admit(obs, this.buf, !!this.beta, () => {
-      if (this.f.univariate) band = updateBand(this.band, obs.values[0]);
-    });
-    if (reason) return skipped(obs.t, reason);
-    const m = this.model!;
-    const raw = m.rho - this.decision(this.buf, 0);
+  protected score(t: number, m: OneClassSvmModel, band: Band | null): Scored {
+    const raw = m.rho - kernelExpansion(this.landmarks, this.beta, m.gamma, m.width, this.buf, 0);
     const score = ratioToScore(spreadRatio(raw, m));
-    if (band) return { t: obs.t, score, raw, ...(band as Band) };
+    if (band) return { t, score, raw, ...band };
     const near = nearestRow(this.support, m.width, this.buf);
-    if (near < 0) return { t: obs.t, score, raw };
-    for (let j = 0; j < m.width; j++) this.dev[j] = this.buf[j] - this.support[near * m.width + j];
-    return { t: obs.t, score, raw, attribution: attributeDeviations(this.dev, m.width) };
-  }
-
-  private decision(x: Float64Array, off: number): number {
-    return kernelExpansion(this.landmarks, this.beta!, this.model!.gamma, this.model!.width, x, off);
-  }
-
-  getState(): OneClassSvmState {
-    return { rng: this.rngState, features: this.f.getState(), band: { ...this.band }, model: this.model };
+    if (near < 0) return { t, score, raw };
+    return { t, score, raw, attribution: this.attributeFrom(this.support, near * m.width, m.width) };
   }
 }
 

@@ -14,7 +14,13 @@ export function ratioToScore(r: number): number {
 /** Quantile (linear interpolation, like numpy's default) of the first `n` values; sorts a copy. */
 export function quantile(values: ArrayLike<number>, q: number, n = values.length): number {
   if (n === 0) return 0;
-  const sorted = Float64Array.from({ length: n }, (_, i) => values[i]).sort();
+  let sorted: Float64Array;
+  if (values instanceof Float64Array) sorted = values.slice(0, n);
+  else {
+    sorted = new Float64Array(n);
+    for (let i = 0; i < n; i++) sorted[i] = values[i];
+  }
+  sorted.sort();
   const pos = q * (n - 1);
   const lo = Math.floor(pos);
   const hi = Math.min(n - 1, lo + 1);
