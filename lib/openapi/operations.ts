@@ -66,6 +66,21 @@ import {
   ZSourceOne,
   ZSourceSeriesPage,
 } from "@/lib/sources/responses";
+import {
+  ZAnomalyAlerting,
+  ZChannelCreated,
+  ZChannelList,
+  ZChannelOne,
+  ZDeliveryPage,
+  ZRecentDeliveries,
+  ZRuleList,
+  ZRuleOne,
+  ZSecretRotated,
+  ZSilenceCreated,
+  ZSilenceExpired,
+  ZSilenceList,
+  ZTestSent,
+} from "@/lib/alerting/responses";
 import { ZSourceSeriesQuery } from "@/lib/sources/series-query";
 import { op, type Operation } from "@/lib/openapi/registry";
 import { ZHealthReport, ZReadyReport, ZSetupDone } from "@/lib/openapi/public-responses";
@@ -110,7 +125,7 @@ export const OPERATIONS: Operation[] = [
   op("GET", `${V1}/anomalies/{id}/window`, "anomalies:read", "Points around the anomaly, re-scored, with the expected band", { response: ZAnomalyWindow }),
   op("GET", `${V1}/anomalies/{id}/labels`, "anomalies:read", "Label history; current is the latest", { response: ZLabelHistory }),
   op("POST", `${V1}/anomalies/{id}/labels`, "anomalies:label", "Add a label (a new history row)", { body: ZNewLabel, response: ZLabelHistory, status: 201 }),
-  op("GET", `${V1}/anomalies/{id}/deliveries`, "anomalies:read", "Alert deliveries for this anomaly"),
+  op("GET", `${V1}/anomalies/{id}/deliveries`, "anomalies:read", "Who was notified about this anomaly, and why each other enabled rule was not", { response: ZAnomalyAlerting }),
 
   // Labels
   op("GET", `${V1}/labels/missed`, "anomalies:read", "Spans a detector should have flagged", { query: ZMissedQuery, response: pageOf(ZMissed) }),
@@ -170,23 +185,23 @@ export const OPERATIONS: Operation[] = [
   op("GET", `${V1}/detectors/{id}/suppression-rules/suggestions`, "detectors:read", "Suppression rules proposed from false positives, with their what-if", { query: ZPeriodQuery }),
 
   // Alerting
-  op("GET", `${V1}/channels`, "alerts:read", "Alert channels"),
-  op("POST", `${V1}/channels`, "alerts:write", "Create a channel", { body: ZCreateChannel, status: 201 }),
-  op("GET", `${V1}/channels/{id}`, "alerts:read", "One channel (secrets masked)"),
-  op("PATCH", `${V1}/channels/{id}`, "alerts:write", "Update a channel", { body: ZUpdateChannel }),
+  op("GET", `${V1}/channels`, "alerts:read", "Alert channels", { response: ZChannelList }),
+  op("POST", `${V1}/channels`, "alerts:write", "Create a channel (a webhook's signing secret is shown only in this answer)", { body: ZCreateChannel, response: ZChannelCreated, status: 201 }),
+  op("GET", `${V1}/channels/{id}`, "alerts:read", "One channel (secrets masked)", { response: ZChannelOne }),
+  op("PATCH", `${V1}/channels/{id}`, "alerts:write", "Update a channel", { body: ZUpdateChannel, response: ZChannelOne }),
   op("DELETE", `${V1}/channels/{id}`, "alerts:write", "Delete a channel", { status: 204 }),
-  op("POST", `${V1}/channels/{id}/test`, "alerts:write", "Send a test message"),
-  op("POST", `${V1}/channels/{id}/rotate-secret`, "alerts:write", "Rotate the channel's signing secret"),
-  op("GET", `${V1}/channels/{id}/deliveries`, "alerts:read", "A channel's deliveries", { query: ZListQuery }),
-  op("GET", `${V1}/deliveries`, "alerts:read", "Recent deliveries across channels, failures first", { query: ZRecentDeliveriesQuery }),
-  op("GET", `${V1}/alert-rules`, "alerts:read", "Alert rules"),
-  op("POST", `${V1}/alert-rules`, "alerts:write", "Create a rule", { body: ZCreateRule, status: 201 }),
-  op("GET", `${V1}/alert-rules/{id}`, "alerts:read", "One rule"),
-  op("PATCH", `${V1}/alert-rules/{id}`, "alerts:write", "Update a rule", { body: ZUpdateRule }),
+  op("POST", `${V1}/channels/{id}/test`, "alerts:write", "Send a test message; 200 with the receiver's answer whether it accepted it or not", { response: ZTestSent }),
+  op("POST", `${V1}/channels/{id}/rotate-secret`, "alerts:write", "Rotate the channel's signing secret (shown only in this answer)", { response: ZSecretRotated }),
+  op("GET", `${V1}/channels/{id}/deliveries`, "alerts:read", "A channel's deliveries", { query: ZListQuery, response: ZDeliveryPage }),
+  op("GET", `${V1}/deliveries`, "alerts:read", "Recent deliveries across channels, failures first", { query: ZRecentDeliveriesQuery, response: ZRecentDeliveries }),
+  op("GET", `${V1}/alert-rules`, "alerts:read", "Alert rules", { response: ZRuleList }),
+  op("POST", `${V1}/alert-rules`, "alerts:write", "Create a rule", { body: ZCreateRule, response: ZRuleOne, status: 201 }),
+  op("GET", `${V1}/alert-rules/{id}`, "alerts:read", "One rule", { response: ZRuleOne }),
+  op("PATCH", `${V1}/alert-rules/{id}`, "alerts:write", "Update a rule", { body: ZUpdateRule, response: ZRuleOne }),
   op("DELETE", `${V1}/alert-rules/{id}`, "alerts:write", "Delete a rule", { status: 204 }),
-  op("GET", `${V1}/silences`, "alerts:read", "Silences, active or all", { query: ZSilenceListQuery }),
-  op("POST", `${V1}/silences`, "silences:write", "Create a silence", { body: ZCreateSilence, status: 201 }),
-  op("POST", `${V1}/silences/{id}/expire`, "silences:write", "End a silence now"),
+  op("GET", `${V1}/silences`, "alerts:read", "Silences, active or all", { query: ZSilenceListQuery, response: ZSilenceList }),
+  op("POST", `${V1}/silences`, "silences:write", "Create a silence", { body: ZCreateSilence, response: ZSilenceCreated, status: 201 }),
+  op("POST", `${V1}/silences/{id}/expire`, "silences:write", "End a silence now (it stays listed with state=all)", { response: ZSilenceExpired }),
 
   // Administration
   op("GET", `${V1}/users`, "users:manage", "All people (service accounts are listed apart)", { response: ZUserList }),
