@@ -51,6 +51,16 @@ import {
   ZNewMissed,
   ZWhatIfQuery,
 } from "@/lib/feedback/schemas";
+import {
+  ZEvaluation,
+  ZModelActivated,
+  ZModelComparison,
+  ZSuppressionRuleDeleted,
+  ZSuppressionSuggestions,
+  ZSuppressionWhatIf,
+  ZThresholdApplied,
+  ZThresholdWhatIf,
+} from "@/lib/feedback/responses";
 import { ZCreateKey, ZCreateSource, ZStartImport, ZTestSource, ZUpdateSource } from "@/lib/ingest/source-config";
 import { ZOverview, ZOverviewQuery } from "@/lib/overview/schemas";
 import { ZAlgorithmList, ZBackfillQueued, ZDetectorList, ZDetectorOne, ZDetectorUpdated, ZTrainingQueued } from "@/lib/detectors/responses";
@@ -172,17 +182,17 @@ export const OPERATIONS: Operation[] = [
   op("DELETE", `${V1}/detectors/{id}`, "detectors:write", "Delete a detector", { status: 204 }),
   op("POST", `${V1}/detectors/{id}/backfill`, "detectors:write", "Queue detection over past data", { body: ZBackfill, response: ZBackfillQueued, status: 202 }),
   op("POST", `${V1}/detectors/{id}/train`, "detectors:write", "Queue training", { response: ZTrainingQueued, status: 202 }),
-  op("GET", `${V1}/detectors/{id}/evaluation`, "detectors:read", "Precision, recall and F1 from labels", { query: ZEvaluationQuery }),
-  op("GET", `${V1}/detectors/{id}/what-if`, "detectors:read", "What a different threshold would have flagged", { query: ZWhatIfQuery }),
-  op("POST", `${V1}/detectors/{id}/threshold`, "detectors:write", "Apply a threshold", { body: ZApplyThreshold }),
-  op("GET", `${V1}/detectors/{id}/models`, "detectors:read", "Model versions side by side on the same labelled period", { query: ZModelCompareQuery }),
-  op("POST", `${V1}/detectors/{id}/models/{modelId}/activate`, "detectors:write", "Activate a model version (rollback)"),
+  op("GET", `${V1}/detectors/{id}/evaluation`, "detectors:read", "Precision, recall and F1 from labels: stored incidents, weekly, per model version, the curve over the threshold and suggested thresholds", { query: ZEvaluationQuery, response: ZEvaluation }),
+  op("GET", `${V1}/detectors/{id}/what-if`, "detectors:read", "What a different threshold would have flagged, next to the current one (nothing is written)", { query: ZWhatIfQuery, response: ZThresholdWhatIf }),
+  op("POST", `${V1}/detectors/{id}/threshold`, "detectors:write", "Apply a threshold (audited; `previous` to undo with)", { body: ZApplyThreshold, response: ZThresholdApplied }),
+  op("GET", `${V1}/detectors/{id}/models`, "detectors:read", "Model versions side by side on the same labelled period", { query: ZModelCompareQuery, response: ZModelComparison }),
+  op("POST", `${V1}/detectors/{id}/models/{modelId}/activate`, "detectors:write", "Activate a model version (rollback)", { response: ZModelActivated }),
   op("GET", `${V1}/detectors/{id}/suppression-rules`, "detectors:read", "Suppression rules and what each suppresses now", { response: z.object({ items: z.array(ZSuppressionRule) }) }),
   op("POST", `${V1}/detectors/{id}/suppression-rules`, "detectors:write", "Apply a suppression rule", { body: ZNewSuppressionRule, response: ZSuppressionRule, status: 201 }),
   op("PATCH", `${V1}/detectors/{id}/suppression-rules/{ruleId}`, "detectors:write", "Edit, disable or enable a suppression rule", { body: ZSuppressionRuleChange, response: ZSuppressionRule }),
-  op("DELETE", `${V1}/detectors/{id}/suppression-rules/{ruleId}`, "detectors:write", "Remove a suppression rule"),
-  op("GET", `${V1}/detectors/{id}/suppression-rules/what-if`, "detectors:read", "What a suppression rule would have done to the labelled history", { query: ZRuleWhatIfQuery }),
-  op("GET", `${V1}/detectors/{id}/suppression-rules/suggestions`, "detectors:read", "Suppression rules proposed from false positives, with their what-if", { query: ZPeriodQuery }),
+  op("DELETE", `${V1}/detectors/{id}/suppression-rules/{ruleId}`, "detectors:write", "Remove a suppression rule", { response: ZSuppressionRuleDeleted }),
+  op("GET", `${V1}/detectors/{id}/suppression-rules/what-if`, "detectors:read", "What a suppression rule would have done to the labelled history", { query: ZRuleWhatIfQuery, response: ZSuppressionWhatIf }),
+  op("GET", `${V1}/detectors/{id}/suppression-rules/suggestions`, "detectors:read", "Suppression rules proposed from false positives, with their what-if", { query: ZPeriodQuery, response: ZSuppressionSuggestions }),
 
   // Alerting
   op("GET", `${V1}/channels`, "alerts:read", "Alert channels", { response: ZChannelList }),
