@@ -6,6 +6,7 @@
  * lib/server/queries/{evaluation,threshold-change,model-versions,suppression}.ts serve them.
  */
 import { z } from "zod";
+import { ZExportRow } from "@/lib/feedback/schemas";
 
 const isoTime = z.iso.datetime();
 const count = z.number().int();
@@ -131,3 +132,6 @@ export const ZSuppressionSuggestions = z.object({
 
 /** DELETE .../suppression-rules/{ruleId}: the rule removed and how many incidents it stopped suppressing. */
 export const ZSuppressionRuleDeleted = z.object({ deleted: z.string(), released: count });
+
+/** GET /api/v1/labels/export?format=json (the default; format=csv answers text/csv with the same columns). */
+export const ZLabelExport = z.object({ rows: z.array(ZExportRow) });

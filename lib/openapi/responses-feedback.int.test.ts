@@ -1,7 +1,7 @@
 /**
- * Documented answers match real ones, for the feedback routes of a detector: evaluation, a
- * threshold's what-if and its application, model versions compared and activated, suppression
- * rules (list, create, edit, what-if, proposals, removal). Real handlers over real detection runs
+ * Documented answers match real ones, for the feedback routes: labels (bulk, missed spans, export,
+ * import) and, per detector, evaluation, a threshold's what-if and its application, model versions
+ * compared and activated, suppression rules (list, create, edit, what-if, proposals, removal). Real handlers over real detection runs
  * and training on a real database and Redis; each answer validated against the served document
  * (test/documented-responses.ts).
  */
@@ -16,6 +16,10 @@ import { runDetection } from "@/lib/pipeline/detect-run";
 import { runTraining } from "@/lib/pipeline/train-run";
 import { STEP_MS, T0, createPair, sineWithSpikes, writePoints } from "@/lib/pipeline/testing/fixtures";
 import { POST as postLabel } from "@/app/api/v1/anomalies/[id]/labels/route";
+import * as bulkLabels from "@/app/api/v1/labels/bulk/route";
+import * as missed from "@/app/api/v1/labels/missed/route";
+import * as exported from "@/app/api/v1/labels/export/route";
+import * as imported from "@/app/api/v1/labels/import/route";
 import * as evaluation from "@/app/api/v1/detectors/[id]/evaluation/route";
 import * as whatIf from "@/app/api/v1/detectors/[id]/what-if/route";
 import * as threshold from "@/app/api/v1/detectors/[id]/threshold/route";
@@ -117,6 +121,22 @@ describe("feedback answers match their documented schemas", () => {
     expect(activated).toMatchObject({ seriesId: lof.seriesId, previous: { version: 2 }, active: { id: older, version: 1 } });
   });
 
+  it("labels: bulk, missed spans, export and import", async () => {
+    const open = await getPrisma().anomaly.findMany({ where: pair, orderBy: { startTs: "asc" }, take: 2, select: { id: true } });
+    const bulk = await expectDocumented("POST", `${V1}/labels/bulk`, await bulkLabels.POST(send("POST", `${BASE}/labels/bulk`, { ids: open.map((a) => a.id), value: "UNSURE" }), ctx()), 201);
+    expect(bulk).toMatchObject({ labelled: 2 });
+    const span = { detectorId: id, seriesId: pair.seriesId, start: iso(700), end: iso(705), note: "slow drift" };
+    await expectDocumented("POST", `${V1}/labels/missed`, await missed.POST(send("POST", `${BASE}/labels/missed`, span), ctx()), 201);
+    const spans = await expectDocumented("GET", `${V1}/labels/missed`, await missed.GET(send("GET", `${BASE}/labels/missed?detectorId=${id}`), ctx()));
+    expect(spans.items).toMatchObject([{ note: "slow drift", user: { id: "admin" } }]);
+    const out = await expectDocumented("GET", `${V1}/labels/export`, await exported.GET(send("GET", `${BASE}/labels/export?detectorId=${id}`), ctx()));
+    expect(out.rows.filter((r: { kind: string }) => r.kind === "MISSED")).toHaveLength(1);
+    expect(out.rows.length).toBeGreaterThan(10);
+    const res = await imported.POST(send("POST", `${BASE}/labels/import`, { rows: out.rows }), ctx());
+    const back = await expectDocumented("POST", `${V1}/labels/import`, res);
+    expect(back.labels + back.missed + back.skipped).toBe(out.rows.length);
+  });
+
   it("a missing or renamed field fails the documented schema", async () => {
     const body = await (await whatIf.GET(send("GET", `${BASE}/detectors/${id}/what-if?${period}&threshold=0.5`), ctx(id))).json();
     const validate = await documentedSchema("GET", `${D}/what-if`, 200);
@@ -127,8 +147,8 @@ describe("feedback answers match their documented schemas", () => {
   });
 
   it("covered every feedback operation that declares a response", () => {
-    const declared = OPERATIONS.filter((o) => o.response && FEEDBACK_PATHS.test(o.path)).map((o) => `${o.method} ${o.path}`);
-    expect(declared.length).toBe(11);
+    const declared = OPERATIONS.filter((o) => o.response && (FEEDBACK_PATHS.test(o.path) || o.path.startsWith(`${V1}/labels/`))).map((o) => `${o.method} ${o.path}`);
+    expect(declared.length).toBe(16);
     expect(declared.filter((o) => !provenOperations().has(o))).toEqual([]);
   });
 });
