@@ -53,6 +53,7 @@ import {
 } from "@/lib/feedback/schemas";
 import {
   ZEvaluation,
+  ZLabelExport,
   ZModelActivated,
   ZModelComparison,
   ZSuppressionRuleDeleted,
@@ -63,7 +64,7 @@ import {
 } from "@/lib/feedback/responses";
 import { ZCreateKey, ZCreateSource, ZStartImport, ZTestSource, ZUpdateSource } from "@/lib/ingest/source-config";
 import { ZOverview, ZOverviewQuery } from "@/lib/overview/schemas";
-import { ZAlgorithmList, ZBackfillQueued, ZDetectorList, ZDetectorOne, ZDetectorUpdated, ZTrainingQueued } from "@/lib/detectors/responses";
+import { ZAlgorithmList, ZBackfillQueued, ZDetectorList, ZDetectorOne, ZDetectorUpdated, ZPreviewResult, ZTrainingQueued } from "@/lib/detectors/responses";
 import {
   ZPointsAccepted,
   ZSeriesBuckets,
@@ -74,7 +75,10 @@ import {
   ZSourceKeyOne,
   ZSourceList,
   ZSourceOne,
+  ZSourceImportList,
+  ZSourceImportStarted,
   ZSourceSeriesPage,
+  ZSourceTestResult,
 } from "@/lib/sources/responses";
 import {
   ZAnomalyAlerting,
@@ -93,7 +97,7 @@ import {
 } from "@/lib/alerting/responses";
 import { ZSourceSeriesQuery } from "@/lib/sources/series-query";
 import { op, type Operation } from "@/lib/openapi/registry";
-import { ZHealthReport, ZReadyReport, ZSetupDone } from "@/lib/openapi/public-responses";
+import { ZHealthReport, ZOpenApiDocumentAnswer, ZPingAnswer, ZReadyReport, ZSetupDone } from "@/lib/openapi/public-responses";
 
 const V1 = "/api/v1";
 
@@ -102,7 +106,7 @@ export const OPERATIONS: Operation[] = [
   op("GET", "/api/health", "public", "Liveness: database and queue reachable (503 with the same body when not)", { response: ZHealthReport }),
   op("GET", "/api/ready", "public", "Readiness: database, queue and migrations applied (503 with the same body when not)", { response: ZReadyReport }),
   op("GET", "/api/metrics", "public", "Prometheus metrics (bearer token required when VIGIL_METRICS_TOKEN is set)", { responseContentType: "text/plain" }),
-  op("GET", `${V1}/openapi.json`, "public", "This OpenAPI 3.1 document"),
+  op("GET", `${V1}/openapi.json`, "public", "This OpenAPI 3.1 document", { response: ZOpenApiDocumentAnswer }),
   op("POST", `${V1}/setup`, "public", "First run: create the first admin (409 once any user exists)", { body: ZSetup, response: ZSetupDone, status: 201 }),
   op("POST", `${V1}/ingest`, "source-key", "Push points to a source", {
     response: ZPointsAccepted,
@@ -141,7 +145,7 @@ export const OPERATIONS: Operation[] = [
   op("GET", `${V1}/labels/missed`, "anomalies:read", "Spans a detector should have flagged", { query: ZMissedQuery, response: pageOf(ZMissed) }),
   op("POST", `${V1}/labels/missed`, "anomalies:label", "Mark a missed span (201 when new, 200 when already marked)", { body: ZNewMissed, response: ZMissed, status: 201 }),
   op("POST", `${V1}/labels/bulk`, "anomalies:label", "The same label on many anomalies (one transaction)", { body: ZBulkLabel, response: ZBulkLabelResult, status: 201 }),
-  op("GET", `${V1}/labels/export`, "anomalies:read", "Every label and missed span, as JSON { rows } or CSV", { query: ZExportQuery }),
+  op("GET", `${V1}/labels/export`, "anomalies:read", "Every label and missed span, as JSON { rows } (documented here) or, with format=csv, text/csv with the same columns", { query: ZExportQuery, response: ZLabelExport }),
   op("POST", `${V1}/labels/import`, "anomalies:label", "Import labels and missed spans", {
     rawBody: { contentTypes: ["text/csv", "application/json"], description: "CSV with the export's columns, or JSON { rows }" },
     response: ZImportResult,
@@ -150,18 +154,18 @@ export const OPERATIONS: Operation[] = [
   // Sources
   op("GET", `${V1}/sources`, "sources:read", "All sources", { response: ZSourceList }),
   op("POST", `${V1}/sources`, "sources:write", "Create a source", { body: ZCreateSource, response: ZSourceOne, status: 201 }),
-  op("POST", `${V1}/sources/test`, "sources:write", "Try an unsaved source config", { body: ZTestSource }),
+  op("POST", `${V1}/sources/test`, "sources:write", "Try an unsaved source config: a sample of what it reads, or why it failed", { body: ZTestSource, response: ZSourceTestResult }),
   op("GET", `${V1}/sources/{id}`, "sources:read", "One source", { response: ZSourceOne }),
   op("PATCH", `${V1}/sources/{id}`, "sources:write", "Update a source", { body: ZUpdateSource, response: ZSourceOne }),
   op("DELETE", `${V1}/sources/{id}`, "sources:write", "Delete a source", { status: 204 }),
   op("GET", `${V1}/sources/{id}/series`, "sources:read", "A source's series", { query: ZSourceSeriesQuery, response: ZSourceSeriesPage }),
-  op("POST", `${V1}/sources/{id}/test`, "sources:write", "Try a saved source's config"),
+  op("POST", `${V1}/sources/{id}/test`, "sources:write", "Try a saved source's config: a sample of what it reads, or why it failed", { response: ZSourceTestResult }),
   op("POST", `${V1}/sources/{id}/upload`, "sources:write", "Upload CSV points to a CSV source", {
     rawBody: { contentTypes: ["text/csv"], description: "CSV rows of points" },
     response: ZPointsAccepted,
   }),
-  op("GET", `${V1}/sources/{id}/imports`, "sources:read", "A Prometheus source's history imports with their progress"),
-  op("POST", `${V1}/sources/{id}/imports`, "sources:write", "Import a past range of a Prometheus source (runs in the worker)", { body: ZStartImport, status: 202 }),
+  op("GET", `${V1}/sources/{id}/imports`, "sources:read", "A Prometheus source's history imports with their progress (the latest 50)", { response: ZSourceImportList }),
+  op("POST", `${V1}/sources/{id}/imports`, "sources:write", "Import a past range of a Prometheus source (runs in the worker)", { body: ZStartImport, response: ZSourceImportStarted, status: 202 }),
   op("GET", `${V1}/sources/{id}/keys`, "sources:read", "A source's API keys (prefixes only)", { response: ZSourceKeyList }),
   op("POST", `${V1}/sources/{id}/keys`, "sources:write", "Create an API key (the full key is shown only in this answer)", { body: ZCreateKey, response: ZSourceKeyCreated, status: 201 }),
   op("DELETE", `${V1}/sources/{id}/keys/{keyId}`, "sources:write", "Revoke an API key", { response: ZSourceKeyOne }),
@@ -176,7 +180,7 @@ export const OPERATIONS: Operation[] = [
   op("GET", `${V1}/detectors`, "detectors:read", "All detectors", { response: ZDetectorList }),
   op("POST", `${V1}/detectors`, "detectors:write", "Create a detector", { body: ZCreateDetector, response: ZDetectorOne, status: 201 }),
   op("GET", `${V1}/detectors/algorithms`, "detectors:read", "Available algorithms and their parameters", { response: ZAlgorithmList }),
-  op("POST", `${V1}/detectors/preview`, "detectors:read", "Preview a detector config on a series", { body: ZPreview }),
+  op("POST", `${V1}/detectors/preview`, "detectors:read", "Preview a detector config on a series: scores, expected band and events (nothing is written)", { body: ZPreview, response: ZPreviewResult }),
   op("GET", `${V1}/detectors/{id}`, "detectors:read", "One detector", { response: ZDetectorOne }),
   op("PATCH", `${V1}/detectors/{id}`, "detectors:write", "Update a detector; `effect` says what the edit does to detection (reset, redetect or none)", { body: ZUpdateDetector, response: ZDetectorUpdated }),
   op("DELETE", `${V1}/detectors/{id}`, "detectors:write", "Delete a detector", { status: 204 }),
@@ -237,7 +241,7 @@ export const OPERATIONS: Operation[] = [
   op("GET", `${V1}/tokens`, "users:manage", "Every API token, of people and service accounts, never their secrets", { response: ZTokenList }),
   op("DELETE", `${V1}/tokens/{id}`, "users:manage", "Revoke any API token", { response: ZTokenRevoked }),
   op("GET", `${V1}/audit`, "audit:read", "Audit log: who changed what, before and after", { query: ZAuditQuery, response: ZAuditPage }),
-  op("POST", `${V1}/system/ping`, "system:ping", "Round trip through the queue to a worker"),
+  op("POST", `${V1}/system/ping`, "system:ping", "Round trip through the queue to a worker (503 when none answers within 10 s)", { response: ZPingAnswer }),
 ];
 
 /** Routes under app/api that are not part of the documented API, with the reason. */

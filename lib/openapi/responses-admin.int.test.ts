@@ -1,7 +1,8 @@
 /**
  * Documented answers match real ones, for the account and administration routes: me, API tokens,
- * service accounts, users, audit log, every API key. Real handlers, a real database; each answer
- * validated against the served document (test/documented-responses.ts).
+ * service accounts, users, audit log, every API key, the system ping (through a real worker). Real
+ * handlers, a real database; each answer validated against the served document
+ * (test/documented-responses.ts).
  */
 import { describe, expect, it, vi } from "vitest";
 import { NextRequest } from "next/server";
@@ -24,11 +25,15 @@ import * as audit from "@/app/api/v1/audit/route";
 import * as apiKeys from "@/app/api/v1/api-keys/route";
 import * as sources from "@/app/api/v1/sources/route";
 import * as sourceKeys from "@/app/api/v1/sources/[id]/keys/route";
+import * as ping from "@/app/api/v1/system/ping/route";
+import pino from "pino";
+import { getQueueBackend } from "@/lib/server/queue";
+import { registerWorker } from "@/worker/register-worker";
 
 withTestDatabase();
 vi.mock("server-only", () => ({}));
 vi.mock("next-auth", () => ({ getServerSession: async () => ({ user: { id: "admin", sid: "s-admin" } }) }));
-withRouteQueues(["poll"]);
+withRouteQueues(["poll", "system"]);
 
 const BASE = "http://vigil.test:3000/api/v1";
 const req = (method: string, path: string, body?: unknown, auth?: string) =>
@@ -93,6 +98,17 @@ describe("account and admin answers match their documented schemas", () => {
     expect(param(`${V1}/api-keys`, "sourceId")).toMatchObject({ schema: { type: "array" }, style: "form", explode: true });
   });
 
+  it("a ping goes through the queue to a worker and back", async () => {
+    const worker = registerWorker(await getQueueBackend(), "system", pino({ level: "silent" }));
+    try {
+      await worker.waitUntilReady();
+      const pong = await expectDocumented("POST", `${V1}/system/ping`, await ping.POST(req("POST", "/system/ping"), routeContext()));
+      expect(pong).toMatchObject({ ok: true, backend: "redis", worker: { pong: true, worker: expect.stringContaining(`:${process.pid}`) } });
+    } finally {
+      await worker.close();
+    }
+  });
+
   it("a missing or renamed field fails the documented schema", async () => {
     const body = await (await tokens.GET(req("GET", "/tokens"), routeContext())).json();
     const validate = await documentedSchema("GET", `${V1}/tokens`, 200);
@@ -103,7 +119,7 @@ describe("account and admin answers match their documented schemas", () => {
   });
 
   it("covered every operation of these areas that declares a response", () => {
-    const area = /^\/api\/v1\/(me|tokens|service-accounts|users|audit|api-keys)(\/|$)/;
+    const area = /^\/api\/v1\/(me|tokens|service-accounts|users|audit|api-keys|system)(\/|$)/;
     const declared = OPERATIONS.filter((o) => o.response && area.test(o.path)).map((o) => `${o.method} ${o.path}`);
     expect(declared.filter((o) => !provenOperations().has(o))).toEqual([]);
   });

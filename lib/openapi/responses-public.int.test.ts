@@ -1,6 +1,6 @@
 /**
- * Documented answers match real ones, for the public endpoints: liveness, readiness and first-run
- * setup, on a fresh database with no user (test/documented-responses.ts).
+ * Documented answers match real ones, for the public endpoints: liveness, readiness, first-run
+ * setup and the OpenAPI document itself, on a fresh database with no user (test/documented-responses.ts).
  */
 import { describe, expect, it, vi } from "vitest";
 import { NextRequest } from "next/server";
@@ -12,6 +12,7 @@ import { getPrisma } from "@/lib/server/db";
 import * as health from "@/app/api/health/route";
 import * as ready from "@/app/api/ready/route";
 import * as setup from "@/app/api/v1/setup/route";
+import * as openapi from "@/app/api/v1/openapi.json/route";
 
 withTestDatabase();
 vi.mock("server-only", () => ({}));
@@ -25,6 +26,11 @@ describe("public answers match their documented schemas", () => {
     // Readiness is 200 or 503 (a test database may lack the migration ledger); the body has the same shape.
     const body = await expectDocumented("GET", "/api/ready", new Response(await res.text(), { status: 200 }));
     expect(body.migrations).toEqual(expect.objectContaining({ ok: expect.any(Boolean) }));
+  });
+
+  it("the document itself", async () => {
+    const doc = await expectDocumented("GET", "/api/v1/openapi.json", await openapi.GET());
+    expect(Object.keys(doc.paths).length).toBeGreaterThan(50);
   });
 
   it("first-run setup creates the first admin once", async () => {

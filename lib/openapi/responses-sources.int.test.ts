@@ -20,6 +20,10 @@ import * as oneSeries from "@/app/api/v1/series/[id]/route";
 import * as points from "@/app/api/v1/series/[id]/points/route";
 import * as ingest from "@/app/api/v1/ingest/route";
 import * as overview from "@/app/api/v1/overview/route";
+import * as testUnsaved from "@/app/api/v1/sources/test/route";
+import * as testSaved from "@/app/api/v1/sources/[id]/test/route";
+import * as imports from "@/app/api/v1/sources/[id]/imports/route";
+import { startTestServer } from "@/lib/connectors/test-server";
 
 withTestDatabase();
 vi.mock("server-only", () => ({}));
@@ -77,6 +81,31 @@ describe("source and series answers match their documented schemas", () => {
     expect(await expectDocumented("POST", `${V1}/sources/{id}/upload`, uploaded)).toEqual({ accepted: 1, series: 1 });
     const over = await expectDocumented("GET", `${V1}/overview`, await overview.GET(req("GET", "/overview?hours=2"), routeContext()));
     expect(over.counts.sources).toBe(2);
+  });
+
+  it("source tests (a sample, nothing to fetch, a failure) and Prometheus history imports", async () => {
+    const peer = await startTestServer(() => ({ body: JSON.stringify([{ t: 1772323200, v: 3, host: "a" }]) }));
+    try {
+      const poll = { kind: "HTTP_POLL", config: { url: peer.url, format: "json", mapping: { timestamp: "t", value: "v", metric: "hits", labels: { host: "host" } }, interval: 60 } };
+      const sampled = await expectDocumented("POST", `${V1}/sources/test`, await testUnsaved.POST(req("POST", "/sources/test", poll), routeContext()));
+      expect(sampled).toEqual({ ok: true, sample: { series: [{ metric: "hits", labels: { host: "a" }, points: [["2026-03-01T00:00:00.000Z", 3]] }], totalPoints: 1 } });
+    } finally {
+      await peer.close();
+    }
+    const nothing = await expectDocumented("POST", `${V1}/sources/test`, await testUnsaved.POST(req("POST", "/sources/test", { kind: "HTTP_PUSH", config: {} }), routeContext()));
+    expect(nothing).toMatchObject({ ok: true, sample: null });
+    const prom = (await (await sources.POST(req("POST", "/sources", { name: "prom", kind: "PROMETHEUS", config: { baseUrl: "http://127.0.0.1:9", query: "up", step: 60, interval: 60 } }), routeContext())).json()).source;
+    const failed = await expectDocumented("POST", `${V1}/sources/{id}/test`, await testSaved.POST(req("POST", `/sources/${prom.id}/test`), routeContext(prom.id)));
+    expect(failed).toMatchObject({ ok: false, error: expect.any(String) });
+    const started = await expectDocumented(
+      "POST",
+      `${V1}/sources/{id}/imports`,
+      await imports.POST(req("POST", `/sources/${prom.id}/imports`, { from: "2026-02-01T00:00:00Z", to: "2026-02-02T00:00:00Z" }), routeContext(prom.id)),
+      202,
+    );
+    expect(started.import).toMatchObject({ status: "RUNNING", points: 0, cursorTs: "2026-02-01T00:00:00.000Z" });
+    const listed = await expectDocumented("GET", `${V1}/sources/{id}/imports`, await imports.GET(req("GET", `/sources/${prom.id}/imports`), routeContext(prom.id)));
+    expect(listed.items.map((i: { id: string }) => i.id)).toEqual([started.import.id]);
   });
 
   it("a missing or renamed field fails the documented schema", async () => {

@@ -79,3 +79,32 @@ export const ZSeriesBuckets = z.object({
 
 /** POST /api/v1/ingest and POST /api/v1/sources/{id}/upload: points stored, series they went to. */
 export const ZPointsAccepted = z.object({ accepted: z.number().int(), series: z.number().int() });
+
+/** lib/connectors/sample.ts SourceSample: the latest points of up to 20 series, `[time, value]`. */
+const ZSourceSample = z.object({
+  series: z.array(z.object({ metric: z.string(), labels, points: z.array(z.tuple([isoTime, z.number()])) })),
+  totalPoints: z.number().int(),
+});
+/** POST /api/v1/sources/test and /sources/{id}/test (lib/connectors/test-source.ts): a sample, nothing to fetch (push, CSV), or why it failed. */
+export const ZSourceTestResult = z.union([
+  z.object({ ok: z.literal(true), sample: ZSourceSample, message: z.string().optional() }),
+  z.object({ ok: z.literal(true), sample: z.null(), message: z.string() }),
+  z.object({ ok: z.literal(false), error: z.string() }),
+]);
+
+/** A Prometheus history import and its progress (lib/server/queries/source-imports.ts). */
+export const ZSourceImport = z.object({
+  id: z.string(),
+  fromTs: isoTime,
+  toTs: isoTime,
+  /** Imported up to here. */
+  cursorTs: isoTime,
+  status: z.enum(["RUNNING", "DONE", "FAILED"]),
+  points: z.number().int(),
+  error: z.string().nullable(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+});
+/** The latest 50 imports, newest first. */
+export const ZSourceImportList = z.object({ items: z.array(ZSourceImport) });
+export const ZSourceImportStarted = z.object({ import: ZSourceImport });
