@@ -172,7 +172,7 @@ export const OPERATIONS: Operation[] = [
   op("GET", `${V1}/api-keys`, "sources:write", "Every source's API keys", { query: ZApiKeyListQuery, response: ZApiKeyPage }),
 
   // Series
-  op("GET", `${V1}/series`, "sources:read", "Series, filtered (numbered pages)", { query: ZSeriesListQuery, response: ZSeriesPage }),
+  op("GET", `${V1}/series`, "sources:read", "Series of any of the sources given (sourceId repeats), filtered by metric (numbered pages)", { query: ZSeriesListQuery, response: ZSeriesPage }),
   op("GET", `${V1}/series/{id}`, "sources:read", "One series", { response: ZSeriesOne }),
   op("GET", `${V1}/series/{id}/points`, "sources:read", "Points over a range, downsampled server-side", { query: ZPointsQuery, response: ZSeriesBuckets }),
 

@@ -96,6 +96,7 @@ describe("account and admin answers match their documented schemas", () => {
     const param = (path: string, name: string) => doc.paths[path].get.parameters.find((p: { name: string }) => p.name === name);
     expect(param(`${V1}/audit`, "entity")).toMatchObject({ schema: { type: "array" }, style: "form", explode: true });
     expect(param(`${V1}/api-keys`, "sourceId")).toMatchObject({ schema: { type: "array" }, style: "form", explode: true });
+    expect(param(`${V1}/series`, "sourceId")).toMatchObject({ schema: { type: "array" }, style: "form", explode: true });
   });
 
   it("a ping goes through the queue to a worker and back", async () => {

@@ -9,6 +9,7 @@ import { withTestDatabase } from "@/test/test-database";
 import { routeContext, withRouteQueues } from "@/test/route-requests";
 import { documentedSchema, expectDocumented, provenOperations } from "@/test/documented-responses";
 import { OPERATIONS } from "@/lib/openapi/operations";
+import { getPrisma } from "@/lib/server/db";
 import * as sources from "@/app/api/v1/sources/route";
 import * as source from "@/app/api/v1/sources/[id]/route";
 import * as keys from "@/app/api/v1/sources/[id]/keys/route";
@@ -66,6 +67,13 @@ describe("source and series answers match their documented schemas", () => {
     const seriesId = page.rows[0].id;
     const listed = await expectDocumented("GET", `${V1}/series`, await series.GET(req("GET", `/series?sourceId=${id}`), routeContext()));
     expect(listed.total).toBe(1);
+    const other = (await (await sources.POST(req("POST", "/sources", { name: "other", kind: "HTTP_PUSH", config: {} }), routeContext())).json()).source;
+    await getPrisma().series.create({ data: { sourceId: other.id, metric: "mem", labels: {}, labelsKey: "{}" } });
+    const both = await expectDocumented("GET", `${V1}/series`, await series.GET(req("GET", `/series?sourceId=${id}&sourceId=${other.id}`), routeContext()));
+    expect(both.rows.map((r: { metric: string }) => r.metric)).toEqual(["cpu", "mem"]);
+    expect((await (await series.GET(req("GET", `/series?sourceId=${other.id}`), routeContext())).json()).total).toBe(1);
+    const twice = await series.GET(req("GET", "/series?page=1&page=2"), routeContext());
+    expect({ status: twice.status, path: (await twice.json()).error.issues[0].path }).toEqual({ status: 422, path: "page" });
     await expectDocumented("GET", `${V1}/series/{id}`, await oneSeries.GET(req("GET", `/series/${seriesId}`), routeContext(seriesId)));
     const buckets = await expectDocumented("GET", `${V1}/series/{id}/points`, await points.GET(req("GET", `/series/${seriesId}/points`), routeContext(seriesId)));
     expect(buckets.buckets.length).toBe(2);
@@ -80,7 +88,7 @@ describe("source and series answers match their documented schemas", () => {
     );
     expect(await expectDocumented("POST", `${V1}/sources/{id}/upload`, uploaded)).toEqual({ accepted: 1, series: 1 });
     const over = await expectDocumented("GET", `${V1}/overview`, await overview.GET(req("GET", "/overview?hours=2"), routeContext()));
-    expect(over.counts.sources).toBe(2);
+    expect(over.counts.sources).toBe(3);
   });
 
   it("source tests (a sample, nothing to fetch, a failure) and Prometheus history imports", async () => {

@@ -11,9 +11,10 @@ import { AppError } from "@/lib/server/api/errors";
 import { getPrisma } from "@/lib/server/db";
 import { readRolledBuckets } from "@/lib/storage/buckets";
 
-export async function listSeries(q: TSeriesListQuery) {
+/** Series of any of `sourceId` (all when none), `q` a substring of the metric; numbered pages. */
+export async function listSeries(q: Omit<TSeriesListQuery, "sourceId"> & { sourceId?: string[] }) {
   const where: Prisma.SeriesWhereInput = {
-    ...(q.sourceId ? { sourceId: q.sourceId } : {}),
+    ...(q.sourceId?.length ? { sourceId: { in: q.sourceId } } : {}),
     ...(q.q ? { metric: { contains: q.q, mode: "insensitive" } } : {}),
   };
   const prisma = getPrisma();
