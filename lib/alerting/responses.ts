@@ -1,8 +1,8 @@
 /**
  * What the alerting routes answer (isomorphic), for the OpenAPI document and
  * lib/openapi/responses-alerting.int.test.ts: channels (secrets masked), rules with the names of
- * what they refer to, silences, and the delivery log. Shapes as served today (lib/openapi/README.md
- * lists the envelope styles).
+ * what they refer to, silences, and the delivery log. Lists are `{ items, nextCursor }`, one
+ * resource is bare (lib/openapi/README.md).
  */
 import { z } from "zod";
 import { ZMatchers } from "@/lib/alerting/matchers";
@@ -26,21 +26,18 @@ export const ZChannel = z.object({
   signed: z.boolean(),
 });
 export const ZChannelList = unpaged(ZChannel);
-export const ZChannelOne = z.object({ channel: ZChannel });
-/** The create answer: a webhook's signing secret, shown here and after a rotation only (null for other kinds). */
-export const ZChannelCreated = z.object({ channel: ZChannel, secret: z.string().startsWith("whsec_").nullable() });
+/** The create answer: the channel with a webhook's signing secret, shown here and after a rotation only (null for other kinds). */
+export const ZChannelCreated = ZChannel.extend({ secret: z.string().startsWith("whsec_").nullable() });
 export const ZSecretRotated = z.object({ secret: z.string().startsWith("whsec_") });
 
 /** lib/alerting/outcome.ts SendOutcome: what the receiver said to "send test". */
 export const ZTestSent = z.object({
-  result: z.object({
-    ok: z.boolean(),
-    retryable: z.boolean(),
-    status: z.number().int().nullable(),
-    response: z.string().nullable(),
-    error: z.string().nullable(),
-    latencyMs: z.number(),
-  }),
+  ok: z.boolean(),
+  retryable: z.boolean(),
+  status: z.number().int().nullable(),
+  response: z.string().nullable(),
+  error: z.string().nullable(),
+  latencyMs: z.number(),
 });
 
 export const ZRule = z.object({
@@ -74,9 +71,8 @@ export const ZRule = z.object({
   updatedAt: isoTime,
 });
 export const ZRuleList = unpaged(ZRule);
-export const ZRuleOne = z.object({ rule: ZRule });
 
-const silenceFields = {
+export const ZSilence = z.object({
   id: z.string(),
   matchers: ZMatchers,
   reason: z.string().nullable(),
@@ -86,10 +82,9 @@ const silenceFields = {
   createdBy: z.object({ id: z.string(), email: z.string() }),
   /** Deliveries this silence held back. */
   suppressed: z.number().int(),
-};
-export const ZSilenceList = unpaged(z.object({ ...silenceFields, state: z.enum(["active", "pending", "ended"]) }));
-export const ZSilenceCreated = z.object({ silence: z.object(silenceFields) });
-export const ZSilenceExpired = z.object({ silence: z.object({ id: z.string(), endsAt: isoTime }) });
+  state: z.enum(["active", "pending", "ended"]),
+});
+export const ZSilenceList = unpaged(ZSilence);
 
 /** A delivery row as lib/server/queries/delivery-log.ts reads it. */
 export const ZDelivery = z.object({
