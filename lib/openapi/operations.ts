@@ -33,7 +33,7 @@ import {
   ZSimplePageQuery,
   pageOf,
 } from "@/lib/anomalies/schemas";
-import { ZCreateUser, ZMe, ZSessionsEnded, ZSetup, ZUpdateUser, ZUserList, ZUserOne } from "@/lib/auth/schemas";
+import { ZCreateUser, ZMe, ZPublicUser, ZSessionsEnded, ZSetup, ZUpdateUser, ZUserList } from "@/lib/auth/schemas";
 import { ZBackfill, ZCreateDetector, ZPointsQuery, ZPreview, ZSeriesListQuery, ZUpdateDetector } from "@/lib/detectors/schemas";
 import {
   ZApplyThreshold,
@@ -218,8 +218,8 @@ export const OPERATIONS: Operation[] = [
 
   // Administration
   op("GET", `${V1}/users`, "users:manage", "All people (service accounts are listed apart)", { response: ZUserList }),
-  op("POST", `${V1}/users`, "users:manage", "Create a user", { body: ZCreateUser, response: ZUserOne, status: 201 }),
-  op("PATCH", `${V1}/users/{id}`, "users:manage", "Change a user's name, role, password or disabled state", { body: ZUpdateUser, response: ZUserOne }),
+  op("POST", `${V1}/users`, "users:manage", "Create a user", { body: ZCreateUser, response: ZPublicUser, status: 201 }),
+  op("PATCH", `${V1}/users/{id}`, "users:manage", "Change a user's name, role, password or disabled state", { body: ZUpdateUser, response: ZPublicUser }),
   op("DELETE", `${V1}/users/{id}/sessions`, "users:manage", "End all of a user's sessions", { response: ZSessionsEnded }),
   op("GET", `${V1}/service-accounts`, "users:manage", "Service accounts: non-person principals that act only through API tokens", { response: ZServiceAccountList }),
   op("POST", `${V1}/service-accounts`, "users:manage", "Create a service account with a role (no password; it cannot sign in)", {

@@ -68,9 +68,12 @@ describe("account and admin answers match their documented schemas", () => {
 
   it("users, sessions, the audit log and every API key", async () => {
     const created = await expectDocumented("POST", `${V1}/users`, await users.POST(req("POST", "/users", { email: "op@example.com", password: "a long password 1", role: "OPERATOR" }), routeContext()), 201);
-    await expectDocumented("PATCH", `${V1}/users/{id}`, await user.PATCH(req("PATCH", `/users/${created.user.id}`, { name: "Op" }), routeContext(created.user.id)));
-    await expectDocumented("GET", `${V1}/users`, await users.GET(req("GET", "/users"), routeContext()));
-    await expectDocumented("DELETE", `${V1}/users/{id}/sessions`, await sessions.DELETE(req("DELETE", `/users/${created.user.id}/sessions`), routeContext(created.user.id)));
+    expect(created).toMatchObject({ email: "op@example.com", role: "OPERATOR" });
+    const renamed = await expectDocumented("PATCH", `${V1}/users/{id}`, await user.PATCH(req("PATCH", `/users/${created.id}`, { name: "Op" }), routeContext(created.id)));
+    expect(renamed.name).toBe("Op");
+    const people = await expectDocumented("GET", `${V1}/users`, await users.GET(req("GET", "/users"), routeContext()));
+    expect(people.items.map((u: { email: string }) => u.email)).toContain("op@example.com");
+    await expectDocumented("DELETE", `${V1}/users/{id}/sessions`, await sessions.DELETE(req("DELETE", `/users/${created.id}/sessions`), routeContext(created.id)));
 
     const source = (await (await sources.POST(req("POST", "/sources", { name: "s", kind: "HTTP_PUSH", config: {} }), routeContext())).json()).source;
     await sourceKeys.POST(req("POST", `/sources/${source.id}/keys`, { name: "k" }), routeContext(source.id));

@@ -98,7 +98,7 @@ describe("service accounts", () => {
   it("cannot sign in, are not people, and name what is wrong in a bad request", async () => {
     const sa = (await createAccount("no-login", "ADMIN")).body.serviceAccount;
     expect(await authorizeCredentials({ email: sa.email, password: "any password at all" }, { [PEER_ADDRESS_HEADER]: "10.0.0.9" })).toBeNull();
-    const people = (await json(await users.GET(session("GET", "/users"), routeContext()))).body.users;
+    const people = (await json(await users.GET(session("GET", "/users"), routeContext()))).body.items;
     expect(people.map((u: { email: string }) => u.email)).not.toContain(sa.email);
     const pick = (await json(await assignees.GET(session("GET", "/anomalies/assignees"), routeContext()))).body.items;
     expect(pick.map((u: { email: string }) => u.email)).not.toContain(sa.email);
