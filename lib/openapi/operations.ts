@@ -3,9 +3,9 @@
  * ones the route handlers use; responses only where a schema for the answer exists.
  */
 import { z } from "zod";
-import { ZTokenCreate, ZTokenCreated, ZTokenList, ZTokenRevoked } from "@/lib/tokens/schemas";
+import { ZCreatedToken, ZTokenCreate, ZTokenItem, ZTokenList } from "@/lib/tokens/schemas";
 import { ZApiKeyListQuery, ZApiKeyPage, ZAuditPage, ZAuditQuery } from "@/lib/admin/schemas";
-import { ZServiceAccountCreate, ZServiceAccountList, ZServiceAccountOne, ZServiceAccountUpdate, ZServiceTokenCreate } from "@/lib/service-accounts/schemas";
+import { ZServiceAccount, ZServiceAccountCreate, ZServiceAccountList, ZServiceAccountUpdate, ZServiceTokenCreate } from "@/lib/service-accounts/schemas";
 import { ZNewSuppressionRule, ZRuleWhatIfQuery, ZSuppressionRule, ZSuppressionRuleChange } from "@/lib/feedback/suppression-schemas";
 import {
   ZCreateChannel,
@@ -117,10 +117,10 @@ export const OPERATIONS: Operation[] = [
   op("GET", `${V1}/me/tokens`, "overview:read", "Your own API tokens, never their secrets (a browser session only)", { response: ZTokenList }),
   op("POST", `${V1}/me/tokens`, "overview:read", "Create an API token for yourself; the answer is the only time its secret is shown (a browser session only)", {
     body: ZTokenCreate,
-    response: ZTokenCreated,
+    response: ZCreatedToken,
     status: 201,
   }),
-  op("DELETE", `${V1}/me/tokens/{id}`, "overview:read", "Revoke one of your API tokens (a browser session only)", { response: ZTokenRevoked }),
+  op("DELETE", `${V1}/me/tokens/{id}`, "overview:read", "Revoke one of your API tokens (a browser session only)", { response: ZTokenItem }),
   op("GET", `${V1}/overview`, "overview:read", "Open anomalies by severity, timeline, ingest rate, source, detection and queue health", { query: ZOverviewQuery, response: ZOverview }),
 
   // Anomalies
@@ -224,21 +224,21 @@ export const OPERATIONS: Operation[] = [
   op("GET", `${V1}/service-accounts`, "users:manage", "Service accounts: non-person principals that act only through API tokens", { response: ZServiceAccountList }),
   op("POST", `${V1}/service-accounts`, "users:manage", "Create a service account with a role (no password; it cannot sign in)", {
     body: ZServiceAccountCreate,
-    response: ZServiceAccountOne,
+    response: ZServiceAccount,
     status: 201,
   }),
   op("PATCH", `${V1}/service-accounts/{id}`, "users:manage", "Rename, change the role of, disable or enable a service account (its tokens follow at once)", {
     body: ZServiceAccountUpdate,
-    response: ZServiceAccountOne,
+    response: ZServiceAccount,
   }),
   op("GET", `${V1}/service-accounts/{id}/tokens`, "users:manage", "A service account's API tokens, never their secrets", { response: ZTokenList }),
   op("POST", `${V1}/service-accounts/{id}/tokens`, "users:manage", "Issue an API token for a service account; the secret is shown only in this answer (a browser session only)", {
     body: ZServiceTokenCreate,
-    response: ZTokenCreated,
+    response: ZCreatedToken,
     status: 201,
   }),
   op("GET", `${V1}/tokens`, "users:manage", "Every API token, of people and service accounts, never their secrets", { response: ZTokenList }),
-  op("DELETE", `${V1}/tokens/{id}`, "users:manage", "Revoke any API token", { response: ZTokenRevoked }),
+  op("DELETE", `${V1}/tokens/{id}`, "users:manage", "Revoke any API token", { response: ZTokenItem }),
   op("GET", `${V1}/audit`, "audit:read", "Audit log: who changed what, before and after", { query: ZAuditQuery, response: ZAuditPage }),
   op("POST", `${V1}/system/ping`, "system:ping", "Round trip through the queue to a worker (503 when none answers within 10 s)", { response: ZPingAnswer }),
 ];

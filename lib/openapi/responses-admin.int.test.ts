@@ -48,22 +48,22 @@ describe("account and admin answers match their documented schemas", () => {
   it("me, with a session and with a token", async () => {
     await expectDocumented("GET", `${V1}/me`, await me.GET(req("GET", "/me"), routeContext()));
     const created = await expectDocumented("POST", `${V1}/me/tokens`, await myTokens.POST(req("POST", "/me/tokens", { name: "mine", scopes: ["overview:read"] }), routeContext()), 201);
-    const viaToken = await expectDocumented("GET", `${V1}/me`, await me.GET(req("GET", "/me", undefined, created.token.token), routeContext()));
+    const viaToken = await expectDocumented("GET", `${V1}/me`, await me.GET(req("GET", "/me", undefined, created.token), routeContext()));
     expect(viaToken.user.scopes).toEqual(["overview:read"]);
     await expectDocumented("GET", `${V1}/me/tokens`, await myTokens.GET(req("GET", "/me/tokens"), routeContext()));
-    await expectDocumented("DELETE", `${V1}/me/tokens/{id}`, await myToken.DELETE(req("DELETE", `/me/tokens/${created.token.id}`), routeContext(created.token.id)));
+    await expectDocumented("DELETE", `${V1}/me/tokens/{id}`, await myToken.DELETE(req("DELETE", `/me/tokens/${created.id}`), routeContext(created.id)));
   });
 
   it("service accounts and every token", async () => {
-    const sa = (await expectDocumented("POST", `${V1}/service-accounts`, await accounts.POST(req("POST", "/service-accounts", { handle: "ci-bot", role: "OPERATOR" }), routeContext()), 201)).serviceAccount;
+    const sa = (await expectDocumented("POST", `${V1}/service-accounts`, await accounts.POST(req("POST", "/service-accounts", { handle: "ci-bot", role: "OPERATOR" }), routeContext()), 201));
     await expectDocumented("PATCH", `${V1}/service-accounts/{id}`, await account.PATCH(req("PATCH", `/service-accounts/${sa.id}`, { name: "CI" }), routeContext(sa.id)));
     const issued = await expectDocumented("POST", `${V1}/service-accounts/{id}/tokens`, await accountTokens.POST(req("POST", `/service-accounts/${sa.id}/tokens`, { name: "t" }), routeContext(sa.id)), 201);
     await expectDocumented("GET", `${V1}/service-accounts/{id}/tokens`, await accountTokens.GET(req("GET", `/service-accounts/${sa.id}/tokens`), routeContext(sa.id)));
     const list = await expectDocumented("GET", `${V1}/service-accounts`, await accounts.GET(req("GET", "/service-accounts"), routeContext()));
-    expect(list.serviceAccounts[0]).toMatchObject({ name: "CI", activeTokens: 1 });
+    expect(list.items[0]).toMatchObject({ name: "CI", activeTokens: 1 });
     const all = await expectDocumented("GET", `${V1}/tokens`, await tokens.GET(req("GET", "/tokens"), routeContext()));
-    expect(all.tokens.length).toBe(2);
-    await expectDocumented("DELETE", `${V1}/tokens/{id}`, await token.DELETE(req("DELETE", `/tokens/${issued.token.id}`), routeContext(issued.token.id)));
+    expect(all.items.length).toBe(2);
+    await expectDocumented("DELETE", `${V1}/tokens/{id}`, await token.DELETE(req("DELETE", `/tokens/${issued.id}`), routeContext(issued.id)));
   });
 
   it("users, sessions, the audit log and every API key", async () => {
@@ -117,9 +117,10 @@ describe("account and admin answers match their documented schemas", () => {
     const body = await (await tokens.GET(req("GET", "/tokens"), routeContext())).json();
     const validate = await documentedSchema("GET", `${V1}/tokens`, 200);
     expect(validate(body)).toBe(true);
-    const { lastUsedAt, ...rest } = body.tokens[0];
-    expect(validate({ tokens: [rest] })).toBe(false);
-    expect(validate({ tokens: [{ ...rest, lastUsed: lastUsedAt }] })).toBe(false);
+    const { lastUsedAt, ...rest } = body.items[0];
+    expect(validate({ ...body, items: [rest] })).toBe(false);
+    expect(validate({ ...body, items: [{ ...rest, lastUsed: lastUsedAt }] })).toBe(false);
+    expect(validate({ tokens: body.items })).toBe(false);
   });
 
   it("covered every operation of these areas that declares a response", () => {
