@@ -62,9 +62,11 @@ describe("source and series answers match their documented schemas", () => {
     await expectDocumented("GET", `${V1}/sources/{id}/keys`, await keys.GET(req("GET", `/sources/${id}/keys`), routeContext(id)));
     await expectDocumented("DELETE", `${V1}/sources/{id}/keys/{keyId}`, await key.DELETE(req("DELETE", `/sources/${id}/keys/${made.key.id}`), keyCtx(id, made.key.id)));
 
-    const page = await expectDocumented("GET", `${V1}/sources/{id}/series`, await sourceSeries.GET(req("GET", `/sources/${id}/series?limit=5`), routeContext(id)));
-    expect(page.rows[0]).toMatchObject({ metric: "cpu", labels: { host: "a" }, lastValue: 5 });
-    const seriesId = page.rows[0].id;
+    const page = await expectDocumented("GET", `${V1}/sources/{id}/series`, await sourceSeries.GET(req("GET", `/sources/${id}/series?limit=5&count=true`), routeContext(id)));
+    expect(page).toMatchObject({ items: [{ metric: "cpu", labels: { host: "a" }, lastValue: 5 }], total: 1, nextCursor: null });
+    const uncounted = await expectDocumented("GET", `${V1}/sources/{id}/series`, await sourceSeries.GET(req("GET", `/sources/${id}/series`), routeContext(id)));
+    expect(uncounted.total).toBeUndefined();
+    const seriesId = page.items[0].id;
     const listed = await expectDocumented("GET", `${V1}/series`, await series.GET(req("GET", `/series?sourceId=${id}`), routeContext()));
     expect(listed.total).toBe(1);
     const other = (await (await sources.POST(req("POST", "/sources", { name: "other", kind: "HTTP_PUSH", config: {} }), routeContext())).json()).source;

@@ -42,10 +42,11 @@ export const ZSourceKeyOne = z.object({ key: ZSourceKey });
 /** The create answer: the only time the full push key (`vgl_...`) is shown. */
 export const ZSourceKeyCreated = z.object({ key: ZSourceKey.extend({ key: z.string().startsWith("vgl_") }) });
 
+/** GET /api/v1/sources/{id}/series: a keyset page; `total` only with `count=true`. */
 export const ZSourceSeriesPage = z.object({
-  rows: z.array(z.object({ id: z.string(), metric: z.string(), labels, createdAt: isoTime, lastTs: isoTime.nullable(), lastValue: z.number().nullable() })),
-  total: z.number().int(),
+  items: z.array(z.object({ id: z.string(), metric: z.string(), labels, createdAt: isoTime, lastTs: isoTime.nullable(), lastValue: z.number().nullable() })),
   nextCursor: z.string().nullable(),
+  total: z.number().int().optional(),
 });
 
 /** GET /api/v1/series: numbered pages (`page`, `pageSize`, `total`). */
