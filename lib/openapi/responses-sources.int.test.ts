@@ -76,7 +76,8 @@ describe("source and series answers match their documented schemas", () => {
     expect((await (await series.GET(req("GET", `/series?sourceId=${other.id}`), routeContext())).json()).total).toBe(1);
     const twice = await series.GET(req("GET", "/series?page=1&page=2"), routeContext());
     expect({ status: twice.status, path: (await twice.json()).error.issues[0].path }).toEqual({ status: 422, path: "page" });
-    await expectDocumented("GET", `${V1}/series/{id}`, await oneSeries.GET(req("GET", `/series/${seriesId}`), routeContext(seriesId)));
+    const detail = await expectDocumented("GET", `${V1}/series/{id}`, await oneSeries.GET(req("GET", `/series/${seriesId}`), routeContext(seriesId)));
+    expect(detail).toMatchObject({ id: seriesId, metric: "cpu", first: "2026-03-01T00:00:00.000Z" });
     const buckets = await expectDocumented("GET", `${V1}/series/{id}/points`, await points.GET(req("GET", `/series/${seriesId}/points`), routeContext(seriesId)));
     expect(buckets.buckets.length).toBe(2);
   });

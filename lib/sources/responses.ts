@@ -57,17 +57,16 @@ export const ZSeriesPage = z.object({
   pageSize: z.number().int(),
 });
 
+/** GET /api/v1/series/{id}: one series, bare. */
 export const ZSeriesOne = z.object({
-  series: z.object({
-    id: z.string(),
-    metric: z.string(),
-    labels,
-    unit: z.string().nullable(),
-    source: z.object({ id: z.string(), name: z.string() }),
-    detectors: z.array(z.object({ id: z.string(), name: z.string(), algorithm: z.string() })),
-    first: isoTime.nullable(),
-    last: isoTime.nullable(),
-  }),
+  id: z.string(),
+  metric: z.string(),
+  labels,
+  unit: z.string().nullable(),
+  source: z.object({ id: z.string(), name: z.string() }),
+  detectors: z.array(z.object({ id: z.string(), name: z.string(), algorithm: z.string() })),
+  first: isoTime.nullable(),
+  last: isoTime.nullable(),
 });
 
 /** Downsampled points: per bucket its first point's time (ms), min, max, avg and count. */
