@@ -71,10 +71,10 @@ import {
   ZSeriesOne,
   ZSeriesPage,
   ZSourceKeyCreated,
+  ZSource,
+  ZSourceKey,
   ZSourceKeyList,
-  ZSourceKeyOne,
   ZSourceList,
-  ZSourceOne,
   ZSourceImportList,
   ZSourceImportStarted,
   ZSourceSeriesPage,
@@ -152,10 +152,10 @@ export const OPERATIONS: Operation[] = [
 
   // Sources
   op("GET", `${V1}/sources`, "sources:read", "All sources", { response: ZSourceList }),
-  op("POST", `${V1}/sources`, "sources:write", "Create a source", { body: ZCreateSource, response: ZSourceOne, status: 201 }),
+  op("POST", `${V1}/sources`, "sources:write", "Create a source", { body: ZCreateSource, response: ZSource, status: 201 }),
   op("POST", `${V1}/sources/test`, "sources:write", "Try an unsaved source config: a sample of what it reads, or why it failed", { body: ZTestSource, response: ZSourceTestResult }),
-  op("GET", `${V1}/sources/{id}`, "sources:read", "One source", { response: ZSourceOne }),
-  op("PATCH", `${V1}/sources/{id}`, "sources:write", "Update a source", { body: ZUpdateSource, response: ZSourceOne }),
+  op("GET", `${V1}/sources/{id}`, "sources:read", "One source", { response: ZSource }),
+  op("PATCH", `${V1}/sources/{id}`, "sources:write", "Update a source", { body: ZUpdateSource, response: ZSource }),
   op("DELETE", `${V1}/sources/{id}`, "sources:write", "Delete a source", { status: 204 }),
   op("GET", `${V1}/sources/{id}/series`, "sources:read", "A source's series", { query: ZSourceSeriesQuery, response: ZSourceSeriesPage }),
   op("POST", `${V1}/sources/{id}/test`, "sources:write", "Try a saved source's config: a sample of what it reads, or why it failed", { response: ZSourceTestResult }),
@@ -167,7 +167,7 @@ export const OPERATIONS: Operation[] = [
   op("POST", `${V1}/sources/{id}/imports`, "sources:write", "Import a past range of a Prometheus source (runs in the worker)", { body: ZStartImport, response: ZSourceImportStarted, status: 202 }),
   op("GET", `${V1}/sources/{id}/keys`, "sources:read", "A source's API keys (prefixes only)", { response: ZSourceKeyList }),
   op("POST", `${V1}/sources/{id}/keys`, "sources:write", "Create an API key (the full key is shown only in this answer)", { body: ZCreateKey, response: ZSourceKeyCreated, status: 201 }),
-  op("DELETE", `${V1}/sources/{id}/keys/{keyId}`, "sources:write", "Revoke an API key", { response: ZSourceKeyOne }),
+  op("DELETE", `${V1}/sources/{id}/keys/{keyId}`, "sources:write", "Revoke an API key", { response: ZSourceKey }),
   op("GET", `${V1}/api-keys`, "sources:write", "Every source's API keys", { query: ZApiKeyListQuery, response: ZApiKeyPage }),
 
   // Series

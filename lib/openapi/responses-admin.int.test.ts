@@ -75,7 +75,7 @@ describe("account and admin answers match their documented schemas", () => {
     expect(people.items.map((u: { email: string }) => u.email)).toContain("op@example.com");
     await expectDocumented("DELETE", `${V1}/users/{id}/sessions`, await sessions.DELETE(req("DELETE", `/users/${created.id}/sessions`), routeContext(created.id)));
 
-    const source = (await (await sources.POST(req("POST", "/sources", { name: "s", kind: "HTTP_PUSH", config: {} }), routeContext())).json()).source;
+    const source = (await (await sources.POST(req("POST", "/sources", { name: "s", kind: "HTTP_PUSH", config: {} }), routeContext())).json());
     await sourceKeys.POST(req("POST", `/sources/${source.id}/keys`, { name: "k" }), routeContext(source.id));
     const keys = await expectDocumented("GET", `${V1}/api-keys`, await apiKeys.GET(req("GET", "/api-keys?limit=5"), routeContext()));
     expect(keys.items.length).toBe(1);
@@ -87,8 +87,8 @@ describe("account and admin answers match their documented schemas", () => {
   it("list filters take repeated keys as arrays, documented as such; a single-valued key refuses a repeat", async () => {
     const both = await expectDocumented("GET", `${V1}/audit`, await audit.GET(req("GET", "/audit?entity=service_account&entity=user&limit=200"), routeContext()));
     expect(new Set(both.items.map((i: { entity: string }) => i.entity))).toEqual(new Set(["service_account", "user"]));
-    const s2 = (await (await sources.POST(req("POST", "/sources", { name: "s2", kind: "HTTP_PUSH", config: {} }), routeContext())).json()).source;
-    const s3 = (await (await sources.POST(req("POST", "/sources", { name: "s3", kind: "HTTP_PUSH", config: {} }), routeContext())).json()).source;
+    const s2 = (await (await sources.POST(req("POST", "/sources", { name: "s2", kind: "HTTP_PUSH", config: {} }), routeContext())).json());
+    const s3 = (await (await sources.POST(req("POST", "/sources", { name: "s3", kind: "HTTP_PUSH", config: {} }), routeContext())).json());
     for (const s of [s2, s3]) await sourceKeys.POST(req("POST", `/sources/${s.id}/keys`, { name: `k-${s.name}` }), routeContext(s.id));
     const keys = await expectDocumented("GET", `${V1}/api-keys`, await apiKeys.GET(req("GET", `/api-keys?sourceId=${s2.id}&sourceId=${s3.id}`), routeContext()));
     expect(keys.items.map((k: { name: string }) => k.name).sort()).toEqual(["k-s2", "k-s3"]);

@@ -44,13 +44,13 @@ const keyCtx = (id: string, keyId: string) => ({ params: Promise.resolve({ id, k
 describe("source and series answers match their documented schemas", () => {
   it("sources, their keys, push ingest and the series it creates", async () => {
     const created = await expectDocumented("POST", `${V1}/sources`, await sources.POST(req("POST", "/sources", { name: "push", kind: "HTTP_PUSH", config: {} }), routeContext()), 201);
-    const id = created.source.id;
+    const id = created.id;
     await expectDocumented("PATCH", `${V1}/sources/{id}`, await source.PATCH(req("PATCH", `/sources/${id}`, { name: "pushed" }), routeContext(id)));
     const made = await expectDocumented("POST", `${V1}/sources/{id}/keys`, await keys.POST(req("POST", `/sources/${id}/keys`, { name: "agent" }), routeContext(id)), 201);
 
     const push = new NextRequest(`${BASE}/ingest`, {
       method: "POST",
-      headers: { authorization: `Bearer ${made.key.key}`, "content-type": "application/json" },
+      headers: { authorization: `Bearer ${made.key}`, "content-type": "application/json" },
       body: JSON.stringify({ series: "cpu", labels: { host: "a" }, points: [["2026-03-01T00:00:00Z", 1], ["2026-03-01T00:01:00Z", 5]] }),
     });
     const pushed = await expectDocumented("POST", `${V1}/ingest`, await ingest.POST(push));
@@ -58,9 +58,9 @@ describe("source and series answers match their documented schemas", () => {
 
     await expectDocumented("GET", `${V1}/sources`, await sources.GET(req("GET", "/sources"), routeContext()));
     const one = await expectDocumented("GET", `${V1}/sources/{id}`, await source.GET(req("GET", `/sources/${id}`), routeContext(id)));
-    expect(one.source._count.series).toBe(1);
+    expect(one._count.series).toBe(1);
     await expectDocumented("GET", `${V1}/sources/{id}/keys`, await keys.GET(req("GET", `/sources/${id}/keys`), routeContext(id)));
-    await expectDocumented("DELETE", `${V1}/sources/{id}/keys/{keyId}`, await key.DELETE(req("DELETE", `/sources/${id}/keys/${made.key.id}`), keyCtx(id, made.key.id)));
+    await expectDocumented("DELETE", `${V1}/sources/{id}/keys/{keyId}`, await key.DELETE(req("DELETE", `/sources/${id}/keys/${made.id}`), keyCtx(id, made.id)));
 
     const page = await expectDocumented("GET", `${V1}/sources/{id}/series`, await sourceSeries.GET(req("GET", `/sources/${id}/series?limit=5&count=true`), routeContext(id)));
     expect(page).toMatchObject({ items: [{ metric: "cpu", labels: { host: "a" }, lastValue: 5 }], total: 1, nextCursor: null });
@@ -69,7 +69,7 @@ describe("source and series answers match their documented schemas", () => {
     const seriesId = page.items[0].id;
     const listed = await expectDocumented("GET", `${V1}/series`, await series.GET(req("GET", `/series?sourceId=${id}`), routeContext()));
     expect(listed.total).toBe(1);
-    const other = (await (await sources.POST(req("POST", "/sources", { name: "other", kind: "HTTP_PUSH", config: {} }), routeContext())).json()).source;
+    const other = (await (await sources.POST(req("POST", "/sources", { name: "other", kind: "HTTP_PUSH", config: {} }), routeContext())).json());
     await getPrisma().series.create({ data: { sourceId: other.id, metric: "mem", labels: {}, labelsKey: "{}" } });
     const both = await expectDocumented("GET", `${V1}/series`, await series.GET(req("GET", `/series?sourceId=${id}&sourceId=${other.id}`), routeContext()));
     expect(both.rows.map((r: { metric: string }) => r.metric)).toEqual(["cpu", "mem"]);
@@ -83,7 +83,7 @@ describe("source and series answers match their documented schemas", () => {
   });
 
   it("CSV upload and the overview", async () => {
-    const csv = (await (await sources.POST(req("POST", "/sources", { name: "csv", kind: "CSV_UPLOAD", config: {} }), routeContext())).json()).source;
+    const csv = (await (await sources.POST(req("POST", "/sources", { name: "csv", kind: "CSV_UPLOAD", config: {} }), routeContext())).json());
     const body = new Response("timestamp,series,value\n2026-03-01T00:00:00Z,mem,1\n").body!;
     const uploaded = await upload.POST(
       new NextRequest(`${BASE}/sources/${csv.id}/upload`, { method: "POST", headers: { cookie: "next-auth.session-token=x", "content-type": "text/csv" }, body, duplex: "half" } as ConstructorParameters<typeof NextRequest>[1]),
@@ -105,7 +105,7 @@ describe("source and series answers match their documented schemas", () => {
     }
     const nothing = await expectDocumented("POST", `${V1}/sources/test`, await testUnsaved.POST(req("POST", "/sources/test", { kind: "HTTP_PUSH", config: {} }), routeContext()));
     expect(nothing).toMatchObject({ ok: true, sample: null });
-    const prom = (await (await sources.POST(req("POST", "/sources", { name: "prom", kind: "PROMETHEUS", config: { baseUrl: "http://127.0.0.1:9", query: "up", step: 60, interval: 60 } }), routeContext())).json()).source;
+    const prom = (await (await sources.POST(req("POST", "/sources", { name: "prom", kind: "PROMETHEUS", config: { baseUrl: "http://127.0.0.1:9", query: "up", step: 60, interval: 60 } }), routeContext())).json());
     const failed = await expectDocumented("POST", `${V1}/sources/{id}/test`, await testSaved.POST(req("POST", `/sources/${prom.id}/test`), routeContext(prom.id)));
     expect(failed).toMatchObject({ ok: false, error: expect.any(String) });
     const started = await expectDocumented(
@@ -123,9 +123,10 @@ describe("source and series answers match their documented schemas", () => {
     const body = await (await sources.GET(req("GET", "/sources"), routeContext())).json();
     const validate = await documentedSchema("GET", `${V1}/sources`, 200);
     expect(validate(body)).toBe(true);
-    const { lastError, ...rest } = body.sources[0];
-    expect(validate({ sources: [rest] })).toBe(false);
-    expect(validate({ sources: [{ ...rest, error: lastError }] })).toBe(false);
+    const { lastError, ...rest } = body.items[0];
+    expect(validate({ ...body, items: [rest] })).toBe(false);
+    expect(validate({ ...body, items: [{ ...rest, error: lastError }] })).toBe(false);
+    expect(validate({ sources: body.items })).toBe(false);
   });
 
   it("covered every operation of these areas that declares a response", () => {

@@ -1,7 +1,7 @@
 /**
  * What the source, source-key and series routes answer (isomorphic), for the OpenAPI document and
- * lib/openapi/responses-*.int.test.ts. Shapes as served today: several wrap one resource in a named
- * key (`{ source }`) and page in their own style; lib/openapi/README.md lists them.
+ * lib/openapi/responses-*.int.test.ts. Lists are `{ items, nextCursor }`, one resource is bare,
+ * except `GET /series` (numbered pages; lib/openapi/README.md says why).
  */
 import { z } from "zod";
 
@@ -25,8 +25,8 @@ export const ZSource = z.object({
   updatedAt: isoTime,
   _count: z.object({ series: z.number().int() }),
 });
-export const ZSourceList = z.object({ sources: z.array(ZSource) });
-export const ZSourceOne = z.object({ source: ZSource });
+/** Unpaged (`nextCursor` is null); one source is answered bare (ZSource). */
+export const ZSourceList = z.object({ items: z.array(ZSource), nextCursor: z.null() });
 
 export const ZSourceKey = z.object({
   id: z.string(),
@@ -37,10 +37,10 @@ export const ZSourceKey = z.object({
   revokedAt: isoTime.nullable(),
   createdAt: isoTime,
 });
-export const ZSourceKeyList = z.object({ keys: z.array(ZSourceKey) });
-export const ZSourceKeyOne = z.object({ key: ZSourceKey });
+/** Unpaged (`nextCursor` is null); one key (created or revoked) is answered bare. */
+export const ZSourceKeyList = z.object({ items: z.array(ZSourceKey), nextCursor: z.null() });
 /** The create answer: the only time the full push key (`vgl_...`) is shown. */
-export const ZSourceKeyCreated = z.object({ key: ZSourceKey.extend({ key: z.string().startsWith("vgl_") }) });
+export const ZSourceKeyCreated = ZSourceKey.extend({ key: z.string().startsWith("vgl_") });
 
 /** GET /api/v1/sources/{id}/series: a keyset page; `total` only with `count=true`. */
 export const ZSourceSeriesPage = z.object({
