@@ -41,6 +41,20 @@ describe("public answers match their documented schemas", () => {
     expect((await first()).status).toBe(409);
   });
 
+  it("first-run setup refuses a body past 16 KB while reading it (no Content-Length)", async () => {
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (sent >= 1_000_000) return c.close();
+        sent += 4_096;
+        c.enqueue(new Uint8Array(4_096).fill(0x20));
+      },
+    });
+    const res = await setup.POST(new NextRequest("http://localhost/api/v1/setup", { method: "POST", headers: { "content-type": "application/json" }, body: stream, duplex: "half" } as never));
+    expect({ status: res.status, message: (await res.json()).error.message }).toEqual({ status: 413, message: "Body exceeds 16000 bytes" });
+    expect(sent).toBeLessThan(32_000);
+  });
+
   it("covered every public operation that declares a response", () => {
     const declared = OPERATIONS.filter((o) => o.response && o.access === "public").map((o) => `${o.method} ${o.path}`);
     expect(declared.filter((o) => !provenOperations().has(o))).toEqual([]);
