@@ -233,7 +233,7 @@ test.describe("ingest (API key)", () => {
     test("accepted while valid, 401 once revoked", async ({ request }) => {
       const created = await request.post("/api/v1/sources", { data: { name: `e2e-push-${Date.now()}`, kind: "HTTP_PUSH" } });
       expect(created.status()).toBe(201);
-      const sourceId = (await created.json()).source.id;
+      const sourceId = (await created.json()).id;
       const keyRes = await request.post(`/api/v1/sources/${sourceId}/keys`, { data: { name: "e2e" } });
       const { key } = await keyRes.json();
       // Bearer auth only: the session cookie sent alongside must not count.

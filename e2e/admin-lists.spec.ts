@@ -14,8 +14,8 @@ test.describe("admin lists", () => {
 
   test("admin revokes a key from the overview of every key and finds it in the audit log", async ({ page, request }) => {
     const source = await request.post("/api/v1/sources", { data: { name: `e2e-keys-${suffix}`, kind: "HTTP_PUSH" } });
-    const sourceId = (await source.json()).source.id;
-    const key = (await (await request.post(`/api/v1/sources/${sourceId}/keys`, { data: { name: `ci-${suffix}` } })).json()).key;
+    const sourceId = (await source.json()).id;
+    const key = await (await request.post(`/api/v1/sources/${sourceId}/keys`, { data: { name: `ci-${suffix}` } })).json();
     const push = await request.post("/api/v1/ingest", { data: { series: "x", points: [[1_700_000_000, 1]] }, headers: { authorization: `Bearer ${key.key}` } });
     expect(push.status()).toBe(200);
 

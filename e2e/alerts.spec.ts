@@ -34,10 +34,10 @@ test.describe.serial("alerting journey", () => {
   test("admin: creates a webhook channel and a rule, and sends a test", async ({ browser }) => {
     const admin = await asRole(browser, "ADMIN");
     const source = await admin.request.post("/api/v1/sources", { data: { name: `e2e-alerts-${suffix}`, kind: "HTTP_PUSH" } });
-    state.sourceId = (await source.json()).source.id;
+    state.sourceId = (await source.json()).id;
     const detector = await admin.request.post("/api/v1/detectors", { data: { name: `e2e-alerts-${suffix}`, algorithm: "zscore", params: { window: 60 }, threshold: 0.6, sourceIds: [state.sourceId] } });
     expect(detector.status(), await detector.text()).toBe(201);
-    state.key = (await (await admin.request.post(`/api/v1/sources/${state.sourceId}/keys`, { data: { name: "e2e" } })).json()).key.key;
+    state.key = (await (await admin.request.post(`/api/v1/sources/${state.sourceId}/keys`, { data: { name: "e2e" } })).json()).key;
 
     const page = admin.page;
     await page.goto("/alerts");

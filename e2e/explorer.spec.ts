@@ -36,13 +36,13 @@ test.describe.serial("series explorer", () => {
   test("admin: the explorer, reached from the source page, zooms and shows the series' anomaly", async ({ browser }) => {
     const { context, page, request } = await asRole(browser, "ADMIN");
     const source = await request.post("/api/v1/sources", { data: { name: `e2e-explorer-${suffix}`, kind: "HTTP_PUSH" } });
-    state.sourceId = (await source.json()).source.id;
+    state.sourceId = (await source.json()).id;
     const detector = await request.post("/api/v1/detectors", {
       data: { name: `e2e-explorer-${suffix}`, algorithm: "zscore", params: { window: 60 }, threshold: 0.6, sourceIds: [state.sourceId] },
     });
     expect(detector.status(), await detector.text()).toBe(201);
     state.detectorId = (await detector.json()).detector.id;
-    const key = (await (await request.post(`/api/v1/sources/${state.sourceId}/keys`, { data: { name: "e2e" } })).json()).key.key as string;
+    const key = (await (await request.post(`/api/v1/sources/${state.sourceId}/keys`, { data: { name: "e2e" } })).json()).key as string;
     const push = await request.post("/api/v1/ingest", {
       data: [
         { series: "cpu", labels: { host: "web-1" }, points: points(true) },

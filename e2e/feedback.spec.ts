@@ -42,13 +42,13 @@ test.describe.serial("feedback journey", () => {
   test("admin: a detector with a low threshold flags spikes and false alarms", async ({ browser }) => {
     const admin = await asRole(browser, "ADMIN");
     const source = await admin.request.post("/api/v1/sources", { data: { name: `e2e-feedback-${suffix}`, kind: "HTTP_PUSH" } });
-    const sourceId: string = (await source.json()).source.id;
+    const sourceId: string = (await source.json()).id;
     const detector = await admin.request.post("/api/v1/detectors", {
       data: { name: `e2e-feedback-${suffix}`, algorithm: "zscore", params: { window: 100, calibration: { enabled: false } }, threshold: 0.3, sourceIds: [sourceId] },
     });
     expect(detector.status(), await detector.text()).toBe(201);
     state.detectorId = (await detector.json()).detector.id;
-    const key = (await (await admin.request.post(`/api/v1/sources/${sourceId}/keys`, { data: { name: "e2e" } })).json()).key.key as string;
+    const key = (await (await admin.request.post(`/api/v1/sources/${sourceId}/keys`, { data: { name: "e2e" } })).json()).key as string;
     Object.assign(state, { sourceId, key });
     const push = await admin.request.post("/api/v1/ingest", { data: { series: "payments.rate", points: points() }, headers: { authorization: `Bearer ${key}` } });
     expect(push.status(), await push.text()).toBe(200);

@@ -30,7 +30,7 @@ test.describe("forged requests (admin session)", () => {
     const plain = await request.post("/api/v1/users", { data: JSON.stringify(user), headers: { "content-type": "text/plain; x=application/json", origin: ORIGIN }, failOnStatusCode: false });
     expect(plain.status()).toBe(415);
     const users = await (await request.get("/api/v1/users")).json();
-    expect(users.users.map((u: { email: string }) => u.email)).not.toContain(user.email);
+    expect(users.items.map((u: { email: string }) => u.email)).not.toContain(user.email);
     expect((await request.get("/api/v1/users")).headers()["cache-control"]).toBe("no-store");
   });
 

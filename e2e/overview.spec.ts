@@ -20,10 +20,10 @@ test("operator: the overview counts a new anomaly and the pushed points without 
   const admin = await browser.newContext({ storageState: storageStatePath("ADMIN") });
   const request = admin.request;
   const source = await request.post("/api/v1/sources", { data: { name: `e2e-overview-${suffix}`, kind: "HTTP_PUSH" } });
-  const sourceId = (await source.json()).source.id;
+  const sourceId = (await source.json()).id;
   const detector = await request.post("/api/v1/detectors", { data: { name: `e2e-overview-${suffix}`, algorithm: "zscore", params: { window: 60 }, threshold: 0.6, sourceIds: [sourceId] } });
   expect(detector.status()).toBe(201);
-  const key = (await (await request.post(`/api/v1/sources/${sourceId}/keys`, { data: { name: "e2e" } })).json()).key.key as string;
+  const key = (await (await request.post(`/api/v1/sources/${sourceId}/keys`, { data: { name: "e2e" } })).json()).key as string;
   const now = Math.floor(Date.now() / 60_000) * 60;
   const points = Array.from({ length: 120 }, (_, i) => [now - (120 - i) * 30, i >= 110 && i < 112 ? 500 : 10 + (i % 3) * 0.2]);
   const push = await request.post("/api/v1/ingest", { data: { series: "queue.depth", labels: { env: "e2e" }, points }, headers: { authorization: `Bearer ${key}` } });

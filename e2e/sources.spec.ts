@@ -178,7 +178,7 @@ for (const role of ["ANALYST", "OPERATOR"] as const) {
     test("sees sources read-only", async ({ page, browser }) => {
       const admin = await browser.newContext({ storageState: storageStatePath("ADMIN") });
       const created = await admin.request.post("/api/v1/sources", { data: { name: unique(`e2e-ro-${role.toLowerCase()}`), kind: "HTTP_PUSH" } });
-      const { source } = await created.json();
+      const source = await created.json();
       await admin.request.post(`/api/v1/sources/${source.id}/keys`, { data: { name: "existing-key" } });
 
       await page.goto("/sources");

@@ -25,13 +25,13 @@ function spikePoints(n = 240, spikeAt = 200): [number, number][] {
 async function createPushSetup(request: APIRequestContext) {
   const source = await request.post("/api/v1/sources", { data: { name: `e2e-triage-${suffix}`, kind: "HTTP_PUSH" } });
   expect(source.status()).toBe(201);
-  const sourceId: string = (await source.json()).source.id;
+  const sourceId: string = (await source.json()).id;
   const detector = await request.post("/api/v1/detectors", {
     data: { name: `e2e-triage-${suffix}`, algorithm: "zscore", params: { window: 60 }, threshold: 0.6, sourceIds: [sourceId] },
   });
   expect(detector.status(), await detector.text()).toBe(201);
   const key = await request.post(`/api/v1/sources/${sourceId}/keys`, { data: { name: "e2e" } });
-  return { sourceId, key: (await key.json()).key.key as string };
+  return { sourceId, key: (await key.json()).key as string };
 }
 
 test.describe.serial("triage journey", () => {

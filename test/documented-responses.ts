@@ -43,3 +43,6 @@ export async function expectDocumented(method: string, path: string, res: Respon
 
 /** `METHOD path` of the operations this file has validated so far. */
 export const provenOperations = () => new Set(proven);
+
+/** The detector operations responses-feedback.int.test.ts proves (responses-detectors.int.test.ts proves the other detector ones). */
+export const FEEDBACK_PATHS = /^\/api\/v1\/detectors\/\{id\}\/(evaluation|what-if|threshold|models|suppression-rules)(\/|$)/;

@@ -21,11 +21,11 @@ export function ApiTokens({ role }: { role: RoleName }) {
         scopeLegend="Scopes (your role's permissions; untick to narrow)"
         pending={create.isPending}
         error={create.error}
-        onCreate={(input) => create.mutateAsync(input).then(({ token }) => ({ name: token.name, token: token.token }))}
+        onCreate={(input) => create.mutateAsync(input).then((t) => ({ name: t.name, token: t.token }))}
       />
       {list.error && <p className="error" role="alert">{list.error.message}</p>}
       {revoke.error && <p className="error" role="alert">{revoke.error.message}</p>}
-      {list.data && <TokenTable tokens={list.data.tokens} revoking={revoke.isPending} onRevoke={(id) => revoke.mutate(id)} />}
+      {list.data && <TokenTable tokens={list.data.items} revoking={revoke.isPending} onRevoke={(id) => revoke.mutate(id)} />}
     </>
   );
 }

@@ -5,13 +5,13 @@ import { apiFetch } from "@/lib/client/api";
 import type { CreatedToken, TTokenCreate, TokenItem } from "@/lib/tokens/schemas";
 
 export function useMyTokens() {
-  return useQuery({ queryKey: ["my-tokens"], queryFn: () => apiFetch<{ tokens: TokenItem[] }>("/api/v1/me/tokens") });
+  return useQuery({ queryKey: ["my-tokens"], queryFn: () => apiFetch<{ items: TokenItem[] }>("/api/v1/me/tokens") });
 }
 
 export function useCreateToken() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (input: TTokenCreate) => apiFetch<{ token: CreatedToken }>("/api/v1/me/tokens", { method: "POST", body: JSON.stringify(input) }),
+    mutationFn: (input: TTokenCreate) => apiFetch<CreatedToken>("/api/v1/me/tokens", { method: "POST", body: JSON.stringify(input) }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ["my-tokens"] }),
   });
 }

@@ -10,7 +10,7 @@ export function ApiTokensOverview() {
     <>
       {list.error && <p className="error" role="alert">{list.error.message}</p>}
       {revoke.error && <p className="error" role="alert">{revoke.error.message}</p>}
-      {list.data && <TokenTable tokens={list.data.tokens} showOwner revoking={revoke.isPending} onRevoke={(id) => revoke.mutate(id)} />}
+      {list.data && <TokenTable tokens={list.data.items} showOwner revoking={revoke.isPending} onRevoke={(id) => revoke.mutate(id)} />}
     </>
   );
 }

@@ -25,14 +25,14 @@ export function ServiceAccountsAdmin() {
   const update = useUpdateServiceAccount();
   const [formKey, setFormKey] = useState(0);
   const [pickedId, setPickedId] = useState<string | null>(null);
-  const picked = list.data?.serviceAccounts.find((a) => a.id === pickedId) ?? null;
+  const picked = list.data?.items.find((a) => a.id === pickedId) ?? null;
 
   function onCreate(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     create.mutate(
       { handle: String(f.get("handle")), name: String(f.get("name") || "") || undefined, role: String(f.get("role")) as RoleName },
-      { onSuccess: ({ serviceAccount }) => (setFormKey((k) => k + 1), setPickedId(serviceAccount.id)) },
+      { onSuccess: (created) => (setFormKey((k) => k + 1), setPickedId(created.id)) },
     );
   }
 
@@ -54,7 +54,7 @@ export function ServiceAccountsAdmin() {
       {update.error && <p className="error" role="alert">{update.error.message}</p>}
       {list.data && (
         <DataTable<ServiceAccount>
-          rows={list.data.serviceAccounts}
+          rows={list.data.items}
           rowKey={(a) => a.id}
           empty="No service accounts yet."
           columns={[
@@ -107,12 +107,12 @@ function AccountTokens({ account }: { account: ServiceAccount }) {
           scopeLegend={`Scopes (the ${ROLE_LABELS[account.role]} role's permissions; untick to narrow)`}
           pending={issue.isPending}
           error={issue.error}
-          onCreate={(input) => issue.mutateAsync(input).then(({ token }) => ({ name: token.name, token: token.token }))}
+          onCreate={(input) => issue.mutateAsync(input).then((t) => ({ name: t.name, token: t.token }))}
         />
       )}
       {tokens.error && <p className="error" role="alert">{tokens.error.message}</p>}
       {revoke.error && <p className="error" role="alert">{revoke.error.message}</p>}
-      {tokens.data && <TokenTable tokens={tokens.data.tokens} revoking={revoke.isPending} onRevoke={(id) => revoke.mutate(id)} />}
+      {tokens.data && <TokenTable tokens={tokens.data.items} revoking={revoke.isPending} onRevoke={(id) => revoke.mutate(id)} />}
     </section>
   );
 }

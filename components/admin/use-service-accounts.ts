@@ -8,15 +8,15 @@ import type { CreatedToken, TTokenCreate, TokenItem } from "@/lib/tokens/schemas
 const post = (body: unknown) => ({ method: "POST", body: JSON.stringify(body) });
 
 export function useServiceAccounts() {
-  return useQuery({ queryKey: ["service-accounts"], queryFn: () => apiFetch<{ serviceAccounts: ServiceAccount[] }>("/api/v1/service-accounts") });
+  return useQuery({ queryKey: ["service-accounts"], queryFn: () => apiFetch<{ items: ServiceAccount[] }>("/api/v1/service-accounts") });
 }
 
 export function useAllTokens() {
-  return useQuery({ queryKey: ["tokens", "all"], queryFn: () => apiFetch<{ tokens: TokenItem[] }>("/api/v1/tokens") });
+  return useQuery({ queryKey: ["tokens", "all"], queryFn: () => apiFetch<{ items: TokenItem[] }>("/api/v1/tokens") });
 }
 
 export function useServiceAccountTokens(id: string) {
-  return useQuery({ queryKey: ["tokens", { serviceAccount: id }], queryFn: () => apiFetch<{ tokens: TokenItem[] }>(`/api/v1/service-accounts/${encodeURIComponent(id)}/tokens`) });
+  return useQuery({ queryKey: ["tokens", { serviceAccount: id }], queryFn: () => apiFetch<{ items: TokenItem[] }>(`/api/v1/service-accounts/${encodeURIComponent(id)}/tokens`) });
 }
 
 function useRefresh() {
@@ -27,7 +27,7 @@ function useRefresh() {
 export function useCreateServiceAccount() {
   const refresh = useRefresh();
   return useMutation({
-    mutationFn: (input: TServiceAccountCreate) => apiFetch<{ serviceAccount: ServiceAccount }>("/api/v1/service-accounts", post(input)),
+    mutationFn: (input: TServiceAccountCreate) => apiFetch<ServiceAccount>("/api/v1/service-accounts", post(input)),
     onSuccess: refresh,
   });
 }
@@ -36,7 +36,7 @@ export function useUpdateServiceAccount() {
   const refresh = useRefresh();
   return useMutation({
     mutationFn: ({ id, ...input }: TServiceAccountUpdate & { id: string }) =>
-      apiFetch<{ serviceAccount: ServiceAccount }>(`/api/v1/service-accounts/${encodeURIComponent(id)}`, { method: "PATCH", body: JSON.stringify(input) }),
+      apiFetch<ServiceAccount>(`/api/v1/service-accounts/${encodeURIComponent(id)}`, { method: "PATCH", body: JSON.stringify(input) }),
     onSuccess: refresh,
   });
 }
@@ -44,7 +44,7 @@ export function useUpdateServiceAccount() {
 export function useIssueServiceToken(id: string) {
   const refresh = useRefresh();
   return useMutation({
-    mutationFn: (input: TTokenCreate) => apiFetch<{ token: CreatedToken }>(`/api/v1/service-accounts/${encodeURIComponent(id)}/tokens`, post(input)),
+    mutationFn: (input: TTokenCreate) => apiFetch<CreatedToken>(`/api/v1/service-accounts/${encodeURIComponent(id)}/tokens`, post(input)),
     onSuccess: refresh,
   });
 }

@@ -15,7 +15,7 @@ export interface UserRow {
 const KEY = ["users"] as const;
 
 export function useUsers() {
-  return useQuery({ queryKey: KEY, queryFn: () => apiFetch<{ users: UserRow[] }>("/api/v1/users").then((r) => r.users) });
+  return useQuery({ queryKey: KEY, queryFn: () => apiFetch<{ items: UserRow[] }>("/api/v1/users").then((r) => r.items) });
 }
 
 export function useCreateUser() {

@@ -70,7 +70,7 @@ export function ChannelForm({ channel, onDone }: { channel?: ChannelRow; onDone?
     const res = await create.mutateAsync({ kind, name, config }).catch(() => null);
     if (res) {
       form.reset();
-      if (res.secret) setSecret({ name: res.channel.name, secret: res.secret });
+      if (res.secret) setSecret({ name: res.name, secret: res.secret });
     }
   }
 

@@ -1,5 +1,5 @@
 "use client";
-/** One React Query hook per alerting endpoint. */
+/** One React Query hook per alerting endpoint. Lists answer `{ items, nextCursor }`; one channel, rule or silence is answered bare. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/client/api";
 import type { Matcher } from "@/lib/alerting/matchers";
@@ -52,21 +52,21 @@ function useWrite<I, O>(fn: (input: I) => Promise<O>) {
 }
 const post = <O,>(url: string, body?: unknown, method = "POST") => apiFetch<O>(url, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
 
-export const useCreateChannel = () => useWrite((input: { kind: ChannelKindName; name: string; config: Record<string, unknown> }) => post<{ channel: ChannelRow; secret: string | null }>("/api/v1/channels", input));
+export const useCreateChannel = () => useWrite((input: { kind: ChannelKindName; name: string; config: Record<string, unknown> }) => post<ChannelRow & { secret: string | null }>("/api/v1/channels", input));
 export const useUpdateChannel = () =>
-  useWrite(({ id, ...patch }: { id: string; name?: string; enabled?: boolean; config?: Record<string, unknown> }) => post<{ channel: ChannelRow }>(`/api/v1/channels/${id}`, patch, "PATCH"));
+  useWrite(({ id, ...patch }: { id: string; name?: string; enabled?: boolean; config?: Record<string, unknown> }) => post<ChannelRow>(`/api/v1/channels/${id}`, patch, "PATCH"));
 export const useDeleteChannel = () => useWrite((id: string) => post(`/api/v1/channels/${id}`, undefined, "DELETE"));
 export const useRotateSecret = () => useWrite((id: string) => post<{ secret: string }>(`/api/v1/channels/${id}/rotate-secret`));
-export const useTestChannel = () => useMutation({ mutationFn: (id: string) => post<{ result: TestOutcome }>(`/api/v1/channels/${id}/test`).then((r) => r.result) });
-export const useCreateRule = () => useWrite((input: Record<string, unknown>) => post<{ rule: RuleRow }>("/api/v1/alert-rules", input));
-export const useUpdateRule = () => useWrite(({ id, ...patch }: { id: string } & Record<string, unknown>) => post<{ rule: RuleRow }>(`/api/v1/alert-rules/${id}`, patch, "PATCH"));
+export const useTestChannel = () => useMutation({ mutationFn: (id: string) => post<TestOutcome>(`/api/v1/channels/${id}/test`) });
+export const useCreateRule = () => useWrite((input: Record<string, unknown>) => post<RuleRow>("/api/v1/alert-rules", input));
+export const useUpdateRule = () => useWrite(({ id, ...patch }: { id: string } & Record<string, unknown>) => post<RuleRow>(`/api/v1/alert-rules/${id}`, patch, "PATCH"));
 export const useDeleteRule = () => useWrite((id: string) => post(`/api/v1/alert-rules/${id}`, undefined, "DELETE"));
-export const useExpireSilence = () => useWrite((id: string) => post(`/api/v1/silences/${id}/expire`));
+export const useExpireSilence = () => useWrite((id: string) => post<SilenceRow>(`/api/v1/silences/${id}/expire`));
 
 export function useCreateSilence(anomalyId?: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (input: { matchers: Matcher[]; durationMinutes: number; reason?: string }) => post<{ silence: SilenceRow }>("/api/v1/silences", input).then((r) => r.silence),
+    mutationFn: (input: { matchers: Matcher[]; durationMinutes: number; reason?: string }) => post<SilenceRow>("/api/v1/silences", input),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: ["alerts"] });
       if (anomalyId) void qc.invalidateQueries({ queryKey: ["anomalies", anomalyId, "deliveries"] });

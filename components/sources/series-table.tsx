@@ -19,7 +19,7 @@ export function SeriesTable({ sourceId, initial, limit = SERIES_PAGE_DEFAULT }: 
   const list = useSourceSeries(sourceId, { q, cursor: cursors.at(-1) ?? null, limit }, initial);
   const data = list.data;
   const first = (cursors.length - 1) * limit + 1;
-  const rows = data?.rows ?? [];
+  const rows = data?.items ?? [];
 
   return (
     <section aria-label="Series">
@@ -35,7 +35,7 @@ export function SeriesTable({ sourceId, initial, limit = SERIES_PAGE_DEFAULT }: 
             onChange={(e) => setSearch(e.target.value)}
           />
         )}
-        {data && <span className={s.total} data-testid="series-total">{formatNumber(data.total)} series</span>}
+        {data?.total !== undefined && <span className={s.total} data-testid="series-total">{formatNumber(data.total)} series</span>}
       </div>
       {list.error && <p className="error" role="alert">{list.error.message}</p>}
       {data && (
@@ -61,7 +61,7 @@ export function SeriesTable({ sourceId, initial, limit = SERIES_PAGE_DEFAULT }: 
           </button>
           <span className="muted" role="status">
             {rows.length ? `Rows ${formatNumber(first)}–${formatNumber(first + rows.length - 1)}` : "No rows"}
-            {q ? ` matching “${q}”` : ` of ${formatNumber(data.total)}`}
+            {q ? ` matching “${q}”` : data.total !== undefined ? ` of ${formatNumber(data.total)}` : ""}
           </span>
           <button type="button" className={sources.secondary} disabled={!data.nextCursor || list.isPlaceholderData} onClick={() => setPaging({ q, cursors: [...cursors, data.nextCursor] })}>
             Next

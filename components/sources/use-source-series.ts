@@ -19,7 +19,8 @@ export function useSourceSeries(sourceId: string, params: SourceSeriesParams, in
   return useQuery({
     queryKey: sourceSeriesKey(sourceId, params),
     queryFn: ({ signal }) => {
-      const qs = new URLSearchParams({ limit: String(params.limit) });
+      // The table shows the source's total on every page: asked for with count=true.
+      const qs = new URLSearchParams({ limit: String(params.limit), count: "true" });
       if (params.q) qs.set("q", params.q);
       if (params.cursor) qs.set("cursor", params.cursor);
       return apiFetch<SourceSeriesPage>(`/api/v1/sources/${sourceId}/series?${qs}`, { signal });

@@ -39,7 +39,7 @@ export function useCreateSource() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (input: { name: string; kind: TSourceKind; config: Record<string, unknown>; retentionDays: number | string | null }) =>
-      apiFetch<{ source: SourceRow }>("/api/v1/sources", { method: "POST", body: JSON.stringify(input) }).then((r) => r.source),
+      apiFetch<SourceRow>("/api/v1/sources", { method: "POST", body: JSON.stringify(input) }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ["sources"] }),
   });
 }
@@ -48,7 +48,7 @@ export function useUpdateSource(id: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (patch: { name?: string; status?: "ACTIVE" | "PAUSED"; config?: Record<string, unknown>; retentionDays?: number | string | null }) =>
-      apiFetch<{ source: SourceRow }>(`/api/v1/sources/${id}`, { method: "PATCH", body: JSON.stringify(patch) }).then((r) => r.source),
+      apiFetch<SourceRow>(`/api/v1/sources/${id}`, { method: "PATCH", body: JSON.stringify(patch) }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ["sources"] }),
   });
 }
@@ -75,7 +75,7 @@ export function useTestSource(sourceId?: string) {
 export function useSourceKeys(sourceId: string) {
   return useQuery({
     queryKey: keysKey(sourceId),
-    queryFn: () => apiFetch<{ keys: KeyRow[] }>(`/api/v1/sources/${sourceId}/keys`).then((r) => r.keys),
+    queryFn: () => apiFetch<{ items: KeyRow[] }>(`/api/v1/sources/${sourceId}/keys`).then((r) => r.items),
   });
 }
 
@@ -83,7 +83,7 @@ export function useCreateKey(sourceId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (name: string) =>
-      apiFetch<{ key: KeyRow & { key: string } }>(`/api/v1/sources/${sourceId}/keys`, { method: "POST", body: JSON.stringify({ name }) }).then((r) => r.key),
+      apiFetch<KeyRow & { key: string }>(`/api/v1/sources/${sourceId}/keys`, { method: "POST", body: JSON.stringify({ name }) }),
     onSuccess: () => qc.invalidateQueries({ queryKey: keysKey(sourceId) }),
   });
 }

@@ -37,8 +37,8 @@ export const ZPublicUser = z.object({
   lastLoginAt: z.iso.datetime().nullable(),
   createdAt: z.iso.datetime(),
 });
-export const ZUserList = z.object({ users: z.array(ZPublicUser) });
-export const ZUserOne = z.object({ user: ZPublicUser });
+/** GET /api/v1/users: every person (unpaged: `nextCursor` is null); one user is answered bare (ZPublicUser). */
+export const ZUserList = z.object({ items: z.array(ZPublicUser), nextCursor: z.null() });
 export const ZSessionsEnded = z.object({ ended: z.number().int() });
 
 /** GET /api/v1/me: the caller, and with a token its id and scopes; the permissions it has now. */

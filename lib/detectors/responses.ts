@@ -59,3 +59,18 @@ export const ZAlgorithmList = z.object({
 
 export const ZBackfillQueued = z.object({ jobs: z.number().int(), seriesIds: z.array(z.string()) });
 export const ZTrainingQueued = z.object({ jobs: z.number().int() });
+
+/** POST /api/v1/detectors/preview (lib/detectors/schemas.ts PreviewResult): times in ms. */
+export const ZPreviewResult = z.object({
+  points: z.array(
+    z.object({ t: z.number(), value: z.number(), score: z.number().nullable(), expected: z.number().nullable(), lower: z.number().nullable(), upper: z.number().nullable() }),
+  ),
+  events: z.array(
+    z.object({ start: z.number(), end: z.number(), peakT: z.number(), peakScore: z.number(), severity: z.enum(["low", "medium", "high", "critical"]), pointCount: z.number().int() }),
+  ),
+  /** Points the detector trained on (algorithms that need training), ending before the first scored point. */
+  trainedOn: z.number().int(),
+  trainedTo: z.number().nullable(),
+  /** Leading points used for training, not scored (a series with no history before the window). */
+  unscored: z.number().int(),
+});

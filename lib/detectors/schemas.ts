@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { ZRetrainCron } from "@/lib/detectors/retrain-cron";
 import { groupingSchema } from "@/lib/detectors/grouping";
+import { many } from "@/lib/anomalies/search-params";
 
 const id = z.string().min(1);
 const params = z.record(z.string(), z.unknown());
@@ -71,8 +72,9 @@ export const ZPreview = z.object({
 });
 export type TPreview = z.infer<typeof ZPreview>;
 
+/** GET /api/v1/series: `sourceId` repeats for several sources (`?sourceId=a&sourceId=b`), as the other list filters do. */
 export const ZSeriesListQuery = z.object({
-  sourceId: id.optional(),
+  sourceId: many(id),
   q: z.string().trim().max(200).optional(),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),

@@ -21,12 +21,26 @@ describe("label transfer", () => {
     const v = validateRows([
       { ...row, kind: "MAYBE" },
       { ...row, start: "yesterday" },
-      { ...row, end: row.start },
+      { ...row, end: "2026-02-28T23:59:00.000Z" },
+      { ...row, kind: "MISSED", reason: "", end: row.start },
       { ...row, detectorId: "", detectorName: "" },
       { ...row, note: "" },
     ]);
     expect(v.rows).toEqual([]);
-    expect(v.issues.map((i) => i.path)).toEqual(["rows[1].kind", "rows[2].start", "rows[3].end", "rows[4].detectorId", "rows[5].note"]);
+    expect(v.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
+      "rows[1].kind: Invalid option: expected one of \"TRUE_POSITIVE\"|\"FALSE_POSITIVE\"|\"UNSURE\"|\"MISSED\"",
+      "rows[2].start: must be an ISO 8601 date-time",
+      "rows[3].end: must not be before start",
+      "rows[4].end: must be after start",
+      "rows[5].detectorId: give detectorId or detectorName",
+      "rows[6].note: say what the other reason is",
+    ]);
+  });
+
+  it("takes a label of a one-point anomaly (end = start), as the export writes it", () => {
+    const v = validateRows([{ ...row, end: row.start }]);
+    expect(v.issues).toEqual([]);
+    expect(v.rows[0].end).toBe(row.start);
   });
 
   it("guards cells a spreadsheet would run as formulas, and the import takes the guard off", () => {

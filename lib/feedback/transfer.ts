@@ -50,7 +50,10 @@ export function validateRows(rows: readonly unknown[]): { rows: ImportRow[]; iss
       for (const is of r.error.issues) issues.push({ path: `rows[${i + 1}].${is.path.join(".") || "(row)"}`, message: is.message });
       return;
     }
-    if (Date.parse(r.data.start) >= Date.parse(r.data.end)) issues.push({ path: `rows[${i + 1}].end`, message: "must be after start" });
+    // A label's span is its anomaly's, which is one point (end = start) for a one-point anomaly; a missed span has a length (as POST /labels/missed).
+    const [start, end] = [Date.parse(r.data.start), Date.parse(r.data.end)];
+    if (end < start) issues.push({ path: `rows[${i + 1}].end`, message: "must not be before start" });
+    else if (r.data.kind === "MISSED" && end === start) issues.push({ path: `rows[${i + 1}].end`, message: "must be after start" });
     else if (!r.data.detectorId && !r.data.detectorName) issues.push({ path: `rows[${i + 1}].detectorId`, message: "give detectorId or detectorName" });
     else if (r.data.kind !== "MISSED" && r.data.reason === "OTHER" && !r.data.note) issues.push({ path: `rows[${i + 1}].note`, message: "say what the other reason is" });
     else out.push(r.data);

@@ -1,13 +1,14 @@
 /**
- * The generated document is structurally valid OpenAPI 3.1: operations with responses, unique
- * operation ids, every $ref resolves, every `{param}` in a path is declared (and only those), and
- * every embedded schema compiles as JSON Schema 2020-12.
+ * The generated document is structurally valid OpenAPI 3.1: operations with responses (a schema
+ * for every JSON answer), unique operation ids, every $ref resolves, every `{param}` in a path is
+ * declared (and only those), and every embedded schema compiles as JSON Schema 2020-12.
  */
 import Ajv2020 from "ajv/dist/2020";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { buildOpenApiDocument, pathParameterNames, queryParameters } from "@/lib/openapi/document";
 import { HTTP_METHODS } from "@/lib/openapi/registry";
+import { OPERATIONS } from "@/lib/openapi/operations";
 
 const doc = buildOpenApiDocument();
 type Json = Record<string, unknown>;
@@ -32,6 +33,11 @@ function resolvePointer(root: unknown, ref: string): unknown {
 }
 
 describe("the OpenAPI document", () => {
+  it("declares a response schema for every operation that answers JSON (responses-*.int.test.ts prove each)", () => {
+    const without = OPERATIONS.filter((o) => !o.response && o.status !== 204 && !o.responseContentType).map((o) => `${o.method} ${o.path}`);
+    expect(without).toEqual([]);
+  });
+
   it("is OpenAPI 3.1 with info and paths", () => {
     expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
     expect(doc.info.title).toBeTruthy();

@@ -1,13 +1,14 @@
 /**
  * Documented answers match real ones, for the detector routes: list, one, create, update,
- * algorithms, backfill and training requests. Real handlers, a real database and Redis; each answer
- * validated against the served document (test/documented-responses.ts).
+ * algorithms, preview, backfill and training requests (the feedback ones are in
+ * responses-feedback.int.test.ts). Real handlers, a real database and Redis; each answer validated
+ * against the served document (test/documented-responses.ts).
  */
 import { describe, expect, it, vi } from "vitest";
 import { NextRequest } from "next/server";
 import { withTestDatabase } from "@/test/test-database";
 import { routeContext, withRouteQueues } from "@/test/route-requests";
-import { documentedSchema, expectDocumented, provenOperations } from "@/test/documented-responses";
+import { FEEDBACK_PATHS, documentedSchema, expectDocumented, provenOperations } from "@/test/documented-responses";
 import { OPERATIONS } from "@/lib/openapi/operations";
 import { getPrisma } from "@/lib/server/db";
 import * as detectors from "@/app/api/v1/detectors/route";
@@ -15,8 +16,7 @@ import * as detector from "@/app/api/v1/detectors/[id]/route";
 import * as algorithms from "@/app/api/v1/detectors/algorithms/route";
 import * as backfill from "@/app/api/v1/detectors/[id]/backfill/route";
 import * as train from "@/app/api/v1/detectors/[id]/train/route";
-import * as rules from "@/app/api/v1/detectors/[id]/suppression-rules/route";
-import * as rule from "@/app/api/v1/detectors/[id]/suppression-rules/[ruleId]/route";
+import * as previewRoute from "@/app/api/v1/detectors/preview/route";
 
 withTestDatabase();
 vi.mock("server-only", () => ({}));
@@ -57,14 +57,15 @@ describe("detector answers match their documented schemas", () => {
     await expectDocumented("POST", `${V1}/detectors/{id}/train`, await train.POST(req("POST", `/detectors/${id}/train`), routeContext(id)), 202);
   });
 
-  it("suppression rules: apply, list, disable", async () => {
-    const d = await getPrisma().detector.create({ data: { name: "sr", algorithm: "zscore", params: {}, threshold: 0.5 } });
-    const path = `/detectors/${d.id}/suppression-rules`;
-    const made = await expectDocumented("POST", `${V1}/detectors/{id}/suppression-rules`, await rules.POST(req("POST", path, { scoreBelow: 0.7 }), routeContext(d.id)), 201);
-    await expectDocumented("GET", `${V1}/detectors/{id}/suppression-rules`, await rules.GET(req("GET", path), routeContext(d.id)));
-    const ctx = { params: Promise.resolve({ id: d.id, ruleId: made.id }) };
-    const off = await expectDocumented("PATCH", `${V1}/detectors/{id}/suppression-rules/{ruleId}`, await rule.PATCH(req("PATCH", `${path}/${made.id}`, { enabled: false }), ctx));
-    expect(off.enabled).toBe(false);
+  it("a preview: scores, the expected band and the events over stored points", async () => {
+    await getPrisma().$executeRaw`
+      INSERT INTO "DataPoint" ("seriesId", ts, value)
+      SELECT 's1', '2026-03-01T00:00:00Z'::timestamptz + k * interval '1 minute', CASE WHEN k = 150 THEN 100 ELSE 10 + (k % 7) END
+      FROM generate_series(0, 199) k`;
+    const body = { algorithm: "zscore", params: { window: 50, minPoints: 20, calibration: { enabled: false } }, threshold: 0.6, seriesId: "s1", from: "2026-03-01T00:00:00Z", to: "2026-03-01T04:00:00Z" };
+    const preview = await expectDocumented("POST", `${V1}/detectors/preview`, await previewRoute.POST(req("POST", "/detectors/preview", body), routeContext()));
+    expect(preview.points.length).toBe(200);
+    expect(preview.events.map((e: { peakT: number }) => new Date(e.peakT).toISOString())).toContain("2026-03-01T02:30:00.000Z");
   });
 
   it("a missing or renamed field fails the documented schema", async () => {
@@ -76,8 +77,8 @@ describe("detector answers match their documented schemas", () => {
     expect(validate({ detectors: [{ ...rest, score: threshold }] })).toBe(false);
   });
 
-  it("covered every detector operation that declares a response", () => {
-    const declared = OPERATIONS.filter((o) => o.response && o.path.startsWith(`${V1}/detectors`)).map((o) => `${o.method} ${o.path}`);
+  it("covered every detector operation that declares a response (the feedback ones: responses-feedback.int.test.ts)", () => {
+    const declared = OPERATIONS.filter((o) => o.response && o.path.startsWith(`${V1}/detectors`) && !FEEDBACK_PATHS.test(o.path)).map((o) => `${o.method} ${o.path}`);
     expect(declared.filter((o) => !provenOperations().has(o))).toEqual([]);
   });
 });

@@ -4,12 +4,13 @@
  * OpenAPI document gives for that operation and status. Also: the document itself is public and
  * cacheable.
  */
-import Ajv2020, { type ValidateFunction } from "ajv/dist/2020";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { NextRequest } from "next/server";
 import { withTestDatabase } from "@/test/test-database";
 import { jsonRequest, routeContext, withSignedInUser } from "@/test/route-requests";
 import { getPrisma } from "@/lib/server/db";
+import { documentedSchema, expectDocumented, provenOperations } from "@/test/documented-responses";
+import { OPERATIONS } from "@/lib/openapi/operations";
 import { GET as openapi } from "@/app/api/v1/openapi.json/route";
 import { GET as list } from "@/app/api/v1/anomalies/route";
 import { POST as bulk } from "@/app/api/v1/anomalies/bulk/route";
@@ -24,27 +25,6 @@ withTestDatabase();
 withSignedInUser("admin", "ADMIN");
 vi.mock("server-only", () => ({}));
 vi.mock("next-auth", () => ({ getServerSession: async () => ({ user: { id: "admin", sid: "s-admin" } }) }));
-
-type Json = Record<string, unknown>;
-let doc: Json;
-const ajv = new Ajv2020({ strict: false, allErrors: true });
-
-/** The validator for `method path`'s answer with `status`, from the served document. */
-function documented(method: string, path: string, status: number): ValidateFunction {
-  const op = ((doc.paths as Json)[path] as Json)[method.toLowerCase()] as Json;
-  const response = (op.responses as Json)[String(status)] as Json;
-  const schema = ((response.content as Json)["application/json"] as Json).schema as Json;
-  expect(schema.description ?? "", `${method} ${path} has a real response schema`).not.toMatch(/no response schema/);
-  return ajv.compile(schema);
-}
-
-async function expectDocumented(method: string, path: string, res: Response, status = 200) {
-  expect(res.status, `${method} ${path}`).toBe(status);
-  const body = await res.json();
-  const validate = documented(method, path, status);
-  expect(validate(body) ? [] : validate.errors, `${method} ${path}`).toEqual([]);
-  return body;
-}
 
 const T0 = Date.parse("2026-03-01T00:00:00Z");
 
@@ -63,7 +43,6 @@ beforeAll(async () => {
     INSERT INTO "DataPoint" ("seriesId", ts, value)
     SELECT 's1', ${t0}::timestamptz + (k - 300) * interval '1 minute', CASE WHEN k BETWEEN 310 AND 312 THEN 100 ELSE 10 + (k % 7) END
     FROM generate_series(0, 400) k`;
-  doc = await (await openapi()).json();
 });
 
 const url = (path: string) => `http://localhost/api/v1${path}`;
@@ -84,7 +63,7 @@ describe("answers match their documented schemas", () => {
     expect(page.items.length).toBe(2);
     expect(page.nextCursor).toEqual(expect.any(String));
     // The schema has teeth: a row missing a field, or carrying one not documented, is refused.
-    const validate = documented("GET", "/api/v1/anomalies", 200);
+    const validate = await documentedSchema("GET", "/api/v1/anomalies", 200);
     const { id: _id, ...missing } = page.items[0];
     expect(validate({ ...page, items: [missing] })).toBe(false);
     expect(validate({ ...page, items: [{ ...page.items[0], extra: 1 }] })).toBe(false);
@@ -114,5 +93,11 @@ describe("answers match their documented schemas", () => {
     expect(labelled.current.value).toBe("TRUE_POSITIVE");
     const window = await expectDocumented("GET", "/api/v1/anomalies/{id}/window", await windowOf(get("/anomalies/a1/window"), routeContext("a1")));
     expect(window.points.length).toBeGreaterThan(0);
+  });
+
+  it("covered every anomaly operation that declares a response (an anomaly's deliveries: responses-alerting)", () => {
+    const declared = OPERATIONS.filter((o) => o.response && o.path.startsWith("/api/v1/anomalies") && !o.path.endsWith("/deliveries")).map((o) => `${o.method} ${o.path}`);
+    expect(declared.length).toBe(11);
+    expect(declared.filter((o) => !provenOperations().has(o))).toEqual([]);
   });
 });

@@ -42,5 +42,5 @@ export const ZServiceAccount = z.object({
 });
 export type ServiceAccount = z.infer<typeof ZServiceAccount>;
 
-export const ZServiceAccountList = z.object({ serviceAccounts: z.array(ZServiceAccount) });
-export const ZServiceAccountOne = z.object({ serviceAccount: ZServiceAccount });
+/** Unpaged (`nextCursor` is null); one service account is answered bare (ZServiceAccount). */
+export const ZServiceAccountList = z.object({ items: z.array(ZServiceAccount), nextCursor: z.null() });

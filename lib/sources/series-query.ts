@@ -50,10 +50,12 @@ export const ZSourceSeriesQuery = z.object({
     .max(200)
     .optional()
     .transform((q) => q || undefined),
+  /** `count=true` adds `total` (every series of the source); left out, nothing is counted. */
+  count: z.stringbool({ error: "must be true or false" }).default(false),
 });
 export type TSourceSeriesQuery = z.infer<typeof ZSourceSeriesQuery>;
 /** What the query function takes: the parsed query, or a caller's own first page. */
-export type SourceSeriesQuery = { limit: number; cursor?: SeriesCursor; q?: string };
+export type SourceSeriesQuery = { limit: number; cursor?: SeriesCursor; q?: string; count?: boolean };
 
 export interface SourceSeriesRow {
   id: string;
@@ -66,9 +68,9 @@ export interface SourceSeriesRow {
 }
 
 export interface SourceSeriesPage {
-  rows: SourceSeriesRow[];
-  /** Every series of the source, whatever `q` is. */
-  total: number;
+  items: SourceSeriesRow[];
+  /** With `count=true` only: every series of the source, whatever `q` is. */
+  total?: number;
   /** Pass back as `cursor` for the next page; null on the last page. */
   nextCursor: string | null;
 }

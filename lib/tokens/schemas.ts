@@ -34,9 +34,8 @@ export type TokenItem = z.infer<typeof ZTokenItem> & { scopes: Permission[] };
 export const ZCreatedToken = ZTokenItem.extend({ token: z.string().startsWith("vglt_") });
 export type CreatedToken = z.infer<typeof ZCreatedToken>;
 
-export const ZTokenList = z.object({ tokens: z.array(ZTokenItem) });
-export const ZTokenCreated = z.object({ token: ZCreatedToken });
-export const ZTokenRevoked = z.object({ token: ZTokenItem });
+/** Token lists (unpaged: `nextCursor` is null); a created token is ZCreatedToken and a revoked one ZTokenItem, bare. */
+export const ZTokenList = z.object({ items: z.array(ZTokenItem), nextCursor: z.null() });
 
 /** How often a token's lastUsedAt is written at most: a busy script does not write per request. */
 export const LAST_USED_RESOLUTION_MS = 60_000;

@@ -40,14 +40,14 @@ export async function getChannel(id: string): Promise<ChannelView> {
   return toChannelView(c);
 }
 
-/** Returns the view and, for a webhook, its signing secret: the only time it is shown besides a rotation. */
+/** Returns the view with, for a webhook, its signing `secret` (null for other kinds): the only time it is shown besides a rotation. */
 export async function createChannel(input: CreateChannel, userId: string | null) {
   return getPrisma().$transaction(async (tx) => {
     await assertNameFree(tx, input.name);
     const secret = input.kind === "WEBHOOK" ? newWebhookSecret() : null;
     const c = await tx.notificationChannel.create({ data: { name: input.name, kind: input.kind, enabled: input.enabled, config: input.config as Prisma.InputJsonObject, secret }, select });
     await writeAudit({ userId, action: "create", entity: "channel", entityId: c.id, details: { name: c.name, kind: c.kind, config: redactConfig(c.kind, c.config as Record<string, unknown>) } as Prisma.InputJsonObject }, tx);
-    return { channel: toChannelView(c), secret };
+    return { ...toChannelView(c), secret };
   });
 }
 

@@ -11,9 +11,10 @@ import { AppError } from "@/lib/server/api/errors";
 import { getPrisma } from "@/lib/server/db";
 import { readRolledBuckets } from "@/lib/storage/buckets";
 
-export async function listSeries(q: TSeriesListQuery) {
+/** Series of any of `sourceId` (all when none), `q` a substring of the metric; numbered pages. */
+export async function listSeries(q: Omit<TSeriesListQuery, "sourceId"> & { sourceId?: string[] }) {
   const where: Prisma.SeriesWhereInput = {
-    ...(q.sourceId ? { sourceId: q.sourceId } : {}),
+    ...(q.sourceId?.length ? { sourceId: { in: q.sourceId } } : {}),
     ...(q.q ? { metric: { contains: q.q, mode: "insensitive" } } : {}),
   };
   const prisma = getPrisma();
@@ -174,16 +175,16 @@ interface SourceSeriesDbRow {
  * One keyset page of a source's series in (metric, labelsKey, id) order, walking the
  * (sourceId, metric, labelsKey) unique index; `q` is a case-insensitive substring of the metric or
  * the labels. Only the page's rows look up their newest point, one primary-key probe each; points
- * are never counted. The total is one count over the index.
+ * are never counted. The total, asked for with `count`, is one count over the index.
  */
 export async function listSourceSeriesPage(sourceId: string, query: SourceSeriesQuery): Promise<SourceSeriesPage> {
-  const { limit, cursor, q } = query;
+  const { limit, cursor, q, count } = query;
   const after = cursor ? Prisma.sql`AND (s.metric, s."labelsKey", s.id) > (${cursor.metric}, ${cursor.labelsKey}, ${cursor.id})` : Prisma.empty;
   const matching = q ? seriesMatching(q) : Prisma.empty;
   const prisma = getPrisma();
   const [source, rows] = await Promise.all([
-    prisma.$queryRaw<{ total: number }[]>`
-      SELECT (SELECT count(*) FROM "Series" WHERE "sourceId" = ${sourceId})::int AS total FROM "DataSource" WHERE id = ${sourceId}`,
+    prisma.$queryRaw<{ total: number | null }[]>`
+      SELECT ${count ? Prisma.sql`(SELECT count(*) FROM "Series" WHERE "sourceId" = ${sourceId})::int` : Prisma.sql`NULL::int`} AS total FROM "DataSource" WHERE id = ${sourceId}`,
     prisma.$queryRaw<SourceSeriesDbRow[]>`
       SELECT p.id, p.metric, p.labels, p."labelsKey", p."createdAt", l.ts AS "lastTs", l.value AS "lastValue"
       FROM (
@@ -200,7 +201,7 @@ export async function listSourceSeriesPage(sourceId: string, query: SourceSeries
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
-    rows: page.map((r) => ({
+    items: page.map((r) => ({
       id: r.id,
       metric: r.metric,
       labels: r.labels,
@@ -208,7 +209,7 @@ export async function listSourceSeriesPage(sourceId: string, query: SourceSeries
       lastTs: r.lastTs?.toISOString() ?? null,
       lastValue: r.lastValue,
     })),
-    total: source[0].total,
     nextCursor: rows.length > limit && last ? encodeSeriesCursor(last) : null,
+    ...(count ? { total: source[0].total ?? 0 } : {}),
   };
 }

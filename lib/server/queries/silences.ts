@@ -11,6 +11,13 @@ const select = {
   _count: { select: { deliveries: true } },
 } as const;
 
+type Row = Prisma.SilenceGetPayload<{ select: typeof select }>;
+
+/** A silence as every answer shows it: the deliveries it held back, and whether it is pending, active or ended now. */
+function toView({ _count, ...s }: Row, now = new Date()) {
+  return { ...s, suppressed: _count.deliveries, state: s.endsAt <= now ? "ended" : s.startsAt > now ? "pending" : "active" };
+}
+
 export async function listSilences(opts: { includeEnded?: boolean; limit?: number } = {}) {
   const now = new Date();
   const rows = await getPrisma().silence.findMany({
@@ -19,7 +26,7 @@ export async function listSilences(opts: { includeEnded?: boolean; limit?: numbe
     take: opts.limit ?? 100,
     select,
   });
-  return rows.map(({ _count, ...s }) => ({ ...s, suppressed: _count.deliveries, state: s.endsAt <= now ? "ended" : s.startsAt > now ? "pending" : "active" }));
+  return rows.map((s) => toView(s, now));
 }
 
 export async function createSilence(input: CreateSilence, userId: string) {
@@ -30,8 +37,7 @@ export async function createSilence(input: CreateSilence, userId: string) {
   return getPrisma().$transaction(async (tx) => {
     const s = await tx.silence.create({ data: { matchers: input.matchers as Prisma.InputJsonArray, reason: input.reason || null, startsAt, endsAt, createdById: userId }, select });
     await writeAudit({ userId, action: "create", entity: "silence", entityId: s.id, details: { matchers: input.matchers, startsAt, endsAt, reason: input.reason ?? null } as unknown as Prisma.InputJsonObject }, tx);
-    const { _count, ...rest } = s;
-    return { ...rest, suppressed: _count.deliveries };
+    return toView(s);
   });
 }
 
@@ -42,8 +48,8 @@ export async function expireSilence(id: string, userId: string) {
     if (!current) throw new AppError("not_found", `No silence ${id}`);
     const now = new Date();
     if (current.endsAt <= now) throw new AppError("conflict", "This silence has already ended");
-    const s = await tx.silence.update({ where: { id }, data: { endsAt: now, startsAt: current.startsAt > now ? now : current.startsAt }, select: { id: true, endsAt: true } });
+    const s = await tx.silence.update({ where: { id }, data: { endsAt: now, startsAt: current.startsAt > now ? now : current.startsAt }, select });
     await writeAudit({ userId, action: "expire", entity: "silence", entityId: id, details: { endsAt: now } }, tx);
-    return s;
+    return toView(s, now);
   });
 }

@@ -21,7 +21,7 @@ export default async function SourcePage({ params }: { params: Promise<{ id: str
   const source = await findSource((await params).id);
   if (!source) notFound();
   // The first page is rendered with the page; the table pages and searches through the API from there.
-  const firstSeries = await listSourceSeriesPage(source.id, { limit: SERIES_PAGE_DEFAULT });
+  const firstSeries = await listSourceSeriesPage(source.id, { limit: SERIES_PAGE_DEFAULT, count: true });
   const h = await headers();
   const origin = `${h.get("x-forwarded-proto") ?? "http"}://${h.get("host") ?? "localhost:3000"}`;
 

@@ -5,7 +5,7 @@ import { createRule, listRules } from "@/lib/server/queries/alert-rules";
 
 export const GET = withAuth(async () => NextResponse.json({ items: await listRules(), nextCursor: null }), { permission: "alerts:read" });
 
-export const POST = withAuth(async ({ body, user }) => NextResponse.json({ rule: await createRule(body, user.id) }, { status: 201 }), {
+export const POST = withAuth(async ({ body, user }) => NextResponse.json(await createRule(body, user.id), { status: 201 }), {
   permission: "alerts:write",
   body: ZCreateRule,
 });

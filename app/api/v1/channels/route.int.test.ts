@@ -37,11 +37,12 @@ describe("channels", () => {
     const res = await createChannel(send("POST", `${URL}/channels`, { kind: "WEBHOOK", name: "ops hook", config: { url: (await hook).url, headers: { Authorization: "Bearer t0ken" } } }), ctx());
     expect(res.status).toBe(201);
     const body = await res.json();
-    id = body.channel.id;
-    secret = body.secret;
+    const { secret: shown, ...channel } = body;
+    id = channel.id;
+    secret = shown;
     expect(secret).toMatch(/^whsec_/);
-    expect(body.channel).toMatchObject({ kind: "WEBHOOK", signed: true, config: { headers: { Authorization: "********" }, timeoutMs: 10_000 } });
-    expect(JSON.stringify(body.channel)).not.toContain(secret);
+    expect(channel).toMatchObject({ kind: "WEBHOOK", signed: true, config: { headers: { Authorization: "********" }, timeoutMs: 10_000 } });
+    expect(JSON.stringify(channel)).not.toContain(secret);
     const list = await (await listChannels(send("GET", `${URL}/channels`), ctx())).json();
     expect(JSON.stringify(list)).not.toContain(secret);
     expect(JSON.stringify(list)).not.toContain("t0ken");
@@ -67,7 +68,7 @@ describe("channels", () => {
   it("send test shows the receiver's answer, signed with the secret; rotating changes the signature", async () => {
     const res = await testChannel(send("POST", `${URL}/channels/${id}/test`), ctx(id));
     expect(res.status).toBe(200);
-    expect((await res.json()).result).toMatchObject({ ok: true, status: 200, response: '{"verdict":"accepted"}' });
+    expect(await res.json()).toMatchObject({ ok: true, status: 200, response: '{"verdict":"accepted"}' });
     const received = (await hook).received.at(-1)!;
     expect(JSON.parse(received.body)).toMatchObject({ event: "test" });
     expect(received.headers.authorization).toBe("Bearer t0ken");
@@ -82,7 +83,7 @@ describe("channels", () => {
     const h2 = { signature: next.headers["vigil-signature"] as string, timestamp: next.headers["vigil-timestamp"] as string };
     expect(verifySignature(secret, h2, next.body)).toEqual({ ok: false, reason: "bad-signature" });
     expect(verifySignature(rotated.secret, h2, next.body)).toEqual({ ok: true });
-    expect((await (await readChannel(send("GET", `${URL}/channels/${id}`), ctx(id))).json()).channel.name).toBe("ops hook");
+    expect((await (await readChannel(send("GET", `${URL}/channels/${id}`), ctx(id))).json()).name).toBe("ops hook");
   });
 
   it("rules name their channel; a missing one or a bad matcher is a 422 naming the field", async () => {
@@ -93,10 +94,10 @@ describe("channels", () => {
     expect((await badRe.json()).error.issues[0].path).toBe("matchers.0.value");
     const ok = await createRule(send("POST", `${URL}/alert-rules`, { name: "prod", channelId: id, matchers: [{ name: "host", op: "=~", value: "web-.*" }], minDeviation: 20 }), ctx());
     expect(ok.status).toBe(201);
-    const { rule } = await ok.json();
+    const rule = await ok.json();
     expect(rule).toMatchObject({ minSeverity: "HIGH", direction: "ANY", deviationUnit: "PERCENT", cooldownMinutes: 30, channel: { name: "ops hook" } });
     const off = await patchRule(send("PATCH", `${URL}/alert-rules/${rule.id}`, { enabled: false }), ctx(rule.id));
-    expect((await off.json()).rule.enabled).toBe(false);
+    expect((await off.json()).enabled).toBe(false);
   });
 });
 
@@ -107,14 +108,15 @@ describe("silences", () => {
     expect(none.status).toBe(422);
     const res = await createSilence(send("POST", `${URL}/silences`, { matchers: [{ name: "host", op: "=", value: "web-1" }], durationMinutes: 60, reason: "deploy" }), ctx());
     expect(res.status).toBe(201);
-    const { silence } = await res.json();
-    expect(silence).toMatchObject({ reason: "deploy", createdBy: { id: "operator" } });
+    const silence = await res.json();
+    expect(silence).toMatchObject({ reason: "deploy", createdBy: { id: "operator" }, state: "active" });
     expect((await (await listSilences(send("GET", `${URL}/silences`), ctx())).json()).items.map((s: { id: string }) => s.id)).toEqual([silence.id]);
     const forbidden = await createChannel(send("POST", `${URL}/channels`, { kind: "SLACK", name: "s", config: { url: "https://hooks.slack.com/services/x" } }), ctx());
     expect(forbidden.status).toBe(403);
 
     const expired = await expireSilence(send("POST", `${URL}/silences/${silence.id}/expire`), ctx(silence.id));
     expect(expired.status).toBe(200);
+    expect(await expired.json()).toMatchObject({ id: silence.id, state: "ended" });
     expect((await (await listSilences(send("GET", `${URL}/silences`), ctx())).json()).items).toEqual([]);
     expect((await (await listSilences(send("GET", `${URL}/silences?state=all`), ctx())).json()).items[0]).toMatchObject({ id: silence.id, state: "ended" });
     expect((await expireSilence(send("POST", `${URL}/silences/${silence.id}/expire`), ctx(silence.id))).status).toBe(409);

@@ -5,7 +5,7 @@ import { createChannel, listChannels } from "@/lib/server/queries/alert-channels
 
 export const GET = withAuth(async () => NextResponse.json({ items: await listChannels(), nextCursor: null }), { permission: "alerts:read" });
 
-/** A webhook's signing `secret` is in this answer and never again (rotate to get a new one). */
+/** The channel, bare, with the webhook's signing `secret` beside its fields: in this answer and never again (rotate to get a new one). */
 export const POST = withAuth(async ({ body, user }) => NextResponse.json(await createChannel(body, user.id), { status: 201 }), {
   permission: "alerts:write",
   body: ZCreateChannel,

@@ -144,7 +144,27 @@ describe("export and import", () => {
     expect(json.status).toBe(422);
     expect(await getPrisma().anomalyLabel.count({ where: { value: "UNSURE" } })).toBe(0);
   });
+
+  it("refuses an import past 10 MB while reading it (no Content-Length), before parsing any row", async () => {
+    const body = spaces(30_000_000);
+    const res = await importLabels(new NextRequest(`${base}/labels/import`, { method: "POST", headers: { "content-type": "text/csv" }, body: body.stream, duplex: "half" } as never), routeContext());
+    expect({ status: res.status, message: (await res.json()).error.message }).toEqual({ status: 413, message: "Body exceeds 10000000 bytes; split the import into several files" });
+    expect(body.sent()).toBeLessThan(11_000_000);
+  });
 });
+
+/** `total` bytes of spaces in 64 KB chunks, streamed without a Content-Length; `sent()` is how much was pulled. */
+function spaces(total: number) {
+  let sent = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(c) {
+      if (sent >= total) return c.close();
+      sent += 65_536;
+      c.enqueue(new Uint8Array(65_536).fill(0x20));
+    },
+  });
+  return { stream, sent: () => sent };
+}
 
 describe("deleting a detector", () => {
   it("keeps its labels (detached from the deleted incidents) and its missed spans", async () => {

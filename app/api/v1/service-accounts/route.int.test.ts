@@ -43,25 +43,25 @@ describe("service accounts", () => {
   it("are created by an admin, act through an issued token, and stop at once when disabled", async () => {
     const created = await createAccount("ci-deploy");
     expect(created.status).toBe(201);
-    const sa = created.body.serviceAccount;
+    const sa = created.body;
     expect(sa).toMatchObject({ email: "ci-deploy@service-accounts.invalid", name: "ci-deploy", role: "ADMIN", disabled: false, activeTokens: 0, lastUsedAt: null });
 
     const issued = await issue(sa.id, { name: "terraform", scopes: ["sources:read", "sources:write"] });
     expect(issued.status).toBe(201);
-    const { token, id: tokenId } = issued.body.token;
-    expect(issued.body.token.owner).toEqual({ id: sa.id, email: sa.email, name: "ci-deploy", serviceAccount: true });
+    const { token, id: tokenId } = issued.body;
+    expect(issued.body.owner).toEqual({ id: sa.id, email: sa.email, name: "ci-deploy", serviceAccount: true });
 
     const made = await sources.POST(bearer(token, "POST", "/sources", { name: "from-ci", kind: "HTTP_PUSH", config: {} }), routeContext());
     expect(made.status).toBe(201);
     expect(await getPrisma().auditLog.count({ where: { entity: "source", action: "create", userId: sa.id } })).toBe(1);
 
-    const listed = (await json(await accounts.GET(session("GET", "/service-accounts"), routeContext()))).body.serviceAccounts;
+    const listed = (await json(await accounts.GET(session("GET", "/service-accounts"), routeContext()))).body.items;
     expect(listed).toEqual([expect.objectContaining({ id: sa.id, activeTokens: 1, lastUsedAt: expect.any(String) })]);
-    const everyToken = (await json(await allTokens.GET(session("GET", "/tokens"), routeContext()))).body.tokens;
+    const everyToken = (await json(await allTokens.GET(session("GET", "/tokens"), routeContext()))).body.items;
     expect(everyToken.find((t: { id: string }) => t.id === tokenId).owner.serviceAccount).toBe(true);
 
     const disabled = await json(await account.PATCH(session("PATCH", `/service-accounts/${sa.id}`, { disabled: true }), routeContext(sa.id)));
-    expect(disabled.body.serviceAccount.disabled).toBe(true);
+    expect(disabled.body.disabled).toBe(true);
     const refused = await json(await sources.GET(bearer(token), routeContext()));
     expect(refused).toEqual({ status: 401, body: { error: { code: "unauthorized", message: "This API token's service account is disabled" } } });
     expect((await issue(sa.id)).status).toBe(409);
@@ -82,23 +82,23 @@ describe("service accounts", () => {
   });
 
   it("take their permissions from the role in the permission table", async () => {
-    const sa = (await createAccount("reader", "OPERATOR")).body.serviceAccount;
+    const sa = (await createAccount("reader", "OPERATOR")).body;
     const beyond = await issue(sa.id, { name: "x", scopes: ["sources:write"] });
     expect({ status: beyond.status, path: beyond.body.error.issues[0].path }).toEqual({ status: 422, path: "scopes" });
-    const { token } = (await issue(sa.id)).body.token;
+    const { token } = (await issue(sa.id)).body;
     expect((await sources.GET(bearer(token), routeContext())).status).toBe(200);
     const write = await json(await sources.POST(bearer(token, "POST", "/sources", { name: "nope", kind: "HTTP_PUSH", config: {} }), routeContext()));
     expect(write).toMatchObject({ status: 403, body: { error: { message: "Your role may not sources:write" } } });
     // A token cannot issue tokens, even an admin service account's.
-    const admin = (await createAccount("root-bot")).body.serviceAccount;
-    const adminToken = (await issue(admin.id)).body.token.token;
+    const admin = (await createAccount("root-bot")).body;
+    const adminToken = (await issue(admin.id)).body.token;
     expect((await accountTokens.POST(bearer(adminToken, "POST", `/service-accounts/${admin.id}/tokens`, { name: "more" }), routeContext(admin.id))).status).toBe(403);
   });
 
   it("cannot sign in, are not people, and name what is wrong in a bad request", async () => {
-    const sa = (await createAccount("no-login", "ADMIN")).body.serviceAccount;
+    const sa = (await createAccount("no-login", "ADMIN")).body;
     expect(await authorizeCredentials({ email: sa.email, password: "any password at all" }, { [PEER_ADDRESS_HEADER]: "10.0.0.9" })).toBeNull();
-    const people = (await json(await users.GET(session("GET", "/users"), routeContext()))).body.users;
+    const people = (await json(await users.GET(session("GET", "/users"), routeContext()))).body.items;
     expect(people.map((u: { email: string }) => u.email)).not.toContain(sa.email);
     const pick = (await json(await assignees.GET(session("GET", "/anomalies/assignees"), routeContext()))).body.items;
     expect(pick.map((u: { email: string }) => u.email)).not.toContain(sa.email);

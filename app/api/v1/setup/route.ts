@@ -6,15 +6,20 @@ import { assertMediaType, assertSameOrigin } from "@/lib/server/api/request-chec
 import { assertStorable } from "@/lib/server/api/storable-text";
 import { withApiHeaders } from "@/lib/server/api/response-headers";
 import { prepareDatabase } from "@/lib/server/database";
+import { readBodyText } from "@/lib/ingest/read-body";
+
+/** An e-mail, a name and a password: anything larger is refused while it is read (413), before any parsing. */
+const MAX_BODY_BYTES = 16_000;
 
 /** First run only: creates the first admin while no user exists; 409 afterwards. */
 export async function POST(req: NextRequest) {
   try {
     assertSameOrigin(req);
     assertMediaType(req.headers.get("content-type"), "application/json");
+    const text = await readBodyText(req, MAX_BODY_BYTES);
     let json: unknown;
     try {
-      json = await req.json();
+      json = JSON.parse(text);
     } catch {
       throw new AppError("bad_request", "Body must be JSON");
     }

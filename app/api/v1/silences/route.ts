@@ -8,7 +8,7 @@ export const GET = withAuth(
   { permission: "alerts:read", query: ZSilenceListQuery },
 );
 
-export const POST = withAuth(async ({ body, user }) => NextResponse.json({ silence: await createSilence(body, user.id) }, { status: 201 }), {
+export const POST = withAuth(async ({ body, user }) => NextResponse.json(await createSilence(body, user.id), { status: 201 }), {
   permission: "silences:write",
   body: ZCreateSilence,
 });

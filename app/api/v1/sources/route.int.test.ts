@@ -25,7 +25,7 @@ describe("sources API -> poll schedulers", () => {
   it("create, edit, pause and delete change the source's scheduler before the answer", async () => {
     const res = await create(send("POST", URL, { name: "pulled", kind: "HTTP_POLL", config: config(10) }), ctx());
     expect(res.status).toBe(201);
-    const { id } = (await res.json()).source;
+    const { id } = await res.json();
     expect(await schedulers()).toEqual([[jobIds.pollScheduler(id), 10_000]]);
 
     expect((await patch(send("PATCH", `${URL}/${id}`, { config: config(60) }), ctx(id))).status).toBe(200);

@@ -6,7 +6,7 @@ import { AppError } from "@/lib/server/api/errors";
 import { writeAudit } from "@/lib/server/audit";
 import { getPrisma } from "@/lib/server/db";
 
-export const GET = withAuth(async () => NextResponse.json({ users: await listUsers() }), { permission: "users:manage" });
+export const GET = withAuth(async () => NextResponse.json({ items: await listUsers(), nextCursor: null }), { permission: "users:manage" });
 
 export const POST = withAuth(
   async ({ body, user }) => {
@@ -16,7 +16,7 @@ export const POST = withAuth(
       await writeAudit({ userId: user.id, action: "create", entity: "user", entityId: u.id, details: { email: u.email, role: u.role } }, tx);
       return u;
     });
-    return NextResponse.json({ user: created }, { status: 201 });
+    return NextResponse.json(created, { status: 201 });
   },
   { permission: "users:manage", body: ZCreateUser },
 );

@@ -5,10 +5,10 @@ import { deleteRule, getRule, updateRule } from "@/lib/server/queries/alert-rule
 
 type Params = { id: string };
 
-export const GET = withAuth<undefined, undefined, Params>(async ({ params }) => NextResponse.json({ rule: await getRule(params.id) }), { permission: "alerts:read" });
+export const GET = withAuth<undefined, undefined, Params>(async ({ params }) => NextResponse.json(await getRule(params.id)), { permission: "alerts:read" });
 
 export const PATCH = withAuth<typeof ZUpdateRule, undefined, Params>(
-  async ({ body, user, params }) => NextResponse.json({ rule: await updateRule(params.id, body, user.id) }),
+  async ({ body, user, params }) => NextResponse.json(await updateRule(params.id, body, user.id)),
   { permission: "alerts:write", body: ZUpdateRule },
 );
 

@@ -5,11 +5,11 @@ import { deleteChannel, getChannel, updateChannel } from "@/lib/server/queries/a
 
 type Params = { id: string };
 
-export const GET = withAuth<undefined, undefined, Params>(async ({ params }) => NextResponse.json({ channel: await getChannel(params.id) }), { permission: "alerts:read" });
+export const GET = withAuth<undefined, undefined, Params>(async ({ params }) => NextResponse.json(await getChannel(params.id)), { permission: "alerts:read" });
 
 /** `config` is merged into the stored one; masked values (********) keep what is stored. */
 export const PATCH = withAuth<typeof ZUpdateChannel, undefined, Params>(
-  async ({ body, user, params }) => NextResponse.json({ channel: await updateChannel(params.id, body, user.id) }),
+  async ({ body, user, params }) => NextResponse.json(await updateChannel(params.id, body, user.id)),
   { permission: "alerts:write", body: ZUpdateChannel },
 );
 

@@ -5,6 +5,7 @@ import { AppError } from "@/lib/server/api/errors";
 import { assertStorable } from "@/lib/server/api/storable-text";
 import { parseCsvRows, validateRows } from "@/lib/feedback/transfer";
 import { importLabels } from "@/lib/server/queries/label-transfer";
+import { readBodyText } from "@/lib/ingest/read-body";
 
 const MAX_BYTES = 10_000_000;
 /** One transaction per import: larger sets go in several files. */
@@ -15,8 +16,7 @@ export const POST = withAuth(
   async ({ req, user }) => {
     const type = parseMediaType(req.headers.get("content-type"))?.type;
     if (type !== "text/csv" && type !== "application/json") throw new AppError("unsupported_media_type", "Content-Type must be text/csv or application/json");
-    const text = await req.text();
-    if (Buffer.byteLength(text) > MAX_BYTES) throw new AppError("payload_too_large", `Body exceeds ${MAX_BYTES} bytes`);
+    const text = await readBodyText(req, MAX_BYTES, "split the import into several files");
     let raw: unknown[];
     if (type === "text/csv") {
       const parsed = parseCsvRows(text);

@@ -40,13 +40,13 @@ describe("personal API tokens", () => {
   it("creates a scoped token once, uses it on management routes, 403 for a scope it lacks, 401 after revoke", async () => {
     const created = await createVia({ name: "terraform", scopes: ["sources:read", "sources:write"] });
     expect(created.status).toBe(201);
-    const { token, id, prefix } = created.json.token;
+    const { token, id, prefix } = created.json;
     expect(token).toMatch(new RegExp(`^vglt_${prefix}_[0-9a-f]{64}$`));
 
     const listed = await (await mine.GET(session("GET", "/me/tokens"), routeContext())).json();
-    expect(listed.tokens).toHaveLength(1);
+    expect(listed.items).toHaveLength(1);
     expect(JSON.stringify(listed)).not.toContain(token.split("_")[2]);
-    expect(listed.tokens[0]).toMatchObject({ id, name: "terraform", prefix, scopes: ["sources:read", "sources:write"], revokedAt: null });
+    expect(listed.items[0]).toMatchObject({ id, name: "terraform", prefix, scopes: ["sources:read", "sources:write"], revokedAt: null });
 
     expect((await sources.GET(bearer(token), routeContext())).status).toBe(200);
     const post = await sources.POST(bearer(token, "POST", "/sources", pushSource("via-token")), routeContext());
@@ -71,9 +71,9 @@ describe("personal API tokens", () => {
 
   it("refuses an expired, unknown or malformed token with 401 and says why", async () => {
     const { json } = await createVia({ name: "short", expiresAt: new Date(Date.now() + 60_000).toISOString() });
-    expect((await sources.GET(bearer(json.token.token), routeContext())).status).toBe(200);
-    await getPrisma().userApiToken.update({ where: { id: json.token.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    const expired = await sources.GET(bearer(json.token.token), routeContext());
+    expect((await sources.GET(bearer(json.token), routeContext())).status).toBe(200);
+    await getPrisma().userApiToken.update({ where: { id: json.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const expired = await sources.GET(bearer(json.token), routeContext());
     expect(expired.status).toBe(401);
     expect((await expired.json()).error.message).toMatch(/^API token [0-9a-f]{12} expired at /);
     const unknown = `vglt_${"a".repeat(12)}_${"b".repeat(64)}`;
@@ -133,9 +133,9 @@ describe("personal API tokens", () => {
   it("lets an admin list and revoke anyone's token; an owner cannot revoke another's", async () => {
     const other = await createToken({ id: "ops", role: "ANALYST" }, { name: "theirs" });
     const everyone = await (await all.GET(session("GET", "/tokens"), routeContext())).json();
-    expect(everyone.tokens.map((t: { owner: { email: string } }) => t.owner.email)).toEqual(expect.arrayContaining(["ops@example.com", "admin@example.com"]));
+    expect(everyone.items.map((t: { owner: { email: string } }) => t.owner.email)).toEqual(expect.arrayContaining(["ops@example.com", "admin@example.com"]));
     expect((await mineOne.DELETE(session("DELETE", `/me/tokens/${other.id}`), routeContext(other.id))).status).toBe(404);
     const res = await allOne.DELETE(session("DELETE", `/tokens/${other.id}`), routeContext(other.id));
-    expect((await res.json()).token.revokedAt).not.toBeNull();
+    expect((await res.json()).revokedAt).not.toBeNull();
   });
 });

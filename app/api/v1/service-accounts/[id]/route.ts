@@ -5,6 +5,6 @@ import { ZServiceAccountUpdate } from "@/lib/service-accounts/schemas";
 
 /** Rename, change role, disable or enable; disabling stops its tokens on their next request. */
 export const PATCH = withAuth<typeof ZServiceAccountUpdate, undefined, { id: string }>(
-  async ({ user, body, params }) => NextResponse.json({ serviceAccount: await updateServiceAccount(params.id, body, user.id) }),
+  async ({ user, body, params }) => NextResponse.json(await updateServiceAccount(params.id, body, user.id)),
   { permission: "users:manage", body: ZServiceAccountUpdate },
 );

@@ -6,7 +6,7 @@ import { syncSchedulesAfterWrite } from "@/lib/server/schedules";
 
 type Params = { id: string };
 
-export const GET = withAuth<undefined, undefined, Params>(async ({ params }) => NextResponse.json({ source: await getSource(params.id) }), {
+export const GET = withAuth<undefined, undefined, Params>(async ({ params }) => NextResponse.json(await getSource(params.id)), {
   permission: "sources:read",
 });
 
@@ -14,7 +14,7 @@ export const PATCH = withAuth<typeof ZUpdateSource, undefined, Params>(
   async ({ body, user, params }) => {
     const source = await updateSource(params.id, body, user.id);
     await syncSchedulesAfterWrite("poll");
-    return NextResponse.json({ source });
+    return NextResponse.json(source);
   },
   { permission: "sources:write", body: ZUpdateSource },
 );

@@ -4,6 +4,6 @@ import { revokeToken } from "@/lib/server/queries/api-tokens";
 
 /** Revokes anyone's token (admins; idempotent, audited). */
 export const DELETE = withAuth<undefined, undefined, { id: string }>(
-  async ({ user, params }) => NextResponse.json({ token: await revokeToken(params.id, user.id) }),
+  async ({ user, params }) => NextResponse.json(await revokeToken(params.id, user.id)),
   { permission: "users:manage" },
 );

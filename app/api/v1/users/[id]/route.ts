@@ -19,7 +19,7 @@ export const PATCH = withAuth<typeof ZUpdateUser, undefined, { id: string }>(
       );
       return u;
     });
-    return NextResponse.json({ user: updated });
+    return NextResponse.json(updated);
   },
   { permission: "users:manage", body: ZUpdateUser },
 );

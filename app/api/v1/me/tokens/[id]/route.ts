@@ -4,6 +4,6 @@ import { revokeToken } from "@/lib/server/queries/api-tokens";
 
 /** Revokes one of the caller's own tokens (idempotent; another user's token is a 404). */
 export const DELETE = withAuth<undefined, undefined, { id: string }>(
-  async ({ user, params }) => NextResponse.json({ token: await revokeToken(params.id, user.id, user.id) }),
+  async ({ user, params }) => NextResponse.json(await revokeToken(params.id, user.id, user.id)),
   { permission: "overview:read", sessionOnly: true },
 );

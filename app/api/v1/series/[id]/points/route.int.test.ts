@@ -117,7 +117,7 @@ describe("GET /api/v1/series/[id]", () => {
   it("gives labels, source, extent and attached detectors; 404 for an unknown id", async () => {
     const res = await getSeries(new NextRequest(`http://localhost/api/v1/series/${id}`), { params: Promise.resolve({ id }) });
     expect(res.status).toBe(200);
-    const { series } = (await res.json()) as { series: SeriesDetail };
+    const series = (await res.json()) as SeriesDetail;
     expect(series).toMatchObject({ metric: "cpu", labels: { host: "web-1" }, source: { name: "explorer" }, first: iso(T0), last: iso(T0 + (N - 1) * STEP) });
     expect(series.detectors.map((d) => d.name)).toEqual(["cpu watch"]);
     const missing = await getSeries(new NextRequest("http://localhost/api/v1/series/nope"), { params: Promise.resolve({ id: "nope" }) });

@@ -4,7 +4,7 @@ import { expireSilence } from "@/lib/server/queries/silences";
 
 type Params = { id: string };
 
-/** Ends the silence now; it stays listed (state=all) with the deliveries it stopped. */
-export const POST = withAuth<undefined, undefined, Params>(async ({ user, params }) => NextResponse.json({ silence: await expireSilence(params.id, user.id) }), {
+/** Ends the silence now and answers it (state "ended"); it stays listed (state=all) with the deliveries it stopped. */
+export const POST = withAuth<undefined, undefined, Params>(async ({ user, params }) => NextResponse.json(await expireSilence(params.id, user.id)), {
   permission: "silences:write",
 });

@@ -5,12 +5,12 @@ import { createSourceKey, listSourceKeys } from "@/lib/server/queries/api-keys";
 
 type Params = { id: string };
 
-export const GET = withAuth<undefined, undefined, Params>(async ({ params }) => NextResponse.json({ keys: await listSourceKeys(params.id) }), {
+export const GET = withAuth<undefined, undefined, Params>(async ({ params }) => NextResponse.json({ items: await listSourceKeys(params.id), nextCursor: null }), {
   permission: "sources:read",
 });
 
-/** The response is the only time the full key is shown. */
+/** The key, bare; its `key` field is the full push key, shown in this answer only. */
 export const POST = withAuth<typeof ZCreateKey, undefined, Params>(
-  async ({ body, user, params }) => NextResponse.json({ key: await createSourceKey(params.id, body.name, user.id) }, { status: 201 }),
+  async ({ body, user, params }) => NextResponse.json(await createSourceKey(params.id, body.name, user.id), { status: 201 }),
   { permission: "sources:write", body: ZCreateKey },
 );

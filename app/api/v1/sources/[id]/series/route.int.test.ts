@@ -59,8 +59,8 @@ async function walk(params: Record<string, string | number>) {
   let pages = 0;
   do {
     const p = await page(bigId, { ...params, ...(cursor ? { cursor } : {}) });
-    expect(p.total).toBe(N);
-    ids.push(...p.rows.map((r) => r.id));
+    expect(p.total).toBeUndefined();
+    ids.push(...p.items.map((r) => r.id));
     cursor = p.nextCursor;
     pages++;
   } while (cursor);
@@ -80,15 +80,16 @@ describe("GET /api/v1/sources/[id]/series", () => {
     expect(ids).toEqual(expected.map((s) => s.id));
   });
 
-  it("answers 50 rows by default with the source's total, and each row's newest point", async () => {
-    const first = await page(bigId);
-    expect(first.rows).toHaveLength(50);
+  it("answers 50 rows by default, the source's total when asked (count=true), and each row's newest point", async () => {
+    const first = await page(bigId, { count: "true" });
+    expect(first.items).toHaveLength(50);
     expect(first.total).toBe(N);
+    expect((await page(bigId, { q: "cpu", count: "true" })).total).toBe(N);
     expect(first.nextCursor).toEqual(expect.any(String));
-    expect(first.rows[0]).toEqual({ id: expect.any(String), metric: "CPU.busy", labels: { host: expect.any(String), region: expect.any(String) }, createdAt: expect.any(String), lastTs: null, lastValue: null });
+    expect(first.items[0]).toEqual({ id: expect.any(String), metric: "CPU.busy", labels: { host: expect.any(String), region: expect.any(String) }, createdAt: expect.any(String), lastTs: null, lastValue: null });
 
     const withPoints = await page(bigId, { q: "h05000" });
-    expect(withPoints.rows).toEqual([
+    expect(withPoints.items).toEqual([
       expect.objectContaining({ id: "sr5000", metric: "cpu", labels: { host: "h05000", region: "eu" }, lastTs: "2026-01-01T00:03:00.000Z", lastValue: 5003 }),
     ]);
     expect(withPoints.nextCursor).toBeNull();
@@ -112,8 +113,11 @@ describe("GET /api/v1/sources/[id]/series", () => {
     expect(new Set(narrow.ids).size).toBe(10);
   });
 
-  it("is empty with a total of 0 for a source without series; 404 for an unknown source", async () => {
-    expect(await page(emptyId)).toEqual({ rows: [], total: 0, nextCursor: null });
+  it("is empty with a total of 0 for a source without series; 404 for an unknown source; count must be a boolean", async () => {
+    expect(await page(emptyId, { count: "true" })).toEqual({ items: [], total: 0, nextCursor: null });
+    expect(await page(emptyId)).toEqual({ items: [], nextCursor: null });
+    const bad = await get(emptyId, { count: "maybe" });
+    expect({ status: bad.status, path: (await bad.json()).error.issues[0].path }).toEqual({ status: 422, path: "count" });
     const res = await get("no-such-source");
     expect(res.status).toBe(404);
     expect((await res.json()).error.code).toBe("not_found");
@@ -147,16 +151,16 @@ describe("GET /api/v1/sources/[id]/series", () => {
     // 31 pages of 500 in: a cursor deep into the source.
     let cursor = (await page(bigId, { limit: 500 })).nextCursor!;
     for (let i = 0; i < 30; i++) cursor = (await page(bigId, { limit: 500, cursor })).nextCursor!;
-    expect((await page(bigId, { cursor })).rows.map((r) => r.id)).toEqual(ordered.slice(15_500, 15_550));
-    expect((await page(bigId, {})).rows.map((r) => r.id)).toEqual(ordered.slice(0, 50));
-    expect((await page(bigId, { limit: 500 })).rows.map((r) => r.id)).toEqual(ordered.slice(0, 500));
+    expect((await page(bigId, { cursor })).items.map((r) => r.id)).toEqual(ordered.slice(15_500, 15_550));
+    expect((await page(bigId, {})).items.map((r) => r.id)).toEqual(ordered.slice(0, 50));
+    expect((await page(bigId, { limit: 500 })).items.map((r) => r.id)).toEqual(ordered.slice(0, 500));
     for (const q of ["h19999", "host=h19999"]) {
       const found = await page(bigId, { q });
-      expect(found.rows.map((r) => r.id), q).toEqual(["sr19999"]);
+      expect(found.items.map((r) => r.id), q).toEqual(["sr19999"]);
       expect(found.nextCursor).toBeNull();
     }
     const cpu = await page(bigId, { q: "cpu", limit: 500 });
-    expect(cpu.rows).toHaveLength(500);
-    expect(cpu.rows.every((r) => /cpu/i.test(r.metric))).toBe(true);
+    expect(cpu.items).toHaveLength(500);
+    expect(cpu.items.every((r) => /cpu/i.test(r.metric))).toBe(true);
   });
 });

@@ -5,7 +5,7 @@ import { listSourceSeriesPage } from "@/lib/server/queries/series";
 
 type Params = { id: string };
 
-/** One keyset page of a source's series: `?limit=&cursor=&q=`, answered as {rows, total, nextCursor}. */
+/** One keyset page of a source's series: `?limit=&cursor=&q=&count=`, answered as { items, nextCursor } (and `total` with count=true). */
 export const GET = withAuth<undefined, typeof ZSourceSeriesQuery, Params>(
   async ({ query, params }) => NextResponse.json(await listSourceSeriesPage(params.id, query)),
   { permission: "sources:read", query: ZSourceSeriesQuery },

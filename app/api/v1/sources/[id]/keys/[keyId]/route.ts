@@ -3,6 +3,6 @@ import { withAuth } from "@/lib/server/api/with-auth";
 import { revokeSourceKey } from "@/lib/server/queries/api-keys";
 
 export const DELETE = withAuth<undefined, undefined, { id: string; keyId: string }>(
-  async ({ user, params }) => NextResponse.json({ key: await revokeSourceKey(params.id, params.keyId, user.id) }),
+  async ({ user, params }) => NextResponse.json(await revokeSourceKey(params.id, params.keyId, user.id)),
   { permission: "sources:write" },
 );
