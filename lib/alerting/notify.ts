@@ -28,6 +28,8 @@ import type { AlertContext } from "@/lib/alerting/alert";
 import { assignGroups, claimGroupBatches, finishBatch, type ClaimedBatch } from "@/lib/server/queries/alert-groups";
 import type { GroupMessage } from "@/lib/alerting/groups";
 import { isResolved } from "@/lib/alerting/alert";
+import { SEND_START_GRACE_MS } from "@/lib/alerting/rate-limit";
+import { claimLimitedDeliveries, releaseClaims } from "@/lib/server/queries/channel-limits";
 import {
   claimDueDeliveries,
   clearOutbox,
@@ -55,6 +57,8 @@ export interface NotifyResult {
   sent: number;
   retrying: number;
   failed: number;
+  /** Held by a channel's send limit (a batch counts once). */
+  limited: number;
 }
 
 /** The web app's public URL, for links in messages. */
@@ -116,10 +120,25 @@ function send(d: ClaimedDelivery, ctx: AlertContext, idempotencyKey: string, gro
   return sendToChannel(channel, ctx, { event, idempotencyKey, rule, sentAt: new Date(), group });
 }
 
+/**
+ * On a rate-limited channel a send must start within the grace of its slot (a worker stalled
+ * after claiming, e.g. under load, would otherwise send in a later slot's time and exceed the
+ * limit): else it is put back unsent and rung again at once. The claim is still ours then, since
+ * the lease is far longer than the grace.
+ */
+async function startedLate(d: ClaimedDelivery, ids: string[], attempts: number, slotAt: number, anomalyId: string, deps: NotifyDeps): Promise<boolean> {
+  if (!d.channel?.limited || performance.now() - slotAt <= SEND_START_GRACE_MS) return false;
+  await releaseClaims(ids, attempts);
+  logger.warn({ delivery: d.id, rows: ids.length }, "a rate-limited send could not start within its slot; put back unsent");
+  await deps.retryLater(anomalyId, 0, `${d.key}:late:${attempts}:${Date.now()}`);
+  return true;
+}
+
 /** One message for a group's batch; every row of it ends the same way. */
 async function sendBatch(b: ClaimedBatch, deps: NotifyDeps): Promise<SendResult["status"][]> {
   const loaded = await Promise.all(b.rows.map((r) => loadAlertContext(r.anomalyId, publicBaseUrl())));
   const members = loaded.filter((c): c is AlertContext => c !== null);
+  if (await startedLate(b.head, b.rows.map((r) => r.id), b.attempts, b.slotAt, b.rows[0].anomalyId, deps)) return [];
   const group: GroupMessage = { id: b.groupId, key: b.key, labels: b.labels, total: b.total, members };
   const outcome = members.length ? await send(b.head, members[0], b.key, group) : { ok: false, retryable: false, status: null, response: null, error: "the anomalies are gone", latencyMs: 0 };
   const result = toResult(outcome, b.attempts);
@@ -138,8 +157,9 @@ async function sendBatch(b: ClaimedBatch, deps: NotifyDeps): Promise<SendResult[
   return ids.map(() => result.status);
 }
 
-async function sendClaimed(d: ClaimedDelivery, ctx: AlertContext, deps: NotifyDeps): Promise<SendResult["status"]> {
+async function sendClaimed(d: ClaimedDelivery & { slotAt?: number }, ctx: AlertContext, deps: NotifyDeps): Promise<SendResult["status"] | null> {
   const { channel } = d;
+  if (d.slotAt !== undefined && (await startedLate(d, [d.id], d.attempts, d.slotAt, ctx.anomaly.id, deps))) return null;
   const outcome = await send(d, ctx, d.key);
   const result = toResult(outcome, d.attempts);
   if (!(await finishDelivery(d, result))) {
@@ -151,8 +171,32 @@ async function sendClaimed(d: ClaimedDelivery, ctx: AlertContext, deps: NotifyDe
   return result.status;
 }
 
+/** Claims what is due for the anomaly (single rows, group batches, rate-limited rows) and sends it. */
+async function sendDue(anomalyId: string, ctx: AlertContext, grouped: boolean, deps: NotifyDeps, total: NotifyResult) {
+  const lease = getEnv().VIGIL_ALERT_LEASE_MS;
+  const [single, grouping] = await Promise.all([claimDueDeliveries(anomalyId, lease), grouped ? claimGroupBatches(anomalyId, lease, loadClaimed) : { batches: [], wakes: [] }]);
+  // Rate-limited rows are claimed last, right before their send: their slot is the claim.
+  const limited = single.limitedDue ? await claimLimitedDeliveries(anomalyId, lease) : { claimed: [], wakes: [] };
+  const claimed = [...single.claimed, ...limited.claimed];
+  const wakes = [...grouping.wakes, ...limited.wakes];
+  total.limited += wakes.length;
+  const nowMs = Date.now();
+  // A little after the wake: a job run a few ms early would find the window still full and queue again at its end.
+  await Promise.all(wakes.map((at) => deps.retryLater(anomalyId, Math.max(0, at.getTime() - nowMs) + 50, `${anomalyId}:limit:${at.getTime()}`)));
+  const [batchEnds, ends] = await Promise.all([
+    Promise.all(grouping.batches.map((b) => sendBatch(b, deps))).then((e) => e.flat()),
+    Promise.all(claimed.map((d) => sendClaimed(d, ctx, deps))),
+  ]);
+  for (const s of [...batchEnds, ...ends]) {
+    if (s === "SENT") total.sent++;
+    else if (s === "PENDING") total.retrying++;
+    else if (s === "FAILED") total.failed++;
+  }
+  return claimed.some((d, i) => d.kind === "FIRING" && ends[i] === "SENT");
+}
+
 export async function notifyAnomaly(anomalyId: string, deps: NotifyDeps): Promise<NotifyResult> {
-  const total: NotifyResult = { decided: 0, sent: 0, retrying: 0, failed: 0 };
+  const total: NotifyResult = { decided: 0, sent: 0, retrying: 0, failed: 0, limited: 0 };
   for (let round = 0; round < 2; round++) {
     const seq = await outboxSeq(anomalyId);
     const decided = await decide(anomalyId);
@@ -162,19 +206,10 @@ export async function notifyAnomaly(anomalyId: string, deps: NotifyDeps): Promis
     const nowMs = Date.now();
     await Promise.all(decided.wakes.map((at) => deps.retryLater(anomalyId, Math.max(0, at.getTime() - nowMs) + 100, `${anomalyId}:wake:${at.getTime()}`)));
     if (!decided.pending) break;
-    const lease = getEnv().VIGIL_ALERT_LEASE_MS;
-    const [claimed, batches] = await Promise.all([claimDueDeliveries(anomalyId, lease), decided.grouped ? claimGroupBatches(anomalyId, lease, loadClaimed) : []]);
-    const batchEnds = (await Promise.all(batches.map((b) => sendBatch(b, deps)))).flat();
-    total.sent += batchEnds.filter((s) => s === "SENT").length;
-    total.retrying += batchEnds.filter((s) => s === "PENDING").length;
-    total.failed += batchEnds.filter((s) => s === "FAILED").length;
-    const ends = await Promise.all(claimed.map((d) => sendClaimed(d, decided.ctx, deps)));
-    total.sent += ends.filter((s) => s === "SENT").length;
-    total.retrying += ends.filter((s) => s === "PENDING").length;
-    total.failed += ends.filter((s) => s === "FAILED").length;
+    const firingSent = await sendDue(anomalyId, decided.ctx, decided.grouped, deps, total);
     // A resolve can follow a firing just sent only if the episode had ended when this round read it;
     // an end recorded during the send touched the outbox and rang the job again.
-    if (!isResolved(decided.ctx.anomaly) || !claimed.some((d, i) => d.kind === "FIRING" && ends[i] === "SENT")) break;
+    if (!isResolved(decided.ctx.anomaly) || !firingSent) break;
   }
   return total;
 }

@@ -3,7 +3,7 @@
  * the enabled rules and active silences, decisions claimed under their unique key, and the
  * claim/lease of a send. Times come from PostgreSQL's clock so that several workers agree.
  */
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { getPrisma } from "@/lib/server/db";
 import { anomalyUrl, type AlertContext } from "@/lib/alerting/alert";
 import type { RuleSpec } from "@/lib/alerting/rules";
@@ -119,38 +119,71 @@ export interface ClaimedDelivery {
   channelId: string;
   kind: "FIRING" | "RESOLVED" | "ESCALATED";
   attempts: number;
-  /** The channel as it is now (null: deleted meanwhile). */
-  channel: { id: string; kind: "WEBHOOK" | "SLACK" | "EMAIL" | "ALERTMANAGER"; config: unknown; secret: string | null; enabled: boolean } | null;
+  /** The channel as it is now (null: deleted meanwhile); `limited`: it has a send limit. */
+  channel: { id: string; kind: "WEBHOOK" | "SLACK" | "EMAIL" | "ALERTMANAGER"; config: unknown; secret: string | null; enabled: boolean; limited: boolean } | null;
 }
 
-type ClaimedRow = Omit<ClaimedDelivery, "channel"> & { cKind: string | null; config: unknown; secret: string | null; enabled: boolean | null };
-const toClaimed = ({ cKind, config, secret, enabled, ...d }: ClaimedRow): ClaimedDelivery => ({
+type ClaimedRow = Omit<ClaimedDelivery, "channel"> & { cKind: string | null; config: unknown; secret: string | null; enabled: boolean | null; limited: boolean | null };
+const toClaimed = ({ cKind, config, secret, enabled, limited, ...d }: ClaimedRow): ClaimedDelivery => ({
   ...d,
-  channel: cKind ? { id: d.channelId, kind: cKind as NonNullable<ClaimedDelivery["channel"]>["kind"], config, secret, enabled: !!enabled } : null,
+  channel: cKind ? { id: d.channelId, kind: cKind as NonNullable<ClaimedDelivery["channel"]>["kind"], config, secret, enabled: !!enabled, limited: !!limited } : null,
 });
 
+const claimSet = (leaseMs: number) =>
+  Prisma.sql`status = 'SENDING', attempts = attempts + 1, "leaseUntil" = now() + ${leaseMs}::int * interval '1 millisecond', "updatedAt" = now()`;
+const claimedColumns = Prisma.sql`claimed.*, r.name AS "ruleName", c.kind::text AS "cKind", c.config, c.secret, c.enabled, c."rateLimitCount" IS NOT NULL AS limited`;
+const dueSingle = (anomalyId: string) => Prisma.sql`"anomalyId" = ${anomalyId} AND status = 'PENDING' AND "groupId" IS NULL AND "nextAttemptAt" <= now()`;
+const limitedChannel = Prisma.sql`EXISTS (SELECT 1 FROM "NotificationChannel" lc WHERE lc.id = "Delivery"."channelId" AND lc."rateLimitCount" IS NOT NULL)`;
+
 /**
- * Claims the anomaly's due deliveries (grouped ones excepted: lib/server/queries/alert-groups.ts)
- * for one send each: PENDING -> SENDING with attempts + 1 and a lease, committed before anything
- * is sent. Row locks make a second claimer skip them. A PENDING row without `nextAttemptAt` is
- * held (a grouped resolve waiting for its group).
+ * Claims the anomaly's due deliveries (grouped ones excepted: lib/server/queries/alert-groups.ts;
+ * rate-limited channels too: lib/server/queries/channel-limits.ts) for one send each: PENDING ->
+ * SENDING with attempts + 1 and a lease, committed before anything is sent. Row locks make a
+ * second claimer skip them. A PENDING row without `nextAttemptAt` is held (a grouped resolve
+ * waiting for its group). `limitedDue`: due rows of rate-limited channels were left to claim.
  */
-export async function claimDueDeliveries(anomalyId: string, leaseMs: number): Promise<ClaimedDelivery[]> {
-  const rows = await getPrisma().$queryRaw<ClaimedRow[]>`
+export async function claimDueDeliveries(anomalyId: string, leaseMs: number): Promise<{ claimed: ClaimedDelivery[]; limitedDue: boolean }> {
+  const rows = await getPrisma().$queryRaw<(Partial<ClaimedRow> & { limitedDue: boolean })[]>`
     WITH claimed AS (
-      UPDATE "Delivery" SET status = 'SENDING', attempts = attempts + 1, "leaseUntil" = now() + ${leaseMs}::int * interval '1 millisecond', "updatedAt" = now()
-      WHERE "anomalyId" = ${anomalyId} AND status = 'PENDING' AND "groupId" IS NULL AND "nextAttemptAt" <= now()
+      UPDATE "Delivery" SET ${claimSet(leaseMs)} WHERE ${dueSingle(anomalyId)} AND NOT ${limitedChannel}
+      RETURNING id, key, "ruleId", "channelId", kind::text AS kind, attempts
+    ), limited AS (
+      SELECT EXISTS (SELECT 1 FROM "Delivery" WHERE ${dueSingle(anomalyId)} AND ${limitedChannel}) AS "limitedDue"
+    )
+    SELECT ${claimedColumns}, limited."limitedDue"
+    FROM limited LEFT JOIN claimed ON true LEFT JOIN "AlertRule" r ON r.id = claimed."ruleId" LEFT JOIN "NotificationChannel" c ON c.id = claimed."channelId"`;
+  const claimed = rows.filter((r) => r.id).map(({ limitedDue: _, ...r }) => toClaimed(r as ClaimedRow));
+  return { claimed, limitedDue: rows[0]?.limitedDue ?? false };
+}
+
+/** Claims these rows (still PENDING) in the caller's transaction. */
+export async function claimDeliveryIds(tx: Prisma.TransactionClient, ids: string[], leaseMs: number): Promise<ClaimedDelivery[]> {
+  if (ids.length === 0) return [];
+  const rows = await tx.$queryRaw<ClaimedRow[]>`
+    WITH claimed AS (
+      UPDATE "Delivery" SET ${claimSet(leaseMs)} WHERE id = ANY(${ids}::text[]) AND status = 'PENDING'
       RETURNING id, key, "ruleId", "channelId", kind::text AS kind, attempts
     )
-    SELECT claimed.*, r.name AS "ruleName", c.kind::text AS "cKind", c.config, c.secret, c.enabled
+    SELECT ${claimedColumns}
     FROM claimed LEFT JOIN "AlertRule" r ON r.id = claimed."ruleId" LEFT JOIN "NotificationChannel" c ON c.id = claimed."channelId"`;
   return rows.map(toClaimed);
+}
+
+/**
+ * Due single rows of rate-limited channels, locked for this transaction (others' locked rows
+ * skipped); those that already waited for the limit first.
+ */
+export function lockLimitedDue(tx: Prisma.TransactionClient, anomalyId: string): Promise<{ id: string; channelId: string; waited: boolean }[]> {
+  return tx.$queryRaw`
+    SELECT id, "channelId", "rateLimitedUntil" IS NOT NULL AS waited FROM "Delivery" WHERE ${dueSingle(anomalyId)} AND ${limitedChannel}
+    ORDER BY "rateLimitedUntil" NULLS LAST, "createdAt", id FOR UPDATE SKIP LOCKED`;
 }
 
 /** One delivery with its rule's name and its channel as they are now. */
 export async function loadClaimed(id: string): Promise<ClaimedDelivery | null> {
   const [row] = await getPrisma().$queryRaw<ClaimedRow[]>`
-    SELECT d.id, d.key, d."ruleId", d."channelId", d.kind::text AS kind, d.attempts, r.name AS "ruleName", c.kind::text AS "cKind", c.config, c.secret, c.enabled
+    SELECT d.id, d.key, d."ruleId", d."channelId", d.kind::text AS kind, d.attempts, r.name AS "ruleName", c.kind::text AS "cKind", c.config, c.secret, c.enabled,
+      c."rateLimitCount" IS NOT NULL AS limited
     FROM "Delivery" d LEFT JOIN "AlertRule" r ON r.id = d."ruleId" LEFT JOIN "NotificationChannel" c ON c.id = d."channelId" WHERE d.id = ${id}`;
   return row ? toClaimed(row) : null;
 }
@@ -165,12 +198,12 @@ export interface SendResult {
   reason: string | null;
 }
 
-/** Ends a claim; false when the claim was no longer ours (its lease expired and the sweep took it). A sent row keeps why it was held. */
+/** Ends a claim; false when the claim was no longer ours (its lease expired and the sweep took it). A sent row keeps why it was held or waited. */
 export async function finishDelivery(d: ClaimedDelivery, r: SendResult): Promise<boolean> {
   const n = await getPrisma().$executeRaw`
     UPDATE "Delivery" SET status = ${r.status}::text::"DeliveryStatus", "responseCode" = ${r.responseCode}::int, response = ${r.response}::text,
       "latencyMs" = ${r.latencyMs}::int, "lastError" = ${r.error}::text, "leaseUntil" = NULL, "updatedAt" = now(),
-      reason = CASE WHEN ${r.status}::text = 'SENT' AND reason LIKE 'held%' THEN reason ELSE ${r.reason}::text END,
+      reason = CASE WHEN ${r.status}::text = 'SENT' AND (reason LIKE 'held%' OR reason LIKE 'rate-limited%') THEN reason ELSE ${r.reason}::text END,
       "sentAt" = CASE WHEN ${r.status}::text = 'SENT' THEN now() END,
       "nextAttemptAt" = CASE WHEN ${r.retryInMs}::int IS NULL THEN NULL ELSE now() + ${r.retryInMs}::int * interval '1 millisecond' END
     WHERE id = ${d.id} AND status = 'SENDING' AND attempts = ${d.attempts}::int`;
