@@ -29,6 +29,7 @@ import { assignGroups, claimGroupBatches, finishBatch, type ClaimedBatch } from 
 import type { GroupMessage } from "@/lib/alerting/groups";
 import { isResolved } from "@/lib/alerting/alert";
 import { SEND_START_GRACE_MS } from "@/lib/alerting/rate-limit";
+import { timed } from "@/lib/pipeline/timings";
 import { claimLimitedDeliveries, releaseClaims } from "@/lib/server/queries/channel-limits";
 import {
   claimDueDeliveries,
@@ -42,7 +43,7 @@ import {
   loadActiveSilences,
   loadAlertContext,
   lockRuleSeries,
-  outboxSeq,
+  readAlertContext,
   type ClaimedDelivery,
   type SendResult,
 } from "@/lib/server/queries/alert-deliveries";
@@ -73,8 +74,12 @@ export function publicBaseUrl(): string {
  */
 interface Decided {
   ctx: AlertContext;
+  /** The outbox row's sequence read with the context (null: none). */
+  outboxSeq: number | null;
   decided: number;
-  /** Something may be due to send. */
+  /** Decisions recorded already claimed: send them now. */
+  claimed: ClaimedDelivery[];
+  /** Something else may be due to send (rows to claim). */
   pending: boolean;
   /** Some of the anomaly's rows belong to a group (claimed in batches). */
   grouped: boolean;
@@ -84,21 +89,26 @@ interface Decided {
 
 async function decide(anomalyId: string): Promise<Decided | null> {
   const prisma = getPrisma();
-  const ctx = await loadAlertContext(anomalyId, publicBaseUrl());
-  if (!ctx) return null;
-  const [rules, { silences, now }, existing] = await Promise.all([loadActiveRules(), loadActiveSilences(), existingDeliveries(prisma, anomalyId)]);
+  const [read, rules, { silences, now }, existing] = await Promise.all([
+    readAlertContext(anomalyId, publicBaseUrl()), loadActiveRules(), loadActiveSilences(), existingDeliveries(prisma, anomalyId),
+  ]);
+  if (!read) return null;
+  const { ctx, outboxSeq } = read;
   const pending = existing.some((d) => d.status === "PENDING");
   const grouped = existing.some((d) => d.groupId);
-  if (planDecisions({ ctx, rules, existing, silences, lastAlertOnSeries: new Map(), now }).length === 0) return { ctx, decided: 0, pending, grouped, wakes: [] };
+  const nothing = { ctx, outboxSeq, decided: 0, claimed: [], pending, grouped, wakes: [] };
+  if (planDecisions({ ctx, rules, existing, silences, lastAlertOnSeries: new Map(), now }).length === 0) return nothing;
   return prisma.$transaction(async (tx) => {
     const candidates = rules.filter((r) => checkRule(r, ctx, now).match).map((r) => r.id);
     await lockRuleSeries(tx, candidates, ctx.series.id);
     const [current, last] = await Promise.all([existingDeliveries(tx, anomalyId), lastAlertOnSeries(tx, candidates, ctx.series.id, anomalyId)]);
     const decisions = planDecisions({ ctx, rules, existing: current, silences, lastAlertOnSeries: last, now });
-    const decided = await insertDecisions(tx, anomalyId, ctx.series.id, decisions);
+    const { n, claimed } = await insertDecisions(tx, anomalyId, ctx.series.id, decisions, getEnv().VIGIL_ALERT_LEASE_MS);
     const held = decisions.filter((d) => d.notBefore && !d.grouped).map((d) => d.notBefore!);
     const wakes = [...held, ...(await assignGroups(tx, anomalyId, decisions, rules, ctx, now))];
-    return { ctx, decided, pending: true, grouped: grouped || decisions.some((d) => d.grouped), wakes };
+    const claimedKeys = new Set(claimed.map((c) => c.key));
+    const more = pending || decisions.some((d) => d.status === "PENDING" && !claimedKeys.has(d.key));
+    return { ctx, outboxSeq, decided: n, claimed, pending: more, grouped: grouped || decisions.some((d) => d.grouped), wakes };
   });
 }
 
@@ -171,22 +181,27 @@ async function sendClaimed(d: ClaimedDelivery & { slotAt?: number }, ctx: AlertC
   return result.status;
 }
 
-/** Claims what is due for the anomaly (single rows, group batches, rate-limited rows) and sends it. */
-async function sendDue(anomalyId: string, ctx: AlertContext, grouped: boolean, deps: NotifyDeps, total: NotifyResult) {
+/** Sends what the decision claimed, and claims and sends what else is due (single rows, group batches, rate-limited rows). */
+async function sendDue(anomalyId: string, decided: Decided, deps: NotifyDeps, total: NotifyResult) {
   const lease = getEnv().VIGIL_ALERT_LEASE_MS;
-  const [single, grouping] = await Promise.all([claimDueDeliveries(anomalyId, lease), grouped ? claimGroupBatches(anomalyId, lease, loadClaimed) : { batches: [], wakes: [] }]);
+  const none = { claimed: [] as ClaimedDelivery[], limitedDue: false };
+  const [single, grouping] = await timed("notify.claim", () =>
+    Promise.all([
+      decided.pending ? claimDueDeliveries(anomalyId, lease) : none,
+      decided.pending && decided.grouped ? claimGroupBatches(anomalyId, lease, loadClaimed) : { batches: [], wakes: [] },
+    ]));
   // Rate-limited rows are claimed last, right before their send: their slot is the claim.
   const limited = single.limitedDue ? await claimLimitedDeliveries(anomalyId, lease) : { claimed: [], wakes: [] };
-  const claimed = [...single.claimed, ...limited.claimed];
+  const claimed = [...decided.claimed, ...single.claimed, ...limited.claimed];
   const wakes = [...grouping.wakes, ...limited.wakes];
   total.limited += wakes.length;
   const nowMs = Date.now();
   // A little after the wake: a job run a few ms early would find the window still full and queue again at its end.
   await Promise.all(wakes.map((at) => deps.retryLater(anomalyId, Math.max(0, at.getTime() - nowMs) + 50, `${anomalyId}:limit:${at.getTime()}`)));
-  const [batchEnds, ends] = await Promise.all([
+  const [batchEnds, ends] = await timed("notify.sendAndRecord", () => Promise.all([
     Promise.all(grouping.batches.map((b) => sendBatch(b, deps))).then((e) => e.flat()),
-    Promise.all(claimed.map((d) => sendClaimed(d, ctx, deps))),
-  ]);
+    Promise.all(claimed.map((d) => sendClaimed(d, decided.ctx, deps))),
+  ]));
   for (const s of [...batchEnds, ...ends]) {
     if (s === "SENT") total.sent++;
     else if (s === "PENDING") total.retrying++;
@@ -198,15 +213,19 @@ async function sendDue(anomalyId: string, ctx: AlertContext, grouped: boolean, d
 export async function notifyAnomaly(anomalyId: string, deps: NotifyDeps): Promise<NotifyResult> {
   const total: NotifyResult = { decided: 0, sent: 0, retrying: 0, failed: 0, limited: 0 };
   for (let round = 0; round < 2; round++) {
-    const seq = await outboxSeq(anomalyId);
-    const decided = await decide(anomalyId);
-    if (seq !== null) await clearOutbox(anomalyId, seq);
+    const decided = await timed("notify.decide", () => decide(anomalyId));
     if (!decided) return total;
+    // Off the send's path: it only decides whether the sweep must ring again.
+    const cleared = decided.outboxSeq === null ? Promise.resolve(0) : clearOutbox(anomalyId, decided.outboxSeq);
     total.decided += decided.decided;
     const nowMs = Date.now();
     await Promise.all(decided.wakes.map((at) => deps.retryLater(anomalyId, Math.max(0, at.getTime() - nowMs) + 100, `${anomalyId}:wake:${at.getTime()}`)));
-    if (!decided.pending) break;
-    const firingSent = await sendDue(anomalyId, decided.ctx, decided.grouped, deps, total);
+    if (!decided.pending && decided.claimed.length === 0) {
+      await cleared;
+      break;
+    }
+    const firingSent = await sendDue(anomalyId, decided, deps, total);
+    await cleared;
     // A resolve can follow a firing just sent only if the episode had ended when this round read it;
     // an end recorded during the send touched the outbox and rang the job again.
     if (!isResolved(decided.ctx.anomaly) || !firingSent) break;

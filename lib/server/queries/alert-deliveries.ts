@@ -23,14 +23,23 @@ interface ContextRow {
 }
 
 export async function loadAlertContext(anomalyId: string, baseUrl: string, tx: Prisma.TransactionClient = getPrisma()): Promise<AlertContext | null> {
-  const [a] = await tx.$queryRaw<ContextRow[]>`
+  return (await readAlertContext(anomalyId, baseUrl, tx))?.ctx ?? null;
+}
+
+/**
+ * The context and the anomaly's outbox sequence in one read (one snapshot): the job clears the
+ * outbox row only if detection did not touch the anomaly after the state it evaluated.
+ */
+export async function readAlertContext(anomalyId: string, baseUrl: string, tx: Prisma.TransactionClient = getPrisma()): Promise<{ ctx: AlertContext; outboxSeq: number | null } | null> {
+  const [a] = await tx.$queryRaw<(ContextRow & { outboxSeq: number | null })[]>`
     SELECT a.id, a."startTs", a."endTs", a."peakTs", a."peakScore", a.severity::text AS severity, a.actual, a.expected, a.lower, a.upper, a."pointCount",
       a.ongoing, a.detection::text AS detection, a.status::text AS status, a."suppressedById", s.id AS "seriesId", s.metric, s.labels, src.id AS "sourceId", src.name AS "sourceName",
-      d.id AS "detectorId", d.name AS "detectorName", d.algorithm::text AS algorithm, d.threshold
+      d.id AS "detectorId", d.name AS "detectorName", d.algorithm::text AS algorithm, d.threshold, o.seq AS "outboxSeq"
     FROM "Anomaly" a JOIN "Series" s ON s.id = a."seriesId" JOIN "DataSource" src ON src.id = s."sourceId" JOIN "Detector" d ON d.id = a."detectorId"
+      LEFT JOIN "AlertOutbox" o ON o."anomalyId" = a.id
     WHERE a.id = ${anomalyId}`;
   if (!a) return null;
-  return {
+  const ctx: AlertContext = {
     anomaly: {
       id: a.id, startTs: a.startTs, endTs: a.endTs, peakTs: a.peakTs, peakScore: a.peakScore, severity: a.severity,
       actual: a.actual, expected: a.expected, lower: a.lower, upper: a.upper, pointCount: a.pointCount,
@@ -41,6 +50,7 @@ export async function loadAlertContext(anomalyId: string, baseUrl: string, tx: P
     detector: { id: a.detectorId, name: a.detectorName, algorithm: a.algorithm, threshold: a.threshold },
     url: anomalyUrl(baseUrl, a.id),
   };
+  return { ctx, outboxSeq: a.outboxSeq };
 }
 
 /** Enabled rules on enabled channels, in id order (the order their locks are taken). */
@@ -91,8 +101,12 @@ export async function lastAlertOnSeries(tx: Prisma.TransactionClient, ruleIds: s
 /**
  * Records decisions; a key already taken (a concurrent job decided first) is left as it is. A
  * release turns a firing a silence held (SUPPRESSED, naming the silence) into PENDING, once.
+ * With `leaseMs`, a decision due now, not grouped and on a channel without a send limit is
+ * recorded already claimed (SENDING, attempt 1, the lease): the claim commits with the decision,
+ * before any byte goes out, and costs no statement of its own. Returns how many were recorded and
+ * those claims.
  */
-export async function insertDecisions(tx: Prisma.TransactionClient, anomalyId: string, seriesId: string, decisions: Decision[]): Promise<number> {
+export async function insertDecisions(tx: Prisma.TransactionClient, anomalyId: string, seriesId: string, decisions: Decision[], leaseMs?: number): Promise<{ n: number; claimed: ClaimedDelivery[] }> {
   const fresh = decisions.filter((d) => !d.release);
   let n = 0;
   for (const d of decisions.filter((x) => x.release)) {
@@ -100,15 +114,29 @@ export async function insertDecisions(tx: Prisma.TransactionClient, anomalyId: s
       UPDATE "Delivery" SET status = 'PENDING', reason = ${d.reason}, "nextAttemptAt" = now(), "updatedAt" = now()
       WHERE key = ${d.key} AND status = 'SUPPRESSED' AND "silenceId" IS NOT NULL`;
   }
-  if (fresh.length === 0) return n;
-  return n + await tx.$executeRaw`
-    INSERT INTO "Delivery" (id, key, "anomalyId", "seriesId", "ruleId", "channelId", kind, status, reason, "silenceId", "nextAttemptAt", "createdAt", "updatedAt")
-    SELECT gen_random_uuid()::text, v.key, ${anomalyId}, ${seriesId}, v.rule, v.channel, v.kind::"DeliveryKind", v.status::"DeliveryStatus", v.reason, v.silence,
-      CASE WHEN v.status = 'PENDING' THEN COALESCE(v.not_before, now()) END, now(), now()
-    FROM unnest(${fresh.map((d) => d.key)}::text[], ${fresh.map((d) => d.ruleId)}::text[], ${fresh.map((d) => d.channelId)}::text[],
-      ${fresh.map((d) => d.kind)}::text[], ${fresh.map((d) => d.status)}::text[], ${fresh.map((d) => d.reason)}::text[],
-      ${fresh.map((d) => d.silenceId)}::text[], ${fresh.map((d) => d.notBefore)}::timestamptz[]) AS v(key, rule, channel, kind, status, reason, silence, not_before)
-    ON CONFLICT (key) DO NOTHING`;
+  if (fresh.length === 0) return { n, claimed: [] };
+  const claim = fresh.map((d) => leaseMs !== undefined && d.status === "PENDING" && !d.grouped && !d.notBefore);
+  const rows = await tx.$queryRaw<(ClaimedRow & { claimedNow: boolean })[]>`
+    WITH v AS (
+      SELECT v.*, v.claim AND c."rateLimitCount" IS NULL AS claimed_now
+      FROM unnest(${fresh.map((d) => d.key)}::text[], ${fresh.map((d) => d.ruleId)}::text[], ${fresh.map((d) => d.channelId)}::text[],
+        ${fresh.map((d) => d.kind)}::text[], ${fresh.map((d) => d.status)}::text[], ${fresh.map((d) => d.reason)}::text[],
+        ${fresh.map((d) => d.silenceId)}::text[], ${fresh.map((d) => d.notBefore)}::timestamptz[], ${claim}::boolean[])
+        AS v(key, rule, channel, kind, status, reason, silence, not_before, claim)
+      LEFT JOIN "NotificationChannel" c ON c.id = v.channel
+    ), claimed AS (
+      INSERT INTO "Delivery" (id, key, "anomalyId", "seriesId", "ruleId", "channelId", kind, status, attempts, "leaseUntil", reason, "silenceId", "nextAttemptAt", "createdAt", "updatedAt")
+      SELECT gen_random_uuid()::text, v.key, ${anomalyId}, ${seriesId}, v.rule, v.channel, v.kind::"DeliveryKind",
+        (CASE WHEN v.claimed_now THEN 'SENDING' ELSE v.status END)::"DeliveryStatus", CASE WHEN v.claimed_now THEN 1 ELSE 0 END,
+        CASE WHEN v.claimed_now THEN now() + ${leaseMs ?? 0}::int * interval '1 millisecond' END, v.reason, v.silence,
+        CASE WHEN v.status = 'PENDING' THEN COALESCE(v.not_before, now()) END, now(), now()
+      FROM v
+      ON CONFLICT (key) DO NOTHING
+      RETURNING id, key, "ruleId", "channelId", kind::text AS kind, attempts, status = 'SENDING' AS "claimedNow"
+    )
+    SELECT ${claimedColumns}
+    FROM claimed LEFT JOIN "AlertRule" r ON r.id = claimed."ruleId" LEFT JOIN "NotificationChannel" c ON c.id = claimed."channelId"`;
+  return { n: n + rows.length, claimed: rows.filter((r) => r.claimedNow).map(({ claimedNow: _, ...r }) => toClaimed(r)) };
 }
 
 export interface ClaimedDelivery {
@@ -208,12 +236,6 @@ export async function finishDelivery(d: ClaimedDelivery, r: SendResult): Promise
       "nextAttemptAt" = CASE WHEN ${r.retryInMs}::int IS NULL THEN NULL ELSE now() + ${r.retryInMs}::int * interval '1 millisecond' END
     WHERE id = ${d.id} AND status = 'SENDING' AND attempts = ${d.attempts}::int`;
   return n === 1;
-}
-
-/** The outbox row's sequence now (null: nothing to evaluate). */
-export async function outboxSeq(anomalyId: string): Promise<number | null> {
-  const [row] = await getPrisma().$queryRaw<{ seq: number }[]>`SELECT seq FROM "AlertOutbox" WHERE "anomalyId" = ${anomalyId}`;
-  return row?.seq ?? null;
 }
 
 /** Removes the outbox row if detection did not touch the anomaly again meanwhile. */
