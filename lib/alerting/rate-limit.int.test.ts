@@ -151,4 +151,27 @@ describe("a channel's send limit", () => {
     expect(rows.some((d) => d.rateLimitedUntil)).toBe(true);
     expect(Math.min(...gaps(hook.arrivals))).toBeGreaterThanOrEqual(980);
   });
+
+  it("a claim put back unsent (its send could not start within its slot) is pending again, its attempt not counted, and goes out once", async () => {
+    const ids = await createSeriesWithDetector({ host: "late-1" });
+    const channel = await createWebhookChannel("http://placeholder.invalid");
+    const hook = await timedReceiver(channel.secret);
+    await getPrisma().notificationChannel.update({ where: { id: channel.id }, data: { config: { url: hook.url, headers: {}, timeoutMs: 3_000 }, rateLimitCount: 1, rateLimitSeconds: 1 } });
+    const rule = await createRule(channel.id, { detectorId: ids.detectorId });
+    const anomaly = await createAnomaly(ids);
+    const key = deliveryKey(rule.id, anomaly.id, "FIRING");
+    await getPrisma().$transaction((tx) => insertDecisions(tx, anomaly.id, ids.seriesId, [
+      { key, ruleId: rule.id, channelId: channel.id, kind: "FIRING", status: "PENDING", reason: null, silenceId: null, grouped: false, release: false, notBefore: null },
+    ], LEASE_MS));
+    // Not claimed with the decision: its channel has a limit.
+    expect(await deliveriesOf(anomaly.id)).toMatchObject([{ status: "PENDING", attempts: 0 }]);
+    const { claimed: [late] } = await claimLimitedDeliveries(anomaly.id, LEASE_MS);
+    expect(late.channel).toMatchObject({ limited: true });
+    expect(await releaseClaims([late.id], late.attempts)).toBe(1);
+    expect(await deliveriesOf(anomaly.id)).toMatchObject([{ status: "PENDING", attempts: 0, reason: "rate-limited: the send could not start within its slot; put back unsent" }]);
+    await enqueueNotify(backend, [anomaly.id]);
+    await waitFor("sent", async () => (await deliveriesOf(anomaly.id))[0].status === "SENT", 15_000, 100);
+    expect(await deliveriesOf(anomaly.id)).toMatchObject([{ status: "SENT", attempts: 1 }]);
+    expect(hook.accepted.size).toBe(1);
+  });
 });
