@@ -196,12 +196,15 @@ async function sendDue(anomalyId: string, decided: Decided, deps: NotifyDeps, to
   const wakes = [...grouping.wakes, ...limited.wakes];
   total.limited += wakes.length;
   const nowMs = Date.now();
-  // A little after the wake: a job run a few ms early would find the window still full and queue again at its end.
-  await Promise.all(wakes.map((at) => deps.retryLater(anomalyId, Math.max(0, at.getTime() - nowMs) + 50, `${anomalyId}:limit:${at.getTime()}`)));
+  // Rung beside the sends (a claimed slot's send must not wait for Redis), a little after the wake:
+  // a job run a few ms early would find the window still full and queue again at its end.
+  const rung = Promise.all(wakes.map((at) => deps.retryLater(anomalyId, Math.max(0, at.getTime() - nowMs) + 50, `${anomalyId}:limit:${at.getTime()}`)));
+  rung.catch(() => undefined); // awaited below; not an unhandled rejection while the sends run
   const [batchEnds, ends] = await timed("notify.sendAndRecord", () => Promise.all([
     Promise.all(grouping.batches.map((b) => sendBatch(b, deps))).then((e) => e.flat()),
     Promise.all(claimed.map((d) => sendClaimed(d, decided.ctx, deps))),
   ]));
+  await rung;
   for (const s of [...batchEnds, ...ends]) {
     if (s === "SENT") total.sent++;
     else if (s === "PENDING") total.retrying++;
@@ -217,6 +220,7 @@ export async function notifyAnomaly(anomalyId: string, deps: NotifyDeps): Promis
     if (!decided) return total;
     // Off the send's path: it only decides whether the sweep must ring again.
     const cleared = decided.outboxSeq === null ? Promise.resolve(0) : clearOutbox(anomalyId, decided.outboxSeq);
+    cleared.catch(() => undefined); // awaited below; a failure then fails the job (the sweep rings again)
     total.decided += decided.decided;
     const nowMs = Date.now();
     await Promise.all(decided.wakes.map((at) => deps.retryLater(anomalyId, Math.max(0, at.getTime() - nowMs) + 100, `${anomalyId}:wake:${at.getTime()}`)));
