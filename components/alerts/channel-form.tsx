@@ -35,6 +35,14 @@ function readConfig(kind: ChannelKindName, f: FormData): Record<string, unknown>
   return { url: str("url"), ...(kind === "SLACK" ? {} : { headers: parseHeaderLines(String(f.get("headers") ?? "")) }) };
 }
 
+/** The send-limit fields: both empty means no limit. */
+export function readRateLimit(f: FormData): { count: number; seconds: number } | null {
+  const count = String(f.get("rateLimitCount") ?? "").trim();
+  const seconds = String(f.get("rateLimitSeconds") ?? "").trim();
+  if (!count && !seconds) return null;
+  return { count: Number(count || 1), seconds: Number(seconds || 1) };
+}
+
 /** Headers -> `Name: value` lines (values as the API shows them: masked). */
 export function formatHeaderLines(headers: unknown): string {
   return Object.entries((headers ?? {}) as Record<string, string>).map(([k, v]) => `${k}: ${v}`).join("\n");
@@ -63,11 +71,12 @@ export function ChannelForm({ channel, onDone }: { channel?: ChannelRow; onDone?
       return setLocalError((err as Error).message);
     }
     const name = String(f.get("name") ?? "");
+    const rateLimit = readRateLimit(f);
     if (channel) {
-      if (await update.mutateAsync({ id: channel.id, name, config }).then(() => true, () => false)) onDone?.();
+      if (await update.mutateAsync({ id: channel.id, name, config, rateLimit }).then(() => true, () => false)) onDone?.();
       return;
     }
-    const res = await create.mutateAsync({ kind, name, config }).catch(() => null);
+    const res = await create.mutateAsync({ kind, name, config, rateLimit }).catch(() => null);
     if (res) {
       form.reset();
       if (res.secret) setSecret({ name: res.name, secret: res.secret });
@@ -109,6 +118,11 @@ export function ChannelForm({ channel, onDone }: { channel?: ChannelRow; onDone?
             )}
           </>
         )}
+        <fieldset className={s.kinds}>
+          <legend>Send limit (optional; e.g. Slack: 1 per 1 s). Over it, messages wait; none is dropped.</legend>
+          <label>At most (messages)<input name="rateLimitCount" type="number" min={1} defaultValue={channel?.rateLimit?.count} /><span className={s.fieldError}>{fieldError("rateLimit.count")}</span></label>
+          <label>per (seconds)<input name="rateLimitSeconds" type="number" min={1} defaultValue={channel?.rateLimit?.seconds} /><span className={s.fieldError}>{fieldError("rateLimit.seconds")}</span></label>
+        </fieldset>
         {channel && <p className={s.help}>Masked values (********) left as they are keep what is stored.</p>}
         {(localError || (write.error && !hasFieldErrors(write.error))) && <p className="error" role="alert">{localError ?? write.error?.message}</p>}
         <div className={s.actions}>

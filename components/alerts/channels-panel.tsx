@@ -62,7 +62,10 @@ export function ChannelsPanel() {
               {channels.data.map((c) => (
                 <tr key={c.id}>
                   <td>{c.name}</td>
-                  <td>{c.kind.toLowerCase()}{c.signed && <span className="badge">signed</span>}</td>
+                  <td>
+                    {c.kind.toLowerCase()}{c.signed && <span className="badge">signed</span>}
+                    {c.rateLimit && <span className="badge" title="send limit">≤ {c.rateLimit.count} per {c.rateLimit.seconds} s</span>}
+                  </td>
                   <td><code>{target(c)}</code>{tested?.id === c.id && <TestResult r={tested.result} />}</td>
                   <td>{c.enabled ? "yes" : "no"}</td>
                   <td>

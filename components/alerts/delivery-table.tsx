@@ -13,6 +13,11 @@ export function deliveryWhy(d: DeliveryRow): string {
   return [d.reason, d.lastError].filter(Boolean).join(": ") || "";
 }
 
+/** "rate-limited" while it waits for its channel's send limit; "waited" once it went out after waiting. */
+export function rateLimitedLabel(d: Pick<DeliveryRow, "status" | "rateLimitedUntil">): string {
+  return d.status === "PENDING" || d.status === "SENDING" ? "rate-limited" : "waited for limit";
+}
+
 export function DeliveryTable({ rows, showAnomaly, label }: { rows: DeliveryRow[]; showAnomaly?: boolean; label: string }) {
   if (rows.length === 0) return <div className="empty">No deliveries yet.</div>;
   return (
@@ -31,7 +36,10 @@ export function DeliveryTable({ rows, showAnomaly, label }: { rows: DeliveryRow[
               <td>{d.channel.name} <code>{d.channel.kind.toLowerCase()}</code></td>
               <td>{d.rule?.name ?? "(deleted rule)"}</td>
               <td>{d.kind.toLowerCase()}{d.batchKey && <span className="badge" title={d.batchKey}>grouped</span>}</td>
-              <td><span className={`badge ${STATUS_CLASS[d.status]}`}>{d.status.toLowerCase()}</span></td>
+              <td>
+                <span className={`badge ${STATUS_CLASS[d.status]}`}>{d.status.toLowerCase()}</span>
+                {d.rateLimitedUntil && <span className="badge" title={`held by the channel's send limit until ${formatDateTime(d.rateLimitedUntil)}`}>{rateLimitedLabel(d)}</span>}
+              </td>
               <td>{d.attempts}</td>
               <td>{d.responseCode ?? "—"}</td>
               <td>{d.latencyMs === null ? "—" : `${d.latencyMs} ms`}</td>

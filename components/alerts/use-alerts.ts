@@ -6,7 +6,9 @@ import type { Matcher } from "@/lib/alerting/matchers";
 import type { MuteInterval } from "@/lib/alerting/mute";
 import type { ChannelKindName } from "@/lib/alerting/schemas";
 
-export interface ChannelRow { id: string; name: string; kind: ChannelKindName; enabled: boolean; signed: boolean; config: Record<string, unknown> }
+export interface ChannelRow {
+  id: string; name: string; kind: ChannelKindName; enabled: boolean; signed: boolean; config: Record<string, unknown>; rateLimit: { count: number; seconds: number } | null;
+}
 export interface RuleRow {
   id: string; name: string; enabled: boolean; matchers: Matcher[]; minSeverity: string; direction: string; minDeviation: number | null; deviationUnit: string;
   minDurationSeconds: number; cooldownMinutes: number; notifyResolved: boolean; includeHistorical: boolean; muteTimings: MuteInterval[]; muteTimeZone: string;
@@ -18,7 +20,7 @@ export interface SilenceRow { id: string; matchers: Matcher[]; reason: string | 
 export interface DeliveryRow {
   id: string; key: string; kind: "FIRING" | "RESOLVED" | "ESCALATED"; status: "PENDING" | "SENDING" | "SENT" | "FAILED" | "SUPPRESSED"; reason: string | null; attempts: number;
   responseCode: number | null; response: string | null; latencyMs: number | null; lastError: string | null; sentAt: string | null; createdAt: string; updatedAt: string;
-  batchKey: string | null; anomalyId: string; rule: { id: string; name: string } | null; channel: { id: string; name: string; kind: string }; silence: { id: string; reason: string | null; endsAt: string } | null;
+  batchKey: string | null; rateLimitedUntil: string | null; nextAttemptAt: string | null; anomalyId: string; rule: { id: string; name: string } | null; channel: { id: string; name: string; kind: string }; silence: { id: string; reason: string | null; endsAt: string } | null;
 }
 export interface TestOutcome { ok: boolean; retryable: boolean; status: number | null; response: string | null; error: string | null; latencyMs: number }
 
@@ -52,9 +54,9 @@ function useWrite<I, O>(fn: (input: I) => Promise<O>) {
 }
 const post = <O,>(url: string, body?: unknown, method = "POST") => apiFetch<O>(url, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
 
-export const useCreateChannel = () => useWrite((input: { kind: ChannelKindName; name: string; config: Record<string, unknown> }) => post<ChannelRow & { secret: string | null }>("/api/v1/channels", input));
+export const useCreateChannel = () => useWrite((input: { kind: ChannelKindName; name: string; config: Record<string, unknown>; rateLimit: ChannelRow["rateLimit"] }) => post<ChannelRow & { secret: string | null }>("/api/v1/channels", input));
 export const useUpdateChannel = () =>
-  useWrite(({ id, ...patch }: { id: string; name?: string; enabled?: boolean; config?: Record<string, unknown> }) => post<ChannelRow>(`/api/v1/channels/${id}`, patch, "PATCH"));
+  useWrite(({ id, ...patch }: { id: string; name?: string; enabled?: boolean; config?: Record<string, unknown>; rateLimit?: ChannelRow["rateLimit"] }) => post<ChannelRow>(`/api/v1/channels/${id}`, patch, "PATCH"));
 export const useDeleteChannel = () => useWrite((id: string) => post(`/api/v1/channels/${id}`, undefined, "DELETE"));
 export const useRotateSecret = () => useWrite((id: string) => post<{ secret: string }>(`/api/v1/channels/${id}/rotate-secret`));
 export const useTestChannel = () => useMutation({ mutationFn: (id: string) => post<TestOutcome>(`/api/v1/channels/${id}/test`) });

@@ -28,6 +28,9 @@ import type { AlertContext } from "@/lib/alerting/alert";
 import { assignGroups, claimGroupBatches, finishBatch, type ClaimedBatch } from "@/lib/server/queries/alert-groups";
 import type { GroupMessage } from "@/lib/alerting/groups";
 import { isResolved } from "@/lib/alerting/alert";
+import { SEND_START_GRACE_MS } from "@/lib/alerting/rate-limit";
+import { timed } from "@/lib/pipeline/timings";
+import { claimLimitedDeliveries, releaseClaims } from "@/lib/server/queries/channel-limits";
 import {
   claimDueDeliveries,
   clearOutbox,
@@ -40,7 +43,7 @@ import {
   loadActiveSilences,
   loadAlertContext,
   lockRuleSeries,
-  outboxSeq,
+  readAlertContext,
   type ClaimedDelivery,
   type SendResult,
 } from "@/lib/server/queries/alert-deliveries";
@@ -55,6 +58,8 @@ export interface NotifyResult {
   sent: number;
   retrying: number;
   failed: number;
+  /** Held by a channel's send limit (a batch counts once). */
+  limited: number;
 }
 
 /** The web app's public URL, for links in messages. */
@@ -69,8 +74,12 @@ export function publicBaseUrl(): string {
  */
 interface Decided {
   ctx: AlertContext;
+  /** The outbox row's sequence read with the context (null: none). */
+  outboxSeq: number | null;
   decided: number;
-  /** Something may be due to send. */
+  /** Decisions recorded already claimed: send them now. */
+  claimed: ClaimedDelivery[];
+  /** Something else may be due to send (rows to claim). */
   pending: boolean;
   /** Some of the anomaly's rows belong to a group (claimed in batches). */
   grouped: boolean;
@@ -80,21 +89,26 @@ interface Decided {
 
 async function decide(anomalyId: string): Promise<Decided | null> {
   const prisma = getPrisma();
-  const ctx = await loadAlertContext(anomalyId, publicBaseUrl());
-  if (!ctx) return null;
-  const [rules, { silences, now }, existing] = await Promise.all([loadActiveRules(), loadActiveSilences(), existingDeliveries(prisma, anomalyId)]);
+  const [read, rules, { silences, now }, existing] = await Promise.all([
+    readAlertContext(anomalyId, publicBaseUrl()), loadActiveRules(), loadActiveSilences(), existingDeliveries(prisma, anomalyId),
+  ]);
+  if (!read) return null;
+  const { ctx, outboxSeq } = read;
   const pending = existing.some((d) => d.status === "PENDING");
   const grouped = existing.some((d) => d.groupId);
-  if (planDecisions({ ctx, rules, existing, silences, lastAlertOnSeries: new Map(), now }).length === 0) return { ctx, decided: 0, pending, grouped, wakes: [] };
+  const nothing = { ctx, outboxSeq, decided: 0, claimed: [], pending, grouped, wakes: [] };
+  if (planDecisions({ ctx, rules, existing, silences, lastAlertOnSeries: new Map(), now }).length === 0) return nothing;
   return prisma.$transaction(async (tx) => {
     const candidates = rules.filter((r) => checkRule(r, ctx, now).match).map((r) => r.id);
     await lockRuleSeries(tx, candidates, ctx.series.id);
     const [current, last] = await Promise.all([existingDeliveries(tx, anomalyId), lastAlertOnSeries(tx, candidates, ctx.series.id, anomalyId)]);
     const decisions = planDecisions({ ctx, rules, existing: current, silences, lastAlertOnSeries: last, now });
-    const decided = await insertDecisions(tx, anomalyId, ctx.series.id, decisions);
+    const { n, claimed } = await insertDecisions(tx, anomalyId, ctx.series.id, decisions, getEnv().VIGIL_ALERT_LEASE_MS);
     const held = decisions.filter((d) => d.notBefore && !d.grouped).map((d) => d.notBefore!);
     const wakes = [...held, ...(await assignGroups(tx, anomalyId, decisions, rules, ctx, now))];
-    return { ctx, decided, pending: true, grouped: grouped || decisions.some((d) => d.grouped), wakes };
+    const claimedKeys = new Set(claimed.map((c) => c.key));
+    const more = pending || decisions.some((d) => d.status === "PENDING" && !claimedKeys.has(d.key));
+    return { ctx, outboxSeq, decided: n, claimed, pending: more, grouped: grouped || decisions.some((d) => d.grouped), wakes };
   });
 }
 
@@ -116,10 +130,25 @@ function send(d: ClaimedDelivery, ctx: AlertContext, idempotencyKey: string, gro
   return sendToChannel(channel, ctx, { event, idempotencyKey, rule, sentAt: new Date(), group });
 }
 
+/**
+ * On a rate-limited channel a send must start within the grace of its slot (a worker stalled
+ * after claiming, e.g. under load, would otherwise send in a later slot's time and exceed the
+ * limit): else it is put back unsent and rung again at once. The claim is still ours then, since
+ * the lease is far longer than the grace.
+ */
+async function startedLate(d: ClaimedDelivery, ids: string[], attempts: number, slotAt: number, anomalyId: string, deps: NotifyDeps): Promise<boolean> {
+  if (!d.channel?.limited || performance.now() - slotAt <= SEND_START_GRACE_MS) return false;
+  await releaseClaims(ids, attempts);
+  logger.warn({ delivery: d.id, rows: ids.length }, "a rate-limited send could not start within its slot; put back unsent");
+  await deps.retryLater(anomalyId, 0, `${d.key}:late:${attempts}:${Date.now()}`);
+  return true;
+}
+
 /** One message for a group's batch; every row of it ends the same way. */
 async function sendBatch(b: ClaimedBatch, deps: NotifyDeps): Promise<SendResult["status"][]> {
   const loaded = await Promise.all(b.rows.map((r) => loadAlertContext(r.anomalyId, publicBaseUrl())));
   const members = loaded.filter((c): c is AlertContext => c !== null);
+  if (await startedLate(b.head, b.rows.map((r) => r.id), b.attempts, b.slotAt, b.rows[0].anomalyId, deps)) return [];
   const group: GroupMessage = { id: b.groupId, key: b.key, labels: b.labels, total: b.total, members };
   const outcome = members.length ? await send(b.head, members[0], b.key, group) : { ok: false, retryable: false, status: null, response: null, error: "the anomalies are gone", latencyMs: 0 };
   const result = toResult(outcome, b.attempts);
@@ -138,8 +167,9 @@ async function sendBatch(b: ClaimedBatch, deps: NotifyDeps): Promise<SendResult[
   return ids.map(() => result.status);
 }
 
-async function sendClaimed(d: ClaimedDelivery, ctx: AlertContext, deps: NotifyDeps): Promise<SendResult["status"]> {
+async function sendClaimed(d: ClaimedDelivery & { slotAt?: number }, ctx: AlertContext, deps: NotifyDeps): Promise<SendResult["status"] | null> {
   const { channel } = d;
+  if (d.slotAt !== undefined && (await startedLate(d, [d.id], d.attempts, d.slotAt, ctx.anomaly.id, deps))) return null;
   const outcome = await send(d, ctx, d.key);
   const result = toResult(outcome, d.attempts);
   if (!(await finishDelivery(d, result))) {
@@ -151,30 +181,58 @@ async function sendClaimed(d: ClaimedDelivery, ctx: AlertContext, deps: NotifyDe
   return result.status;
 }
 
+/** Sends what the decision claimed, and claims and sends what else is due (single rows, group batches, rate-limited rows). */
+async function sendDue(anomalyId: string, decided: Decided, deps: NotifyDeps, total: NotifyResult) {
+  const lease = getEnv().VIGIL_ALERT_LEASE_MS;
+  const none = { claimed: [] as ClaimedDelivery[], limitedDue: false };
+  const [single, grouping] = await timed("notify.claim", () =>
+    Promise.all([
+      decided.pending ? claimDueDeliveries(anomalyId, lease) : none,
+      decided.pending && decided.grouped ? claimGroupBatches(anomalyId, lease, loadClaimed) : { batches: [], wakes: [] },
+    ]));
+  // Rate-limited rows are claimed last, right before their send: their slot is the claim.
+  const limited = single.limitedDue ? await claimLimitedDeliveries(anomalyId, lease) : { claimed: [], wakes: [] };
+  const claimed = [...decided.claimed, ...single.claimed, ...limited.claimed];
+  const wakes = [...grouping.wakes, ...limited.wakes];
+  total.limited += wakes.length;
+  const nowMs = Date.now();
+  // Rung beside the sends (a claimed slot's send must not wait for Redis), a little after the wake:
+  // a job run a few ms early would find the window still full and queue again at its end.
+  const rung = Promise.all(wakes.map((at) => deps.retryLater(anomalyId, Math.max(0, at.getTime() - nowMs) + 50, `${anomalyId}:limit:${at.getTime()}`)));
+  rung.catch(() => undefined); // awaited below; not an unhandled rejection while the sends run
+  const [batchEnds, ends] = await timed("notify.sendAndRecord", () => Promise.all([
+    Promise.all(grouping.batches.map((b) => sendBatch(b, deps))).then((e) => e.flat()),
+    Promise.all(claimed.map((d) => sendClaimed(d, decided.ctx, deps))),
+  ]));
+  await rung;
+  for (const s of [...batchEnds, ...ends]) {
+    if (s === "SENT") total.sent++;
+    else if (s === "PENDING") total.retrying++;
+    else if (s === "FAILED") total.failed++;
+  }
+  return claimed.some((d, i) => d.kind === "FIRING" && ends[i] === "SENT");
+}
+
 export async function notifyAnomaly(anomalyId: string, deps: NotifyDeps): Promise<NotifyResult> {
-  const total: NotifyResult = { decided: 0, sent: 0, retrying: 0, failed: 0 };
+  const total: NotifyResult = { decided: 0, sent: 0, retrying: 0, failed: 0, limited: 0 };
   for (let round = 0; round < 2; round++) {
-    const seq = await outboxSeq(anomalyId);
-    const decided = await decide(anomalyId);
-    if (seq !== null) await clearOutbox(anomalyId, seq);
+    const decided = await timed("notify.decide", () => decide(anomalyId));
     if (!decided) return total;
+    // Off the send's path: it only decides whether the sweep must ring again.
+    const cleared = decided.outboxSeq === null ? Promise.resolve(0) : clearOutbox(anomalyId, decided.outboxSeq);
+    cleared.catch(() => undefined); // awaited below; a failure then fails the job (the sweep rings again)
     total.decided += decided.decided;
     const nowMs = Date.now();
     await Promise.all(decided.wakes.map((at) => deps.retryLater(anomalyId, Math.max(0, at.getTime() - nowMs) + 100, `${anomalyId}:wake:${at.getTime()}`)));
-    if (!decided.pending) break;
-    const lease = getEnv().VIGIL_ALERT_LEASE_MS;
-    const [claimed, batches] = await Promise.all([claimDueDeliveries(anomalyId, lease), decided.grouped ? claimGroupBatches(anomalyId, lease, loadClaimed) : []]);
-    const batchEnds = (await Promise.all(batches.map((b) => sendBatch(b, deps)))).flat();
-    total.sent += batchEnds.filter((s) => s === "SENT").length;
-    total.retrying += batchEnds.filter((s) => s === "PENDING").length;
-    total.failed += batchEnds.filter((s) => s === "FAILED").length;
-    const ends = await Promise.all(claimed.map((d) => sendClaimed(d, decided.ctx, deps)));
-    total.sent += ends.filter((s) => s === "SENT").length;
-    total.retrying += ends.filter((s) => s === "PENDING").length;
-    total.failed += ends.filter((s) => s === "FAILED").length;
+    if (!decided.pending && decided.claimed.length === 0) {
+      await cleared;
+      break;
+    }
+    const firingSent = await sendDue(anomalyId, decided, deps, total);
+    await cleared;
     // A resolve can follow a firing just sent only if the episode had ended when this round read it;
     // an end recorded during the send touched the outbox and rang the job again.
-    if (!isResolved(decided.ctx.anomaly) || !claimed.some((d, i) => d.kind === "FIRING" && ends[i] === "SENT")) break;
+    if (!isResolved(decided.ctx.anomaly) || !firingSent) break;
   }
   return total;
 }

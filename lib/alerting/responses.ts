@@ -24,6 +24,8 @@ export const ZChannel = z.object({
   createdAt: isoTime,
   updatedAt: isoTime,
   signed: z.boolean(),
+  /** At most `count` messages per `seconds` (lib/alerting/README.md, send limits); null: no limit. */
+  rateLimit: z.object({ count: z.number().int(), seconds: z.number().int() }).nullable(),
 });
 export const ZChannelList = unpaged(ZChannel);
 /** The create answer: the channel with a webhook's signing secret, shown here and after a rotation only (null for other kinds). */
@@ -106,6 +108,8 @@ export const ZDelivery = z.object({
   anomalyId: z.string(),
   /** Grouped rules: the batch (one message) this row went out in. */
   batchKey: z.string().nullable(),
+  /** Set while (or after) it waited for its channel's send limit: when it was next allowed. */
+  rateLimitedUntil: isoTime.nullable(),
   rule: ref.nullable(),
   channel: ref.extend({ kind: z.enum(CHANNEL_KINDS) }),
   silence: z.object({ id: z.string(), reason: z.string().nullable(), endsAt: isoTime }).nullable(),

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { ZMatchers } from "@/lib/alerting/matchers";
 import { SEVERITIES } from "@/lib/alerting/alert";
 import { ZMuteTimings, ZTimeZone } from "@/lib/alerting/mute";
+import { ZSendLimit } from "@/lib/alerting/rate-limit";
 
 export const CHANNEL_KINDS = ["WEBHOOK", "SLACK", "EMAIL", "ALERTMANAGER"] as const;
 export type ChannelKindName = (typeof CHANNEL_KINDS)[number];
@@ -46,16 +47,24 @@ export type ChannelConfig<K extends ChannelKindName> = z.infer<(typeof CONFIG_SC
 export type AnyChannelConfig = ChannelConfig<ChannelKindName>;
 
 const name = z.string().trim().min(1, "name required").max(100);
+/** At most `count` messages in any `seconds` (lib/alerting/rate-limit.ts); null: no limit. */
+const rateLimit = ZSendLimit.nullable();
+const channelFields = { name, enabled: z.boolean().default(true), rateLimit: rateLimit.default(null) };
 
 export const ZCreateChannel = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("WEBHOOK"), name, enabled: z.boolean().default(true), config: ZWebhookConfig }),
-  z.object({ kind: z.literal("SLACK"), name, enabled: z.boolean().default(true), config: ZSlackConfig }),
-  z.object({ kind: z.literal("EMAIL"), name, enabled: z.boolean().default(true), config: ZEmailConfig }),
-  z.object({ kind: z.literal("ALERTMANAGER"), name, enabled: z.boolean().default(true), config: ZAlertmanagerConfig }),
+  z.object({ kind: z.literal("WEBHOOK"), ...channelFields, config: ZWebhookConfig }),
+  z.object({ kind: z.literal("SLACK"), ...channelFields, config: ZSlackConfig }),
+  z.object({ kind: z.literal("EMAIL"), ...channelFields, config: ZEmailConfig }),
+  z.object({ kind: z.literal("ALERTMANAGER"), ...channelFields, config: ZAlertmanagerConfig }),
 ]);
 export type CreateChannel = z.infer<typeof ZCreateChannel>;
 /** The config is checked against the channel's kind once merged with the stored one. */
-export const ZUpdateChannel = z.object({ name: name.optional(), enabled: z.boolean().optional(), config: z.record(z.string(), z.unknown()).optional() });
+export const ZUpdateChannel = z.object({
+  name: name.optional(),
+  enabled: z.boolean().optional(),
+  rateLimit: rateLimit.optional(),
+  config: z.record(z.string(), z.unknown()).optional(),
+});
 
 const ruleFields = {
   name,

@@ -13,16 +13,23 @@ import { sendToChannel } from "@/lib/alerting/channels";
 import { publicBaseUrl } from "@/lib/alerting/notify";
 import { anomalyUrl, type AlertContext } from "@/lib/alerting/alert";
 import type { SendOutcome } from "@/lib/alerting/outcome";
+import type { SendLimit } from "@/lib/alerting/rate-limit";
+import { takeTestSlot } from "@/lib/server/queries/channel-limits";
 import type { z } from "zod";
 import type { ZUpdateChannel } from "@/lib/alerting/schemas";
 
-const select = { id: true, name: true, kind: true, config: true, enabled: true, createdAt: true, updatedAt: true, secret: true } as const;
+const select = { id: true, name: true, kind: true, config: true, enabled: true, createdAt: true, updatedAt: true, secret: true, rateLimitCount: true, rateLimitSeconds: true } as const;
 type Row = Prisma.NotificationChannelGetPayload<{ select: typeof select }>;
 
 export function toChannelView(c: Row) {
-  const { secret, ...rest } = c;
-  return { ...rest, config: redactConfig(c.kind, c.config as Record<string, unknown>), signed: !!secret };
+  const { secret, rateLimitCount, rateLimitSeconds, ...rest } = c;
+  const rateLimit = rateLimitCount !== null && rateLimitSeconds !== null ? { count: rateLimitCount, seconds: rateLimitSeconds } : null;
+  return { ...rest, config: redactConfig(c.kind, c.config as Record<string, unknown>), signed: !!secret, rateLimit };
 }
+
+/** The API's `rateLimit` as columns (undefined: unchanged). */
+const limitColumns = (l: SendLimit | null | undefined) =>
+  l === undefined ? {} : { rateLimitCount: l?.count ?? null, rateLimitSeconds: l?.seconds ?? null, ...(l === null ? { rateQueueAt: null } : {}) };
 export type ChannelView = ReturnType<typeof toChannelView>;
 
 async function assertNameFree(tx: Prisma.TransactionClient, name: string, exceptId?: string) {
@@ -45,8 +52,9 @@ export async function createChannel(input: CreateChannel, userId: string | null)
   return getPrisma().$transaction(async (tx) => {
     await assertNameFree(tx, input.name);
     const secret = input.kind === "WEBHOOK" ? newWebhookSecret() : null;
-    const c = await tx.notificationChannel.create({ data: { name: input.name, kind: input.kind, enabled: input.enabled, config: input.config as Prisma.InputJsonObject, secret }, select });
-    await writeAudit({ userId, action: "create", entity: "channel", entityId: c.id, details: { name: c.name, kind: c.kind, config: redactConfig(c.kind, c.config as Record<string, unknown>) } as Prisma.InputJsonObject }, tx);
+    const c = await tx.notificationChannel.create({ data: { name: input.name, kind: input.kind, enabled: input.enabled, config: input.config as Prisma.InputJsonObject, secret, ...limitColumns(input.rateLimit) }, select });
+    const details = { name: c.name, kind: c.kind, config: redactConfig(c.kind, c.config as Record<string, unknown>), rateLimit: input.rateLimit };
+    await writeAudit({ userId, action: "create", entity: "channel", entityId: c.id, details: details as Prisma.InputJsonObject }, tx);
     return { ...toChannelView(c), secret };
   });
 }
@@ -66,7 +74,7 @@ export async function updateChannel(id: string, input: z.infer<typeof ZUpdateCha
       }
       config = parsed.data as Prisma.InputJsonObject;
     }
-    const c = await tx.notificationChannel.update({ where: { id }, data: { name: input.name, enabled: input.enabled, config }, select });
+    const c = await tx.notificationChannel.update({ where: { id }, data: { name: input.name, enabled: input.enabled, config, ...limitColumns(input.rateLimit) }, select });
     const details = { ...input, ...(config ? { config: redactConfig(c.kind, config as Record<string, unknown>) } : {}) };
     await writeAudit({ userId, action: "update", entity: "channel", entityId: id, details: details as Prisma.InputJsonObject }, tx);
     return toChannelView(c);
@@ -114,6 +122,7 @@ function testContext(channelId: string): AlertContext {
 export async function sendTestMessage(id: string, userId: string | null): Promise<SendOutcome> {
   const c = await getPrisma().notificationChannel.findUnique({ where: { id }, select: { id: true, kind: true, config: true, secret: true } });
   if (!c) throw new AppError("not_found", `No channel ${id}`);
+  await takeTestSlot(id);
   const outcome = await sendToChannel(c, testContext(id), { event: "test", idempotencyKey: `test:${id}:${Date.now()}`, rule: null, sentAt: new Date() });
   await writeAudit({ userId, action: "test", entity: "channel", entityId: id, details: { ok: outcome.ok, status: outcome.status, error: outcome.error } });
   return outcome;

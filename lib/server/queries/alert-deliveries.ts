@@ -3,7 +3,7 @@
  * the enabled rules and active silences, decisions claimed under their unique key, and the
  * claim/lease of a send. Times come from PostgreSQL's clock so that several workers agree.
  */
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { getPrisma } from "@/lib/server/db";
 import { anomalyUrl, type AlertContext } from "@/lib/alerting/alert";
 import type { RuleSpec } from "@/lib/alerting/rules";
@@ -23,14 +23,23 @@ interface ContextRow {
 }
 
 export async function loadAlertContext(anomalyId: string, baseUrl: string, tx: Prisma.TransactionClient = getPrisma()): Promise<AlertContext | null> {
-  const [a] = await tx.$queryRaw<ContextRow[]>`
+  return (await readAlertContext(anomalyId, baseUrl, tx))?.ctx ?? null;
+}
+
+/**
+ * The context and the anomaly's outbox sequence in one read (one snapshot): the job clears the
+ * outbox row only if detection did not touch the anomaly after the state it evaluated.
+ */
+export async function readAlertContext(anomalyId: string, baseUrl: string, tx: Prisma.TransactionClient = getPrisma()): Promise<{ ctx: AlertContext; outboxSeq: number | null } | null> {
+  const [a] = await tx.$queryRaw<(ContextRow & { outboxSeq: number | null })[]>`
     SELECT a.id, a."startTs", a."endTs", a."peakTs", a."peakScore", a.severity::text AS severity, a.actual, a.expected, a.lower, a.upper, a."pointCount",
       a.ongoing, a.detection::text AS detection, a.status::text AS status, a."suppressedById", s.id AS "seriesId", s.metric, s.labels, src.id AS "sourceId", src.name AS "sourceName",
-      d.id AS "detectorId", d.name AS "detectorName", d.algorithm::text AS algorithm, d.threshold
+      d.id AS "detectorId", d.name AS "detectorName", d.algorithm::text AS algorithm, d.threshold, o.seq AS "outboxSeq"
     FROM "Anomaly" a JOIN "Series" s ON s.id = a."seriesId" JOIN "DataSource" src ON src.id = s."sourceId" JOIN "Detector" d ON d.id = a."detectorId"
+      LEFT JOIN "AlertOutbox" o ON o."anomalyId" = a.id
     WHERE a.id = ${anomalyId}`;
   if (!a) return null;
-  return {
+  const ctx: AlertContext = {
     anomaly: {
       id: a.id, startTs: a.startTs, endTs: a.endTs, peakTs: a.peakTs, peakScore: a.peakScore, severity: a.severity,
       actual: a.actual, expected: a.expected, lower: a.lower, upper: a.upper, pointCount: a.pointCount,
@@ -41,6 +50,7 @@ export async function loadAlertContext(anomalyId: string, baseUrl: string, tx: P
     detector: { id: a.detectorId, name: a.detectorName, algorithm: a.algorithm, threshold: a.threshold },
     url: anomalyUrl(baseUrl, a.id),
   };
+  return { ctx, outboxSeq: a.outboxSeq };
 }
 
 /** Enabled rules on enabled channels, in id order (the order their locks are taken). */
@@ -91,8 +101,12 @@ export async function lastAlertOnSeries(tx: Prisma.TransactionClient, ruleIds: s
 /**
  * Records decisions; a key already taken (a concurrent job decided first) is left as it is. A
  * release turns a firing a silence held (SUPPRESSED, naming the silence) into PENDING, once.
+ * With `leaseMs`, a decision due now, not grouped and on a channel without a send limit is
+ * recorded already claimed (SENDING, attempt 1, the lease): the claim commits with the decision,
+ * before any byte goes out, and costs no statement of its own. Returns how many were recorded and
+ * those claims.
  */
-export async function insertDecisions(tx: Prisma.TransactionClient, anomalyId: string, seriesId: string, decisions: Decision[]): Promise<number> {
+export async function insertDecisions(tx: Prisma.TransactionClient, anomalyId: string, seriesId: string, decisions: Decision[], leaseMs?: number): Promise<{ n: number; claimed: ClaimedDelivery[] }> {
   const fresh = decisions.filter((d) => !d.release);
   let n = 0;
   for (const d of decisions.filter((x) => x.release)) {
@@ -100,15 +114,29 @@ export async function insertDecisions(tx: Prisma.TransactionClient, anomalyId: s
       UPDATE "Delivery" SET status = 'PENDING', reason = ${d.reason}, "nextAttemptAt" = now(), "updatedAt" = now()
       WHERE key = ${d.key} AND status = 'SUPPRESSED' AND "silenceId" IS NOT NULL`;
   }
-  if (fresh.length === 0) return n;
-  return n + await tx.$executeRaw`
-    INSERT INTO "Delivery" (id, key, "anomalyId", "seriesId", "ruleId", "channelId", kind, status, reason, "silenceId", "nextAttemptAt", "createdAt", "updatedAt")
-    SELECT gen_random_uuid()::text, v.key, ${anomalyId}, ${seriesId}, v.rule, v.channel, v.kind::"DeliveryKind", v.status::"DeliveryStatus", v.reason, v.silence,
-      CASE WHEN v.status = 'PENDING' THEN COALESCE(v.not_before, now()) END, now(), now()
-    FROM unnest(${fresh.map((d) => d.key)}::text[], ${fresh.map((d) => d.ruleId)}::text[], ${fresh.map((d) => d.channelId)}::text[],
-      ${fresh.map((d) => d.kind)}::text[], ${fresh.map((d) => d.status)}::text[], ${fresh.map((d) => d.reason)}::text[],
-      ${fresh.map((d) => d.silenceId)}::text[], ${fresh.map((d) => d.notBefore)}::timestamptz[]) AS v(key, rule, channel, kind, status, reason, silence, not_before)
-    ON CONFLICT (key) DO NOTHING`;
+  if (fresh.length === 0) return { n, claimed: [] };
+  const claim = fresh.map((d) => leaseMs !== undefined && d.status === "PENDING" && !d.grouped && !d.notBefore);
+  const rows = await tx.$queryRaw<(ClaimedRow & { claimedNow: boolean })[]>`
+    WITH v AS (
+      SELECT v.*, v.claim AND c."rateLimitCount" IS NULL AS claimed_now
+      FROM unnest(${fresh.map((d) => d.key)}::text[], ${fresh.map((d) => d.ruleId)}::text[], ${fresh.map((d) => d.channelId)}::text[],
+        ${fresh.map((d) => d.kind)}::text[], ${fresh.map((d) => d.status)}::text[], ${fresh.map((d) => d.reason)}::text[],
+        ${fresh.map((d) => d.silenceId)}::text[], ${fresh.map((d) => d.notBefore)}::timestamptz[], ${claim}::boolean[])
+        AS v(key, rule, channel, kind, status, reason, silence, not_before, claim)
+      LEFT JOIN "NotificationChannel" c ON c.id = v.channel
+    ), claimed AS (
+      INSERT INTO "Delivery" (id, key, "anomalyId", "seriesId", "ruleId", "channelId", kind, status, attempts, "leaseUntil", reason, "silenceId", "nextAttemptAt", "createdAt", "updatedAt")
+      SELECT gen_random_uuid()::text, v.key, ${anomalyId}, ${seriesId}, v.rule, v.channel, v.kind::"DeliveryKind",
+        (CASE WHEN v.claimed_now THEN 'SENDING' ELSE v.status END)::"DeliveryStatus", CASE WHEN v.claimed_now THEN 1 ELSE 0 END,
+        CASE WHEN v.claimed_now THEN now() + ${leaseMs ?? 0}::int * interval '1 millisecond' END, v.reason, v.silence,
+        CASE WHEN v.status = 'PENDING' THEN COALESCE(v.not_before, now()) END, now(), now()
+      FROM v
+      ON CONFLICT (key) DO NOTHING
+      RETURNING id, key, "ruleId", "channelId", kind::text AS kind, attempts, status = 'SENDING' AS "claimedNow"
+    )
+    SELECT ${claimedColumns}
+    FROM claimed LEFT JOIN "AlertRule" r ON r.id = claimed."ruleId" LEFT JOIN "NotificationChannel" c ON c.id = claimed."channelId"`;
+  return { n: n + rows.length, claimed: rows.filter((r) => r.claimedNow).map(({ claimedNow: _, ...r }) => toClaimed(r)) };
 }
 
 export interface ClaimedDelivery {
@@ -119,38 +147,71 @@ export interface ClaimedDelivery {
   channelId: string;
   kind: "FIRING" | "RESOLVED" | "ESCALATED";
   attempts: number;
-  /** The channel as it is now (null: deleted meanwhile). */
-  channel: { id: string; kind: "WEBHOOK" | "SLACK" | "EMAIL" | "ALERTMANAGER"; config: unknown; secret: string | null; enabled: boolean } | null;
+  /** The channel as it is now (null: deleted meanwhile); `limited`: it has a send limit. */
+  channel: { id: string; kind: "WEBHOOK" | "SLACK" | "EMAIL" | "ALERTMANAGER"; config: unknown; secret: string | null; enabled: boolean; limited: boolean } | null;
 }
 
-type ClaimedRow = Omit<ClaimedDelivery, "channel"> & { cKind: string | null; config: unknown; secret: string | null; enabled: boolean | null };
-const toClaimed = ({ cKind, config, secret, enabled, ...d }: ClaimedRow): ClaimedDelivery => ({
+type ClaimedRow = Omit<ClaimedDelivery, "channel"> & { cKind: string | null; config: unknown; secret: string | null; enabled: boolean | null; limited: boolean | null };
+const toClaimed = ({ cKind, config, secret, enabled, limited, ...d }: ClaimedRow): ClaimedDelivery => ({
   ...d,
-  channel: cKind ? { id: d.channelId, kind: cKind as NonNullable<ClaimedDelivery["channel"]>["kind"], config, secret, enabled: !!enabled } : null,
+  channel: cKind ? { id: d.channelId, kind: cKind as NonNullable<ClaimedDelivery["channel"]>["kind"], config, secret, enabled: !!enabled, limited: !!limited } : null,
 });
 
+const claimSet = (leaseMs: number) =>
+  Prisma.sql`status = 'SENDING', attempts = attempts + 1, "leaseUntil" = now() + ${leaseMs}::int * interval '1 millisecond', "updatedAt" = now()`;
+const claimedColumns = Prisma.sql`claimed.*, r.name AS "ruleName", c.kind::text AS "cKind", c.config, c.secret, c.enabled, c."rateLimitCount" IS NOT NULL AS limited`;
+const dueSingle = (anomalyId: string) => Prisma.sql`"anomalyId" = ${anomalyId} AND status = 'PENDING' AND "groupId" IS NULL AND "nextAttemptAt" <= now()`;
+const limitedChannel = Prisma.sql`EXISTS (SELECT 1 FROM "NotificationChannel" lc WHERE lc.id = "Delivery"."channelId" AND lc."rateLimitCount" IS NOT NULL)`;
+
 /**
- * Claims the anomaly's due deliveries (grouped ones excepted: lib/server/queries/alert-groups.ts)
- * for one send each: PENDING -> SENDING with attempts + 1 and a lease, committed before anything
- * is sent. Row locks make a second claimer skip them. A PENDING row without `nextAttemptAt` is
- * held (a grouped resolve waiting for its group).
+ * Claims the anomaly's due deliveries (grouped ones excepted: lib/server/queries/alert-groups.ts;
+ * rate-limited channels too: lib/server/queries/channel-limits.ts) for one send each: PENDING ->
+ * SENDING with attempts + 1 and a lease, committed before anything is sent. Row locks make a
+ * second claimer skip them. A PENDING row without `nextAttemptAt` is held (a grouped resolve
+ * waiting for its group). `limitedDue`: due rows of rate-limited channels were left to claim.
  */
-export async function claimDueDeliveries(anomalyId: string, leaseMs: number): Promise<ClaimedDelivery[]> {
-  const rows = await getPrisma().$queryRaw<ClaimedRow[]>`
+export async function claimDueDeliveries(anomalyId: string, leaseMs: number): Promise<{ claimed: ClaimedDelivery[]; limitedDue: boolean }> {
+  const rows = await getPrisma().$queryRaw<(Partial<ClaimedRow> & { limitedDue: boolean })[]>`
     WITH claimed AS (
-      UPDATE "Delivery" SET status = 'SENDING', attempts = attempts + 1, "leaseUntil" = now() + ${leaseMs}::int * interval '1 millisecond', "updatedAt" = now()
-      WHERE "anomalyId" = ${anomalyId} AND status = 'PENDING' AND "groupId" IS NULL AND "nextAttemptAt" <= now()
+      UPDATE "Delivery" SET ${claimSet(leaseMs)} WHERE ${dueSingle(anomalyId)} AND NOT ${limitedChannel}
+      RETURNING id, key, "ruleId", "channelId", kind::text AS kind, attempts
+    ), limited AS (
+      SELECT EXISTS (SELECT 1 FROM "Delivery" WHERE ${dueSingle(anomalyId)} AND ${limitedChannel}) AS "limitedDue"
+    )
+    SELECT ${claimedColumns}, limited."limitedDue"
+    FROM limited LEFT JOIN claimed ON true LEFT JOIN "AlertRule" r ON r.id = claimed."ruleId" LEFT JOIN "NotificationChannel" c ON c.id = claimed."channelId"`;
+  const claimed = rows.filter((r) => r.id).map(({ limitedDue: _, ...r }) => toClaimed(r as ClaimedRow));
+  return { claimed, limitedDue: rows[0]?.limitedDue ?? false };
+}
+
+/** Claims these rows (still PENDING) in the caller's transaction. */
+export async function claimDeliveryIds(tx: Prisma.TransactionClient, ids: string[], leaseMs: number): Promise<ClaimedDelivery[]> {
+  if (ids.length === 0) return [];
+  const rows = await tx.$queryRaw<ClaimedRow[]>`
+    WITH claimed AS (
+      UPDATE "Delivery" SET ${claimSet(leaseMs)} WHERE id = ANY(${ids}::text[]) AND status = 'PENDING'
       RETURNING id, key, "ruleId", "channelId", kind::text AS kind, attempts
     )
-    SELECT claimed.*, r.name AS "ruleName", c.kind::text AS "cKind", c.config, c.secret, c.enabled
+    SELECT ${claimedColumns}
     FROM claimed LEFT JOIN "AlertRule" r ON r.id = claimed."ruleId" LEFT JOIN "NotificationChannel" c ON c.id = claimed."channelId"`;
   return rows.map(toClaimed);
+}
+
+/**
+ * Due single rows of rate-limited channels, locked for this transaction (others' locked rows
+ * skipped); those that already waited for the limit first.
+ */
+export function lockLimitedDue(tx: Prisma.TransactionClient, anomalyId: string): Promise<{ id: string; channelId: string; waited: boolean }[]> {
+  return tx.$queryRaw`
+    SELECT id, "channelId", "rateLimitedUntil" IS NOT NULL AS waited FROM "Delivery" WHERE ${dueSingle(anomalyId)} AND ${limitedChannel}
+    ORDER BY "rateLimitedUntil" NULLS LAST, "createdAt", id FOR UPDATE SKIP LOCKED`;
 }
 
 /** One delivery with its rule's name and its channel as they are now. */
 export async function loadClaimed(id: string): Promise<ClaimedDelivery | null> {
   const [row] = await getPrisma().$queryRaw<ClaimedRow[]>`
-    SELECT d.id, d.key, d."ruleId", d."channelId", d.kind::text AS kind, d.attempts, r.name AS "ruleName", c.kind::text AS "cKind", c.config, c.secret, c.enabled
+    SELECT d.id, d.key, d."ruleId", d."channelId", d.kind::text AS kind, d.attempts, r.name AS "ruleName", c.kind::text AS "cKind", c.config, c.secret, c.enabled,
+      c."rateLimitCount" IS NOT NULL AS limited
     FROM "Delivery" d LEFT JOIN "AlertRule" r ON r.id = d."ruleId" LEFT JOIN "NotificationChannel" c ON c.id = d."channelId" WHERE d.id = ${id}`;
   return row ? toClaimed(row) : null;
 }
@@ -165,22 +226,16 @@ export interface SendResult {
   reason: string | null;
 }
 
-/** Ends a claim; false when the claim was no longer ours (its lease expired and the sweep took it). A sent row keeps why it was held. */
+/** Ends a claim; false when the claim was no longer ours (its lease expired and the sweep took it). A sent row keeps why it was held or waited. */
 export async function finishDelivery(d: ClaimedDelivery, r: SendResult): Promise<boolean> {
   const n = await getPrisma().$executeRaw`
     UPDATE "Delivery" SET status = ${r.status}::text::"DeliveryStatus", "responseCode" = ${r.responseCode}::int, response = ${r.response}::text,
       "latencyMs" = ${r.latencyMs}::int, "lastError" = ${r.error}::text, "leaseUntil" = NULL, "updatedAt" = now(),
-      reason = CASE WHEN ${r.status}::text = 'SENT' AND reason LIKE 'held%' THEN reason ELSE ${r.reason}::text END,
+      reason = CASE WHEN ${r.status}::text = 'SENT' AND (reason LIKE 'held%' OR reason LIKE 'rate-limited%') THEN reason ELSE ${r.reason}::text END,
       "sentAt" = CASE WHEN ${r.status}::text = 'SENT' THEN now() END,
       "nextAttemptAt" = CASE WHEN ${r.retryInMs}::int IS NULL THEN NULL ELSE now() + ${r.retryInMs}::int * interval '1 millisecond' END
     WHERE id = ${d.id} AND status = 'SENDING' AND attempts = ${d.attempts}::int`;
   return n === 1;
-}
-
-/** The outbox row's sequence now (null: nothing to evaluate). */
-export async function outboxSeq(anomalyId: string): Promise<number | null> {
-  const [row] = await getPrisma().$queryRaw<{ seq: number }[]>`SELECT seq FROM "AlertOutbox" WHERE "anomalyId" = ${anomalyId}`;
-  return row?.seq ?? null;
 }
 
 /** Removes the outbox row if detection did not touch the anomaly again meanwhile. */

@@ -12,6 +12,7 @@ import type { Decision } from "@/lib/alerting/plan";
 import { groupIdentity, nextBatchAt } from "@/lib/alerting/groups";
 import { muteEndsAt } from "@/lib/alerting/mute";
 import type { ClaimedDelivery } from "@/lib/server/queries/alert-deliveries";
+import { holdForLimit, takeSendSlots } from "@/lib/server/queries/channel-limits";
 
 interface GroupRow {
   id: string;
@@ -99,6 +100,8 @@ export interface ClaimedBatch {
   total: number;
   /** Its first row, for the rule and channel. */
   head: ClaimedDelivery;
+  /** performance.now() before its slot was taken (rate-limited channels), or before the claim. */
+  slotAt: number;
 }
 
 const claimSql = (tx: Prisma.TransactionClient, where: Prisma.Sql, batchKey: string, leaseMs: number) =>
@@ -110,43 +113,54 @@ const claimSql = (tx: Prisma.TransactionClient, where: Prisma.Sql, batchKey: str
 /**
  * Claims, for each group with a due row of this anomaly, the group's due rows of that kind as one
  * batch: a retry's rows again under their batch key, else every due row not yet in a batch under
- * a new key `<rule>:<group>:<kind>:<n>`.
+ * a new key `<rule>:<group>:<kind>:<n>`. A batch is one message: on a rate-limited channel it takes
+ * one slot, or its rows wait together (`wakes`).
  */
-export async function claimGroupBatches(anomalyId: string, leaseMs: number, head: (id: string) => Promise<ClaimedDelivery | null>): Promise<ClaimedBatch[]> {
+export async function claimGroupBatches(anomalyId: string, leaseMs: number, head: (id: string) => Promise<ClaimedDelivery | null>): Promise<{ batches: ClaimedBatch[]; wakes: Date[] }> {
   const prisma = getPrisma();
   const due = await prisma.$queryRaw<{ groupId: string; kind: ClaimedDelivery["kind"] }[]>`
     SELECT DISTINCT "groupId", kind::text AS kind FROM "Delivery"
     WHERE "anomalyId" = ${anomalyId} AND "groupId" IS NOT NULL AND status = 'PENDING' AND "nextAttemptAt" <= now()`;
   const out: ClaimedBatch[] = [];
+  const wakes: Date[] = [];
   for (const { groupId, kind } of due) {
     const batch = await prisma.$transaction(async (tx) => {
-      const [g] = await tx.$queryRaw<{ ruleId: string; batches: number; labels: unknown }[]>`
-        SELECT "ruleId", batches, labels FROM "AlertGroup" WHERE id = ${groupId} FOR UPDATE`;
+      const [g] = await tx.$queryRaw<{ ruleId: string; batches: number; labels: unknown; channelId: string | null; limited: boolean }[]>`
+        SELECT g."ruleId", g.batches, g.labels, r."channelId", coalesce(c."rateLimitCount" IS NOT NULL, false) AS limited
+        FROM "AlertGroup" g LEFT JOIN "AlertRule" r ON r.id = g."ruleId" LEFT JOIN "NotificationChannel" c ON c.id = r."channelId"
+        WHERE g.id = ${groupId} FOR UPDATE OF g`;
       if (!g) return null;
       const dueRows = (extra: Prisma.Sql) => Prisma.sql`"groupId" = ${groupId} AND kind = ${kind}::"DeliveryKind" AND status = 'PENDING' AND "nextAttemptAt" <= now() AND ${extra}`;
       const retry = await tx.delivery.findFirst({ where: { groupId, kind, status: "PENDING", nextAttemptAt: { lte: new Date() }, batchKey: { not: null } }, select: { batchKey: true } });
-      let key: string;
-      let rows: { id: string; anomalyId: string; attempts: number }[];
-      if (retry?.batchKey) {
-        key = retry.batchKey;
-        rows = await claimSql(tx, dueRows(Prisma.sql`"batchKey" = ${key}`), key, leaseMs);
-      } else {
-        key = `${g.ruleId}:${groupId}:${kind}:${g.batches + 1}`;
-        rows = await claimSql(tx, dueRows(Prisma.sql`"batchKey" IS NULL`), key, leaseMs);
-        if (rows.length) {
-          await tx.$executeRaw`UPDATE "AlertGroup" SET batches = batches + 1, "lastBatchAt" = CASE WHEN ${kind} = 'FIRING' THEN now() ELSE "lastBatchAt" END WHERE id = ${groupId}`;
+      const key = retry?.batchKey ?? `${g.ruleId}:${groupId}:${kind}:${g.batches + 1}`;
+      const where = dueRows(retry?.batchKey ? Prisma.sql`"batchKey" = ${key}` : Prisma.sql`"batchKey" IS NULL`);
+      let slotAt = performance.now();
+      if (g.limited && g.channelId) {
+        const found = await tx.$queryRaw<{ id: string; waited: boolean }[]>`SELECT id, "rateLimitedUntil" IS NOT NULL AS waited FROM "Delivery" WHERE ${where}`;
+        if (found.length === 0) return null;
+        const ids = found.map((r) => r.id);
+        const grant = await takeSendSlots(tx, g.channelId, 1, found.some((r) => r.waited) ? "front" : "back");
+        if (grant.granted === 0 && grant.limit) {
+          await holdForLimit(tx, ids, ids.map(() => grant.waits[0]), grant.limit);
+          wakes.push(grant.waits[0]);
+          return null;
         }
+        slotAt = grant.slotAt;
       }
+      const rows = await claimSql(tx, where, key, leaseMs);
       if (rows.length === 0) return null;
+      if (!retry?.batchKey) {
+        await tx.$executeRaw`UPDATE "AlertGroup" SET batches = batches + 1, "lastBatchAt" = CASE WHEN ${kind} = 'FIRING' THEN now() ELSE "lastBatchAt" END WHERE id = ${groupId}`;
+      }
       const [{ total }] = await tx.$queryRaw<{ total: number }[]>`
         SELECT count(*)::int AS total FROM "Delivery" WHERE "groupId" = ${groupId} AND kind = 'FIRING' AND status IN ('SENDING', 'SENT')`;
-      return { key, groupId, labels: (g.labels ?? {}) as Record<string, string>, kind, attempts: rows[0].attempts, rows, total };
+      return { key, groupId, labels: (g.labels ?? {}) as Record<string, string>, kind, attempts: rows[0].attempts, rows, total, slotAt };
     });
     if (!batch) continue;
     const first = await head(batch.rows[0].id);
     if (first) out.push({ ...batch, head: first });
   }
-  return out;
+  return { batches: out, wakes };
 }
 
 /** Ends a batch's claim; false when any of its rows was no longer ours. */

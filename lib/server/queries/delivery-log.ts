@@ -12,7 +12,7 @@ import { silenceMatchersFor } from "@/lib/alerting/silences";
 
 const select = {
   id: true, key: true, kind: true, status: true, reason: true, attempts: true, responseCode: true, response: true, latencyMs: true,
-  lastError: true, nextAttemptAt: true, sentAt: true, createdAt: true, updatedAt: true, anomalyId: true, batchKey: true,
+  lastError: true, nextAttemptAt: true, sentAt: true, createdAt: true, updatedAt: true, anomalyId: true, batchKey: true, rateLimitedUntil: true,
   rule: { select: { id: true, name: true } },
   channel: { select: { id: true, name: true, kind: true } },
   silence: { select: { id: true, reason: true, endsAt: true } },

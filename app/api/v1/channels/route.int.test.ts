@@ -86,6 +86,23 @@ describe("channels", () => {
     expect((await (await readChannel(send("GET", `${URL}/channels/${id}`), ctx(id))).json()).name).toBe("ops hook");
   });
 
+  it("a send limit is set, shown and cleared; a bad one is a 422 naming it; a test over the limit is a 429 saying when", async () => {
+    const bad = await patchChannel(send("PATCH", `${URL}/channels/${id}`, { rateLimit: { count: 0, seconds: 1 } }), ctx(id));
+    expect(bad.status).toBe(422);
+    expect((await bad.json()).error.issues[0]).toEqual({ path: "rateLimit.count", message: "at least 1 message" });
+    const res = await patchChannel(send("PATCH", `${URL}/channels/${id}`, { rateLimit: { count: 1, seconds: 60 } }), ctx(id));
+    expect((await res.json()).rateLimit).toEqual({ count: 1, seconds: 60 });
+    const before = (await hook).received.length;
+    expect((await testChannel(send("POST", `${URL}/channels/${id}/test`), ctx(id))).status).toBe(200);
+    const over = await testChannel(send("POST", `${URL}/channels/${id}/test`), ctx(id));
+    expect(over.status).toBe(429);
+    expect((await over.json()).error.message).toMatch(/^The channel sends at most 1 message per 60 s and that is used up; try again after \d{4}-/);
+    expect((await hook).received.length).toBe(before + 1);
+    const cleared = await patchChannel(send("PATCH", `${URL}/channels/${id}`, { rateLimit: null }), ctx(id));
+    expect((await cleared.json()).rateLimit).toBeNull();
+    expect((await testChannel(send("POST", `${URL}/channels/${id}/test`), ctx(id))).status).toBe(200);
+  });
+
   it("rules name their channel; a missing one or a bad matcher is a 422 naming the field", async () => {
     const bad = await createRule(send("POST", `${URL}/alert-rules`, { name: "r", channelId: "nope" }), ctx());
     expect(bad.status).toBe(422);
