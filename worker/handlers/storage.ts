@@ -2,12 +2,15 @@
 import type { JobPayload } from "@/lib/queue/contract";
 import { refreshRollupsUntilClean } from "@/lib/storage/rollups";
 import { applyRetention } from "@/lib/storage/retention";
+import { pruneMessageTimes } from "@/lib/connectors/message-times";
 
 /** Works through the dirty ranges for up to 20 s; the next run (10 s later) goes on. */
 export function handleRollups(_payload: JobPayload<"system.rollups">) {
   return refreshRollupsUntilClean(20_000);
 }
 
-export function handleRetention(_payload: JobPayload<"system.retention">) {
-  return applyRetention();
+/** Old points, and the AMQP message-id times past any redelivery (lib/connectors/message-times.ts). */
+export async function handleRetention(_payload: JobPayload<"system.retention">) {
+  const result = await applyRetention();
+  return { ...result, messageTimes: await pruneMessageTimes() };
 }
