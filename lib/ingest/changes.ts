@@ -15,7 +15,8 @@ import type pg from "pg";
  * just inserted); it runs only over the rows the insert skipped.
  */
 export function upsertPointsSql(inputSql: string): string {
-  return `WITH input AS MATERIALIZED (${inputSql}),
+  // ts at the column's precision, so the rows the insert returns match their input rows exactly.
+  return `WITH input AS MATERIALIZED (SELECT "seriesId", ts::timestamptz(3) AS ts, value FROM (${inputSql}) x),
     inserted AS (
       INSERT INTO "DataPoint" ("seriesId", ts, value) SELECT "seriesId", ts, value FROM input
       ON CONFLICT ("seriesId", ts) DO NOTHING

@@ -52,11 +52,16 @@ export async function ensurePointPartitions(now = Date.now()): Promise<{ moved: 
   return { moved: waiting.reduce((n, w) => n + w.n, 0) };
 }
 
+/** Creates the partitions of every month from `from` to `to` (a bulk load of history creates them first). */
+export async function createPointPartitions(from: number, to: number): Promise<void> {
+  for (let m = monthStart(from); m <= to; m = monthStart(m, 1)) await getPgPool().query(`SELECT vigil_point_partition($1)`, [new Date(m)]);
+}
+
 /**
  * Drops each month partition none of whose points any source keeps: every source with a point in
- * it has a retention that ends after the month. The check runs under the table lock the drop
- * needs anyway, so a late point cannot slip into a month being dropped; the month's rollups of its
- * series go in the same transaction. Returns the partitions dropped.
+ * it keeps points for less time than has passed since the month ended. The check runs under the table lock the drop
+ * needs anyway, so a late point cannot slip into a month being dropped; the month of each of its
+ * series is queued for the rollup job in the same transaction. Returns the partitions dropped.
  */
 export async function dropExpiredPartitions(now = Date.now()): Promise<string[]> {
   const { rows: sources } = await getPgPool().query<{ id: string; days: number | null }>(`SELECT id, "retentionDays" AS days FROM "DataSource"`);
@@ -72,7 +77,9 @@ export async function dropExpiredPartitions(now = Date.now()): Promise<string[]>
         `SELECT s.id, s."sourceId" FROM "Series" s WHERE EXISTS (SELECT 1 FROM "${p.name}" d WHERE d."seriesId" = s.id)`,
       );
       if (series.some((s) => (cutoffs.get(s.sourceId) ?? -Infinity) < p.to)) return false;
-      await c.query(`DELETE FROM "PointRollup" WHERE "seriesId" = ANY($1::text[]) AND bucket >= $2 AND bucket < $3`, [series.map((s) => s.id), new Date(p.from), new Date(p.to)]);
+      // The rollup job removes the month's rollups in bounded steps; readers meanwhile take the
+      // pending range from the points (now none), as for any change.
+      await c.query(`INSERT INTO "RollupDirty" ("seriesId", "fromTs", "toTs") SELECT unnest($1::text[]), $2, $3`, [series.map((s) => s.id), new Date(p.from), new Date(p.to - 1)]);
       await c.query(`DROP TABLE "${p.name}"`);
       return true;
     });
