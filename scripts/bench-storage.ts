@@ -61,7 +61,8 @@ async function fillSeries(client: pg.Client, id: string, sourceId: string, n: nu
 async function sizes(client: pg.Client) {
   const { rows } = await client.query<{ rel: string; table: string; index: string; rows: string }>(
     `SELECT r.rel, sum(pg_table_size(t.relid)) AS table, sum(pg_indexes_size(t.relid)) AS index, (SELECT count(*) FROM "DataPoint") AS rows
-     FROM (VALUES ('DataPoint'), ('PointRollup')) r(rel) CROSS JOIN LATERAL pg_partition_tree(r.rel::regclass) t GROUP BY r.rel`,
+     FROM (VALUES ('DataPoint'), ('PointRollup')) r(rel)
+     CROSS JOIN LATERAL (SELECT relid FROM pg_partition_tree(quote_ident(r.rel)::regclass) UNION SELECT quote_ident(r.rel)::regclass) t GROUP BY r.rel`,
   );
   return rows;
 }
