@@ -113,6 +113,9 @@ async function main() {
     console.log(`scratch database ${name} on ${new URL(ADMIN_URL).host}; migrating...`);
     await migrateDeploy(url);
     await client.connect();
+    // The points' month partitions, as an install has them for current data (the job creates months ahead).
+    const { createPointPartitions } = await import("../lib/storage/partitions");
+    await createPointPartitions(T0, T0 + PER_SERIES * 60_000);
 
     const { POST } = await import("../app/api/v1/ingest/route");
     const { createSource } = await import("../lib/server/queries/sources");

@@ -1,14 +1,16 @@
 /**
- * Storage over a scratch database: a year of 10-second points on one series (3,153,600 by default)
- * plus a 60-day series for retention.
+ * Storage over a scratch database: 10-second points from 2025-01-01 over `--series` series
+ * (3,153,600 points, a year on one series, by default; `--points 50457600 --series 16` is 50M points,
+ * a year on each), in month partitions, plus two 60-day series for retention.
  *  - bytes per point of DataPoint (table, index) and of the rollups;
  *  - the series explorer (readSeriesBuckets, what GET /api/v1/series/[id]/points runs) for 1 day,
  *    30 days and the year, before rollups (the points-only statement it ran until now, the
  *    baseline) and after, in the same run on the same data;
  *  - deriving the rollups (the rollup job until nothing is dirty);
  *  - retention: 30 days of points deleted by the batched job, next to one plain DELETE of the same
- *    number of rows on an identical series (the baseline).
- * Usage: npm run bench:storage [-- --points 3153600 --runs 15 --keep]
+ *    number of rows on an identical series (the baseline); then the first month of every series
+ *    dropped as a partition by the same job (a retention of 365 days a year later).
+ * Usage: npm run bench:storage [-- --points 3153600 --series 1 --runs 15 --keep]
  */
 import { parseArgs } from "node:util";
 import { randomBytes } from "node:crypto";
@@ -18,10 +20,12 @@ import { migrateDeploy } from "../lib/server/migrate";
 import { printTable } from "./bench/table";
 
 const { values: args } = parseArgs({
-  options: { points: { type: "string", default: "3153600" }, runs: { type: "string", default: "15" }, keep: { type: "boolean", default: false } },
+  options: { points: { type: "string", default: "3153600" }, series: { type: "string", default: "1" }, runs: { type: "string", default: "15" }, keep: { type: "boolean", default: false } },
 });
 const N = Number(args.points);
 const RUNS = Number(args.runs);
+const SERIES = Number(args.series);
+const PER_SERIES = Math.ceil(N / SERIES);
 const YEAR_START = Date.UTC(2025, 0, 1);
 const STEP_MS = 10_000;
 const DAY = 86_400_000;
@@ -56,8 +60,9 @@ async function fillSeries(client: pg.Client, id: string, sourceId: string, n: nu
 
 async function sizes(client: pg.Client) {
   const { rows } = await client.query<{ rel: string; table: string; index: string; rows: string }>(
-    `SELECT c.relname AS rel, pg_table_size(c.oid) AS table, pg_indexes_size(c.oid) AS index, (SELECT count(*) FROM "DataPoint") AS rows
-     FROM pg_class c WHERE c.relname IN ('DataPoint', 'PointRollup')`,
+    `SELECT r.rel, sum(pg_table_size(t.relid)) AS table, sum(pg_indexes_size(t.relid)) AS index, (SELECT count(*) FROM "DataPoint") AS rows
+     FROM (VALUES ('DataPoint'), ('PointRollup')) r(rel)
+     CROSS JOIN LATERAL (SELECT relid FROM pg_partition_tree(quote_ident(r.rel)::regclass) UNION SELECT quote_ident(r.rel)::regclass) t GROUP BY r.rel`,
   );
   return rows;
 }
@@ -70,11 +75,15 @@ async function main() {
   process.env.LOG_LEVEL ??= "warn";
   const client = new pg.Client({ connectionString: url });
   try {
-    console.log(`scratch database ${name} on ${new URL(ADMIN_URL).host}; ${N.toLocaleString("en-US")} points of 10 s on one series`);
+    console.log(`scratch database ${name} on ${new URL(ADMIN_URL).host}; ${N.toLocaleString("en-US")} points of 10 s over ${SERIES} series`);
     await migrateDeploy(url);
     await client.connect();
     await client.query(`INSERT INTO "DataSource" (id, name, kind, "updatedAt") VALUES ('year', 'year', 'HTTP_PUSH', now()), ('ret', 'retention', 'HTTP_PUSH', now())`);
-    const [fillMs] = await timed(() => fillSeries(client, "year", "year", N, YEAR_START));
+    const { createPointPartitions } = await import("../lib/storage/partitions");
+    await createPointPartitions(YEAR_START, YEAR_START + PER_SERIES * STEP_MS);
+    const [fillMs] = await timed(async () => {
+      for (let k = 0; k < SERIES; k++) await fillSeries(client, k ? `year-${k}` : "year", "year", Math.min(PER_SERIES, N - k * PER_SERIES), YEAR_START);
+    });
     await client.query(`VACUUM ANALYZE "DataPoint"`);
     console.log(`filled in ${(fillMs / 1000).toFixed(1)} s (the rollup triggers included)`);
 
@@ -85,7 +94,7 @@ async function main() {
     const { getPrisma, disconnectPrisma } = await import("../lib/server/db");
     const { closePgPool } = await import("../lib/server/pg-pool");
 
-    const end = YEAR_START + (N - 1) * STEP_MS;
+    const end = YEAR_START + (PER_SERIES - 1) * STEP_MS;
     const views = [
       { label: "1 day", from: end - DAY, to: end },
       { label: "30 days", from: end - 30 * DAY, to: end },
@@ -122,6 +131,7 @@ async function main() {
     // Retention: two identical 60-day series; 30 days deleted by the job vs one plain DELETE.
     const retN = 60 * 8640;
     const retStart = Date.now() - 60 * DAY;
+    await createPointPartitions(retStart, Date.now());
     await fillSeries(client, "ret-job", "ret", retN, retStart);
     await client.query(`INSERT INTO "DataSource" (id, name, kind, "updatedAt") VALUES ('plain', 'plain', 'HTTP_PUSH', now())`);
     await fillSeries(client, "ret-plain", "plain", retN, retStart);
@@ -135,6 +145,14 @@ async function main() {
       ["retention job (batches of 10,000)", job.deleted.toLocaleString("en-US"), ms(jobMs), Math.round(job.deleted / (jobMs / 1000)).toLocaleString("en-US")],
       ["one plain DELETE (baseline)", String(plain.rowCount), ms(plainMs), Math.round((plain.rowCount ?? 0) / (plainMs / 1000)).toLocaleString("en-US")],
     ]);
+
+    // A year later with a retention of 365 days, the first month of every "year" series is past it.
+    const jan = await client.query<{ n: string }>(`SELECT count(*) AS n FROM "DataPoint_p202501"`);
+    await client.query(`UPDATE "DataSource" SET "retentionDays" = 365 WHERE id = 'year'`);
+    const [dropMs, drop] = await timed(() => applyRetention({ now: Date.UTC(2026, 1, 1), budgetMs: 600_000 }));
+    const rate = job.deleted / (jobMs / 1000);
+    console.log(`\nRetention drop: ${drop.dropped} month partition (${Number(jan.rows[0].n).toLocaleString("en-US")} points) and ${drop.deleted} rows deleted in ${ms(dropMs)}; ` +
+      `the batched delete at its rate above would take ${(Number(jan.rows[0].n) / rate).toFixed(1)} s`);
     await disconnectPrisma();
     await closePgPool();
   } finally {

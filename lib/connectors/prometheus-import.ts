@@ -8,6 +8,7 @@
 import { AppError } from "@/lib/server/api/errors";
 import { getPrisma } from "@/lib/server/db";
 import { writeBatch } from "@/lib/ingest/write";
+import { createPointPartitions } from "@/lib/storage/partitions";
 import { afterPointsWritten } from "@/lib/ingest/after-write";
 import { parseSourceConfig } from "@/lib/ingest/source-config";
 import { ConnectorError } from "@/lib/connectors/errors";
@@ -33,6 +34,8 @@ export async function runImport(importId: string, opts: ImportRunOptions = {}): 
   const deadline = Date.now() + budgetMs;
   let cursor = imp.cursorTs.getTime();
   const end = imp.toTs.getTime();
+  // The span's month partitions first, so history is not written to the default partition and moved later.
+  await createPointPartitions(cursor, end);
   let steps = maxSteps;
   let points = 0;
   let chunks = 0;

@@ -6,11 +6,27 @@
 import type pg from "pg";
 
 /**
- * Wraps a point upsert (INSERT ... ON CONFLICT DO UPDATE ... WHERE value IS DISTINCT FROM) so it
- * returns, per series, the rows it inserted or changed: `xmax = 0` marks an inserted row.
+ * The point upsert for rows produced by `inputSql` (columns "seriesId", ts, value; one row per key,
+ * in the write's lock order): new points are inserted, existing ones whose value differs are
+ * updated, and it returns, per series, the rows it inserted or changed. Two data-modifying steps
+ * rather than one ON CONFLICT DO UPDATE because "DataPoint" is partitioned, and a partitioned
+ * table cannot return `xmax`, which told an inserted row from an updated one. Both steps share the
+ * statement's snapshot, so the update sees only points that existed before it (never the ones
+ * just inserted); it runs only over the rows the insert skipped.
  */
-export function withChangeSummary(upsertSql: string): string {
-  return `WITH w AS (${upsertSql} RETURNING "seriesId", ts, (xmax = 0) AS inserted)
+export function upsertPointsSql(inputSql: string): string {
+  // ts at the column's precision, so the rows the insert returns match their input rows exactly.
+  return `WITH input AS MATERIALIZED (SELECT "seriesId", ts::timestamptz(3) AS ts, value FROM (${inputSql}) x),
+    inserted AS (
+      INSERT INTO "DataPoint" ("seriesId", ts, value) SELECT "seriesId", ts, value FROM input
+      ON CONFLICT ("seriesId", ts) DO NOTHING
+      RETURNING "seriesId", ts),
+    updated AS (
+      UPDATE "DataPoint" p SET value = i.value
+      FROM (SELECT * FROM input i WHERE NOT EXISTS (SELECT 1 FROM inserted n WHERE n."seriesId" = i."seriesId" AND n.ts = i.ts)) i
+      WHERE p."seriesId" = i."seriesId" AND p.ts = i.ts AND p.value IS DISTINCT FROM i.value
+      RETURNING p."seriesId", p.ts),
+    w AS (SELECT "seriesId", ts, true AS inserted FROM inserted UNION ALL SELECT "seriesId", ts, false FROM updated)
     SELECT "seriesId", count(*)::int AS n,
       round(extract(epoch from min(ts)) * 1000)::float8 AS first,
       bool_or(NOT inserted) AS updated

@@ -12,7 +12,7 @@ import { countPointsIngested } from "@/lib/metrics/record";
 import { getEnv } from "@/lib/env";
 import type { SeriesPoints } from "@/lib/ingest/batch";
 import { resolveSeries, type SeriesKey } from "@/lib/ingest/resolve-series";
-import { addChanges, requestRedetectForChanges, withChangeSummary, type Changes } from "@/lib/ingest/changes";
+import { addChanges, requestRedetectForChanges, upsertPointsSql, type Changes } from "@/lib/ingest/changes";
 
 export type StagedSeries = SeriesKey;
 
@@ -81,12 +81,9 @@ export class UploadStage {
     const rankOf = new Array<number>(this.series.length);
     rank.forEach((seriesIndex, r) => (rankOf[seriesIndex] = r + 1));
     const { rows } = await c.query<{ seriesId: string; n: number; first: number; updated: boolean }>(
-      withChangeSummary(`INSERT INTO "DataPoint" ("seriesId", ts, value)
-       SELECT DISTINCT ON (r.rank, st.ms) ($1::text[])[st.si], to_timestamp(st.ms / 1000.0), st.value
+      upsertPointsSql(`SELECT DISTINCT ON (r.rank, st.ms) ($1::text[])[st.si] AS "seriesId", to_timestamp(st.ms / 1000.0) AS ts, st.value
        FROM upload_stage st JOIN unnest($2::int[]) WITH ORDINALITY AS r(rank, si) ON r.si = st.si
-       ORDER BY r.rank, st.ms, st.ord DESC
-       ON CONFLICT ("seriesId", ts) DO UPDATE SET value = EXCLUDED.value
-       WHERE "DataPoint".value IS DISTINCT FROM EXCLUDED.value`),
+       ORDER BY r.rank, st.ms, st.ord DESC`),
       [seriesIds, rankOf],
     );
     const changes: Changes = new Map();

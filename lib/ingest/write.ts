@@ -12,7 +12,7 @@ import { withPgTransaction } from "@/lib/server/pg-pool";
 import type { SeriesPoints } from "@/lib/ingest/batch";
 import { resolveSeries } from "@/lib/ingest/resolve-series";
 import { countPointsIngested } from "@/lib/metrics/record";
-import { addChanges, requestRedetectForChanges, withChangeSummary, type Changes } from "@/lib/ingest/changes";
+import { addChanges, requestRedetectForChanges, upsertPointsSql, type Changes } from "@/lib/ingest/changes";
 
 const CHUNK = 50_000;
 /** Ingest stamps a source's `lastIngestedAt` and its key's `lastUsedAt` at most this often. */
@@ -61,12 +61,9 @@ export async function upsertMultiSeriesPoints(client: pg.ClientBase, seriesIds: 
   const flush = async () => {
     if (si.length === 0) return;
     const { rows } = await client.query<{ seriesId: string; n: number; first: number; updated: boolean }>(
-      withChangeSummary(`INSERT INTO "DataPoint" ("seriesId", ts, value)
-       SELECT DISTINCT ON (u.si, u.ms) ($1::text[])[u.si], to_timestamp(u.ms / 1000.0), u.value
+      upsertPointsSql(`SELECT DISTINCT ON (u.si, u.ms) ($1::text[])[u.si] AS "seriesId", to_timestamp(u.ms / 1000.0) AS ts, u.value
        FROM unnest($2::int[], $3::float8[], $4::float8[]) WITH ORDINALITY AS u(si, ms, value, ord)
-       ORDER BY u.si, u.ms, u.ord DESC
-       ON CONFLICT ("seriesId", ts) DO UPDATE SET value = EXCLUDED.value
-       WHERE "DataPoint".value IS DISTINCT FROM EXCLUDED.value`),
+       ORDER BY u.si, u.ms, u.ord DESC`),
       [seriesIds, si, ms, vs],
     );
     addChanges(changes, rows);

@@ -41,6 +41,14 @@ describe("upgrade from the session-2 schema", () => {
 
       const one = async (sql: string) => (await c.query(sql)).rows[0];
       expect(await one(`SELECT count(*)::int AS n FROM "DataPoint"`)).toEqual({ n: 100 });
+      // Points moved into the month partition of their time (points_partitioned), none left in the default one.
+      expect(await one(`SELECT count(*)::int AS n FROM "DataPoint_p197001"`)).toEqual({ n: 100 });
+      expect(await one(`SELECT count(*)::int AS n FROM "DataPoint_default"`)).toEqual({ n: 0 });
+      expect(await one(`SELECT partstrat FROM pg_partitioned_table WHERE partrelid = '"DataPoint"'::regclass`)).toEqual({ partstrat: "r" });
+      // The rollup triggers and the foreign key work on the partitioned table.
+      await c.query(`INSERT INTO "DataPoint" ("seriesId", ts, value) VALUES ('s1', to_timestamp(7200), 1)`);
+      expect(await one(`SELECT count(*)::int AS n FROM "RollupDirty" WHERE "fromTs" = to_timestamp(7200)`)).toEqual({ n: 1 });
+      await expect(c.query(`INSERT INTO "DataPoint" ("seriesId", ts, value) VALUES ('nope', to_timestamp(7200), 1)`)).rejects.toThrow(/foreign key/);
       expect(await one(`SELECT id, status, detection, ongoing FROM "Anomaly"`)).toEqual({ id: "a1", status: "ACKNOWLEDGED", detection: "ACTIVE", ongoing: false });
       expect(await one(`SELECT value FROM "AnomalyLabel" WHERE "anomalyId" = 'a1'`)).toEqual({ value: "TRUE_POSITIVE" });
       // Labels keep their incident's identity (lib/feedback): filled from the anomaly on upgrade.

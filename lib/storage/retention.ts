@@ -1,17 +1,22 @@
 /**
- * Retention: a source with `retentionDays` loses its points older than that, deleted by the
- * scheduled retention job in batches of `batch` rows (each its own short transaction, so ingest
+ * Retention: a source with `retentionDays` loses its points older than that. Whole months no
+ * source keeps are dropped as partitions (lib/storage/partitions.ts); what is left past a source's
+ * cutoff (a month shared with a source that keeps it, the month the cutoff falls in) is deleted by
+ * the scheduled retention job in batches of `batch` rows (each its own short transaction, so ingest
  * and detection never wait long on it), at most `budgetMs` per run; the next run goes on.
  * Anomalies, labels and detector state are kept: they are their own rows. The delete triggers
  * record the deleted ranges, so the rollup job removes the rollups of deleted points too.
  */
 import { getPgPool } from "@/lib/server/pg-pool";
+import { dropExpiredPartitions } from "@/lib/storage/partitions";
 
 export const RETENTION_BATCH = 10_000;
 export const DAY_MS = 86_400_000;
 
 export interface RetentionResult {
   sources: number;
+  /** Month partitions dropped whole. */
+  dropped: number;
   deleted: number;
   /** False when the budget ran out before every source was done. */
   done: boolean;
@@ -36,6 +41,7 @@ async function deleteBatch(seriesId: string, cutoff: Date, batch: number): Promi
 export async function applyRetention(opts: { now?: number; batch?: number; budgetMs?: number } = {}): Promise<RetentionResult> {
   const { now = Date.now(), batch = RETENTION_BATCH, budgetMs = 50_000 } = opts;
   const deadline = Date.now() + budgetMs;
+  const dropped = (await dropExpiredPartitions(now)).length;
   const pool = getPgPool();
   const { rows: sources } = await pool.query<{ id: string; retentionDays: number }>(
     `SELECT id, "retentionDays" FROM "DataSource" WHERE "retentionDays" IS NOT NULL ORDER BY id`,
@@ -51,12 +57,12 @@ export async function applyRetention(opts: { now?: number; batch?: number; budge
     );
     for (const s of series) {
       for (;;) {
-        if (Date.now() > deadline) return { sources: sources.length, deleted, done: false };
+        if (Date.now() > deadline) return { sources: sources.length, dropped, deleted, done: false };
         const n = await deleteBatch(s.id, cutoff, batch);
         deleted += n;
         if (n < batch) break;
       }
     }
   }
-  return { sources: sources.length, deleted, done: true };
+  return { sources: sources.length, dropped, deleted, done: true };
 }

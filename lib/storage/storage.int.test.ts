@@ -122,15 +122,15 @@ describe("retention", () => {
     const cutoff = now - 2 * DAY_MS;
     const expected = points.ms.filter((t) => t < cutoff).length;
     const partial = await applyRetention({ now, batch: 1_000, budgetMs: 0 });
-    expect(partial).toEqual({ sources: 1, deleted: 0, done: false });
+    expect(partial).toEqual({ sources: 1, dropped: 0, deleted: 0, done: false });
     const r = await applyRetention({ now, batch: 1_000 });
-    expect(r).toEqual({ sources: 1, deleted: expected, done: true });
+    expect(r).toEqual({ sources: 1, dropped: 0, deleted: expected, done: true });
     const prisma = getPrisma();
     expect(await prisma.dataPoint.count({ where: { seriesId: ids.seriesId, ts: { lt: new Date(cutoff) } } })).toBe(0);
     expect(await prisma.dataPoint.count({ where: { seriesId: ids.seriesId } })).toBe(points.ms.length - expected);
     expect(await prisma.dataPoint.count({ where: { seriesId: other.seriesId } })).toBe(points.ms.length);
     expect(await prisma.anomaly.findUnique({ where: { id: anomaly.id } })).not.toBeNull();
-    expect(await applyRetention({ now, batch: 1_000 })).toEqual({ sources: 1, deleted: 0, done: true });
+    expect(await applyRetention({ now, batch: 1_000 })).toEqual({ sources: 1, dropped: 0, deleted: 0, done: true });
 
     await refreshRollupsUntilClean();
     const both = await hoursBothWays(ids.seriesId);

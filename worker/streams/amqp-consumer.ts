@@ -5,14 +5,18 @@
  * is rejected without requeue, so a dead-letter exchange gets it if the queue has one). A failed
  * write keeps them unacknowledged and retries; a lost connection returns them to the queue (the
  * broker redelivers, and ingest is idempotent on (series, timestamp)) and the consumer reconnects.
+ * A message with no time of its own takes its receipt time; with a `messageId` a redelivery takes
+ * the first receipt's time (lib/connectors/message-times.ts), without one it may be stored twice.
  * Several workers on one queue split its messages.
  */
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from "amqplib";
 import type { Logger } from "pino";
 import { describeNetworkError, redactUrl } from "@/lib/connectors/errors";
 import type { TAmqpConfig } from "@/lib/connectors/message-payload";
-import { SourceHealth, storeMessages } from "@/worker/streams/store";
-import type { ConsumerOptions, StreamConsumer } from "@/worker/streams/consumer";
+import { resolveMessageTimes } from "@/lib/connectors/message-times";
+import type { StreamMessage } from "@/worker/streams/store";
+import type { ConsumerOptions } from "@/worker/streams/consumer";
+import { AckingConsumer } from "@/worker/streams/acking-consumer";
 
 interface Held {
   channel: Channel;
@@ -35,55 +39,33 @@ export async function openQueue(conn: ChannelModel, config: TAmqpConfig): Promis
 
 /** The time of a message without one in its payload: its `timestamp` property (seconds) when the publisher set it. */
 export function messageTime(msg: ConsumeMessage, receivedAt: number): number {
-  const t = msg.properties.timestamp as unknown;
-  return typeof t === "number" && t > 0 ? t * 1000 : receivedAt;
+  return withoutTime(msg) ? receivedAt : (msg.properties.timestamp as number) * 1000;
 }
 
-export class AmqpConsumer implements StreamConsumer {
+function withoutTime(msg: ConsumeMessage): boolean {
+  const t = msg.properties.timestamp as unknown;
+  return !(typeof t === "number" && t > 0);
+}
+
+export class AmqpConsumer extends AckingConsumer<Held> {
   private conn: ChannelModel | undefined;
   private channel: Channel | undefined;
   private consumerTag: string | undefined;
-  private buffer: Held[] = [];
-  private flushing: Promise<void> = Promise.resolve();
-  private readonly timer: NodeJS.Timeout;
-  private readonly health: SourceHealth;
-  private readonly running: Promise<void>;
   private readonly where: string;
-  private stopped = false;
-  private signalStop!: () => void;
-  private readonly stopSignal = new Promise<undefined>((resolve) => (this.signalStop = () => resolve(undefined)));
-  written = 0;
 
   constructor(
-    readonly sourceId: string,
+    sourceId: string,
     readonly config: TAmqpConfig,
-    readonly fingerprint: string,
-    private readonly opts: ConsumerOptions,
-    private readonly log: Logger,
+    fingerprint: string,
+    opts: ConsumerOptions,
+    log: Logger,
   ) {
+    super(sourceId, fingerprint, "AMQP", config.mapping, opts, log);
     this.where = `${redactUrl(config.url)} queue ${config.queue}`;
-    this.health = new SourceHealth(sourceId, "AMQP", log);
-    this.timer = setInterval(() => void this.flush(), opts.flushMs);
-    this.running = this.run();
+    this.start();
   }
 
-  private async run(): Promise<void> {
-    while (!this.stopped) {
-      try {
-        await this.consumeUntilClosed();
-      } catch (err) {
-        if (!this.stopped) {
-          this.log.warn({ sourceId: this.sourceId, err: (err as Error).message }, "amqp consumer error");
-          await this.health.set(describeAmqpError(err, this.where));
-        }
-      }
-      await this.conn?.close().catch(() => undefined);
-      this.conn = this.channel = undefined;
-      if (!this.stopped) await Promise.race([this.stopSignal, new Promise((r) => setTimeout(r, this.opts.reconnectMs))]);
-    }
-  }
-
-  private async consumeUntilClosed(): Promise<void> {
+  protected async consume(): Promise<void> {
     const conn = (this.conn = await amqp.connect(this.config.url, { timeout: 10_000, clientProperties: { connection_name: `vigil-${this.sourceId}` } }));
     const closed = new Promise<Error | undefined>((resolve) => {
       conn.on("error", (err: Error) => resolve(err));
@@ -110,49 +92,49 @@ export class AmqpConsumer implements StreamConsumer {
     if (!this.stopped) throw err ?? new Error(`connection closed by ${this.where}`);
   }
 
-  /** Writes what is buffered, then acknowledges it; flushes never overlap. */
-  flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.flushNow()).catch((err) => this.log.error({ sourceId: this.sourceId, err }, "amqp flush failed"));
-    return this.flushing;
+  protected async disconnect(): Promise<void> {
+    const conn = this.conn;
+    this.conn = this.channel = undefined;
+    await conn?.close();
   }
 
-  private async flushNow(): Promise<void> {
-    if (this.buffer.length === 0) return;
-    const held = this.buffer;
-    this.buffer = [];
-    let result;
-    try {
-      result = await storeMessages(
+  protected async stopReceiving(): Promise<void> {
+    if (this.channel && this.consumerTag) await this.channel.cancel(this.consumerTag);
+  }
+
+  protected async toStreamMessages(held: Held[]): Promise<StreamMessage[]> {
+    const times = held.map((h) => messageTime(h.msg, h.receivedAt));
+    // Without a time of their own, messages with an id keep their first receipt's time (lib/connectors/message-times.ts).
+    const byId = held.flatMap((h, i) => (withoutTime(h.msg) && h.msg.properties.messageId ? [i] : []));
+    if (byId.length > 0) {
+      const resolved = await resolveMessageTimes(
         this.sourceId,
-        this.config.mapping,
-        held.map((h) => ({ origin: { what: "routing key", name: h.msg.fields.routingKey, separator: "." }, payload: h.msg.content, receivedAt: messageTime(h.msg, h.receivedAt) })),
+        byId.map((i) => ({ messageId: String(held[i].msg.properties.messageId), receivedAt: times[i], redelivered: held[i].msg.fields.redelivered })),
       );
-    } catch (err) {
-      // Still unacknowledged (prefetch stops more from coming): retried on the next tick.
-      this.buffer = held.concat(this.buffer);
-      await this.health.set(`could not store AMQP messages (${held.length} held unacknowledged): ${(err as Error).message}`);
-      throw err;
+      byId.forEach((i, k) => (times[i] = resolved[k]));
     }
+    return held.map((h, i) => ({ origin: { what: "routing key", name: h.msg.fields.routingKey, separator: "." }, payload: h.msg.content, receivedAt: times[i] }));
+  }
+
+  protected async settle(held: Held[], good: boolean[]): Promise<void> {
     held.forEach((h, i) => {
       try {
-        if (result.good[i]) h.channel.ack(h.msg);
+        if (good[i]) h.channel.ack(h.msg);
         else h.channel.nack(h.msg, false, false);
       } catch {
         // The channel closed after the commit: the broker redelivers, and the rewrite changes nothing.
       }
     });
-    this.written += result.accepted;
-    await this.health.set(result.problem);
   }
 
-  /** Stops receiving, writes and acknowledges what is held, and disconnects. */
-  async close(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    if (this.channel && this.consumerTag) await this.channel.cancel(this.consumerTag).catch(() => undefined);
-    await this.flush();
-    this.signalStop();
-    await this.running;
+  /** Still unacknowledged (prefetch stops more from coming): retried on the next tick. */
+  protected giveBack(held: Held[]): string {
+    this.buffer = held.concat(this.buffer);
+    return "held unacknowledged";
+  }
+
+  protected describeError(err: unknown): string {
+    return describeAmqpError(err, this.where);
   }
 }
 

@@ -10,6 +10,7 @@ import { getPrisma } from "@/lib/server/db";
 import { createSource } from "@/lib/server/queries/sources";
 import { testSourceConfig } from "@/lib/connectors/test-source";
 import { StreamManager } from "@/worker/streams/manager";
+import { MESSAGE_TIME_DAYS, pruneMessageTimes } from "@/lib/connectors/message-times";
 
 const db = withTestDatabase();
 vi.mock("@/lib/pipeline/schedule", () => ({ scheduleDetection: async () => undefined }));
@@ -122,6 +123,38 @@ describe("AMQP sources", () => {
     await waitFor("queue drained and acknowledged", async () => (await queueDepth(q)) === 0, 20_000);
     expect(await pointStats(s.id)).toEqual({ n: N, sum: (N * (N - 1)) / 2 });
   }, 120_000);
+
+  it("a redelivered message without a time keeps its first receipt's time when it has a message id", async () => {
+    const withId = await queue("redeliver-id");
+    const noId = await queue("redeliver-no-id");
+    const a = await createSource({ name: "amqp-id", kind: "AMQP", config: { url: URL, queue: withId, prefetch: 10, mapping: { value: "v" } } }, null);
+    const b = await createSource({ name: "amqp-no-id", kind: "AMQP", config: { url: URL, queue: noId, prefetch: 10, mapping: { value: "v" } } }, null);
+    const body = Buffer.from(JSON.stringify({ v: 7 }));
+    const first = await startManager();
+    ch.sendToQueue(withId, body, { messageId: `m-${tag}` });
+    ch.sendToQueue(noId, body);
+    await waitFor("stored once", async () => (await pointStats(a.id)).n === 1 && (await pointStats(b.id)).n === 1, 15_000);
+    await waitFor("acknowledged", async () => (await queueDepth(withId)) + (await queueDepth(noId)) === 0, 10_000);
+    await first.stop();
+
+    // The same message again, handed back by a consumer that did not acknowledge it: the broker
+    // delivers it next with `redelivered` set, as after a crash between commit and ack.
+    for (const [q, props] of [[withId, { messageId: `m-${tag}` }], [noId, {}]] as const) {
+      ch.sendToQueue(q, body, props);
+      const got = await waitFor("fetched", async () => (await ch.get(q, { noAck: false })) || false, 5_000);
+      ch.nack(got, false, true);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+    await startManager();
+    await waitFor("redeliveries acknowledged", async () => (await queueDepth(withId)) + (await queueDepth(noId)) === 0, 15_000);
+    await waitFor("no-id message stored again", async () => (await pointStats(b.id)).n === 2, 10_000);
+    expect(await pointStats(a.id)).toEqual({ n: 1, sum: 7 }); // same (series, time): the rewrite changed nothing
+    expect(await pointStats(b.id)).toEqual({ n: 2, sum: 14 }); // without an id the receipt time is new: stored twice
+    const recorded = () => getPrisma().streamMessageTime.count({ where: { sourceId: a.id } });
+    expect(await recorded()).toBe(1);
+    await pruneMessageTimes(Date.now() + (MESSAGE_TIME_DAYS + 1) * 86_400_000);
+    expect(await recorded()).toBe(0);
+  }, 60_000);
 
   it("test connection: samples waiting messages without consuming them, or says precisely what is wrong", async () => {
     const q = await queue("sample");

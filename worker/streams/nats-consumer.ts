@@ -12,8 +12,9 @@ import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMes
 import type { Logger } from "pino";
 import { describeNetworkError, redactUrl } from "@/lib/connectors/errors";
 import type { TNatsConfig } from "@/lib/connectors/message-payload";
-import { SourceHealth, storeMessages } from "@/worker/streams/store";
-import type { ConsumerOptions, StreamConsumer } from "@/worker/streams/consumer";
+import type { StreamMessage } from "@/worker/streams/store";
+import type { ConsumerOptions } from "@/worker/streams/consumer";
+import { AckingConsumer } from "@/worker/streams/acking-consumer";
 
 const SECOND_NS = 1_000_000_000;
 /** Unacknowledged messages the server hands out for the durable (all workers together). */
@@ -25,49 +26,24 @@ export function durableName(sourceId: string): string {
   return `vigil-${sourceId}`;
 }
 
-export class NatsConsumer implements StreamConsumer {
+export class NatsConsumer extends AckingConsumer<JsMsg> {
   private nc: NatsConnection | undefined;
   private messages: ConsumerMessages | undefined;
-  private buffer: JsMsg[] = [];
-  private flushing: Promise<void> = Promise.resolve();
-  private readonly timer: NodeJS.Timeout;
-  private readonly health: SourceHealth;
-  private readonly running: Promise<void>;
   private readonly where: string;
-  private stopped = false;
-  private signalStop!: () => void;
-  private readonly stopSignal = new Promise<void>((resolve) => (this.signalStop = resolve));
-  written = 0;
 
   constructor(
-    readonly sourceId: string,
+    sourceId: string,
     readonly config: TNatsConfig,
-    readonly fingerprint: string,
-    private readonly opts: ConsumerOptions,
-    private readonly log: Logger,
+    fingerprint: string,
+    opts: ConsumerOptions,
+    log: Logger,
   ) {
+    super(sourceId, fingerprint, "NATS", config.mapping, opts, log);
     this.where = `${redactUrl(config.servers)} stream ${config.stream}`;
-    this.health = new SourceHealth(sourceId, "NATS", log);
-    this.timer = setInterval(() => void this.flush(), opts.flushMs);
-    this.running = this.run();
+    this.start();
   }
 
-  private async run(): Promise<void> {
-    while (!this.stopped) {
-      try {
-        await this.consumeOnce();
-      } catch (err) {
-        if (this.stopped) break;
-        this.log.warn({ sourceId: this.sourceId, err: (err as Error).message }, "nats consumer error");
-        await this.health.set(describeNatsError(err, this.where));
-      }
-      await this.nc?.close().catch(() => undefined);
-      this.nc = undefined;
-      if (!this.stopped) await Promise.race([this.stopSignal, new Promise((r) => setTimeout(r, this.opts.reconnectMs))]);
-    }
-  }
-
-  private async consumeOnce(): Promise<void> {
+  protected async consume(): Promise<void> {
     const { config, sourceId } = this;
     const nc = (this.nc = await connect({ servers: config.servers, name: durableName(sourceId), maxReconnectAttempts: -1, reconnectTimeWait: this.opts.reconnectMs, timeout: 10_000 }));
     void this.watchConnection(nc);
@@ -103,6 +79,17 @@ export class NatsConsumer implements StreamConsumer {
     }
   }
 
+  protected async disconnect(): Promise<void> {
+    const nc = this.nc;
+    this.nc = undefined;
+    // Draining sends the last acknowledgements before closing.
+    await (this.stopped ? nc?.drain() : nc?.close());
+  }
+
+  protected async stopReceiving(): Promise<void> {
+    await this.messages?.close();
+  }
+
   private async watchConnection(nc: NatsConnection): Promise<void> {
     for await (const s of nc.status()) {
       if (s.type === "disconnect") await this.health.set(`disconnected from ${redactUrl(this.config.servers)}; reconnecting`);
@@ -120,44 +107,23 @@ export class NatsConsumer implements StreamConsumer {
     }
   }
 
-  /** Writes what is buffered, then acknowledges it; flushes never overlap. */
-  flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.flushNow()).catch((err) => this.log.error({ sourceId: this.sourceId, err }, "nats flush failed"));
-    return this.flushing;
+  protected async toStreamMessages(held: JsMsg[]): Promise<StreamMessage[]> {
+    return held.map((m) => ({ origin: { what: "subject", name: m.subject, separator: "." }, payload: m.data, receivedAt: Number(m.timestampNanos / 1_000_000n) }));
   }
 
-  private async flushNow(): Promise<void> {
-    if (this.buffer.length === 0) return;
-    const msgs = this.buffer;
-    this.buffer = [];
-    let result;
-    try {
-      result = await storeMessages(
-        this.sourceId,
-        this.config.mapping,
-        msgs.map((m) => ({ origin: { what: "subject", name: m.subject, separator: "." }, payload: m.data, receivedAt: Number(m.timestampNanos / 1_000_000n) })),
-      );
-    } catch (err) {
-      // Not stored: the server redelivers them after the delay (nothing is acknowledged).
-      for (const m of msgs) m.nak(this.opts.reconnectMs);
-      await this.health.set(`could not store NATS messages (${msgs.length} returned for redelivery): ${(err as Error).message}`);
-      throw err;
-    }
-    msgs.forEach((m, i) => (result.good[i] ? m.ack() : m.term("not a valid point")));
+  protected async settle(held: JsMsg[], good: boolean[]): Promise<void> {
+    held.forEach((m, i) => (good[i] ? m.ack() : m.term("not a valid point")));
     await this.nc?.flush().catch(() => undefined);
-    this.written += result.accepted;
-    await this.health.set(result.problem);
   }
 
-  /** Stops pulling, writes and acknowledges what is buffered, and disconnects. */
-  async close(): Promise<void> {
-    this.stopped = true;
-    this.signalStop();
-    clearInterval(this.timer);
-    await this.messages?.close().catch(() => undefined);
-    await this.flush();
-    await this.nc?.drain().catch(() => undefined);
-    await this.running;
+  /** Not stored: the server redelivers them after the delay (nothing is acknowledged). */
+  protected giveBack(held: JsMsg[]): string {
+    for (const m of held) m.nak(this.opts.reconnectMs);
+    return "returned for redelivery";
+  }
+
+  protected describeError(err: unknown): string {
+    return describeNatsError(err, this.where);
   }
 }
 
