@@ -6,44 +6,15 @@
  */
 import { describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/server/db";
-import { writeBatch } from "@/lib/ingest/write";
 import { createDetector } from "@/lib/server/queries/detectors";
 import { runTraining } from "@/lib/pipeline/train-run";
 import { runDetection } from "@/lib/pipeline/detect-run";
 import { syncGroups } from "@/lib/server/queries/subjects";
 import { T0, STEP_MS } from "@/lib/pipeline/testing/fixtures";
+import { HOSTS_GROUPING, METRICS, SPIKE, TOTAL, TRAIN, writeHosts as write } from "@/lib/pipeline/testing/hosts";
 import { withTestDatabase } from "@/test/test-database";
 
 withTestDatabase();
-
-const METRICS = ["cpu", "mem", "latency"] as const;
-const HOSTS = ["a", "b"] as const;
-const TRAIN = 400;
-const TOTAL = 600;
-const SPIKE = 520;
-
-/** A deterministic wobble, so the clusters have some width. */
-const wobble = (i: number, k: number) => Math.sin(i * 0.7 + k * 1.3) * 0.5 + Math.sin(i * 0.13 + k) * 0.3;
-
-function valuesOf(host: string, metric: (typeof METRICS)[number], from: number, to: number): number[] {
-  const k = METRICS.indexOf(metric) + (host === "b" ? 3 : 0);
-  return Array.from({ length: to - from }, (_, j) => {
-    const i = from + j;
-    const load = 50 + 10 * Math.sin((2 * Math.PI * i) / 60);
-    const base = metric === "cpu" ? load : metric === "mem" ? 20 + 0.5 * load : 5 + 0.1 * load;
-    const injected = host === "b" && metric === "mem" && i >= SPIKE && i < SPIKE + 4 ? 40 : 0;
-    return base + wobble(i, k) + injected;
-  });
-}
-
-async function write(sourceId: string, from: number, to: number) {
-  const ms = Array.from({ length: to - from }, (_, j) => T0 + (from + j) * STEP_MS);
-  await writeBatch(
-    sourceId,
-    null,
-    HOSTS.flatMap((host) => METRICS.map((metric) => ({ metric, labels: { host }, labelsKey: `host=${host}`, ms, values: valuesOf(host, metric, from, to) }))),
-  );
-}
 
 describe("grouped detection", () => {
   it("scores one vector per host, flags the injected host and attributes it to the injected metric", async () => {
@@ -61,7 +32,7 @@ describe("grouped detection", () => {
         seriesIds: [],
         sourceIds: [source.id],
         retrainCron: null,
-        grouping: { by: ["host"], metrics: [...METRICS], stepSeconds: 60, aggregate: "last", missing: "impute" },
+        grouping: HOSTS_GROUPING,
       },
       null,
     );
