@@ -135,6 +135,8 @@ export async function readPreviewPoints(seriesId: string, limit: number, from?: 
 }
 
 /** The preview over stored points; params are checked first so a bad config is a 422 naming the field. */
+export async function previewDetector(input: TPreview & { grouping?: undefined }): Promise<PreviewResult>;
+export async function previewDetector(input: TPreview): Promise<PreviewResult | GroupPreviewResult>;
 export async function previewDetector(input: TPreview): Promise<PreviewResult | GroupPreviewResult> {
   const params = parseDetectorParams(input.algorithm, input.params);
   if (input.grouping) return previewGroup({ ...input, grouping: input.grouping }, params);
