@@ -11,7 +11,8 @@ import { runTraining } from "@/lib/pipeline/train-run";
 import { runDetection } from "@/lib/pipeline/detect-run";
 import { syncGroups } from "@/lib/server/queries/subjects";
 import { T0, STEP_MS } from "@/lib/pipeline/testing/fixtures";
-import { HOSTS_GROUPING, METRICS, SPIKE, TOTAL, TRAIN, writeHosts as write } from "@/lib/pipeline/testing/hosts";
+import { HOSTS_GROUPING, METRICS, SPIKE, TOTAL, TRAIN, valuesOf, writeHosts as write } from "@/lib/pipeline/testing/hosts";
+import { readAnomalyWindow } from "@/lib/server/queries/anomaly-window";
 import { withTestDatabase } from "@/test/test-database";
 
 withTestDatabase();
@@ -63,6 +64,11 @@ describe("grouped detection", () => {
     expect(attribution.map((a) => a.seriesId)).toEqual(hostB.members.map((m) => m.seriesId));
     expect(attribution[1]).toMatchObject({ direction: "above" });
     expect(attribution[1].share).toBeGreaterThan(0.5);
+    // The anomaly page's main chart: that member's stored points around the incident, no per-member band.
+    const window = await readAnomalyWindow(top.id);
+    const peak = window.points.find((p) => p.t === top.peakTs.getTime());
+    expect(peak?.value).toBeCloseTo(valuesOf("b", "mem", SPIKE, SPIKE + 4)[(top.peakTs.getTime() - T0) / STEP_MS - SPIKE], 9);
+    expect(window.points.every((p) => p.expected === null && p.lower === null && p.score === null)).toBe(true);
     // Host a's incidents, if any, are weaker than the injected one.
     for (const a of anomalies.filter((x) => x.groupId !== hostB.id)) expect(a.peakScore).toBeLessThan(top.peakScore);
     // Every closed step was scored: the watermark is the last instant of the newest closed step.
