@@ -30,7 +30,7 @@ type Row = Omit<ReturnType<typeof toAnomalyWrite>, "seriesId" | "attribution"> &
 function reference(): Row[][] {
   return HOSTS.map((_, h) => {
     const scorer = createScorer({ id: "ref", ...ALGORITHM });
-    const members = METRICS.map((m) => m);
+    const members: string[] = [...METRICS];
     const row = (e: AnomalyEvent): Row => {
       const { seriesId, attribution, ...rest } = toAnomalyWrite(e, members);
       return { ...rest, shownUnder: members.indexOf(seriesId), attribution: attribution?.map(({ seriesId: s, ...a }) => ({ member: members.indexOf(s), ...a })) ?? null };

@@ -73,8 +73,10 @@ export async function readGroupsStepsAfter(groups: readonly { subject: Subject; 
     values: [flat.map((f) => f.k), flat.map((f) => f.m), flat.map((f) => f.after)],
     rowMode: "array",
   });
+  const byGroup = groups.map((): (typeof rows)[number][] => []);
+  for (const r of rows) byGroup[r[0]].push(r);
   const ranges = groups.map((g, k) => {
-    const own = rows.filter((r) => r[0] === k);
+    const own = byGroup[k];
     const stepMs = g.subject.grouping!.stepSeconds * 1000;
     const firsts = own.map((r) => r[2]).filter((x): x is number => x !== null);
     if (firsts.length === 0) return null;
