@@ -28,6 +28,21 @@ export function AnomalyChart({ anomaly, onSelectRange }: { anomaly: AnomalyDetai
   if (!window.data) return <p className="muted">Loading the points around it…</p>;
   if (rows.length === 0) return <p className="muted">The points of this anomaly are no longer stored.</p>;
   const areas = toEventAreas([event], rows.map((r) => r.t)).map((a) => ({ x1: a.x1, x2: a.x2 }));
+  if (anomaly.group) {
+    return (
+      <TimeSeriesChart
+        ariaLabel={`${anomaly.series.metric}, the member with the largest share, around the incident with the flagged span`}
+        rows={rows}
+        areas={areas}
+        yDomain={valueDomain(rows)}
+        onSelectRange={onSelectRange}
+        series={[
+          { key: "value", name: anomaly.series.metric, color: "#1c2330", kind: "line" },
+          { key: "anomaly", name: "Flagged", color: "#b42318", kind: "dots" },
+        ]}
+      />
+    );
+  }
   return (
     <TimeSeriesChart
       ariaLabel={`${anomaly.series.metric} around the anomaly: actual values, expected band and the flagged span`}

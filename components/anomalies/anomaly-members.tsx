@@ -5,7 +5,7 @@
  */
 import { useMemo } from "react";
 import { TimeSeriesChart } from "@/components/charts/time-series-chart";
-import { toBucketRows } from "@/components/charts/adapters";
+import { toBucketRows, toEventAreas } from "@/components/charts/adapters";
 import { useSeriesBuckets } from "@/components/series/use-series";
 import type { AnomalyDetail, AnomalyMember } from "@/lib/anomalies/schemas";
 import { formatLabels } from "@/components/format";
@@ -19,12 +19,14 @@ function MemberChart({ member, anomaly }: { member: AnomalyMember; anomaly: Anom
   if (q.error) return <p className="error" role="alert">{q.error.message}</p>;
   if (!q.data) return <p className="muted">Loading {member.metric}…</p>;
   const rows = toBucketRows(q.data.buckets);
+  // Widened to half a bucket each side (and a visible minimum), so a one-step incident shows.
+  const span = { start: Date.parse(anomaly.startTs), end: Date.parse(anomaly.endTs), peakT: 0, peakScore: 0, severity: "low" as const, pointCount: 0 };
   return (
     <TimeSeriesChart
       ariaLabel={`${member.metric} around the incident, with the flagged span`}
       rows={rows}
       height={160}
-      areas={[{ x1: Date.parse(anomaly.startTs), x2: Math.max(Date.parse(anomaly.endTs), Date.parse(anomaly.startTs) + 1) }]}
+      areas={toEventAreas([span], rows.map((r) => r.t)).map((a) => ({ x1: a.x1, x2: a.x2 }))}
       series={[{ key: "avg", name: member.metric, color: "#1c2330", kind: "line" }]}
     />
   );

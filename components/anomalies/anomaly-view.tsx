@@ -91,7 +91,11 @@ export function AnomalyView({ id, userId }: { id: string; userId: string }) {
       <section className="panel" aria-labelledby="chart-title">
         <h2 id="chart-title">Around the event</h2>
         <AnomalyChart anomaly={a} onSelectRange={canLabel ? (from, to) => setSpan({ start: toInput(from), end: toInput(to) }) : undefined} />
-        <p className="muted">The band is the detector&apos;s configuration re-run over these stored points (warmed up on the points before them); the sentence above quotes the values stored when the anomaly was detected.</p>
+        {a.group ? (
+          <p className="muted">{a.series.metric}, the member with the largest share of the peak&apos;s score, as stored; the group&apos;s model expects all members together, so there is no band per member (each member&apos;s chart is under &ldquo;Which member&rdquo;).</p>
+        ) : (
+          <p className="muted">The band is the detector&apos;s configuration re-run over these stored points (warmed up on the points before them); the sentence above quotes the values stored when the anomaly was detected.</p>
+        )}
         {canLabel && <MissedSpans detectorId={a.detector.id} seriesId={a.series.id} span={span} setSpan={setSpan} canLabel={canLabel} />}
       </section>
       <div className="grid-2">

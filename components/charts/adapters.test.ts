@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PreviewPoint } from "@/lib/detectors/schemas";
-import { SEVERITY_COLORS, medianStep, thinRows, toAnomalyAreas, toBucketRows, toEventAreas, toPreviewRows, valueDomain, withGaps } from "./adapters";
+import { SEVERITY_COLORS, medianStep, memberPreviewPoints, topMember, thinRows, toAnomalyAreas, toBucketRows, toEventAreas, toPreviewRows, valueDomain, withGaps } from "./adapters";
 
 const pt = (t: number, value: number, extra: Partial<PreviewPoint> = {}): PreviewPoint => ({ t, value, score: null, expected: null, lower: null, upper: null, ...extra });
 
@@ -118,5 +118,19 @@ describe("toBucketRows on the downsampling grid", () => {
     const rows = toBucketRows([b(0, 1), b(10, 2), b(20, 3), b(40, 4), b(50, 5), b(200, 6), b(210, 7)]);
     expect(rows.map((r) => r.avg)).toEqual([1, 2, 3, 4, 5, null, 6, 7]);
     expect(rows.every((r) => r.avg !== 0)).toBe(true);
+  });
+});
+
+describe("group preview adapters", () => {
+  const points = [
+    { t: 0, values: [1, 10], score: null, attribution: null },
+    { t: 1, values: [2, 30], score: 0.9, attribution: [{ share: 0.2, direction: "below" as const }, { share: 0.8, direction: "above" as const }] },
+  ];
+  it("draws one member's aligned values with the group's score, no made-up band", () => {
+    expect(memberPreviewPoints(points, 1)).toEqual([pt(0, 10), pt(1, 30, { score: 0.9 })]);
+  });
+  it("names the member with the largest share, or none without attribution", () => {
+    expect(topMember(points[1].attribution)).toBe(1);
+    expect(topMember(null)).toBeNull();
   });
 });

@@ -2,7 +2,7 @@
  * Pure chart data shaping. Gaps in time become explicit null rows so lines break there instead of
  * drawing across missing data; a missing value is null, never a made-up 0.
  */
-import type { PreviewEvent, PreviewPoint, SeriesBucket } from "@/lib/detectors/schemas";
+import type { GroupPreviewResult, MemberShare, PreviewEvent, PreviewPoint, SeriesBucket } from "@/lib/detectors/schemas";
 
 export interface PreviewRow {
   t: number;
@@ -54,6 +54,19 @@ export function toPreviewRows(points: readonly PreviewPoint[], events: readonly 
     anomaly: inEvent(p.t, events) ? p.value : null,
   }));
   return withGaps(rows, (t) => ({ t, value: null, expected: null, band: null, score: null, anomaly: null }));
+}
+
+/** Member `i` of a group preview as preview points: its aligned value per step and the group's score (no band: the model expects a vector). */
+export function memberPreviewPoints(points: GroupPreviewResult["points"], i: number): PreviewPoint[] {
+  return points.map((p) => ({ t: p.t, value: p.values[i], score: p.score, expected: null, lower: null, upper: null }));
+}
+
+/** The member with the largest share (null when the model reported no attribution). */
+export function topMember(attribution: readonly MemberShare[] | null): number | null {
+  if (!attribution?.length) return null;
+  let top = 0;
+  attribution.forEach((a, i) => (a.share > attribution[top].share ? (top = i) : undefined));
+  return top;
 }
 
 export function toBucketRows(buckets: readonly SeriesBucket[]): BucketRow[] {

@@ -2,7 +2,7 @@
 /** One React Query hook per detector/series endpoint. */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/client/api";
-import type { AlgorithmInfo, PreviewResult, TBackfill, TCreateDetector, TPreview, TUpdateDetector } from "@/lib/detectors/schemas";
+import type { AlgorithmInfo, GroupPreviewResult, PreviewResult, TBackfill, TCreateDetector, TPreview, TUpdateDetector } from "@/lib/detectors/schemas";
 
 export interface SeriesRow {
   id: string;
@@ -92,7 +92,7 @@ export function useDeleteDetector(id: string) {
 }
 
 export function usePreview() {
-  return useMutation({ mutationFn: (input: Partial<TPreview>) => apiFetch<PreviewResult>("/api/v1/detectors/preview", post(input)) });
+  return useMutation({ mutationFn: (input: Partial<TPreview>) => apiFetch<PreviewResult | GroupPreviewResult>("/api/v1/detectors/preview", post(input)) });
 }
 
 export function useBackfill(id: string) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupingSchema, groupKeyOf } from "@/lib/detectors/grouping";
+import { groupingSchema, groupKeyOf, formGroups } from "@/lib/detectors/grouping";
 
 describe("groupingSchema", () => {
   it("takes label grouping with member metrics, or an explicit list, with defaults", () => {
@@ -20,5 +20,15 @@ describe("groupKeyOf", () => {
   it("is the sorted grouping labels' values, or null when one is missing", () => {
     expect(groupKeyOf(["host", "dc"], { host: "a", dc: "x", other: "y" })).toBe('{"dc":"x","host":"a"}');
     expect(groupKeyOf(["host"], { dc: "x" })).toBeNull();
+  });
+});
+
+describe("formGroups", () => {
+  const s = (id: string, metric: string, host?: string) => ({ id, metric, labels: host ? { host } : {} });
+  it("forms one complete group per label value, members in metric order, the first series by id per metric", () => {
+    const series = [s("4", "mem", "a"), s("1", "cpu", "a"), s("3", "cpu", "a"), s("2", "cpu", "b"), s("5", "mem"), s("6", "disk", "a")];
+    expect(formGroups({ by: ["host"], metrics: ["cpu", "mem"] }, series)).toEqual([{ key: '{"host":"a"}', members: ["1", "4"] }]);
+    expect(formGroups({ seriesIds: ["5", "2"] }, series)).toEqual([{ key: "list", members: ["5", "2"] }]);
+    expect(formGroups({ seriesIds: ["5"] }, series)).toEqual([]);
   });
 });

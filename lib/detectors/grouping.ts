@@ -58,3 +58,28 @@ export function groupKeyOf(by: readonly string[], labels: Record<string, unknown
 }
 
 export const LIST_GROUP_KEY = "list";
+
+/**
+ * The groups `grouping` forms from `series` (the detector form's attached series), as the pipeline
+ * forms them (lib/server/queries/subjects.ts): per label key, the first series (by id) of each member
+ * metric, complete groups only; or the listed series as one group. For the preview's choice of group.
+ */
+export function formGroups(
+  grouping: Pick<Grouping, "by" | "metrics" | "seriesIds">,
+  series: readonly { id: string; metric: string; labels: Record<string, unknown> }[],
+): { key: string; members: string[] }[] {
+  if (grouping.seriesIds) return grouping.seriesIds.length >= 2 ? [{ key: LIST_GROUP_KEY, members: [...grouping.seriesIds] }] : [];
+  const metrics = grouping.metrics ?? [];
+  const byKey = new Map<string, (string | undefined)[]>();
+  for (const s of [...series].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+    const pos = metrics.indexOf(s.metric);
+    const key = pos < 0 || !grouping.by ? null : groupKeyOf(grouping.by, s.labels ?? {});
+    if (key === null) continue;
+    const slots = byKey.get(key) ?? byKey.set(key, metrics.map(() => undefined)).get(key)!;
+    slots[pos] ??= s.id;
+  }
+  return [...byKey]
+    .filter(([, slots]) => slots.length >= 2 && slots.every((s) => s !== undefined))
+    .map(([key, slots]) => ({ key, members: slots as string[] }))
+    .sort((a, b) => (a.key < b.key ? -1 : 1));
+}

@@ -4,9 +4,9 @@
  * a detector that trains learns the training window ending just before the window (the points
  * given as `history`) and scores the window; one that does not is warmed up on the history.
  */
-import { createDetector, toEvents, type Scored } from "@/lib/detection";
+import { createDetector, toEvents, type Observation, type Scored } from "@/lib/detection";
 import { trainingSplit } from "@/lib/detection/training";
-import type { PreviewEvent, PreviewPoint, PreviewResult } from "@/lib/detectors/schemas";
+import type { GroupPreviewResult, PreviewEvent, PreviewPoint, PreviewResult } from "@/lib/detectors/schemas";
 
 type Point = { t: number; value: number };
 
@@ -23,7 +23,7 @@ export interface PreviewInput {
 }
 
 const finite = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? null : x);
-const obs = (p: Point) => ({ t: p.t, values: [p.value] });
+const obs = (p: Point): Observation => ({ t: p.t, values: [p.value] });
 
 export interface ScoredPreview {
   points: Point[];
@@ -43,16 +43,27 @@ export interface ScoredPreview {
  * from it instead and scores every point (it is already trained).
  */
 export function scorePreview({ algorithm, params, points, history = [], trainingWindowHours, state }: Omit<PreviewInput, "threshold"> & { state?: unknown }): ScoredPreview {
+  return { points, ...scoreSplit({ algorithm, params, trainingWindowHours, state }, history, points, obs) };
+}
+
+/**
+ * The worker's split and scoring over any observations (a series' points, a group's steps):
+ * trained on the training window before `points` (or, without history, on their first part), or
+ * resumed from `state`.
+ */
+function scoreSplit<P extends { t: number }>(
+  { algorithm, params, trainingWindowHours, state }: { algorithm: string; params: unknown; trainingWindowHours?: number | null; state?: unknown },
+  history: P[],
+  points: P[],
+  toObs: (p: P) => Observation,
+): Omit<ScoredPreview, "points"> {
   const detector = createDetector(algorithm, params, state);
-  if (state !== undefined) {
-    const scored = points.map((p) => detector.update(obs(p)));
-    return { points, scored, unscored: 0, trainedOn: 0, trainedTo: null };
-  }
+  if (state !== undefined) return { scored: points.map((p) => detector.update(toObs(p))), unscored: 0, trainedOn: 0, trainedTo: null };
   const split = trainingSplit({ algorithm, params, trainingWindowHours }, history, points);
-  if (split.train.length > 0) detector.train?.(split.train.map(obs));
-  const all = split.score.map((p) => detector.update(obs(p)));
+  if (split.train.length > 0) detector.train?.(split.train.map(toObs));
+  const all = split.score.map((p) => detector.update(toObs(p)));
   const scored = all.slice(all.length - Math.min(all.length, points.length));
-  return { points, scored, unscored: points.length - scored.length, trainedOn: split.train.length, trainedTo: split.train.at(-1)?.t ?? null };
+  return { scored, unscored: points.length - scored.length, trainedOn: split.train.length, trainedTo: split.train.at(-1)?.t ?? null };
 }
 
 /** The events a scored preview gives at `threshold`. */
@@ -84,4 +95,38 @@ export function runPreview(input: PreviewInput): PreviewResult {
     };
   });
   return { points: out, events, trainedOn, trainedTo, unscored };
+}
+
+export interface GroupPreviewInput {
+  algorithm: string;
+  params: unknown;
+  threshold: number;
+  /** The group's aligned steps shown and scored (lib/pipeline/align.ts), members in vector order. */
+  steps: Observation[];
+  /** Steps before them: a trained detector's training window, else its warm-up. */
+  history?: Observation[];
+  trainingWindowHours?: number | null;
+}
+
+/**
+ * A grouped detector's preview: the group's steps, split and scored as the worker scores a group
+ * (one vector per step), each scored step and event with the model's attribution per member.
+ */
+export function runGroupPreview({ algorithm, params, threshold, steps, history = [], trainingWindowHours }: GroupPreviewInput): Omit<GroupPreviewResult, "members"> {
+  const { scored, unscored, trainedOn, trainedTo } = scoreSplit({ algorithm, params, trainingWindowHours }, history, steps, (s) => s);
+  const events = toEvents(scored, { threshold }).map((e) => ({
+    start: e.start,
+    end: e.end,
+    peakT: e.peakT,
+    peakScore: e.peakScore,
+    severity: e.severity,
+    pointCount: e.pointCount,
+    attribution: e.attribution ?? null,
+  }));
+  const points = steps.map((p, i) => {
+    const s = i >= unscored ? scored[i - unscored] : undefined;
+    const real = s && !s.skipped;
+    return { t: p.t, values: p.values, score: real ? s.score : null, attribution: real ? (s.attribution ?? null) : null };
+  });
+  return { points, events, trainedOn, trainedTo, unscored };
 }

@@ -59,17 +59,26 @@ export type TBackfill = z.infer<typeof ZBackfill>;
 
 export const MAX_PREVIEW_POINTS = 20_000;
 
-export const ZPreview = z.object({
-  algorithm: fields.algorithm,
-  params: params.default({}),
-  threshold: fields.threshold,
-  seriesId: id,
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-  maxPoints: z.number().int().min(10).max(MAX_PREVIEW_POINTS).default(5_000),
-  /** The training window of algorithms that train (null: the default week), as the detector would use it. */
-  trainingWindowHours: fields.trainingWindowHours,
-});
+export const ZPreview = z
+  .object({
+    algorithm: fields.algorithm,
+    params: params.default({}),
+    threshold: fields.threshold,
+    /** The series previewed; or, with `grouping`, none: the group's members are `grouping.seriesIds`. */
+    seriesId: id.optional(),
+    /** A grouped detector's preview: one group, its members in vector order, aligned as the worker aligns them. */
+    grouping: groupingSchema.optional(),
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+    maxPoints: z.number().int().min(10).max(MAX_PREVIEW_POINTS).default(5_000),
+    /** The training window of algorithms that train (null: the default week), as the detector would use it. */
+    trainingWindowHours: fields.trainingWindowHours,
+  })
+  .superRefine((p, ctx) => {
+    if (p.grouping && !p.grouping.seriesIds) ctx.addIssue({ code: "custom", path: ["grouping", "seriesIds"], message: "the preview scores one group: give its members, in vector order" });
+    if (p.grouping && p.seriesId) ctx.addIssue({ code: "custom", path: ["seriesId"], message: "give either `seriesId` or `grouping`, not both" });
+    if (!p.grouping && !p.seriesId) ctx.addIssue({ code: "custom", path: ["seriesId"], message: "choose a series (or a group with `grouping`)" });
+  });
 export type TPreview = z.infer<typeof ZPreview>;
 
 /** GET /api/v1/series: `sourceId` repeats for several sources (`?sourceId=a&sourceId=b`), as the other list filters do. */
@@ -117,6 +126,24 @@ export interface PreviewResult {
   /** The last training point's time (null: not trained). */
   trainedTo: number | null;
   /** Leading points of `points` used for training, not scored (a series with no history before the window). */
+  unscored: number;
+}
+
+/** One member's part in a group's score (lib/detection/types.ts FeatureAttribution). */
+export interface MemberShare {
+  share: number;
+  direction: "above" | "below";
+}
+
+/** A grouped detector's preview: one scored step per point, members' values in vector order. */
+export interface GroupPreviewResult {
+  /** The group's members in vector order. */
+  members: { seriesId: string; metric: string; labels: Record<string, string> }[];
+  points: { t: number; values: number[]; score: number | null; attribution: MemberShare[] | null }[];
+  /** Events with each member's share of the peak's score (null when the model reports none). */
+  events: (PreviewEvent & { attribution: MemberShare[] | null })[];
+  trainedOn: number;
+  trainedTo: number | null;
   unscored: number;
 }
 

@@ -58,3 +58,35 @@ export async function readBatch(detectorId: string, target: BatchTarget, pointsP
 
 /** Whether a row has anything to do: points past its watermark, or a re-detection pending or under way. */
 export const lags = (r: BatchRow) => r.ms.length > 0 || r.redetect || r.redetectUntil !== null;
+
+/**
+ * A grouped detector's groups among `groupIds`, with their members in vector order and their
+ * positions (rows created when missing, in key order); pages are read afterwards for the groups
+ * the worker holds a scorer for (`readGroupsStepsAfter`).
+ */
+export async function readGroupStarts(detectorId: string, groupIds: string[]): Promise<(Omit<BatchRow, "ms" | "values"> & { members: string[]; version: number })[]> {
+  const { rows } = await getPgPool().query<[string, string[], Date | null, number, string | null, Date | null, boolean]>({
+    text: `WITH ok AS (
+             SELECT g.id, array_agg(m."seriesId" ORDER BY m.position) AS members
+             FROM "SeriesGroup" g JOIN "SeriesGroupMember" m ON m."groupId" = g.id
+             WHERE g."detectorId" = $1 AND g.id = ANY($2::text[]) GROUP BY g.id
+           ), ins AS (
+             INSERT INTO "DetectorState" ("detectorId", "subjectId", "updatedAt")
+             SELECT $1, ok.id, now() FROM ok ORDER BY ok.id
+             ON CONFLICT ("detectorId", "subjectId") DO NOTHING
+             RETURNING "subjectId", watermark, version, "modelId", "redetectUntil"
+           )
+           SELECT x."subjectId", ok.members, x.watermark, x.version, x."modelId", x."redetectUntil",
+             EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = $1 AND r."subjectId" = x."subjectId")
+           FROM (
+             SELECT * FROM ins
+             UNION ALL
+             SELECT s."subjectId", s.watermark, s.version, s."modelId", s."redetectUntil"
+             FROM "DetectorState" s JOIN ok ON ok.id = s."subjectId" WHERE s."detectorId" = $1
+           ) x JOIN ok ON ok.id = x."subjectId"
+           ORDER BY x."subjectId"`,
+    values: [detectorId, groupIds],
+    rowMode: "array",
+  });
+  return rows.map(([seriesId, members, watermark, version, modelId, redetectUntil, redetect]) => ({ seriesId, members, watermark, version, modelId, redetectUntil, redetect }));
+}

@@ -6,13 +6,13 @@
  * job dropped by deduplication, a lost queue or a retry never loses work: whatever is behind when
  * the job runs gets scored. An ungrouped detector's shard is read in chunks of attached series, one
  * statement each giving positions and new points (lib/pipeline/batch-read.ts), and scored through
- * `scoreBatch`; groups go through `runDetectionBatch` (one `runDetection` per group).
+ * `scoreBatch`; lagging groups go through `runDetectionBatch`.
  */
 import { findLaggingSubjects } from "@/lib/server/queries/detector-state";
 import { syncGroups } from "@/lib/server/queries/subjects";
 import { enqueueDetect } from "@/lib/pipeline/schedule";
 import { getQueueBackend } from "@/lib/server/queue";
-import { batchPageSize, findBatchDetector, runDetectionBatch, scoreBatch } from "@/lib/pipeline/detect-batch";
+import { batchPageSize, findBatchDetector, runDetectionBatch, scoreBatch, seriesItem } from "@/lib/pipeline/detect-batch";
 import { lags, readBatch } from "@/lib/pipeline/batch-read";
 import type { DetectRunResult } from "@/lib/pipeline/detect-run";
 import { shardDigit } from "@/lib/pipeline/shard";
@@ -52,7 +52,7 @@ export async function runDetectShard({ detectorId, shard }: { detectorId: string
   for (let after = ""; ; ) {
     const rows = await timed("shard.read", () => readBatch(detectorId, { shardDigit: shardDigit(shard), after, count: SHARD_CHUNK }, batchPageSize()));
     const lagging = rows.filter(lags);
-    if (lagging.length > 0) add(await scoreBatch(detector, lagging, lagging.map((r) => r.seriesId)));
+    if (lagging.length > 0) add(await scoreBatch(detector, null, lagging.map((r) => seriesItem(r, batchPageSize())), lagging.map((r) => r.seriesId)));
     if (rows.length < SHARD_CHUNK) break;
     after = rows[rows.length - 1].seriesId;
   }

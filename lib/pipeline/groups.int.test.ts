@@ -6,44 +6,16 @@
  */
 import { describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/server/db";
-import { writeBatch } from "@/lib/ingest/write";
 import { createDetector } from "@/lib/server/queries/detectors";
 import { runTraining } from "@/lib/pipeline/train-run";
 import { runDetection } from "@/lib/pipeline/detect-run";
 import { syncGroups } from "@/lib/server/queries/subjects";
 import { T0, STEP_MS } from "@/lib/pipeline/testing/fixtures";
+import { HOSTS_GROUPING, METRICS, SPIKE, TOTAL, TRAIN, valuesOf, writeHosts as write } from "@/lib/pipeline/testing/hosts";
+import { readAnomalyWindow } from "@/lib/server/queries/anomaly-window";
 import { withTestDatabase } from "@/test/test-database";
 
 withTestDatabase();
-
-const METRICS = ["cpu", "mem", "latency"] as const;
-const HOSTS = ["a", "b"] as const;
-const TRAIN = 400;
-const TOTAL = 600;
-const SPIKE = 520;
-
-/** A deterministic wobble, so the clusters have some width. */
-const wobble = (i: number, k: number) => Math.sin(i * 0.7 + k * 1.3) * 0.5 + Math.sin(i * 0.13 + k) * 0.3;
-
-function valuesOf(host: string, metric: (typeof METRICS)[number], from: number, to: number): number[] {
-  const k = METRICS.indexOf(metric) + (host === "b" ? 3 : 0);
-  return Array.from({ length: to - from }, (_, j) => {
-    const i = from + j;
-    const load = 50 + 10 * Math.sin((2 * Math.PI * i) / 60);
-    const base = metric === "cpu" ? load : metric === "mem" ? 20 + 0.5 * load : 5 + 0.1 * load;
-    const injected = host === "b" && metric === "mem" && i >= SPIKE && i < SPIKE + 4 ? 40 : 0;
-    return base + wobble(i, k) + injected;
-  });
-}
-
-async function write(sourceId: string, from: number, to: number) {
-  const ms = Array.from({ length: to - from }, (_, j) => T0 + (from + j) * STEP_MS);
-  await writeBatch(
-    sourceId,
-    null,
-    HOSTS.flatMap((host) => METRICS.map((metric) => ({ metric, labels: { host }, labelsKey: `host=${host}`, ms, values: valuesOf(host, metric, from, to) }))),
-  );
-}
 
 describe("grouped detection", () => {
   it("scores one vector per host, flags the injected host and attributes it to the injected metric", async () => {
@@ -61,7 +33,7 @@ describe("grouped detection", () => {
         seriesIds: [],
         sourceIds: [source.id],
         retrainCron: null,
-        grouping: { by: ["host"], metrics: [...METRICS], stepSeconds: 60, aggregate: "last", missing: "impute" },
+        grouping: HOSTS_GROUPING,
       },
       null,
     );
@@ -92,6 +64,11 @@ describe("grouped detection", () => {
     expect(attribution.map((a) => a.seriesId)).toEqual(hostB.members.map((m) => m.seriesId));
     expect(attribution[1]).toMatchObject({ direction: "above" });
     expect(attribution[1].share).toBeGreaterThan(0.5);
+    // The anomaly page's main chart: that member's stored points around the incident, no per-member band.
+    const window = await readAnomalyWindow(top.id);
+    const peak = window.points.find((p) => p.t === top.peakTs.getTime());
+    expect(peak?.value).toBeCloseTo(valuesOf("b", "mem", SPIKE, SPIKE + 4)[(top.peakTs.getTime() - T0) / STEP_MS - SPIKE], 9);
+    expect(window.points.every((p) => p.expected === null && p.lower === null && p.score === null)).toBe(true);
     // Host a's incidents, if any, are weaker than the injected one.
     for (const a of anomalies.filter((x) => x.groupId !== hostB.id)) expect(a.peakScore).toBeLessThan(top.peakScore);
     // Every closed step was scored: the watermark is the last instant of the newest closed step.

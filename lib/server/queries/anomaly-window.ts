@@ -1,4 +1,8 @@
-/** The points around one anomaly, re-scored for the expected band (see lib/anomalies/rescore.ts). */
+/**
+ * The points around one anomaly, re-scored for the expected band (see lib/anomalies/rescore.ts). A
+ * grouped detector's incident shows its series (the member with the largest share at the peak) as
+ * stored, without a band: its model expects the group's vector, not one member's value.
+ */
 import { rescoreWindow } from "@/lib/anomalies/rescore";
 import { needsTraining } from "@/lib/detection/training";
 import { readTrainingHistory } from "@/lib/server/queries/detector-state";
@@ -17,7 +21,7 @@ export async function readAnomalyWindow(anomalyId: string): Promise<AnomalyWindo
   const prisma = getPrisma();
   const a = await prisma.anomaly.findUnique({
     where: { id: anomalyId },
-    select: { seriesId: true, startTs: true, endTs: true, peakTs: true, pointCount: true, detector: { select: { algorithm: true, params: true, threshold: true, trainingWindowHours: true } } },
+    select: { seriesId: true, groupId: true, startTs: true, endTs: true, peakTs: true, pointCount: true, detector: { select: { algorithm: true, params: true, threshold: true, trainingWindowHours: true } } },
   });
   if (!a) throw new AppError("not_found", `No anomaly ${anomalyId}`);
   const context = Math.max(MIN_CONTEXT, a.pointCount * CONTEXT_FACTOR);
@@ -39,6 +43,7 @@ export async function readAnomalyWindow(anomalyId: string): Promise<AnomalyWindo
   const toPoint = (p: { ts: Date; value: number }) => ({ t: p.ts.getTime(), value: p.value });
   const cut = Math.max(0, before.length - context);
   const shown = [...before.slice(cut), ...during].map(toPoint);
+  if (a.groupId) return { points: shown.map((p) => ({ ...p, expected: null, lower: null, upper: null, score: null })), trainedOn: 0, driver: null };
   const { algorithm, params, threshold, trainingWindowHours } = a.detector;
   // A detector that trains learns the training window ending where the chart starts (the worker's split).
   const history = needsTraining(algorithm, params) && shown.length ? await readTrainingHistory(a.seriesId, new Date(shown[0].t), trainingWindowHours) : before.slice(0, cut).map(toPoint);

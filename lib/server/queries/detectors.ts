@@ -140,7 +140,7 @@ async function assertSeriesExist(tx: Prisma.TransactionClient, seriesIds: string
 }
 
 /** Only a multivariate algorithm scores a group: a 400 naming `grouping` otherwise. */
-function assertGroupable(algorithm: string, grouping: Grouping | null | undefined) {
+export function assertGroupable(algorithm: string, grouping: Grouping | null | undefined) {
   if (grouping && getDefinition(algorithm).input === "univariate") {
     throw new AppError("bad_request", `${algorithm} scores one series at a time and cannot score a group`, [
       { path: "grouping", message: `${algorithm} is univariate: choose a multivariate algorithm (input "multivariate" or "both") or no grouping` },

@@ -4,7 +4,8 @@ import { parseDetectorParams } from "@/lib/detectors/params";
 import { runPreview } from "@/lib/detectors/preview";
 import { needsTraining } from "@/lib/detection/training";
 import { readTrainingHistory } from "@/lib/server/queries/detector-state";
-import type { TPointsQuery, TPreview, TSeriesListQuery } from "@/lib/detectors/schemas";
+import type { GroupPreviewResult, PreviewResult, TPointsQuery, TPreview, TSeriesListQuery } from "@/lib/detectors/schemas";
+import { previewGroup } from "@/lib/server/queries/group-preview";
 import { bucketSize, type SeriesBuckets, type SeriesDetail } from "@/lib/series/schemas";
 import { encodeSeriesCursor, type SourceSeriesPage, type SourceSeriesQuery } from "@/lib/sources/series-query";
 import { AppError } from "@/lib/server/api/errors";
@@ -135,11 +136,15 @@ export async function readPreviewPoints(seriesId: string, limit: number, from?: 
 }
 
 /** The preview over stored points; params are checked first so a bad config is a 422 naming the field. */
-export async function previewDetector(input: TPreview) {
+export async function previewDetector(input: TPreview & { grouping?: undefined }): Promise<PreviewResult>;
+export async function previewDetector(input: TPreview): Promise<PreviewResult | GroupPreviewResult>;
+export async function previewDetector(input: TPreview): Promise<PreviewResult | GroupPreviewResult> {
   const params = parseDetectorParams(input.algorithm, input.params);
-  const points = await readPreviewPoints(input.seriesId, input.maxPoints, input.from, input.to);
+  if (input.grouping) return previewGroup({ ...input, grouping: input.grouping }, params);
+  const seriesId = input.seriesId!; // ZPreview: a series when there is no group
+  const points = await readPreviewPoints(seriesId, input.maxPoints, input.from, input.to);
   // The worker's split: a trained detector learns the training window ending just before the window.
-  const history = points.length && needsTraining(input.algorithm, params) ? await readTrainingHistory(input.seriesId, new Date(points[0].t), input.trainingWindowHours) : [];
+  const history = points.length && needsTraining(input.algorithm, params) ? await readTrainingHistory(seriesId, new Date(points[0].t), input.trainingWindowHours) : [];
   return runPreview({ algorithm: input.algorithm, params, threshold: input.threshold, points, history, trainingWindowHours: input.trainingWindowHours });
 }
 

@@ -51,30 +51,50 @@ export async function readStepsAfter(subject: Subject, after: Date | null, limit
     const rows = await readPointsAfter(subject.members[0], after, limit, until);
     return { steps: rows.map((p) => ({ ts: p.ts, values: [p.value] })), points: rows.length, upTo: rows.at(-1)?.ts ?? null, full: rows.length === limit };
   }
-  const g = subject.grouping;
-  const stepMs = g.stepSeconds * 1000;
-  // Per member: its newest point and its first point after `after` (primary-key probes).
-  const { rows } = await getPgPool().query<[number | null, number | null]>({
-    text: `SELECT (SELECT ${MS} FROM "DataPoint" WHERE "seriesId" = m ORDER BY ts DESC LIMIT 1),
-                  (SELECT ${MS} FROM "DataPoint" WHERE "seriesId" = m AND ($2::timestamptz IS NULL OR ts > $2) ORDER BY ts LIMIT 1)
-           FROM unnest($1::text[]) WITH ORDINALITY AS v(m, i) ORDER BY i`,
-    values: [subject.members, after],
+  return (await readGroupsStepsAfter([{ subject, after }], limit, until))[0];
+}
+
+const NOTHING: StepPage = { steps: [], points: 0, upTo: null, full: false };
+
+/**
+ * `readStepsAfter` for many groups at once (the detect batch): two statements whatever their
+ * number. Per group, about `limit` points' worth of its closed steps after `after`; `full` when
+ * more closed steps follow.
+ */
+export async function readGroupsStepsAfter(groups: readonly { subject: Subject; after: Date | null }[], limit: number, until?: Date): Promise<StepPage[]> {
+  const flat = groups.flatMap((g, k) => g.subject.members.map((m) => ({ k, m, after: g.after })));
+  if (flat.length === 0) return [];
+  // Per member: its newest point and its first point after its group's `after` (primary-key probes).
+  const { rows } = await getPgPool().query<[number, number | null, number | null]>({
+    text: `SELECT v.k::int,
+                  (SELECT ${MS} FROM "DataPoint" WHERE "seriesId" = v.m ORDER BY ts DESC LIMIT 1),
+                  (SELECT ${MS} FROM "DataPoint" WHERE "seriesId" = v.m AND (v.after IS NULL OR ts > v.after) ORDER BY ts LIMIT 1)
+           FROM unnest($1::int[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS v(k, m, after, i) ORDER BY v.i`,
+    values: [flat.map((f) => f.k), flat.map((f) => f.m), flat.map((f) => f.after)],
     rowMode: "array",
   });
-  const firsts = rows.map((r) => r[1]).filter((x): x is number => x !== null);
-  if (firsts.length === 0) return { steps: [], points: 0, upTo: null, full: false };
-  let closedBefore: number;
-  if (until) closedBefore = until.getTime() + 1;
-  else {
-    const latest = rows.map((r) => r[0]).filter((x): x is number => x !== null).map((t) => stepStart(t, stepMs));
-    const newest = Math.max(...latest);
-    closedBefore = Math.min(...latest.filter((b) => b >= newest - MAX_LAG_STEPS * stepMs));
-  }
-  const start = stepStart(Math.min(...firsts), stepMs);
-  const stepsPerPage = Math.max(1, Math.floor(limit / subject.members.length));
-  const end = Math.min(closedBefore, start + stepsPerPage * stepMs);
-  if (start >= end) return { steps: [], points: 0, upTo: null, full: false };
-  return readGroupRange(subject, after, end, g);
+  const byGroup = groups.map((): (typeof rows)[number][] => []);
+  for (const r of rows) byGroup[r[0]].push(r);
+  const ranges = groups.map((g, k) => {
+    const own = byGroup[k];
+    const stepMs = g.subject.grouping!.stepSeconds * 1000;
+    const firsts = own.map((r) => r[2]).filter((x): x is number => x !== null);
+    if (firsts.length === 0) return null;
+    let closedBefore: number;
+    if (until) closedBefore = until.getTime() + 1;
+    else {
+      const latest = own.map((r) => r[1]).filter((x): x is number => x !== null).map((t) => stepStart(t, stepMs));
+      const newest = Math.max(...latest);
+      closedBefore = Math.min(...latest.filter((b) => b >= newest - MAX_LAG_STEPS * stepMs));
+    }
+    const start = stepStart(Math.min(...firsts), stepMs);
+    const stepsPerPage = Math.max(1, Math.floor(limit / g.subject.members.length));
+    const end = Math.min(closedBefore, start + stepsPerPage * stepMs);
+    return start < end ? { subject: g.subject, after: g.after, end, full: end < closedBefore } : null;
+  });
+  const read = await readGroupRanges(ranges.filter((r) => r !== null));
+  let i = 0;
+  return ranges.map((r) => (r ? { ...read[i++], full: r.full } : NOTHING));
 }
 
 /** The last steps before `before` (exclusive; a watermark + 1 ms for a group), about `limit` points' worth, in time order. */
@@ -86,34 +106,42 @@ export async function readStepsBefore(subject: Subject, before: Date, limit: num
   const stepMs = subject.grouping.stepSeconds * 1000;
   const end = stepStart(before.getTime(), stepMs);
   const from = end - Math.max(1, Math.floor(limit / subject.members.length)) * stepMs;
-  return (await readGroupRange(subject, new Date(from - 1), end, subject.grouping)).steps;
+  return (await readGroupRanges([{ subject, after: new Date(from - 1), end }]))[0].steps;
 }
 
-/** Members' points in (after, end), aligned; `before` values are each member's last point at or before `after`. */
-async function readGroupRange(subject: Subject, after: Date | null, end: number, g: Grouping): Promise<StepPage> {
-  const { rows } = await getPgPool().query<[number, number, number]>({
-    text: `SELECT v.i::int, ${MS}, p.value
-           FROM unnest($1::text[]) WITH ORDINALITY AS v(m, i)
+/**
+ * Per group: its members' points in (after, end), aligned; each member's last point at or before
+ * `after` is its value to impute from. One statement for all the groups.
+ */
+async function readGroupRanges(ranges: readonly { subject: Subject; after: Date | null; end: number }[]): Promise<StepPage[]> {
+  if (ranges.length === 0) return [];
+  const flat = ranges.flatMap((r, k) => r.subject.members.map((m, j) => ({ k, j, m, after: r.after, end: new Date(r.end) })));
+  const { rows } = await getPgPool().query<[number, number, number, number]>({
+    text: `SELECT v.k::int, v.j::int, ${MS}, p.value
+           FROM unnest($1::int[], $2::int[], $3::text[], $4::timestamptz[], $5::timestamptz[]) AS v(k, j, m, after, e)
            CROSS JOIN LATERAL (
-             (SELECT ts, value FROM "DataPoint" WHERE "seriesId" = v.m AND $2::timestamptz IS NOT NULL AND ts <= $2 ORDER BY ts DESC LIMIT 1)
+             (SELECT ts, value FROM "DataPoint" WHERE "seriesId" = v.m AND v.after IS NOT NULL AND ts <= v.after ORDER BY ts DESC LIMIT 1)
              UNION ALL
-             (SELECT ts, value FROM "DataPoint" WHERE "seriesId" = v.m AND ($2::timestamptz IS NULL OR ts > $2) AND ts < $3 ORDER BY ts)
+             (SELECT ts, value FROM "DataPoint" WHERE "seriesId" = v.m AND (v.after IS NULL OR ts > v.after) AND ts < v.e ORDER BY ts)
            ) p
-           ORDER BY v.i, p.ts`,
-    values: [subject.members, after, new Date(end)],
+           ORDER BY v.k, v.j, p.ts`,
+    values: [flat.map((f) => f.k), flat.map((f) => f.j), flat.map((f) => f.m), flat.map((f) => f.after), flat.map((f) => f.end)],
     rowMode: "array",
   });
-  const points: MemberPoint[][] = subject.members.map(() => []);
-  const before: (number | null)[] = subject.members.map(() => null);
-  const afterMs = after?.getTime() ?? -Infinity;
-  let n = 0;
-  for (const [i, t, value] of rows) {
-    if (t <= afterMs) before[i - 1] = value;
+  const points = ranges.map((r) => r.subject.members.map((): MemberPoint[] => []));
+  const before = ranges.map((r) => r.subject.members.map((): number | null => null));
+  const counts = ranges.map(() => 0);
+  for (const [k, j, t, value] of rows) {
+    if (t <= (ranges[k].after?.getTime() ?? -Infinity)) before[k][j] = value;
     else {
-      points[i - 1].push({ t, value });
-      n++;
+      points[k][j].push({ t, value });
+      counts[k]++;
     }
   }
-  const steps = alignSteps(points, before, g).map((s) => ({ ts: new Date(s.t), values: s.values }));
-  return { steps, points: n, upTo: new Date(end - 1), full: true };
+  return ranges.map((r, k) => ({
+    steps: alignSteps(points[k], before[k], r.subject.grouping!).map((s) => ({ ts: new Date(s.t), values: s.values })),
+    points: counts[k],
+    upTo: new Date(r.end - 1),
+    full: true,
+  }));
 }
