@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { planIncidents, type IncidentState, type StoredIncident } from "@/lib/pipeline/incidents";
 import { suppressingRule } from "@/lib/feedback/suppression";
-import { loadRuleSpecs } from "@/lib/server/queries/suppression-apply";
+import { loadRuleSpecs, shapeOf } from "@/lib/server/queries/suppression-apply";
 /**
  * An incident as the pipeline writes it (times as Dates, severity as the enum). The triage queue's
  * reads are in anomaly-list.ts, its writes in anomaly-triage.ts, the chart window in anomaly-window.ts.
@@ -100,7 +100,7 @@ export async function applyIncidents(
     const col = <T>(f: (e: IncidentWrite) => T) => writes.map((w) => f(w.event));
     // Suppression is an attribute of the incident, derived with it (lib/feedback/README.md).
     const rules = await loadRuleSpecs(tx, detectorId);
-    const suppressed = col((e) => suppressingRule(rules, { seriesId: e.seriesId, start: e.startTs.getTime(), peakScore: e.peakScore }));
+    const suppressed = col((e) => suppressingRule(rules, { seriesId: e.seriesId, start: e.startTs.getTime(), peakScore: e.peakScore, shape: shapeOf(e) }));
     await tx.$executeRaw`
       UPDATE "Anomaly" a SET "startTs" = v.s, "endTs" = v.e, "peakTs" = v.p, "peakScore" = v.score, severity = v.sev::"Severity",
         "pointCount" = v.n, actual = v.actual, expected = v.expected, lower = v.lower, upper = v.upper, ongoing = v.ongoing,
