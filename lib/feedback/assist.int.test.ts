@@ -83,7 +83,7 @@ describe("supervised assist", () => {
     const tps = first.filter(isSpike).map((a) => a.id);
     const fps = first.filter((a) => !isSpike(a)).map((a) => a.id);
     for (const [ids, value] of [[tps, "TRUE_POSITIVE"], [fps, "FALSE_POSITIVE"]] as const) {
-      expect((await postBulk(jsonRequest("POST", "http://localhost/x", { ids, value }))).status).toBe(201);
+      expect((await postBulk(jsonRequest("POST", "http://localhost/x", { ids, value }), routeContext())).status).toBe(201);
     }
     const a = await read(pair);
     expect(a.labels).toMatchObject({ tp: tps.length, fp: fps.length });
