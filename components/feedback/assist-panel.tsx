@@ -6,8 +6,15 @@
  */
 import { useCan } from "@/components/use-can";
 import { useAssist, useSwitchAssist } from "@/components/feedback/use-assist";
+import type { AssistAnswer } from "@/lib/feedback/assist-schemas";
 
 const pct = (x: number | null) => (x === null ? "–" : `${Math.round(x * 100)}%`);
+/** Held-out recall falls by more than 0.05 for less than 0.1 of precision, or precision does not rise. */
+const worse = (e: NonNullable<AssistAnswer["effect"]>) => {
+  const dp = (e.after.precision ?? 0) - (e.before.precision ?? 0);
+  const dr = (e.after.recall ?? 0) - (e.before.recall ?? 0);
+  return dp <= 0 ? e.truePositivesLost > 0 : dr < -0.05 && dp < 0.1;
+};
 
 export function AssistPanel({ detectorId }: { detectorId: string }) {
   const canWrite = useCan("detectors:write");
@@ -31,6 +38,7 @@ export function AssistPanel({ detectorId }: { detectorId: string }) {
           {a.effect && (
             <>
               <p role="status" aria-label="Assist what-if">{a.effect.sentence}</p>
+              {worse(a.effect) && <p className="error" role="note">On labels it was not trained on it loses true positives without raising precision enough: better left off until there are more labels.</p>}
               <table className="table" aria-label="Assist effect on held-out labels">
                 <thead><tr><th scope="col">Held-out labels</th><th scope="col">True positives</th><th scope="col">False positives</th><th scope="col">Precision</th><th scope="col">Recall</th></tr></thead>
                 <tbody>
