@@ -152,6 +152,10 @@ test.describe.serial("feedback journey", () => {
     const suggested = panel.getByRole("list", { name: "Suggested suppression rules" }).getByRole("listitem").first();
     await expect(suggested).toContainText(/This rule would have suppressed \d+ anomal(y|ies) in the last \d+ days?: removed \d+ of \d+ false positives?, lost no true positive/);
     await expect(panel.getByRole("button", { name: /^Apply rule/ })).toHaveCount(0);
+    // The supervised assist reads the same labels; an analyst may read it, not turn it on.
+    const assist = analyst.page.getByRole("region", { name: "Supervised assist" });
+    await expect(assist).toContainText(/Labels: \d+ true and \d+ false positives/);
+    await expect(assist.getByRole("button", { name: /Turn the assist/ })).toHaveCount(0);
     await analyst.page.screenshot({ path: `${SCREENS}/feedback-suppression-suggested.png`, fullPage: true });
     await analyst.context.close();
 

@@ -16,6 +16,7 @@ import { THRESHOLD_GRID, curvePointAt, enoughLabels, withCautious, eventsAt, pre
 import { overlaps, withMetrics, type Counts as LabelCounts, type Span, type TruthSpan } from "../lib/feedback/evaluate";
 import { loadNabCorpus, type NabSeries } from "./bench/nab-corpus";
 import { fixed, printTable } from "./bench/table";
+import { benchAssist } from "./bench/assist-bench";
 
 interface Counts {
   events: number;
@@ -63,7 +64,7 @@ function runFile(s: NabSeries, algorithm: string, params: unknown, threshold: nu
   const suggestion = enoughLabels(truth) ? suggestBestF1(curve, curvePointAt([series], truth, first, threshold)) : null;
   const suggested = suggestion?.threshold ?? threshold;
   const at = (t: number) => measure(series, windows, t, second);
-  return { key: s.key, suggested, withheld: suggestion?.withheld ?? null, curve, current: curvePointAt([series], truth, first, threshold), at, before: at(threshold), after: at(suggested) };
+  return { key: s.key, suggested, withheld: suggestion?.withheld ?? null, curve, current: curvePointAt([series], truth, first, threshold), at, before: at(threshold), after: at(suggested), series, windows, first, second };
 }
 
 /** One threshold for all files (a detector watching every series): the first halves' label counts summed per threshold. */
@@ -109,6 +110,15 @@ function main() {
     }),
   );
   for (const r of rows) if (r.withheld) console.log(`withheld on ${r.key}: ${r.withheld.threshold} (${r.withheld.reason}); kept ${r.suggested}`);
+  const assist = benchAssist(rows, threshold);
+  if (assist.notReady !== null) console.log(`supervised assist (one for all): not trained, ${assist.notReady}`);
+  else {
+    const b = metrics(assist.before);
+    const a = metrics(assist.after);
+    console.log(`supervised assist (one for all, ${assist.labelled} first-half labels, cutoff ${assist.cutoff}): second halves events ${assist.before.events} -> ${assist.after.events}, ` +
+      `precision ${fmt(b.p)} -> ${fmt(a.p)}, recall ${fmt(b.r)} -> ${fmt(a.r)}, F1 ${fmt(b.f1)} -> ${fmt(a.f1)}`);
+    console.log(`  what the detector page would show first (held-out first-half labels): ${assist.heldOutOnFirstHalves}`);
+  }
   console.log(`${((Date.now() - started) / 1000).toFixed(1)} s. Precision: hits / events; recall: windows hit / windows (second halves only).`);
 }
 

@@ -89,7 +89,7 @@ export function SuppressionPanel({ detectorId }: { detectorId: string }) {
             cell: (r: NonNullable<typeof rules.data>[number]) => (
               <span className="actions-inline">
                 <button type="button" className="secondary" onClick={() => change.mutate({ id: r.id, change: { enabled: !r.enabled } })}>{r.enabled ? "Disable" : "Enable"}</button>
-                <button type="button" className="secondary" onClick={() => setDraft({ ...conditions(r), ruleId: r.id, origin: "manual" })}>Edit</button>
+                {r.origin !== "assist" && <button type="button" className="secondary" onClick={() => setDraft({ ...conditions(r), ruleId: r.id, origin: "manual" })}>Edit</button>}
                 <button type="button" className="secondary" onClick={() => remove.mutate(r.id)}>Remove</button>
               </span>
             ),

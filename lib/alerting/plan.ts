@@ -19,6 +19,8 @@ export interface ExistingDelivery {
   sentAt?: Date | null;
   silenceId?: string | null;
   groupId?: string | null;
+  /** Why it was decided as it was (a SUPPRESSED firing names its silence or suppression rule). */
+  reason?: string | null;
 }
 
 export interface Decision {
@@ -31,7 +33,7 @@ export interface Decision {
   silenceId: string | null;
   /** The rule groups (lib/alerting/groups.ts): the row joins its group's next batch. */
   grouped: boolean;
-  /** Not a new row: a firing a silence held, released now that the silence has ended. */
+  /** Not a new row: a firing a silence or a suppression rule held, released now that it no longer holds. */
   release: boolean;
   /** Held until then (a resolve during quiet hours); null: due now. */
   notBefore: Date | null;
@@ -52,12 +54,15 @@ export function deliveryKey(ruleId: string, anomalyId: string, kind: DeliveryKin
   return `${ruleId}:${anomalyId}:${kind}`;
 }
 
+/** The reason a suppressed incident's decisions carry: this, then the rule's id. */
+export const SUPPRESSION_REASON = "suppression rule ";
+
 export function planDecisions({ ctx, rules, existing, silences, lastAlertOnSeries, now }: PlanInput): Decision[] {
   const out: Decision[] = [];
   const resolved = isResolved(ctx.anomaly);
   const silence = findSilence(silences, ctx, now);
   // A suppression rule learned from labels holds like a silence: decided, recorded SUPPRESSED, never sent.
-  const suppressed = ctx.anomaly.suppressedById ? `suppression rule ${ctx.anomaly.suppressedById}` : null;
+  const suppressed = ctx.anomaly.suppressedById ? `${SUPPRESSION_REASON}${ctx.anomaly.suppressedById}` : null;
   const has = (ruleId: string, kind: DeliveryKindName) => existing.find((d) => d.ruleId === ruleId && d.kind === kind);
   const decide = (rule: RuleSpec, kind: DeliveryKindName, status: Decision["status"], reason: string | null, extra: Partial<Pick<Decision, "silenceId" | "release" | "notBefore">> = {}) =>
     out.push({
@@ -86,6 +91,11 @@ export function planDecisions({ ctx, rules, existing, silences, lastAlertOnSerie
     // A silence that ended while the episode is still open: the firing it held goes out now.
     if (firing.status === "SUPPRESSED" && firing.silenceId && !silence && !resolved && checkRule(rule, ctx, now).match) {
       decide(rule, "FIRING", "PENDING", "held by a silence that ended while the episode was open; sent after it", { silenceId: firing.silenceId, release: true });
+      continue;
+    }
+    // A suppression rule that no longer holds the open incident (disabled, edited, removed): its held firing goes out now.
+    if (firing.status === "SUPPRESSED" && firing.reason?.startsWith(SUPPRESSION_REASON) && !suppressed && !silence && !resolved && checkRule(rule, ctx, now).match) {
+      decide(rule, "FIRING", "PENDING", `held by ${firing.reason}, which no longer holds it while the episode is open; sent after it`, { release: true });
       continue;
     }
     if (resolved && rule.notifyResolved && firing.status === "SENT" && !has(rule.id, "RESOLVED")) {

@@ -93,6 +93,17 @@ describe("planDecisions", () => {
     expect(resolved.map((d) => [d.kind, d.status, d.reason])).toEqual([["RESOLVED", "SUPPRESSED", "suppression rule sr_1"]]);
   });
 
+  it("a firing a suppression rule held goes out once the rule no longer holds the open incident", () => {
+    const held: ExistingDelivery[] = [{ ruleId: "ru_1", kind: "FIRING", status: "SUPPRESSED", reason: "suppression rule sr_1" }];
+    expect(planDecisions({ ...base, ctx: sampleContext(), existing: held })).toEqual([
+      { key: "ru_1:an_1:FIRING", ruleId: "ru_1", channelId: "ch_1", kind: "FIRING", status: "PENDING", reason: "held by suppression rule sr_1, which no longer holds it while the episode is open; sent after it", silenceId: null, grouped: false, release: true, notBefore: null },
+    ]);
+    // Still held (by this rule or another), ended meanwhile, or held for another reason (cooldown): nothing.
+    expect(planDecisions({ ...base, ctx: sampleContext({ suppressedById: "sr_2" }), existing: held })).toEqual([]);
+    expect(planDecisions({ ...base, ctx: sampleContext({ ongoing: false }), existing: held })).toEqual([]);
+    expect(planDecisions({ ...base, ctx: sampleContext(), existing: [{ ...held[0], reason: "cooldown: this rule alerted on the series at 2026-12-03T09:00:00.000Z (60 min)" }] })).toEqual([]);
+  });
+
   it("nothing twice: an existing firing is not decided again; resolve follows a sent firing once", () => {
     const ctx = sampleContext({ ongoing: false });
     expect(planDecisions({ ...base, ctx: sampleContext(), existing: [{ ruleId: "ru_1", kind: "FIRING", status: "SENT" }] })).toEqual([]);

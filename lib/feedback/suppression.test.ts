@@ -30,9 +30,9 @@ describe("matching", () => {
 
   it("names the first enabled rule that matches", () => {
     const rules = [
-      { id: "off", enabled: false, ...rule({}) },
-      { id: "a", enabled: true, ...rule({ seriesId: "s2" }) },
-      { id: "b", enabled: true, ...rule({ hourFrom: 0, hourTo: 6 }) },
+      { id: "off", enabled: false, classifier: null, ...rule({}) },
+      { id: "a", enabled: true, classifier: null, ...rule({ seriesId: "s2" }) },
+      { id: "b", enabled: true, classifier: null, ...rule({ hourFrom: 0, hourTo: 6 }) },
     ];
     expect(suppressingRule(rules, inc(0, 3, "fp"))).toBe("b");
     expect(suppressingRule(rules, inc(0, 9, "fp"))).toBeNull();

@@ -6,6 +6,8 @@
  * any), the UTC hour of the incident's start in [hourFrom, hourTo) (wrapping past midnight when
  * hourFrom > hourTo), the ISO weekday of that start, and a peak score below `scoreBelow`.
  */
+import { assistFilters, type AssistClassifier, type IncidentShape } from "@/lib/feedback/assist";
+
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
@@ -21,6 +23,8 @@ export interface RuleConditions {
 export interface SuppressionRuleSpec extends RuleConditions {
   id: string;
   enabled: boolean;
+  /** An assist rule (lib/feedback/assist.ts): it also needs its classifier to filter the incident. */
+  classifier: AssistClassifier | null;
 }
 
 export interface RuleIncident {
@@ -28,6 +32,8 @@ export interface RuleIncident {
   /** Start, epoch ms. */
   start: number;
   peakScore: number;
+  /** What an assist rule's classifier reads; an incident without it is never filtered by one. */
+  shape?: IncidentShape;
 }
 
 export const utcHour = (t: number) => Math.floor((((t % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS);
@@ -48,15 +54,17 @@ export function matchesRule(rule: RuleConditions, i: RuleIncident): boolean {
 
 /** The first enabled rule (in the order given: oldest first) that matches, or null. */
 export function suppressingRule(rules: readonly SuppressionRuleSpec[], i: RuleIncident): string | null {
-  return rules.find((r) => r.enabled && matchesRule(r, i))?.id ?? null;
+  return rules.find((r) => r.enabled && matchesRule(r, i) && (!r.classifier || (i.shape !== undefined && assistFilters(r.classifier, i.shape))))?.id ?? null;
 }
 
 const DAYS = ["", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const hh = (h: number) => `${String(h).padStart(2, "0")}:00`;
 
 /** "series cpu (s1), 02:00–04:00 UTC, Mon, peak score below 0.62" */
-export function describeRule(r: RuleConditions, seriesName?: (id: string) => string): string {
+export function describeRule(r: RuleConditions & { classifier?: unknown }, seriesName?: (id: string) => string): string {
   const parts = [r.seriesId ? `series ${seriesName ? seriesName(r.seriesId) : r.seriesId}` : "every series"];
+  const cutoff = (r.classifier as { cutoff?: unknown } | null | undefined)?.cutoff;
+  if (typeof cutoff === "number") parts.push(`assist classifier: P(true positive) below ${cutoff.toFixed(2)}`);
   if (r.hourFrom !== null && r.hourTo !== null) parts.push(`${hh(r.hourFrom)}–${hh(r.hourTo)} UTC`);
   if (r.weekdays.length) parts.push([...r.weekdays].sort().map((d) => DAYS[d]).join(", "));
   if (r.scoreBelow !== null) parts.push(`peak score below ${r.scoreBelow.toFixed(2)}`);

@@ -7,6 +7,7 @@ import { ZCreatedToken, ZTokenCreate, ZTokenItem, ZTokenList } from "@/lib/token
 import { ZApiKeyListQuery, ZApiKeyPage, ZAuditPage, ZAuditQuery } from "@/lib/admin/schemas";
 import { ZServiceAccount, ZServiceAccountCreate, ZServiceAccountList, ZServiceAccountUpdate, ZServiceTokenCreate } from "@/lib/service-accounts/schemas";
 import { ZNewSuppressionRule, ZRuleWhatIfQuery, ZSuppressionRule, ZSuppressionRuleChange } from "@/lib/feedback/suppression-schemas";
+import { ZAssist, ZAssistSwitch, ZAssistSwitched } from "@/lib/feedback/assist-schemas";
 import {
   ZCreateChannel,
   ZCreateRule,
@@ -196,6 +197,8 @@ export const OPERATIONS: Operation[] = [
   op("DELETE", `${V1}/detectors/{id}/suppression-rules/{ruleId}`, "detectors:write", "Remove a suppression rule", { response: ZSuppressionRuleDeleted }),
   op("GET", `${V1}/detectors/{id}/suppression-rules/what-if`, "detectors:read", "What a suppression rule would have done to the labelled history", { query: ZRuleWhatIfQuery, response: ZSuppressionWhatIf }),
   op("GET", `${V1}/detectors/{id}/suppression-rules/suggestions`, "detectors:read", "Suppression rules proposed from false positives, with their what-if", { query: ZPeriodQuery, response: ZSuppressionSuggestions }),
+  op("GET", `${V1}/detectors/{id}/assist`, "detectors:read", "Supervised assist: its effect on held-out labels and what it would filter, before it is on", { query: ZPeriodQuery, response: ZAssist }),
+  op("POST", `${V1}/detectors/{id}/assist`, "detectors:write", "Turn the supervised assist on (train, or restore `ruleId`) or off", { body: ZAssistSwitch, response: ZAssistSwitched }),
 
   // Alerting
   op("GET", `${V1}/channels`, "alerts:read", "Alert channels", { response: ZChannelList }),

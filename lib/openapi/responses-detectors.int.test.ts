@@ -17,6 +17,7 @@ import * as algorithms from "@/app/api/v1/detectors/algorithms/route";
 import * as backfill from "@/app/api/v1/detectors/[id]/backfill/route";
 import * as train from "@/app/api/v1/detectors/[id]/train/route";
 import * as previewRoute from "@/app/api/v1/detectors/preview/route";
+import * as assist from "@/app/api/v1/detectors/[id]/assist/route";
 
 withTestDatabase();
 vi.mock("server-only", () => ({}));
@@ -66,6 +67,32 @@ describe("detector answers match their documented schemas", () => {
     const preview = await expectDocumented("POST", `${V1}/detectors/preview`, await previewRoute.POST(req("POST", "/detectors/preview", body), routeContext()));
     expect(preview.points.length).toBe(200);
     expect(preview.events.map((e: { peakT: number }) => new Date(e.peakT).toISOString())).toContain("2026-03-01T02:30:00.000Z");
+  });
+
+  it("supervised assist: read, on, off", async () => {
+    const prisma = getPrisma();
+    const src = await prisma.dataSource.create({ data: { name: "as", kind: "HTTP_PUSH" } });
+    const s = await prisma.series.create({ data: { sourceId: src.id, metric: "as" } });
+    const d = await prisma.detector.create({ data: { name: "as", algorithm: "zscore", params: {}, threshold: 0.5 } });
+    const path = `/detectors/${d.id}/assist`;
+    const empty = await expectDocumented("GET", `${V1}/detectors/{id}/assist`, await assist.GET(req("GET", path), routeContext(d.id)));
+    expect(empty.notReady).toMatch(/has 0/);
+    // 36 labelled incidents: spikes up (true) and dips (false).
+    const t0 = Date.UTC(2026, 0, 1);
+    for (let k = 0; k < 36; k++) {
+      const at = new Date(t0 + k * 3_600_000);
+      const up = k % 3 === 0;
+      const a = await prisma.anomaly.create({
+        data: { detectorId: d.id, seriesId: s.id, startTs: at, endTs: at, peakTs: at, peakScore: 0.8, severity: "HIGH", actual: up ? 110 : 90, expected: 100, lower: 97, upper: 103 },
+      });
+      await prisma.anomalyLabel.create({ data: { anomalyId: a.id, detectorId: d.id, seriesId: s.id, startTs: at, endTs: at, userId: "admin", value: up ? "TRUE_POSITIVE" : "FALSE_POSITIVE" } });
+    }
+    const ready = await expectDocumented("GET", `${V1}/detectors/{id}/assist`, await assist.GET(req("GET", path), routeContext(d.id)));
+    expect(ready.effect.falsePositivesRemoved).toBeGreaterThan(0);
+    const on = await expectDocumented("POST", `${V1}/detectors/{id}/assist`, await assist.POST(req("POST", path, { enabled: true }), routeContext(d.id)));
+    expect(on.rule.filtering).toBe(24);
+    const off = await expectDocumented("POST", `${V1}/detectors/{id}/assist`, await assist.POST(req("POST", path, { enabled: false }), routeContext(d.id)));
+    expect(off.released).toBe(24);
   });
 
   it("a missing or renamed field fails the documented schema", async () => {

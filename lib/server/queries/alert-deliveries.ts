@@ -10,7 +10,7 @@ import type { RuleSpec } from "@/lib/alerting/rules";
 import type { SilenceSpec } from "@/lib/alerting/silences";
 import type { Matcher } from "@/lib/alerting/matchers";
 import type { MuteInterval } from "@/lib/alerting/mute";
-import type { Decision, ExistingDelivery } from "@/lib/alerting/plan";
+import { SUPPRESSION_REASON, type Decision, type ExistingDelivery } from "@/lib/alerting/plan";
 
 /*
  * The job's hot reads are plain SQL: in a burst the worker spends its CPU on building queries,
@@ -76,7 +76,7 @@ export async function loadActiveSilences(tx: Prisma.TransactionClient = getPrism
 
 export function existingDeliveries(tx: Prisma.TransactionClient, anomalyId: string): Promise<ExistingDelivery[]> {
   return tx.$queryRaw<ExistingDelivery[]>`
-    SELECT "ruleId", kind::text AS kind, status::text AS status, "sentAt", "silenceId", "groupId" FROM "Delivery" WHERE "anomalyId" = ${anomalyId}`;
+    SELECT "ruleId", kind::text AS kind, status::text AS status, "sentAt", "silenceId", "groupId", reason FROM "Delivery" WHERE "anomalyId" = ${anomalyId}`;
 }
 
 /**
@@ -100,7 +100,7 @@ export async function lastAlertOnSeries(tx: Prisma.TransactionClient, ruleIds: s
 
 /**
  * Records decisions; a key already taken (a concurrent job decided first) is left as it is. A
- * release turns a firing a silence held (SUPPRESSED, naming the silence) into PENDING, once.
+ * release turns a firing a silence or a suppression rule held (SUPPRESSED, naming it) into PENDING, once.
  * With `leaseMs`, a decision due now, not grouped and on a channel without a send limit is
  * recorded already claimed (SENDING, attempt 1, the lease): the claim commits with the decision,
  * before any byte goes out, and costs no statement of its own. Returns how many were recorded and
@@ -112,7 +112,7 @@ export async function insertDecisions(tx: Prisma.TransactionClient, anomalyId: s
   for (const d of decisions.filter((x) => x.release)) {
     n += await tx.$executeRaw`
       UPDATE "Delivery" SET status = 'PENDING', reason = ${d.reason}, "nextAttemptAt" = now(), "updatedAt" = now()
-      WHERE key = ${d.key} AND status = 'SUPPRESSED' AND "silenceId" IS NOT NULL`;
+      WHERE key = ${d.key} AND status = 'SUPPRESSED' AND ("silenceId" IS NOT NULL OR reason LIKE ${`${SUPPRESSION_REASON}%`})`;
   }
   if (fresh.length === 0) return { n, claimed: [] };
   const claim = fresh.map((d) => leaseMs !== undefined && d.status === "PENDING" && !d.grouped && !d.notBefore);

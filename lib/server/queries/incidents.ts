@@ -8,7 +8,8 @@ import { randomUUID } from "node:crypto";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { planIncidents, type IncidentState, type StoredIncident } from "@/lib/pipeline/incidents";
 import { suppressingRule } from "@/lib/feedback/suppression";
-import { loadRuleSpecs } from "@/lib/server/queries/suppression-apply";
+import { loadRuleSpecs, shapeOf } from "@/lib/server/queries/suppression-apply";
+import { leaveInOutbox } from "@/lib/server/queries/alert-outbox";
 /**
  * An incident as the pipeline writes it (times as Dates, severity as the enum). The triage queue's
  * reads are in anomaly-list.ts, its writes in anomaly-triage.ts, the chart window in anomaly-window.ts.
@@ -100,7 +101,7 @@ export async function applyIncidents(
     const col = <T>(f: (e: IncidentWrite) => T) => writes.map((w) => f(w.event));
     // Suppression is an attribute of the incident, derived with it (lib/feedback/README.md).
     const rules = await loadRuleSpecs(tx, detectorId);
-    const suppressed = col((e) => suppressingRule(rules, { seriesId: e.seriesId, start: e.startTs.getTime(), peakScore: e.peakScore }));
+    const suppressed = col((e) => suppressingRule(rules, { seriesId: e.seriesId, start: e.startTs.getTime(), peakScore: e.peakScore, shape: shapeOf(e) }));
     await tx.$executeRaw`
       UPDATE "Anomaly" a SET "startTs" = v.s, "endTs" = v.e, "peakTs" = v.p, "peakScore" = v.score, severity = v.sev::"Severity",
         "pointCount" = v.n, actual = v.actual, expected = v.expected, lower = v.lower, upper = v.upper, ongoing = v.ongoing,
@@ -133,21 +134,4 @@ export async function applyIncidents(
   }
   const notify = await leaveInOutbox(tx, [...writes.map((w) => w.id), ...plan.merged.map((m) => m.id), ...plan.gone]);
   return { created: created.length, createdSeverities: created.map((c) => c.event.severity), updated: plan.update.length, merged: plan.merged.length, gone: plan.gone.length, notify };
-}
-
-/**
- * The alerting outbox, in the detection commit: every incident this commit changed is to be
- * (re)evaluated by the notify job (lib/alerting/notify.ts), which removes the row. Nothing is
- * written while no rule is enabled.
- */
-async function leaveInOutbox(tx: Prisma.TransactionClient, ids: string[]): Promise<string[]> {
-  if (ids.length === 0) return [];
-  const rows = await tx.$queryRaw<{ anomalyId: string }[]>`
-    INSERT INTO "AlertOutbox" ("anomalyId", seq, "touchedAt")
-    SELECT DISTINCT v.id, 1, now() FROM unnest(${ids}::text[]) AS v(id)
-    WHERE EXISTS (SELECT 1 FROM "AlertRule" WHERE enabled)
-    ORDER BY 1
-    ON CONFLICT ("anomalyId") DO UPDATE SET seq = "AlertOutbox".seq + 1, "touchedAt" = now()
-    RETURNING "anomalyId"`;
-  return rows.map((r) => r.anomalyId);
 }

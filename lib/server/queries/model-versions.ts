@@ -1,11 +1,13 @@
 /**
  * Model versions side by side and rollback (lib/feedback/README.md, Model versions). Each version
- * of a series is judged on the same labelled period: its stored detector state re-scores the
- * period's points with the pure library (`scorePreview` with `state`), events at the detector's
+ * of a series is judged on the same labelled period: its stored detector state, warmed on the
+ * points between its training's end and the period, re-scores the period's points with the pure
+ * library (lib/feedback/version-scoring.ts), events at the detector's
  * threshold, precision/recall/F1 against the labels. Activating an older version goes through the
  * install path training uses (`installModelVersion`), audited.
  */
-import { previewEventsAt, scorePreview } from "@/lib/detectors/preview";
+import { previewEventsAt } from "@/lib/detectors/preview";
+import { scoreWithVersion, warmUpAfter } from "@/lib/feedback/version-scoring";
 import { MAX_PREVIEW_POINTS } from "@/lib/detectors/schemas";
 import { evaluate, overlaps, type Metrics } from "@/lib/feedback/evaluate";
 import { parseDetectorParams } from "@/lib/detectors/params";
@@ -15,6 +17,8 @@ import { AppError } from "@/lib/server/api/errors";
 import { writeAudit } from "@/lib/server/audit";
 import { getPrisma } from "@/lib/server/db";
 import { loadTruth, resolvePeriod } from "@/lib/server/queries/evaluation";
+import { WARMUP_POINTS } from "@/lib/server/queries/anomaly-window";
+import { readPointsBefore } from "@/lib/server/queries/detector-state";
 
 /** Versions judged per series (the newest first). */
 export const MAX_VERSIONS_PER_SERIES = 10;
@@ -63,6 +67,8 @@ export async function compareModelVersions(detectorId: string, q: { from?: strin
   for (const seriesId of chosen) {
     const rows = await prisma.dataPoint.findMany({ where: { seriesId, ts: { gte: new Date(period.from), lte: new Date(period.to) } }, orderBy: { ts: "asc" }, take: MAX_PREVIEW_POINTS, select: { ts: true, value: true } });
     const points = rows.map((p) => ({ t: p.ts.getTime(), value: p.value }));
+    // Each version resumes where its training ended: the points since then, before the period, warm it.
+    const before = (await readPointsBefore(seriesId, new Date(period.from), WARMUP_POINTS)).map((p) => ({ t: p.ts.getTime(), value: p.value }));
     const seriesTruth = truth.filter((s) => s.seriesId === seriesId);
     const judged: VersionComparison[] = bySeries.get(seriesId)!.map((v) => {
       const m = v.metrics as { points?: number; excludedLabelled?: number } | null;
@@ -73,7 +79,7 @@ export async function compareModelVersions(detectorId: string, q: { from?: strin
       const why = groups.has(seriesId) ? "a group's model: side-by-side re-scoring covers single series only" : misfit(v.metrics, d);
       if (why) return { ...base, metrics: null, unavailable: why };
       try {
-        const preview = scorePreview({ algorithm: d.algorithm, params, points, state: v.parameters });
+        const preview = scoreWithVersion(d.algorithm, params, v.parameters, warmUpAfter(before, v.trainedTo.getTime()), points);
         const events = previewEventsAt(preview, d.threshold).map((e) => ({ seriesId, start: e.start, end: e.end }));
         return { ...base, metrics: evaluate(events, seriesTruth.filter((s) => overlaps(s, { start: period.from, end: period.to }))), unavailable: null };
       } catch {

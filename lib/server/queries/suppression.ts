@@ -11,7 +11,7 @@ import { conditionIssues, type SuppressionRuleItem, type TNewSuppressionRule, ty
 import { AppError } from "@/lib/server/api/errors";
 import { writeAudit } from "@/lib/server/audit";
 import { getPrisma } from "@/lib/server/db";
-import { loadRuleSpecs, RULE_SELECT, refreshSuppression } from "@/lib/server/queries/suppression-apply";
+import { loadRuleSpecs, RULE_SELECT, refreshSuppression, SHAPE_SELECT, shapeOf } from "@/lib/server/queries/suppression-apply";
 import { loadDetectorForFeedback, loadTruth, resolvePeriod, type Period } from "@/lib/server/queries/evaluation";
 
 const DAY_MS = 86_400_000;
@@ -62,6 +62,10 @@ async function findRule(detectorId: string, ruleId: string) {
 
 export async function updateSuppressionRule(detectorId: string, ruleId: string, change: TSuppressionRuleChange, userId: string): Promise<SuppressionRuleItem> {
   const before = await findRule(detectorId, ruleId);
+  const conditionChanged = (["seriesId", "hourFrom", "hourTo", "weekdays", "scoreBelow"] as const).find((k) => change[k] !== undefined);
+  if (before.classifier !== null && conditionChanged) {
+    throw new AppError("unprocessable", `${conditionChanged}: an assist rule's conditions come from its classifier; turn the assist off and on to retrain`, [{ path: conditionChanged, message: "cannot be set on an assist rule" }]);
+  }
   const next: RuleConditions = {
     seriesId: change.seriesId !== undefined ? change.seriesId : before.seriesId,
     hourFrom: change.hourFrom !== undefined ? change.hourFrom : before.hourFrom,
@@ -69,7 +73,7 @@ export async function updateSuppressionRule(detectorId: string, ruleId: string, 
     weekdays: change.weekdays ?? before.weekdays,
     scoreBelow: change.scoreBelow !== undefined ? change.scoreBelow : before.scoreBelow,
   };
-  const issues = conditionIssues(next);
+  const issues = before.classifier !== null ? [] : conditionIssues(next);
   if (issues.length) throw new AppError("unprocessable", `${issues[0].path}: ${issues[0].message}`, issues);
   await assertSeriesAttached(detectorId, next.seriesId);
   return getPrisma().$transaction(async (tx) => {
@@ -102,7 +106,7 @@ async function alertingIncidents(detectorId: string, period: Period, excludeRule
   const [rows, truth, rules] = await Promise.all([
     prisma.anomaly.findMany({
       where: { detectorId, detection: "ACTIVE", startTs: { gte: new Date(period.from), lte: new Date(period.to) } },
-      select: { seriesId: true, startTs: true, endTs: true, peakScore: true },
+      select: { seriesId: true, ...SHAPE_SELECT },
       take: 100_000,
     }),
     loadTruth(detectorId, period),
@@ -110,7 +114,7 @@ async function alertingIncidents(detectorId: string, period: Period, excludeRule
   ]);
   const others = rules.filter((r) => r.id !== excludeRuleId);
   return rows
-    .map((r) => ({ seriesId: r.seriesId, start: r.startTs.getTime(), peakScore: r.peakScore, verdict: classifyEvent({ seriesId: r.seriesId, start: r.startTs.getTime(), end: r.endTs.getTime() }, truth) }))
+    .map((r) => ({ seriesId: r.seriesId, start: r.startTs.getTime(), peakScore: r.peakScore, shape: shapeOf(r), verdict: classifyEvent({ seriesId: r.seriesId, start: r.startTs.getTime(), end: r.endTs.getTime() }, truth) }))
     .filter((i) => suppressingRule(others, i) === null);
 }
 

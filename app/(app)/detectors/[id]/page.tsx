@@ -7,6 +7,7 @@ import { BackfillForm, EditDetectorLink } from "@/components/detectors/detector-
 import { DetectorSeriesChart } from "@/components/detectors/detector-series-chart";
 import { EvaluationPanel } from "@/components/feedback/evaluation-panel";
 import { SuppressionPanel } from "@/components/feedback/suppression-panel";
+import { AssistPanel } from "@/components/feedback/assist-panel";
 import { ModelVersionsPanel } from "@/components/feedback/model-versions-panel";
 import { getDefinition } from "@/lib/detection";
 import { AppError } from "@/lib/server/api/errors";
@@ -72,6 +73,7 @@ export default async function DetectorPage({ params, searchParams }: { params: P
       )}
       <EvaluationPanel detectorId={id} />
       <SuppressionPanel detectorId={id} />
+      <AssistPanel detectorId={id} />
       {def.needsTraining && <ModelVersionsPanel detectorId={id} />}
       <section className="panel" aria-label="Recent anomalies">
         <h2>Recent anomalies</h2>
