@@ -8,7 +8,7 @@
  * points meanwhile (lib/storage/buckets.ts).
  */
 import type pg from "pg";
-import { withPgTransaction } from "@/lib/server/pg-pool";
+import { getPgPool, withPgTransaction } from "@/lib/server/pg-pool";
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
@@ -86,17 +86,26 @@ async function deriveSpans(client: pg.ClientBase, spans: Span[]): Promise<number
  * the hours around them) and puts the remainder back. Per-series advisory locks keep two runs from
  * deriving one series at once.
  */
-export async function refreshRollups(batch = DIRTY_BATCH): Promise<RefreshResult> {
+export async function refreshRollups(batch = DIRTY_BATCH, upToId: string | null = null): Promise<RefreshResult> {
   return withPgTransaction(async (client) => {
     await client.query(`SET LOCAL statement_timeout = 120000`);
+    // The series of the oldest `batch` rows, and every row of theirs (up to `upToId`): a series
+    // written every second gains a row a second, and deriving it once for all of them costs what
+    // deriving it for one does.
     const { rows } = await client.query<{ seriesId: string; from: number; to: number; taken: number }>(
-      `WITH taken AS (
-         DELETE FROM "RollupDirty" WHERE id IN (SELECT id FROM "RollupDirty" ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+      `WITH series AS (
+         SELECT DISTINCT "seriesId" FROM (
+           SELECT "seriesId" FROM "RollupDirty" WHERE ($2::bigint IS NULL OR id <= $2::bigint) ORDER BY id LIMIT $1) x
+       ), taken AS (
+         DELETE FROM "RollupDirty" WHERE id IN (
+           SELECT d.id FROM "RollupDirty" d JOIN series s ON s."seriesId" = d."seriesId"
+           WHERE $2::bigint IS NULL OR d.id <= $2::bigint
+           FOR UPDATE OF d SKIP LOCKED)
          RETURNING "seriesId", "fromTs", "toTs")
        SELECT "seriesId", (extract(epoch FROM min("fromTs")) * 1000)::float8 AS "from",
               (extract(epoch FROM max("toTs")) * 1000)::float8 AS "to", count(*)::int AS taken
        FROM taken GROUP BY "seriesId" ORDER BY "seriesId"`,
-      [batch],
+      [batch, upToId],
     );
     if (rows.length === 0) return { taken: 0, series: 0, minutes: 0 };
     const spans: Span[] = [];
@@ -119,12 +128,19 @@ export async function refreshRollups(batch = DIRTY_BATCH): Promise<RefreshResult
   });
 }
 
-/** Runs the job until nothing is dirty or `budgetMs` has passed (tests, the bench, a long backlog). */
-export async function refreshRollupsUntilClean(budgetMs = 60_000): Promise<RefreshResult & { runs: number; clean: boolean }> {
+/**
+ * Runs the job until nothing is dirty or `budgetMs` has passed (tests, the bench, a long backlog).
+ * With `follow: false` (the worker's periodic job) it takes only the rows dirty when it started:
+ * under steady ingest new rows arrive every second, and the next run (10 s later) takes them
+ * together, rather than this one chasing them one at a time.
+ */
+export async function refreshRollupsUntilClean(budgetMs = 60_000, opts: { follow?: boolean } = {}): Promise<RefreshResult & { runs: number; clean: boolean }> {
   const deadline = Date.now() + budgetMs;
   const total = { taken: 0, series: 0, minutes: 0, runs: 0, clean: false };
+  const upTo = opts.follow === false ? await newestDirtyId() : null;
+  if (opts.follow === false && upTo === null) return { ...total, clean: true };
   while (Date.now() < deadline) {
-    const r = await refreshRollups();
+    const r = await refreshRollups(DIRTY_BATCH, upTo);
     total.runs++;
     total.taken += r.taken;
     total.series += r.series;
@@ -132,4 +148,9 @@ export async function refreshRollupsUntilClean(budgetMs = 60_000): Promise<Refre
     if (r.taken === 0) return { ...total, clean: true };
   }
   return total;
+}
+
+async function newestDirtyId(): Promise<string | null> {
+  const { rows } = await getPgPool().query<{ id: string | null }>(`SELECT max(id)::text AS id FROM "RollupDirty"`);
+  return rows[0].id;
 }

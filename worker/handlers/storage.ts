@@ -5,9 +5,9 @@ import { applyRetention } from "@/lib/storage/retention";
 import { ensurePointPartitions } from "@/lib/storage/partitions";
 import { pruneMessageTimes } from "@/lib/connectors/message-times";
 
-/** Works through the dirty ranges for up to 20 s; the next run (10 s later) goes on. */
+/** Works through the ranges dirty when it starts, for up to 20 s; the next run (10 s later) goes on. */
 export function handleRollups(_payload: JobPayload<"system.rollups">) {
-  return refreshRollupsUntilClean(20_000);
+  return refreshRollupsUntilClean(20_000, { follow: false });
 }
 
 /**
