@@ -44,7 +44,7 @@ export async function readBatch(detectorId: string, target: BatchTarget, pointsP
            CROSS JOIN LATERAL (
              SELECT array_agg(round(extract(epoch FROM q.ts) * 1000)::float8 ORDER BY q.ts) AS ms, array_agg(q.value ORDER BY q.ts) AS vals
              FROM (SELECT ts, value FROM "DataPoint"
-                   WHERE "seriesId" = ds."seriesId" AND (s.watermark IS NULL OR ts > s.watermark)
+                   WHERE "seriesId" = ds."seriesId" AND ts > COALESCE(s.watermark, '-infinity'::timestamptz)
                    ORDER BY ts LIMIT $2) q
            ) p
            ORDER BY ds."seriesId"`,

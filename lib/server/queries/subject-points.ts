@@ -68,7 +68,7 @@ export async function readGroupsStepsAfter(groups: readonly { subject: Subject; 
   const { rows } = await getPgPool().query<[number, number | null, number | null]>({
     text: `SELECT v.k::int,
                   (SELECT ${MS} FROM "DataPoint" WHERE "seriesId" = v.m ORDER BY ts DESC LIMIT 1),
-                  (SELECT ${MS} FROM "DataPoint" WHERE "seriesId" = v.m AND (v.after IS NULL OR ts > v.after) ORDER BY ts LIMIT 1)
+                  (SELECT ${MS} FROM "DataPoint" WHERE "seriesId" = v.m AND ts > COALESCE(v.after, '-infinity'::timestamptz) ORDER BY ts LIMIT 1)
            FROM unnest($1::int[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS v(k, m, after, i) ORDER BY v.i`,
     values: [flat.map((f) => f.k), flat.map((f) => f.m), flat.map((f) => f.after)],
     rowMode: "array",
@@ -122,7 +122,7 @@ async function readGroupRanges(ranges: readonly { subject: Subject; after: Date 
            CROSS JOIN LATERAL (
              (SELECT ts, value FROM "DataPoint" WHERE "seriesId" = v.m AND v.after IS NOT NULL AND ts <= v.after ORDER BY ts DESC LIMIT 1)
              UNION ALL
-             (SELECT ts, value FROM "DataPoint" WHERE "seriesId" = v.m AND (v.after IS NULL OR ts > v.after) AND ts < v.e ORDER BY ts)
+             (SELECT ts, value FROM "DataPoint" WHERE "seriesId" = v.m AND ts > COALESCE(v.after, '-infinity'::timestamptz) AND ts < v.e ORDER BY ts)
            ) p
            ORDER BY v.k, v.j, p.ts`,
     values: [flat.map((f) => f.k), flat.map((f) => f.j), flat.map((f) => f.m), flat.map((f) => f.after), flat.map((f) => f.end)],
