@@ -18,9 +18,9 @@ describe("series page cursor", () => {
 
 describe("ZSourceSeriesQuery", () => {
   it("defaults to 50 rows, no cursor, no filter; a blank filter is none", () => {
-    expect(ZSourceSeriesQuery.parse({})).toEqual({ limit: 50 });
-    expect(ZSourceSeriesQuery.parse({ q: "   ", cursor: "" })).toEqual({ limit: 50 });
-    expect(ZSourceSeriesQuery.parse({ limit: "500", q: " cpu " })).toEqual({ limit: 500, q: "cpu" });
+    expect(ZSourceSeriesQuery.parse({})).toEqual({ limit: 50, count: false });
+    expect(ZSourceSeriesQuery.parse({ q: "   ", cursor: "" })).toEqual({ limit: 50, count: false });
+    expect(ZSourceSeriesQuery.parse({ limit: "500", q: " cpu " })).toEqual({ limit: 500, q: "cpu", count: false });
   });
 
   it("names the parameter that is wrong", () => {
