@@ -98,7 +98,7 @@ export function SourceForm({ source }: { source?: SourceRow }) {
       {test.error && !(test.error instanceof ApiError && test.error.issues) && <p className="error" role="alert">{test.error.message}</p>}
       <div className={s.actions}>
         {fields.length > 0 && (
-          <button type="button" className={s.secondary} disabled={test.isPending} onClick={() => test.mutate({ kind, config: read().config })}>
+          <button type="button" className={s.secondary} disabled={test.isPending} onClick={() => test.mutate({ kind, config: read().config, sourceId: source?.id })}>
             {test.isPending ? "Testing…" : "Test connection"}
           </button>
         )}

@@ -64,7 +64,7 @@ export function useDeleteSource(id: string) {
 /** Tests an unsaved config (`sourceId` absent) or a saved source. */
 export function useTestSource(sourceId?: string) {
   return useMutation({
-    mutationFn: (input: { kind: TSourceKind; config: Record<string, unknown> } | undefined) =>
+    mutationFn: (input: { kind: TSourceKind; config: Record<string, unknown>; sourceId?: string } | undefined) =>
       apiFetch<TestResult>(sourceId ? `/api/v1/sources/${sourceId}/test` : "/api/v1/sources/test", {
         method: "POST",
         body: JSON.stringify(input ?? {}),

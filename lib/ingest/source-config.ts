@@ -133,7 +133,8 @@ export const ZRetentionDays = z.int("must be a whole number of days").min(1, "mu
 /** POST /api/v1/sources/{id}/keys: a named API key for push ingest. */
 export const ZCreateKey = z.object({ name: z.string().trim().min(1, "must not be empty").max(100) });
 /** POST /api/v1/sources/test: an unsaved config to try. */
-export const ZTestSource = z.object({ kind: z.enum(SOURCE_KINDS), config: z.unknown().default({}) }).strict();
+/** `sourceId`: the saved source being edited, whose stored passwords fill URLs shown masked. */
+export const ZTestSource = z.object({ kind: z.enum(SOURCE_KINDS), config: z.unknown().default({}), sourceId: z.string().min(1).optional() }).strict();
 
 export const ZCreateSource = z.discriminatedUnion("kind", [
   z.object({ name: ZName, kind: z.literal("HTTP_PUSH"), config: ZHttpPushConfig.default({}), retentionDays: ZRetentionDays.nullable().optional() }),

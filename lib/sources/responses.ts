@@ -8,7 +8,7 @@ import { z } from "zod";
 const isoTime = z.iso.datetime();
 const labels = z.record(z.string(), z.string());
 
-/** A source as lib/server/queries/sources.ts sourceSelect reads it (config with secrets as stored). */
+/** A source as lib/server/queries/sources.ts shows it: its config with every URL password masked as `***` (lib/sources/secrets.ts). */
 export const ZSource = z.object({
   id: z.string(),
   name: z.string(),

@@ -34,6 +34,29 @@ describe("source config", () => {
 });
 
 describe("sources", () => {
+  it("never show or audit a URL's password; a masked URL sent back keeps it, a changed one must retype it", async () => {
+    const body = ZCreateSource.parse({ name: "rabbit", kind: "AMQP", config: { url: "amqp://ops:hunter2@rabbit:5672/prod", queue: "metrics", mapping: { value: "v" } } });
+    const s = await createSource(body, null);
+    expect(s.config).toMatchObject({ url: "amqp://ops:***@rabbit:5672/prod" });
+    expect((await getSource(s.id)).config).toMatchObject({ url: "amqp://ops:***@rabbit:5672/prod" });
+    expect((await listSources()).find((x) => x.id === s.id)!.config).toMatchObject({ url: "amqp://ops:***@rabbit:5672/prod" });
+    const stored = async () => ((await getPrisma().dataSource.findUniqueOrThrow({ where: { id: s.id } })).config as { url: string; queue: string }).url;
+
+    // The form sends back what it was shown: the stored password stays.
+    await updateSource(s.id, { config: { url: "amqp://ops:***@rabbit:5672/prod", queue: "metrics2", mapping: { value: "v" } } }, null);
+    expect(await stored()).toBe("amqp://ops:hunter2@rabbit:5672/prod");
+    // Another host with the hidden password: refused, nothing changed.
+    const moved = await updateSource(s.id, { config: { url: "amqp://ops:***@elsewhere:5672/prod", queue: "m", mapping: { value: "v" } } }, null).catch((e: AppError) => e);
+    expect(moved).toBeInstanceOf(AppError);
+    expect((moved as AppError).issues).toEqual([{ path: "config.url", message: "the password is hidden (***): type it again to change this URL" }]);
+    expect(await stored()).toBe("amqp://ops:hunter2@rabbit:5672/prod");
+    // A new password typed in full replaces it.
+    await updateSource(s.id, { config: { url: "amqp://ops:n3w@elsewhere:5672/prod", queue: "m", mapping: { value: "v" } } }, null);
+    expect(await stored()).toBe("amqp://ops:n3w@elsewhere:5672/prod");
+    expect(JSON.stringify((await audits("source", s.id)).map((a) => a.details))).not.toMatch(/hunter2|n3w/);
+    await deleteSource(s.id, null);
+  });
+
   it("are created, read, updated and deleted, each change audited", async () => {
     const body = ZCreateSource.parse({ name: "prom", kind: "PROMETHEUS", config: { baseUrl: "http://prom:9090", query: "up", step: 15, interval: 60 } });
     const s = await createSource(body, null);
