@@ -73,6 +73,8 @@ const ROUTES: RouteCase[] = [
   { method: "GET", path: "/api/v1/detectors/nonexistent/suppression-rules/suggestions", file: "v1/detectors/[id]/suppression-rules/suggestions", permission: "detectors:read" },
   { method: "GET", path: "/api/v1/detectors/nonexistent/suppression-rules/what-if?hourFrom=2&hourTo=3", file: "v1/detectors/[id]/suppression-rules/what-if", permission: "detectors:read" },
   { method: "GET", path: "/api/v1/detectors/nonexistent/models", file: "v1/detectors/[id]/models", permission: "detectors:read" },
+  { method: "GET", path: "/api/v1/detectors/nonexistent/assist", file: "v1/detectors/[id]/assist", permission: "detectors:read" },
+  { method: "POST", path: "/api/v1/detectors/nonexistent/assist", file: "v1/detectors/[id]/assist", permission: "detectors:write", body: { enabled: false } },
   { method: "POST", path: "/api/v1/detectors/nonexistent/models/nonexistent/activate", file: "v1/detectors/[id]/models/[modelId]/activate", permission: "detectors:write" },
   { method: "GET", path: "/api/v1/series", file: "v1/series", permission: "sources:read" },
   { method: "GET", path: "/api/v1/series/nonexistent/points", file: "v1/series/[id]/points", permission: "sources:read" },
@@ -235,7 +237,7 @@ test.describe("ingest (API key)", () => {
       expect(created.status()).toBe(201);
       const sourceId = (await created.json()).id;
       const keyRes = await request.post(`/api/v1/sources/${sourceId}/keys`, { data: { name: "e2e" } });
-      const { key } = await keyRes.json();
+      const key = await keyRes.json();
       // Bearer auth only: the session cookie sent alongside must not count.
       const ingest = () => request.post("/api/v1/ingest", { data: points, headers: { authorization: `Bearer ${key.key}` }, failOnStatusCode: false });
       expect((await ingest()).status()).toBe(200);

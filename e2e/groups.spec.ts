@@ -43,8 +43,8 @@ test.describe("grouped detector", () => {
   test("is created in the form, previews a host with attribution, and shows an attributed incident", async ({ page, request }) => {
     test.setTimeout(180_000);
     const source = await request.post("/api/v1/sources", { data: { name: `e2e-hosts-${suffix}`, kind: "HTTP_PUSH" } });
-    const sourceId = (await source.json()).source.id as string;
-    const key = (await (await request.post(`/api/v1/sources/${sourceId}/keys`, { data: { name: "hosts" } })).json()).key.key as string;
+    const sourceId = (await source.json()).id as string;
+    const key = (await (await request.post(`/api/v1/sources/${sourceId}/keys`, { data: { name: "hosts" } })).json()).key as string;
     // History: host a's memory jumps once (what the preview shows); host b's history stays clean for its model.
     await ingest(request, key, 0, 300, { host: 0, steps: [200, 201, 202] });
 

@@ -19,7 +19,7 @@ test("a push and a signed-in request are counted in /api/metrics", async ({ requ
   const created = await request.post("/api/v1/sources", { data: { name: `e2e-metrics-${Date.now()}`, kind: "HTTP_PUSH" } });
   expect(created.status()).toBe(201);
   const sourceId = (await created.json()).id;
-  const { key } = await (await request.post(`/api/v1/sources/${sourceId}/keys`, { data: { name: "metrics" } })).json();
+  const key = await (await request.post(`/api/v1/sources/${sourceId}/keys`, { data: { name: "metrics" } })).json();
   const push = (data: unknown) => request.post("/api/v1/ingest", { data, headers: { authorization: `Bearer ${key.key}` }, failOnStatusCode: false });
   expect((await push({ series: "e2e.metrics", points: [[1_700_000_000, 1], [1_700_000_060, 2], [1_700_000_120, 3]] })).status()).toBe(200);
   expect((await push({ series: "e2e.metrics", points: [["not a time", 1]] })).status()).toBe(422);

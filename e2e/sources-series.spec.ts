@@ -13,7 +13,7 @@ test.describe("analyst", () => {
 
   test.beforeAll(async ({ browser }) => {
     const admin = await browser.newContext({ storageState: storageStatePath("ADMIN") });
-    const { sources } = await (await admin.request.get("/api/v1/sources")).json();
+    const { items: sources } = await (await admin.request.get("/api/v1/sources")).json();
     const nab = sources.find((s: { name: string }) => s.name === "NAB samples");
     const csv = ["timestamp,series,value,host", ...Array.from({ length: 116 }, (_, k) => `2026-01-01T00:00:00Z,web.requests,${k + 1},${host(k + 1)}`)].join("\n");
     const res = await admin.request.post(`/api/v1/sources/${nab.id}/upload`, { headers: { "content-type": "text/csv" }, data: csv });

@@ -43,7 +43,7 @@ export interface WatchableSource {
 export function useWatchableSources() {
   return useQuery({
     queryKey: ["sources", "list"],
-    queryFn: () => apiFetch<{ sources: WatchableSource[] }>("/api/v1/sources").then((r) => r.sources),
+    queryFn: () => apiFetch<{ items: WatchableSource[] }>("/api/v1/sources").then((r) => r.items),
   });
 }
 
