@@ -50,7 +50,7 @@ test.describe("admin", () => {
     await expect(preview.getByRole("table", { name: "Preview anomalies" }).locator("tbody tr")).toHaveCount(Math.min(count, 10));
     // Anomalies are drawn: shaded ranges on both charts and red dots on the value chart.
     await expect(preview.locator(".recharts-reference-area").first()).toBeVisible();
-    expect(await preview.locator(".recharts-scatter-symbol").count()).toBeGreaterThan(0);
+    expect(await preview.locator(".chart-dot").count()).toBeGreaterThan(0);
     await expect(preview.getByRole("img", { name: "Anomaly score" }).locator(".recharts-reference-line")).toHaveCount(1);
     await page.screenshot({ path: `${SCREENS}/detector-new-preview.png`, fullPage: true });
 

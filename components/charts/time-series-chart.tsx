@@ -5,7 +5,7 @@
  * missed span); with `xAxis`, the x axis is a plain number (a threshold) instead of time.
  */
 import { useState, type ReactNode } from "react";
-import { Area, Bar, CartesianGrid, ComposedChart, Legend, Line, ReferenceArea, ReferenceLine, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from "recharts";
+import { Area, Bar, CartesianGrid, ComposedChart, Legend, Line, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
 export interface ChartSeries {
   key: string;
@@ -65,9 +65,25 @@ export function TimeSeriesChart<Row extends { t: number }>({ rows, series, heigh
       return <Area key={s.key} type="linear" dataKey={s.key} name={s.name} stroke="none" fill={s.color} fillOpacity={0.18} isAnimationActive={false} connectNulls={false} activeDot={false} />;
     if (s.kind === "bars") return <Bar key={s.key} dataKey={s.key} name={s.name} fill={s.color} stackId={s.stack} maxBarSize={24} isAnimationActive={false} />;
     if (s.kind === "dots") {
-      // Only the rows that have a value: Scatter would otherwise emit a symbol for every null.
-      const dots = rows.filter((r) => (r as Record<string, unknown>)[s.key] != null);
-      return <Scatter key={s.key} data={dots} dataKey={s.key} name={s.name} fill={s.color} isAnimationActive={false} shape="circle" />;
+      // A line drawn only as dots, over the chart's own rows: a Scatter with its own data made the
+      // tooltip and the drag read the Scatter's rows by index (the first point's time, whatever the
+      // mouse was over), so a drag across the chart selected nothing.
+      return (
+        <Line
+          key={s.key}
+          type="linear"
+          dataKey={s.key}
+          name={s.name}
+          stroke="none"
+          legendType="circle"
+          dot={(p: { cx?: number; cy?: number; value?: unknown; index?: number }) =>
+            p.value == null || p.cx == null || p.cy == null ? <g key={p.index} /> : <circle key={p.index} className="chart-dot" cx={p.cx} cy={p.cy} r={4} fill={s.color} />
+          }
+          activeDot={false}
+          isAnimationActive={false}
+          connectNulls={false}
+        />
+      );
     }
     return (
       <Line key={s.key} type="linear" dataKey={s.key} name={s.name} stroke={s.color} strokeWidth={s.dashed ? 1.25 : 1.5} strokeDasharray={s.dashed ? "4 3" : undefined} dot={false} isAnimationActive={false} connectNulls={false} />
