@@ -15,6 +15,7 @@ import { ADMIN_URL, adminQuery, urlFor } from "../test/databases";
 import { migrateDeploy } from "../lib/server/migrate";
 import { printTable } from "./bench/table";
 import { benchExplorer } from "./bench/explorer";
+import { median, p95, sample, timed } from "./bench/timing";
 
 const { values: args } = parseArgs({
   options: {
@@ -29,19 +30,6 @@ const N = Number(args.anomalies);
 const RUNS = Number(args.runs);
 const PAGE = 50;
 
-const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)];
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
-  const t = performance.now();
-  const r = await fn();
-  return [performance.now() - t, r];
-}
-async function sample(fn: () => Promise<unknown>): Promise<number[]> {
-  await fn();
-  const out: number[] = [];
-  for (let i = 0; i < RUNS; i++) out.push((await timed(fn))[0]);
-  return out;
-}
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 async function fill(client: pg.Client) {
@@ -117,11 +105,11 @@ async function main() {
         const sql = anomalyPageSql(first, "u1");
         return { text: sql.text.replace(/LIMIT \$(\d+)\s*$/, (_m, n) => `LIMIT $${n} OFFSET ${499 * PAGE}`), values: sql.values };
       })();
-      const api1 = await sample(() => listAnomalyPage(first, "u1"));
-      const sql1 = await sample(plain(first));
-      const api500 = await sample(() => listAnomalyPage(deep, "u1"));
-      const sql500 = await sample(plain(deep));
-      const offset500 = await sample(() => client.query(offsetSql.text, offsetSql.values));
+      const api1 = await sample(() => listAnomalyPage(first, "u1"), RUNS);
+      const sql1 = await sample(plain(first), RUNS);
+      const api500 = await sample(() => listAnomalyPage(deep, "u1"), RUNS);
+      const sql500 = await sample(plain(deep), RUNS);
+      const offset500 = await sample(() => client.query(offsetSql.text, offsetSql.values), RUNS);
       rows.push([v.label, ms(p95(api1)), ms(p95(sql1)), ms(p95(api500)), ms(p95(sql500)), ms(p95(offset500)), `${(walkMs / 1000).toFixed(1)} s`]);
     }
     console.log(`List page of ${PAGE} over ${N.toLocaleString("en-US")} anomalies (active only, the default), p95 of ${RUNS} runs:`);

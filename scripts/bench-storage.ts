@@ -18,6 +18,7 @@ import pg from "pg";
 import { ADMIN_URL, adminQuery, urlFor } from "../test/databases";
 import { migrateDeploy } from "../lib/server/migrate";
 import { printTable } from "./bench/table";
+import { median, p95, sample, timed } from "./bench/timing";
 
 const { values: args } = parseArgs({
   options: { points: { type: "string", default: "3153600" }, series: { type: "string", default: "1" }, runs: { type: "string", default: "15" }, keep: { type: "boolean", default: false } },
@@ -30,20 +31,7 @@ const YEAR_START = Date.UTC(2025, 0, 1);
 const STEP_MS = 10_000;
 const DAY = 86_400_000;
 
-const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)];
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x: number) => `${x.toFixed(0)} ms`;
-async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
-  const t = performance.now();
-  const r = await fn();
-  return [performance.now() - t, r];
-}
-async function sample(fn: () => Promise<unknown>): Promise<number[]> {
-  await fn();
-  const out: number[] = [];
-  for (let i = 0; i < RUNS; i++) out.push((await timed(fn))[0]);
-  return out;
-}
 
 async function fillSeries(client: pg.Client, id: string, sourceId: string, n: number, start: number) {
   await client.query(`INSERT INTO "Series" (id, "sourceId", metric, labels, "labelsKey") VALUES ($1, $2, 'cpu', $3::jsonb, $4)`, [id, sourceId, JSON.stringify({ host: id }), JSON.stringify({ host: id })]);
@@ -104,7 +92,7 @@ async function main() {
     const before = new Map<string, number[]>();
     for (const v of views) {
       const sql = seriesBucketsSql("year", v.from, v.to, bucketSize(v.from, v.to, 1000));
-      before.set(v.label, await sample(() => getPrisma().$queryRaw(sql)));
+      before.set(v.label, await sample(() => getPrisma().$queryRaw(sql), RUNS));
     }
 
     const [rollMs, rolled] = await timed(() => refreshRollupsUntilClean(3_600_000));
@@ -115,7 +103,7 @@ async function main() {
     for (const v of views) {
       const q = { from: new Date(v.from).toISOString(), to: new Date(v.to).toISOString(), maxPoints: 1000 };
       const result = await readSeriesBuckets("year", q);
-      const after = await sample(() => readSeriesBuckets("year", q));
+      const after = await sample(() => readSeriesBuckets("year", q), RUNS);
       const b = before.get(v.label)!;
       rows.push([v.label, `${ms(median(b))} / ${ms(p95(b))}`, `${ms(median(after))} / ${ms(p95(after))}`, `${result.buckets.length} of ${(result.bucketMs / 1000).toFixed(0)} s`]);
     }
