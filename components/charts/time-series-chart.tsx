@@ -74,7 +74,10 @@ export function TimeSeriesChart<Row extends { t: number }>({ rows, series, heigh
           type="linear"
           dataKey={s.key}
           name={s.name}
-          stroke="none"
+          // The legend and tooltip take their colour from the stroke; the line itself stays invisible.
+          stroke={s.color}
+          strokeOpacity={0}
+          strokeWidth={0}
           legendType="circle"
           dot={(p: { cx?: number; cy?: number; value?: unknown; index?: number }) =>
             p.value == null || p.cx == null || p.cy == null ? <g key={p.index} /> : <circle key={p.index} className="chart-dot" cx={p.cx} cy={p.cy} r={4} fill={s.color} />
