@@ -25,6 +25,10 @@ export const calibrationParams = z.object({
   window: z.number().int().min(50).max(20_000).default(1000).describe("Recent scores the distribution is estimated from"),
   tail: z.number().min(0.005).max(0.5).default(0.05).describe("Share of the window modelled as the exponential tail"),
   priorTail: z.number().min(0).default(10).describe("Weight, in tail points, of the uncalibrated scale while history is short"),
+  seedFromTraining: z
+    .boolean()
+    .default(false)
+    .describe("Trained kinds: start the score history with the trained model's scores of the end of its training window"),
 });
 export type CalibrationParams = z.infer<typeof calibrationParams>;
 
@@ -39,6 +43,11 @@ const EXACT_BETA = 1 / Math.LN10;
 /** Floor on β in decades: scores that barely move (saturated or discrete) are not magnified into alarms. */
 const MIN_BETA = 0.1;
 
+/** A native score as the window stores it: capped decades of surprise, rounded to 1e-3. */
+function roundedDecades(score: number): number {
+  return Math.round(Math.min(MAX_DECADES, scoreToDecades(score)) * RESOLUTION) / RESOLUTION;
+}
+
 export class ScoreCalibrator {
   private readonly w: SortedWindow;
   private readonly tailDecades: number;
@@ -51,9 +60,14 @@ export class ScoreCalibrator {
     this.tailDecades = -Math.log10(p.tail);
   }
 
+  /** Learns a native score without mapping it (history from before live scoring). */
+  learn(score: number): void {
+    this.w.push(roundedDecades(score));
+  }
+
   /** Maps one native score to its calibrated score, then learns from it. */
   calibrate(score: number): number {
-    const d = Math.round(Math.min(MAX_DECADES, scoreToDecades(score)) * RESOLUTION) / RESOLUTION;
+    const d = roundedDecades(score);
     const out = decadesToScore(this.decades(d));
     this.w.push(d);
     return out;
