@@ -79,29 +79,44 @@ export class ScoreCalibrator {
    * as common as they are, not beyond the model's tail).
    */
   decades(d: number): number {
-    const { u, share, beta } = this.tailModel();
+    const u = this.threshold();
     if (d <= u) return u > 0 ? (d / u) * this.tailDecades : 0;
+    const { share, beta } = this.tailShape();
     const model = -Math.log10(share) + (d - u) / (beta * Math.LN10);
     const n = this.w.size;
     const atLeast = n - Math.round(this.w.rank(d) * n);
     return atLeast > 0 ? Math.min(model, -Math.log10(atLeast / (n + 1))) : model;
   }
 
+  /** Points the window's tail holds, and the weight of the window's own quantile against the prior. */
+  private tailWeight(): { tailPoints: number; weight: number } {
+    const tailPoints = this.w.size * this.p.tail;
+    return { tailPoints, weight: tailPoints / (tailPoints + this.p.priorTail) };
+  }
+
   /**
-   * u, the share of the window strictly above it (below `tail` when values tie at u: discrete or
-   * mostly-zero scores) and β from the median excess of those above it; the prior (identity) is
-   * blended in by tail points.
+   * u: the window's (1 - tail) quantile, the prior (identity) blended in by tail points. Most
+   * scores fall below it and need nothing else, so the tail's shape is computed only above it.
    */
-  private tailModel(): { u: number; share: number; beta: number } {
+  private threshold(): number {
+    const { tailPoints, weight } = this.tailWeight();
+    // A quantile of a handful of points is noise: until then the prior alone.
+    if (tailPoints < 2) return this.tailDecades;
+    return weight * this.w.quantile(1 - this.p.tail) + (1 - weight) * this.tailDecades;
+  }
+
+  /**
+   * The share of the window strictly above u (below `tail` when values tie at u: discrete or
+   * mostly-zero scores) and β from the median excess of those above it; the prior blended in by
+   * tail points.
+   */
+  private tailShape(): { share: number; beta: number } {
     const w = this.w;
     const n = w.size;
-    const tailPoints = n * this.p.tail;
-    // A quantile of a handful of points is noise: until then the prior alone.
-    if (tailPoints < 2) return { u: this.tailDecades, share: this.p.tail, beta: EXACT_BETA };
+    const { tailPoints, weight } = this.tailWeight();
+    if (tailPoints < 2) return { share: this.p.tail, beta: EXACT_BETA };
     const uHat = w.quantile(1 - this.p.tail);
     const above = w.countAbove(uHat);
-    const weight = tailPoints / (tailPoints + this.p.priorTail);
-    const u = weight * uHat + (1 - weight) * this.tailDecades;
     // Ties at u (discrete or capped scores) leave fewer than `tail` above it; none above: rarer than 1/n.
     const share = Math.exp(weight * Math.log(Math.max(above, 1) / n) + (1 - weight) * Math.log(this.p.tail));
     let beta = EXACT_BETA;
@@ -116,7 +131,7 @@ export class ScoreCalibrator {
       const betaWeight = above / (above + this.p.priorTail);
       beta = betaWeight * betaHat + (1 - betaWeight) * beta;
     }
-    return { u, share, beta: Math.max(beta, MIN_BETA) };
+    return { share, beta: Math.max(beta, MIN_BETA) };
   }
 
   getState(): CalibrationState {
