@@ -238,7 +238,9 @@ export class RcfTree {
     // Branch-free: p sits near box faces often enough that branches mispredict.
     for (let j = 0; j < w; j++) {
       const v = p[j];
-      g += Math.max(box[base + j] - v, 0) + Math.max(v - box[base + w + j], 0);
+      const below = box[base + j] - v;
+      const above = v - box[base + w + j];
+      g += (below > 0 ? below : 0) + (above > 0 ? above : 0);
     }
     return g;
   }
