@@ -27,7 +27,7 @@ export const calibrationParams = z.object({
   priorTail: z.number().min(0).default(10).describe("Weight, in tail points, of the uncalibrated scale while history is short"),
   seedFromTraining: z
     .boolean()
-    .default(false)
+    .default(true)
     .describe("Trained kinds: start the score history with the trained model's scores of the end of its training window"),
 });
 export type CalibrationParams = z.infer<typeof calibrationParams>;
