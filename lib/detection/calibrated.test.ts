@@ -97,5 +97,20 @@ describe("score calibration", () => {
     expect(b).toEqual(a);
     expect(c).not.toEqual(a);
   });
+
+  it("seeding leaves every trained kind's model state as training made it", () => {
+    const history = syntheticSeries(600, 41);
+    for (const def of calibrated.filter((d) => d.needsTraining && d.input !== "multivariate")) {
+      const small = def.kind === "lstm" ? { epochs: 1 } : def.kind === "autoencoder" ? { epochs: 2 } : {};
+      const plain = createDetector(def.kind, { ...small, calibration: { seedFromTraining: false } });
+      const seeded = createDetector(def.kind, { ...small, calibration: { seedFromTraining: true } });
+      plain.train!(history);
+      seeded.train!(history);
+      const { calibration: a, ...plainModel } = plain.getState() as Record<string, unknown>;
+      const { calibration: b, ...seededModel } = seeded.getState() as Record<string, unknown>;
+      expect(seededModel, def.kind).toEqual(plainModel);
+      expect((b as number[]).length, def.kind).toBeGreaterThan((a as number[]).length);
+    }
+  }, 120_000);
 });
 

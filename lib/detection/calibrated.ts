@@ -26,8 +26,8 @@ const SEED_SETTLE = 256;
 
 /**
  * Seeds the calibrator with the trained model's own native scores of the last `window` training
- * observations: a copy restored from the trained state scores them (timestamps moved past the
- * window, so its input guard takes them in order) and is dropped; the detector's state is untouched.
+ * observations: a copy restored from (a deep copy of) the trained state scores them (timestamps moved
+ * past the window, so its input guard takes them in order) and is dropped; the detector is untouched.
  */
 function seedCalibrator(probe: Detector, history: Observation[], calibrator: ScoreCalibrator, window: number): void {
   const n = history.length;
@@ -82,7 +82,7 @@ export function withCalibration<P, S>(def: DetectorDefinition<P, S>): DetectorDe
       const seed =
         c.seedFromTraining && def.needsTraining
           ? (history: Observation[]) =>
-              seedCalibrator(def.create(raw as P, detector.getState() as S), history, calibrator, c.window)
+              seedCalibrator(def.create(raw as P, structuredClone(detector.getState()) as S), history, calibrator, c.window)
           : null;
       return wrap(detector, calibrator, seed);
     },
