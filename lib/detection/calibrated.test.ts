@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createRng } from "./random";
 import { runSplit, syntheticSeries } from "./common/testing";
 import { ScoreCalibrator, calibrationParams } from "./common/calibration";
-import { zToScore } from "./common/normal";
+import { scoreToDecades, zToScore } from "./common/normal";
 import { createDetector, detectorDefinitions } from "./registry";
 import type { Observation } from "./types";
 
@@ -69,4 +69,48 @@ describe("score calibration", () => {
     const resumed = createDetector("zscore", {}, JSON.parse(JSON.stringify(old.getState())));
     expect(resumed.update(observations[100]).skipped).toBeUndefined();
   }, 120_000);
+
+  it("seedFromTraining starts the calibrator with the trained model's scores and leaves the model's state alone", () => {
+    const history = gaussian(1500, 31);
+    // Live points with a spike every 20: scores above the calibrator's u, where its history matters.
+    const live = gaussian(200, 32).map((o, i) => ({ t: o.t + 1500 * 60_000, values: [o.values[0] + (i % 20 === 10 ? 15 : 0)] }));
+    const plain = createDetector("pca", { shingleSize: 4, components: 1, calibration: { seedFromTraining: false } });
+    const seeded = createDetector("pca", { shingleSize: 4, components: 1, calibration: { seedFromTraining: true } });
+    plain.train!(history);
+    seeded.train!(history);
+    const { calibration: plainWindow, ...plainModel } = plain.getState() as Record<string, unknown>;
+    const { calibration: seededWindow, ...seededModel } = seeded.getState() as Record<string, unknown>;
+    expect(seededModel).toEqual(plainModel);
+    expect(plainWindow).toEqual([]);
+    // The last `window` (1000) training scores, after the first 256 of the probe (its shingle mixing).
+    expect(seededWindow).toHaveLength(1000);
+    // Those are the model's own scores: a copy of the trained model scores the last training shingle alike.
+    const probe = createDetector("pca", { shingleSize: 4, components: 1, calibration: { enabled: false } }, plainModel);
+    const tail = history.slice(-4).map((o) => ({ ...o, t: o.t + 1500 * 60_000 }));
+    const native = tail.map((o) => probe.update(o).score)[3];
+    expect((seededWindow as number[])[999]).toBeCloseTo(scoreToDecades(native), 2);
+    // Exact resume with the seeded window, and live scores differ from the unseeded calibrator's.
+    const resumed = createDetector("pca", { shingleSize: 4, components: 1, calibration: { seedFromTraining: true } }, JSON.parse(JSON.stringify(seeded.getState())));
+    const a = live.map((o) => seeded.update(o).score);
+    const b = live.map((o) => resumed.update(o).score);
+    const c = live.map((o) => plain.update(o).score);
+    expect(b).toEqual(a);
+    expect(c).not.toEqual(a);
+  });
+
+  it("seeding leaves every trained kind's model state as training made it", () => {
+    const history = syntheticSeries(600, 41);
+    for (const def of calibrated.filter((d) => d.needsTraining && d.input !== "multivariate")) {
+      const small = def.kind === "lstm" ? { epochs: 1 } : def.kind === "autoencoder" ? { epochs: 2 } : {};
+      const plain = createDetector(def.kind, { ...small, calibration: { seedFromTraining: false } });
+      const seeded = createDetector(def.kind, { ...small, calibration: { seedFromTraining: true } });
+      plain.train!(history);
+      seeded.train!(history);
+      const { calibration: a, ...plainModel } = plain.getState() as Record<string, unknown>;
+      const { calibration: b, ...seededModel } = seeded.getState() as Record<string, unknown>;
+      expect(seededModel, def.kind).toEqual(plainModel);
+      expect((b as number[]).length, def.kind).toBeGreaterThan((a as number[]).length);
+    }
+  }, 120_000);
 });
+

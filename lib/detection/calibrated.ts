@@ -21,14 +21,40 @@ function innerState(state: unknown): { inner: unknown; calibration?: Calibration
   return { inner, calibration: Array.isArray(calibration) ? (calibration as CalibrationState) : undefined };
 }
 
-function wrap(detector: Detector, calibrator: ScoreCalibrator): Detector {
+/** History scored to seed the calibrator: up to this many leading scores are dropped (shingles still mixing). */
+const SEED_SETTLE = 256;
+
+/**
+ * Seeds the calibrator with the trained model's own native scores of the last `window` training
+ * observations: a copy restored from (a deep copy of) the trained state scores them (timestamps moved
+ * past the window, so its input guard takes them in order) and is dropped; the detector is untouched.
+ */
+function seedCalibrator(probe: Detector, history: Observation[], calibrator: ScoreCalibrator, window: number): void {
+  const n = history.length;
+  if (n < 2) return;
+  const settle = Math.min(SEED_SETTLE, Math.floor(n / 2));
+  const from = Math.max(0, n - window - settle);
+  const shift = history[n - 1].t - history[from].t + 1;
+  for (let i = from; i < n; i++) {
+    const r = probe.update({ ...history[i], t: history[i].t + shift });
+    if (!r.skipped && i >= from + settle) calibrator.learn(r.score);
+  }
+}
+
+function wrap(detector: Detector, calibrator: ScoreCalibrator, seed: ((history: Observation[]) => void) | null): Detector {
   return {
     kind: detector.kind,
-    train: detector.train ? (history: Observation[]) => detector.train!(history) : undefined,
+    train: detector.train
+      ? (history: Observation[]) => {
+          detector.train!(history);
+          seed?.(history);
+        }
+      : undefined,
     update(obs: Observation): Scored {
       const r = detector.update(obs);
       if (r.skipped) return r;
-      return { ...r, score: calibrator.calibrate(r.score) };
+      r.score = calibrator.calibrate(r.score);
+      return r;
     },
     getState() {
       const s = detector.getState();
@@ -52,7 +78,13 @@ export function withCalibration<P, S>(def: DetectorDefinition<P, S>): DetectorDe
       const { inner, calibration } = innerState(state);
       const detector = def.create(raw as P, inner as S);
       if (!c.enabled) return detector;
-      return wrap(detector, new ScoreCalibrator(c, calibration));
+      const calibrator = new ScoreCalibrator(c, calibration);
+      const seed =
+        c.seedFromTraining && def.needsTraining
+          ? (history: Observation[]) =>
+              seedCalibrator(def.create(raw as P, structuredClone(detector.getState()) as S), history, calibrator, c.window)
+          : null;
+      return wrap(detector, calibrator, seed);
     },
   };
 }

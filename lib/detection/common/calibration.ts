@@ -25,6 +25,10 @@ export const calibrationParams = z.object({
   window: z.number().int().min(50).max(20_000).default(1000).describe("Recent scores the distribution is estimated from"),
   tail: z.number().min(0.005).max(0.5).default(0.05).describe("Share of the window modelled as the exponential tail"),
   priorTail: z.number().min(0).default(10).describe("Weight, in tail points, of the uncalibrated scale while history is short"),
+  seedFromTraining: z
+    .boolean()
+    .default(true)
+    .describe("Trained kinds: start the score history with the trained model's scores of the end of its training window"),
 });
 export type CalibrationParams = z.infer<typeof calibrationParams>;
 
@@ -39,6 +43,11 @@ const EXACT_BETA = 1 / Math.LN10;
 /** Floor on β in decades: scores that barely move (saturated or discrete) are not magnified into alarms. */
 const MIN_BETA = 0.1;
 
+/** A native score as the window stores it: capped decades of surprise, rounded to 1e-3. */
+function roundedDecades(score: number): number {
+  return Math.round(Math.min(MAX_DECADES, scoreToDecades(score)) * RESOLUTION) / RESOLUTION;
+}
+
 export class ScoreCalibrator {
   private readonly w: SortedWindow;
   private readonly tailDecades: number;
@@ -51,9 +60,14 @@ export class ScoreCalibrator {
     this.tailDecades = -Math.log10(p.tail);
   }
 
+  /** Learns a native score without mapping it (history from before live scoring). */
+  learn(score: number): void {
+    this.w.push(roundedDecades(score));
+  }
+
   /** Maps one native score to its calibrated score, then learns from it. */
   calibrate(score: number): number {
-    const d = Math.round(Math.min(MAX_DECADES, scoreToDecades(score)) * RESOLUTION) / RESOLUTION;
+    const d = roundedDecades(score);
     const out = decadesToScore(this.decades(d));
     this.w.push(d);
     return out;
@@ -65,29 +79,44 @@ export class ScoreCalibrator {
    * as common as they are, not beyond the model's tail).
    */
   decades(d: number): number {
-    const { u, share, beta } = this.tailModel();
+    const u = this.threshold();
     if (d <= u) return u > 0 ? (d / u) * this.tailDecades : 0;
+    const { share, beta } = this.tailShape();
     const model = -Math.log10(share) + (d - u) / (beta * Math.LN10);
     const n = this.w.size;
     const atLeast = n - Math.round(this.w.rank(d) * n);
     return atLeast > 0 ? Math.min(model, -Math.log10(atLeast / (n + 1))) : model;
   }
 
+  /** Points the window's tail holds, and the weight of the window's own quantile against the prior. */
+  private tailWeight(): { tailPoints: number; weight: number } {
+    const tailPoints = this.w.size * this.p.tail;
+    return { tailPoints, weight: tailPoints / (tailPoints + this.p.priorTail) };
+  }
+
   /**
-   * u, the share of the window strictly above it (below `tail` when values tie at u: discrete or
-   * mostly-zero scores) and β from the median excess of those above it; the prior (identity) is
-   * blended in by tail points.
+   * u: the window's (1 - tail) quantile, the prior (identity) blended in by tail points. Most
+   * scores fall below it and need nothing else, so the tail's shape is computed only above it.
    */
-  private tailModel(): { u: number; share: number; beta: number } {
+  private threshold(): number {
+    const { tailPoints, weight } = this.tailWeight();
+    // A quantile of a handful of points is noise: until then the prior alone.
+    if (tailPoints < 2) return this.tailDecades;
+    return weight * this.w.quantile(1 - this.p.tail) + (1 - weight) * this.tailDecades;
+  }
+
+  /**
+   * The share of the window strictly above u (below `tail` when values tie at u: discrete or
+   * mostly-zero scores) and β from the median excess of those above it; the prior blended in by
+   * tail points.
+   */
+  private tailShape(): { share: number; beta: number } {
     const w = this.w;
     const n = w.size;
-    const tailPoints = n * this.p.tail;
-    // A quantile of a handful of points is noise: until then the prior alone.
-    if (tailPoints < 2) return { u: this.tailDecades, share: this.p.tail, beta: EXACT_BETA };
+    const { tailPoints, weight } = this.tailWeight();
+    if (tailPoints < 2) return { share: this.p.tail, beta: EXACT_BETA };
     const uHat = w.quantile(1 - this.p.tail);
     const above = w.countAbove(uHat);
-    const weight = tailPoints / (tailPoints + this.p.priorTail);
-    const u = weight * uHat + (1 - weight) * this.tailDecades;
     // Ties at u (discrete or capped scores) leave fewer than `tail` above it; none above: rarer than 1/n.
     const share = Math.exp(weight * Math.log(Math.max(above, 1) / n) + (1 - weight) * Math.log(this.p.tail));
     let beta = EXACT_BETA;
@@ -102,7 +131,7 @@ export class ScoreCalibrator {
       const betaWeight = above / (above + this.p.priorTail);
       beta = betaWeight * betaHat + (1 - betaWeight) * beta;
     }
-    return { u, share, beta: Math.max(beta, MIN_BETA) };
+    return { share, beta: Math.max(beta, MIN_BETA) };
   }
 
   getState(): CalibrationState {

@@ -2,7 +2,7 @@
  * JSON encoding of a random cut tree: a canonical preorder walk, so the state does not depend on
  * which pool slots the nodes happen to occupy, and a decoder that recomputes masses and boxes.
  */
-import { BOX, CUT_DIM, CUT_VAL, LEFT, MASS, PARENT, RANGE, RIGHT, RcfTree } from "./rcf-tree";
+import { RcfTree } from "./rcf-tree";
 
 export interface RcfTreeJson {
   /** Preorder: internal nodes as [cutDim, cutValue], leaves as [-1, mass]. */
@@ -15,16 +15,17 @@ export interface RcfTreeJson {
 export function encodeTree(tree: RcfTree, leafOrdinal: Map<number, number>): RcfTreeJson {
   const nodes: number[] = [];
   const points: number[] = [];
+  const { w } = tree;
   const stack = tree.root >= 0 ? [tree.root] : [];
   while (stack.length > 0) {
     const n = stack.pop()!;
-    if (tree.nd[n * tree.stride + CUT_DIM] < 0) {
+    if (tree.cutDim[n] < 0) {
       leafOrdinal.set(n, leafOrdinal.size);
-      nodes.push(-1, tree.nd[n * tree.stride + MASS]);
-      for (let j = 0; j < tree.w; j++) points.push(tree.nd[n * tree.stride + BOX + j]);
+      nodes.push(-1, tree.mass[n]);
+      for (let j = 0; j < w; j++) points.push(tree.box[n * 2 * w + j]);
     } else {
-      nodes.push(tree.nd[n * tree.stride + CUT_DIM], tree.nd[n * tree.stride + CUT_VAL]);
-      stack.push(tree.nd[n * tree.stride + RIGHT], tree.nd[n * tree.stride + LEFT]);
+      nodes.push(tree.cutDim[n], tree.cutVal[n]);
+      stack.push(tree.kids[2 * n + 1], tree.kids[2 * n]);
     }
   }
   return { nodes, points };
@@ -33,6 +34,7 @@ export function encodeTree(tree: RcfTree, leafOrdinal: Map<number, number>): Rcf
 /** Rebuilds from encodeTree output; returns the node id of each leaf by preorder position. */
 export function decodeTree(j: RcfTreeJson, capacity: number, w: number): { tree: RcfTree; leaves: number[] } {
   const t = new RcfTree(capacity, w);
+  const { cutDim, cutVal, kids, parent, mass, box } = t;
   const leaves: number[] = [];
   const count = j.nodes.length / 2;
   if (count === 0) return { tree: t, leaves };
@@ -42,42 +44,42 @@ export function decodeTree(j: RcfTreeJson, capacity: number, w: number): { tree:
     const dim = j.nodes[2 * id];
     if (id === 0) {
       t.root = 0;
-      t.nd[PARENT] = -1;
+      parent[0] = -1;
     } else {
       const par = pending[pending.length - 1];
-      t.nd[id * t.stride + PARENT] = par;
-      if (t.nd[par * t.stride + LEFT] === -1) t.nd[par * t.stride + LEFT] = id;
+      parent[id] = par;
+      if (kids[2 * par] === -1) kids[2 * par] = id;
       else {
-        t.nd[par * t.stride + RIGHT] = id;
+        kids[2 * par + 1] = id;
         pending.pop();
       }
     }
-    t.nd[id * t.stride + CUT_DIM] = dim;
+    cutDim[id] = dim;
     if (dim < 0) {
-      t.nd[id * t.stride + MASS] = j.nodes[2 * id + 1];
+      mass[id] = j.nodes[2 * id + 1];
       const src = leaves.length * w;
-      const b = id * t.stride + BOX;
-      for (let k = 0; k < w; k++) t.nd[b + k] = t.nd[b + w + k] = j.points[src + k];
+      const b = id * 2 * w;
+      for (let k = 0; k < w; k++) box[b + k] = box[b + w + k] = j.points[src + k];
       leaves.push(id);
     } else {
-      t.nd[id * t.stride + CUT_VAL] = j.nodes[2 * id + 1];
-      t.nd[id * t.stride + LEFT] = -1;
+      cutVal[id] = j.nodes[2 * id + 1];
+      kids[2 * id] = -1;
       pending.push(id);
     }
   }
   t.resetFreeList(count);
   // Children have larger preorder ids than their parent: a reverse sweep fills masses and boxes.
   for (let id = count - 1; id >= 0; id--) {
-    if (t.nd[id * t.stride + CUT_DIM] < 0) continue;
-    const l = t.nd[id * t.stride + LEFT];
-    const r = t.nd[id * t.stride + RIGHT];
-    t.nd[id * t.stride + MASS] = t.nd[l * t.stride + MASS] + t.nd[r * t.stride + MASS];
-    const [b, lb, rb] = [id * t.stride + BOX, l * t.stride + BOX, r * t.stride + BOX];
+    if (cutDim[id] < 0) continue;
+    const l = kids[2 * id];
+    const r = kids[2 * id + 1];
+    mass[id] = mass[l] + mass[r];
+    const [b, lb, rb] = [id * 2 * w, l * 2 * w, r * 2 * w];
     for (let k = 0; k < w; k++) {
-      t.nd[b + k] = Math.min(t.nd[lb + k], t.nd[rb + k]);
-      t.nd[b + w + k] = Math.max(t.nd[lb + w + k], t.nd[rb + w + k]);
+      box[b + k] = Math.min(box[lb + k], box[rb + k]);
+      box[b + w + k] = Math.max(box[lb + w + k], box[rb + w + k]);
     }
-    t.nd[id * t.stride + RANGE] = t.boxSum(id * t.stride + BOX);
+    t.range[id] = t.boxSum(id);
   }
   return { tree: t, leaves };
 }

@@ -2,29 +2,29 @@
  * One robust random cut tree (Guha et al. 2016) on flat typed arrays: nodes live in a fixed pool with
  * a free list, bounding boxes are stored per node (a leaf's box is its point), and insert/delete/score
  * are iterative. Leaf ids are stable while a leaf lives, so the sampler can refer to them.
+ *
+ * Layout: one small typed array per field (structure of arrays). A descent reads only cut dimension,
+ * cut value, children and masses: about 20 bytes per node, so a 256-point tree's hot part is ~12 KB and
+ * a 50-tree forest's ~0.6 MB stays in the core's cache; the boxes (2·w numbers per node) are read only
+ * where a point leaves them. One record per node with its box (192 bytes at w = 8) made a forest 5 MB,
+ * and every level of every descent a cache miss.
  */
 import type { Rng } from "@/lib/detection/random";
 
-/** Offsets of a node's fields inside its record in `RcfTree.nd`. */
-export const CUT_DIM = 0;
-export const CUT_VAL = 1;
-export const LEFT = 2;
-export const RIGHT = 3;
-export const PARENT = 4;
-export const MASS = 5;
-/** Sum of the box's side lengths, kept with the box so scoring only needs the growth. */
-export const RANGE = 6;
-export const BOX = 8;
-
 export class RcfTree {
   root = -1;
-  /**
-   * All node fields in one array, `stride` numbers per node: the scalars at the offsets below, then
-   * the box (lower corner, upper corner). One node is one contiguous run, so a visit costs a few
-   * adjacent cache lines instead of one line per field array.
-   */
-  readonly nd: Float64Array;
-  readonly stride: number;
+  /** Cut dimension of an internal node; -1 marks a leaf. */
+  readonly cutDim: Int32Array;
+  readonly cutVal: Float64Array;
+  /** Children as [left, right] pairs: kids[2·node], kids[2·node + 1]. */
+  readonly kids: Int32Array;
+  readonly parent: Int32Array;
+  /** Points below the node (a leaf: copies of its point). */
+  readonly mass: Int32Array;
+  /** Sum of the box's side lengths, kept with the box so scoring only needs the growth. */
+  readonly range: Float64Array;
+  /** Box of node n at n·2w: lower corner (w values), then upper corner. */
+  readonly box: Float64Array;
   private free: Int32Array;
   private freeTop: number;
   /** Scratch for codisp: nodes on the query's path, the ancestor ratio max above each, box growth. */
@@ -37,8 +37,13 @@ export class RcfTree {
     readonly w: number,
   ) {
     const n = 2 * capacity;
-    this.stride = BOX + 2 * w;
-    this.nd = new Float64Array(n * this.stride);
+    this.cutDim = new Int32Array(n);
+    this.cutVal = new Float64Array(n);
+    this.kids = new Int32Array(2 * n);
+    this.parent = new Int32Array(n);
+    this.mass = new Int32Array(n);
+    this.range = new Float64Array(n);
+    this.box = new Float64Array(n * 2 * w);
     this.path = new Int32Array(n);
     this.pathMax = new Float64Array(n);
     this.pathGrowth = new Float64Array(n);
@@ -47,13 +52,13 @@ export class RcfTree {
   }
 
   massOf(node: number): number {
-    return this.nd[node * this.stride + MASS];
+    return this.mass[node];
   }
 
   /** The node's bounding box as [lower corner..., upper corner...]. */
   boxOf(node: number): number[] {
-    const base = node * this.stride + BOX;
-    return Array.from(this.nd.subarray(base, base + 2 * this.w));
+    const base = node * 2 * this.w;
+    return Array.from(this.box.subarray(base, base + 2 * this.w));
   }
 
   private alloc(): number {
@@ -64,112 +69,113 @@ export class RcfTree {
   }
 
   private isPoint(node: number, p: Float64Array): boolean {
-    const base = node * this.stride + BOX;
-    for (let j = 0; j < this.w; j++) if (this.nd[base + j] !== p[j]) return false;
+    const { box, w } = this;
+    const base = node * 2 * w;
+    for (let j = 0; j < w; j++) if (box[base + j] !== p[j]) return false;
     return true;
   }
 
   private makeLeaf(p: Float64Array): number {
     const id = this.alloc();
-    this.nd[id * this.stride + CUT_DIM] = -1;
-    this.nd[id * this.stride + MASS] = 1;
-    this.nd[id * this.stride + RANGE] = 0;
-    this.nd.set(p.subarray(0, this.w), id * this.stride + BOX);
-    this.nd.set(p.subarray(0, this.w), id * this.stride + BOX + this.w);
+    const { w } = this;
+    this.cutDim[id] = -1;
+    this.mass[id] = 1;
+    this.range[id] = 0;
+    const base = id * 2 * w;
+    for (let j = 0; j < w; j++) this.box[base + j] = this.box[base + w + j] = p[j];
     return id;
   }
 
   /** Inserts p and returns its leaf id (an existing leaf when p is a duplicate). */
   insert(p: Float64Array, rng: Rng): number {
-    const { w, nd } = this;
+    const { w, box, cutDim, cutVal, kids, parent, mass } = this;
     if (this.root < 0) {
       this.root = this.makeLeaf(p);
-      this.nd[this.root * this.stride + PARENT] = -1;
+      parent[this.root] = -1;
       return this.root;
     }
     let node = this.root;
     for (;;) {
-      const leaf = this.nd[node * this.stride + CUT_DIM] < 0;
+      const leaf = cutDim[node] < 0;
       if (leaf && this.isPoint(node, p)) {
-        for (let a = node; a >= 0; a = this.nd[a * this.stride + PARENT]) this.nd[a * this.stride + MASS]++;
+        for (let a = node; a >= 0; a = parent[a]) mass[a]++;
         return node;
       }
-      const base = node * this.stride + BOX;
-      const total = this.nd[node * this.stride + RANGE] + this.growth(base, p);
+      const base = node * 2 * w;
+      const total = this.range[node] + this.growth(base, p);
       // A uniform cut in the box spanned by the node and p: dimension ∝ its range, position uniform.
       let r = rng.next() * total;
       let dim = 0;
       for (; dim < w - 1; dim++) {
-        const span = Math.max(nd[base + w + dim], p[dim]) - Math.min(nd[base + dim], p[dim]);
+        const span = Math.max(box[base + w + dim], p[dim]) - Math.min(box[base + dim], p[dim]);
         if (r < span) break;
         r -= span;
       }
-      const mn = Math.min(nd[base + dim], p[dim]);
-      const mx = Math.max(nd[base + w + dim], p[dim]);
+      const mn = Math.min(box[base + dim], p[dim]);
+      const mx = Math.max(box[base + w + dim], p[dim]);
       let cut = mn + r;
       if (cut >= mx) cut = mn;
-      let separates = (p[dim] <= cut && nd[base + dim] > cut) || (p[dim] > cut && nd[base + w + dim] <= cut);
+      let separates = (p[dim] <= cut && box[base + dim] > cut) || (p[dim] > cut && box[base + w + dim] <= cut);
       if (!separates && leaf) {
         // Only reachable through rounding: cut at the lower value of a dimension where they differ.
         dim = 0;
-        while (p[dim] === nd[base + dim]) dim++;
-        cut = Math.min(p[dim], nd[base + dim]);
+        while (p[dim] === box[base + dim]) dim++;
+        cut = Math.min(p[dim], box[base + dim]);
         separates = true;
       }
       if (separates) return this.splitAbove(node, p, dim, cut);
-      const at = node * this.stride;
-      node = p[nd[at + CUT_DIM]] <= nd[at + CUT_VAL] ? nd[at + LEFT] : nd[at + RIGHT];
+      node = p[cutDim[node]] <= cutVal[node] ? kids[2 * node] : kids[2 * node + 1];
     }
   }
 
   private splitAbove(node: number, p: Float64Array, dim: number, cut: number): number {
-    const { w, nd } = this;
+    const { w, box, kids, parent, mass } = this;
     const leaf = this.makeLeaf(p);
     const joint = this.alloc();
-    const par = this.nd[node * this.stride + PARENT];
-    this.nd[joint * this.stride + CUT_DIM] = dim;
-    this.nd[joint * this.stride + CUT_VAL] = cut;
+    const par = parent[node];
+    this.cutDim[joint] = dim;
+    this.cutVal[joint] = cut;
     if (p[dim] <= cut) {
-      this.nd[joint * this.stride + LEFT] = leaf;
-      this.nd[joint * this.stride + RIGHT] = node;
+      kids[2 * joint] = leaf;
+      kids[2 * joint + 1] = node;
     } else {
-      this.nd[joint * this.stride + LEFT] = node;
-      this.nd[joint * this.stride + RIGHT] = leaf;
+      kids[2 * joint] = node;
+      kids[2 * joint + 1] = leaf;
     }
-    this.nd[joint * this.stride + PARENT] = par;
-    this.nd[node * this.stride + PARENT] = joint;
-    this.nd[leaf * this.stride + PARENT] = joint;
+    parent[joint] = par;
+    parent[node] = joint;
+    parent[leaf] = joint;
     if (par < 0) this.root = joint;
-    else if (this.nd[par * this.stride + LEFT] === node) this.nd[par * this.stride + LEFT] = joint;
-    else this.nd[par * this.stride + RIGHT] = joint;
-    this.nd[joint * this.stride + MASS] = this.nd[node * this.stride + MASS] + 1;
-    const jb = joint * this.stride + BOX;
-    const nb = node * this.stride + BOX;
+    else if (kids[2 * par] === node) kids[2 * par] = joint;
+    else kids[2 * par + 1] = joint;
+    mass[joint] = mass[node] + 1;
+    const jb = joint * 2 * w;
+    const nb = node * 2 * w;
     let sum = 0;
     for (let j = 0; j < w; j++) {
-      nd[jb + j] = Math.min(nd[nb + j], p[j]);
-      nd[jb + w + j] = Math.max(nd[nb + w + j], p[j]);
-      sum += nd[jb + w + j] - nd[jb + j];
+      box[jb + j] = Math.min(box[nb + j], p[j]);
+      box[jb + w + j] = Math.max(box[nb + w + j], p[j]);
+      sum += box[jb + w + j] - box[jb + j];
     }
-    this.nd[joint * this.stride + RANGE] = sum;
+    this.range[joint] = sum;
     // Boxes nest: once an ancestor already contains p, all above it do too and only masses change.
     let growing = true;
-    for (let a = par; a >= 0; a = this.nd[a * this.stride + PARENT]) {
-      this.nd[a * this.stride + MASS]++;
+    for (let a = par; a >= 0; a = parent[a]) {
+      mass[a]++;
       if (!growing) continue;
-      const ab = a * this.stride + BOX;
+      const ab = a * 2 * w;
       let grown = false;
       for (let j = 0; j < w; j++) {
-        if (p[j] < nd[ab + j]) {
-          nd[ab + j] = p[j];
+        if (p[j] < box[ab + j]) {
+          box[ab + j] = p[j];
           grown = true;
         }
-        if (p[j] > nd[ab + w + j]) {
-          nd[ab + w + j] = p[j];
+        if (p[j] > box[ab + w + j]) {
+          box[ab + w + j] = p[j];
           grown = true;
         }
       }
-      if (grown) this.nd[a * this.stride + RANGE] = this.boxSum(ab);
+      if (grown) this.range[a] = this.boxSum(a);
       else growing = false;
     }
     return leaf;
@@ -177,61 +183,64 @@ export class RcfTree {
 
   /** Removes one copy of the point at `leaf`; boxes above are recomputed from their children. */
   remove(leaf: number): void {
-    if (this.nd[leaf * this.stride + MASS] > 1) {
-      for (let a = leaf; a >= 0; a = this.nd[a * this.stride + PARENT]) this.nd[a * this.stride + MASS]--;
+    const { w, box, kids, parent, mass } = this;
+    if (mass[leaf] > 1) {
+      for (let a = leaf; a >= 0; a = parent[a]) mass[a]--;
       return;
     }
-    const par = this.nd[leaf * this.stride + PARENT];
+    const par = parent[leaf];
     this.release(leaf);
     if (par < 0) {
       this.root = -1;
       return;
     }
-    const pAt = par * this.stride;
-    const sib = this.nd[pAt + LEFT] === leaf ? this.nd[pAt + RIGHT] : this.nd[pAt + LEFT];
-    const g = this.nd[par * this.stride + PARENT];
-    this.nd[sib * this.stride + PARENT] = g;
+    const sib = kids[2 * par] === leaf ? kids[2 * par + 1] : kids[2 * par];
+    const g = parent[par];
+    parent[sib] = g;
     this.release(par);
     if (g < 0) this.root = sib;
-    else if (this.nd[g * this.stride + LEFT] === par) this.nd[g * this.stride + LEFT] = sib;
-    else this.nd[g * this.stride + RIGHT] = sib;
-    const { w, nd } = this;
+    else if (kids[2 * g] === par) kids[2 * g] = sib;
+    else kids[2 * g + 1] = sib;
     // Once a recomputed box comes out unchanged, the boxes above it are unchanged too.
     let shrinking = true;
-    for (let a = g; a >= 0; a = this.nd[a * this.stride + PARENT]) {
-      this.nd[a * this.stride + MASS]--;
+    for (let a = g; a >= 0; a = parent[a]) {
+      mass[a]--;
       if (!shrinking) continue;
-      const ab = a * this.stride + BOX;
-      const lb = this.nd[a * this.stride + LEFT] * this.stride + BOX;
-      const rb = this.nd[a * this.stride + RIGHT] * this.stride + BOX;
+      const ab = a * 2 * w;
+      const lb = kids[2 * a] * 2 * w;
+      const rb = kids[2 * a + 1] * 2 * w;
       let changed = false;
       for (let j = 0; j < w; j++) {
-        const l = Math.min(nd[lb + j], nd[rb + j]);
-        const h = Math.max(nd[lb + w + j], nd[rb + w + j]);
-        if (l !== nd[ab + j] || h !== nd[ab + w + j]) changed = true;
-        nd[ab + j] = l;
-        nd[ab + w + j] = h;
+        const l = Math.min(box[lb + j], box[rb + j]);
+        const h = Math.max(box[lb + w + j], box[rb + w + j]);
+        if (l !== box[ab + j] || h !== box[ab + w + j]) changed = true;
+        box[ab + j] = l;
+        box[ab + w + j] = h;
       }
-      if (changed) this.nd[a * this.stride + RANGE] = this.boxSum(ab);
+      if (changed) this.range[a] = this.boxSum(a);
       else shrinking = false;
     }
   }
 
-  /** Sum of side lengths from the stored box (summed in a fixed order so restores match exactly). */
-  boxSum(base: number): number {
+  /** Sum of the node's side lengths from its stored box (summed in a fixed order so restores match exactly). */
+  boxSum(node: number): number {
+    const { box, w } = this;
+    const base = node * 2 * w;
     let s = 0;
-    for (let j = 0; j < this.w; j++) s += this.nd[base + this.w + j] - this.nd[base + j];
+    for (let j = 0; j < w; j++) s += box[base + w + j] - box[base + j];
     return s;
   }
 
   /** How much the box at `base` would grow (sum over sides) to include p. */
   private growth(base: number, p: Float64Array): number {
-    const { nd, w } = this;
+    const { box, w } = this;
     let g = 0;
     // Branch-free: p sits near box faces often enough that branches mispredict.
     for (let j = 0; j < w; j++) {
       const v = p[j];
-      g += Math.max(nd[base + j] - v, 0) + Math.max(v - nd[base + w + j], 0);
+      const below = box[base + j] - v;
+      const above = v - box[base + w + j];
+      g += (below > 0 ? below : 0) + (above > 0 ? above : 0);
     }
     return g;
   }
@@ -243,29 +252,30 @@ export class RcfTree {
    * Taking the expectation over the cut instead of drawing it makes the score deterministic and smooth.
    */
   codisp(p: Float64Array): number {
-    const { nd, stride, path, pathMax, pathGrowth } = this;
+    const { cutDim, cutVal, kids, mass, range, path, pathMax, pathGrowth } = this;
+    const w2 = 2 * this.w;
     let node = this.root;
     if (node < 0) return 0;
     // The descent only reads cuts; box growth is needed only where p leaves the boxes.
     let runMax = 0;
     let depth = 0;
-    while (nd[node * stride + CUT_DIM] >= 0) {
+    let dim = cutDim[node];
+    while (dim >= 0) {
       path[depth] = node;
       pathMax[depth++] = runMax;
-      const at = node * stride;
-      const goLeft = p[nd[at + CUT_DIM]] <= nd[at + CUT_VAL];
-      const child = goLeft ? nd[at + LEFT] : nd[at + RIGHT];
-      const sib = goLeft ? nd[at + RIGHT] : nd[at + LEFT];
-      const ratio = nd[sib * stride + MASS] / (nd[child * stride + MASS] + 1);
+      const k = 2 * node + (p[dim] <= cutVal[node] ? 0 : 1);
+      const child = kids[k];
+      const ratio = mass[kids[k ^ 1]] / (mass[child] + 1);
       if (ratio > runMax) runMax = ratio;
       node = child;
+      dim = cutDim[node];
     }
     // A duplicate lies inside every box on its path, so it is never cut off early.
     if (this.isPoint(node, p)) return runMax;
     // Boxes nest, so the nodes whose box misses p form a suffix of the path: walk up to find it.
     let k = depth;
     while (k > 0) {
-      const g = this.growth(path[k - 1] * stride + BOX, p);
+      const g = this.growth(path[k - 1] * w2, p);
       if (g === 0) break;
       pathGrowth[--k] = g;
     }
@@ -273,11 +283,11 @@ export class RcfTree {
     let total = 0;
     for (let i = k; i < depth; i++) {
       const v = path[i];
-      const sep = pathGrowth[i] / (nd[v * stride + RANGE] + pathGrowth[i]);
-      total += reach * sep * Math.max(pathMax[i], nd[v * stride + MASS]);
+      const sep = pathGrowth[i] / (range[v] + pathGrowth[i]);
+      total += reach * sep * Math.max(pathMax[i], mass[v]);
       reach *= 1 - sep;
     }
-    return total + reach * Math.max(runMax, nd[node * stride + MASS]);
+    return total + reach * Math.max(runMax, mass[node]);
   }
 
   /** After a decoder filled node ids 0..used-1 directly: the rest of the pool is free. */
