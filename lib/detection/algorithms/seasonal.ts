@@ -68,6 +68,19 @@ export const seasonalParams = z.object({
     .boolean()
     .default(false)
     .describe("Score against the slow level only when a season was found (without one, real level changes keep tripping it)"),
+  driftH: z
+    .number()
+    .min(0)
+    .default(0)
+    .describe(
+      "Decision interval of a two-sided CUSUM on the slow level's z (clipped at clipSigmas): a slow drift that no single point" +
+        " shows accumulates; its score S/(S+h) is 0.5 when S reaches h (0: off; needs slowAlpha)",
+    ),
+  driftK: z.number().min(0).default(0.5).describe("CUSUM allowance in sigmas: slow-level departures below it never accumulate"),
+  output: z
+    .enum(["all", "drift"])
+    .default("all")
+    .describe("all: the largest of the level's, the slow level's and the drift score; drift: the drift CUSUM's alone (an ensemble's direct member)"),
   maxBuckets: z.number().int().min(1).max(20_000).default(2016).describe("Most phases a season is split into"),
   weeklyRecheckPoints: z
     .number()
@@ -91,6 +104,8 @@ interface Model {
   /** With `slowAlpha`: the slow level and the residuals against slow level + season. */
   slowLevel?: number;
   slowResiduals?: number[];
+  /** With `driftH`: the CUSUM sums [up, down], capped at 2h. */
+  drift?: [number, number];
 }
 
 export interface SeasonalState {
@@ -187,14 +202,31 @@ export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
       const ec = ready ? Math.max(-limit, Math.min(limit, e)) : e;
       // Against the slow level: the level's own departure shows (a drift, a broken season).
       let zs = 0;
+      let drift = 0;
+      let restarted = false;
       if (p.slowAlpha > 0 && (m.buckets > 1 || !p.slowNeedsSeason)) {
         m.slowLevel ??= m.level;
         const es = x - m.slowLevel - season[b];
         if (ready && slowResid.size >= 10) {
           const center = slowResid.median(); // a trend keeps the slow level a steady lag behind
           zs = (es - center) / robustScale(slowResid, center, m.minScale);
+          if (p.driftH > 0) {
+            const zc = Math.max(-p.clipSigmas, Math.min(p.clipSigmas, zs));
+            const [up, down] = m.drift ?? [0, 0];
+            const cap = 2 * p.driftH;
+            m.drift = [Math.min(cap, Math.max(0, up + zc - p.driftK)), Math.min(cap, Math.max(0, down - zc - p.driftK))];
+            drift = Math.max(m.drift[0], m.drift[1]);
+            // At the cap the drift has been reported: the slow level takes the level's value and its
+            // residuals start again, so a level that stays where it went is not reported again and again.
+            if (drift >= cap) {
+              m.drift = [0, 0];
+              m.slowLevel = m.level;
+              slowResid = new SortedWindow(p.residualWindow);
+              restarted = true;
+            }
+          }
         }
-        slowResid.push(es);
+        if (!restarted) slowResid.push(es);
       }
       m.level += p.alpha * ec;
       season[b] += p.gamma * (1 - p.alpha) * ec;
@@ -203,10 +235,13 @@ export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
       if (!ready) return skippedResult(t, "warmup");
       const fast = zToScore(zv);
       const slow = p.slowWeight * zToScore(zs);
+      // The CUSUM in decision intervals: S/(S+h) reads S = h as a 3-sigma rarity, as change-point does.
+      const drifted = drift / (drift + p.driftH || 1);
+      const score = p.output === "drift" ? drifted : Math.max(fast, slow, drifted);
       return {
         t,
-        score: slow > fast ? slow : fast,
-        raw: slow > fast ? zs : zv,
+        score,
+        raw: score === fast ? zv : score === slow ? zs : drift,
         expected,
         lower: expected - p.bandSigmas * scale,
         upper: expected + p.bandSigmas * scale,
