@@ -9,7 +9,7 @@
  *
  * A point opens an event only for thresholds in (previous score, score], so NAB's exact sweep over
  * distinct scores does not apply; thresholds are a fixed grid instead, the same for every detector
- * and fold (geometric in decades of rarity, 3% apart, from 0.2 to 1e5 decades, plus the detector's
+ * and fold (geometric in decades of rarity, 1% apart, from 0.2 to 1e5 decades, plus the detector's
  * own threshold and 1): the best swept figures are the best on that grid.
  */
 import {
@@ -47,7 +47,7 @@ export function floorsOf(scored: readonly Scored[]): Float64Array {
 
 const GRID: number[] = (() => {
   const out: number[] = [];
-  for (let d = 0.2; d <= 1e5; d *= 1.03) out.push(decadesToScore(d));
+  for (let d = 0.2; d <= 1e5; d *= 1.01) out.push(decadesToScore(d));
   return out;
 })();
 
