@@ -32,6 +32,7 @@ import { loadNabCorpus, loadPublishedScores, loadPublishedThreshold, type NabSer
 import { flaggedShare, leaveOneCategoryOut, thresholdSweep } from "./bench/held-out";
 import { fixed, formatRate, printTable } from "./bench/table";
 import { syntheticCorpus } from "../lib/detection/testing/synthetic-corpus";
+import { floorsOf, printStarts } from "./bench-quality-starts";
 
 interface QualityRow {
   name: string;
@@ -39,6 +40,8 @@ interface QualityRow {
   prepared: PreparedFile[];
   events: EventCounts;
   seconds: number | null;
+  /** Per file: the previous scored point's score (incident starts). */
+  floors: Float64Array[];
 }
 
 const fromScores = (series: NabSeries, scores: number[]): Scored[] =>
@@ -54,7 +57,7 @@ function evaluate(name: string, corpus: NabSeries[], scored: Scored[][], thresho
     const scores = scored[k].map((p) => (p.skipped ? 0 : p.score));
     return prepareFile({ timestamps: s.timestamps, scores, windows: s.windows });
   });
-  return { name, threshold, prepared, events, seconds };
+  return { name, threshold, prepared, events, seconds, floors: scored.map(floorsOf) };
 }
 
 const SWEEP_OFFSETS = [-0.05, -0.02, 0.02, 0.05];
@@ -131,6 +134,7 @@ function runCorpus(label: string, corpus: NabSeries[], detectors: BenchDetector[
   }
   const keys = corpus.map((s) => s.key);
   printRows(rows, keys, totalRows);
+  printStarts(rows, keys);
   const first = rows.find((r) => r.name.startsWith("default ("));
   if (first) printSweep(first);
   printChosen(rows, keys);

@@ -85,11 +85,11 @@ export interface DetectorConfig {
 /**
  * The configuration a new univariate series gets: the rarer of three views, a seasonal model (so
  * daily/weekly rhythms are expected, not flagged), a long-memory z-score (values unlike anything
- * in the last 5000 points, which a fast-adapting seasonal level forgives) and a flatline detector
- * (a sensor that stops changing), turned into an anomaly likelihood (noisy series stay quiet,
+ * in the last 5000 points, which a fast-adapting seasonal level forgives), a flatline detector
+ * (a sensor that stops changing) and a drift test (a seasonal model's slow level departing slowly), turned into an anomaly likelihood (noisy series stay quiet,
  * quiet ones alert early), one alert per incident (suppression lasts until 100 points after the
  * last high score). Seasonal and z-score report native scores (the likelihood is their
- * calibration); the flatline's calibrated score joins after the likelihood. With `incidentScores`, the incident decision is made once, at `suppressAbove`
+ * calibration); the flatline's calibrated score and the drift test's score join after the likelihood. With `incidentScores`, the incident decision is made once, at `suppressAbove`
  * 0.6, and every other point scores below 0.3, so any threshold in (0.3, 0.6] flags the same
  * points: the threshold no longer interacts with suppression (README: figures, sweeps, held-out).
  */
@@ -108,6 +108,13 @@ export function defaultDetectorConfig(): DetectorConfig {
         { kind: "zscore", params: { window: 5000, ...native }, weight: 1 },
         // A tail probability already (and calibrated): joins after the likelihood, which would average it away.
         { kind: "flatline", params: {}, weight: 1, direct: true },
+        // A slow drift no point shows: an EWMA of the slow level's z against its own spread, also after the likelihood.
+        {
+          kind: "seasonal",
+          params: { weeklyRecheckPoints: 5000, slowAlpha: 0.001, slowNeedsSeason: true, output: "drift", driftLambda: 0.02, ...native },
+          weight: 1,
+          direct: true,
+        },
       ],
       combine: "max",
       // pointWeight: a single extreme point (calibrated on the series, times 0.75) joins after the likelihood,

@@ -158,6 +158,38 @@ describe("seasonal weekly recheck", () => {
     }
   });
 
+  it("driftLambda: a drift of 3 noise sigmas over 200 points is reported within it, a stationary series never; resumes exactly", () => {
+    const rng = createRng(11);
+    // Four days of season, then 0.6 units (3 noise sigmas) over 200 points, then the new level stays.
+    const obs = Array.from({ length: 7 * 288 }, (_, i) => {
+      const t = T0 + i * STEP;
+      const drift = i >= 4 * 288 ? Math.min(200, i - 4 * 288) * (0.6 / 200) : 0;
+      return { t, values: [daily(t) + drift + rng.normal() * 0.2] };
+    });
+    const params = { output: "drift", driftLambda: 0.02, slowAlpha: 0.001, warmupPoints: 2 * 288 };
+    const d = seasonal.create(seasonal.params.parse(params));
+    const scores = obs.map((o) => d.update(o).score);
+    const firstAlarm = scores.findIndex((s, i) => i >= 2 * 288 && s >= 0.6);
+    expect(firstAlarm).toBeGreaterThan(4 * 288);
+    expect(firstAlarm).toBeLessThan(4 * 288 + 200);
+    // Nothing before the drift.
+    expect(Math.max(...scores.slice(2 * 288, 4 * 288))).toBeLessThan(0.6);
+    // The same detector on the series without the drift stays below the report level.
+    const calm = seasonal.create(seasonal.params.parse(params));
+    const still = series(7, 11).map((o) => calm.update(o).score);
+    expect(Math.max(...still)).toBeLessThan(0.6);
+    // output "all": never below the level's own score (the drift score joins by max).
+    const plain = seasonal.create(seasonal.params.parse({ slowAlpha: 0.001, warmupPoints: 2 * 288 }));
+    const withDrift = seasonal.create(seasonal.params.parse({ ...params, output: "all" }));
+    const a = obs.map((o) => plain.update(o).score);
+    const b = obs.map((o) => withDrift.update(o).score);
+    expect(b.slice(0, 4 * 288)).toEqual(a.slice(0, 4 * 288).map((x, i) => Math.max(x, b[i])));
+    for (const k of [700, 4 * 288 + 100]) {
+      const { all, split } = runSplit(seasonal, params, obs, k);
+      expect(split).toEqual(all);
+    }
+  });
+
   it("slowNeedsSeason leaves a series without a season to the fast level; slowWeight scales the slow score", () => {
     const rng = createRng(4);
     // No season: a flat series with a slow drift (as real level changes look to a slow level).

@@ -68,6 +68,21 @@ export const seasonalParams = z.object({
     .boolean()
     .default(false)
     .describe("Score against the slow level only when a season was found (without one, real level changes keep tripping it)"),
+  driftLambda: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0)
+    .describe(
+      "Drift test (0: off; needs slowAlpha): an EWMA with this weight of the slow level's z (clipped at clipSigmas), scored" +
+        " against the robust spread of its own last driftWindow values, so a slow drift no single point shows adds up and" +
+        " a series whose level wanders anyway needs a larger departure",
+    ),
+  driftWindow: z.number().int().min(100).max(20_000).default(2000).describe("Past drift-test values its spread is measured on"),
+  output: z
+    .enum(["all", "drift"])
+    .default("all")
+    .describe("all: the largest of the level's, the slow level's and the drift score; drift: the drift test's alone (an ensemble's direct member)"),
   maxBuckets: z.number().int().min(1).max(20_000).default(2016).describe("Most phases a season is split into"),
   weeklyRecheckPoints: z
     .number()
@@ -91,6 +106,9 @@ interface Model {
   /** With `slowAlpha`: the slow level and the residuals against slow level + season. */
   slowLevel?: number;
   slowResiduals?: number[];
+  /** With `driftLambda`: the EWMA of the slow level's z, and its past values (oldest first). */
+  driftEwma?: number;
+  driftValues?: number[];
 }
 
 export interface SeasonalState {
@@ -100,6 +118,14 @@ export interface SeasonalState {
   /** Points since the warm-up began, kept until the weekly recheck at t >= until (weeklyRecheckPoints). */
   recheck?: { t: number[]; v: number[]; until: number } | null;
 }
+
+/**
+ * The drift test scores once this many past values give its spread. Its scale is at least twice an
+ * EWMA's spread on independent unit z, sqrt(λ / (2 - λ)): an EWMA's values are so correlated that a
+ * few hundred of them hold only a few independent ones, and neighbouring residuals are correlated too.
+ */
+const DRIFT_MIN_VALUES = 500;
+const driftMinScale = (lambda: number) => 2 * Math.sqrt(lambda / (2 - lambda));
 
 /** Weekly profile must beat the current one by this factor (out-of-sample MSE) to replace it. */
 const WEEKLY_GAIN = 0.8;
@@ -168,6 +194,7 @@ export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
     let season = model ? Float64Array.from(model.season) : new Float64Array(1);
     let resid = new SortedWindow(p.residualWindow, model?.residuals);
     let slowResid = new SortedWindow(p.residualWindow, model?.slowResiduals);
+    let driftValues = new SortedWindow(p.driftWindow, model?.driftValues);
     let recheck = state?.recheck ? { t: [...state.recheck.t], v: [...state.recheck.v], until: state.recheck.until } : null;
 
     const phase = (m: Model, t: number) => {
@@ -187,12 +214,23 @@ export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
       const ec = ready ? Math.max(-limit, Math.min(limit, e)) : e;
       // Against the slow level: the level's own departure shows (a drift, a broken season).
       let zs = 0;
+      let drift = 0;
       if (p.slowAlpha > 0 && (m.buckets > 1 || !p.slowNeedsSeason)) {
         m.slowLevel ??= m.level;
         const es = x - m.slowLevel - season[b];
         if (ready && slowResid.size >= 10) {
           const center = slowResid.median(); // a trend keeps the slow level a steady lag behind
           zs = (es - center) / robustScale(slowResid, center, m.minScale);
+          if (p.driftLambda > 0) {
+            const zc = Math.max(-p.clipSigmas, Math.min(p.clipSigmas, zs));
+            const ewma = (m.driftEwma ?? 0) + p.driftLambda * (zc - (m.driftEwma ?? 0));
+            m.driftEwma = ewma;
+            if (driftValues.size >= DRIFT_MIN_VALUES) {
+              const center = driftValues.median();
+              drift = (ewma - center) / robustScale(driftValues, center, driftMinScale(p.driftLambda));
+            }
+            driftValues.push(ewma);
+          }
         }
         slowResid.push(es);
       }
@@ -203,10 +241,12 @@ export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
       if (!ready) return skippedResult(t, "warmup");
       const fast = zToScore(zv);
       const slow = p.slowWeight * zToScore(zs);
+      const drifted = zToScore(drift);
+      const score = p.output === "drift" ? drifted : Math.max(fast, slow, drifted);
       return {
         t,
-        score: slow > fast ? slow : fast,
-        raw: slow > fast ? zs : zv,
+        score,
+        raw: score === fast ? zv : score === slow ? zs : drift,
         expected,
         lower: expected - p.bandSigmas * scale,
         upper: expected + p.bandSigmas * scale,
@@ -243,6 +283,7 @@ export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
       m.minScale = p.minScaleFraction * (Math.abs(mean) + hi - lo);
       resid = new SortedWindow(p.residualWindow);
       slowResid = new SortedWindow(p.residualWindow);
+      driftValues = new SortedWindow(p.driftWindow);
       for (let i = 0; i < ts.length; i++) step(m, ts[i], vs[i]);
       model = m;
       buffer = null;
@@ -301,7 +342,7 @@ export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
       getState: () => ({
         lastT,
         buffer: buffer ? { t: [...buffer.t], v: [...buffer.v] } : null,
-        model: model ? { ...model, season: Array.from(season), residuals: resid.toArray(), ...(p.slowAlpha > 0 ? { slowResiduals: slowResid.toArray() } : {}) } : null,
+        model: model ? { ...model, season: Array.from(season), residuals: resid.toArray(), ...(p.slowAlpha > 0 ? { slowResiduals: slowResid.toArray() } : {}), ...(p.driftLambda > 0 ? { driftValues: driftValues.toArray() } : {}) } : null,
         recheck: recheck ? { t: [...recheck.t], v: [...recheck.v], until: recheck.until } : null,
       }),
     };
