@@ -39,13 +39,19 @@ function memberScoreAt(kind: string, params: unknown, input: RescoreInput): numb
   return at;
 }
 
+/** A member's name on the anomaly page: its kind, and what it reports when that is not its whole score. */
+function memberLabel(m: { kind: string; params?: unknown }): string {
+  const output = (m.params as { output?: unknown } | undefined)?.output;
+  return typeof output === "string" && output !== "all" ? `${m.kind} (${output})` : m.kind;
+}
+
 function ensembleDriver(params: unknown, input: RescoreInput): AnomalyWindow["driver"] {
   const p = ensembleParams.parse(params ?? {});
-  if (p.members.length < 2) return p.members[0] ? { kind: p.members[0].kind, score: memberScoreAt(p.members[0].kind, p.members[0].params, input) } : null;
+  if (p.members.length < 2) return p.members[0] ? { kind: memberLabel(p.members[0]), score: memberScoreAt(p.members[0].kind, p.members[0].params, input) } : null;
   let best: AnomalyWindow["driver"] = null;
   for (const m of p.members) {
     const score = Math.min(1, m.weight * memberScoreAt(m.kind, m.params, input));
-    if (!best || score > best.score) best = { kind: m.kind, score };
+    if (!best || score > best.score) best = { kind: memberLabel(m), score };
   }
   return best;
 }
