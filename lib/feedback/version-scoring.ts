@@ -22,7 +22,7 @@ export function scoreStepsWithVersion(algorithm: string, params: unknown, state:
 /** `scoreStepsWithVersion` over a series' points, as a preview (events with `previewEventsAt`). */
 export function scoreWithVersion(algorithm: string, params: unknown, state: unknown, warmUp: readonly Point[], points: Point[]): ScoredPreview {
   const obs = (p: Point): Observation => ({ t: p.t, values: [p.value] });
-  return { points, scored: scoreStepsWithVersion(algorithm, params, state, warmUp.map(obs), points.map(obs)), unscored: 0, trainedOn: 0, trainedTo: null };
+  return { points, scored: scoreStepsWithVersion(algorithm, params, state, warmUp.map(obs), points.map(obs)), unscored: 0, trainedOn: 0, trainedTo: null, excludedLabelled: 0 };
 }
 
 /** The warm-up of a version that ended at `trainedTo`: the steps after it, before the period (time order). */
