@@ -39,8 +39,11 @@ export function PreviewPanel({ algorithm, buildParams, threshold, trainingWindow
   const byLabels = grouping?.by ?? null;
   // The label values typed for a group by labels; suggested from the series listed here.
   const [groupValues, setGroupValues] = useState<Record<string, string>>({});
-  const suggested = grouping && byLabels ? formGroups(grouping, options)[0] : undefined;
-  const valuesOf = (label: string) => [...new Set(options.map((o) => o.labels?.[label]).filter((v): v is string => !!v))].sort().slice(0, 200);
+  // Suggestions come from the attached series and the first series of the watched sources.
+  const watched = useSeriesList({ pageSize: 200, sourceId: sourceIds }, !!byLabels && sourceIds.length > 0);
+  const near = [...attached, ...(sourceIds.length ? (watched.data?.rows ?? []) : [])];
+  const suggested = grouping && byLabels ? formGroups(grouping, near)[0] : undefined;
+  const valuesOf = (label: string) => [...new Set(near.map((o) => o.labels?.[label]).filter((v): v is string => !!v))].sort().slice(0, 200);
   const groupValue = (label: string) => groupValues[label] ?? (suggested ? (JSON.parse(suggested.key) as Record<string, string>)[label] : "") ?? "";
   const chosenValues = byLabels ? Object.fromEntries(byLabels.map((l) => [l, groupValue(l).trim()])) : {};
   const listGroup = grouping && !byLabels ? formGroups(grouping, options)[0] : undefined;
