@@ -69,14 +69,15 @@ test.describe("grouped detector", () => {
     await preview.getByLabel("Preview group host").fill(HOSTS[0]);
     await preview.getByRole("button", { name: "Run preview" }).click();
     await expect(preview.locator(".preview-summary, .error").first()).toBeVisible({ timeout: 30_000 });
-    await expect(preview.locator(".preview-summary")).toContainText(`steps of the group cpu, mem, latency{host="${HOSTS[0]}"}`);
+    await expect(preview.locator(".preview-summary")).toContainText(`steps of the group cpu, mem, latency {host="${HOSTS[0]}"}`);
     const rows = preview.getByRole("table", { name: "Preview anomalies" }).locator("tbody tr");
     await expect(rows.filter({ hasText: "mem:" }).filter({ hasText: "above expected" }).first()).toBeVisible();
     await expect(preview.getByRole("img", { name: /^mem per step/ })).toBeVisible();
     await page.screenshot({ path: `${SCREENS}/detector-group-preview.png`, fullPage: true });
 
     await page.getByRole("button", { name: "Create detector" }).click();
-    await expect(page.getByRole("heading", { name })).toBeVisible();
+    // Creating forms the groups from the watched source's series: slower than a plain create on a loaded machine.
+    await expect(page.getByRole("heading", { name })).toBeVisible({ timeout: 30_000 });
     const detectorId = page.url().split("/").pop()!;
 
     // One model per host, then new points with host b's memory pushed up.

@@ -105,7 +105,7 @@ export function PreviewPanel({ algorithm, buildParams, threshold, trainingWindow
       {ranGroup && (
         <>
           <p className="preview-summary" aria-live="polite">
-            <strong>{ranGroup.events.length} anomal{ranGroup.events.length === 1 ? "y" : "ies"}</strong> in {ranGroup.points.length.toLocaleString("en-US")} steps of the group {ranGroup.members.map((m) => m.metric).join(", ")}
+            <strong>{ranGroup.events.length} anomal{ranGroup.events.length === 1 ? "y" : "ies"}</strong> in {ranGroup.points.length.toLocaleString("en-US")} steps of the group {ranGroup.members.map((m) => m.metric).join(", ")}{" "}
             {formatLabels(ranGroup.members[0]?.labels)}
             {ranGroup.trainedOn > 0 && (
               <span className="muted">
