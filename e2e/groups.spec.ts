@@ -1,8 +1,10 @@
 /**
  * Series groups end to end: an admin creates a grouped k-means detector in the form (cpu,
- * mem and latency grouped by host), previews one host's group with each anomaly's top member, and,
+ * mem and latency grouped by host) watching a whole source, previews one host's group (chosen by its
+ * label value, formed by the server from the source's series) with each anomaly's top member, and,
  * once the worker has trained a model per host and scored new points, opens the incident attributed
  * to the member that was pushed off its usual relation (bars, member charts, main chart), with axe.
+ * Labelled, the incident judges the group's model version on the detector page.
  */
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type APIRequestContext } from "@playwright/test";
@@ -55,11 +57,8 @@ test.describe("grouped detector", () => {
     await page.getByRole("spinbutton", { name: "K", exact: true }).fill("4");
     await page.getByRole("spinbutton", { name: "Shingle size", exact: true }).fill("1");
     await page.getByRole("spinbutton", { name: "Seed", exact: true }).fill("7");
-    for (const metric of METRICS) {
-      await page.getByLabel("Search series").fill(metric);
-      for (const host of HOSTS) await page.getByRole("checkbox", { name: new RegExp(`^${metric} .*${host}`) }).check();
-    }
-    await expect(page.getByRole("list", { name: "Attached series" }).locator("li")).toHaveCount(6);
+    // The whole source, no series attached one by one: the preview's group comes from the source's series.
+    await page.getByRole("group", { name: "Watched sources" }).getByRole("checkbox", { name: new RegExp(`^e2e-hosts-${suffix} `) }).check();
     await page.getByLabel("Score groups of series as one vector per time step").check();
     await expect(page.getByLabel("Groups", { exact: true })).toHaveValue("labels");
     await expect(page.getByLabel("Group by labels")).toHaveValue("host");
@@ -67,17 +66,18 @@ test.describe("grouped detector", () => {
     await page.getByLabel("Step (seconds)").fill(String(STEP));
 
     const preview = page.getByRole("region", { name: "Preview" });
-    await preview.getByLabel("Preview group").selectOption({ label: `{host="${HOSTS[0]}"}` });
+    await preview.getByLabel("Preview group host").fill(HOSTS[0]);
     await preview.getByRole("button", { name: "Run preview" }).click();
     await expect(preview.locator(".preview-summary, .error").first()).toBeVisible({ timeout: 30_000 });
-    await expect(preview.locator(".preview-summary")).toContainText("steps of the group cpu, mem, latency");
+    await expect(preview.locator(".preview-summary")).toContainText(`steps of the group cpu, mem, latency {host="${HOSTS[0]}"}`);
     const rows = preview.getByRole("table", { name: "Preview anomalies" }).locator("tbody tr");
     await expect(rows.filter({ hasText: "mem:" }).filter({ hasText: "above expected" }).first()).toBeVisible();
     await expect(preview.getByRole("img", { name: /^mem per step/ })).toBeVisible();
     await page.screenshot({ path: `${SCREENS}/detector-group-preview.png`, fullPage: true });
 
     await page.getByRole("button", { name: "Create detector" }).click();
-    await expect(page.getByRole("heading", { name })).toBeVisible();
+    // Creating forms the groups from the watched source's series: slower than a plain create on a loaded machine.
+    await expect(page.getByRole("heading", { name })).toBeVisible({ timeout: 30_000 });
     const detectorId = page.url().split("/").pop()!;
 
     // One model per host, then new points with host b's memory pushed up.
@@ -106,5 +106,16 @@ test.describe("grouped detector", () => {
     await page.screenshot({ path: `${SCREENS}/anomaly-grouped.png`, fullPage: true });
     const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
     expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+
+    // Labelled a true anomaly, the incident judges host b's model version: re-scored over the group's steps, it finds it.
+    expect((await request.post(`/api/v1/anomalies/${anomalyId}/labels`, { data: { value: "TRUE_POSITIVE" } })).status()).toBe(201);
+    await page.goto(`/detectors/${detectorId}`);
+    const models = page.getByRole("region", { name: "Model versions" });
+    const groupB = models.locator("div").filter({ has: page.getByRole("heading", { name: `Group {host="${HOSTS[1]}"}: cpu, mem, latency (1 labelled spans on its members`, exact: false }) });
+    await expect(groupB).toBeVisible({ timeout: 30_000 });
+    await expect(groupB.getByRole("row").filter({ hasText: "v1 (active)" })).toContainText("100%"); // recall: the labelled incident found
+    await expect(models.getByRole("heading", { name: new RegExp(`^Group \\{host="${HOSTS[0]}"\\}`) })).toBeVisible();
+    await groupB.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SCREENS}/detector-group-models.png`, fullPage: true });
   });
 });

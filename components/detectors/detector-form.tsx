@@ -193,7 +193,7 @@ function DetectorFormInner({ algorithms, detector }: { algorithms: NonNullable<R
           <button type="submit" disabled={saving}>{saving ? "Saving…" : detector ? "Save changes" : "Create detector"}</button>
         </div>
       </form>
-      <PreviewPanel algorithm={algorithm} buildParams={buildParams} threshold={threshold} trainingWindowHours={trainingHours ? Number(trainingHours) : null} attached={series} grouping={info.input === "univariate" ? null : toGrouping(grouping, series.map((s) => s.id))} onIssues={(i) => setErrors(issuesByField(i))} />
+      <PreviewPanel algorithm={algorithm} buildParams={buildParams} threshold={threshold} trainingWindowHours={trainingHours ? Number(trainingHours) : null} attached={series} sourceIds={sourceIds} detectorId={detector?.id} grouping={info.input === "univariate" ? null : toGrouping(grouping, series.map((s) => s.id))} onIssues={(i) => setErrors(issuesByField(i))} />
     </>
   );
 }

@@ -1,5 +1,9 @@
 "use client";
-/** Runs the detector as configured (unsaved) over a stored series, or one group of series, and draws what it would flag. */
+/**
+ * Runs the detector as configured (unsaved) over a stored series, or one group of series, and draws
+ * what it would flag. A group by labels is chosen by its label values (e.g. host=a): the server forms
+ * it from every series of the watched sources and the attached ones, by the pipeline's rule.
+ */
 import { useState } from "react";
 import { ApiError } from "@/lib/client/api";
 import { formatDateTime, formatLabels } from "@/components/format";
@@ -17,35 +21,49 @@ interface Props {
   /** The form's training window (null: the default), used as the worker will use it. */
   trainingWindowHours: number | null;
   attached: SeriesRow[];
+  /** The form's watched sources (their series form groups too). */
+  sourceIds: string[];
+  /** The detector being edited: its labelled anomalies are left out of training, as retraining leaves them out. */
+  detectorId?: string;
   /** The form's grouping (null: each series alone): the preview then scores one group, chosen here. */
   grouping: Grouping | null;
   onIssues: (issues: { path: string; message: string }[]) => void;
 }
 
-export function PreviewPanel({ algorithm, buildParams, threshold, trainingWindowHours, attached, grouping, onIssues }: Props) {
+export function PreviewPanel({ algorithm, buildParams, threshold, trainingWindowHours, attached, sourceIds, detectorId, grouping, onIssues }: Props) {
   const all = useSeriesList({ pageSize: 50 });
   const options = attached.length ? attached : (all.data?.rows ?? []);
   const [chosen, setChosen] = useState("");
   const [maxPoints, setMaxPoints] = useState(5000);
   const seriesId = options.some((o) => o.id === chosen) ? chosen : options[0]?.id;
-  const groups = grouping ? formGroups(grouping, options) : [];
-  const [chosenGroup, setChosenGroup] = useState("");
-  const group = groups.find((g) => g.key === chosenGroup) ?? groups[0];
+  const byLabels = grouping?.by ?? null;
+  // The label values typed for a group by labels; suggested from the series listed here.
+  const [groupValues, setGroupValues] = useState<Record<string, string>>({});
+  // Suggestions come from the attached series and the first series of the watched sources.
+  const watched = useSeriesList({ pageSize: 200, sourceId: sourceIds }, !!byLabels && sourceIds.length > 0);
+  const near = [...attached, ...(sourceIds.length ? (watched.data?.rows ?? []) : [])];
+  const suggested = grouping && byLabels ? formGroups(grouping, near)[0] : undefined;
+  const valuesOf = (label: string) => [...new Set(near.map((o) => o.labels?.[label]).filter((v): v is string => !!v))].sort().slice(0, 200);
+  const groupValue = (label: string) => groupValues[label] ?? (suggested ? (JSON.parse(suggested.key) as Record<string, string>)[label] : "") ?? "";
+  const chosenValues = byLabels ? Object.fromEntries(byLabels.map((l) => [l, groupValue(l).trim()])) : {};
+  const listGroup = grouping && !byLabels ? formGroups(grouping, options)[0] : undefined;
   const preview = usePreview();
   const ran = preview.data;
   const metric = options.find((o) => o.id === (preview.variables?.seriesId ?? seriesId))?.metric ?? "";
   const ranGroup = ran && "members" in ran ? ran : null;
   const ranSeries = ran && !("members" in ran) ? ran : null;
-  const ready = grouping ? !!group : !!seriesId;
+  const ready = grouping ? (byLabels ? byLabels.every((l) => chosenValues[l]) && (sourceIds.length > 0 || attached.length > 0) : !!listGroup) : !!seriesId;
 
   function run() {
     const params = buildParams();
     if (!params || !ready) return;
-    const target = grouping && group
-      ? { grouping: { seriesIds: group.members, stepSeconds: grouping.stepSeconds, aggregate: grouping.aggregate, missing: grouping.missing } }
-      : { seriesId };
+    const target = !grouping
+      ? { seriesId }
+      : byLabels
+        ? { grouping, group: chosenValues, sourceIds, seriesIds: attached.map((s) => s.id) }
+        : { grouping: { seriesIds: listGroup!.members, stepSeconds: grouping.stepSeconds, aggregate: grouping.aggregate, missing: grouping.missing } };
     preview.mutate(
-      { algorithm, params, threshold, ...target, maxPoints, trainingWindowHours },
+      { algorithm, params, threshold, ...target, maxPoints, trainingWindowHours, detectorId },
       { onError: (e) => e instanceof ApiError && e.issues && onIssues(e.issues), onSuccess: () => onIssues([]) },
     );
   }
@@ -55,13 +73,16 @@ export function PreviewPanel({ algorithm, buildParams, threshold, trainingWindow
       <h2>Preview</h2>
       <p className="muted">Scores stored points with these settings without saving anything (algorithms that need training learn their training window ending where the preview starts, as the worker learns the one ending at its position).</p>
       <div className="toolbar">
-        {grouping ? (
-          <label>
-            Group
-            <select aria-label="Preview group" value={group?.key ?? ""} onChange={(e) => setChosenGroup(e.target.value)}>
-              {groups.map((g) => <option key={g.key} value={g.key}>{groupName(g.key)}</option>)}
-            </select>
-          </label>
+        {byLabels ? (
+          byLabels.map((label) => (
+            <label key={label}>
+              Group {label}
+              <input aria-label={`Preview group ${label}`} list={`preview-group-${label}`} value={groupValue(label)} placeholder="a label value" onChange={(e) => setGroupValues({ ...groupValues, [label]: e.target.value })} />
+              <datalist id={`preview-group-${label}`}>{valuesOf(label).map((v) => <option key={v} value={v} />)}</datalist>
+            </label>
+          ))
+        ) : grouping ? (
+          <span>Group: {listGroup ? groupName(listGroup.key) : "none yet"}</span>
         ) : (
           <label>
             Series
@@ -78,16 +99,17 @@ export function PreviewPanel({ algorithm, buildParams, threshold, trainingWindow
         </label>
         <button type="button" onClick={run} disabled={!ready || preview.isPending}>{preview.isPending ? "Running…" : "Run preview"}</button>
       </div>
-      {grouping && !group && <p className="muted">No complete group among the selected series yet: select a series of every member metric of a group to preview it.</p>}
+      {byLabels && sourceIds.length === 0 && attached.length === 0 && <p className="muted">Watch a source or select series: the group is formed from them.</p>}
+      {grouping && !byLabels && !listGroup && <p className="muted">Select at least two series: they are the group.</p>}
       {preview.error && <p className="error" role="alert">{preview.error.message}</p>}
       {ranGroup && (
         <>
           <p className="preview-summary" aria-live="polite">
-            <strong>{ranGroup.events.length} anomal{ranGroup.events.length === 1 ? "y" : "ies"}</strong> in {ranGroup.points.length.toLocaleString("en-US")} steps of the group {ranGroup.members.map((m) => m.metric).join(", ")}
+            <strong>{ranGroup.events.length} anomal{ranGroup.events.length === 1 ? "y" : "ies"}</strong> in {ranGroup.points.length.toLocaleString("en-US")} steps of the group {ranGroup.members.map((m) => m.metric).join(", ")}{" "}
             {formatLabels(ranGroup.members[0]?.labels)}
             {ranGroup.trainedOn > 0 && (
               <span className="muted">
-                {" "}· trained on {ranGroup.trainedOn.toLocaleString("en-US")} steps {ranGroup.unscored > 0 ? "at the start (no history before it)" : "before it"}, up to {formatDateTime(new Date(ranGroup.trainedTo!))}
+                {" "}· trained on {ranGroup.trainedOn.toLocaleString("en-US")} steps {ranGroup.unscored > 0 ? "at the start (no history before it)" : "before it"}, up to {formatDateTime(new Date(ranGroup.trainedTo!))}{ranGroup.excludedLabelled > 0 && `, ${ranGroup.excludedLabelled.toLocaleString("en-US")} labelled as anomalies left out`}
               </span>
             )}
           </p>
@@ -100,7 +122,7 @@ export function PreviewPanel({ algorithm, buildParams, threshold, trainingWindow
             <strong>{ranSeries.events.length} anomal{ranSeries.events.length === 1 ? "y" : "ies"}</strong> in {ranSeries.points.length.toLocaleString("en-US")} points of {metric}
             {ranSeries.trainedOn > 0 && (
               <span className="muted">
-                {" "}· trained on {ranSeries.trainedOn.toLocaleString("en-US")} points {ranSeries.unscored > 0 ? "at the start (no history before it)" : "before it"}, up to {formatDateTime(new Date(ranSeries.trainedTo!))}
+                {" "}· trained on {ranSeries.trainedOn.toLocaleString("en-US")} points {ranSeries.unscored > 0 ? "at the start (no history before it)" : "before it"}, up to {formatDateTime(new Date(ranSeries.trainedTo!))}{ranSeries.excludedLabelled > 0 && `, ${ranSeries.excludedLabelled.toLocaleString("en-US")} labelled as anomalies left out`}
               </span>
             )}
           </p>

@@ -57,9 +57,13 @@ export function useAlgorithms() {
   });
 }
 
-export function useSeriesList(filter: { q?: string; page?: number; pageSize?: number }) {
-  const params = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined && v !== "").map(([k, v]) => [k, String(v)]));
+/** Series, by metric or label text; `sourceId` limits them to those sources (`enabled: false`: not asked). */
+export function useSeriesList(filter: { q?: string; page?: number; pageSize?: number; sourceId?: string[] }, enabled = true) {
+  const params = new URLSearchParams(
+    Object.entries(filter).flatMap(([k, v]) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v.map((x): [string, string] => [k, x]) : [[k, String(v)] as [string, string]])),
+  );
   return useQuery({
+    enabled,
     queryKey: ["series", filter],
     queryFn: () => apiFetch<{ total: number; rows: SeriesRow[] }>(`/api/v1/series?${params}`),
     placeholderData: keepPreviousData,

@@ -60,9 +60,9 @@ export function groupKeyOf(by: readonly string[], labels: Record<string, unknown
 export const LIST_GROUP_KEY = "list";
 
 /**
- * The groups `grouping` forms from `series` (the detector form's attached series), as the pipeline
- * forms them (lib/server/queries/subjects.ts): per label key, the first series (by id) of each member
- * metric, complete groups only; or the listed series as one group. For the preview's choice of group.
+ * The groups `grouping` forms from `series`: per label key, the first series (by id) of each member
+ * metric, complete groups only; or the listed series as one group. The one rule: the pipeline forms a
+ * detector's groups with it (`syncGroups`, lib/server/queries/subjects.ts), the preview its group.
  */
 export function formGroups(
   grouping: Pick<Grouping, "by" | "metrics" | "seriesIds">,

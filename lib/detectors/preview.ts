@@ -7,6 +7,8 @@
 import { createDetector, toEvents, type Observation, type Scored } from "@/lib/detection";
 import { trainingSplit } from "@/lib/detection/training";
 import type { GroupPreviewResult, PreviewEvent, PreviewPoint, PreviewResult } from "@/lib/detectors/schemas";
+import type { Span } from "@/lib/feedback/evaluate";
+import { leaveOutSpans } from "@/lib/feedback/training-window";
 
 type Point = { t: number; value: number };
 
@@ -20,6 +22,8 @@ export interface PreviewInput {
   history?: Point[];
   /** The detector's training window (null: the default week). */
   trainingWindowHours?: number | null;
+  /** Spans left out of training (the detector's labelled anomalies), as `train.run` leaves them out. */
+  leaveOut?: readonly Span[];
 }
 
 const finite = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? null : x);
@@ -34,6 +38,8 @@ export interface ScoredPreview {
   /** Points the model trained on, before or inside the window, and the last one's time. */
   trainedOn: number;
   trainedTo: number | null;
+  /** Points of the training window left out as labelled anomalies (`leaveOut`). */
+  excludedLabelled: number;
 }
 
 /**
@@ -42,28 +48,30 @@ export interface ScoredPreview {
  * what-if use this. With `state` (a stored model version's detector state) the detector resumes
  * from it instead and scores every point (it is already trained).
  */
-export function scorePreview({ algorithm, params, points, history = [], trainingWindowHours, state }: Omit<PreviewInput, "threshold"> & { state?: unknown }): ScoredPreview {
-  return { points, ...scoreSplit({ algorithm, params, trainingWindowHours, state }, history, points, obs) };
+export function scorePreview({ algorithm, params, points, history = [], trainingWindowHours, leaveOut, state }: Omit<PreviewInput, "threshold"> & { state?: unknown }): ScoredPreview {
+  return { points, ...scoreSplit({ algorithm, params, trainingWindowHours, leaveOut, state }, history, points, obs) };
 }
 
 /**
  * The worker's split and scoring over any observations (a series' points, a group's steps):
- * trained on the training window before `points` (or, without history, on their first part), or
+ * trained on the training window before `points` (or, without history, on their first part), less
+ * the `leaveOut` spans (train.run's rule: the window first, then labelled anomalies out of it), or
  * resumed from `state`.
  */
 function scoreSplit<P extends { t: number }>(
-  { algorithm, params, trainingWindowHours, state }: { algorithm: string; params: unknown; trainingWindowHours?: number | null; state?: unknown },
+  { algorithm, params, trainingWindowHours, leaveOut = [], state }: { algorithm: string; params: unknown; trainingWindowHours?: number | null; leaveOut?: readonly Span[]; state?: unknown },
   history: P[],
   points: P[],
   toObs: (p: P) => Observation,
 ): Omit<ScoredPreview, "points"> {
   const detector = createDetector(algorithm, params, state);
-  if (state !== undefined) return { scored: points.map((p) => detector.update(toObs(p))), unscored: 0, trainedOn: 0, trainedTo: null };
+  if (state !== undefined) return { scored: points.map((p) => detector.update(toObs(p))), unscored: 0, trainedOn: 0, trainedTo: null, excludedLabelled: 0 };
   const split = trainingSplit({ algorithm, params, trainingWindowHours }, history, points);
-  if (split.train.length > 0) detector.train?.(split.train.map(toObs));
+  const { kept: train, excluded } = leaveOutSpans(split.train, leaveOut);
+  if (train.length > 0) detector.train?.(train.map(toObs));
   const all = split.score.map((p) => detector.update(toObs(p)));
   const scored = all.slice(all.length - Math.min(all.length, points.length));
-  return { scored, unscored: points.length - scored.length, trainedOn: split.train.length, trainedTo: split.train.at(-1)?.t ?? null };
+  return { scored, unscored: points.length - scored.length, trainedOn: train.length, trainedTo: train.at(-1)?.t ?? null, excludedLabelled: excluded };
 }
 
 /** The events a scored preview gives at `threshold`. */
@@ -80,7 +88,7 @@ export function previewEventsAt({ points, scored, unscored }: ScoredPreview, thr
 
 export function runPreview(input: PreviewInput): PreviewResult {
   const preview = scorePreview(input);
-  const { scored, unscored, trainedOn, trainedTo } = preview;
+  const { scored, unscored, trainedOn, trainedTo, excludedLabelled } = preview;
   const events = previewEventsAt(preview, input.threshold);
   const out: PreviewPoint[] = input.points.map((p, i) => {
     const s = i >= unscored ? scored[i - unscored] : undefined;
@@ -94,7 +102,7 @@ export function runPreview(input: PreviewInput): PreviewResult {
       upper: real ? finite(s.upper) : null,
     };
   });
-  return { points: out, events, trainedOn, trainedTo, unscored };
+  return { points: out, events, trainedOn, trainedTo, unscored, excludedLabelled };
 }
 
 export interface GroupPreviewInput {
@@ -106,14 +114,16 @@ export interface GroupPreviewInput {
   /** Steps before them: a trained detector's training window, else its warm-up. */
   history?: Observation[];
   trainingWindowHours?: number | null;
+  /** Spans left out of training (the detector's labelled anomalies on the members). */
+  leaveOut?: readonly Span[];
 }
 
 /**
  * A grouped detector's preview: the group's steps, split and scored as the worker scores a group
  * (one vector per step), each scored step and event with the model's attribution per member.
  */
-export function runGroupPreview({ algorithm, params, threshold, steps, history = [], trainingWindowHours }: GroupPreviewInput): Omit<GroupPreviewResult, "members"> {
-  const { scored, unscored, trainedOn, trainedTo } = scoreSplit({ algorithm, params, trainingWindowHours }, history, steps, (s) => s);
+export function runGroupPreview({ algorithm, params, threshold, steps, history = [], trainingWindowHours, leaveOut }: GroupPreviewInput): Omit<GroupPreviewResult, "members"> {
+  const { scored, unscored, trainedOn, trainedTo, excludedLabelled } = scoreSplit({ algorithm, params, trainingWindowHours, leaveOut }, history, steps, (s) => s);
   const events = toEvents(scored, { threshold }).map((e) => ({
     start: e.start,
     end: e.end,
@@ -128,5 +138,5 @@ export function runGroupPreview({ algorithm, params, threshold, steps, history =
     const real = s && !s.skipped;
     return { t: p.t, values: p.values, score: real ? s.score : null, attribution: real ? (s.attribution ?? null) : null };
   });
-  return { points, events, trainedOn, trainedTo, unscored };
+  return { points, events, trainedOn, trainedTo, unscored, excludedLabelled };
 }

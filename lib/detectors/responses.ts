@@ -60,17 +60,33 @@ export const ZAlgorithmList = z.object({
 export const ZBackfillQueued = z.object({ jobs: z.number().int(), seriesIds: z.array(z.string()) });
 export const ZTrainingQueued = z.object({ jobs: z.number().int() });
 
-/** POST /api/v1/detectors/preview (lib/detectors/schemas.ts PreviewResult): times in ms. */
-export const ZPreviewResult = z.object({
+const previewEvent = { start: z.number(), end: z.number(), peakT: z.number(), peakScore: z.number(), severity: z.enum(["low", "medium", "high", "critical"]), pointCount: z.number().int() };
+const training = {
+  /** Points (a group: steps) the detector trained on (algorithms that need training), ending before the first scored one. */
+  trainedOn: z.number().int(),
+  trainedTo: z.number().nullable(),
+  /** Leading points used for training, not scored (no history before the window). */
+  unscored: z.number().int(),
+  /** Points of the training window left out as the detector's labelled anomalies (with `detectorId`). */
+  excludedLabelled: z.number().int(),
+};
+const memberShares = z.array(z.object({ share: z.number(), direction: z.enum(["above", "below"]) })).nullable();
+
+/** POST /api/v1/detectors/preview of a series (lib/detectors/schemas.ts PreviewResult): times in ms. */
+export const ZSeriesPreviewResult = z.object({
   points: z.array(
     z.object({ t: z.number(), value: z.number(), score: z.number().nullable(), expected: z.number().nullable(), lower: z.number().nullable(), upper: z.number().nullable() }),
   ),
-  events: z.array(
-    z.object({ start: z.number(), end: z.number(), peakT: z.number(), peakScore: z.number(), severity: z.enum(["low", "medium", "high", "critical"]), pointCount: z.number().int() }),
-  ),
-  /** Points the detector trained on (algorithms that need training), ending before the first scored point. */
-  trainedOn: z.number().int(),
-  trainedTo: z.number().nullable(),
-  /** Leading points used for training, not scored (a series with no history before the window). */
-  unscored: z.number().int(),
+  events: z.array(z.object(previewEvent)),
+  ...training,
 });
+
+/** POST /api/v1/detectors/preview of a group (GroupPreviewResult): the members in vector order, one scored step per point. */
+export const ZGroupPreviewResult = z.object({
+  members: z.array(z.object({ seriesId: z.string(), metric: z.string(), labels: z.record(z.string(), z.string()) })),
+  points: z.array(z.object({ t: z.number(), values: z.array(z.number()), score: z.number().nullable(), attribution: memberShares })),
+  events: z.array(z.object({ ...previewEvent, attribution: memberShares })),
+  ...training,
+});
+
+export const ZPreviewResult = z.union([ZSeriesPreviewResult, ZGroupPreviewResult]);

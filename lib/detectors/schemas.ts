@@ -64,10 +64,21 @@ export const ZPreview = z
     algorithm: fields.algorithm,
     params: params.default({}),
     threshold: fields.threshold,
-    /** The series previewed; or, with `grouping`, none: the group's members are `grouping.seriesIds`. */
+    /** The series previewed; or, with `grouping`, none: one group is formed and previewed. */
     seriesId: id.optional(),
-    /** A grouped detector's preview: one group, its members in vector order, aligned as the worker aligns them. */
+    /**
+     * A grouped detector's preview: one group, aligned as the worker aligns them. With `seriesIds`
+     * those series are the group; with `by` and `metrics` the group whose labels have the values in
+     * `group`, formed from `sourceIds`' series and `seriesIds` by the pipeline's rule.
+     */
     grouping: groupingSchema.optional(),
+    /** With a `by` grouping: the label values of the group previewed (e.g. `{ host: "a" }`). */
+    group: z.record(z.string(), z.string().min(1)).optional(),
+    /** With a `by` grouping: the detector's watched sources and attached series, which its groups are formed from. */
+    sourceIds: z.array(id).max(100).optional(),
+    seriesIds: z.array(id).max(500).optional(),
+    /** The detector being edited: its labelled anomalies are left out of training, as `train.run` leaves them out. */
+    detectorId: id.optional(),
     from: z.iso.datetime({ offset: true }).optional(),
     to: z.iso.datetime({ offset: true }).optional(),
     maxPoints: z.number().int().min(10).max(MAX_PREVIEW_POINTS).default(5_000),
@@ -75,7 +86,14 @@ export const ZPreview = z
     trainingWindowHours: fields.trainingWindowHours,
   })
   .superRefine((p, ctx) => {
-    if (p.grouping && !p.grouping.seriesIds) ctx.addIssue({ code: "custom", path: ["grouping", "seriesIds"], message: "the preview scores one group: give its members, in vector order" });
+    const by = p.grouping?.by;
+    if (by) {
+      const missing = by.filter((label) => !p.group?.[label]);
+      if (missing.length) ctx.addIssue({ code: "custom", path: ["group"], message: `the preview scores one group: give its value of ${missing.join(", ")}` });
+      const extra = Object.keys(p.group ?? {}).filter((label) => !by.includes(label));
+      if (extra.length) ctx.addIssue({ code: "custom", path: ["group"], message: `not a grouping label: ${extra.join(", ")}` });
+      if (!p.sourceIds?.length && !p.seriesIds?.length) ctx.addIssue({ code: "custom", path: ["sourceIds"], message: "choose the sources (or series) the groups are formed from" });
+    } else if (p.group) ctx.addIssue({ code: "custom", path: ["group"], message: "`group` goes with a grouping by labels" });
     if (p.grouping && p.seriesId) ctx.addIssue({ code: "custom", path: ["seriesId"], message: "give either `seriesId` or `grouping`, not both" });
     if (!p.grouping && !p.seriesId) ctx.addIssue({ code: "custom", path: ["seriesId"], message: "choose a series (or a group with `grouping`)" });
   });
@@ -127,6 +145,8 @@ export interface PreviewResult {
   trainedTo: number | null;
   /** Leading points of `points` used for training, not scored (a series with no history before the window). */
   unscored: number;
+  /** Points of the training window left out as the detector's labelled anomalies (`detectorId`), as train.run leaves them out. */
+  excludedLabelled: number;
 }
 
 /** One member's part in a group's score (lib/detection/types.ts FeatureAttribution). */
@@ -145,6 +165,7 @@ export interface GroupPreviewResult {
   trainedOn: number;
   trainedTo: number | null;
   unscored: number;
+  excludedLabelled: number;
 }
 
 /** A downsampled bucket of stored points (raw points have min = max = avg). */

@@ -13,6 +13,7 @@ const preview: ScoredPreview = {
   unscored: 0,
   trainedOn: 0,
   trainedTo: null,
+  excludedLabelled: 0,
 };
 const series: ScoredSeries[] = [{ seriesId: "s", preview }];
 const at = (t: number, kind: TruthSpan["kind"], origin: TruthSpan["origin"] = "label"): TruthSpan => ({ seriesId: "s", start: t, end: t, kind, origin });

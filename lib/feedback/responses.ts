@@ -81,7 +81,10 @@ export const ZModelComparison = z.object({
   threshold: z.number(),
   series: z.array(
     z.object({
+      /** The subject: a series, or a group of a grouped detector (`group` then describes it). */
       seriesId: z.string(),
+      group: z.object({ key: z.string(), members: z.array(z.object({ seriesId: z.string(), metric: z.string(), labels: z.record(z.string(), z.string()) })) }).nullable(),
+      /** Points (a group: aligned steps) of the period re-scored. */
       points: count,
       labels: count,
       versions: z.array(

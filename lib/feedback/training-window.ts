@@ -5,8 +5,11 @@
  */
 import type { Span } from "@/lib/feedback/evaluate";
 
-export function leaveOutSpans<P extends { ts: Date }>(points: readonly P[], spans: readonly Span[]): { kept: P[]; excluded: number } {
+/** A point's or step's time: `t` in ms, or its `ts`. */
+const timeOf = (p: { t: number } | { ts: Date }) => ("t" in p ? p.t : p.ts.getTime());
+
+export function leaveOutSpans<P extends { t: number } | { ts: Date }>(points: readonly P[], spans: readonly Span[]): { kept: P[]; excluded: number } {
   if (spans.length === 0) return { kept: [...points], excluded: 0 };
-  const kept = points.filter((p) => !spans.some((s) => s.start <= p.ts.getTime() && p.ts.getTime() <= s.end));
+  const kept = points.filter((p) => !spans.some((s) => s.start <= timeOf(p) && timeOf(p) <= s.end));
   return { kept, excluded: points.length - kept.length };
 }

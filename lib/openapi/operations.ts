@@ -180,7 +180,7 @@ export const OPERATIONS: Operation[] = [
   op("GET", `${V1}/detectors`, "detectors:read", "All detectors", { response: ZDetectorList }),
   op("POST", `${V1}/detectors`, "detectors:write", "Create a detector", { body: ZCreateDetector, response: ZDetectorOne, status: 201 }),
   op("GET", `${V1}/detectors/algorithms`, "detectors:read", "Available algorithms and their parameters", { response: ZAlgorithmList }),
-  op("POST", `${V1}/detectors/preview`, "detectors:read", "Preview a detector config on a series: scores, expected band and events (nothing is written)", { body: ZPreview, response: ZPreviewResult }),
+  op("POST", `${V1}/detectors/preview`, "detectors:read", "Preview a detector config on a series (scores, expected band, events) or on one group (steps, scores, attribution); nothing is written", { body: ZPreview, response: ZPreviewResult }),
   op("GET", `${V1}/detectors/{id}`, "detectors:read", "One detector", { response: ZDetectorOne }),
   op("PATCH", `${V1}/detectors/{id}`, "detectors:write", "Update a detector; `effect` says what the edit does to detection (reset, redetect or none)", { body: ZUpdateDetector, response: ZDetectorUpdated }),
   op("DELETE", `${V1}/detectors/{id}`, "detectors:write", "Delete a detector", { status: 204 }),

@@ -93,7 +93,7 @@ export async function loadTruth(detectorId: string, p: Period, seriesIds?: strin
 async function loadIncidents(detectorId: string, p: Period) {
   return getPrisma().anomaly.findMany({
     where: { detectorId, detection: "ACTIVE", startTs: { lte: new Date(p.to) }, endTs: { gte: new Date(p.from) } },
-    select: { seriesId: true, startTs: true, endTs: true, createdAt: true },
+    select: { seriesId: true, subjectId: true, startTs: true, endTs: true, createdAt: true },
     take: 100_000,
   });
 }
@@ -105,12 +105,12 @@ async function evaluateModelVersions(detectorId: string, incidents: Awaited<Retu
   const versions = await getPrisma().modelVersion.findMany({ where: { detectorId }, orderBy: [{ createdAt: "asc" }, { version: "asc" }], take: 200 });
   return versions.map((v, i) => {
     const next = versions.slice(i + 1).find((n) => n.subjectId === v.subjectId)?.createdAt.getTime() ?? Infinity;
-    const mine = incidents.filter((a) => (v.subjectId === null || a.seriesId === v.subjectId) && a.createdAt.getTime() >= v.createdAt.getTime() && a.createdAt.getTime() < next);
-    const seriesTruth = truth.filter((s) => v.subjectId === null || s.seriesId === v.subjectId);
+    // A version is a subject's (a series, or a group whose incidents are shown under a member).
+    const mine = incidents.filter((a) => (v.subjectId === null || a.subjectId === v.subjectId) && a.createdAt.getTime() >= v.createdAt.getTime() && a.createdAt.getTime() < next);
     return {
       id: v.id, version: v.version, seriesId: v.subjectId, active: v.active,
       trainedFrom: v.trainedFrom.toISOString(), trainedTo: v.trainedTo.toISOString(), createdAt: v.createdAt.toISOString(),
-      metrics: evaluate(mine.map(toEvent), seriesTruth.filter((s) => mine.some((a) => a.seriesId === s.seriesId))),
+      metrics: evaluate(mine.map(toEvent), truth.filter((s) => mine.some((a) => a.seriesId === s.seriesId))),
     };
   });
 }

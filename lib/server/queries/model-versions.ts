@@ -1,13 +1,15 @@
 /**
  * Model versions side by side and rollback (lib/feedback/README.md, Model versions). Each version
- * of a series is judged on the same labelled period: its stored detector state, warmed on the
- * points between its training's end and the period, re-scores the period's points with the pure
+ * of a series or a group is judged on the same labelled period: its stored detector state, warmed on the
+ * steps between its training's end and the period, re-scores the period's steps with the pure
  * library (lib/feedback/version-scoring.ts), events at the detector's
  * threshold, precision/recall/F1 against the labels. Activating an older version goes through the
  * install path training uses (`installModelVersion`), audited.
  */
-import { previewEventsAt } from "@/lib/detectors/preview";
-import { scoreWithVersion, warmUpAfter } from "@/lib/feedback/version-scoring";
+import { toEvents } from "@/lib/detection";
+import { readGrouping } from "@/lib/detectors/grouping";
+import { scoreStepsWithVersion, warmUpAfter } from "@/lib/feedback/version-scoring";
+import { stepStart } from "@/lib/pipeline/align";
 import { MAX_PREVIEW_POINTS } from "@/lib/detectors/schemas";
 import { evaluate, overlaps, type Metrics } from "@/lib/feedback/evaluate";
 import { parseDetectorParams } from "@/lib/detectors/params";
@@ -18,7 +20,9 @@ import { writeAudit } from "@/lib/server/audit";
 import { getPrisma } from "@/lib/server/db";
 import { loadTruth, resolvePeriod } from "@/lib/server/queries/evaluation";
 import { WARMUP_POINTS } from "@/lib/server/queries/anomaly-window";
-import { readPointsBefore } from "@/lib/server/queries/detector-state";
+import { readStepsAfter, readStepsBefore, seriesSubject, type Step, type Subject } from "@/lib/server/queries/subject-points";
+
+const toObservation = (s: Step) => ({ t: s.ts.getTime(), values: s.values });
 
 /** Versions judged per series (the newest first). */
 export const MAX_VERSIONS_PER_SERIES = 10;
@@ -44,49 +48,81 @@ export interface VersionComparison {
   unavailable: string | null;
 }
 
+/** A grouped detector's group: its key (`{"host":"a"}`, or `list`) and members in vector order. */
+export interface ComparedGroup {
+  key: string;
+  members: { seriesId: string; metric: string; labels: Record<string, string> }[];
+}
+
+/** The detector's groups by id, and each member series' group. */
+async function readGroups(detectorId: string) {
+  const rows = await getPrisma().seriesGroup.findMany({
+    where: { detectorId },
+    select: { id: true, key: true, members: { orderBy: { position: "asc" }, select: { seriesId: true, series: { select: { metric: true, labels: true } } } } },
+  });
+  const groups = new Map<string, ComparedGroup>(
+    rows.map((g) => [g.id, { key: g.key, members: g.members.map((m) => ({ seriesId: m.seriesId, metric: m.series.metric, labels: (m.series.labels ?? {}) as Record<string, string> })) }]),
+  );
+  const groupOf = new Map(rows.flatMap((g) => g.members.map((m) => [m.seriesId, g.id] as const)));
+  return { groups, groupOf };
+}
+
+/**
+ * Each subject's versions re-scored over the same period and judged on the same labels. A subject
+ * is a series, or a group of a grouped detector: its steps aligned by the pipeline's reader, its
+ * labels those on its members (its incidents are shown, and labelled, under a member).
+ * `seriesId` picks one subject: a series, a group, or a member (its group).
+ */
 export async function compareModelVersions(detectorId: string, q: { from?: string; to?: string; seriesId?: string }) {
   const prisma = getPrisma();
-  const d = await prisma.detector.findUnique({ where: { id: detectorId }, select: { id: true, algorithm: true, params: true, threshold: true } });
+  const d = await prisma.detector.findUnique({ where: { id: detectorId }, select: { id: true, algorithm: true, params: true, threshold: true, grouping: true } });
   if (!d) throw new AppError("not_found", `No detector ${detectorId}`);
   const period = await resolvePeriod(detectorId, q);
-  const truth = await loadTruth(detectorId, period, q.seriesId ? [q.seriesId] : undefined);
-  // A grouped detector's versions belong to groups (subjects that are not series): re-scoring a
-  // group's vectors here is not built yet, so they are listed without metrics.
-  const groups = new Set((await prisma.seriesGroup.findMany({ where: { detectorId }, select: { id: true } })).map((g) => g.id));
+  const grouping = readGrouping(d.grouping);
+  const { groups, groupOf } = await readGroups(detectorId);
+  const only = q.seriesId ? (groupOf.get(q.seriesId) ?? q.seriesId) : undefined;
+  const subjectOf = (seriesId: string) => groupOf.get(seriesId) ?? seriesId;
+  // Truth on a subject's series; a group's spans are its members' and count for the group.
+  const truth = (await loadTruth(detectorId, period, only ? (groups.get(only)?.members.map((m) => m.seriesId) ?? [only]) : undefined)).map((s) => ({ ...s, seriesId: subjectOf(s.seriesId) }));
   const versions = await prisma.modelVersion.findMany({
-    where: { detectorId, ...(q.seriesId ? { subjectId: q.seriesId } : {}) },
+    where: { detectorId, ...(only ? { subjectId: only } : {}) },
     orderBy: [{ subjectId: "asc" }, { version: "desc" }],
     take: 2_000,
   });
-  const bySeries = new Map<string, typeof versions>();
-  for (const v of versions) if (v.subjectId) bySeries.set(v.subjectId, [...(bySeries.get(v.subjectId) ?? []), v].slice(0, MAX_VERSIONS_PER_SERIES));
+  const bySubject = new Map<string, typeof versions>();
+  for (const v of versions) if (v.subjectId) bySubject.set(v.subjectId, [...(bySubject.get(v.subjectId) ?? []), v].slice(0, MAX_VERSIONS_PER_SERIES));
   const labelled = new Set(truth.map((s) => s.seriesId));
-  const chosen = [...bySeries.keys()].sort((a, b) => Number(labelled.has(b)) - Number(labelled.has(a)) || a.localeCompare(b)).slice(0, MAX_SERIES);
+  const chosen = [...bySubject.keys()].sort((a, b) => Number(labelled.has(b)) - Number(labelled.has(a)) || a.localeCompare(b)).slice(0, MAX_SERIES);
   const params = parseDetectorParams(d.algorithm, d.params);
   const series = [];
-  for (const seriesId of chosen) {
-    const rows = await prisma.dataPoint.findMany({ where: { seriesId, ts: { gte: new Date(period.from), lte: new Date(period.to) } }, orderBy: { ts: "asc" }, take: MAX_PREVIEW_POINTS, select: { ts: true, value: true } });
-    const points = rows.map((p) => ({ t: p.ts.getTime(), value: p.value }));
-    // Each version resumes where its training ended: the points since then, before the period, warm it.
-    const before = (await readPointsBefore(seriesId, new Date(period.from), WARMUP_POINTS)).map((p) => ({ t: p.ts.getTime(), value: p.value }));
-    const seriesTruth = truth.filter((s) => s.seriesId === seriesId);
-    const judged: VersionComparison[] = bySeries.get(seriesId)!.map((v) => {
+  for (const subjectId of chosen) {
+    const group = groups.get(subjectId) ?? null;
+    const subject: Subject = group && grouping ? { id: subjectId, groupId: subjectId, members: group.members.map((m) => m.seriesId), grouping } : seriesSubject(subjectId);
+    const n = subject.members.length;
+    // A group's period runs over whole steps: from the step holding `from`.
+    const from = grouping && group ? stepStart(period.from, grouping.stepSeconds * 1000) : period.from;
+    const steps = (await readStepsAfter(subject, new Date(from - 1), MAX_PREVIEW_POINTS * n, new Date(period.to))).steps.map(toObservation);
+    // Each version resumes where its training ended: the steps since then, before the period, warm it.
+    const before = (await readStepsBefore(subject, new Date(from), WARMUP_POINTS * n)).map(toObservation);
+    const subjectTruth = truth.filter((s) => s.seriesId === subjectId);
+    const values = group ? undefined : steps.map((s) => s.values[0]);
+    const judged: VersionComparison[] = bySubject.get(subjectId)!.map((v) => {
       const m = v.metrics as { points?: number; excludedLabelled?: number } | null;
       const base = {
         id: v.id, version: v.version, active: v.active, trainedFrom: v.trainedFrom.toISOString(), trainedTo: v.trainedTo.toISOString(),
         createdAt: v.createdAt.toISOString(), points: m?.points ?? null, excludedLabelled: m?.excludedLabelled ?? null,
       };
-      const why = groups.has(seriesId) ? "a group's model: side-by-side re-scoring covers single series only" : misfit(v.metrics, d);
+      const why = misfit(v.metrics, d);
       if (why) return { ...base, metrics: null, unavailable: why };
       try {
-        const preview = scoreWithVersion(d.algorithm, params, v.parameters, warmUpAfter(before, v.trainedTo.getTime()), points);
-        const events = previewEventsAt(preview, d.threshold).map((e) => ({ seriesId, start: e.start, end: e.end }));
-        return { ...base, metrics: evaluate(events, seriesTruth.filter((s) => overlaps(s, { start: period.from, end: period.to }))), unavailable: null };
+        const scored = scoreStepsWithVersion(d.algorithm, params, v.parameters, warmUpAfter(before, v.trainedTo.getTime()), steps);
+        const events = toEvents(scored, { threshold: d.threshold }, values).map((e) => ({ seriesId: subjectId, start: e.start, end: e.end }));
+        return { ...base, metrics: evaluate(events, subjectTruth.filter((s) => overlaps(s, { start: period.from, end: period.to }))), unavailable: null };
       } catch {
         return { ...base, metrics: null, unavailable: "its stored state does not fit the current configuration" };
       }
     });
-    series.push({ seriesId, points: points.length, labels: seriesTruth.length, versions: judged });
+    series.push({ seriesId: subjectId, group, points: steps.length, labels: subjectTruth.length, versions: judged });
   }
   return { period: { from: new Date(period.from).toISOString(), to: new Date(period.to).toISOString() }, threshold: d.threshold, series };
 }

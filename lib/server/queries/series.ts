@@ -5,7 +5,7 @@ import { runPreview } from "@/lib/detectors/preview";
 import { needsTraining } from "@/lib/detection/training";
 import { readTrainingHistory } from "@/lib/server/queries/detector-state";
 import type { GroupPreviewResult, PreviewResult, TPointsQuery, TPreview, TSeriesListQuery } from "@/lib/detectors/schemas";
-import { previewGroup } from "@/lib/server/queries/group-preview";
+import { previewGroup, previewLeaveOut } from "@/lib/server/queries/group-preview";
 import { bucketSize, type SeriesBuckets, type SeriesDetail } from "@/lib/series/schemas";
 import { encodeSeriesCursor, type SourceSeriesPage, type SourceSeriesQuery } from "@/lib/sources/series-query";
 import { AppError } from "@/lib/server/api/errors";
@@ -145,7 +145,8 @@ export async function previewDetector(input: TPreview): Promise<PreviewResult | 
   const points = await readPreviewPoints(seriesId, input.maxPoints, input.from, input.to);
   // The worker's split: a trained detector learns the training window ending just before the window.
   const history = points.length && needsTraining(input.algorithm, params) ? await readTrainingHistory(seriesId, new Date(points[0].t), input.trainingWindowHours) : [];
-  return runPreview({ algorithm: input.algorithm, params, threshold: input.threshold, points, history, trainingWindowHours: input.trainingWindowHours });
+  const leaveOut = await previewLeaveOut(input.detectorId, [seriesId], (history[0] ?? points[0])?.t ?? 0, points.at(-1)?.t ?? 0);
+  return runPreview({ algorithm: input.algorithm, params, threshold: input.threshold, points, history, trainingWindowHours: input.trainingWindowHours, leaveOut });
 }
 
 /** `q` as a literal ILIKE substring: its own %, _ and \ match themselves. */

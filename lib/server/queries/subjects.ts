@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { getPgPool } from "@/lib/server/pg-pool";
-import { groupKeyOf, LIST_GROUP_KEY, readGrouping } from "@/lib/detectors/grouping";
+import { formGroups, LIST_GROUP_KEY, readGrouping } from "@/lib/detectors/grouping";
 
 /** Forms the detector's missing groups; returns the ids of the groups it created. */
 export async function syncGroups(detectorId: string): Promise<string[]> {
@@ -27,16 +27,8 @@ export async function syncGroups(detectorId: string): Promise<string[]> {
     const attached = new Set(rows.map((r) => r.id));
     if (grouping.seriesIds.every((id) => attached.has(id))) wanted.set(LIST_GROUP_KEY, grouping.seriesIds);
   } else {
-    const metrics = grouping.metrics!;
-    const byKey = new Map<string, (string | undefined)[]>();
-    for (const r of rows) {
-      const pos = metrics.indexOf(r.metric);
-      const key = pos < 0 ? null : groupKeyOf(grouping.by!, r.labels ?? {});
-      if (key === null) continue;
-      const slots = byKey.get(key) ?? byKey.set(key, metrics.map(() => undefined)).get(key)!;
-      slots[pos] ??= r.id;
-    }
-    for (const [key, slots] of byKey) if (slots.every((s) => s !== undefined)) wanted.set(key, slots as string[]);
+    // The one grouping rule (the preview forms its group with it too): per key, the first series by id of each metric.
+    for (const g of formGroups(grouping, rows)) wanted.set(g.key, g.members);
   }
   const created: string[] = [];
   for (const [key, members] of wanted) {
