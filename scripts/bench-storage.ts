@@ -38,8 +38,8 @@ async function fillSeries(client: pg.Client, id: string, sourceId: string, n: nu
   // In chunks of a million: one statement per chunk, as a bulk load would be.
   for (let g = 0; g < n; g += 1_000_000) {
     await client.query(
-      `INSERT INTO "DataPoint" ("seriesId", ts, value)
-       SELECT $1, to_timestamp($2::float8 / 1000) + g * interval '10 seconds', 50 + 20 * sin(g / 1371.0) + random()
+      `INSERT INTO "DataPoint" ("seriesKey", ts, value)
+       SELECT (SELECT key FROM "Series" WHERE id = $1), to_timestamp($2::float8 / 1000) + g * interval '10 seconds', 50 + 20 * sin(g / 1371.0) + random()
        FROM generate_series($3::int, $4::int - 1) g`,
       [id, start, g, Math.min(n, g + 1_000_000)],
     );
@@ -127,7 +127,7 @@ async function main() {
     await client.query(`UPDATE "DataSource" SET "retentionDays" = 30 WHERE id = 'ret'`);
     const now = Date.now();
     const [jobMs, job] = await timed(() => applyRetention({ now, budgetMs: 600_000 }));
-    const [plainMs, plain] = await timed(() => client.query(`DELETE FROM "DataPoint" WHERE "seriesId" = 'ret-plain' AND ts < $1`, [new Date(now - 30 * DAY)]));
+    const [plainMs, plain] = await timed(() => client.query(`DELETE FROM "DataPoint" WHERE "seriesKey" = (SELECT key FROM "Series" WHERE id = 'ret-plain') AND ts < $1`, [new Date(now - 30 * DAY)]));
     console.log(`\nRetention, 30 of 60 days of one series:`);
     printTable(["", "rows", "time", "rows/s"], [
       ["retention job (batches of 10,000)", job.deleted.toLocaleString("en-US"), ms(jobMs), Math.round(job.deleted / (jobMs / 1000)).toLocaleString("en-US")],

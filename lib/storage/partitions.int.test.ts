@@ -25,7 +25,7 @@ function write(sourceId: string, from: number, hours: number, value = (i: number
 
 async function count(table: string, sourceId?: string): Promise<number> {
   const { rows } = await getPgPool().query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM "${table}" p JOIN "Series" s ON s.id = p."seriesId" WHERE $1::text IS NULL OR s."sourceId" = $1`,
+    `SELECT count(*)::int AS n FROM "${table}" p JOIN "Series" s ON s.key = p."seriesKey" WHERE $1::text IS NULL OR s."sourceId" = $1`,
     [sourceId ?? null],
   );
   return rows[0].n;
@@ -34,9 +34,9 @@ async function count(table: string, sourceId?: string): Promise<number> {
 async function rollupsMatchPoints(): Promise<void> {
   const { rows } = await getPgPool().query<{ n: number }>(
     `SELECT count(*)::int AS n FROM (
-       SELECT "seriesId", date_trunc('hour', ts) AS b, count(*)::int AS c, sum(value) AS s FROM "DataPoint" GROUP BY 1, 2
-     ) p FULL JOIN (SELECT "seriesId", bucket AS b, count AS c, sum AS s FROM "PointRollup" WHERE width = 3600) r
-     USING ("seriesId", b) WHERE p.c IS DISTINCT FROM r.c OR p.s IS DISTINCT FROM r.s`,
+       SELECT "seriesKey", date_trunc('hour', ts) AS b, count(*)::int AS c, sum(value) AS s FROM "DataPoint" GROUP BY 1, 2
+     ) p FULL JOIN (SELECT "seriesKey", bucket AS b, count AS c, sum AS s FROM "PointRollup" WHERE width = 3600) r
+     USING ("seriesKey", b) WHERE p.c IS DISTINCT FROM r.c OR p.s IS DISTINCT FROM r.s`,
   );
   expect(rows[0].n).toBe(0);
 }

@@ -65,7 +65,7 @@ export async function compareModelVersions(detectorId: string, q: { from?: strin
   const params = parseDetectorParams(d.algorithm, d.params);
   const series = [];
   for (const seriesId of chosen) {
-    const rows = await prisma.dataPoint.findMany({ where: { seriesId, ts: { gte: new Date(period.from), lte: new Date(period.to) } }, orderBy: { ts: "asc" }, take: MAX_PREVIEW_POINTS, select: { ts: true, value: true } });
+    const rows = await prisma.dataPoint.findMany({ where: { series: { id: seriesId }, ts: { gte: new Date(period.from), lte: new Date(period.to) } }, orderBy: { ts: "asc" }, take: MAX_PREVIEW_POINTS, select: { ts: true, value: true } });
     const points = rows.map((p) => ({ t: p.ts.getTime(), value: p.value }));
     // Each version resumes where its training ended: the points since then, before the period, warm it.
     const before = (await readPointsBefore(seriesId, new Date(period.from), WARMUP_POINTS)).map((p) => ({ t: p.ts.getTime(), value: p.value }));
