@@ -102,4 +102,42 @@ describe("point partitions", () => {
     await rollupsMatchPoints();
     expect(await applyRetention({ now })).toEqual({ sources: 1, dropped: 0, deleted: 0, done: true });
   });
+
+  it("a source keeping a month forever leaves it undropped without locking the table; the others' rows in it go in batches, and the month is dropped once nobody keeps it", async () => {
+    const now = Date.parse("2021-09-15T00:00:00Z");
+    const short = await source("month-short", 30);
+    const forever = await source("month-forever", null);
+    await write(short, Date.parse("2021-05-01T00:00:00Z"), 100);
+    await write(forever, Date.parse("2021-05-10T00:00:00Z"), 10);
+    await ensurePointPartitions(now);
+    await refreshRollupsUntilClean();
+    // Months the tests above left empty go first; this one stays.
+    expect(await dropExpiredPartitions(now)).not.toContain("DataPoint_p202105");
+
+    // Another session reads points in a long transaction: a table lock would wait for it.
+    const reader = await getPgPool().connect();
+    try {
+      await reader.query(`BEGIN`);
+      await reader.query(`SELECT count(*) FROM "DataPoint"`);
+      // The month is kept (by "forever"): no lock asked for, the short source's rows deleted in batches of 30.
+      expect(await applyRetention({ now, batch: 30, lockTimeoutMs: 600_000 })).toEqual({ sources: 2, dropped: 0, deleted: 100, done: true });
+      expect(await count("DataPoint_p202105", short)).toBe(0);
+      expect(await count("DataPoint_p202105", forever)).toBe(10);
+
+      // Nobody keeps it any more, but the table lock is not granted in time: the run leaves the
+      // month for the next one instead of failing (and deletes what it can by rows meanwhile).
+      await getPrisma().dataSource.update({ where: { id: forever }, data: { retentionDays: 30 } });
+      expect(await applyRetention({ now, lockTimeoutMs: 200 })).toEqual({ sources: 3, dropped: 0, deleted: 10, done: true });
+      await write(forever, Date.parse("2021-05-11T00:00:00Z"), 1);
+    } finally {
+      await reader.query(`ROLLBACK`);
+      reader.release();
+    }
+    expect(await applyRetention({ now })).toEqual({ sources: 3, dropped: 1, deleted: 0, done: true });
+    expect((await listPointPartitions()).map((p) => p.name)).not.toContain("DataPoint_p202105");
+    expect(await count("DataPoint", short)).toBe(0);
+    expect(await count("DataPoint", forever)).toBe(0);
+    await refreshRollupsUntilClean();
+    await rollupsMatchPoints();
+  });
 });

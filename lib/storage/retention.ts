@@ -39,10 +39,10 @@ async function deleteBatch(seriesKey: number, cutoff: Date, batch: number): Prom
   return r.rowCount ?? 0;
 }
 
-export async function applyRetention(opts: { now?: number; batch?: number; budgetMs?: number } = {}): Promise<RetentionResult> {
-  const { now = Date.now(), batch = RETENTION_BATCH, budgetMs = 50_000 } = opts;
+export async function applyRetention(opts: { now?: number; batch?: number; budgetMs?: number; lockTimeoutMs?: number } = {}): Promise<RetentionResult> {
+  const { now = Date.now(), batch = RETENTION_BATCH, budgetMs = 50_000, lockTimeoutMs } = opts;
   const deadline = Date.now() + budgetMs;
-  const dropped = (await dropExpiredPartitions(now)).length;
+  const dropped = (await dropExpiredPartitions(now, { lockTimeoutMs })).length;
   const pool = getPgPool();
   const { rows: sources } = await pool.query<{ id: string; retentionDays: number }>(
     `SELECT id, "retentionDays" FROM "DataSource" WHERE "retentionDays" IS NOT NULL ORDER BY id`,
