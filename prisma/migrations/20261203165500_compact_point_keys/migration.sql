@@ -4,9 +4,11 @@
 --
 -- Upgrade cost: each month partition is copied into a new one (joined to "Series" for its key) and
 -- the old month dropped at once, so the disk holds one extra month at a time, not a second table;
--- the primary keys are built afterwards, one sorted index build per month. Measured on this kind of
--- machine (2 cores, shared): about 2.5 s per million points (see lib/storage/README.md). It is one
--- transaction: the points are not writable meanwhile, and are all kept or all left as they were.
+-- the primary keys are built afterwards, one sorted index build per month. Measured on a copy with
+-- 4,000,000 points over 40 series and 3 months plus their 677,800 rollups (2 cores shared, load 20):
+-- 9.4 s of the database backend's CPU and 47 s wall, so about 2.4 s CPU (12 s wall under that load)
+-- per million points. It is one transaction: points cannot be written meanwhile (readers of other
+-- tables go on), and every point is kept or the upgrade leaves everything as it was.
 
 -- AlterTable
 ALTER TABLE "Series" ADD COLUMN     "key" SERIAL NOT NULL;
