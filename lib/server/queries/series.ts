@@ -194,7 +194,7 @@ export async function listSourceSeriesPage(sourceId: string, query: SourceSeries
     prisma.$queryRaw<SourceSeriesDbRow[]>`
       SELECT p.id, p.metric, p.labels, p."labelsKey", p."createdAt", l.ts AS "lastTs", l.value AS "lastValue"
       FROM (
-        SELECT s.id, s.metric, s.labels, s."labelsKey", s."createdAt"
+        SELECT s.id, s.key, s.metric, s.labels, s."labelsKey", s."createdAt"
         FROM "Series" s
         WHERE s."sourceId" = ${sourceId} ${after} ${matching}
         ORDER BY s.metric, s."labelsKey", s.id
