@@ -31,19 +31,46 @@ const T0 = Date.parse("2026-01-05T00:00:00Z");
 /** Clock ticks per second of /proc times (USER_HZ, `getconf CLK_TCK`: 100 on Linux). */
 const TICKS = 100;
 
-/** Summed utime + stime (ms) of the database's backends now. */
-async function backendCpuMs(admin: pg.Client, database: string): Promise<number> {
+/** utime + stime (ms) of each of the database's backends now. */
+async function backendCpu(admin: pg.Client, database: string): Promise<Map<number, number>> {
   const { rows } = await admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1`, [database]);
-  let ticks = 0;
+  const out = new Map<number, number>();
   for (const { pid } of rows) {
     try {
       const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+      out.set(pid, ((Number(fields[11]) + Number(fields[12])) / TICKS) * 1000); // utime, stime (fields 14 and 15 of stat)
     } catch {
       // a backend that exited meanwhile
     }
   }
-  return (ticks / TICKS) * 1000;
+  return out;
+}
+
+/**
+ * CPU the database's backends spend while `work` runs: sampled every 50 ms, so a pool connection
+ * closed mid-run still counts up to its last sample (a new one counts from zero).
+ */
+async function measureBackendCpu<T>(admin: pg.Client, database: string, work: () => Promise<T>): Promise<{ result: T; cpuMs: number }> {
+  const first = await backendCpu(admin, database);
+  const last = new Map(first);
+  let sampling = Promise.resolve();
+  const sample = () => {
+    sampling = sampling.then(async () => {
+      for (const [pid, ms] of await backendCpu(admin, database)) last.set(pid, ms);
+    });
+  };
+  const timer = setInterval(sample, 50);
+  try {
+    const result = await work();
+    clearInterval(timer);
+    sample();
+    await sampling;
+    let cpuMs = 0;
+    for (const [pid, ms] of last) cpuMs += ms - (first.get(pid) ?? 0);
+    return { result, cpuMs };
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 async function main() {
@@ -92,12 +119,13 @@ async function main() {
     await readAll();
     await countAll();
     for (const [label, step] of [["readBatch (points read)", readAll], ["countPointsIn (points counted)", countAll]] as const) {
-      const cpu0 = await backendCpuMs(admin, name);
       const t0 = performance.now();
-      let points = 0;
-      for (let r = 0; r < RUNS; r++) points += await step();
+      const { result: points, cpuMs: cpu } = await measureBackendCpu(admin, name, async () => {
+        let n = 0;
+        for (let r = 0; r < RUNS; r++) n += await step();
+        return n;
+      });
       const wall = performance.now() - t0;
-      const cpu = (await backendCpuMs(admin, name)) - cpu0;
       console.log(`${label.padEnd(32)} ${points.toLocaleString("en-US").padStart(10)} points  backend CPU ${(cpu / (points / 1e6)).toFixed(0).padStart(6)} ms per million  wall ${(wall / (points / 1e6)).toFixed(0).padStart(6)} ms per million`);
     }
     console.log(`load average: ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
