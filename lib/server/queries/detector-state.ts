@@ -108,8 +108,8 @@ export async function advanceWatermarkIf(
   const n = await db.$executeRaw`
     UPDATE "DetectorState" SET watermark = ${watermark}, version = version + 1, "redetectUntil" = ${redetectUntil}, "updatedAt" = now()
     WHERE "detectorId" = ${detectorId} AND "subjectId" = ${subjectId} AND version = ${expect.version}
-      AND (SELECT count(*) FROM "DataPoint" p
-           WHERE p."seriesKey" = ANY(ARRAY(SELECT key FROM "Series" WHERE id = ANY(${members}::text[]))) AND p.ts > COALESCE(${expect.watermark}::timestamptz, '-infinity'::timestamptz) AND p.ts <= ${watermark}) = ${scored}`;
+      AND (SELECT count(*) FROM "Series" s JOIN "DataPoint" p ON p."seriesKey" = s.key
+           WHERE s.id = ANY(${members}::text[]) AND p.ts > COALESCE(${expect.watermark}::timestamptz, '-infinity'::timestamptz) AND p.ts <= ${watermark}) = ${scored}`;
   return n === 1;
 }
 
@@ -121,8 +121,8 @@ export async function advanceWatermarkIf(
  */
 export async function countPointsIn(db: Prisma.TransactionClient, members: string[], after: Date | null, upTo: Date): Promise<number> {
   const rows = await db.$queryRaw<{ n: number }[]>`
-    SELECT count(*)::int AS n FROM "DataPoint" p
-    WHERE p."seriesKey" = ANY(ARRAY(SELECT key FROM "Series" WHERE id = ANY(${members}::text[]))) AND p.ts > COALESCE(${after}::timestamptz, '-infinity'::timestamptz) AND p.ts <= ${upTo}`;
+    SELECT count(*)::int AS n FROM "Series" s JOIN "DataPoint" p ON p."seriesKey" = s.key
+    WHERE s.id = ANY(${members}::text[]) AND p.ts > COALESCE(${after}::timestamptz, '-infinity'::timestamptz) AND p.ts <= ${upTo}`;
   return rows[0].n;
 }
 
