@@ -58,12 +58,12 @@ async function timeIt(fn: () => Promise<void>): Promise<number> {
 }
 
 /** The COPY text is built before timing, so the figure is the server's, not the generator's. */
-async function benchCopy(client: pg.Client, seriesIds: string[]): Promise<number> {
+async function benchCopy(client: pg.Client, seriesKeys: number[]): Promise<number> {
   function* rows() {
     let buf = "";
     for (let s = 0; s < SERIES; s++) {
       for (let i = 0; i < PER_SERIES; i++) {
-        buf += `${seriesIds[s]}\t${new Date(T0 + i * 60_000).toISOString()}\t${valueOf(s, i)}\n`;
+        buf += `${seriesKeys[s]}\t${new Date(T0 + i * 60_000).toISOString()}\t${valueOf(s, i)}\n`;
         if (buf.length > 1 << 16) {
           yield buf;
           buf = "";
@@ -74,7 +74,7 @@ async function benchCopy(client: pg.Client, seriesIds: string[]): Promise<number
   }
   const chunks = [...rows()];
   return timeIt(async () => {
-    await pipeline(Readable.from(chunks), client.query(copyFrom(`COPY "DataPoint" ("seriesId", ts, value) FROM STDIN`)));
+    await pipeline(Readable.from(chunks), client.query(copyFrom(`COPY "DataPoint" ("seriesKey", ts, value) FROM STDIN`)));
   });
 }
 
@@ -144,10 +144,10 @@ async function main() {
     const apiSeqMs = await timeIt(async () => {
       for (const b of bodies) await post(b);
     });
-    const { rows } = await client.query<{ id: string; metric: string }>(`SELECT id, metric FROM "Series" WHERE "sourceId" = $1`, [source.id]);
-    const ids = new Map(rows.map((r) => [r.metric, r.id]));
-    const seriesIds = Array.from({ length: SERIES }, (_, s) => ids.get(`bench.metric_${s}`)!);
-    const stored = Number((await client.query(`SELECT count(*) FROM "DataPoint" WHERE "seriesId" = ANY($1)`, [seriesIds])).rows[0].count);
+    const { rows } = await client.query<{ key: number; metric: string }>(`SELECT key, metric FROM "Series" WHERE "sourceId" = $1`, [source.id]);
+    const keys = new Map(rows.map((r) => [r.metric, r.key]));
+    const seriesKeys = Array.from({ length: SERIES }, (_, s) => keys.get(`bench.metric_${s}`)!);
+    const stored = Number((await client.query(`SELECT count(*) FROM "DataPoint" WHERE "seriesKey" = ANY($1)`, [seriesKeys])).rows[0].count);
     if (stored !== N) throw new Error(`expected ${N} stored points, found ${stored}`);
 
     await reset();
@@ -173,7 +173,7 @@ async function main() {
     const heapAfter = await liveBytes();
 
     await reset();
-    const copyMs = await benchCopy(client, seriesIds);
+    const copyMs = await benchCopy(client, seriesKeys);
 
     const table = [
       ["COPY (one stream)", copyMs],

@@ -32,14 +32,16 @@ const STEP_MS = 10_000;
 const DAY = 86_400_000;
 
 const ms = (x: number) => `${x.toFixed(0)} ms`;
+/** Series ids as long as the ones stored (Prisma's cuid(): 25 characters), so per-point sizes are real. */
+const sid = (name: string) => name.padEnd(25, "0");
 
 async function fillSeries(client: pg.Client, id: string, sourceId: string, n: number, start: number) {
   await client.query(`INSERT INTO "Series" (id, "sourceId", metric, labels, "labelsKey") VALUES ($1, $2, 'cpu', $3::jsonb, $4)`, [id, sourceId, JSON.stringify({ host: id }), JSON.stringify({ host: id })]);
   // In chunks of a million: one statement per chunk, as a bulk load would be.
   for (let g = 0; g < n; g += 1_000_000) {
     await client.query(
-      `INSERT INTO "DataPoint" ("seriesId", ts, value)
-       SELECT $1, to_timestamp($2::float8 / 1000) + g * interval '10 seconds', 50 + 20 * sin(g / 1371.0) + random()
+      `INSERT INTO "DataPoint" ("seriesKey", ts, value)
+       SELECT (SELECT key FROM "Series" WHERE id = $1), to_timestamp($2::float8 / 1000) + g * interval '10 seconds', 50 + 20 * sin(g / 1371.0) + random()
        FROM generate_series($3::int, $4::int - 1) g`,
       [id, start, g, Math.min(n, g + 1_000_000)],
     );
@@ -70,7 +72,7 @@ async function main() {
     const { createPointPartitions } = await import("../lib/storage/partitions");
     await createPointPartitions(YEAR_START, YEAR_START + PER_SERIES * STEP_MS);
     const [fillMs] = await timed(async () => {
-      for (let k = 0; k < SERIES; k++) await fillSeries(client, k ? `year-${k}` : "year", "year", Math.min(PER_SERIES, N - k * PER_SERIES), YEAR_START);
+      for (let k = 0; k < SERIES; k++) await fillSeries(client, sid(k ? `year-${k}` : "year"), "year", Math.min(PER_SERIES, N - k * PER_SERIES), YEAR_START);
     });
     await client.query(`VACUUM ANALYZE "DataPoint"`);
     console.log(`filled in ${(fillMs / 1000).toFixed(1)} s (the rollup triggers included)`);
@@ -91,7 +93,7 @@ async function main() {
     // Before: the points-only statement the explorer ran until now (rollups not derived yet).
     const before = new Map<string, number[]>();
     for (const v of views) {
-      const sql = seriesBucketsSql("year", v.from, v.to, bucketSize(v.from, v.to, 1000));
+      const sql = seriesBucketsSql(sid("year"), v.from, v.to, bucketSize(v.from, v.to, 1000));
       before.set(v.label, await sample(() => getPrisma().$queryRaw(sql), RUNS));
     }
 
@@ -102,8 +104,8 @@ async function main() {
     const rows: string[][] = [];
     for (const v of views) {
       const q = { from: new Date(v.from).toISOString(), to: new Date(v.to).toISOString(), maxPoints: 1000 };
-      const result = await readSeriesBuckets("year", q);
-      const after = await sample(() => readSeriesBuckets("year", q), RUNS);
+      const result = await readSeriesBuckets(sid("year"), q);
+      const after = await sample(() => readSeriesBuckets(sid("year"), q), RUNS);
       const b = before.get(v.label)!;
       rows.push([v.label, `${ms(median(b))} / ${ms(p95(b))}`, `${ms(median(after))} / ${ms(p95(after))}`, `${result.buckets.length} of ${(result.bucketMs / 1000).toFixed(0)} s`]);
     }
@@ -120,14 +122,14 @@ async function main() {
     const retN = 60 * 8640;
     const retStart = Date.now() - 60 * DAY;
     await createPointPartitions(retStart, Date.now());
-    await fillSeries(client, "ret-job", "ret", retN, retStart);
+    await fillSeries(client, sid("ret-job"), "ret", retN, retStart);
     await client.query(`INSERT INTO "DataSource" (id, name, kind, "updatedAt") VALUES ('plain', 'plain', 'HTTP_PUSH', now())`);
-    await fillSeries(client, "ret-plain", "plain", retN, retStart);
+    await fillSeries(client, sid("ret-plain"), "plain", retN, retStart);
     await client.query(`VACUUM ANALYZE "DataPoint"`);
     await client.query(`UPDATE "DataSource" SET "retentionDays" = 30 WHERE id = 'ret'`);
     const now = Date.now();
     const [jobMs, job] = await timed(() => applyRetention({ now, budgetMs: 600_000 }));
-    const [plainMs, plain] = await timed(() => client.query(`DELETE FROM "DataPoint" WHERE "seriesId" = 'ret-plain' AND ts < $1`, [new Date(now - 30 * DAY)]));
+    const [plainMs, plain] = await timed(() => client.query(`DELETE FROM "DataPoint" WHERE "seriesKey" = (SELECT key FROM "Series" WHERE id = $2) AND ts < $1`, [new Date(now - 30 * DAY), sid("ret-plain")]));
     console.log(`\nRetention, 30 of 60 days of one series:`);
     printTable(["", "rows", "time", "rows/s"], [
       ["retention job (batches of 10,000)", job.deleted.toLocaleString("en-US"), ms(jobMs), Math.round(job.deleted / (jobMs / 1000)).toLocaleString("en-US")],

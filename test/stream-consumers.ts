@@ -32,6 +32,6 @@ export function killHard(child: ChildProcess): Promise<void> {
 /** Points of the source: how many, and the sum of their values (a lost or changed point shows in either). */
 export async function pointStats(sourceId: string): Promise<{ n: number; sum: number }> {
   const rows = await getPrisma().$queryRaw<{ n: number; sum: number | null }[]>`
-    SELECT count(*)::int AS n, sum(p.value)::float8 AS sum FROM "DataPoint" p JOIN "Series" s ON s.id = p."seriesId" WHERE s."sourceId" = ${sourceId}`;
+    SELECT count(*)::int AS n, sum(p.value)::float8 AS sum FROM "DataPoint" p JOIN "Series" s ON s.key = p."seriesKey" WHERE s."sourceId" = ${sourceId}`;
   return { n: rows[0].n, sum: rows[0].sum ?? 0 };
 }

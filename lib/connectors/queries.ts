@@ -20,7 +20,7 @@ export function listRunnableSources(kinds: SourceKind[]) {
 export async function lastPointAt(sourceId: string): Promise<Date | null> {
   const rows = await getPrisma().$queryRaw<{ ts: Date | null }[]>`
     SELECT max(p.ts) AS ts FROM "Series" s
-    CROSS JOIN LATERAL (SELECT ts FROM "DataPoint" WHERE "seriesId" = s.id ORDER BY ts DESC LIMIT 1) p
+    CROSS JOIN LATERAL (SELECT ts FROM "DataPoint" WHERE "seriesKey" = s.key ORDER BY ts DESC LIMIT 1) p
     WHERE s."sourceId" = ${sourceId}`;
   return rows[0]?.ts ?? null;
 }
@@ -44,7 +44,7 @@ export async function dropUnchangedPoints(sourceId: string, series: SeriesPoints
   if (!Number.isFinite(minMs)) return series;
   const rows = await getPrisma().$queryRaw<{ metric: string; labelsKey: string; ms: number; value: number }[]>`
     SELECT s.metric, s."labelsKey", (extract(epoch FROM p.ts) * 1000)::float8 AS ms, p.value
-    FROM "Series" s JOIN "DataPoint" p ON p."seriesId" = s.id
+    FROM "Series" s JOIN "DataPoint" p ON p."seriesKey" = s.key
     WHERE s."sourceId" = ${sourceId} AND p.ts >= to_timestamp(${minMs} / 1000.0)`;
   const stored = new Map(rows.map((r) => [`${r.metric}\u0000${r.labelsKey}\u0000${Math.round(r.ms)}`, r.value]));
   return series.flatMap((s) => {

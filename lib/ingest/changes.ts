@@ -6,7 +6,7 @@
 import type pg from "pg";
 
 /**
- * The point upsert for rows produced by `inputSql` (columns "seriesId", ts, value; one row per key,
+ * The point upsert for rows produced by `inputSql` (columns "seriesKey", ts, value; one row per key,
  * in the write's lock order): new points are inserted, existing ones whose value differs are
  * updated, and it returns, per series, the rows it inserted or changed. Two data-modifying steps
  * rather than one ON CONFLICT DO UPDATE because "DataPoint" is partitioned, and a partitioned
@@ -16,21 +16,21 @@ import type pg from "pg";
  */
 export function upsertPointsSql(inputSql: string): string {
   // ts at the column's precision, so the rows the insert returns match their input rows exactly.
-  return `WITH input AS MATERIALIZED (SELECT "seriesId", ts::timestamptz(3) AS ts, value FROM (${inputSql}) x),
+  return `WITH input AS MATERIALIZED (SELECT "seriesKey", ts::timestamptz(3) AS ts, value FROM (${inputSql}) x),
     inserted AS (
-      INSERT INTO "DataPoint" ("seriesId", ts, value) SELECT "seriesId", ts, value FROM input
-      ON CONFLICT ("seriesId", ts) DO NOTHING
-      RETURNING "seriesId", ts),
+      INSERT INTO "DataPoint" ("seriesKey", ts, value) SELECT "seriesKey", ts, value FROM input
+      ON CONFLICT ("seriesKey", ts) DO NOTHING
+      RETURNING "seriesKey", ts),
     updated AS (
       UPDATE "DataPoint" p SET value = i.value
-      FROM (SELECT * FROM input i WHERE NOT EXISTS (SELECT 1 FROM inserted n WHERE n."seriesId" = i."seriesId" AND n.ts = i.ts)) i
-      WHERE p."seriesId" = i."seriesId" AND p.ts = i.ts AND p.value IS DISTINCT FROM i.value
-      RETURNING p."seriesId", p.ts),
-    w AS (SELECT "seriesId", ts, true AS inserted FROM inserted UNION ALL SELECT "seriesId", ts, false FROM updated)
-    SELECT "seriesId", count(*)::int AS n,
+      FROM (SELECT * FROM input i WHERE NOT EXISTS (SELECT 1 FROM inserted n WHERE n."seriesKey" = i."seriesKey" AND n.ts = i.ts)) i
+      WHERE p."seriesKey" = i."seriesKey" AND p.ts = i.ts AND p.value IS DISTINCT FROM i.value
+      RETURNING p."seriesKey", p.ts),
+    w AS (SELECT "seriesKey", ts, true AS inserted FROM inserted UNION ALL SELECT "seriesKey", ts, false FROM updated)
+    SELECT "seriesKey", count(*)::int AS n,
       round(extract(epoch from min(ts)) * 1000)::float8 AS first,
       bool_or(NOT inserted) AS updated
-    FROM w GROUP BY "seriesId"`;
+    FROM w GROUP BY "seriesKey"`;
 }
 
 export interface SeriesChange {
@@ -44,10 +44,14 @@ export interface SeriesChange {
 
 export type Changes = Map<string, SeriesChange>;
 
-export function addChanges(into: Changes, rows: { seriesId: string; n: number; first: number; updated: boolean }[]): void {
+export type UpsertRow = { seriesKey: number; n: number; first: number; updated: boolean };
+
+/** The upsert's rows, keyed by series id (`ids`: series id by series key). */
+export function addChanges(into: Changes, rows: UpsertRow[], ids: Map<number, string>): void {
   for (const r of rows) {
-    const had = into.get(r.seriesId);
-    into.set(r.seriesId, had ? { n: had.n + r.n, first: Math.min(had.first, r.first), updated: had.updated || r.updated } : { n: r.n, first: r.first, updated: r.updated });
+    const id = ids.get(r.seriesKey)!;
+    const had = into.get(id);
+    into.set(id, had ? { n: had.n + r.n, first: Math.min(had.first, r.first), updated: had.updated || r.updated } : { n: r.n, first: r.first, updated: r.updated });
   }
 }
 

@@ -39,7 +39,7 @@ const points = () => getPrisma().dataPoint.count();
 const seriesRows = () => getPrisma().series.findMany({ where: { sourceId }, orderBy: [{ metric: "asc" }, { labelsKey: "asc" }] });
 async function valuesOf(metric: string, labelsKey = "") {
   const s = await getPrisma().series.findUniqueOrThrow({ where: { sourceId_metric_labelsKey: { sourceId, metric, labelsKey } } });
-  const rows = await getPrisma().dataPoint.findMany({ where: { seriesId: s.id }, orderBy: { ts: "asc" } });
+  const rows = await getPrisma().dataPoint.findMany({ where: { seriesKey: s.key }, orderBy: { ts: "asc" } });
   return rows.map((r) => [r.ts.toISOString(), r.value]);
 }
 

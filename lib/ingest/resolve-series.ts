@@ -17,8 +17,14 @@ export interface SeriesKey {
   labelsKey: string;
 }
 
-/** Ids of `series` (created when missing), in the same order. */
-export async function resolveSeries(client: pg.ClientBase, sourceId: string, series: SeriesKey[]): Promise<string[]> {
+/** A stored series: its id and its compact key (what points are keyed by). */
+export interface ResolvedSeries {
+  id: string;
+  key: number;
+}
+
+/** Ids and keys of `series` (created when missing), in the same order. */
+export async function resolveSeries(client: pg.ClientBase, sourceId: string, series: SeriesKey[]): Promise<ResolvedSeries[]> {
   const byKey = await findSeries(client, sourceId, series);
   const missing = series.filter((s) => !byKey.has(seriesKey(s)));
   if (missing.length > 0) {
@@ -42,24 +48,24 @@ export async function resolveSeries(client: pg.ClientBase, sourceId: string, ser
       );
     }
     // Those created here and those a concurrent writer created first.
-    for (const [key, id] of await findSeries(client, sourceId, missing)) byKey.set(key, id);
+    for (const [key, found] of await findSeries(client, sourceId, missing)) byKey.set(key, found);
   }
   return series.map((s) => {
-    const id = byKey.get(seriesKey(s));
-    if (!id) throw new Error(`series ${s.metric} ${s.labelsKey} was not created`);
-    return id;
+    const found = byKey.get(seriesKey(s));
+    if (!found) throw new Error(`series ${s.metric} ${s.labelsKey} was not created`);
+    return found;
   });
 }
 
 const seriesKey = (s: { metric: string; labelsKey: string }) => `${s.metric}\u0000${s.labelsKey}`;
 
-/** Stored ids of `series` by (metric, labels key): most writes find every series they name. */
-async function findSeries(client: pg.ClientBase, sourceId: string, series: SeriesKey[]): Promise<Map<string, string>> {
-  const { rows } = await client.query<{ id: string; metric: string; labelsKey: string }>(
-    `SELECT s.id, s.metric, s."labelsKey" FROM "Series" s
+/** Stored series of `series` by (metric, labels key): most writes find every series they name. */
+async function findSeries(client: pg.ClientBase, sourceId: string, series: SeriesKey[]): Promise<Map<string, ResolvedSeries>> {
+  const { rows } = await client.query<{ id: string; key: number; metric: string; labelsKey: string }>(
+    `SELECT s.id, s.key, s.metric, s."labelsKey" FROM "Series" s
      JOIN unnest($2::text[], $3::text[]) AS u(metric, key) ON s.metric = u.metric AND s."labelsKey" = u.key
      WHERE s."sourceId" = $1`,
     [sourceId, series.map((s) => s.metric), series.map((s) => s.labelsKey)],
   );
-  return new Map(rows.map((r) => [seriesKey(r), r.id]));
+  return new Map(rows.map((r) => [seriesKey(r), { id: r.id, key: r.key }]));
 }

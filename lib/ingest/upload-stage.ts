@@ -12,7 +12,7 @@ import { countPointsIngested } from "@/lib/metrics/record";
 import { getEnv } from "@/lib/env";
 import type { SeriesPoints } from "@/lib/ingest/batch";
 import { resolveSeries, type SeriesKey } from "@/lib/ingest/resolve-series";
-import { addChanges, requestRedetectForChanges, upsertPointsSql, type Changes } from "@/lib/ingest/changes";
+import { addChanges, requestRedetectForChanges, upsertPointsSql, type Changes, type UpsertRow } from "@/lib/ingest/changes";
 
 export type StagedSeries = SeriesKey;
 
@@ -75,19 +75,20 @@ export class UploadStage {
     const c = this.client;
     const metrics = this.series.map((s) => s.metric);
     const keys = this.series.map((s) => s.labelsKey);
-    const seriesIds = await resolveSeries(c, sourceId, this.series);
+    const resolved = await resolveSeries(c, sourceId, this.series);
+    const seriesIds = resolved.map((r) => r.id);
     // Canonical order (metric, labels), as ingest writes, so overlapping writers queue instead of deadlocking.
     const rank = this.series.map((_, i) => i).sort((a, b) => cmp(metrics[a], metrics[b]) || cmp(keys[a], keys[b]));
     const rankOf = new Array<number>(this.series.length);
     rank.forEach((seriesIndex, r) => (rankOf[seriesIndex] = r + 1));
-    const { rows } = await c.query<{ seriesId: string; n: number; first: number; updated: boolean }>(
-      upsertPointsSql(`SELECT DISTINCT ON (r.rank, st.ms) ($1::text[])[st.si] AS "seriesId", to_timestamp(st.ms / 1000.0) AS ts, st.value
+    const { rows } = await c.query<UpsertRow>(
+      upsertPointsSql(`SELECT DISTINCT ON (r.rank, st.ms) ($1::int[])[st.si] AS "seriesKey", to_timestamp(st.ms / 1000.0) AS ts, st.value
        FROM upload_stage st JOIN unnest($2::int[]) WITH ORDINALITY AS r(rank, si) ON r.si = st.si
        ORDER BY r.rank, st.ms, st.ord DESC`),
-      [seriesIds, rankOf],
+      [resolved.map((r) => r.key), rankOf],
     );
     const changes: Changes = new Map();
-    addChanges(changes, rows);
+    addChanges(changes, rows, new Map(resolved.map((r) => [r.key, r.id])));
     await requestRedetectForChanges(c, changes);
     const distinct = await c.query<{ n: string }>(`SELECT count(*) AS n FROM (SELECT DISTINCT si, ms FROM upload_stage) d`);
     const source = await c.query<{ kind: string }>(`UPDATE "DataSource" SET "lastIngestedAt" = now() WHERE id = $1 RETURNING kind`, [sourceId]);

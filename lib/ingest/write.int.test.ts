@@ -42,7 +42,7 @@ describe("writeBatch", () => {
     // The repeated timestamp is one stored point.
     expect(result).toEqual({ accepted: 2 * n, series: 2, seriesIds: rows.map((r) => r.id), changedSeriesIds: rows.map((r) => r.id) });
     expect([await pointsOf("w.a"), await pointsOf("w.b")]).toEqual([n, n]);
-    const first = await getPrisma().dataPoint.findUniqueOrThrow({ where: { seriesId_ts: { seriesId: rows[1].id, ts: new Date(t0) } } });
+    const first = await getPrisma().dataPoint.findUniqueOrThrow({ where: { seriesKey_ts: { seriesKey: rows[1].key, ts: new Date(t0) } } });
     expect(first.value).toBe(42);
     const source = await getPrisma().dataSource.findUniqueOrThrow({ where: { id: sourceId } });
     const key = await getPrisma().apiKey.findUniqueOrThrow({ where: { id: keyId } });

@@ -10,9 +10,9 @@ import type pg from "pg";
 import { AppError } from "@/lib/server/api/errors";
 import { withPgTransaction } from "@/lib/server/pg-pool";
 import type { SeriesPoints } from "@/lib/ingest/batch";
-import { resolveSeries } from "@/lib/ingest/resolve-series";
+import { resolveSeries, type ResolvedSeries } from "@/lib/ingest/resolve-series";
 import { countPointsIngested } from "@/lib/metrics/record";
-import { addChanges, requestRedetectForChanges, upsertPointsSql, type Changes } from "@/lib/ingest/changes";
+import { addChanges, requestRedetectForChanges, upsertPointsSql, type Changes, type UpsertRow } from "@/lib/ingest/changes";
 
 const CHUNK = 50_000;
 /** Ingest stamps a source's `lastIngestedAt` and its key's `lastUsedAt` at most this often. */
@@ -53,20 +53,22 @@ function cmp(a: string, b: string): number {
  * Upserts points of many series on a client inside a transaction; within one call the last value
  * for a (series, ts) wins. Returns what it inserted or changed, per series.
  */
-export async function upsertMultiSeriesPoints(client: pg.ClientBase, seriesIds: string[], series: SeriesPoints[]): Promise<Changes> {
+export async function upsertMultiSeriesPoints(client: pg.ClientBase, resolved: ResolvedSeries[], series: SeriesPoints[]): Promise<Changes> {
   const changes: Changes = new Map();
+  const keys = resolved.map((r) => r.key);
+  const ids = new Map(resolved.map((r) => [r.key, r.id]));
   let si: number[] = [];
   let ms: number[] = [];
   let vs: number[] = [];
   const flush = async () => {
     if (si.length === 0) return;
-    const { rows } = await client.query<{ seriesId: string; n: number; first: number; updated: boolean }>(
-      upsertPointsSql(`SELECT DISTINCT ON (u.si, u.ms) ($1::text[])[u.si] AS "seriesId", to_timestamp(u.ms / 1000.0) AS ts, u.value
+    const { rows } = await client.query<UpsertRow>(
+      upsertPointsSql(`SELECT DISTINCT ON (u.si, u.ms) ($1::int[])[u.si] AS "seriesKey", to_timestamp(u.ms / 1000.0) AS ts, u.value
        FROM unnest($2::int[], $3::float8[], $4::float8[]) WITH ORDINALITY AS u(si, ms, value, ord)
        ORDER BY u.si, u.ms, u.ord DESC`),
-      [seriesIds, si, ms, vs],
+      [keys, si, ms, vs],
     );
-    addChanges(changes, rows);
+    addChanges(changes, rows, ids);
     si = [];
     ms = [];
     vs = [];
@@ -120,8 +122,9 @@ export async function writeBatch(sourceId: string, keyId: string | null, input: 
   const series = canonicalOrder(input);
   const { kind, ...result } = await withPgTransaction(async (client) => {
     await client.query(`SET LOCAL statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
-    const seriesIds = await resolveSeries(client, sourceId, series);
-    const changes = await upsertMultiSeriesPoints(client, seriesIds, series);
+    const resolved = await resolveSeries(client, sourceId, series);
+    const seriesIds = resolved.map((r) => r.id);
+    const changes = await upsertMultiSeriesPoints(client, resolved, series);
     await requestRedetectForChanges(client, changes);
     const kind = await stampSourceAndKey(client, sourceId, keyId);
     const accepted = series.reduce((n, s) => n + new Set(s.ms).size, 0);

@@ -60,8 +60,8 @@ describe("detector answers match their documented schemas", () => {
 
   it("a preview: scores, the expected band and the events over stored points", async () => {
     await getPrisma().$executeRaw`
-      INSERT INTO "DataPoint" ("seriesId", ts, value)
-      SELECT 's1', '2026-03-01T00:00:00Z'::timestamptz + k * interval '1 minute', CASE WHEN k = 150 THEN 100 ELSE 10 + (k % 7) END
+      INSERT INTO "DataPoint" ("seriesKey", ts, value)
+      SELECT (SELECT key FROM "Series" WHERE id = 's1'), '2026-03-01T00:00:00Z'::timestamptz + k * interval '1 minute', CASE WHEN k = 150 THEN 100 ELSE 10 + (k % 7) END
       FROM generate_series(0, 199) k`;
     const body = { algorithm: "zscore", params: { window: 50, minPoints: 20, calibration: { enabled: false } }, threshold: 0.6, seriesId: "s1", from: "2026-03-01T00:00:00Z", to: "2026-03-01T04:00:00Z" };
     const preview = await expectDocumented("POST", `${V1}/detectors/preview`, await previewRoute.POST(req("POST", "/detectors/preview", body), routeContext()));

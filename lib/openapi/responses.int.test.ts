@@ -40,8 +40,8 @@ beforeAll(async () => {
       ${t0}::timestamptz + g * interval '10 minute', 0.9, (ARRAY['LOW','MEDIUM','HIGH','CRITICAL'])[1 + g % 4]::"Severity", 'OPEN', 'ACTIVE', now()
     FROM generate_series(1, 5) g`;
   await prisma.$executeRaw`
-    INSERT INTO "DataPoint" ("seriesId", ts, value)
-    SELECT 's1', ${t0}::timestamptz + (k - 300) * interval '1 minute', CASE WHEN k BETWEEN 310 AND 312 THEN 100 ELSE 10 + (k % 7) END
+    INSERT INTO "DataPoint" ("seriesKey", ts, value)
+    SELECT (SELECT key FROM "Series" WHERE id = 's1'), ${t0}::timestamptz + (k - 300) * interval '1 minute', CASE WHEN k BETWEEN 310 AND 312 THEN 100 ELSE 10 + (k % 7) END
     FROM generate_series(0, 400) k`;
 });
 

@@ -56,7 +56,7 @@ export function commitBatch(
     const flat = writes.flatMap((w) => start.get(w.seriesId)!.members.map((m) => ({ w, m })));
     const counted = await tx.$queryRaw<{ seriesId: string; n: number }[]>`
       SELECT v.s AS "seriesId", sum((SELECT count(*) FROM "DataPoint" p
-        WHERE p."seriesId" = v.m AND p.ts > COALESCE(NULLIF(v.after, '')::timestamptz, '-infinity'::timestamptz) AND p.ts <= v.upto::timestamptz))::int AS n
+        WHERE p."seriesKey" = (SELECT key FROM "Series" WHERE id = v.m) AND p.ts > COALESCE(NULLIF(v.after, '')::timestamptz, '-infinity'::timestamptz) AND p.ts <= v.upto::timestamptz))::int AS n
       FROM unnest(${flat.map((f) => f.w.seriesId)}::text[], ${flat.map((f) => f.m)}::text[], ${flat.map((f) => start.get(f.w.seriesId)!.watermark?.toISOString() ?? "")}::text[], ${flat.map((f) => f.w.next.toISOString())}::text[]) AS v(s, m, after, upto)
       GROUP BY v.s`;
     const stored = new Map(counted.map((c) => [c.seriesId, c.n]));

@@ -40,11 +40,12 @@ export async function readBatch(detectorId: string, target: BatchTarget, pointsP
              EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = ds."detectorId" AND r."subjectId" = ds."seriesId"),
              p.ms, p.vals
            FROM (${attached.sql}) ds
+           JOIN "Series" sr ON sr.id = ds."seriesId"
            LEFT JOIN "DetectorState" s ON s."detectorId" = ds."detectorId" AND s."subjectId" = ds."seriesId"
            CROSS JOIN LATERAL (
              SELECT array_agg(round(extract(epoch FROM q.ts) * 1000)::float8 ORDER BY q.ts) AS ms, array_agg(q.value ORDER BY q.ts) AS vals
              FROM (SELECT ts, value FROM "DataPoint"
-                   WHERE "seriesId" = ds."seriesId" AND ts > COALESCE(s.watermark, '-infinity'::timestamptz)
+                   WHERE "seriesKey" = sr.key AND ts > COALESCE(s.watermark, '-infinity'::timestamptz)
                    ORDER BY ts LIMIT $2) q
            ) p
            ORDER BY ds."seriesId"`,

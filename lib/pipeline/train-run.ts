@@ -103,7 +103,7 @@ async function trainDetector(detectorId: string, shard: number, seriesId?: strin
     // model continues the stream exactly where scoring stands: nothing between is skipped.
     const cp = await ensureDetectorState(detectorId, sid);
     // A group never scored trains up to its newest closed step (`readStepsBefore` aligns to steps).
-    const latest = cp.watermark ?? (await prisma.dataPoint.findFirst({ where: { seriesId: { in: subject.members } }, orderBy: { ts: "desc" }, select: { ts: true } }))?.ts;
+    const latest = cp.watermark ?? (await prisma.dataPoint.findFirst({ where: { series: { id: { in: subject.members } } }, orderBy: { ts: "desc" }, select: { ts: true } }))?.ts;
     if (!latest) continue;
     // The worker's training window (lib/detection/training.ts), less labelled anomalies below.
     const steps = await readStepsBefore(subject, new Date(latest.getTime() + 1), MAX_TRAINING_POINTS);

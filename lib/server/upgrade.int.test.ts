@@ -45,10 +45,15 @@ describe("upgrade from the session-2 schema", () => {
       expect(await one(`SELECT count(*)::int AS n FROM "DataPoint_p197001"`)).toEqual({ n: 100 });
       expect(await one(`SELECT count(*)::int AS n FROM "DataPoint_default"`)).toEqual({ n: 0 });
       expect(await one(`SELECT partstrat FROM pg_partitioned_table WHERE partrelid = '"DataPoint"'::regclass`)).toEqual({ partstrat: "r" });
+      // Every point kept with its value, under its series' compact key (compact_point_keys).
+      expect(await one(`SELECT count(*)::int AS n, sum(p.value)::int AS s, min(extract(epoch from p.ts))::int AS lo, max(extract(epoch from p.ts))::int AS hi
+        FROM "DataPoint" p JOIN "Series" s ON s.key = p."seriesKey" WHERE s.id = 's1'`)).toEqual({ n: 100, s: 5050, lo: 60, hi: 6000 });
+      expect(await one(`SELECT count(*)::int AS n FROM "PointRollup" r JOIN "Series" s ON s.key = r."seriesKey" WHERE s.id = 's1'`)).toEqual({ n: 0 });
+      expect(await one(`SELECT count(*)::int AS n FROM "RollupDirty" d JOIN "Series" s ON s.key = d."seriesKey" WHERE s.id = 's1'`)).toEqual({ n: 1 });
       // The rollup triggers and the foreign key work on the partitioned table.
-      await c.query(`INSERT INTO "DataPoint" ("seriesId", ts, value) VALUES ('s1', to_timestamp(7200), 1)`);
+      await c.query(`INSERT INTO "DataPoint" ("seriesKey", ts, value) SELECT key, to_timestamp(7200), 1 FROM "Series" WHERE id = 's1'`);
       expect(await one(`SELECT count(*)::int AS n FROM "RollupDirty" WHERE "fromTs" = to_timestamp(7200)`)).toEqual({ n: 1 });
-      await expect(c.query(`INSERT INTO "DataPoint" ("seriesId", ts, value) VALUES ('nope', to_timestamp(7200), 1)`)).rejects.toThrow(/foreign key/);
+      await expect(c.query(`INSERT INTO "DataPoint" ("seriesKey", ts, value) VALUES (-1, to_timestamp(7200), 1)`)).rejects.toThrow(/foreign key/);
       expect(await one(`SELECT id, status, detection, ongoing FROM "Anomaly"`)).toEqual({ id: "a1", status: "ACKNOWLEDGED", detection: "ACTIVE", ongoing: false });
       expect(await one(`SELECT value FROM "AnomalyLabel" WHERE "anomalyId" = 'a1'`)).toEqual({ value: "TRUE_POSITIVE" });
       // Labels keep their incident's identity (lib/feedback): filled from the anomaly on upgrade.

@@ -52,7 +52,7 @@ export function planRead(from: number, to: number, width: number, dirty: { from:
 
 async function dirtySpan(seriesId: string): Promise<{ from: number; to: number } | null> {
   const [row] = await getPrisma().$queryRaw<{ from: Date | null; to: Date | null }[]>`
-    SELECT min("fromTs") AS "from", max("toTs") AS "to" FROM "RollupDirty" WHERE "seriesId" = ${seriesId}`;
+    SELECT min("fromTs") AS "from", max("toTs") AS "to" FROM "RollupDirty" WHERE "seriesKey" = (SELECT key FROM "Series" WHERE id = ${seriesId})`;
   return row?.from && row.to ? { from: row.from.getTime(), to: row.to.getTime() } : null;
 }
 
@@ -69,11 +69,11 @@ export async function readRolledBuckets(seriesId: string, from: number, to: numb
   const parts: Prisma.Sql[] = [
     ...plan.rollups.map(
       ([x, y]) => Prisma.sql`SELECT "firstTs" AS t, min, max, sum, count FROM "PointRollup"
-        WHERE "seriesId" = ${seriesId} AND width = ${width / 1000} AND bucket >= ${new Date(x)}::timestamptz AND bucket < ${new Date(y)}::timestamptz`,
+        WHERE "seriesKey" = (SELECT key FROM "Series" WHERE id = ${seriesId}) AND width = ${width / 1000} AND bucket >= ${new Date(x)}::timestamptz AND bucket < ${new Date(y)}::timestamptz`,
     ),
     ...plan.raw.map(
       ([x, y]) => Prisma.sql`SELECT ts AS t, value AS min, value AS max, value AS sum, 1 AS count FROM "DataPoint"
-        WHERE "seriesId" = ${seriesId} AND ts >= ${new Date(x)}::timestamptz AND ts < ${new Date(y)}::timestamptz`,
+        WHERE "seriesKey" = (SELECT key FROM "Series" WHERE id = ${seriesId}) AND ts >= ${new Date(x)}::timestamptz AND ts < ${new Date(y)}::timestamptz`,
     ),
   ];
   if (parts.length === 0) return { bucketMs: size, rows: [] };

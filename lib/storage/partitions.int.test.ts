@@ -25,7 +25,7 @@ function write(sourceId: string, from: number, hours: number, value = (i: number
 
 async function count(table: string, sourceId?: string): Promise<number> {
   const { rows } = await getPgPool().query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM "${table}" p JOIN "Series" s ON s.id = p."seriesId" WHERE $1::text IS NULL OR s."sourceId" = $1`,
+    `SELECT count(*)::int AS n FROM "${table}" p JOIN "Series" s ON s.key = p."seriesKey" WHERE $1::text IS NULL OR s."sourceId" = $1`,
     [sourceId ?? null],
   );
   return rows[0].n;
@@ -34,9 +34,9 @@ async function count(table: string, sourceId?: string): Promise<number> {
 async function rollupsMatchPoints(): Promise<void> {
   const { rows } = await getPgPool().query<{ n: number }>(
     `SELECT count(*)::int AS n FROM (
-       SELECT "seriesId", date_trunc('hour', ts) AS b, count(*)::int AS c, sum(value) AS s FROM "DataPoint" GROUP BY 1, 2
-     ) p FULL JOIN (SELECT "seriesId", bucket AS b, count AS c, sum AS s FROM "PointRollup" WHERE width = 3600) r
-     USING ("seriesId", b) WHERE p.c IS DISTINCT FROM r.c OR p.s IS DISTINCT FROM r.s`,
+       SELECT "seriesKey", date_trunc('hour', ts) AS b, count(*)::int AS c, sum(value) AS s FROM "DataPoint" GROUP BY 1, 2
+     ) p FULL JOIN (SELECT "seriesKey", bucket AS b, count AS c, sum AS s FROM "PointRollup" WHERE width = 3600) r
+     USING ("seriesKey", b) WHERE p.c IS DISTINCT FROM r.c OR p.s IS DISTINCT FROM r.s`,
   );
   expect(rows[0].n).toBe(0);
 }
@@ -101,5 +101,43 @@ describe("point partitions", () => {
     expect((await getPgPool().query<{ n: number }>(may)).rows[0].n).toBe(0);
     await rollupsMatchPoints();
     expect(await applyRetention({ now })).toEqual({ sources: 1, dropped: 0, deleted: 0, done: true });
+  });
+
+  it("a source keeping a month forever leaves it undropped without locking the table; the others' rows in it go in batches, and the month is dropped once nobody keeps it", async () => {
+    const now = Date.parse("2021-09-15T00:00:00Z");
+    const short = await source("month-short", 30);
+    const forever = await source("month-forever", null);
+    await write(short, Date.parse("2021-05-01T00:00:00Z"), 100);
+    await write(forever, Date.parse("2021-05-10T00:00:00Z"), 10);
+    await ensurePointPartitions(now);
+    await refreshRollupsUntilClean();
+    // Months the tests above left empty go first; this one stays.
+    expect(await dropExpiredPartitions(now)).not.toContain("DataPoint_p202105");
+
+    // Another session reads points in a long transaction: a table lock would wait for it.
+    const reader = await getPgPool().connect();
+    try {
+      await reader.query(`BEGIN`);
+      await reader.query(`SELECT count(*) FROM "DataPoint"`);
+      // The month is kept (by "forever"): no lock asked for, the short source's rows deleted in batches of 30.
+      expect(await applyRetention({ now, batch: 30, lockTimeoutMs: 600_000 })).toEqual({ sources: 2, dropped: 0, deleted: 100, done: true });
+      expect(await count("DataPoint_p202105", short)).toBe(0);
+      expect(await count("DataPoint_p202105", forever)).toBe(10);
+
+      // Nobody keeps it any more, but the table lock is not granted in time: the run leaves the
+      // month for the next one instead of failing (and deletes what it can by rows meanwhile).
+      await getPrisma().dataSource.update({ where: { id: forever }, data: { retentionDays: 30 } });
+      expect(await applyRetention({ now, lockTimeoutMs: 200 })).toEqual({ sources: 3, dropped: 0, deleted: 10, done: true });
+      await write(forever, Date.parse("2021-05-11T00:00:00Z"), 1);
+    } finally {
+      await reader.query(`ROLLBACK`);
+      reader.release();
+    }
+    expect(await applyRetention({ now })).toEqual({ sources: 3, dropped: 1, deleted: 0, done: true });
+    expect((await listPointPartitions()).map((p) => p.name)).not.toContain("DataPoint_p202105");
+    expect(await count("DataPoint", short)).toBe(0);
+    expect(await count("DataPoint", forever)).toBe(0);
+    await refreshRollupsUntilClean();
+    await rollupsMatchPoints();
   });
 });

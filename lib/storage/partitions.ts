@@ -59,27 +59,47 @@ export async function createPointPartitions(from: number, to: number): Promise<v
 
 /**
  * Drops each month partition none of whose points any source keeps: every source with a point in
- * it keeps points for less time than has passed since the month ended. The check runs under the table lock the drop
- * needs anyway, so a late point cannot slip into a month being dropped; the month of each of its
- * series is queued for the rollup job in the same transaction. Returns the partitions dropped.
+ * it keeps points for less time than has passed since the month ended. A month some source still
+ * keeps is left without taking any lock (the expired sources' rows in it are deleted in batches by
+ * `applyRetention`, and the month is dropped by a later run once nobody keeps it), so a source that
+ * keeps its points forever costs the others index probes, not a table lock every hour. A droppable
+ * month is checked again under the table lock the drop needs anyway (only the sources that keep
+ * it, so no late point of theirs slips into a dropped month); a month whose lock is not granted
+ * within the lock timeout is left for the next run instead of failing the job. The month's series
+ * are queued for the rollup job in the drop's transaction (a late point queues itself).
+ * Returns the partitions dropped.
  */
-export async function dropExpiredPartitions(now = Date.now()): Promise<string[]> {
-  const { rows: sources } = await getPgPool().query<{ id: string; days: number | null }>(`SELECT id, "retentionDays" AS days FROM "DataSource"`);
+export async function dropExpiredPartitions(now = Date.now(), opts: { lockTimeoutMs?: number } = {}): Promise<string[]> {
+  const pool = getPgPool();
+  const { rows: sources } = await pool.query<{ id: string; days: number | null }>(`SELECT id, "retentionDays" AS days FROM "DataSource"`);
   const cutoffs = new Map(sources.map((s) => [s.id, s.days === null ? -Infinity : now - s.days * DAY_MS]));
   const latest = Math.max(-Infinity, ...cutoffs.values());
   const dropped: string[] = [];
   for (const p of await listPointPartitions()) {
     if (p.to > latest) break; // no source has let go of this month yet, nor of any later one
+    // Sources that have let go of the month; any other (one created since included) keeps it.
+    const expired = sources.filter((s) => (cutoffs.get(s.id) ?? -Infinity) >= p.to).map((s) => s.id);
+    const { rows: present } = await pool.query<{ key: number; sourceId: string }>(
+      `SELECT s.key, s."sourceId" FROM "Series" s WHERE EXISTS (SELECT 1 FROM "${p.name}" d WHERE d."seriesKey" = s.key)`,
+    );
+    if (present.some((s) => !expired.includes(s.sourceId))) continue;
     const done = await withPgTransaction(async (c) => {
-      await c.query(`SET LOCAL lock_timeout = '10s'`);
-      await c.query(`LOCK TABLE ONLY "DataPoint" IN ACCESS EXCLUSIVE MODE`);
-      const { rows: series } = await c.query<{ id: string; sourceId: string }>(
-        `SELECT s.id, s."sourceId" FROM "Series" s WHERE EXISTS (SELECT 1 FROM "${p.name}" d WHERE d."seriesId" = s.id)`,
+      await c.query(`SET LOCAL lock_timeout = ${opts.lockTimeoutMs ?? 10_000}`);
+      try {
+        await c.query(`LOCK TABLE ONLY "DataPoint" IN ACCESS EXCLUSIVE MODE`);
+      } catch (e) {
+        if ((e as { code?: string }).code === LOCK_NOT_AVAILABLE) return false;
+        throw e;
+      }
+      const { rows } = await c.query<{ kept: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM "Series" s WHERE s."sourceId" <> ALL($1::text[])
+           AND EXISTS (SELECT 1 FROM "${p.name}" d WHERE d."seriesKey" = s.key)) AS kept`,
+        [expired],
       );
-      if (series.some((s) => (cutoffs.get(s.sourceId) ?? -Infinity) < p.to)) return false;
+      if (rows[0].kept) return false;
       // The rollup job removes the month's rollups in bounded steps; readers meanwhile take the
       // pending range from the points (now none), as for any change.
-      await c.query(`INSERT INTO "RollupDirty" ("seriesId", "fromTs", "toTs") SELECT unnest($1::text[]), $2, $3`, [series.map((s) => s.id), new Date(p.from), new Date(p.to - 1)]);
+      await c.query(`INSERT INTO "RollupDirty" ("seriesKey", "fromTs", "toTs") SELECT unnest($1::int[]), $2, $3`, [present.map((s) => s.key), new Date(p.from), new Date(p.to - 1)]);
       await c.query(`DROP TABLE "${p.name}"`);
       return true;
     });
@@ -87,3 +107,6 @@ export async function dropExpiredPartitions(now = Date.now()): Promise<string[]>
   }
   return dropped;
 }
+
+/** PostgreSQL's lock_not_available (a lock_timeout expired). */
+const LOCK_NOT_AVAILABLE = "55P03";

@@ -1,7 +1,8 @@
 /**
  * Retention: a source with `retentionDays` loses its points older than that. Whole months no
  * source keeps are dropped as partitions (lib/storage/partitions.ts); what is left past a source's
- * cutoff (a month shared with a source that keeps it, the month the cutoff falls in) is deleted by
+ * cutoff (a month shared with a source that keeps it, even forever; the month the cutoff falls in;
+ * a month whose drop did not get its lock this run) is deleted by
  * the scheduled retention job in batches of `batch` rows (each its own short transaction, so ingest
  * and detection never wait long on it), at most `budgetMs` per run; the next run goes on.
  * Anomalies, labels and detector state are kept: they are their own rows. The delete triggers
@@ -26,22 +27,22 @@ export interface RetentionResult {
  * Deletes up to `batch` of the series' points older than `cutoff`; returns how many. The batch is
  * a key range (up to the batch-th oldest point), so the delete is one primary-key range scan.
  */
-async function deleteBatch(seriesId: string, cutoff: Date, batch: number): Promise<number> {
+async function deleteBatch(seriesKey: number, cutoff: Date, batch: number): Promise<number> {
   const pool = getPgPool();
   const { rows } = await pool.query<{ ts: Date }>(
-    `SELECT ts FROM "DataPoint" WHERE "seriesId" = $1 AND ts < $2 ORDER BY ts OFFSET $3 LIMIT 1`,
-    [seriesId, cutoff, batch - 1],
+    `SELECT ts FROM "DataPoint" WHERE "seriesKey" = $1 AND ts < $2 ORDER BY ts OFFSET $3 LIMIT 1`,
+    [seriesKey, cutoff, batch - 1],
   );
   const r = rows[0]
-    ? await pool.query(`DELETE FROM "DataPoint" WHERE "seriesId" = $1 AND ts <= $2`, [seriesId, rows[0].ts])
-    : await pool.query(`DELETE FROM "DataPoint" WHERE "seriesId" = $1 AND ts < $2`, [seriesId, cutoff]);
+    ? await pool.query(`DELETE FROM "DataPoint" WHERE "seriesKey" = $1 AND ts <= $2`, [seriesKey, rows[0].ts])
+    : await pool.query(`DELETE FROM "DataPoint" WHERE "seriesKey" = $1 AND ts < $2`, [seriesKey, cutoff]);
   return r.rowCount ?? 0;
 }
 
-export async function applyRetention(opts: { now?: number; batch?: number; budgetMs?: number } = {}): Promise<RetentionResult> {
-  const { now = Date.now(), batch = RETENTION_BATCH, budgetMs = 50_000 } = opts;
+export async function applyRetention(opts: { now?: number; batch?: number; budgetMs?: number; lockTimeoutMs?: number } = {}): Promise<RetentionResult> {
+  const { now = Date.now(), batch = RETENTION_BATCH, budgetMs = 50_000, lockTimeoutMs } = opts;
   const deadline = Date.now() + budgetMs;
-  const dropped = (await dropExpiredPartitions(now)).length;
+  const dropped = (await dropExpiredPartitions(now, { lockTimeoutMs })).length;
   const pool = getPgPool();
   const { rows: sources } = await pool.query<{ id: string; retentionDays: number }>(
     `SELECT id, "retentionDays" FROM "DataSource" WHERE "retentionDays" IS NOT NULL ORDER BY id`,
@@ -50,15 +51,15 @@ export async function applyRetention(opts: { now?: number; batch?: number; budge
   for (const source of sources) {
     const cutoff = new Date(now - source.retentionDays * DAY_MS);
     // Only series that have something to delete (one index probe each).
-    const { rows: series } = await pool.query<{ id: string }>(
-      `SELECT s.id FROM "Series" s WHERE s."sourceId" = $1
-         AND EXISTS (SELECT 1 FROM "DataPoint" p WHERE p."seriesId" = s.id AND p.ts < $2) ORDER BY s.id`,
+    const { rows: series } = await pool.query<{ key: number }>(
+      `SELECT s.key FROM "Series" s WHERE s."sourceId" = $1
+         AND EXISTS (SELECT 1 FROM "DataPoint" p WHERE p."seriesKey" = s.key AND p.ts < $2) ORDER BY s.key`,
       [source.id, cutoff],
     );
     for (const s of series) {
       for (;;) {
         if (Date.now() > deadline) return { sources: sources.length, dropped, deleted, done: false };
-        const n = await deleteBatch(s.id, cutoff, batch);
+        const n = await deleteBatch(s.key, cutoff, batch);
         deleted += n;
         if (n < batch) break;
       }

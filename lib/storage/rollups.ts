@@ -31,7 +31,7 @@ export interface RefreshResult {
 }
 
 interface Span {
-  seriesId: string;
+  seriesKey: number;
   /** Minutes re-derived from the points: [from, to), minute-aligned. */
   from: number;
   to: number;
@@ -44,38 +44,38 @@ interface Span {
  * run, not an hour's.
  */
 async function deriveSpans(client: pg.ClientBase, spans: Span[]): Promise<number> {
-  const ids = spans.map((s) => s.seriesId);
+  const keys = spans.map((s) => s.seriesKey);
   const from = spans.map((s) => new Date(s.from));
   const to = spans.map((s) => new Date(s.to));
   const hourFrom = spans.map((s) => new Date(floorTo(s.from, HOUR_MS)));
   const hourTo = spans.map((s) => new Date(floorTo(s.to - 1, HOUR_MS) + HOUR_MS));
-  // Sorted ids (the caller's order): two runs take these locks in one order and never deadlock.
-  await client.query(`SELECT pg_advisory_xact_lock(hashtext('vigil-rollup:' || s)) FROM unnest($1::text[]) WITH ORDINALITY AS v(s, i) ORDER BY i`, [ids]);
+  // Sorted keys (the caller's order): two runs take these locks in one order and never deadlock.
+  await client.query(`SELECT pg_advisory_xact_lock(hashtext('vigil-rollup'), s) FROM unnest($1::int[]) WITH ORDINALITY AS v(s, i) ORDER BY i`, [keys]);
   await client.query(
-    `DELETE FROM "PointRollup" r USING unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) AS v(s, f, t)
-     WHERE r."seriesId" = v.s AND r.width = 60 AND r.bucket >= v.f AND r.bucket < v.t`,
-    [ids, from, to],
+    `DELETE FROM "PointRollup" r USING unnest($1::int[], $2::timestamptz[], $3::timestamptz[]) AS v(s, f, t)
+     WHERE r."seriesKey" = v.s AND r.width = 60 AND r.bucket >= v.f AND r.bucket < v.t`,
+    [keys, from, to],
   );
   const minutes = await client.query(
-    `INSERT INTO "PointRollup" ("seriesId", width, bucket, "firstTs", count, sum, min, max)
-     SELECT p."seriesId", 60, date_trunc('minute', p.ts), min(p.ts), count(*), sum(p.value), min(p.value), max(p.value)
-     FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) AS v(s, f, t)
-     JOIN "DataPoint" p ON p."seriesId" = v.s AND p.ts >= v.f AND p.ts < v.t
-     GROUP BY p."seriesId", date_trunc('minute', p.ts)`,
-    [ids, from, to],
+    `INSERT INTO "PointRollup" ("seriesKey", width, bucket, "firstTs", count, sum, min, max)
+     SELECT p."seriesKey", 60, date_trunc('minute', p.ts), min(p.ts), count(*), sum(p.value), min(p.value), max(p.value)
+     FROM unnest($1::int[], $2::timestamptz[], $3::timestamptz[]) AS v(s, f, t)
+     JOIN "DataPoint" p ON p."seriesKey" = v.s AND p.ts >= v.f AND p.ts < v.t
+     GROUP BY p."seriesKey", date_trunc('minute', p.ts)`,
+    [keys, from, to],
   );
   await client.query(
-    `DELETE FROM "PointRollup" r USING unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) AS v(s, f, t)
-     WHERE r."seriesId" = v.s AND r.width = 3600 AND r.bucket >= v.f AND r.bucket < v.t`,
-    [ids, hourFrom, hourTo],
+    `DELETE FROM "PointRollup" r USING unnest($1::int[], $2::timestamptz[], $3::timestamptz[]) AS v(s, f, t)
+     WHERE r."seriesKey" = v.s AND r.width = 3600 AND r.bucket >= v.f AND r.bucket < v.t`,
+    [keys, hourFrom, hourTo],
   );
   await client.query(
-    `INSERT INTO "PointRollup" ("seriesId", width, bucket, "firstTs", count, sum, min, max)
-     SELECT r."seriesId", 3600, date_trunc('hour', r.bucket), min(r."firstTs"), sum(r.count), sum(r.sum), min(r.min), max(r.max)
-     FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) AS v(s, f, t)
-     JOIN "PointRollup" r ON r."seriesId" = v.s AND r.width = 60 AND r.bucket >= v.f AND r.bucket < v.t
-     GROUP BY r."seriesId", date_trunc('hour', r.bucket)`,
-    [ids, hourFrom, hourTo],
+    `INSERT INTO "PointRollup" ("seriesKey", width, bucket, "firstTs", count, sum, min, max)
+     SELECT r."seriesKey", 3600, date_trunc('hour', r.bucket), min(r."firstTs"), sum(r.count), sum(r.sum), min(r.min), max(r.max)
+     FROM unnest($1::int[], $2::timestamptz[], $3::timestamptz[]) AS v(s, f, t)
+     JOIN "PointRollup" r ON r."seriesKey" = v.s AND r.width = 60 AND r.bucket >= v.f AND r.bucket < v.t
+     GROUP BY r."seriesKey", date_trunc('hour', r.bucket)`,
+    [keys, hourFrom, hourTo],
   );
   return minutes.rowCount ?? 0;
 }
@@ -92,19 +92,19 @@ export async function refreshRollups(batch = DIRTY_BATCH, upToId: string | null 
     // The series of the oldest `batch` rows, and every row of theirs (up to `upToId`): a series
     // written every second gains a row a second, and deriving it once for all of them costs what
     // deriving it for one does.
-    const { rows } = await client.query<{ seriesId: string; from: number; to: number; taken: number }>(
+    const { rows } = await client.query<{ seriesKey: number; from: number; to: number; taken: number }>(
       `WITH series AS (
-         SELECT DISTINCT "seriesId" FROM (
-           SELECT "seriesId" FROM "RollupDirty" WHERE ($2::bigint IS NULL OR id <= $2::bigint) ORDER BY id LIMIT $1) x
+         SELECT DISTINCT "seriesKey" FROM (
+           SELECT "seriesKey" FROM "RollupDirty" WHERE ($2::bigint IS NULL OR id <= $2::bigint) ORDER BY id LIMIT $1) x
        ), taken AS (
          DELETE FROM "RollupDirty" WHERE id IN (
-           SELECT d.id FROM "RollupDirty" d JOIN series s ON s."seriesId" = d."seriesId"
+           SELECT d.id FROM "RollupDirty" d JOIN series s ON s."seriesKey" = d."seriesKey"
            WHERE $2::bigint IS NULL OR d.id <= $2::bigint
            FOR UPDATE OF d SKIP LOCKED)
-         RETURNING "seriesId", "fromTs", "toTs")
-       SELECT "seriesId", (extract(epoch FROM min("fromTs")) * 1000)::float8 AS "from",
+         RETURNING "seriesKey", "fromTs", "toTs")
+       SELECT "seriesKey", (extract(epoch FROM min("fromTs")) * 1000)::float8 AS "from",
               (extract(epoch FROM max("toTs")) * 1000)::float8 AS "to", count(*)::int AS taken
-       FROM taken GROUP BY "seriesId" ORDER BY "seriesId"`,
+       FROM taken GROUP BY "seriesKey" ORDER BY "seriesKey"`,
       [batch, upToId],
     );
     if (rows.length === 0) return { taken: 0, series: 0, minutes: 0 };
@@ -114,14 +114,14 @@ export async function refreshRollups(batch = DIRTY_BATCH, upToId: string | null 
       const from = floorTo(Math.round(r.from), MINUTE_MS);
       const end = floorTo(Math.round(r.to), MINUTE_MS) + MINUTE_MS;
       const to = Math.min(end, from + MAX_SPAN_MS);
-      spans.push({ seriesId: r.seriesId, from, to });
-      if (to < end) rest.push({ seriesId: r.seriesId, from: to, to: end - 1 });
+      spans.push({ seriesKey: r.seriesKey, from, to });
+      if (to < end) rest.push({ seriesKey: r.seriesKey, from: to, to: end - 1 });
     }
     const minutes = await deriveSpans(client, spans);
     if (rest.length > 0) {
       await client.query(
-        `INSERT INTO "RollupDirty" ("seriesId", "fromTs", "toTs") SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[])`,
-        [rest.map((r) => r.seriesId), rest.map((r) => new Date(r.from)), rest.map((r) => new Date(r.to))],
+        `INSERT INTO "RollupDirty" ("seriesKey", "fromTs", "toTs") SELECT * FROM unnest($1::int[], $2::timestamptz[], $3::timestamptz[])`,
+        [rest.map((r) => r.seriesKey), rest.map((r) => new Date(r.from)), rest.map((r) => new Date(r.to))],
       );
     }
     return { taken: rows.reduce((n, r) => n + r.taken, 0), series: rows.length, minutes };

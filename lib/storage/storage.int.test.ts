@@ -28,9 +28,9 @@ async function hoursBothWays(seriesId: string) {
   const prisma = getPrisma();
   const fromPoints = await prisma.$queryRaw<{ b: Date; n: number; lo: number; hi: number; s: number; f: Date }[]>`
     SELECT date_trunc('hour', ts) AS b, count(*)::int AS n, min(value) AS lo, max(value) AS hi, sum(value) AS s, min(ts) AS f
-    FROM "DataPoint" WHERE "seriesId" = ${seriesId} GROUP BY 1 ORDER BY 1`;
+    FROM "DataPoint" WHERE "seriesKey" = (SELECT key FROM "Series" WHERE id = ${seriesId}) GROUP BY 1 ORDER BY 1`;
   const fromRollups = await prisma.$queryRaw<{ b: Date; n: number; lo: number; hi: number; s: number; f: Date }[]>`
-    SELECT bucket AS b, count AS n, min AS lo, max AS hi, sum AS s, "firstTs" AS f FROM "PointRollup" WHERE "seriesId" = ${seriesId} AND width = 3600 ORDER BY 1`;
+    SELECT bucket AS b, count AS n, min AS lo, max AS hi, sum AS s, "firstTs" AS f FROM "PointRollup" WHERE "seriesKey" = (SELECT key FROM "Series" WHERE id = ${seriesId}) AND width = 3600 ORDER BY 1`;
   const round = (rows: typeof fromPoints) => rows.map((r) => [r.b.toISOString(), r.n, r.lo, r.hi, Math.round(r.s * 1e6) / 1e6, r.f.toISOString()]);
   return { points: round(fromPoints), rollups: round(fromRollups) };
 }
@@ -38,7 +38,7 @@ async function hoursBothWays(seriesId: string) {
 /** The explorer's buckets computed from the points alone, on the grid the rollup read uses. */
 async function bucketsFromPoints(seriesId: string, from: number, to: number, bucketMs: number, width: number) {
   const origin = Math.floor(from / width) * width;
-  const rows = await getPrisma().dataPoint.findMany({ where: { seriesId, ts: { gte: new Date(from), lte: new Date(to) } }, orderBy: { ts: "asc" } });
+  const rows = await getPrisma().dataPoint.findMany({ where: { series: { id: seriesId }, ts: { gte: new Date(from), lte: new Date(to) } }, orderBy: { ts: "asc" } });
   const out = new Map<number, { t: number; min: number; max: number; sum: number; count: number }>();
   for (const r of rows) {
     const k = Math.floor((r.ts.getTime() - origin) / bucketMs);
@@ -88,7 +88,7 @@ describe("rollups", () => {
 
     // A corrected value, a point deleted, a late point in an hour already rolled up.
     await write(sourceId, { ms: [t0 + 5 * HOUR_MS + 20_000, t0 + 30 * HOUR_MS + 5_000], values: [999, -5] });
-    await getPrisma().dataPoint.deleteMany({ where: { seriesId, ts: { gte: new Date(t0 + 50 * HOUR_MS), lt: new Date(t0 + 51 * HOUR_MS) } } });
+    await getPrisma().dataPoint.deleteMany({ where: { series: { id: seriesId }, ts: { gte: new Date(t0 + 50 * HOUR_MS), lt: new Date(t0 + 51 * HOUR_MS) } } });
     expectSameBuckets((await explorer(seriesId, from, to)).buckets, await bucketsFromPoints(seriesId, from, to, pending.bucketMs, HOUR_MS));
     await refreshRollupsUntilClean();
     both = await hoursBothWays(seriesId);
@@ -126,9 +126,9 @@ describe("retention", () => {
     const r = await applyRetention({ now, batch: 1_000 });
     expect(r).toEqual({ sources: 1, dropped: 0, deleted: expected, done: true });
     const prisma = getPrisma();
-    expect(await prisma.dataPoint.count({ where: { seriesId: ids.seriesId, ts: { lt: new Date(cutoff) } } })).toBe(0);
-    expect(await prisma.dataPoint.count({ where: { seriesId: ids.seriesId } })).toBe(points.ms.length - expected);
-    expect(await prisma.dataPoint.count({ where: { seriesId: other.seriesId } })).toBe(points.ms.length);
+    expect(await prisma.dataPoint.count({ where: { series: { id: ids.seriesId }, ts: { lt: new Date(cutoff) } } })).toBe(0);
+    expect(await prisma.dataPoint.count({ where: { series: { id: ids.seriesId } } })).toBe(points.ms.length - expected);
+    expect(await prisma.dataPoint.count({ where: { series: { id: other.seriesId } } })).toBe(points.ms.length);
     expect(await prisma.anomaly.findUnique({ where: { id: anomaly.id } })).not.toBeNull();
     expect(await applyRetention({ now, batch: 1_000 })).toEqual({ sources: 1, dropped: 0, deleted: 0, done: true });
 

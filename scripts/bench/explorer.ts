@@ -31,8 +31,8 @@ async function sample(fn: () => Promise<unknown>, runs: number): Promise<number[
 async function fillYear(client: pg.Client, seriesId: string, n: number) {
   await client.query(`INSERT INTO "Series" (id, "sourceId", metric, labels, "labelsKey") VALUES ($1, 'src1', 'cpu', '{"host":"year"}', '{"host":"year"}')`, [seriesId]);
   await client.query(
-    `INSERT INTO "DataPoint" ("seriesId", ts, value)
-     SELECT $1, to_timestamp($2::float8 / 1000) + g * interval '10 seconds', CASE WHEN g = $3 THEN 500 ELSE 50 + 20 * sin(g / 1371.0) + random() END
+    `INSERT INTO "DataPoint" ("seriesKey", ts, value)
+     SELECT (SELECT key FROM "Series" WHERE id = $1), to_timestamp($2::float8 / 1000) + g * interval '10 seconds', CASE WHEN g = $3 THEN 500 ELSE 50 + 20 * sin(g / 1371.0) + random() END
      FROM generate_series(0, $4::int - 1) g WHERE g NOT BETWEEN 1000000 AND 1008640`,
     [seriesId, YEAR_START, Math.floor(n / 3), n],
   );
@@ -61,13 +61,13 @@ export async function benchExplorer(client: pg.Client, n: number, runs: number) 
     const api = await sample(() => readSeriesBuckets(seriesId, query), runs);
     const plain = await sample(() => client.query(sql.text, sql.values), runs);
     const floor = await sample(
-      () => client.query(`SELECT count(*), min(value), max(value) FROM "DataPoint" WHERE "seriesId" = $1 AND ts BETWEEN $2 AND $3`, [seriesId, new Date(v.from), new Date(v.to)]),
+      () => client.query(`SELECT count(*), min(value), max(value) FROM "DataPoint" WHERE "seriesKey" = (SELECT key FROM "Series" WHERE id = $1) AND ts BETWEEN $2 AND $3`, [seriesId, new Date(v.from), new Date(v.to)]),
       runs,
     );
     const old = await sample(
       () =>
         client.query(
-          `SELECT min(ts), min(value), max(value), avg(value), count(*) FROM "DataPoint" WHERE "seriesId" = $1 AND ts >= $2 AND ts <= $3
+          `SELECT min(ts), min(value), max(value), avg(value), count(*) FROM "DataPoint" WHERE "seriesKey" = (SELECT key FROM "Series" WHERE id = $1) AND ts >= $2 AND ts <= $3
            GROUP BY floor((extract(epoch FROM ts) * 1000 - $4::float8) / $5::float8) ORDER BY 1`,
           [seriesId, new Date(v.from), new Date(v.to), v.from, result.bucketMs],
         ),

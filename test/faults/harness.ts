@@ -144,7 +144,8 @@ export async function pointCounts(url: string, seriesIds: string[]): Promise<{ t
   await c.connect();
   try {
     const { rows } = await c.query<{ seriesId: string; total: string; distinct: string }>(
-      `SELECT "seriesId", count(*) AS total, count(DISTINCT ts) AS distinct FROM "DataPoint" WHERE "seriesId" = ANY($1) GROUP BY 1`,
+      `SELECT s.id AS "seriesId", count(*) AS total, count(DISTINCT p.ts) AS distinct
+       FROM "DataPoint" p JOIN "Series" s ON s.key = p."seriesKey" WHERE s.id = ANY($1) GROUP BY 1`,
       [seriesIds],
     );
     const by = new Map(rows.map((r) => [r.seriesId, { total: Number(r.total), distinct: Number(r.distinct) }]));

@@ -27,13 +27,13 @@ export async function readAnomalyWindow(anomalyId: string): Promise<AnomalyWindo
   const context = Math.max(MIN_CONTEXT, a.pointCount * CONTEXT_FACTOR);
   const [before, during] = await Promise.all([
     prisma.dataPoint.findMany({
-      where: { seriesId: a.seriesId, ts: { lt: a.startTs } },
+      where: { series: { id: a.seriesId }, ts: { lt: a.startTs } },
       orderBy: { ts: "desc" },
       take: context + WARMUP_POINTS,
       select: { ts: true, value: true },
     }),
     prisma.dataPoint.findMany({
-      where: { seriesId: a.seriesId, ts: { gte: a.startTs } },
+      where: { series: { id: a.seriesId }, ts: { gte: a.startTs } },
       orderBy: { ts: "asc" },
       take: Math.min(MAX_AFTER, a.pointCount + context),
       select: { ts: true, value: true },

@@ -19,7 +19,7 @@ export function findDetectionLag(): Promise<DetectorLag[]> {
       LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."subjectId" = ds."seriesId"
       LEFT JOIN LATERAL (
         SELECT p.ts FROM "DataPoint" p
-        WHERE p."seriesId" = ds."seriesId" AND (st.watermark IS NULL OR p.ts > st.watermark)
+        WHERE p."seriesKey" = (SELECT key FROM "Series" WHERE id = ds."seriesId") AND (st.watermark IS NULL OR p.ts > st.watermark)
         ORDER BY p.ts LIMIT 1
       ) nx ON true
       WHERE d.enabled

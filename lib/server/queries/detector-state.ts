@@ -108,8 +108,8 @@ export async function advanceWatermarkIf(
   const n = await db.$executeRaw`
     UPDATE "DetectorState" SET watermark = ${watermark}, version = version + 1, "redetectUntil" = ${redetectUntil}, "updatedAt" = now()
     WHERE "detectorId" = ${detectorId} AND "subjectId" = ${subjectId} AND version = ${expect.version}
-      AND (SELECT count(*) FROM "DataPoint" p
-           WHERE p."seriesId" = ANY(${members}::text[]) AND p.ts > COALESCE(${expect.watermark}::timestamptz, '-infinity'::timestamptz) AND p.ts <= ${watermark}) = ${scored}`;
+      AND (SELECT count(*) FROM "Series" s JOIN "DataPoint" p ON p."seriesKey" = s.key
+           WHERE s.id = ANY(${members}::text[]) AND p.ts > COALESCE(${expect.watermark}::timestamptz, '-infinity'::timestamptz) AND p.ts <= ${watermark}) = ${scored}`;
   return n === 1;
 }
 
@@ -121,8 +121,8 @@ export async function advanceWatermarkIf(
  */
 export async function countPointsIn(db: Prisma.TransactionClient, members: string[], after: Date | null, upTo: Date): Promise<number> {
   const rows = await db.$queryRaw<{ n: number }[]>`
-    SELECT count(*)::int AS n FROM "DataPoint" p
-    WHERE p."seriesId" = ANY(${members}::text[]) AND p.ts > COALESCE(${after}::timestamptz, '-infinity'::timestamptz) AND p.ts <= ${upTo}`;
+    SELECT count(*)::int AS n FROM "Series" s JOIN "DataPoint" p ON p."seriesKey" = s.key
+    WHERE s.id = ANY(${members}::text[]) AND p.ts > COALESCE(${after}::timestamptz, '-infinity'::timestamptz) AND p.ts <= ${upTo}`;
   return rows[0].n;
 }
 
@@ -159,7 +159,7 @@ export function findLaggingPairs(): Promise<{ detectorId: string; subjectId: str
     SELECT ds."detectorId", ds."seriesId" AS "subjectId"
     FROM "DetectorSeries" ds
     JOIN "Detector" d ON d.id = ds."detectorId" AND d.enabled AND d.grouping IS NULL
-    CROSS JOIN LATERAL (SELECT max(p.ts) AS latest FROM "DataPoint" p WHERE p."seriesId" = ds."seriesId") m
+    CROSS JOIN LATERAL (SELECT max(p.ts) AS latest FROM "DataPoint" p WHERE p."seriesKey" = (SELECT key FROM "Series" WHERE id = ds."seriesId")) m
     LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."subjectId" = ds."seriesId"
     WHERE m.latest IS NOT NULL AND (st.watermark IS NULL OR st.watermark < m.latest
       OR EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = ds."detectorId" AND r."subjectId" = ds."seriesId"))
@@ -168,7 +168,7 @@ export function findLaggingPairs(): Promise<{ detectorId: string; subjectId: str
     FROM "SeriesGroup" g
     JOIN "Detector" d ON d.id = g."detectorId" AND d.enabled AND d.grouping IS NOT NULL
     LEFT JOIN "DetectorState" st ON st."detectorId" = g."detectorId" AND st."subjectId" = g.id
-    WHERE EXISTS (SELECT 1 FROM "SeriesGroupMember" gm JOIN "DataPoint" p ON p."seriesId" = gm."seriesId"
+    WHERE EXISTS (SELECT 1 FROM "SeriesGroupMember" gm JOIN "Series" gs ON gs.id = gm."seriesId" JOIN "DataPoint" p ON p."seriesKey" = gs.key
         WHERE gm."groupId" = g.id AND p.ts > COALESCE(st.watermark, '-infinity'::timestamptz))
       OR EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = g."detectorId" AND r."subjectId" = g.id)
     ORDER BY 1, 2`;
@@ -187,7 +187,7 @@ export async function findLaggingSubjects(detectorId: string, shardDigit: string
         FROM "SeriesGroup" g
         LEFT JOIN "DetectorState" st ON st."detectorId" = g."detectorId" AND st."subjectId" = g.id
         WHERE g."detectorId" = ${detectorId} AND substr(md5(g.id), 1, 1) = ${shardDigit}
-          AND (EXISTS (SELECT 1 FROM "SeriesGroupMember" gm JOIN "DataPoint" p ON p."seriesId" = gm."seriesId"
+          AND (EXISTS (SELECT 1 FROM "SeriesGroupMember" gm JOIN "Series" gs ON gs.id = gm."seriesId" JOIN "DataPoint" p ON p."seriesKey" = gs.key
               WHERE gm."groupId" = g.id AND p.ts > COALESCE(st.watermark, '-infinity'::timestamptz))
             OR EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = g."detectorId" AND r."subjectId" = g.id))
         ORDER BY g.id`
@@ -196,7 +196,7 @@ export async function findLaggingSubjects(detectorId: string, shardDigit: string
         FROM "DetectorSeries" ds
         LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."subjectId" = ds."seriesId"
         WHERE ds."detectorId" = ${detectorId} AND substr(md5(ds."seriesId"), 1, 1) = ${shardDigit}
-          AND (EXISTS (SELECT 1 FROM "DataPoint" p WHERE p."seriesId" = ds."seriesId" AND p.ts > COALESCE(st.watermark, '-infinity'::timestamptz))
+          AND (EXISTS (SELECT 1 FROM "DataPoint" p WHERE p."seriesKey" = (SELECT key FROM "Series" WHERE id = ds."seriesId") AND p.ts > COALESCE(st.watermark, '-infinity'::timestamptz))
             OR EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = ds."detectorId" AND r."subjectId" = ds."seriesId"))
         ORDER BY ds."seriesId"`;
   return rows.map((r) => r.subjectId);
@@ -216,7 +216,7 @@ const MS = `round(extract(epoch from ts) * 1000)::float8`;
 export function readPointsAfter(seriesId: string, after: Date | null, limit: number, until?: Date) {
   return readPoints(
     `SELECT ${MS}, value FROM "DataPoint"
-     WHERE "seriesId" = $1 AND ts > COALESCE($2::timestamptz, '-infinity'::timestamptz) AND ts <= COALESCE($3::timestamptz, 'infinity'::timestamptz)
+     WHERE "seriesKey" = (SELECT key FROM "Series" WHERE id = $1) AND ts > COALESCE($2::timestamptz, '-infinity'::timestamptz) AND ts <= COALESCE($3::timestamptz, 'infinity'::timestamptz)
      ORDER BY ts LIMIT $4`,
     [seriesId, after, until ?? null, limit],
   );
@@ -225,7 +225,7 @@ export function readPointsAfter(seriesId: string, after: Date | null, limit: num
 /** The last `limit` points before `before` (exclusive), returned in time order. */
 export async function readPointsBefore(seriesId: string, before: Date, limit: number) {
   const rows = await readPoints(
-    `SELECT ${MS}, value FROM "DataPoint" WHERE "seriesId" = $1 AND ts < $2 ORDER BY ts DESC LIMIT $3`,
+    `SELECT ${MS}, value FROM "DataPoint" WHERE "seriesKey" = (SELECT key FROM "Series" WHERE id = $1) AND ts < $2 ORDER BY ts DESC LIMIT $3`,
     [seriesId, before, limit],
   );
   return rows.reverse();

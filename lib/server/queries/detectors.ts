@@ -46,10 +46,10 @@ export async function listDetectorSeriesStatus(detectorId: string, limit = 200):
   const rows = await getPrisma().$queryRaw<(Omit<DetectorSeriesStatus, "pending"> & { pending: bigint })[]>`
     SELECT ds."seriesId", s.metric, s.labels, st.watermark, m.latest, st."modelId",
       (SELECT count(*) FROM "DataPoint" p
-        WHERE p."seriesId" = ds."seriesId" AND p.ts > coalesce(st.watermark, '-infinity'::timestamptz)) AS pending
+        WHERE p."seriesKey" = s.key AND p.ts > coalesce(st.watermark, '-infinity'::timestamptz)) AS pending
     FROM "DetectorSeries" ds
     JOIN "Series" s ON s.id = ds."seriesId"
-    CROSS JOIN LATERAL (SELECT max(p.ts) AS latest FROM "DataPoint" p WHERE p."seriesId" = ds."seriesId") m
+    CROSS JOIN LATERAL (SELECT max(p.ts) AS latest FROM "DataPoint" p WHERE p."seriesKey" = s.key) m
     LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."subjectId" = ds."seriesId"
     WHERE ds."detectorId" = ${detectorId}
     ORDER BY s.metric, s."labelsKey"

@@ -129,7 +129,7 @@ export async function scoreHistory(d: FeedbackDetector, truth: TruthSpan[], p: P
   const trains = needsTraining(d.algorithm, params);
   const series: ScoredSeries[] = [];
   for (const seriesId of chosen) {
-    const during = await prisma.dataPoint.findMany({ where: { seriesId, ts: { gte: new Date(p.from), lte: new Date(p.to) } }, orderBy: { ts: "asc" }, take: MAX_PREVIEW_POINTS, select: { ts: true, value: true } });
+    const during = await prisma.dataPoint.findMany({ where: { series: { id: seriesId }, ts: { gte: new Date(p.from), lte: new Date(p.to) } }, orderBy: { ts: "asc" }, take: MAX_PREVIEW_POINTS, select: { ts: true, value: true } });
     if (during.length === 0) continue;
     const points = during.map((x) => ({ t: x.ts.getTime(), value: x.value }));
     const history = trains

@@ -68,7 +68,7 @@ export async function previewLeaveOut(detectorId: string | undefined, seriesIds:
 /** The newest point of any member (null: none has points). */
 async function readNewest(ids: string[]): Promise<Date | null> {
   const { rows } = await getPgPool().query<{ ts: Date | null }>(
-    `SELECT max((SELECT ts FROM "DataPoint" WHERE "seriesId" = m ORDER BY ts DESC LIMIT 1)) AS ts FROM unnest($1::text[]) AS m`,
+    `SELECT max((SELECT ts FROM "DataPoint" WHERE "seriesKey" = (SELECT key FROM "Series" WHERE id = m) ORDER BY ts DESC LIMIT 1)) AS ts FROM unnest($1::text[]) AS m`,
     [ids],
   );
   return rows[0]?.ts ?? null;

@@ -48,7 +48,7 @@ export async function countPointsPerMinute(from: Date) {
     SELECT date_trunc('minute', p.ts) AS t, count(*)::int AS count
     FROM "DataSource" src
     JOIN "Series" s ON s."sourceId" = src.id
-    CROSS JOIN LATERAL (SELECT d.ts FROM "DataPoint" d WHERE d."seriesId" = s.id AND d.ts >= ${from} AND d.ts <= now()) p
+    CROSS JOIN LATERAL (SELECT d.ts FROM "DataPoint" d WHERE d."seriesKey" = s.key AND d.ts >= ${from} AND d.ts <= now()) p
     WHERE src."lastIngestedAt" >= ${from}
     GROUP BY 1
     ORDER BY 1`;
@@ -79,7 +79,7 @@ export async function measureDetectionLag(from: Date): Promise<Overview["detecti
     JOIN "Series" s ON s.id = ds."seriesId"
     JOIN "DataSource" src ON src.id = s."sourceId" AND src."lastIngestedAt" >= ${from}
     LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."subjectId" = ds."seriesId"
-    CROSS JOIN LATERAL (SELECT max(p.ts) AS latest FROM "DataPoint" p WHERE p."seriesId" = ds."seriesId") l`;
+    CROSS JOIN LATERAL (SELECT max(p.ts) AS latest FROM "DataPoint" p WHERE p."seriesKey" = (SELECT key FROM "Series" WHERE id = ds."seriesId")) l`;
   return { lagMs: row.lag === null ? null : Math.max(0, row.lag), seriesBehind: row.behind, neverScored: row.never };
 }
 

@@ -20,15 +20,16 @@ export async function upsertPoints(
     const t = ts.slice(i, i + CHUNK);
     const v = values.slice(i, i + CHUNK);
     written += await tx.$executeRaw`
-      INSERT INTO "DataPoint" ("seriesId", ts, value)
-      SELECT DISTINCT ON (u.ts) ${seriesId}, u.ts, u.value
+      INSERT INTO "DataPoint" ("seriesKey", ts, value)
+      SELECT DISTINCT ON (u.ts) s.key, u.ts, u.value
       FROM unnest(${t}::timestamptz[], ${v}::float8[]) WITH ORDINALITY AS u(ts, value, ord)
+      JOIN "Series" s ON s.id = ${seriesId}
       ORDER BY u.ts, u.ord DESC
-      ON CONFLICT ("seriesId", ts) DO UPDATE SET value = EXCLUDED.value`;
+      ON CONFLICT ("seriesKey", ts) DO UPDATE SET value = EXCLUDED.value`;
   }
   return written;
 }
 
 export function countPoints(seriesId: string): Promise<number> {
-  return getPrisma().dataPoint.count({ where: { seriesId } });
+  return getPrisma().dataPoint.count({ where: { series: { id: seriesId } } });
 }

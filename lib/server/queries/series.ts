@@ -38,8 +38,9 @@ export async function listSeries(q: Omit<TSeriesListQuery, "sourceId"> & { sourc
  */
 async function readExtent(seriesId: string): Promise<{ first: Date | null; last: Date | null }> {
   const [row] = await getPrisma().$queryRaw<{ first: Date | null; last: Date | null }[]>`
-    SELECT (SELECT ts FROM "DataPoint" WHERE "seriesId" = ${seriesId} ORDER BY ts ASC LIMIT 1) AS first,
-           (SELECT ts FROM "DataPoint" WHERE "seriesId" = ${seriesId} ORDER BY ts DESC LIMIT 1) AS last`;
+    SELECT (SELECT ts FROM "DataPoint" WHERE "seriesKey" = s.key ORDER BY ts ASC LIMIT 1) AS first,
+           (SELECT ts FROM "DataPoint" WHERE "seriesKey" = s.key ORDER BY ts DESC LIMIT 1) AS last
+    FROM "Series" s WHERE s.id = ${seriesId}`;
   return row;
 }
 
@@ -88,7 +89,7 @@ export function seriesBucketsSql(seriesId: string, from: number, to: number, buc
   return Prisma.sql`
     SELECT min(ts) AS t, min(value) AS min, max(value) AS max, avg(value) AS avg, count(*)::int AS count
     FROM "DataPoint"
-    WHERE "seriesId" = ${seriesId} AND ts >= ${new Date(from)}::timestamptz AND ts <= ${new Date(to)}::timestamptz
+    WHERE "seriesKey" = (SELECT key FROM "Series" WHERE id = ${seriesId}) AND ts >= ${new Date(from)}::timestamptz AND ts <= ${new Date(to)}::timestamptz
     GROUP BY date_bin(${bucketMs}::float8 * interval '1 millisecond', ts, ${new Date(from)}::timestamptz)
     ORDER BY 1`;
 }
@@ -126,7 +127,7 @@ export async function readPreviewPoints(seriesId: string, limit: number, from?: 
   await getSeriesExtent(seriesId);
   const ts = { ...(from ? { gte: new Date(from) } : {}), ...(to ? { lte: new Date(to) } : {}) };
   const rows = await getPrisma().dataPoint.findMany({
-    where: { seriesId, ts },
+    where: { series: { id: seriesId }, ts },
     orderBy: { ts: from ? "asc" : "desc" },
     take: limit,
     select: { ts: true, value: true },
@@ -194,13 +195,13 @@ export async function listSourceSeriesPage(sourceId: string, query: SourceSeries
     prisma.$queryRaw<SourceSeriesDbRow[]>`
       SELECT p.id, p.metric, p.labels, p."labelsKey", p."createdAt", l.ts AS "lastTs", l.value AS "lastValue"
       FROM (
-        SELECT s.id, s.metric, s.labels, s."labelsKey", s."createdAt"
+        SELECT s.id, s.key, s.metric, s.labels, s."labelsKey", s."createdAt"
         FROM "Series" s
         WHERE s."sourceId" = ${sourceId} ${after} ${matching}
         ORDER BY s.metric, s."labelsKey", s.id
         LIMIT ${limit + 1}
       ) p
-      LEFT JOIN LATERAL (SELECT d.ts, d.value FROM "DataPoint" d WHERE d."seriesId" = p.id ORDER BY d.ts DESC LIMIT 1) l ON true
+      LEFT JOIN LATERAL (SELECT d.ts, d.value FROM "DataPoint" d WHERE d."seriesKey" = p.key ORDER BY d.ts DESC LIMIT 1) l ON true
       ORDER BY p.metric, p."labelsKey", p.id`,
   ]);
   if (source.length === 0) throw new AppError("not_found", `No data source ${sourceId}`);

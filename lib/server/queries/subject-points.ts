@@ -67,9 +67,10 @@ export async function readGroupsStepsAfter(groups: readonly { subject: Subject; 
   // Per member: its newest point and its first point after its group's `after` (primary-key probes).
   const { rows } = await getPgPool().query<[number, number | null, number | null]>({
     text: `SELECT v.k::int,
-                  (SELECT ${MS} FROM "DataPoint" WHERE "seriesId" = v.m ORDER BY ts DESC LIMIT 1),
-                  (SELECT ${MS} FROM "DataPoint" WHERE "seriesId" = v.m AND ts > COALESCE(v.after, '-infinity'::timestamptz) ORDER BY ts LIMIT 1)
-           FROM unnest($1::int[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS v(k, m, after, i) ORDER BY v.i`,
+                  (SELECT ${MS} FROM "DataPoint" WHERE "seriesKey" = v.m ORDER BY ts DESC LIMIT 1),
+                  (SELECT ${MS} FROM "DataPoint" WHERE "seriesKey" = v.m AND ts > COALESCE(v.after, '-infinity'::timestamptz) ORDER BY ts LIMIT 1)
+           FROM (SELECT u.k, s.key AS m, u.after, u.i FROM unnest($1::int[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS u(k, id, after, i)
+                 LEFT JOIN "Series" s ON s.id = u.id) v ORDER BY v.i`,
     values: [flat.map((f) => f.k), flat.map((f) => f.m), flat.map((f) => f.after)],
     rowMode: "array",
   });
@@ -118,11 +119,12 @@ async function readGroupRanges(ranges: readonly { subject: Subject; after: Date 
   const flat = ranges.flatMap((r, k) => r.subject.members.map((m, j) => ({ k, j, m, after: r.after, end: new Date(r.end) })));
   const { rows } = await getPgPool().query<[number, number, number, number]>({
     text: `SELECT v.k::int, v.j::int, ${MS}, p.value
-           FROM unnest($1::int[], $2::int[], $3::text[], $4::timestamptz[], $5::timestamptz[]) AS v(k, j, m, after, e)
+           FROM (SELECT u.k, u.j, s.key AS m, u.after, u.e FROM unnest($1::int[], $2::int[], $3::text[], $4::timestamptz[], $5::timestamptz[]) AS u(k, j, id, after, e)
+                 LEFT JOIN "Series" s ON s.id = u.id) v
            CROSS JOIN LATERAL (
-             (SELECT ts, value FROM "DataPoint" WHERE "seriesId" = v.m AND v.after IS NOT NULL AND ts <= v.after ORDER BY ts DESC LIMIT 1)
+             (SELECT ts, value FROM "DataPoint" WHERE "seriesKey" = v.m AND v.after IS NOT NULL AND ts <= v.after ORDER BY ts DESC LIMIT 1)
              UNION ALL
-             (SELECT ts, value FROM "DataPoint" WHERE "seriesId" = v.m AND ts > COALESCE(v.after, '-infinity'::timestamptz) AND ts < v.e ORDER BY ts)
+             (SELECT ts, value FROM "DataPoint" WHERE "seriesKey" = v.m AND ts > COALESCE(v.after, '-infinity'::timestamptz) AND ts < v.e ORDER BY ts)
            ) p
            ORDER BY v.k, v.j, p.ts`,
     values: [flat.map((f) => f.k), flat.map((f) => f.j), flat.map((f) => f.m), flat.map((f) => f.after), flat.map((f) => f.end)],

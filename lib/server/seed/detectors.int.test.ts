@@ -23,7 +23,7 @@ async function lagging(): Promise<number> {
   const rows = await getPrisma().$queryRaw<{ n: bigint }[]>`
     SELECT count(*) AS n FROM "DetectorSeries" ds
     LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."subjectId" = ds."seriesId"
-    WHERE st.watermark IS NULL OR st.watermark < (SELECT max(ts) FROM "DataPoint" p WHERE p."seriesId" = ds."seriesId")`;
+    WHERE st.watermark IS NULL OR st.watermark < (SELECT max(ts) FROM "DataPoint" p JOIN "Series" s ON s.key = p."seriesKey" WHERE s.id = ds."seriesId")`;
   return Number(rows[0].n);
 }
 

@@ -91,7 +91,7 @@ export async function seedLiveSource(dataDir: string, now = Date.now()): Promise
 /** The newest stored point of the live source, where the runner resumes after a restart. */
 export async function findLiveSourceLatest(): Promise<Date | null> {
   const rows = await getPrisma().$queryRaw<{ ts: Date | null }[]>`
-    SELECT max(p.ts) AS ts FROM "DataPoint" p JOIN "Series" s ON s.id = p."seriesId"
+    SELECT max(p.ts) AS ts FROM "DataPoint" p JOIN "Series" s ON s.key = p."seriesKey"
     JOIN "DataSource" d ON d.id = s."sourceId" WHERE d.name = ${LIVE_SOURCE}`;
   return rows[0]?.ts ?? null;
 }

@@ -48,7 +48,7 @@ export async function writeBacklog(series: number, perSeries: number): Promise<s
     ids.push(...(await writeBatch(source.id, null, batch)).seriesIds);
   }
   // Read it all once so neither measurement pays for a cold cache.
-  await prisma.$queryRaw`SELECT sum(value) FROM "DataPoint" WHERE "seriesId" = ANY(${ids}::text[])`;
+  await prisma.$queryRaw`SELECT sum(p.value) FROM "DataPoint" p JOIN "Series" s ON s.key = p."seriesKey" WHERE s.id = ANY(${ids}::text[])`;
   return ids;
 }
 

@@ -51,8 +51,8 @@ beforeAll(async () => {
     FROM generate_series(1, ${N}) g`;
   // A point series around a3's span for the window's re-scoring.
   await prisma.$executeRaw`
-    INSERT INTO "DataPoint" ("seriesId", ts, value)
-    SELECT 's1', ${t0}::timestamptz + (k - 600) * interval '1 minute', CASE WHEN k BETWEEN 600 AND 602 THEN 100 ELSE 10 + (k % 7) END
+    INSERT INTO "DataPoint" ("seriesKey", ts, value)
+    SELECT (SELECT key FROM "Series" WHERE id = 's1'), ${t0}::timestamptz + (k - 600) * interval '1 minute', CASE WHEN k BETWEEN 600 AND 602 THEN 100 ELSE 10 + (k % 7) END
     FROM generate_series(0, 800) k`;
 });
 

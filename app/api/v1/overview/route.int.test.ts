@@ -30,7 +30,7 @@ beforeAll(async () => {
   const minute = Math.floor(NOW / MIN) * MIN;
   const ts = [0, 1, 2].flatMap((m) => Array.from({ length: 10 }, (_, i) => new Date(minute - m * MIN + i * 1000))).filter((t) => t.getTime() <= NOW);
   ts.push(new Date(NOW - 2 * HOUR));
-  await prisma.dataPoint.createMany({ data: ts.map((t, i) => ({ seriesId: s.id, ts: t, value: i })) });
+  await prisma.dataPoint.createMany({ data: ts.map((t, i) => ({ seriesKey: s.key, ts: t, value: i })) });
   const d = await prisma.detector.create({ data: { name: "z", algorithm: "zscore" } });
   await prisma.detectorSeries.create({ data: { detectorId: d.id, seriesId: s.id } });
   const newest = Math.max(...ts.map((t) => t.getTime()));

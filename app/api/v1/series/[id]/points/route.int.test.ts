@@ -35,8 +35,8 @@ beforeAll(async () => {
   await prisma.detectorSeries.create({ data: { detectorId: detector.id, seriesId: id } });
   // A gentle wave between 40 and 60, one spike to 500 and one dip to -300.
   await prisma.$executeRaw`
-    INSERT INTO "DataPoint" ("seriesId", ts, value)
-    SELECT ${id}, ${new Date(T0)}::timestamptz + g * interval '10 seconds',
+    INSERT INTO "DataPoint" ("seriesKey", ts, value)
+    SELECT (SELECT key FROM "Series" WHERE id = ${id}), ${new Date(T0)}::timestamptz + g * interval '10 seconds',
       CASE WHEN g = ${PEAK} THEN 500 WHEN g = ${DIP} THEN -300 ELSE 50 + 10 * sin(g / 500.0) END
     FROM generate_series(0, ${N - 1}) g
     WHERE g < ${GAP.from} OR g >= ${GAP.to}`;

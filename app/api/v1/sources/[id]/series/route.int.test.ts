@@ -35,9 +35,9 @@ beforeAll(async () => {
   await prisma.$executeRaw`INSERT INTO "Series" (id, "sourceId", metric) VALUES ('elsewhere', ${other}, 'cpu')`;
   // Points for every 1000th series: the page shows each one's newest.
   await prisma.$executeRaw`
-    INSERT INTO "DataPoint" ("seriesId", ts, value)
-    SELECT 'sr' || g, timestamptz '2026-01-01T00:00:00Z' + k * interval '1 minute', g + k
-    FROM generate_series(1000, ${N}, 1000) AS g, generate_series(1, 3) AS k`;
+    INSERT INTO "DataPoint" ("seriesKey", ts, value)
+    SELECT s.key, timestamptz '2026-01-01T00:00:00Z' + k * interval '1 minute', g + k
+    FROM generate_series(1000, ${N}, 1000) AS g JOIN "Series" s ON s.id = 'sr' || g, generate_series(1, 3) AS k`;
   await prisma.$executeRaw`ANALYZE "Series"`;
 });
 
