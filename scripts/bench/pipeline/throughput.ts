@@ -58,10 +58,10 @@ export async function writeBacklog(series: number, perSeries: number): Promise<s
     ids.push(...(await writeBatch(source.id, null, batch)).seriesIds);
   }
   // Derive the backlog's rollups now, so no measurement includes that job's first pass over it.
-  // Small batches, and a batch cancelled by the job's statement timeout (a loaded machine) is taken again.
+  // A few series at a time, and a batch cancelled by the job's statement timeout (a loaded machine) is taken again.
   for (;;) {
     try {
-      if ((await refreshRollups(500)).taken === 0) break;
+      if ((await refreshRollups(20)).taken === 0) break;
     } catch (err) {
       if ((err as { code?: string }).code !== "57014") throw err;
     }
