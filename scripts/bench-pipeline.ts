@@ -87,9 +87,9 @@ try {
       const points = rows.reduce((n, r) => n + r.points, 0);
       const costs = profile.read();
       const total = costs.reduce((n, c) => n + c.cpu, 0);
-      say(`PostgreSQL CPU by statement (log_statement_stats, all runs): ${fixed(total / (points / 1e6), 2)} s per million points over ${costs.reduce((n, c) => n + c.calls, 0)} statements`);
+      say(`PostgreSQL CPU by statement (log_statement_stats, all runs): ${fixed(total / (points / 1e6), 2)} s per million points over ${costs.reduce((n, c) => n + c.calls, 0)} log entries`);
       printTable(
-        ["statement", "calls", "CPU s/M points", "ms/call", "share"],
+        ["statement", "entries (parse, bind, execute each one)", "CPU s/M points", "ms/entry", "share"],
         costs.slice(0, Number(args["pg-profile-top"])).map((c) => [c.statement.slice(0, 110), c.calls, fixed(c.cpu / (points / 1e6), 3), fixed((c.cpu / c.calls) * 1000, 2), `${fixed((c.cpu / total) * 100, 1)}%`]),
       );
     }
