@@ -4,8 +4,13 @@
  *  (a) end-to-end latency from an ingest request to the anomaly row, at a steady push rate;
  *  (b) worker scoring throughput on one backlog with 1 and with 2 worker processes.
  * Usage: npm run bench:pipeline [-- --seconds 30 --rate 5000 --series 5000 --injected 50 --detector default
- *        --latency-workers 1 --backlog-series 400 --backlog-points 5000]   (quick: --seconds 10 --rate 1000
- *        --series 1000 --backlog-series 50; `--detector zscore` for the light detector of earlier runs)
+ *        --latency-workers 1 --backlog-series 400 --backlog-points 5000 --workers 1,2,1]   (quick: --seconds 10
+ *        --rate 1000 --series 1000 --backlog-series 50; `--detector zscore` for the light detector of earlier runs)
+ * Backlog only: --skip-latency (with --workers 1 for one run). Each backlog run prints the CPU seconds per
+ * million points of the scratch database's PostgreSQL backends and of the worker processes (from /proc),
+ * which hold on a loaded machine where wall time does not. --pg-profile also lists the statements by
+ * PostgreSQL CPU per million points (log_statement_stats on the scratch database; superuser, reads the
+ * server log: VIGIL_PG_LOG).
  * With VIGIL_PIPELINE_TIMINGS=<file>, the workers append per-phase totals (queue wait, run, each
  * round trip of a detect run or batch) to that file every 5 s: where the time goes.
  */
@@ -18,6 +23,7 @@ import { fixed, formatRate, printTable } from "./bench/table";
 import { benchDetector, pct, runLatency } from "./bench/pipeline/latency";
 import { createScratch, startBenchWorker } from "./bench/pipeline/setup";
 import { runThroughput, writeBacklog, type ThroughputResult } from "./bench/pipeline/throughput";
+import { startPgProfile, stopPgProfile } from "./bench/pipeline/pg-profile";
 
 const { values: args } = parseArgs({
   options: {
@@ -31,6 +37,9 @@ const { values: args } = parseArgs({
     "backlog-points": { type: "string", default: "5000" },
     "skip-latency": { type: "boolean", default: false },
     "skip-throughput": { type: "boolean", default: false },
+    workers: { type: "string", default: "1,2,1" },
+    "pg-profile": { type: "boolean", default: false },
+    "pg-profile-top": { type: "string", default: "15" },
   },
 });
 const say = (m: string) => console.log(`[bench] ${m}`);
@@ -64,12 +73,26 @@ try {
     const ids = await writeBacklog(Number(args["backlog-series"]), perSeries);
     say(`(b) throughput, ${args.detector} detector: backlog of ${ids.length} series x ${perSeries} points, scored from scratch`);
     const rows: ThroughputResult[] = [];
-    // 1, 2, then 1 again: the repeat shows how much of the difference is order (warm caches, JIT, a busy machine).
-    for (const [i, workers] of [1, 2, 1].entries()) rows.push(await runThroughput(scratch, ids, perSeries, workers, `bench-throughput-${i}`, detector));
+    const profile = args["pg-profile"] ? await startPgProfile(scratch.name) : null;
+    // Default 1, 2, then 1 again: the repeat shows how much of the difference is order (warm caches, JIT, a busy machine).
+    const counts = args.workers.split(",").map(Number);
+    for (const [i, workers] of counts.entries()) rows.push(await runThroughput(scratch, ids, perSeries, workers, `bench-throughput-${i}`, detector));
+    const perM = (cpu: number | null, points: number) => (cpu === null ? "-" : fixed(cpu / (points / 1e6), 2));
     printTable(
-      ["worker processes", "points", "seconds", "points/s", "vs 1 worker", `host CPU busy (${availableParallelism()} cores)`],
-      rows.map((r) => [r.workers, r.points, fixed(r.seconds, 2), formatRate(r.points / r.seconds), `${fixed(rows[0].seconds / r.seconds, 2)}x`, r.hostBusy === null ? "-" : `${fixed(r.hostBusy * 100, 0)}%`]),
+      ["worker processes", "points", "seconds", "points/s", "vs 1 worker", `host CPU busy (${availableParallelism()} cores)`, "PG CPU s/M points", "worker CPU s/M points"],
+      rows.map((r) => [r.workers, r.points, fixed(r.seconds, 2), formatRate(r.points / r.seconds), `${fixed(rows[0].seconds / r.seconds, 2)}x`, r.hostBusy === null ? "-" : `${fixed(r.hostBusy * 100, 0)}%`, perM(r.postgresCpu, r.points), perM(r.workerCpu, r.points)]),
     );
+    if (profile) {
+      await stopPgProfile(scratch.name);
+      const points = rows.reduce((n, r) => n + r.points, 0);
+      const costs = profile.read();
+      const total = costs.reduce((n, c) => n + c.cpu, 0);
+      say(`PostgreSQL CPU by statement (log_statement_stats, all runs): ${fixed(total / (points / 1e6), 2)} s per million points over ${costs.reduce((n, c) => n + c.calls, 0)} log entries`);
+      printTable(
+        ["statement", "entries (parse, bind, execute each one)", "CPU s/M points", "ms/entry", "share"],
+        costs.slice(0, Number(args["pg-profile-top"])).map((c) => [c.statement.slice(0, 110), c.calls, fixed(c.cpu / (points / 1e6), 3), fixed((c.cpu / c.calls) * 1000, 2), `${fixed((c.cpu / total) * 100, 1)}%`]),
+      );
+    }
   }
 } finally {
   await (await getQueueBackend()).close();

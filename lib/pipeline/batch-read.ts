@@ -3,6 +3,7 @@
  * of an ungrouped detector, its position (DetectorState; null when it has no row yet), whether a
  * re-detection is pending, and its first points past the watermark. A shard job reads its series
  * this way in chunks, which is also how it finds which of them lag: no separate lookup.
+ * Times are float8 epoch ms by `date_part` (see MS in lib/server/queries/detector-state.ts).
  */
 import { getPgPool } from "@/lib/server/pg-pool";
 
@@ -43,7 +44,7 @@ export async function readBatch(detectorId: string, target: BatchTarget, pointsP
            JOIN "Series" sr ON sr.id = ds."seriesId"
            LEFT JOIN "DetectorState" s ON s."detectorId" = ds."detectorId" AND s."subjectId" = ds."seriesId"
            CROSS JOIN LATERAL (
-             SELECT array_agg(round(extract(epoch FROM q.ts) * 1000)::float8 ORDER BY q.ts) AS ms, array_agg(q.value ORDER BY q.ts) AS vals
+             SELECT array_agg(round(date_part('epoch', q.ts) * 1000) ORDER BY q.ts) AS ms, array_agg(q.value ORDER BY q.ts) AS vals
              FROM (SELECT ts, value FROM "DataPoint"
                    WHERE "seriesKey" = sr.key AND ts > COALESCE(s.watermark, '-infinity'::timestamptz)
                    ORDER BY ts LIMIT $2) q

@@ -10,7 +10,7 @@
  * and whose new points fit one `BATCH_PAGE`. Their incidents and due snapshots are written in the
  * batch's one transaction; no state is written otherwise. A cache miss, a longer backlog, a pending
  * or running re-detection, or no visible row (missing/disabled/detached detector, a pair without a
- * position yet) goes to `runDetection`. A pair whose version moved meanwhile is `superseded` exactly as there.
+ * position yet) goes to `runDetection`, with the points already read for it (its first page starts with them). A pair whose version moved meanwhile is `superseded` exactly as there.
  */
 import { getEnv } from "@/lib/env";
 import { getPrisma } from "@/lib/server/db";
@@ -157,5 +157,7 @@ export async function scoreBatch(
     }
   }
 
-  return mapLimit(order, SINGLE_CONCURRENCY, async (subjectId) => results.get(subjectId) ?? runDetection({ detectorId, subjectId }));
+  // A series handed on keeps the points already read for it: its run's first page starts with them.
+  const heads = new Map(items.map((it) => [it.seriesId, it.page && !it.redetect && !it.redetectUntil ? { version: it.version, page: it.page } : undefined]));
+  return mapLimit(order, SINGLE_CONCURRENCY, async (subjectId) => results.get(subjectId) ?? runDetection({ detectorId, subjectId }, { head: heads.get(subjectId) }));
 }

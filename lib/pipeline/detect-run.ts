@@ -30,7 +30,7 @@ import {
   startDetectRun,
 } from "@/lib/server/queries/detector-state";
 import { toAnomalyWrite, type DetectorRow } from "@/lib/pipeline/scoring";
-import { readStepsAfter, type Subject } from "@/lib/server/queries/subject-points";
+import { readStepsAfter, type StepPage, type Subject } from "@/lib/server/queries/subject-points";
 import { readGrouping } from "@/lib/detectors/grouping";
 import { subjectIdOf, type PairRef } from "@/lib/pipeline/pair";
 import { loadScorer, scorerConfig } from "@/lib/pipeline/load-scorer";
@@ -48,6 +48,24 @@ export interface DetectRunOptions {
   beforeCommit?: (page: number) => void | Promise<void>;
   /** Test hook: runs after a page is scored, before its commit (a concurrent writer's moment). */
   afterScore?: (page: number) => unknown;
+  /**
+   * The first points past the pair's position, already read by the caller (a shard job's batch read
+   * hands on a series whose backlog is longer than its page or whose scorer this worker lacks):
+   * the run's first page starts with them instead of reading them again (see `HeadRead`).
+   */
+  head?: HeadRead;
+}
+
+/**
+ * Points a batch read found past a pair's position. Used only when the run starts exactly there:
+ * the row is at the version the read saw (a read before the row existed: a new row, never moved),
+ * and no re-detection was pending at the read or at the run's start (a correction made after the
+ * read leaves a request, which then stops the reuse). A point inserted into the range after the read
+ * is caught by the commit's count check, as for any page.
+ */
+export interface HeadRead {
+  version: number | null;
+  page: StepPage;
 }
 
 export type DetectRunResult =
@@ -77,9 +95,15 @@ export async function runDetection(pair: PairRef, opts: DetectRunOptions = {}): 
   let points = 0;
   let pages = 0;
   let anomalies = 0;
+  const h = opts.head;
+  let head =
+    h && h.page.points > 0 && h.page.points <= pageSize && !start.redetect && !grouping && cp.redetectUntil === null && (h.version === null ? cp.version === 0 && cp.watermark === null : cp.version === h.version)
+      ? h.page
+      : null;
 
   for (;;) {
-    const page = await timed("detect.readPoints", () => readStepsAfter(subject, watermark, pageSize));
+    const page = await timed("detect.readPoints", () => (head ? completePage(subject, head, pageSize) : readStepsAfter(subject, watermark, pageSize)));
+    head = null;
     if (page.points === 0 || !page.upTo) break;
     const found: IncidentWrite[] = [];
     for (const p of page.steps) for (const e of scorer.push(p.ts.getTime(), p.values)) found.push(toAnomalyWrite(e, subject.members));
@@ -135,4 +159,11 @@ export async function runDetection(pair: PairRef, opts: DetectRunOptions = {}): 
   }
   cacheScorer(detectorId, subjectId, version, config, scorer);
   return { status: "done", points, pages, anomalies, watermark: watermark?.toISOString() ?? null };
+}
+
+/** A page of `pageSize` points starting with `head` (read from the run's position): the rest is read after it. */
+async function completePage(subject: Subject, head: StepPage, pageSize: number): Promise<StepPage> {
+  if (!head.full || head.points === pageSize || !head.upTo) return head;
+  const rest = await readStepsAfter(subject, head.upTo, pageSize - head.points);
+  return { steps: [...head.steps, ...rest.steps], points: head.points + rest.points, upTo: rest.upTo ?? head.upTo, full: rest.full };
 }

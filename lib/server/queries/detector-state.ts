@@ -210,7 +210,12 @@ async function readPoints(sql: string, params: unknown[]): Promise<{ ts: Date; v
   return rows.map(([ms, value]) => ({ ts: new Date(ms), value }));
 }
 
-const MS = `round(extract(epoch from ts) * 1000)::float8`;
+/**
+ * A point's time in epoch ms. `date_part` is float8 arithmetic where `extract` is numeric (PostgreSQL
+ * 14+): on a 5,000-point read the numeric one was over half of the statement's time. Exact: `ts` is
+ * stored to the millisecond, so the float8 seconds are within 1e-6 ms of a whole ms and round to it.
+ */
+const MS = `round(date_part('epoch', ts) * 1000)`;
 
 /** Points after `after` (exclusive) and up to `until` (inclusive) in time order, at most `limit`. */
 export function readPointsAfter(seriesId: string, after: Date | null, limit: number, until?: Date) {

@@ -89,30 +89,44 @@ export async function applyIncidents(
   const activity: { id: string; kind: string; details: unknown }[] = [];
 
   const created = plan.create.map((c) => ({ id: randomUUID(), ...c }));
+  for (const c of created) if (c.splitFrom) activity.push({ id: c.id, kind: "split", details: { from: c.splitFrom } });
   const writes = [...plan.update.map((u) => ({ id: u.id, event: u.event })), ...created.map((c) => ({ id: c.id, event: c.event }))];
-  if (created.length > 0) {
-    await tx.$executeRaw`
-      INSERT INTO "Anomaly" (id, "detectorId", "seriesId", "subjectId", "groupId", "startTs", "endTs", "peakTs", "peakScore", severity, "pointCount", "updatedAt")
-      SELECT v.id, ${detectorId}, v.series, ${subject.id}, ${subject.groupId}, v.s, v.s, v.s, 0, 'LOW', 0, now()
-      FROM unnest(${created.map((c) => c.id)}::text[], ${created.map((c) => c.event.seriesId)}::text[], ${created.map((c) => c.event.startTs)}::timestamptz[]) AS v(id, series, s)`;
-    for (const c of created) if (c.splitFrom) activity.push({ id: c.id, kind: "split", details: { from: c.splitFrom } });
-  }
   if (writes.length > 0) {
-    const col = <T>(f: (e: IncidentWrite) => T) => writes.map((w) => f(w.event));
     // Suppression is an attribute of the incident, derived with it (lib/feedback/README.md).
     const rules = await loadRuleSpecs(tx, detectorId);
-    const suppressed = col((e) => suppressingRule(rules, { seriesId: e.seriesId, start: e.startTs.getTime(), peakScore: e.peakScore, shape: shapeOf(e) }));
-    await tx.$executeRaw`
-      UPDATE "Anomaly" a SET "startTs" = v.s, "endTs" = v.e, "peakTs" = v.p, "peakScore" = v.score, severity = v.sev::"Severity",
-        "pointCount" = v.n, actual = v.actual, expected = v.expected, lower = v.lower, upper = v.upper, ongoing = v.ongoing,
-        "seriesId" = v.series, attribution = v.attribution::jsonb, detection = 'ACTIVE', "mergedIntoId" = NULL, "suppressedById" = v.sup, "updatedAt" = now()
-      FROM unnest(${writes.map((w) => w.id)}::text[], ${col((e) => e.startTs)}::timestamptz[], ${col((e) => e.endTs)}::timestamptz[],
-        ${col((e) => e.peakTs)}::timestamptz[], ${col((e) => e.peakScore)}::float8[], ${col((e) => e.severity)}::text[],
-        ${col((e) => e.pointCount)}::int[], ${col((e) => e.actual)}::float8[], ${col((e) => e.expected)}::float8[],
-        ${col((e) => e.lower)}::float8[], ${col((e) => e.upper)}::float8[], ${col((e) => e.ongoing)}::boolean[], ${suppressed}::text[],
-        ${col((e) => e.seriesId)}::text[], ${col((e) => (e.attribution ? JSON.stringify(e.attribution) : null))}::text[])
-        AS v(id, s, e, p, score, sev, n, actual, expected, lower, upper, ongoing, sup, series, attribution)
-      WHERE a.id = v.id`;
+    const suppressed = writes.map((w) => suppressingRule(rules, { seriesId: w.event.seriesId, start: w.event.startTs.getTime(), peakScore: w.event.peakScore, shape: shapeOf(w.event) }));
+    const rowsOf = (ws: typeof writes, sup: (string | null)[]) => {
+      const col = <T>(f: (e: IncidentWrite) => T) => ws.map((w) => f(w.event));
+      return [ws.map((w) => w.id), col((e) => e.startTs), col((e) => e.endTs), col((e) => e.peakTs), col((e) => e.peakScore), col((e) => e.severity),
+        col((e) => e.pointCount), col((e) => e.actual), col((e) => e.expected), col((e) => e.lower), col((e) => e.upper), col((e) => e.ongoing), sup,
+        col((e) => e.seriesId), col((e) => (e.attribution ? JSON.stringify(e.attribution) : null))] as const;
+    };
+    const u = plan.update.length;
+    if (u > 0) {
+      const [ids, s, e, p, score, sev, n, actual, expected, lower, upper, ongoing, sup, series, attribution] = rowsOf(writes.slice(0, u), suppressed.slice(0, u));
+      await tx.$executeRaw`
+        UPDATE "Anomaly" a SET "startTs" = v.s, "endTs" = v.e, "peakTs" = v.p, "peakScore" = v.score, severity = v.sev::"Severity",
+          "pointCount" = v.n, actual = v.actual, expected = v.expected, lower = v.lower, upper = v.upper, ongoing = v.ongoing,
+          "seriesId" = v.series, attribution = v.attribution::jsonb, detection = 'ACTIVE', "mergedIntoId" = NULL, "suppressedById" = v.sup, "updatedAt" = now()
+        FROM unnest(${ids}::text[], ${s}::timestamptz[], ${e}::timestamptz[], ${p}::timestamptz[], ${score}::float8[], ${sev}::text[],
+          ${n}::int[], ${actual}::float8[], ${expected}::float8[], ${lower}::float8[], ${upper}::float8[], ${ongoing}::boolean[], ${sup}::text[],
+          ${series}::text[], ${attribution}::text[])
+          AS v(id, s, e, p, score, sev, n, actual, expected, lower, upper, ongoing, sup, series, attribution)
+        WHERE a.id = v.id`;
+    }
+    if (created.length > 0) {
+      // New incidents are inserted whole (one write per row and index, not an insert and an update).
+      const [ids, s, e, p, score, sev, n, actual, expected, lower, upper, ongoing, sup, series, attribution] = rowsOf(writes.slice(u), suppressed.slice(u));
+      await tx.$executeRaw`
+        INSERT INTO "Anomaly" (id, "detectorId", "seriesId", "subjectId", "groupId", "startTs", "endTs", "peakTs", "peakScore", severity,
+          "pointCount", actual, expected, lower, upper, ongoing, attribution, detection, "suppressedById", "updatedAt")
+        SELECT v.id, ${detectorId}, v.series, ${subject.id}, ${subject.groupId}, v.s, v.e, v.p, v.score, v.sev::"Severity",
+          v.n, v.actual, v.expected, v.lower, v.upper, v.ongoing, v.attribution::jsonb, 'ACTIVE', v.sup, now()
+        FROM unnest(${ids}::text[], ${s}::timestamptz[], ${e}::timestamptz[], ${p}::timestamptz[], ${score}::float8[], ${sev}::text[],
+          ${n}::int[], ${actual}::float8[], ${expected}::float8[], ${lower}::float8[], ${upper}::float8[], ${ongoing}::boolean[], ${sup}::text[],
+          ${series}::text[], ${attribution}::text[])
+          AS v(id, s, e, p, score, sev, n, actual, expected, lower, upper, ongoing, sup, series, attribution)`;
+    }
   }
   for (const u of plan.update) if (u.revived) activity.push({ id: u.id, kind: "revived", details: { startTs: u.event.startTs, endTs: u.event.endTs } });
   if (plan.merged.length > 0) {

@@ -43,7 +43,8 @@ export const MAX_LAG_STEPS = 10;
 
 export const seriesSubject = (seriesId: string): Subject => ({ id: seriesId, groupId: null, members: [seriesId], grouping: null });
 
-const MS = `round(extract(epoch from ts) * 1000)::float8`;
+/** A point's time in epoch ms, float8 (as MS in detector-state.ts: exact for millisecond timestamps, cheaper than numeric). */
+const MS = `round(date_part('epoch', ts) * 1000)`;
 
 /** Steps after `after` (exclusive) up to `until` (inclusive), about `limit` points' worth. */
 export async function readStepsAfter(subject: Subject, after: Date | null, limit: number, until?: Date): Promise<StepPage> {

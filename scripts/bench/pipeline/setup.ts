@@ -10,6 +10,8 @@ import { adminQuery, urlFor } from "../../../test/databases";
 import { migrateDeploy } from "../../../lib/server/migrate";
 
 export interface Scratch {
+  /** The scratch database's name. */
+  name: string;
   url: string;
   redisUrl: string;
   prefix: string;
@@ -24,6 +26,7 @@ export async function createScratch(redisUrl: string): Promise<Scratch> {
   await migrateDeploy(url);
   const prefix = `benchpipe${tag}`;
   return {
+    name,
     url,
     redisUrl,
     prefix,

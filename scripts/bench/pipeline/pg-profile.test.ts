@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { parse } from "./pg-profile";
+
+// Server log lines as PostgreSQL 15 writes them with log_statement_stats (stderr, default prefix).
+const entry = (pid: number, db: string, kind: string, user: string, system: string, stmt: string[]) => [
+  `2026-12-03 16:54:57.672 UTC [${pid}] postgres@${db} LOG:  ${kind} STATISTICS`,
+  `2026-12-03 16:54:57.672 UTC [${pid}] postgres@${db} DETAIL:  ! system usage stats:`,
+  `\t!\t${user} s user, ${system} s system, 0.011625 s elapsed`,
+  `\t!\t[0.007416 s user, 0.014833 s system total]`,
+  `\t!\t15284 kB max resident size`,
+  `2026-12-03 16:54:57.672 UTC [${pid}] postgres@${db} STATEMENT:  ${stmt[0]}`,
+  ...stmt.slice(1).map((l) => `\t${l}`),
+];
+
+describe("pg-profile parse", () => {
+  it("sums parse, bind and execute CPU per statement text, for the one database, joining multi-line statements", () => {
+    const log = [
+      ...entry(11, "scratch", "PARSE MESSAGE", "0.001000", "0.000500", ["SELECT count(*)", "  FROM t WHERE a = $1"]),
+      `2026-12-03 16:54:57.700 UTC [2202] LOG:  checkpoint starting: time`,
+      ...entry(99, "other", "QUERY", "5.000000", "0.000000", ["SELECT 1"]),
+      ...entry(11, "scratch", "EXECUTE MESSAGE", "0.010000", "0.002000", ["SELECT count(*)", "  FROM t WHERE a = $1"]),
+      ...entry(12, "scratch", "QUERY", "0.000100", "0.000000", ["COMMIT"]),
+    ].join("\n");
+    const out = parse(log, "scratch");
+    expect(out.map((c) => c.statement)).toEqual(["SELECT count(*) FROM t WHERE a = $1", "COMMIT"]);
+    expect(out[0].calls).toBe(2);
+    expect(out[0].cpu).toBeCloseTo(0.0135, 9);
+    expect(out[1].cpu).toBeCloseTo(0.0001, 9);
+  });
+});
