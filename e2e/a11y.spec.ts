@@ -31,7 +31,7 @@ test.describe.serial("accessibility", () => {
     const source = await request.post("/api/v1/sources", { data: { name: `e2e-a11y-${suffix}`, kind: "HTTP_PUSH" } });
     ids.sourceId = (await source.json()).id;
     const detector = await request.post("/api/v1/detectors", { data: { name: `e2e-a11y-${suffix}`, algorithm: "zscore", params: { window: 60 }, threshold: 0.6, sourceIds: [ids.sourceId] } });
-    ids.detectorId = (await detector.json()).detector.id;
+    ids.detectorId = (await detector.json()).id;
     const key = (await (await request.post(`/api/v1/sources/${ids.sourceId}/keys`, { data: { name: "a11y" } })).json()).key as string;
     const now = Math.floor(Date.now() / 60_000) * 60;
     const points = Array.from({ length: 200 }, (_, i) => [now - (200 - i) * 60, i >= 180 && i < 183 ? 90 : 10 + (i % 4) * 0.3]);

@@ -23,8 +23,8 @@ interface Props {
 }
 
 export function PreviewPanel({ algorithm, buildParams, threshold, trainingWindowHours, attached, grouping, onIssues }: Props) {
-  const all = useSeriesList({ pageSize: 50 });
-  const options = attached.length ? attached : (all.data?.rows ?? []);
+  const all = useSeriesList({ limit: 50 });
+  const options = attached.length ? attached : (all.data?.items ?? []);
   const [chosen, setChosen] = useState("");
   const [maxPoints, setMaxPoints] = useState(5000);
   const seriesId = options.some((o) => o.id === chosen) ? chosen : options[0]?.id;
