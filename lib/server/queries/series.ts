@@ -199,25 +199,33 @@ export async function listSourceSeriesPage(sourceId: string, query: SourceSeries
   };
 }
 
+type SeriesListQuery = SourceSeriesQuery & { sourceId?: string[] };
+
+/** The page statement of GET /api/v1/series (exported for its plan test): one row more than `limit` tells whether a next page exists. */
+export function seriesPageSql({ limit, cursor, q, sourceId = [] }: SeriesListQuery) {
+  const after = cursor ? Prisma.sql`AND (s.metric, s."labelsKey", s.id) > (${cursor.metric}, ${cursor.labelsKey}, ${cursor.id})` : Prisma.empty;
+  const sources = sourceId.length ? Prisma.sql`AND s."sourceId" IN (${Prisma.join(sourceId)})` : Prisma.empty;
+  const matching = q ? seriesMatching(q) : Prisma.empty;
+  return Prisma.sql`
+    SELECT s.id, s.metric, s.labels, s."labelsKey", s.unit, d.id AS "sourceId", d.name AS "sourceName"
+    FROM "Series" s JOIN "DataSource" d ON d.id = s."sourceId"
+    WHERE true ${sources} ${after} ${matching}
+    ORDER BY s.metric, s."labelsKey", s.id
+    LIMIT ${limit + 1}`;
+}
+
 /**
  * One keyset page of the series of any of `sourceId` (all sources when none) in (metric,
  * labelsKey, id) order, walking the Series (metric, labelsKey, id) index; `q` as on a source's
  * list. The total, asked for with `count`, counts what matches (sources and `q`).
  */
-export async function listSeriesPage(query: SourceSeriesQuery & { sourceId?: string[] }): Promise<SeriesListPage> {
-  const { limit, cursor, q, count, sourceId = [] } = query;
-  const after = cursor ? Prisma.sql`AND (s.metric, s."labelsKey", s.id) > (${cursor.metric}, ${cursor.labelsKey}, ${cursor.id})` : Prisma.empty;
-  const sources = sourceId.length ? Prisma.sql`AND s."sourceId" IN (${Prisma.join(sourceId)})` : Prisma.empty;
-  const matching = q ? seriesMatching(q) : Prisma.empty;
+export async function listSeriesPage(query: SeriesListQuery): Promise<SeriesListPage> {
+  const { limit, q, count, sourceId = [] } = query;
   const prisma = getPrisma();
+  const sources = sourceId.length ? Prisma.sql`AND s."sourceId" IN (${Prisma.join(sourceId)})` : Prisma.empty;
   const [rows, total] = await Promise.all([
-    prisma.$queryRaw<{ id: string; metric: string; labels: Record<string, string>; labelsKey: string; unit: string | null; sourceId: string; sourceName: string }[]>`
-      SELECT s.id, s.metric, s.labels, s."labelsKey", s.unit, d.id AS "sourceId", d.name AS "sourceName"
-      FROM "Series" s JOIN "DataSource" d ON d.id = s."sourceId"
-      WHERE true ${sources} ${after} ${matching}
-      ORDER BY s.metric, s."labelsKey", s.id
-      LIMIT ${limit + 1}`,
-    count ? prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "Series" s WHERE true ${sources} ${matching}` : undefined,
+    prisma.$queryRaw<{ id: string; metric: string; labels: Record<string, string>; labelsKey: string; unit: string | null; sourceId: string; sourceName: string }[]>(seriesPageSql(query)),
+    count ? prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "Series" s WHERE true ${sources} ${q ? seriesMatching(q) : Prisma.empty}` : undefined,
   ]);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
