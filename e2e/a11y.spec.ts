@@ -88,3 +88,12 @@ for (const [role, path] of [["ANALYST", "/anomalies"], ["OPERATOR", "/"]] as con
     });
   });
 }
+
+test.describe("signed out", () => {
+  test.use({ storageState: { cookies: [], origins: [] }, viewport: { width: 1280, height: 900 } });
+  // /setup answers only before the first user exists; once one does it sends here.
+  test("no serious or critical violation on /signin", async ({ page }) => {
+    await settle(page, "/signin");
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+});

@@ -117,9 +117,10 @@ describe("source and series answers match their documented schemas", () => {
       await imports.POST(req("POST", `/sources/${prom.id}/imports`, { from: "2026-02-01T00:00:00Z", to: "2026-02-02T00:00:00Z" }), routeContext(prom.id)),
       202,
     );
-    expect(started.import).toMatchObject({ status: "RUNNING", points: 0, cursorTs: "2026-02-01T00:00:00.000Z" });
+    expect(started).toMatchObject({ status: "RUNNING", points: 0, cursorTs: "2026-02-01T00:00:00.000Z" });
     const listed = await expectDocumented("GET", `${V1}/sources/{id}/imports`, await imports.GET(req("GET", `/sources/${prom.id}/imports`), routeContext(prom.id)));
-    expect(listed.items.map((i: { id: string }) => i.id)).toEqual([started.import.id]);
+    expect(listed.items.map((i: { id: string }) => i.id)).toEqual([started.id]);
+    expect(listed.nextCursor).toBeNull();
   });
 
   it("a missing or renamed field fails the documented schema", async () => {

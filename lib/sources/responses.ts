@@ -105,5 +105,5 @@ export const ZSourceImport = z.object({
   updatedAt: isoTime,
 });
 /** The latest 50 imports, newest first. */
-export const ZSourceImportList = z.object({ items: z.array(ZSourceImport) });
-export const ZSourceImportStarted = z.object({ import: ZSourceImport });
+export const ZSourceImportList = z.object({ items: z.array(ZSourceImport), nextCursor: z.null() });
+export const ZSourceImportStarted = ZSourceImport;
