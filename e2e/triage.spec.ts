@@ -57,6 +57,8 @@ test.describe.serial("triage journey", () => {
   });
 
   test("operator: opens it with the keyboard, acknowledges, assigns, comments, resolves; history shows each step", async ({ browser }) => {
+    // A dozen page loads and the overview: more than the default minute on a shared machine.
+    test.setTimeout(120_000);
     const op = await asRole(browser, "OPERATOR");
     const page = op.page;
     // The overview counts open and acknowledged anomalies; nothing else pushes while this runs.
