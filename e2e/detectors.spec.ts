@@ -7,7 +7,7 @@ const SERIES = "art_daily_jumpsup";
 async function seriesId(request: APIRequestContext, metric: string): Promise<string> {
   const res = await request.get(`/api/v1/series?q=${metric}`);
   expect(res.status()).toBe(200);
-  const row = (await res.json()).rows.find((r: { metric: string }) => r.metric === metric);
+  const row = (await res.json()).items.find((r: { metric: string }) => r.metric === metric);
   expect(row, `seeded series ${metric}`).toBeTruthy();
   return row.id;
 }
@@ -129,7 +129,7 @@ for (const role of ["ANALYST", "OPERATOR"] as const) {
       const sid = await seriesId(admin, "nyc_taxi");
       const created = await admin.post("/api/v1/detectors", { data: { name: `e2e-ro-${role}-${Date.now().toString(36)}`, algorithm: "ewma", seriesIds: [sid] } });
       expect(created.status()).toBe(201);
-      const { detector } = await created.json();
+      const detector = await created.json();
       await admin.dispose();
 
       await page.goto("/detectors");

@@ -41,7 +41,7 @@ test.describe.serial("series explorer", () => {
       data: { name: `e2e-explorer-${suffix}`, algorithm: "zscore", params: { window: 60 }, threshold: 0.6, sourceIds: [state.sourceId] },
     });
     expect(detector.status(), await detector.text()).toBe(201);
-    state.detectorId = (await detector.json()).detector.id;
+    state.detectorId = (await detector.json()).id;
     const key = (await (await request.post(`/api/v1/sources/${state.sourceId}/keys`, { data: { name: "e2e" } })).json()).key as string;
     const push = await request.post("/api/v1/ingest", {
       data: [

@@ -47,7 +47,7 @@ test.describe.serial("feedback journey", () => {
       data: { name: `e2e-feedback-${suffix}`, algorithm: "zscore", params: { window: 100, calibration: { enabled: false } }, threshold: 0.3, sourceIds: [sourceId] },
     });
     expect(detector.status(), await detector.text()).toBe(201);
-    state.detectorId = (await detector.json()).detector.id;
+    state.detectorId = (await detector.json()).id;
     const key = (await (await admin.request.post(`/api/v1/sources/${sourceId}/keys`, { data: { name: "e2e" } })).json()).key as string;
     Object.assign(state, { sourceId, key });
     const push = await admin.request.post("/api/v1/ingest", { data: { series: "payments.rate", points: points() }, headers: { authorization: `Bearer ${key}` } });
@@ -183,7 +183,7 @@ test.describe.serial("feedback journey", () => {
     const api = admin.request;
     const created = await api.post("/api/v1/detectors", { data: { name: `e2e-models-${suffix}`, algorithm: "lof", params: { shingleSize: 1 }, threshold: 0.5, sourceIds: [state.sourceId] } });
     expect(created.status(), await created.text()).toBe(201);
-    const id: string = (await created.json()).detector.id;
+    const id: string = (await created.json()).id;
     const versions = async () => (await (await api.get(`/api/v1/detectors/${id}/models`)).json()).series.flatMap((s: { versions: unknown[] }) => s.versions).length;
     expect((await api.post(`/api/v1/detectors/${id}/train`)).status()).toBe(202);
     await expect.poll(versions, { timeout: 45_000 }).toBe(1);

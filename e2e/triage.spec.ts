@@ -57,8 +57,13 @@ test.describe.serial("triage journey", () => {
   });
 
   test("operator: opens it with the keyboard, acknowledges, assigns, comments, resolves; history shows each step", async ({ browser }) => {
+    // A dozen page loads and the overview: more than the default minute on a shared machine.
+    test.setTimeout(120_000);
     const op = await asRole(browser, "OPERATOR");
     const page = op.page;
+    // The overview counts open and acknowledged anomalies; nothing else pushes while this runs.
+    const openTotal = async () => Object.values((await (await op.request.get("/api/v1/overview")).json()).openBySeverity as Record<string, number>).reduce((n, c) => n + c, 0);
+    const openBefore = await openTotal();
     await page.goto(`/anomalies?sourceId=${state.sourceId}`);
     await expect(page.locator("tbody tr")).toHaveCount(1);
     await page.keyboard.press("?");
@@ -96,6 +101,11 @@ test.describe.serial("triage journey", () => {
     await expect(history.nth(2)).toContainText(`${who} commented`);
     await expect(history.nth(3)).toContainText(`${who} changed the status from acknowledged to resolved`);
     await page.screenshot({ path: `${SCREENS}/triage-anomaly-resolved.png`, fullPage: true });
+    // Acknowledged it still counted as open; resolved it no longer does.
+    await expect.poll(openTotal).toBe(openBefore - 1);
+    await page.goto("/");
+    await expect(page.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
+    await page.screenshot({ path: `${SCREENS}/triage-overview-after-resolve.png`, fullPage: true });
 
     // The queue reflects it: resolved, assigned, and gone from the open view.
     await page.goto(`/anomalies?sourceId=${state.sourceId}`);

@@ -39,7 +39,7 @@ export function AuditLog({ users }: { users: { id: string; email: string }[] }) 
         <label>Entity
           <select value={filter.entity ?? ""} onChange={(e) => set("entity", e.target.value)}>
             <option value="">all</option>
-            {AUDIT_ENTITIES.map((x) => <option key={x} value={x}>{x.replace("_", " ")}</option>)}
+            {AUDIT_ENTITIES.map((x) => <option key={x} value={x}>{x.replace(/[_-]/g, " ")}</option>)}
           </select>
         </label>
         <label>User

@@ -31,8 +31,8 @@ interface Props {
 }
 
 export function PreviewPanel({ algorithm, buildParams, threshold, trainingWindowHours, attached, sourceIds, detectorId, grouping, onIssues }: Props) {
-  const all = useSeriesList({ pageSize: 50 });
-  const options = attached.length ? attached : (all.data?.rows ?? []);
+  const all = useSeriesList({ limit: 50 });
+  const options = attached.length ? attached : (all.data?.items ?? []);
   const [chosen, setChosen] = useState("");
   const [maxPoints, setMaxPoints] = useState(5000);
   const seriesId = options.some((o) => o.id === chosen) ? chosen : options[0]?.id;
@@ -40,8 +40,8 @@ export function PreviewPanel({ algorithm, buildParams, threshold, trainingWindow
   // The label values typed for a group by labels; suggested from the series listed here.
   const [groupValues, setGroupValues] = useState<Record<string, string>>({});
   // Suggestions come from the attached series and the first series of the watched sources.
-  const watched = useSeriesList({ pageSize: 200, sourceId: sourceIds }, !!byLabels && sourceIds.length > 0);
-  const near = [...attached, ...(sourceIds.length ? (watched.data?.rows ?? []) : [])];
+  const watched = useSeriesList({ limit: 500, sourceId: sourceIds }, !!byLabels && sourceIds.length > 0);
+  const near = [...attached, ...(sourceIds.length ? (watched.data?.items ?? []) : [])];
   const suggested = grouping && byLabels ? formGroups(grouping, near)[0] : undefined;
   const valuesOf = (label: string) => [...new Set(near.map((o) => o.labels?.[label]).filter((v): v is string => !!v))].sort().slice(0, 200);
   const groupValue = (label: string) => groupValues[label] ?? (suggested ? (JSON.parse(suggested.key) as Record<string, string>)[label] : "") ?? "";

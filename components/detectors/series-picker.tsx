@@ -4,13 +4,18 @@ import { useState } from "react";
 import { formatLabels, seriesTitle } from "@/components/format";
 import { useSeriesList, type SeriesRow } from "@/components/detectors/use-detectors";
 
+const PAGE = 8;
+
 export function SeriesPicker({ selected, onChange }: { selected: SeriesRow[]; onChange: (rows: SeriesRow[]) => void }) {
   const [q, setQ] = useState("");
-  const [page, setPage] = useState(1);
-  const list = useSeriesList({ q, page, pageSize: 8 });
+  // Cursors of the pages before this one (keyset pages: Previous goes back along them).
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const page = cursors.length;
+  const list = useSeriesList({ q, cursor: cursors.at(-1), limit: PAGE, count: true });
   const has = (id: string) => selected.some((s) => s.id === id);
   const toggle = (row: SeriesRow) => onChange(has(row.id) ? selected.filter((s) => s.id !== row.id) : [...selected, row]);
-  const pages = Math.max(1, Math.ceil((list.data?.total ?? 0) / 8));
+  const pages = Math.max(1, Math.ceil((list.data?.total ?? 0) / PAGE));
+  const next = list.data?.nextCursor ?? null;
 
   return (
     <div className="series-picker">
@@ -24,10 +29,10 @@ export function SeriesPicker({ selected, onChange }: { selected: SeriesRow[]; on
           ))}
         </ul>
       )}
-      <input type="search" placeholder="Search metrics…" aria-label="Search series" value={q} onChange={(e) => (setQ(e.target.value), setPage(1))} />
+      <input type="search" placeholder="Search metrics…" aria-label="Search series" value={q} onChange={(e) => (setQ(e.target.value), setCursors([undefined]))} />
       {list.error && <p className="error" role="alert">{list.error.message}</p>}
       <ul className="pick-list">
-        {list.data?.rows.map((s) => (
+        {list.data?.items.map((s) => (
           <li key={s.id}>
             <label className="checkbox">
               <input type="checkbox" checked={has(s.id)} onChange={() => toggle(s)} />
@@ -35,13 +40,13 @@ export function SeriesPicker({ selected, onChange }: { selected: SeriesRow[]; on
             </label>
           </li>
         ))}
-        {list.data?.rows.length === 0 && <li className="muted">No series match.</li>}
+        {list.data?.items.length === 0 && <li className="muted">No series match.</li>}
       </ul>
       {pages > 1 && (
         <div className="pager">
-          <button type="button" className="secondary" disabled={page <= 1} onClick={() => setPage(page - 1)}>Previous</button>
+          <button type="button" className="secondary" disabled={page <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>Previous</button>
           <span className="muted">Page {page} of {pages}</span>
-          <button type="button" className="secondary" disabled={page >= pages} onClick={() => setPage(page + 1)}>Next</button>
+          <button type="button" className="secondary" disabled={!next} onClick={() => next && setCursors([...cursors, next])}>Next</button>
         </div>
       )}
     </div>

@@ -2,6 +2,8 @@
 /** One React Query hook per detector/series endpoint. */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/client/api";
+import { objectToSearchParams } from "@/lib/anomalies/search-params";
+import type { SeriesListPage } from "@/lib/sources/series-query";
 import type { AlgorithmInfo, GroupPreviewResult, PreviewResult, TBackfill, TCreateDetector, TPreview, TUpdateDetector } from "@/lib/detectors/schemas";
 
 export interface SeriesRow {
@@ -52,20 +54,22 @@ const post = (body: unknown) => ({ method: "POST", body: JSON.stringify(body) })
 export function useAlgorithms() {
   return useQuery({
     queryKey: ["detector-algorithms"],
-    queryFn: () => apiFetch<{ algorithms: AlgorithmInfo[] }>("/api/v1/detectors/algorithms").then((r) => r.algorithms),
+    queryFn: () => apiFetch<{ items: AlgorithmInfo[] }>("/api/v1/detectors/algorithms").then((r) => r.items),
     staleTime: Infinity,
   });
 }
 
-/** Series, by metric or label text; `sourceId` limits them to those sources (`enabled: false`: not asked). */
-export function useSeriesList(filter: { q?: string; page?: number; pageSize?: number; sourceId?: string[] }, enabled = true) {
-  const params = new URLSearchParams(
-    Object.entries(filter).flatMap(([k, v]) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v.map((x): [string, string] => [k, x]) : [[k, String(v)] as [string, string]])),
-  );
+/**
+ * One keyset page of GET /api/v1/series; `count` adds the total of what matches, `sourceId` limits it
+ * to those sources (`enabled: false`: not asked).
+ */
+export function useSeriesList(filter: { q?: string; cursor?: string; limit?: number; count?: boolean; sourceId?: string[] }, enabled = true) {
+  const params = objectToSearchParams({ q: filter.q, cursor: filter.cursor, limit: filter.limit, count: filter.count ? "true" : undefined });
+  for (const id of filter.sourceId ?? []) params.append("sourceId", id);
   return useQuery({
     enabled,
     queryKey: ["series", filter],
-    queryFn: () => apiFetch<{ total: number; rows: SeriesRow[] }>(`/api/v1/series?${params}`),
+    queryFn: () => apiFetch<SeriesListPage>(`/api/v1/series?${params}`),
     placeholderData: keepPreviousData,
   });
 }
@@ -73,7 +77,7 @@ export function useSeriesList(filter: { q?: string; page?: number; pageSize?: nu
 export function useCreateDetector() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (input: Partial<TCreateDetector>) => apiFetch<{ detector: DetectorJson }>("/api/v1/detectors", post(input)).then((r) => r.detector),
+    mutationFn: (input: Partial<TCreateDetector>) => apiFetch<DetectorJson>("/api/v1/detectors", post(input)),
     onSuccess: () => qc.invalidateQueries({ queryKey: ["detectors"] }),
   });
 }
@@ -82,7 +86,7 @@ export function useUpdateDetector(id: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (patch: TUpdateDetector) =>
-      apiFetch<{ detector: DetectorJson; restartsCheckpoint: boolean }>(`/api/v1/detectors/${id}`, { method: "PATCH", body: JSON.stringify(patch) }),
+      apiFetch<DetectorJson & { restartsCheckpoint: boolean; effect: "reset" | "redetect" | "none" }>(`/api/v1/detectors/${id}`, { method: "PATCH", body: JSON.stringify(patch) }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ["detectors"] }),
   });
 }

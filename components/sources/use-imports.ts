@@ -36,7 +36,7 @@ export function useStartImport(sourceId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (range: { from: string; to: string }) =>
-      apiFetch<{ import: ImportRow }>(`/api/v1/sources/${sourceId}/imports`, { method: "POST", body: JSON.stringify(range) }).then((r) => r.import),
+      apiFetch<ImportRow>(`/api/v1/sources/${sourceId}/imports`, { method: "POST", body: JSON.stringify(range) }),
     onSuccess: () => qc.invalidateQueries({ queryKey: importsKey(sourceId) }),
   });
 }

@@ -7,7 +7,7 @@ import { many } from "@/lib/anomalies/search-params";
 
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, "is not an id");
 
-export const AUDIT_ENTITIES = ["source", "detector", "api_key", "api_token", "service_account", "user"] as const;
+export const AUDIT_ENTITIES = ["source", "detector", "channel", "alert-rule", "silence", "api_key", "api_token", "service_account", "user"] as const;
 
 export const ZAuditQuery = z.object({
   /** Repeatable: `?entity=source&entity=detector` is either. */

@@ -17,7 +17,8 @@ export const ZDetectorListItem = z.object({
   enabled: z.boolean(),
   _count: z.object({ series: z.number().int(), anomalies: z.number().int() }),
 });
-export const ZDetectorList = z.object({ detectors: z.array(ZDetectorListItem) });
+/** GET /api/v1/detectors: keyset pages in name order; `total` only with `?count=true`. */
+export const ZDetectorList = z.object({ items: z.array(ZDetectorListItem), nextCursor: z.string().nullable(), total: z.number().int().optional() });
 
 /** One detector with its watched sources and the series attached one by one (what the form edits). */
 export const ZDetectorDetail = z.object({
@@ -38,12 +39,15 @@ export const ZDetectorDetail = z.object({
   _count: z.object({ series: z.number().int() }),
   series: z.array(z.object({ series: z.object({ id: z.string(), metric: z.string(), labels: z.record(z.string(), z.string()), source: ref }) })),
 });
-export const ZDetectorOne = z.object({ detector: ZDetectorDetail });
-/** PATCH: the detector, and what the edit does to detection. */
-export const ZDetectorUpdated = ZDetectorOne.extend({ restartsCheckpoint: z.boolean(), effect: z.enum(["reset", "redetect", "none"]) });
+/** GET, POST: one detector, bare. */
+export const ZDetectorOne = ZDetectorDetail;
+/** PATCH: the detector bare, with what the edit does to detection beside its fields. */
+export const ZDetectorUpdated = ZDetectorDetail.extend({ restartsCheckpoint: z.boolean(), effect: z.enum(["reset", "redetect", "none"]) });
 
+/** Unpaged (a short fixed list): `nextCursor` is always null. */
 export const ZAlgorithmList = z.object({
-  algorithms: z.array(
+  nextCursor: z.null(),
+  items: z.array(
     z.object({
       kind: z.string(),
       label: z.string(),

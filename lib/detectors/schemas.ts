@@ -7,6 +7,7 @@ import { z } from "zod";
 import { ZRetrainCron } from "@/lib/detectors/retrain-cron";
 import { groupingSchema } from "@/lib/detectors/grouping";
 import { many } from "@/lib/anomalies/search-params";
+import { ZSourceSeriesQuery } from "@/lib/sources/series-query";
 
 const id = z.string().min(1);
 const params = z.record(z.string(), z.unknown());
@@ -99,13 +100,31 @@ export const ZPreview = z
   });
 export type TPreview = z.infer<typeof ZPreview>;
 
-/** GET /api/v1/series: `sourceId` repeats for several sources (`?sourceId=a&sourceId=b`), as the other list filters do. */
-export const ZSeriesListQuery = z.object({
-  sourceId: many(id),
-  q: z.string().trim().max(200).optional(),
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+/** `count=true` adds `total`; left out, nothing is counted. */
+const countFlag = z.stringbool({ error: "must be true or false" }).default(false);
+
+/**
+ * GET /api/v1/detectors: keyset pages in name order (names are unique); the cursor is the last
+ * name of the previous page, base64url.
+ */
+export const ZDetectorListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z
+    .string()
+    .max(1_000)
+    .regex(/^[A-Za-z0-9_-]+$/, "is not a cursor from a previous page")
+    .optional()
+    .transform((c) => (c === undefined ? undefined : Buffer.from(c, "base64url").toString("utf8"))),
+  count: countFlag,
 });
+export type TDetectorListQuery = z.infer<typeof ZDetectorListQuery>;
+
+/**
+ * GET /api/v1/series: keyset pages in (metric, labels, id) order across sources, the source's
+ * series list's cursor (lib/sources/series-query.ts). `sourceId` repeats for several sources
+ * (`?sourceId=a&sourceId=b`), as the other list filters do; `q` matches the metric or the labels.
+ */
+export const ZSeriesListQuery = ZSourceSeriesQuery.extend({ sourceId: many(id) });
 export type TSeriesListQuery = z.infer<typeof ZSeriesListQuery>;
 
 export const ZPointsQuery = z

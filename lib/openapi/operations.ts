@@ -35,7 +35,7 @@ import {
   pageOf,
 } from "@/lib/anomalies/schemas";
 import { ZCreateUser, ZMe, ZPublicUser, ZSessionsEnded, ZSetup, ZUpdateUser, ZUserList } from "@/lib/auth/schemas";
-import { ZBackfill, ZCreateDetector, ZPointsQuery, ZPreview, ZSeriesListQuery, ZUpdateDetector } from "@/lib/detectors/schemas";
+import { ZBackfill, ZCreateDetector, ZDetectorListQuery, ZPointsQuery, ZPreview, ZSeriesListQuery, ZUpdateDetector } from "@/lib/detectors/schemas";
 import {
   ZApplyThreshold,
   ZEvaluationQuery,
@@ -172,12 +172,12 @@ export const OPERATIONS: Operation[] = [
   op("GET", `${V1}/api-keys`, "sources:write", "Every source's API keys", { query: ZApiKeyListQuery, response: ZApiKeyPage }),
 
   // Series
-  op("GET", `${V1}/series`, "sources:read", "Series of any of the sources given (sourceId repeats), filtered by metric (numbered pages)", { query: ZSeriesListQuery, response: ZSeriesPage }),
+  op("GET", `${V1}/series`, "sources:read", "Series of any of the sources given (sourceId repeats), filtered by metric or labels (keyset pages)", { query: ZSeriesListQuery, response: ZSeriesPage }),
   op("GET", `${V1}/series/{id}`, "sources:read", "One series", { response: ZSeriesOne }),
   op("GET", `${V1}/series/{id}/points`, "sources:read", "Points over a range, downsampled server-side", { query: ZPointsQuery, response: ZSeriesBuckets }),
 
   // Detectors
-  op("GET", `${V1}/detectors`, "detectors:read", "All detectors", { response: ZDetectorList }),
+  op("GET", `${V1}/detectors`, "detectors:read", "Detectors in name order (keyset pages)", { query: ZDetectorListQuery, response: ZDetectorList }),
   op("POST", `${V1}/detectors`, "detectors:write", "Create a detector", { body: ZCreateDetector, response: ZDetectorOne, status: 201 }),
   op("GET", `${V1}/detectors/algorithms`, "detectors:read", "Available algorithms and their parameters", { response: ZAlgorithmList }),
   op("POST", `${V1}/detectors/preview`, "detectors:read", "Preview a detector config on a series (scores, expected band, events) or on one group (steps, scores, attribution); nothing is written", { body: ZPreview, response: ZPreviewResult }),
@@ -191,7 +191,7 @@ export const OPERATIONS: Operation[] = [
   op("POST", `${V1}/detectors/{id}/threshold`, "detectors:write", "Apply a threshold (audited; `previous` to undo with)", { body: ZApplyThreshold, response: ZThresholdApplied }),
   op("GET", `${V1}/detectors/{id}/models`, "detectors:read", "Model versions side by side on the same labelled period", { query: ZModelCompareQuery, response: ZModelComparison }),
   op("POST", `${V1}/detectors/{id}/models/{modelId}/activate`, "detectors:write", "Activate a model version (rollback)", { response: ZModelActivated }),
-  op("GET", `${V1}/detectors/{id}/suppression-rules`, "detectors:read", "Suppression rules and what each suppresses now", { response: z.object({ items: z.array(ZSuppressionRule) }) }),
+  op("GET", `${V1}/detectors/{id}/suppression-rules`, "detectors:read", "Suppression rules and what each suppresses now", { response: pageOf(ZSuppressionRule) }),
   op("POST", `${V1}/detectors/{id}/suppression-rules`, "detectors:write", "Apply a suppression rule", { body: ZNewSuppressionRule, response: ZSuppressionRule, status: 201 }),
   op("PATCH", `${V1}/detectors/{id}/suppression-rules/{ruleId}`, "detectors:write", "Edit, disable or enable a suppression rule", { body: ZSuppressionRuleChange, response: ZSuppressionRule }),
   op("DELETE", `${V1}/detectors/{id}/suppression-rules/{ruleId}`, "detectors:write", "Remove a suppression rule", { response: ZSuppressionRuleDeleted }),

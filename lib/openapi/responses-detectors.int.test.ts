@@ -38,16 +38,21 @@ describe("detector answers match their documented schemas", () => {
     await getPrisma().dataSource.create({ data: { id: "src", name: "src", kind: "HTTP_PUSH" } });
     await getPrisma().series.create({ data: { id: "s1", sourceId: "src", metric: "cpu", labels: { host: "a" }, labelsKey: '{"host":"a"}' } });
     const algos = await expectDocumented("GET", `${V1}/detectors/algorithms`, await algorithms.GET(req("GET", "/detectors/algorithms"), routeContext()));
-    const trained = algos.algorithms.find((a: { needsTraining: boolean }) => a.needsTraining);
+    const trained = algos.items.find((a: { needsTraining: boolean }) => a.needsTraining);
     expect(trained).toBeDefined();
 
     const created = await expectDocumented("POST", `${V1}/detectors`, await detectors.POST(req("POST", "/detectors", { name: "d", algorithm: trained.kind, seriesIds: ["s1"] }), routeContext()), 201);
-    const id = created.detector.id;
-    expect(created.detector.series).toEqual([{ series: { id: "s1", metric: "cpu", labels: { host: "a" }, source: { id: "src", name: "src" } } }]);
+    const id = created.id;
+    expect(created.series).toEqual([{ series: { id: "s1", metric: "cpu", labels: { host: "a" }, source: { id: "src", name: "src" } } }]);
     await expectDocumented("GET", `${V1}/detectors/{id}`, await detector.GET(req("GET", `/detectors/${id}`), routeContext(id)));
     const updated = await expectDocumented("PATCH", `${V1}/detectors/{id}`, await detector.PATCH(req("PATCH", `/detectors/${id}`, { threshold: 0.9 }), routeContext(id)));
     expect(updated.effect).toBe("redetect");
-    await expectDocumented("GET", `${V1}/detectors`, await detectors.GET(req("GET", "/detectors"), routeContext()));
+    expect(updated).toMatchObject({ id, threshold: 0.9, restartsCheckpoint: false });
+    await detectors.POST(req("POST", "/detectors", { name: "e", algorithm: "zscore" }), routeContext());
+    const first = await expectDocumented("GET", `${V1}/detectors`, await detectors.GET(req("GET", "/detectors?limit=1&count=true"), routeContext()));
+    expect(first).toMatchObject({ items: [{ id, name: "d" }], total: 2 });
+    const rest = await expectDocumented("GET", `${V1}/detectors`, await detectors.GET(req("GET", `/detectors?limit=1&cursor=${first.nextCursor}`), routeContext()));
+    expect(rest).toEqual({ items: [expect.objectContaining({ name: "e" })], nextCursor: null });
     const queued = await expectDocumented(
       "POST",
       `${V1}/detectors/{id}/backfill`,
@@ -99,9 +104,10 @@ describe("detector answers match their documented schemas", () => {
     const body = await (await detectors.GET(req("GET", "/detectors"), routeContext())).json();
     const validate = await documentedSchema("GET", `${V1}/detectors`, 200);
     expect(validate(body)).toBe(true);
-    const { threshold, ...rest } = body.detectors[0];
-    expect(validate({ detectors: [rest] })).toBe(false);
-    expect(validate({ detectors: [{ ...rest, score: threshold }] })).toBe(false);
+    const { threshold, ...rest } = body.items[0];
+    expect(validate({ items: [rest], nextCursor: null })).toBe(false);
+    expect(validate({ items: [{ ...rest, score: threshold }], nextCursor: null })).toBe(false);
+    expect(validate({ detectors: body.items })).toBe(false);
   });
 
   it("covered every detector operation that declares a response (the feedback ones: responses-feedback.int.test.ts)", () => {

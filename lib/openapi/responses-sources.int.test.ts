@@ -67,15 +67,18 @@ describe("source and series answers match their documented schemas", () => {
     const uncounted = await expectDocumented("GET", `${V1}/sources/{id}/series`, await sourceSeries.GET(req("GET", `/sources/${id}/series`), routeContext(id)));
     expect(uncounted.total).toBeUndefined();
     const seriesId = page.items[0].id;
-    const listed = await expectDocumented("GET", `${V1}/series`, await series.GET(req("GET", `/series?sourceId=${id}`), routeContext()));
-    expect(listed.total).toBe(1);
+    const listed = await expectDocumented("GET", `${V1}/series`, await series.GET(req("GET", `/series?sourceId=${id}&count=true`), routeContext()));
+    expect(listed).toMatchObject({ total: 1, nextCursor: null });
     const other = (await (await sources.POST(req("POST", "/sources", { name: "other", kind: "HTTP_PUSH", config: {} }), routeContext())).json());
     await getPrisma().series.create({ data: { sourceId: other.id, metric: "mem", labels: {}, labelsKey: "{}" } });
     const both = await expectDocumented("GET", `${V1}/series`, await series.GET(req("GET", `/series?sourceId=${id}&sourceId=${other.id}`), routeContext()));
-    expect(both.rows.map((r: { metric: string }) => r.metric)).toEqual(["cpu", "mem"]);
-    expect((await (await series.GET(req("GET", `/series?sourceId=${other.id}`), routeContext())).json()).total).toBe(1);
-    const twice = await series.GET(req("GET", "/series?page=1&page=2"), routeContext());
-    expect({ status: twice.status, path: (await twice.json()).error.issues[0].path }).toEqual({ status: 422, path: "page" });
+    expect(both.items.map((r: { metric: string }) => r.metric)).toEqual(["cpu", "mem"]);
+    expect(both.total).toBeUndefined();
+    expect((await (await series.GET(req("GET", `/series?sourceId=${other.id}&count=true`), routeContext())).json()).total).toBe(1);
+    const twice = await series.GET(req("GET", "/series?limit=1&limit=2"), routeContext());
+    expect({ status: twice.status, path: (await twice.json()).error.issues[0].path }).toEqual({ status: 422, path: "limit" });
+    const forged = await series.GET(req("GET", "/series?cursor=bm9wZQ"), routeContext());
+    expect({ status: forged.status, path: (await forged.json()).error.issues[0].path }).toEqual({ status: 422, path: "cursor" });
     const detail = await expectDocumented("GET", `${V1}/series/{id}`, await oneSeries.GET(req("GET", `/series/${seriesId}`), routeContext(seriesId)));
     expect(detail).toMatchObject({ id: seriesId, metric: "cpu", first: "2026-03-01T00:00:00.000Z" });
     const buckets = await expectDocumented("GET", `${V1}/series/{id}/points`, await points.GET(req("GET", `/series/${seriesId}/points`), routeContext(seriesId)));
@@ -114,9 +117,10 @@ describe("source and series answers match their documented schemas", () => {
       await imports.POST(req("POST", `/sources/${prom.id}/imports`, { from: "2026-02-01T00:00:00Z", to: "2026-02-02T00:00:00Z" }), routeContext(prom.id)),
       202,
     );
-    expect(started.import).toMatchObject({ status: "RUNNING", points: 0, cursorTs: "2026-02-01T00:00:00.000Z" });
+    expect(started).toMatchObject({ status: "RUNNING", points: 0, cursorTs: "2026-02-01T00:00:00.000Z" });
     const listed = await expectDocumented("GET", `${V1}/sources/{id}/imports`, await imports.GET(req("GET", `/sources/${prom.id}/imports`), routeContext(prom.id)));
-    expect(listed.items.map((i: { id: string }) => i.id)).toEqual([started.import.id]);
+    expect(listed.items.map((i: { id: string }) => i.id)).toEqual([started.id]);
+    expect(listed.nextCursor).toBeNull();
   });
 
   it("a missing or renamed field fails the documented schema", async () => {

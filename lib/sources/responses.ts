@@ -49,12 +49,11 @@ export const ZSourceSeriesPage = z.object({
   total: z.number().int().optional(),
 });
 
-/** GET /api/v1/series: numbered pages (`page`, `pageSize`, `total`). */
+/** GET /api/v1/series: a keyset page across sources; `total` only with `count=true`. */
 export const ZSeriesPage = z.object({
-  rows: z.array(z.object({ id: z.string(), metric: z.string(), labels, unit: z.string().nullable(), source: z.object({ id: z.string(), name: z.string() }) })),
-  total: z.number().int(),
-  page: z.number().int(),
-  pageSize: z.number().int(),
+  items: z.array(z.object({ id: z.string(), metric: z.string(), labels, unit: z.string().nullable(), source: z.object({ id: z.string(), name: z.string() }) })),
+  nextCursor: z.string().nullable(),
+  total: z.number().int().optional(),
 });
 
 /** GET /api/v1/series/{id}: one series, bare. */
@@ -106,5 +105,5 @@ export const ZSourceImport = z.object({
   updatedAt: isoTime,
 });
 /** The latest 50 imports, newest first. */
-export const ZSourceImportList = z.object({ items: z.array(ZSourceImport) });
-export const ZSourceImportStarted = z.object({ import: ZSourceImport });
+export const ZSourceImportList = z.object({ items: z.array(ZSourceImport), nextCursor: z.null() });
+export const ZSourceImportStarted = ZSourceImport;

@@ -74,3 +74,19 @@ export interface SourceSeriesPage {
   /** Pass back as `cursor` for the next page; null on the last page. */
   nextCursor: string | null;
 }
+
+/** GET /api/v1/series: series of any source, each with its source. */
+export interface SeriesListRow {
+  id: string;
+  metric: string;
+  labels: Record<string, string>;
+  unit: string | null;
+  source: { id: string; name: string };
+}
+
+export interface SeriesListPage {
+  items: SeriesListRow[];
+  /** With `count=true` only: the series matching the sources and `q`. */
+  total?: number;
+  nextCursor: string | null;
+}

@@ -30,15 +30,15 @@ describe("detectors watching sources", () => {
     expect(d.series.map((s) => s.series.id)).toEqual(["small-1"]); // the form's list: only the single ones
 
     // Editing the single series never touches the watched source's series.
-    const { detector: edited } = await updateDetector(d.id, { seriesIds: ["small-2"] }, null);
+    const edited = await updateDetector(d.id, { seriesIds: ["small-2"] }, null);
     expect(edited._count.series).toBe(3_001);
     expect(edited.series.map((s) => s.series.id)).toEqual(["small-2"]);
 
     // Watching the small source too, then unwatching the big one.
-    const { detector: both } = await updateDetector(d.id, { sourceIds: [big, small] }, null);
+    const both = await updateDetector(d.id, { sourceIds: [big, small] }, null);
     expect(both._count.series).toBe(3_003);
     expect(both.series).toEqual([]); // small-2 is now covered by its source
-    const { detector: smallOnly } = await updateDetector(d.id, { sourceIds: [small], seriesIds: ["big-7"] }, null);
+    const smallOnly = await updateDetector(d.id, { sourceIds: [small], seriesIds: ["big-7"] }, null);
     expect(smallOnly.sources.map((s) => s.source.id)).toEqual([small]);
     expect((await listAttachedSeriesIds(d.id)).sort()).toEqual(["big-7", "small-1", "small-2", "small-3"]);
 

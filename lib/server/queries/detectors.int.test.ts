@@ -16,7 +16,8 @@ import {
   requestTraining,
   updateDetector,
 } from "@/lib/server/queries/detectors";
-import { listSeries, previewDetector, readSeriesBuckets } from "@/lib/server/queries/series";
+import { listSeriesPage, previewDetector, readSeriesBuckets } from "@/lib/server/queries/series";
+import { decodeSeriesCursor } from "@/lib/sources/series-query";
 
 withTestDatabase();
 
@@ -64,12 +65,12 @@ describe("detectors", () => {
 
     const same = await updateDetector(d.id, { seriesIds: [b], enabled: false }, null);
     expect(same.restartsCheckpoint).toBe(false);
-    expect(same.detector.series.map((s) => s.series.id)).toEqual([b]);
+    expect(same.series.map((s) => s.series.id)).toEqual([b]);
     expect((await listDetectorSeriesStatus(d.id)).map((s) => s.metric)).toEqual(["b"]);
 
     const changed = await updateDetector(d.id, { threshold: 0.7, params: { window: 40 } }, null);
     expect(changed.restartsCheckpoint).toBe(true);
-    expect(changed.detector.params).toMatchObject({ window: 40 });
+    expect(changed.params).toMatchObject({ window: 40 });
     expect(await paths(updateDetector(d.id, { params: { window: "big" } }, null))).toEqual(["params.window"]);
     await expect(updateDetector(d.id, { seriesIds: ["missing"] }, null)).rejects.toMatchObject({ code: "unprocessable" });
 
@@ -110,10 +111,14 @@ describe("detectors", () => {
 });
 
 describe("series and preview", () => {
-  it("list with metric search and pagination", async () => {
-    const r = await listSeries({ q: "BF-", page: 1, pageSize: 1 });
-    expect(r.total).toBe(2);
-    expect(r.rows.map((s) => s.metric)).toEqual(["bf-a"]);
+  it("list with metric search and keyset pages", async () => {
+    const first = await listSeriesPage({ q: "BF-", limit: 1, count: true });
+    expect(first.total).toBe(2);
+    expect(first.items.map((s) => s.metric)).toEqual(["bf-a"]);
+    const second = await listSeriesPage({ q: "BF-", limit: 1, cursor: decodeSeriesCursor(first.nextCursor!)! });
+    expect(second.items.map((s) => s.metric)).toEqual(["bf-b"]);
+    expect(second.nextCursor).toBeNull();
+    expect(second.total).toBeUndefined();
   });
 
   it("downsample into min/max/avg buckets and leave gaps empty", async () => {

@@ -2,7 +2,7 @@
 import { Prisma } from "@/lib/generated/prisma/client";
 import { getDefinition } from "@/lib/detection";
 import { parseDetectorParams } from "@/lib/detectors/params";
-import type { TBackfill, TCreateDetector, TUpdateDetector } from "@/lib/detectors/schemas";
+import type { TBackfill, TCreateDetector, TDetectorListQuery, TUpdateDetector } from "@/lib/detectors/schemas";
 import { jobIds } from "@/lib/queue/contract";
 import type { QueueBackend } from "@/lib/queue/connection";
 import { enqueue } from "@/lib/queue/enqueue";
@@ -15,19 +15,40 @@ import { needsTraining } from "@/lib/detection/training";
 import { readGrouping, type Grouping } from "@/lib/detectors/grouping";
 import { syncGroups } from "@/lib/server/queries/subjects";
 
+const listSelect = {
+  id: true,
+  name: true,
+  algorithm: true,
+  threshold: true,
+  mode: true,
+  enabled: true,
+  _count: { select: { series: true, anomalies: true } },
+} satisfies Prisma.DetectorSelect;
+
+/** Every detector in name order (the pages and filters that show them all). */
 export function listDetectors() {
-  return getPrisma().detector.findMany({
-    orderBy: { name: "asc" },
-    select: {
-      id: true,
-      name: true,
-      algorithm: true,
-      threshold: true,
-      mode: true,
-      enabled: true,
-      _count: { select: { series: true, anomalies: true } },
-    },
-  });
+  return getPrisma().detector.findMany({ orderBy: { name: "asc" }, select: listSelect });
+}
+
+/** One keyset page of detectors in name order (names are unique), for GET /api/v1/detectors; `total` only when asked for. */
+export async function listDetectorPage(query: TDetectorListQuery) {
+  const prisma = getPrisma();
+  const [rows, total] = await Promise.all([
+    prisma.detector.findMany({
+      where: query.cursor === undefined ? {} : { name: { gt: query.cursor } },
+      orderBy: { name: "asc" },
+      take: query.limit + 1,
+      select: listSelect,
+    }),
+    query.count ? prisma.detector.count() : undefined,
+  ]);
+  const items = rows.slice(0, query.limit);
+  const last = items.at(-1);
+  return {
+    items,
+    nextCursor: rows.length > query.limit && last ? Buffer.from(last.name, "utf8").toString("base64url") : null,
+    ...(total === undefined ? {} : { total }),
+  };
 }
 
 export interface DetectorSeriesStatus {
@@ -263,7 +284,7 @@ export function updateDetector(id: string, input: TUpdateDetector, userId: strin
     const { sources: _ws, ...previous } = current;
     const details = { ...changed, ...(params ? { params } : {}), attached, detached, ...sources, restartsCheckpoint, effect, before: valuesBefore(previous, changed) };
     await writeAudit({ userId, action: "update", entity: "detector", entityId: id, details: details as Prisma.InputJsonObject }, tx);
-    return { detector: await loadDetector(tx, id), restartsCheckpoint, effect, regrouped };
+    return { ...(await loadDetector(tx, id)), restartsCheckpoint, effect, regrouped };
   }, WATCH_TX).then(async ({ regrouped, ...r }) => {
     if (regrouped) await syncGroups(id);
     return r;

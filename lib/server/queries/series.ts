@@ -1,36 +1,16 @@
-/** Named queries for series: the paginated lists, and stored points downsampled for charts. */
+/** Named queries for series: the keyset lists, and stored points downsampled for charts. */
 import { Prisma } from "@/lib/generated/prisma/client";
 import { parseDetectorParams } from "@/lib/detectors/params";
 import { runPreview } from "@/lib/detectors/preview";
 import { needsTraining } from "@/lib/detection/training";
 import { readTrainingHistory } from "@/lib/server/queries/detector-state";
-import type { GroupPreviewResult, PreviewResult, TPointsQuery, TPreview, TSeriesListQuery } from "@/lib/detectors/schemas";
+import type { GroupPreviewResult, PreviewResult, TPointsQuery, TPreview } from "@/lib/detectors/schemas";
 import { previewGroup, previewLeaveOut } from "@/lib/server/queries/group-preview";
 import { bucketSize, type SeriesBuckets, type SeriesDetail } from "@/lib/series/schemas";
-import { encodeSeriesCursor, type SourceSeriesPage, type SourceSeriesQuery } from "@/lib/sources/series-query";
+import { encodeSeriesCursor, type SeriesListPage, type SourceSeriesPage, type SourceSeriesQuery } from "@/lib/sources/series-query";
 import { AppError } from "@/lib/server/api/errors";
 import { getPrisma } from "@/lib/server/db";
 import { readRolledBuckets } from "@/lib/storage/buckets";
-
-/** Series of any of `sourceId` (all when none), `q` a substring of the metric; numbered pages. */
-export async function listSeries(q: Omit<TSeriesListQuery, "sourceId"> & { sourceId?: string[] }) {
-  const where: Prisma.SeriesWhereInput = {
-    ...(q.sourceId?.length ? { sourceId: { in: q.sourceId } } : {}),
-    ...(q.q ? { metric: { contains: q.q, mode: "insensitive" } } : {}),
-  };
-  const prisma = getPrisma();
-  const [total, rows] = await Promise.all([
-    prisma.series.count({ where }),
-    prisma.series.findMany({
-      where,
-      orderBy: [{ metric: "asc" }, { labelsKey: "asc" }],
-      skip: (q.page - 1) * q.pageSize,
-      take: q.pageSize,
-      select: { id: true, metric: true, labels: true, unit: true, source: { select: { id: true, name: true } } },
-    }),
-  ]);
-  return { total, rows, page: q.page, pageSize: q.pageSize };
-}
 
 /**
  * A series' first and last point: two primary-key probes. (Prisma's aggregate wraps min/max in a
@@ -218,5 +198,42 @@ export async function listSourceSeriesPage(sourceId: string, query: SourceSeries
     })),
     nextCursor: rows.length > limit && last ? encodeSeriesCursor(last) : null,
     ...(count ? { total: source[0].total ?? 0 } : {}),
+  };
+}
+
+type SeriesListQuery = SourceSeriesQuery & { sourceId?: string[] };
+
+/** The page statement of GET /api/v1/series (exported for its plan test): one row more than `limit` tells whether a next page exists. */
+export function seriesPageSql({ limit, cursor, q, sourceId = [] }: SeriesListQuery) {
+  const after = cursor ? Prisma.sql`AND (s.metric, s."labelsKey", s.id) > (${cursor.metric}, ${cursor.labelsKey}, ${cursor.id})` : Prisma.empty;
+  const sources = sourceId.length ? Prisma.sql`AND s."sourceId" IN (${Prisma.join(sourceId)})` : Prisma.empty;
+  const matching = q ? seriesMatching(q) : Prisma.empty;
+  return Prisma.sql`
+    SELECT s.id, s.metric, s.labels, s."labelsKey", s.unit, d.id AS "sourceId", d.name AS "sourceName"
+    FROM "Series" s JOIN "DataSource" d ON d.id = s."sourceId"
+    WHERE true ${sources} ${after} ${matching}
+    ORDER BY s.metric, s."labelsKey", s.id
+    LIMIT ${limit + 1}`;
+}
+
+/**
+ * One keyset page of the series of any of `sourceId` (all sources when none) in (metric,
+ * labelsKey, id) order, walking the Series (metric, labelsKey, id) index; `q` as on a source's
+ * list. The total, asked for with `count`, counts what matches (sources and `q`).
+ */
+export async function listSeriesPage(query: SeriesListQuery): Promise<SeriesListPage> {
+  const { limit, q, count, sourceId = [] } = query;
+  const prisma = getPrisma();
+  const sources = sourceId.length ? Prisma.sql`AND s."sourceId" IN (${Prisma.join(sourceId)})` : Prisma.empty;
+  const [rows, total] = await Promise.all([
+    prisma.$queryRaw<{ id: string; metric: string; labels: Record<string, string>; labelsKey: string; unit: string | null; sourceId: string; sourceName: string }[]>(seriesPageSql(query)),
+    count ? prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "Series" s WHERE true ${sources} ${q ? seriesMatching(q) : Prisma.empty}` : undefined,
+  ]);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((r) => ({ id: r.id, metric: r.metric, labels: r.labels, unit: r.unit, source: { id: r.sourceId, name: r.sourceName } })),
+    nextCursor: rows.length > limit && last ? encodeSeriesCursor(last) : null,
+    ...(total ? { total: total[0].n } : {}),
   };
 }

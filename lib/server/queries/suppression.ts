@@ -25,7 +25,7 @@ function toItem(r: RuleRow, suppressing: number): SuppressionRuleItem {
   };
 }
 
-export async function listSuppressionRules(detectorId: string): Promise<{ items: SuppressionRuleItem[] }> {
+export async function listSuppressionRules(detectorId: string): Promise<{ items: SuppressionRuleItem[]; nextCursor: null }> {
   await loadDetectorForFeedback(detectorId);
   const prisma = getPrisma();
   const [rules, counts] = await Promise.all([
@@ -33,7 +33,7 @@ export async function listSuppressionRules(detectorId: string): Promise<{ items:
     prisma.anomaly.groupBy({ by: ["suppressedById"], where: { detectorId, suppressedById: { not: null } }, _count: { _all: true } }),
   ]);
   const n = new Map(counts.map((c) => [c.suppressedById, c._count._all]));
-  return { items: rules.map((r) => toItem(r, n.get(r.id) ?? 0)) };
+  return { items: rules.map((r) => toItem(r, n.get(r.id) ?? 0)), nextCursor: null };
 }
 
 async function assertSeriesAttached(detectorId: string, seriesId: string | null) {

@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { withAuth } from "@/lib/server/api/with-auth";
 import { ZSeriesListQuery } from "@/lib/detectors/schemas";
-import { listSeries } from "@/lib/server/queries/series";
+import { listSeriesPage } from "@/lib/server/queries/series";
 
-export const GET = withAuth(async ({ query }) => NextResponse.json(await listSeries(query)), { permission: "sources:read", query: ZSeriesListQuery });
+/** Keyset pages of the series of any of `sourceId` (repeatable): `?limit=&cursor=&q=&count=`, answered as { items, nextCursor } (and `total` with count=true). */
+export const GET = withAuth(async ({ query }) => NextResponse.json(await listSeriesPage(query)), { permission: "sources:read", query: ZSeriesListQuery });

@@ -6,12 +6,12 @@ import { ringDetectorAfterWrite, syncSchedulesAfterWrite } from "@/lib/server/sc
 
 type Params = { id: string };
 
-export const GET = withAuth<undefined, undefined, Params>(async ({ params }) => NextResponse.json({ detector: await getDetector(params.id) }), {
+export const GET = withAuth<undefined, undefined, Params>(async ({ params }) => NextResponse.json(await getDetector(params.id)), {
   permission: "detectors:read",
 });
 
 /**
- * `effect` says what the edit does to detection: `reset` (model-altering: scoring restarts from the
+ * The detector bare, with `effect` beside its fields saying what the edit does to detection: `reset` (model-altering: scoring restarts from the
  * watermark, `restartsCheckpoint`), `redetect` (threshold: model kept, incidents re-derived over
  * history) or `none`.
  */
