@@ -76,14 +76,12 @@ function scoreSplit<P extends { t: number }>(
 
 /** The events a scored preview gives at `threshold`. */
 export function previewEventsAt({ points, scored, unscored }: ScoredPreview, threshold: number): PreviewEvent[] {
-  return toEvents(scored, { threshold }, points.slice(unscored).map((p) => p.value)).map((e) => ({
-    start: e.start,
-    end: e.end,
-    peakT: e.peakT,
-    peakScore: e.peakScore,
-    severity: e.severity,
-    pointCount: e.pointCount,
-  }));
+  return toEvents(scored, { threshold }, points.slice(unscored).map((p) => p.value)).map(eventSummary);
+}
+
+/** What a preview shows of an event: its span, peak, severity and length. */
+function eventSummary(e: PreviewEvent): PreviewEvent {
+  return { start: e.start, end: e.end, peakT: e.peakT, peakScore: e.peakScore, severity: e.severity, pointCount: e.pointCount };
 }
 
 export function runPreview(input: PreviewInput): PreviewResult {
@@ -124,15 +122,7 @@ export interface GroupPreviewInput {
  */
 export function runGroupPreview({ algorithm, params, threshold, steps, history = [], trainingWindowHours, leaveOut }: GroupPreviewInput): Omit<GroupPreviewResult, "members"> {
   const { scored, unscored, trainedOn, trainedTo, excludedLabelled } = scoreSplit({ algorithm, params, trainingWindowHours, leaveOut }, history, steps, (s) => s);
-  const events = toEvents(scored, { threshold }).map((e) => ({
-    start: e.start,
-    end: e.end,
-    peakT: e.peakT,
-    peakScore: e.peakScore,
-    severity: e.severity,
-    pointCount: e.pointCount,
-    attribution: e.attribution ?? null,
-  }));
+  const events = toEvents(scored, { threshold }).map((e) => ({ ...eventSummary(e), attribution: e.attribution ?? null }));
   const points = steps.map((p, i) => {
     const s = i >= unscored ? scored[i - unscored] : undefined;
     const real = s && !s.skipped;
