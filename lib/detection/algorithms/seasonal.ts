@@ -79,10 +79,22 @@ export const seasonalParams = z.object({
         " a series whose level wanders anyway needs a larger departure",
     ),
   driftWindow: z.number().int().min(100).max(20_000).default(2000).describe("Past drift-test values its spread is measured on"),
+  driftReset: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0)
+    .describe(
+      "After a drift score at or above this (0: never), the slow level re-bases on the level and the drift test restarts," +
+        " so a level shift that persists is reported once, not again while the slow level catches up",
+    ),
   output: z
-    .enum(["all", "drift"])
+    .enum(["all", "drift", "split"])
     .default("all")
-    .describe("all: the largest of the level's, the slow level's and the drift score; drift: the drift test's alone (an ensemble's direct member)"),
+    .describe(
+      "all: the largest of the level's, the slow level's and the drift score; drift: the drift test's alone (an ensemble's direct member);" +
+        " split: the level's and the slow level's as the score, the drift test's beside it (`side`), one model for both",
+    ),
   maxBuckets: z.number().int().min(1).max(20_000).default(2016).describe("Most phases a season is split into"),
   weeklyRecheckPoints: z
     .number()
@@ -215,6 +227,7 @@ export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
       // Against the slow level: the level's own departure shows (a drift, a broken season).
       let zs = 0;
       let drift = 0;
+      let reset = false;
       if (p.slowAlpha > 0 && (m.buckets > 1 || !p.slowNeedsSeason)) {
         m.slowLevel ??= m.level;
         const es = x - m.slowLevel - season[b];
@@ -230,6 +243,7 @@ export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
               drift = (ewma - center) / robustScale(driftValues, center, driftMinScale(p.driftLambda));
             }
             driftValues.push(ewma);
+            if (p.driftReset > 0 && zToScore(drift) >= p.driftReset) reset = true;
           }
         }
         slowResid.push(es);
@@ -237,13 +251,18 @@ export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
       m.level += p.alpha * ec;
       season[b] += p.gamma * (1 - p.alpha) * ec;
       if (m.slowLevel !== undefined) m.slowLevel += p.slowAlpha * (m.level - m.slowLevel!);
+      // Re-base after the drift test's own report: what the level has moved is reported; the test starts again from there.
+      if (reset) {
+        m.slowLevel = m.level;
+        m.driftEwma = 0;
+      }
       resid.push(e);
       if (!ready) return skippedResult(t, "warmup");
       const fast = zToScore(zv);
       const slow = p.slowWeight * zToScore(zs);
       const drifted = zToScore(drift);
-      const score = p.output === "drift" ? drifted : Math.max(fast, slow, drifted);
-      return {
+      const score = p.output === "drift" ? drifted : p.output === "split" ? Math.max(fast, slow) : Math.max(fast, slow, drifted);
+      const out: Scored = {
         t,
         score,
         raw: score === fast ? zv : score === slow ? zs : drift,
@@ -251,6 +270,8 @@ export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
         lower: expected - p.bandSigmas * scale,
         upper: expected + p.bandSigmas * scale,
       };
+      if (p.output === "split") out.side = { name: "drift", score: drifted, raw: drift };
+      return out;
     };
 
     const fit = (ts: number[], vs: number[], forcedPeriodMs?: number) => {
