@@ -104,7 +104,7 @@ export function defaultDetectorConfig(): DetectorConfig {
         // own spread, joining after the likelihood like a direct member ("seasonal (drift)").
         {
           kind: "seasonal",
-          params: { weeklyRecheckPoints: 5000, slowAlpha: 0.001, slowNeedsSeason: true, slowWeight: 0.9, output: "split", driftLambda: 0.02, ...native },
+          params: { weeklyRecheckPoints: 5000, slowAlpha: 0.001, slowNeedsSeason: true, slowWeight: 0.9, output: "split", driftLambda: 0.02, driftReset: 0.6, ...native },
           weight: 1,
         },
         { kind: "zscore", params: { window: 5000, ...native }, weight: 1 },
