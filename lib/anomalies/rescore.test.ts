@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { rescoreWindow } from "@/lib/anomalies/rescore";
+import { createDetector } from "@/lib/detection";
 
 const T0 = Date.parse("2026-01-01T00:00:00Z");
 const points = Array.from({ length: 400 }, (_, i) => ({ t: T0 + i * 60_000, value: i >= 300 && i < 303 ? 95 : 10 + ((i * 7) % 5) * 0.4 }));
@@ -23,6 +24,29 @@ describe("rescoreWindow", () => {
     const w = rescoreWindow({ algorithm: "ensemble", params, threshold: 0.5, points: points.slice(200), history: points.slice(0, 200), peakT });
     expect(w.driver?.kind).toBe("zscore");
     expect(w.driver!.score).toBeGreaterThan(0.5);
+  });
+
+  it("names a member's side score (seasonal's drift test) when it drove the peak", () => {
+    // A daily season (288 points of 5 minutes), then a drift of 4 noise sigmas over 300 points.
+    const day = 288;
+    let x = 7;
+    const noise = () => ((x = (x * 16807) % 2147483647) / 2147483647 - 0.5) * 0.7;
+    const series = Array.from({ length: 6 * day }, (_, i) => ({
+      t: T0 + i * 300_000,
+      value: 10 + 2 * Math.sin((2 * Math.PI * i) / day) + (i >= 4 * day ? Math.min(300, i - 4 * day) * (0.8 / 300) : 0) + noise(),
+    }));
+    const season = { slowAlpha: 0.001, warmupPoints: 2 * day, output: "split", driftLambda: 0.02, calibration: { enabled: false } };
+    const params = { members: [{ kind: "seasonal", params: season }], likelihood: { enabled: true, learningPoints: 100 } };
+    const d = createDetector("ensemble", params);
+    const peak = series.findIndex((p) => {
+      const r = d.update({ t: p.t, values: [p.value] });
+      return r.score >= 0.6 && r.driver === "seasonal (drift)";
+    });
+    expect(peak).toBeGreaterThan(4 * day);
+    const from = peak - 100;
+    const w = rescoreWindow({ algorithm: "ensemble", params, threshold: 0.5, points: series.slice(from, peak + 50), history: series.slice(0, from), peakT: series[peak].t });
+    expect(w.driver?.kind).toBe("seasonal (drift)");
+    expect(w.driver!.score).toBeGreaterThanOrEqual(0.6);
   });
 
   it("trains a detector that needs it on the training window before the chart, and scores every shown point", () => {

@@ -26,14 +26,15 @@ export interface RescoreInput {
   peakT: number;
 }
 
-function memberScoreAt(kind: string, params: unknown, input: RescoreInput): number {
+/** A member's score at the peak, and its side score's (seasonal's `split` drift test) named "kind (side)". */
+function memberScoresAt(kind: string, params: unknown, input: RescoreInput): { score: number; side: { name: string; score: number } | null } {
   const d = createDetector(kind, params);
   const split = trainingSplit({ algorithm: kind, params, trainingWindowHours: input.trainingWindowHours }, input.history, input.points);
   if (split.train.length > 0) d.train?.(split.train.map((p) => ({ t: p.t, values: [p.value] })));
-  let at = 0;
+  let at = { score: 0, side: null as { name: string; score: number } | null };
   for (const p of split.score) {
     const s = d.update({ t: p.t, values: [p.value] });
-    if (p.t === input.peakT) at = s.skipped ? 0 : s.score;
+    if (p.t === input.peakT && !s.skipped) at = { score: s.score, side: s.side ? { name: s.side.name, score: s.side.score } : null };
     if (p.t >= input.peakT) break;
   }
   return at;
@@ -42,16 +43,18 @@ function memberScoreAt(kind: string, params: unknown, input: RescoreInput): numb
 /** A member's name on the anomaly page: its kind, and what it reports when that is not its whole score. */
 function memberLabel(m: { kind: string; params?: unknown }): string {
   const output = (m.params as { output?: unknown } | undefined)?.output;
-  return typeof output === "string" && output !== "all" ? `${m.kind} (${output})` : m.kind;
+  return typeof output === "string" && output !== "all" && output !== "split" ? `${m.kind} (${output})` : m.kind;
 }
 
 function ensembleDriver(params: unknown, input: RescoreInput): AnomalyWindow["driver"] {
   const p = ensembleParams.parse(params ?? {});
-  if (p.members.length < 2) return p.members[0] ? { kind: memberLabel(p.members[0]), score: memberScoreAt(p.members[0].kind, p.members[0].params, input) } : null;
   let best: AnomalyWindow["driver"] = null;
   for (const m of p.members) {
-    const score = Math.min(1, m.weight * memberScoreAt(m.kind, m.params, input));
-    if (!best || score > best.score) best = { kind: memberLabel(m), score };
+    const { score, side } = memberScoresAt(m.kind, m.params, input);
+    const weight = p.members.length < 2 ? 1 : m.weight;
+    const own = Math.min(1, weight * score);
+    if (!best || own > best.score) best = { kind: memberLabel(m), score: own };
+    if (side && Math.min(1, weight * side.score) > best.score) best = { kind: `${m.kind} (${side.name})`, score: Math.min(1, weight * side.score) };
   }
   return best;
 }

@@ -100,21 +100,16 @@ export function defaultDetectorConfig(): DetectorConfig {
     params: {
       members: [
         // The slow level (season shape, drift) only where a season was found, and only when 1/0.9 times rarer.
+        // Beside it (`split`, the same model): a slow drift no point shows, an EWMA of the slow level's z against its
+        // own spread, joining after the likelihood like a direct member ("seasonal (drift)").
         {
           kind: "seasonal",
-          params: { weeklyRecheckPoints: 5000, slowAlpha: 0.001, slowNeedsSeason: true, slowWeight: 0.9, ...native },
+          params: { weeklyRecheckPoints: 5000, slowAlpha: 0.001, slowNeedsSeason: true, slowWeight: 0.9, output: "split", driftLambda: 0.02, driftReset: 0.6, ...native },
           weight: 1,
         },
         { kind: "zscore", params: { window: 5000, ...native }, weight: 1 },
         // A tail probability already (and calibrated): joins after the likelihood, which would average it away.
         { kind: "flatline", params: {}, weight: 1, direct: true },
-        // A slow drift no point shows: an EWMA of the slow level's z against its own spread, also after the likelihood.
-        {
-          kind: "seasonal",
-          params: { weeklyRecheckPoints: 5000, slowAlpha: 0.001, slowNeedsSeason: true, output: "drift", driftLambda: 0.02, ...native },
-          weight: 1,
-          direct: true,
-        },
       ],
       combine: "max",
       // pointWeight: a single extreme point (calibrated on the series, times 0.75) joins after the likelihood,

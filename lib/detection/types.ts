@@ -29,6 +29,11 @@ export interface Scored {
   attribution?: FeatureAttribution[];
   /** Set when the point did not update the model; score is then 0. */
   skipped?: SkipReason;
+  /**
+   * A second score the same model gives beside `score` (seasonal's drift test with `output: "split"`): an ensemble
+   * treats it as a `direct` member of its own, named "kind (name)"; alone, it is not part of `score`.
+   */
+  side?: { name: string; score: number; raw: number };
 }
 
 /**

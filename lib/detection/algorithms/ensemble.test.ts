@@ -133,4 +133,37 @@ describe("ensemble", () => {
     expect(r.attribution).toEqual(alone.update(point).attribution);
     expect(r.attribution![2].direction).toBe("above");
   });
+
+  it("a split member's side score joins like a second, direct member on the same model, and resumes exactly", () => {
+    // A daily season (288 points), then a drift of 4 noise sigmas over 300 points.
+    const day = 288;
+    let x = 7;
+    const noise = () => ((x = (x * 16807) % 2147483647) / 2147483647 - 0.5) * 0.7;
+    const obs = Array.from({ length: 6 * day }, (_, i) => ({
+      t: i * 300_000,
+      values: [10 + 2 * Math.sin((2 * Math.PI * i) / day) + (i >= 4 * day ? Math.min(300, i - 4 * day) * (0.8 / 300) : 0) + noise()],
+    }));
+    const native = { calibration: { enabled: false } };
+    const season = { slowAlpha: 0.001, warmupPoints: 2 * day, ...native };
+    const rest = { combine: "max", likelihood: { enabled: true, learningPoints: 100, pointWeight: 0.75 }, suppressPoints: 50, suppressAbove: 0.6 };
+    const two = createDetector("ensemble", {
+      ...rest,
+      members: [
+        { kind: "seasonal", params: { ...season, slowWeight: 0.9 } },
+        { kind: "seasonal", params: { ...season, output: "drift", driftLambda: 0.02 }, direct: true },
+      ],
+    });
+    const params = { ...rest, members: [{ kind: "seasonal", params: { ...season, slowWeight: 0.9, output: "split", driftLambda: 0.02 } }] };
+    const one = createDetector("ensemble", params);
+    const a = obs.map((o) => two.update(o));
+    const b = obs.map((o) => one.update(o));
+    expect(b.map((r) => r.score)).toEqual(a.map((r) => r.score));
+    // The drift test drove some point, and is named after the member's kind and its side.
+    const drivers = new Set(b.map((r) => r.driver));
+    expect(drivers).toContain("seasonal (drift)");
+    const renamed = { "seasonal (drift)": "seasonal#1", seasonal: "seasonal#0" } as Record<string, string>;
+    expect(b.map((r) => (r.driver ? renamed[r.driver] : r.driver))).toEqual(a.map((r) => r.driver));
+    const { all, split } = runSplit(ensemble(), params, obs, 4 * day + 100);
+    expect(split).toEqual(all);
+  });
 });

@@ -115,6 +115,10 @@ export const ensembleDefinition = (createDetector: CreateMember): DetectorDefini
     const names = p.members.map((m, i) =>
       p.members.filter((o) => o.kind === m.kind).length > 1 ? `${m.kind}#${i}` : m.kind,
     );
+    // Drivers past the members are side scores: member i's is names.length + i, named "kind (side)" when it drives.
+    const sideNames: string[] = [];
+    const sideDriver = (i: number) => names.length + i;
+    const driverName = (d: number) => (d < names.length ? names[d] : sideNames[d - names.length]);
 
     const detector: Detector<EnsembleState> = {
       kind: "ensemble",
@@ -141,6 +145,22 @@ export const ensembleDefinition = (createDetector: CreateMember): DetectorDefini
             continue;
           }
           attributions[i] = r.attribution;
+          // A side score (one model, two views): a direct member of its own after the likelihood, else one more score.
+          if (r.side) {
+            sideNames[i] = `${names[i]} (${r.side.name})`;
+            const side = p.members[i].weight * r.side.score;
+            if (likelihood) {
+              if (side > direct) directDriver = sideDriver(i);
+              direct = Math.max(direct, side);
+            } else {
+              if (side > driverScore) {
+                driver = sideDriver(i);
+                driverScore = side;
+              }
+              combined = p.combine === "max" ? Math.max(combined, side) : combined + side;
+              weights += p.members[i].weight;
+            }
+          }
           let s = r.score;
           if (ranks) {
             const w = ranks[i];
@@ -185,9 +205,10 @@ export const ensembleDefinition = (createDetector: CreateMember): DetectorDefini
           score *= quiet;
         }
         const out: Scored = { t: obs.t, score, raw };
-        if (driver >= 0) out.driver = names[driver];
+        if (driver >= 0) out.driver = driverName(driver);
         // Multivariate input: the attribution of the member that drove the score.
-        if (driver >= 0 && attributions[driver]) out.attribution = attributions[driver];
+        const member = driver % names.length;
+        if (driver >= 0 && attributions[member]) out.attribution = attributions[member];
         if (explain) {
           out.expected = explain.expected;
           out.lower = explain.lower;

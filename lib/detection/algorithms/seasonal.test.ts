@@ -219,4 +219,41 @@ describe("seasonal weekly recheck", () => {
     const { all, split } = runSplit(seasonal, { slowAlpha: 0.002, slowNeedsSeason: true, slowWeight: 0.9, warmupPoints: 2 * 288 }, seasonalObs, 900);
     expect(split).toEqual(all);
   });
+
+  it("driftReset: a level shift that persists is reported once by the drift test, a drift still within 200 points; resumes exactly", () => {
+    const params = { output: "drift", driftLambda: 0.02, slowAlpha: 0.001, warmupPoints: 2 * 288 };
+    // Four days of season, then a step of 1 unit (5 noise sigmas) or a drift of 0.6 over 200 points that stays.
+    const shifted = (seed: number, kind: "step" | "drift") => {
+      const rng = createRng(seed);
+      return Array.from({ length: 8 * 288 }, (_, i) => {
+        const t = T0 + i * STEP;
+        const k = i - 4 * 288;
+        const shift = k < 0 ? 0 : kind === "step" ? 1 : Math.min(200, k) * (0.6 / 200);
+        return { t, values: [daily(t) + shift + rng.normal() * 0.2] };
+      });
+    };
+    // Alarms (a score reaching 0.6 after one below it), counted from the change.
+    const alarms = (obs: Observation[], driftReset: number) => {
+      const d = seasonal.create(seasonal.params.parse({ ...params, driftReset }));
+      const s = obs.map((o) => d.update(o).score);
+      return s.flatMap((x, i) => (x >= 0.6 && !(s[i - 1] >= 0.6) ? [i - 4 * 288] : []));
+    };
+    for (const seed of [11, 12]) {
+      const step = shifted(seed, "step");
+      // Without the re-base the slow level's lag is reported again hundreds of points later.
+      expect(Math.max(...alarms(step, 0))).toBeGreaterThan(500);
+      const once = alarms(step, 0.6);
+      expect(once.length).toBe(1);
+      expect(once[0]).toBeGreaterThanOrEqual(0);
+      expect(once[0]).toBeLessThan(50);
+      const drift = alarms(shifted(seed, "drift"), 0.6);
+      expect(drift[0]).toBeGreaterThan(0);
+      expect(drift[0]).toBeLessThan(200);
+    }
+    // State across the re-base: before it, just after it, and while the restarted test is silent.
+    for (const k of [4 * 288 + 5, 4 * 288 + 30, 4 * 288 + 400]) {
+      const { all, split } = runSplit(seasonal, { ...params, driftReset: 0.6 }, shifted(11, "step"), k);
+      expect(split).toEqual(all);
+    }
+  });
 });

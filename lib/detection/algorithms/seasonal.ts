@@ -79,10 +79,23 @@ export const seasonalParams = z.object({
         " a series whose level wanders anyway needs a larger departure",
     ),
   driftWindow: z.number().int().min(100).max(20_000).default(2000).describe("Past drift-test values its spread is measured on"),
+  driftReset: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0)
+    .describe(
+      "After a drift score at or above this (0: never) with the level 3 residual scales or more from the slow level, the slow" +
+        " level re-bases on the level and the drift test restarts, so a level shift that persists is reported once, not again" +
+        " while the slow level catches up",
+    ),
   output: z
-    .enum(["all", "drift"])
+    .enum(["all", "drift", "split"])
     .default("all")
-    .describe("all: the largest of the level's, the slow level's and the drift score; drift: the drift test's alone (an ensemble's direct member)"),
+    .describe(
+      "all: the largest of the level's, the slow level's and the drift score; drift: the drift test's alone (an ensemble's direct member);" +
+        " split: the level's and the slow level's as the score, the drift test's beside it (`side`), one model for both",
+    ),
   maxBuckets: z.number().int().min(1).max(20_000).default(2016).describe("Most phases a season is split into"),
   weeklyRecheckPoints: z
     .number()
@@ -108,7 +121,9 @@ interface Model {
   slowResiduals?: number[];
   /** With `driftLambda`: the EWMA of the slow level's z, and its past values (oldest first). */
   driftEwma?: number;
+  /** Every DRIFT_STRIDE-th drift-test value (oldest first), and how many values there have been. */
   driftValues?: number[];
+  driftCount?: number;
 }
 
 export interface SeasonalState {
@@ -125,6 +140,14 @@ export interface SeasonalState {
  * few hundred of them hold only a few independent ones, and neighbouring residuals are correlated too.
  */
 const DRIFT_MIN_VALUES = 500;
+/**
+ * The drift test keeps every 8th of its values for its median and spread: an EWMA with λ 0.02 forgets over about
+ * 2/λ = 100 points, so neighbouring values say nearly the same thing, and a window of driftWindow / 8 sorted values
+ * costs an eighth of the inserts and moves of one holding them all.
+ */
+const DRIFT_STRIDE = 8;
+/** `driftReset` re-bases only when the level is at least this many residual scales from the slow level. */
+const DRIFT_RESET_GAP = 3;
 const driftMinScale = (lambda: number) => 2 * Math.sqrt(lambda / (2 - lambda));
 
 /** Weekly profile must beat the current one by this factor (out-of-sample MSE) to replace it. */
@@ -191,10 +214,11 @@ export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
     let lastT = state?.lastT ?? null;
     let buffer = state?.buffer ?? (state?.model ? null : { t: [] as number[], v: [] as number[] });
     let model: Model | null = state?.model ? { ...state.model, season: [...state.model.season] } : null;
+    const driftCapacity = Math.ceil(p.driftWindow / DRIFT_STRIDE);
     let season = model ? Float64Array.from(model.season) : new Float64Array(1);
     let resid = new SortedWindow(p.residualWindow, model?.residuals);
     let slowResid = new SortedWindow(p.residualWindow, model?.slowResiduals);
-    let driftValues = new SortedWindow(p.driftWindow, model?.driftValues);
+    let driftValues = new SortedWindow(driftCapacity, model?.driftValues);
     let recheck = state?.recheck ? { t: [...state.recheck.t], v: [...state.recheck.v], until: state.recheck.until } : null;
 
     const phase = (m: Model, t: number) => {
@@ -215,6 +239,7 @@ export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
       // Against the slow level: the level's own departure shows (a drift, a broken season).
       let zs = 0;
       let drift = 0;
+      let reset = false;
       if (p.slowAlpha > 0 && (m.buckets > 1 || !p.slowNeedsSeason)) {
         m.slowLevel ??= m.level;
         const es = x - m.slowLevel - season[b];
@@ -225,11 +250,13 @@ export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
             const zc = Math.max(-p.clipSigmas, Math.min(p.clipSigmas, zs));
             const ewma = (m.driftEwma ?? 0) + p.driftLambda * (zc - (m.driftEwma ?? 0));
             m.driftEwma = ewma;
-            if (driftValues.size >= DRIFT_MIN_VALUES) {
+            if (driftValues.size * DRIFT_STRIDE >= DRIFT_MIN_VALUES) {
               const center = driftValues.median();
               drift = (ewma - center) / robustScale(driftValues, center, driftMinScale(p.driftLambda));
             }
-            driftValues.push(ewma);
+            m.driftCount = (m.driftCount ?? 0) + 1;
+            if (m.driftCount % DRIFT_STRIDE === 0) driftValues.push(ewma);
+            if (p.driftReset > 0 && zToScore(drift) >= p.driftReset) reset = true;
           }
         }
         slowResid.push(es);
@@ -237,13 +264,24 @@ export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
       m.level += p.alpha * ec;
       season[b] += p.gamma * (1 - p.alpha) * ec;
       if (m.slowLevel !== undefined) m.slowLevel += p.slowAlpha * (m.level - m.slowLevel!);
+      // After the drift test's own report, when the level has moved away from the slow level (a step or a drift that is
+      // now reported, not noise): the slow level re-bases on the level, its residuals become the level's, and the drift
+      // test restarts (its EWMA at 0, its window empty, silent for DRIFT_MIN_VALUES points while it learns the new spread),
+      // so a level that stays where it moved is not reported again while the slow level catches up.
+      if (reset && Math.abs(m.level - m.slowLevel!) >= DRIFT_RESET_GAP * scale) {
+        m.slowLevel = m.level;
+        m.driftEwma = 0;
+        m.driftCount = 0;
+        slowResid = new SortedWindow(p.residualWindow, resid.toArray());
+        driftValues = new SortedWindow(driftCapacity);
+      }
       resid.push(e);
       if (!ready) return skippedResult(t, "warmup");
       const fast = zToScore(zv);
       const slow = p.slowWeight * zToScore(zs);
       const drifted = zToScore(drift);
-      const score = p.output === "drift" ? drifted : Math.max(fast, slow, drifted);
-      return {
+      const score = p.output === "drift" ? drifted : p.output === "split" ? Math.max(fast, slow) : Math.max(fast, slow, drifted);
+      const out: Scored = {
         t,
         score,
         raw: score === fast ? zv : score === slow ? zs : drift,
@@ -251,6 +289,8 @@ export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
         lower: expected - p.bandSigmas * scale,
         upper: expected + p.bandSigmas * scale,
       };
+      if (p.output === "split") out.side = { name: "drift", score: drifted, raw: drift };
+      return out;
     };
 
     const fit = (ts: number[], vs: number[], forcedPeriodMs?: number) => {
@@ -283,7 +323,7 @@ export const seasonal: DetectorDefinition<SeasonalParams, SeasonalState> = {
       m.minScale = p.minScaleFraction * (Math.abs(mean) + hi - lo);
       resid = new SortedWindow(p.residualWindow);
       slowResid = new SortedWindow(p.residualWindow);
-      driftValues = new SortedWindow(p.driftWindow);
+      driftValues = new SortedWindow(driftCapacity);
       for (let i = 0; i < ts.length; i++) step(m, ts[i], vs[i]);
       model = m;
       buffer = null;
