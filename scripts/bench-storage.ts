@@ -14,9 +14,11 @@
  */
 import { parseArgs } from "node:util";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import pg from "pg";
 import { ADMIN_URL, adminQuery, urlFor } from "../test/databases";
 import { migrateDeploy } from "../lib/server/migrate";
+import { measureBackendCpu } from "./bench/backend-cpu";
 import { printTable } from "./bench/table";
 import { median, p95, sample, timed } from "./bench/timing";
 
@@ -116,7 +118,7 @@ async function main() {
     const point = sz.find((r) => r.rel === "DataPoint")!;
     const rollup = sz.find((r) => r.rel === "PointRollup")!;
     const per = (x: string) => (Number(x) / Number(point.rows)).toFixed(1);
-    console.log(`\nBytes per point: DataPoint table ${per(point.table)}, its primary key ${per(point.index)}; rollups add ${per(rollup.table)} + ${per(rollup.index)} (index)`);
+    console.log(`\nBytes per point (= MB per million points): DataPoint table ${per(point.table)}, its primary key ${per(point.index)}; rollups add ${per(rollup.table)} + ${per(rollup.index)} (index)`);
 
     // Retention: two identical 60-day series; 30 days deleted by the job vs one plain DELETE.
     const retN = 60 * 8640;
@@ -139,10 +141,33 @@ async function main() {
     // A year later with a retention of 365 days, the first month of every "year" series is past it.
     const jan = await client.query<{ n: string }>(`SELECT count(*) AS n FROM "DataPoint_p202501"`);
     await client.query(`UPDATE "DataSource" SET "retentionDays" = 365 WHERE id = 'year'`);
-    const [dropMs, drop] = await timed(() => applyRetention({ now: Date.UTC(2026, 1, 1), budgetMs: 600_000 }));
+    // The job checks each month of 2025 for its series (the other sources keep it, but one's cutoff
+    // is in 2026), then finds each source's series with points past its cutoff: the statements it
+    // used before (baseline) and now, on the same months and cutoffs.
+    const { listPointPartitions, seriesInSql } = await import("../lib/storage/partitions");
+    const dropNow = Date.UTC(2026, 1, 1);
+    const months = (await listPointPartitions()).filter((p) => p.from < Date.UTC(2026, 0, 1));
+    const cutoffs = [["year", 365], ["ret", 30]].map(([id, days]) => [id, new Date(dropNow - Number(days) * DAY)] as const);
+    const check = async (statements: [string, unknown[]][]) => {
+      const { cpuMs, result: wallMs } = await measureBackendCpu(client, name, async () => (await timed(async () => {
+        for (const [sql, values] of statements) await client.query(sql, values);
+      }))[0]);
+      return `${ms(wallMs)}, database CPU ${ms(cpuMs)}`;
+    };
+    const monthsBefore = await check(months.map((m) => [`SELECT s.key FROM "Series" s WHERE EXISTS (SELECT 1 FROM "${m.name}" d WHERE d."seriesKey" = s.key)`, []]));
+    const monthsAfter = await check(months.map((m) => [`${seriesInSql(m.name)} SELECT s.key FROM k JOIN "Series" s ON s.key = k.key`, []]));
+    const sourcesBefore = await check(cutoffs.map(([id, cutoff]) => [`SELECT s.key FROM "Series" s WHERE s."sourceId" = $1
+      AND EXISTS (SELECT 1 FROM "DataPoint" p WHERE p."seriesKey" = s.key AND p.ts < $2) ORDER BY s.key`, [id, cutoff]]));
+    const sourcesAfter = await check(cutoffs.map(([id, cutoff]) => [`SELECT s.key FROM "Series" s
+      CROSS JOIN LATERAL (SELECT 1 FROM "DataPoint" p WHERE p."seriesKey" = s.key AND p.ts < $2 ORDER BY p.ts LIMIT 1) old
+      WHERE s."sourceId" = $1 ORDER BY s.key`, [id, cutoff]]));
+    const { cpuMs: dropCpu, result: [dropMs, drop] } = await measureBackendCpu(client, name, () => timed(() => applyRetention({ now: dropNow, budgetMs: 600_000 })));
     const rate = job.deleted / (jobMs / 1000);
-    console.log(`\nRetention drop: ${drop.dropped} month partition (${Number(jan.rows[0].n).toLocaleString("en-US")} points) and ${drop.deleted} rows deleted in ${ms(dropMs)}; ` +
+    console.log(`\nRetention drop: ${drop.dropped} month partition (${Number(jan.rows[0].n).toLocaleString("en-US")} points) and ${drop.deleted} rows deleted in ${ms(dropMs)}, database CPU ${ms(dropCpu)}; ` +
       `the batched delete at its rate above would take ${(Number(jan.rows[0].n) / rate).toFixed(1)} s`);
+    console.log(`Its statements, before (baseline) -> now: the series of the ${months.length} months it checks ${monthsBefore} -> ${monthsAfter}; ` +
+      `each source's series with points past its cutoff ${sourcesBefore} -> ${sourcesAfter}`);
+    console.log(`load average: ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
     await disconnectPrisma();
     await closePgPool();
   } finally {

@@ -5,8 +5,8 @@ import { getPrisma } from "@/lib/server/db";
 import { getPgPool } from "@/lib/server/pg-pool";
 import { writeBatch } from "@/lib/ingest/write";
 import { refreshRollupsUntilClean } from "@/lib/storage/rollups";
-import { applyRetention, DAY_MS } from "@/lib/storage/retention";
-import { dropExpiredPartitions, ensurePointPartitions, listPointPartitions, MONTHS_AHEAD } from "@/lib/storage/partitions";
+import { applyRetention, DAY_MS, EXPIRED_SERIES_SQL } from "@/lib/storage/retention";
+import { createPointPartitions, dropExpiredPartitions, ensurePointPartitions, listPointPartitions, MONTHS_AHEAD, seriesInSql } from "@/lib/storage/partitions";
 
 withTestDatabase();
 
@@ -139,5 +139,31 @@ describe("point partitions", () => {
     expect(await count("DataPoint", forever)).toBe(0);
     await refreshRollupsUntilClean();
     await rollupsMatchPoints();
+  });
+
+  it("finds a month's series and a source's expired series through the key, also when each month holds one series", async () => {
+    // One series, a point a minute for 20 days of one month: the statistics say every row of the
+    // month matches the series, the case in which a plain EXISTS was planned as a scan of the month.
+    const src = await source("one", 7);
+    const month = Date.UTC(2024, 0, 1);
+    await createPointPartitions(month, month);
+    await write(src, month, 1);
+    const pool = getPgPool();
+    await pool.query(
+      `INSERT INTO "DataPoint" ("seriesKey", ts, value) SELECT s.key, $2::timestamptz + g * interval '1 minute', g
+       FROM "Series" s, generate_series(1, 28800) g WHERE s."sourceId" = $1`,
+      [src, new Date(month)],
+    );
+    await pool.query(`ANALYZE "DataPoint_p202401"`);
+    const plan = async (sql: string, values: unknown[] = []) =>
+      (await pool.query<{ "QUERY PLAN": string }>(`EXPLAIN ${sql}`, values)).rows.map((r) => r["QUERY PLAN"]).join("\n");
+    const monthPlan = await plan(`${seriesInSql("DataPoint_p202401")} SELECT s.key, s."sourceId" FROM k JOIN "Series" s ON s.key = k.key`);
+    const expiredPlan = await plan(EXPIRED_SERIES_SQL, [src, new Date(month + 25 * DAY_MS)]);
+    for (const p of [monthPlan, expiredPlan]) {
+      expect(p).toMatch(/Index Only Scan using "DataPoint_p202401_pkey"/);
+      expect(p).not.toMatch(/Seq Scan on "DataPoint_p202401"/);
+    }
+    const { rows } = await pool.query(EXPIRED_SERIES_SQL, [src, new Date(month + 25 * DAY_MS)]);
+    expect(rows).toHaveLength(1);
   });
 });

@@ -79,9 +79,7 @@ export async function dropExpiredPartitions(now = Date.now(), opts: { lockTimeou
     if (p.to > latest) break; // no source has let go of this month yet, nor of any later one
     // Sources that have let go of the month; any other (one created since included) keeps it.
     const expired = sources.filter((s) => (cutoffs.get(s.id) ?? -Infinity) >= p.to).map((s) => s.id);
-    const { rows: present } = await pool.query<{ key: number; sourceId: string }>(
-      `SELECT s.key, s."sourceId" FROM "Series" s WHERE EXISTS (SELECT 1 FROM "${p.name}" d WHERE d."seriesKey" = s.key)`,
-    );
+    const { rows: present } = await pool.query<{ key: number; sourceId: string }>(`${seriesInSql(p.name)} SELECT s.key, s."sourceId" FROM k JOIN "Series" s ON s.key = k.key`);
     if (present.some((s) => !expired.includes(s.sourceId))) continue;
     const done = await withPgTransaction(async (c) => {
       await c.query(`SET LOCAL lock_timeout = ${opts.lockTimeoutMs ?? 10_000}`);
@@ -92,8 +90,7 @@ export async function dropExpiredPartitions(now = Date.now(), opts: { lockTimeou
         throw e;
       }
       const { rows } = await c.query<{ kept: boolean }>(
-        `SELECT EXISTS (SELECT 1 FROM "Series" s WHERE s."sourceId" <> ALL($1::text[])
-           AND EXISTS (SELECT 1 FROM "${p.name}" d WHERE d."seriesKey" = s.key)) AS kept`,
+        `${seriesInSql(p.name)} SELECT EXISTS (SELECT 1 FROM k JOIN "Series" s ON s.key = k.key WHERE s."sourceId" <> ALL($1::text[])) AS kept`,
         [expired],
       );
       if (rows[0].kept) return false;
@@ -106,6 +103,19 @@ export async function dropExpiredPartitions(now = Date.now(), opts: { lockTimeou
     if (done) dropped.push(p.name);
   }
   return dropped;
+}
+
+/**
+ * `WITH k(key)`: the distinct series keys of a month partition, found by walking its primary key
+ * (a skip scan: one index descent per series present), never by reading its rows. The plain
+ * `EXISTS` per series was planned as a sequential scan of the whole month when there are few
+ * series (bench:storage: 90 ms for 242k points, once per month checked, every run).
+ */
+export function seriesInSql(partition: string): string {
+  return `WITH RECURSIVE k(key) AS (
+      SELECT min("seriesKey") FROM "${partition}"
+      UNION ALL
+      SELECT (SELECT min("seriesKey") FROM "${partition}" WHERE "seriesKey" > k.key) FROM k WHERE k.key IS NOT NULL)`;
 }
 
 /** PostgreSQL's lock_not_available (a lock_timeout expired). */

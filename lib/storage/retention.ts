@@ -39,6 +39,11 @@ async function deleteBatch(seriesKey: number, cutoff: Date, batch: number): Prom
   return r.rowCount ?? 0;
 }
 
+/** The keys of source $1's series with points before $2. */
+export const EXPIRED_SERIES_SQL = `SELECT s.key FROM "Series" s
+  CROSS JOIN LATERAL (SELECT 1 FROM "DataPoint" p WHERE p."seriesKey" = s.key AND p.ts < $2 ORDER BY p.ts LIMIT 1) old
+  WHERE s."sourceId" = $1 ORDER BY s.key`;
+
 export async function applyRetention(opts: { now?: number; batch?: number; budgetMs?: number; lockTimeoutMs?: number } = {}): Promise<RetentionResult> {
   const { now = Date.now(), batch = RETENTION_BATCH, budgetMs = 50_000, lockTimeoutMs } = opts;
   const deadline = Date.now() + budgetMs;
@@ -50,12 +55,10 @@ export async function applyRetention(opts: { now?: number; batch?: number; budge
   let deleted = 0;
   for (const source of sources) {
     const cutoff = new Date(now - source.retentionDays * DAY_MS);
-    // Only series that have something to delete (one index probe each).
-    const { rows: series } = await pool.query<{ key: number }>(
-      `SELECT s.key FROM "Series" s WHERE s."sourceId" = $1
-         AND EXISTS (SELECT 1 FROM "DataPoint" p WHERE p."seriesKey" = s.key AND p.ts < $2) ORDER BY s.key`,
-      [source.id, cutoff],
-    );
+    // Only series that have something to delete: one index probe per series and month. Ordered by
+    // ts, so the probes are planned on the key; a plain EXISTS was planned as a sequential scan of
+    // every month before the cutoff when a month holds few series (4 s at 3M points, every run).
+    const { rows: series } = await pool.query<{ key: number }>(EXPIRED_SERIES_SQL, [source.id, cutoff]);
     for (const s of series) {
       for (;;) {
         if (Date.now() > deadline) return { sources: sources.length, dropped, deleted, done: false };

@@ -9,12 +9,24 @@ export async function getOverviewCounts() {
     prisma.dataSource.count(),
     prisma.series.count(),
     prisma.detector.count({ where: { enabled: true } }),
-    prisma.$queryRaw<{ estimate: bigint }[]>`SELECT GREATEST(reltuples, 0)::bigint AS estimate FROM pg_class WHERE relname = 'DataPoint'`,
+    estimatePoints(),
   ]);
-  // The planner's estimate is free but is 0 until the table is first analysed; count small tables exactly.
-  const estimate = Number(points[0]?.estimate ?? 0);
-  const exact = estimate < 1_000_000 ? await prisma.dataPoint.count() : estimate;
+  // The planner's estimate is free but is 0 until the months are first analysed; count small tables exactly.
+  const exact = points < 1_000_000 ? await prisma.dataPoint.count() : points;
   return { sources, series, detectors, points: exact };
+}
+
+/**
+ * The planner's estimate of the points: the sum over the month partitions (and the default one).
+ * The partitioned parent's own `reltuples` stays -1 (autovacuum never analyses a partitioned
+ * table), so it cannot be read alone; a partition not analysed yet (-1) counts as 0.
+ */
+export async function estimatePoints(): Promise<number> {
+  const rows = await getPrisma().$queryRaw<{ estimate: bigint | null }[]>`
+    SELECT sum(GREATEST(c.reltuples, 0))::bigint AS estimate
+    FROM pg_partition_tree('"DataPoint"') t JOIN pg_class c ON c.oid = t.relid
+    WHERE t.isleaf`;
+  return Number(rows[0]?.estimate ?? 0);
 }
 
 export async function countOpenBySeverity(): Promise<Record<Severity, number>> {

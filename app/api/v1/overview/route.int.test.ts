@@ -10,6 +10,7 @@ import { withRouteQueues } from "@/test/route-requests";
 import { getPrisma } from "@/lib/server/db";
 import type { Overview } from "@/lib/overview/schemas";
 import { GET } from "@/app/api/v1/overview/route";
+import { estimatePoints } from "@/lib/server/queries/overview";
 
 withTestDatabase();
 vi.mock("server-only", () => ({}));
@@ -84,5 +85,15 @@ describe("GET /api/v1/overview", () => {
     const bad = await get("?hours=0");
     expect(bad.status).toBe(422);
     expect(bad.body.error.issues[0].path).toBe("hours");
+  });
+
+  it("estimates the points from the month partitions' statistics, not the partitioned parent's", async () => {
+    const prisma = getPrisma();
+    // As autovacuum does: each partition analysed on its own, the parent never.
+    const leaves = await prisma.$queryRaw<{ name: string }[]>`SELECT relid::regclass::text AS name FROM pg_partition_tree('"DataPoint"') WHERE isleaf`;
+    for (const l of leaves) await prisma.$executeRawUnsafe(`ANALYZE ${l.name}`);
+    const [parent] = await prisma.$queryRaw<{ reltuples: number }[]>`SELECT reltuples FROM pg_class WHERE oid = '"DataPoint"'::regclass`;
+    expect(parent.reltuples).toBeLessThanOrEqual(0);
+    expect(await estimatePoints()).toBe(await prisma.dataPoint.count());
   });
 });
