@@ -26,7 +26,7 @@ describe("RcfTree", () => {
     ]);
   });
 
-  it("keeps codisp's node records in step with the tree through inserts, duplicates and deletes", () => {
+  it("scores like its own decoded copy through inserts, duplicates and deletes", () => {
     const rng = createRng(5);
     const tree = new RcfTree(64, 3);
     const leaves: number[] = [];
@@ -37,7 +37,7 @@ describe("RcfTree", () => {
       leaves.push(tree.insert(p, rng));
       if (i >= 60) tree.remove(leaves[i - 60]);
       if (i % 97 !== 0) continue;
-      // The decoder builds every record afresh from the tree's arrays: the live records must agree.
+      // The decoder rebuilds masses and boxes from the encoding: the live tree's must agree.
       const copy = decodeTree(encodeTree(tree, new Map()), 64, 3).tree;
       for (const q of probes) expect(tree.codisp(q)).toBe(copy.codisp(q));
     }

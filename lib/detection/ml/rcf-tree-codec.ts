@@ -81,6 +81,5 @@ export function decodeTree(j: RcfTreeJson, capacity: number, w: number): { tree:
     }
     t.range[id] = t.boxSum(id);
   }
-  for (let id = 0; id < count; id++) t.sync(id);
   return { tree: t, leaves };
 }

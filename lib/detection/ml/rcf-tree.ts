@@ -25,14 +25,6 @@ export class RcfTree {
   readonly range: Float64Array;
   /** Box of node n at n·2w: lower corner (w values), then upper corner. */
   readonly box: Float64Array;
-  /**
-   * What a descent reads, mirrored into one 32-byte record per node so each level of codisp touches
-   * one cache line instead of five: as int32 at 8·n: cut dimension, left, right, left mass, right
-   * mass; the cut value as float64 at 4·n + 3 (the same bytes). The arrays above stay the truth;
-   * `sync(node)` refreshes a record whenever its node's cut, children or children's masses change.
-   */
-  private readonly hot: Int32Array;
-  private readonly hotCut: Float64Array;
   private free: Int32Array;
   private freeTop: number;
   /** Scratch for codisp: nodes on the query's path, the ancestor ratio max above each, box growth. */
@@ -52,9 +44,6 @@ export class RcfTree {
     this.mass = new Int32Array(n);
     this.range = new Float64Array(n);
     this.box = new Float64Array(n * 2 * w);
-    const records = new ArrayBuffer(n * 32);
-    this.hot = new Int32Array(records);
-    this.hotCut = new Float64Array(records);
     this.path = new Int32Array(n);
     this.pathMax = new Float64Array(n);
     this.pathGrowth = new Float64Array(n);
@@ -70,21 +59,6 @@ export class RcfTree {
   boxOf(node: number): number[] {
     const base = node * 2 * this.w;
     return Array.from(this.box.subarray(base, base + 2 * this.w));
-  }
-
-  /** Refreshes node's record from the arrays (after its cut, children or a child's mass changed). */
-  sync(node: number): void {
-    const h = 8 * node;
-    const dim = this.cutDim[node];
-    this.hot[h] = dim;
-    if (dim < 0) return;
-    const l = this.kids[2 * node];
-    const r = this.kids[2 * node + 1];
-    this.hot[h + 1] = l;
-    this.hot[h + 2] = r;
-    this.hot[h + 3] = this.mass[l];
-    this.hot[h + 4] = this.mass[r];
-    this.hotCut[4 * node + 3] = this.cutVal[node];
   }
 
   private alloc(): number {
@@ -109,7 +83,6 @@ export class RcfTree {
     this.range[id] = 0;
     const base = id * 2 * w;
     for (let j = 0; j < w; j++) this.box[base + j] = this.box[base + w + j] = p[j];
-    this.sync(id);
     return id;
   }
 
@@ -125,10 +98,7 @@ export class RcfTree {
     for (;;) {
       const leaf = cutDim[node] < 0;
       if (leaf && this.isPoint(node, p)) {
-        for (let a = node; a >= 0; a = parent[a]) {
-          mass[a]++;
-          this.sync(a);
-        }
+        for (let a = node; a >= 0; a = parent[a]) mass[a]++;
         return node;
       }
       const base = node * 2 * w;
@@ -188,12 +158,10 @@ export class RcfTree {
       sum += box[jb + w + j] - box[jb + j];
     }
     this.range[joint] = sum;
-    this.sync(joint);
     // Boxes nest: once an ancestor already contains p, all above it do too and only masses change.
     let growing = true;
     for (let a = par; a >= 0; a = parent[a]) {
       mass[a]++;
-      this.sync(a);
       if (!growing) continue;
       const ab = a * 2 * w;
       let grown = false;
@@ -217,10 +185,7 @@ export class RcfTree {
   remove(leaf: number): void {
     const { w, box, kids, parent, mass } = this;
     if (mass[leaf] > 1) {
-      for (let a = leaf; a >= 0; a = parent[a]) {
-        mass[a]--;
-        this.sync(a);
-      }
+      for (let a = leaf; a >= 0; a = parent[a]) mass[a]--;
       return;
     }
     const par = parent[leaf];
@@ -240,7 +205,6 @@ export class RcfTree {
     let shrinking = true;
     for (let a = g; a >= 0; a = parent[a]) {
       mass[a]--;
-      this.sync(a);
       if (!shrinking) continue;
       const ab = a * 2 * w;
       const lb = kids[2 * a] * 2 * w;
@@ -288,24 +252,23 @@ export class RcfTree {
    * Taking the expectation over the cut instead of drawing it makes the score deterministic and smooth.
    */
   codisp(p: Float64Array): number {
-    const { hot, hotCut, mass, range, path, pathMax, pathGrowth } = this;
+    const { cutDim, cutVal, kids, mass, range, path, pathMax, pathGrowth } = this;
     const w2 = 2 * this.w;
     let node = this.root;
     if (node < 0) return 0;
     // The descent only reads cuts; box growth is needed only where p leaves the boxes.
     let runMax = 0;
     let depth = 0;
-    let h = 8 * node;
-    let dim = hot[h];
+    let dim = cutDim[node];
     while (dim >= 0) {
       path[depth] = node;
       pathMax[depth++] = runMax;
-      const right = p[dim] <= hotCut[4 * node + 3] ? 0 : 1;
-      const ratio = hot[h + 4 - right] / (hot[h + 3 + right] + 1);
+      const k = 2 * node + (p[dim] <= cutVal[node] ? 0 : 1);
+      const child = kids[k];
+      const ratio = mass[kids[k ^ 1]] / (mass[child] + 1);
       if (ratio > runMax) runMax = ratio;
-      node = hot[h + 1 + right];
-      h = 8 * node;
-      dim = hot[h];
+      node = child;
+      dim = cutDim[node];
     }
     // A duplicate lies inside every box on its path, so it is never cut off early.
     if (this.isPoint(node, p)) return runMax;
