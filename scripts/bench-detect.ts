@@ -152,14 +152,14 @@ async function multivariateBench(
   // A second run of the same detector on the same rows: code compiled, as in a worker that has run for a while.
   const warmCpu = new Map<string, number>();
   // The same task as scikit-learn's (fit on the rows, score the rows): the model alone, calibration off, warm.
-  const modelCpu = new Map<string, number>();
+  const modelRuns = new Map<string, RunResult>();
   const table: string[][] = [];
   for (const detector of detectors) {
     const r = run(detector, observations, trainRows);
     results.set(detector.kind, r);
     if (SKLEARN_KINDS.has(detector.kind)) {
       warmCpu.set(detector.kind, run(detector, observations, trainRows).cpuSeconds);
-      modelCpu.set(detector.kind, run(uncalibrated(detector), observations, trainRows).cpuSeconds);
+      modelRuns.set(detector.kind, run(uncalibrated(detector), observations, trainRows));
     }
     const heap = await heapPerSeries(detector, observations.slice(0, trainRows), r.rate, 5);
     table.push([
@@ -190,36 +190,37 @@ async function multivariateBench(
   }
   console.log(
     `\nscikit-learn ${sklearn.version} (${sklearn.python}, one thread), same rows, same training window; ` +
-      "time = fit + scoring every row (Vigil: train + update per row, calibration included); " +
-      "the ratio is of CPU seconds (steadier than wall time on a shared machine); Vigil's first run in this " +
-      "process includes compiling its code (JIT), the warm run is the same work again; \"model\" is the warm run " +
-      "with calibration off (the calibrator's per-row tail model is work scikit-learn does not do):",
+      "time = fit + scoring every row (Vigil: train + update per row, calibration included). Ratios are of CPU " +
+      "seconds (steadier than wall time on a shared machine). \"first\": each side's first fit + score in its " +
+      "process, module imports excluded on both sides; Vigil's includes compiling its code (JIT), scikit-learn's " +
+      "its first-call setup. \"warm\": the same work again on a fresh model, both sides. \"model\": Vigil's warm " +
+      "run with calibration off (the calibrator's per-row tail model is work scikit-learn does not do), against " +
+      "scikit-learn's warm run; \"model AUC\" is that run's ROC-AUC:",
   );
   const compare = (Object.entries(sklearn.models) as [string, SklearnResult][]).map(([kind, s]) => {
     const ours = results.get(kind);
     const warm = warmCpu.get(kind);
-    const model = modelCpu.get(kind);
+    const model = modelRuns.get(kind);
+    const ratio = (a: number | undefined, b: number) => (a === undefined ? "-" : fixed(a / b, 2));
     return [
       kind,
       formatRate(s.rows_per_s),
       ours ? formatRate(ours.rate) : "-",
-      fixed(s.fit_s, 2),
-      ours ? fixed(ours.trainSeconds, 2) : "-",
-      fixed(s.fit_s + s.score_s, 2),
-      ours ? fixed(ours.trainSeconds + ours.scoreSeconds, 2) : "-",
       fixed(s.cpu_s, 2),
       ours ? fixed(ours.cpuSeconds, 2) : "-",
-      ours ? fixed(ours.cpuSeconds / s.cpu_s, 2) : "-",
+      ratio(ours?.cpuSeconds, s.cpu_s),
+      fixed(s.warm_cpu_s, 2),
       warm === undefined ? "-" : fixed(warm, 2),
-      warm === undefined ? "-" : fixed(warm / s.cpu_s, 2),
-      model === undefined ? "-" : fixed(model, 2),
-      model === undefined ? "-" : fixed(model / s.cpu_s, 2),
+      ratio(warm, s.warm_cpu_s),
+      model ? fixed(model.cpuSeconds, 2) : "-",
+      ratio(model?.cpuSeconds, s.warm_cpu_s),
       fixed(s.auc, 4),
       ours ? fixed(rocAuc(ours.scores, labelsOf(ours)), 4) : "-",
+      model ? fixed(rocAuc(model.scores, labelsOf(model)), 4) : "-",
     ];
   });
   printTable(
-    ["model", "sklearn rows/s", "vigil rows/s", "sklearn fit s", "vigil fit s", "sklearn time s", "vigil time s", "sklearn CPU s", "vigil CPU s", "CPU vigil/sklearn", "vigil CPU s warm", "warm/sklearn", "model CPU s", "model/sklearn", "sklearn AUC", "vigil AUC"],
+    ["model", "sklearn rows/s", "vigil rows/s", "sklearn CPU s first", "vigil CPU s first", "first vigil/sklearn", "sklearn CPU s warm", "vigil CPU s warm", "warm vigil/sklearn", "model CPU s", "model/sklearn warm", "sklearn AUC", "vigil AUC", "model AUC"],
     compare,
   );
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createRng } from "@/lib/detection/random";
 import { randomCutForest } from "./random-cut-forest";
 import { RcfTree } from "./rcf-tree";
+import { decodeTree, encodeTree } from "./rcf-tree-codec";
 import { gaussianCloud, rocAuc, sineSeries } from "./testing/synthetic";
 
 describe("RcfTree", () => {
@@ -23,6 +24,23 @@ describe("RcfTree", () => {
       Math.max(...live.map((r) => r[0])),
       Math.max(...live.map((r) => r[1])),
     ]);
+  });
+
+  it("scores like its own decoded copy through inserts, duplicates and deletes", () => {
+    const rng = createRng(5);
+    const tree = new RcfTree(64, 3);
+    const leaves: number[] = [];
+    // Rounded to a coarse grid so that some points repeat (duplicate leaves gain and lose mass).
+    const pts = gaussianCloud(400, 3, 6).map((row) => Float64Array.from(row, (v) => Math.round(v * 2) / 2));
+    const probes = gaussianCloud(50, 3, 7, 2).map((row) => Float64Array.from(row));
+    for (const [i, p] of pts.entries()) {
+      leaves.push(tree.insert(p, rng));
+      if (i >= 60) tree.remove(leaves[i - 60]);
+      if (i % 97 !== 0) continue;
+      // The decoder rebuilds masses and boxes from the encoding: the live tree's must agree.
+      const copy = decodeTree(encodeTree(tree, new Map()), 64, 3).tree;
+      for (const q of probes) expect(tree.codisp(q)).toBe(copy.codisp(q));
+    }
   });
 
   it("gives CoDisp = |tree| for a point isolated far from a tight cluster", () => {
