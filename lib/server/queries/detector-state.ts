@@ -7,6 +7,7 @@
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { getPrisma } from "@/lib/server/db";
 import { getPgPool } from "@/lib/server/pg-pool";
+import { packPoints, unpackPoints } from "@/lib/server/queries/packed-points";
 import { MAX_TRAINING_POINTS, trainingWindow } from "@/lib/detection/training";
 
 export interface Checkpoint {
@@ -202,38 +203,35 @@ export async function findLaggingSubjects(detectorId: string, shardDigit: string
   return rows.map((r) => r.subjectId);
 }
 
-type PointRow = [ms: number, value: number];
-
-/** Plain pg with array rows and epoch milliseconds: a detect run reads 10k-point pages, and Prisma's row mapping cost more than the scoring. */
-async function readPoints(sql: string, params: unknown[]): Promise<{ ts: Date; value: number }[]> {
-  const { rows } = await getPgPool().query<PointRow>({ text: sql, values: params, rowMode: "array" });
-  return rows.map(([ms, value]) => ({ ts: new Date(ms), value }));
+/**
+ * Plain pg, one packed bytea per page (lib/server/queries/packed-points.ts): a detect run reads
+ * 10k-point pages, and Prisma's row mapping, then PostgreSQL's float-to-text, cost more than the scoring.
+ */
+async function readPoints(sql: string, params: unknown[], descending = false): Promise<{ ts: Date; value: number }[]> {
+  const { rows } = await getPgPool().query<[Buffer | null]>({ text: sql, values: params, rowMode: "array" });
+  const { ms, values } = unpackPoints(rows[0][0], descending);
+  return ms.map((t, i) => ({ ts: new Date(t), value: values[i] }));
 }
 
-/**
- * A point's time in epoch ms. `date_part` is float8 arithmetic where `extract` is numeric (PostgreSQL
- * 14+): on a 5,000-point read the numeric one was over half of the statement's time. Exact: `ts` is
- * stored to the millisecond, so the float8 seconds are within 1e-6 ms of a whole ms and round to it.
- */
-const MS = `round(date_part('epoch', ts) * 1000)`;
+const PACKED = packPoints("q.ts", "q.value");
 
 /** Points after `after` (exclusive) and up to `until` (inclusive) in time order, at most `limit`. */
 export function readPointsAfter(seriesId: string, after: Date | null, limit: number, until?: Date) {
   return readPoints(
-    `SELECT ${MS}, value FROM "DataPoint"
-     WHERE "seriesKey" = (SELECT key FROM "Series" WHERE id = $1) AND ts > COALESCE($2::timestamptz, '-infinity'::timestamptz) AND ts <= COALESCE($3::timestamptz, 'infinity'::timestamptz)
-     ORDER BY ts LIMIT $4`,
+    `SELECT ${PACKED} FROM (SELECT ts, value FROM "DataPoint"
+       WHERE "seriesKey" = (SELECT key FROM "Series" WHERE id = $1) AND ts > COALESCE($2::timestamptz, '-infinity'::timestamptz) AND ts <= COALESCE($3::timestamptz, 'infinity'::timestamptz)
+       ORDER BY ts LIMIT $4) q`,
     [seriesId, after, until ?? null, limit],
   );
 }
 
 /** The last `limit` points before `before` (exclusive), returned in time order. */
-export async function readPointsBefore(seriesId: string, before: Date, limit: number) {
-  const rows = await readPoints(
-    `SELECT ${MS}, value FROM "DataPoint" WHERE "seriesKey" = (SELECT key FROM "Series" WHERE id = $1) AND ts < $2 ORDER BY ts DESC LIMIT $3`,
+export function readPointsBefore(seriesId: string, before: Date, limit: number) {
+  return readPoints(
+    `SELECT ${PACKED} FROM (SELECT ts, value FROM "DataPoint" WHERE "seriesKey" = (SELECT key FROM "Series" WHERE id = $1) AND ts < $2 ORDER BY ts DESC LIMIT $3) q`,
     [seriesId, before, limit],
+    true,
   );
-  return rows.reverse();
 }
 
 /**
