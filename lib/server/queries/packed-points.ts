@@ -7,7 +7,7 @@
  * of the text arrays (`npm run bench:point-reads`).
  *
  * The aggregate has no ORDER BY: its input is the page's `ORDER BY ts LIMIT n` subquery, already
- * in order, and sorting it again cost a third of the read. `unpackPoints` checks the order and
+ * in order, and sorting it again cost about a quarter of the read. `unpackPoints` checks the order and
  * sorts when it is not ascending, so the result does not depend on it (`ts` is unique per series).
  */
 
