@@ -55,29 +55,35 @@ export interface DetectRunStart {
  * an enabled, attached detector and the caller falls back to `ensureDetectorState`.
  */
 export async function startDetectRun(detectorId: string, subjectId: string): Promise<DetectRunStart> {
-  const rows = await getPrisma().$queryRaw<
-    ({ id: string; algorithm: string; params: unknown; threshold: number; enabled: boolean; grouping: unknown; attached: boolean; members: string[] | null; found: boolean; redetect: boolean } & Checkpoint)[]
-  >`
+  // Plain pg, named: the statement runs once per detect run, and planning it afresh each time
+  // (Prisma's unnamed statements) was most of its PostgreSQL CPU.
+  const { rows } = await getPgPool().query<
+    { id: string; algorithm: string; params: unknown; threshold: number; enabled: boolean; grouping: unknown; attached: boolean; members: string[] | null; found: boolean; redetect: boolean } & Checkpoint
+  >({
+    name: "vigil.startDetectRun",
+    text: `
     WITH d AS (
       SELECT d.id, d.algorithm, d.params, d.threshold, d.enabled, d.grouping,
         CASE WHEN d.grouping IS NULL
-          THEN EXISTS (SELECT 1 FROM "DetectorSeries" ds WHERE ds."detectorId" = d.id AND ds."seriesId" = ${subjectId})
-          ELSE EXISTS (SELECT 1 FROM "SeriesGroup" g WHERE g."detectorId" = d.id AND g.id = ${subjectId}) END AS attached
-      FROM "Detector" d WHERE d.id = ${detectorId}
+          THEN EXISTS (SELECT 1 FROM "DetectorSeries" ds WHERE ds."detectorId" = d.id AND ds."seriesId" = $2)
+          ELSE EXISTS (SELECT 1 FROM "SeriesGroup" g WHERE g."detectorId" = d.id AND g.id = $2) END AS attached
+      FROM "Detector" d WHERE d.id = $1
     ), ins AS (
       INSERT INTO "DetectorState" ("detectorId", "subjectId", "updatedAt")
-      SELECT d.id, ${subjectId}, now() FROM d WHERE d.enabled AND d.attached
+      SELECT d.id, $2, now() FROM d WHERE d.enabled AND d.attached
       ON CONFLICT ("detectorId", "subjectId") DO NOTHING
       RETURNING watermark, version, "modelId", "redetectUntil"
     ), st AS (
       SELECT watermark, version, "modelId", "redetectUntil" FROM ins
       UNION ALL
-      SELECT s.watermark, s.version, s."modelId", s."redetectUntil" FROM "DetectorState" s WHERE s."detectorId" = ${detectorId} AND s."subjectId" = ${subjectId}
+      SELECT s.watermark, s.version, s."modelId", s."redetectUntil" FROM "DetectorState" s WHERE s."detectorId" = $1 AND s."subjectId" = $2
     )
     SELECT d.id, d.algorithm, d.params, d.threshold, d.enabled, d.grouping, d.attached, st.found, st.watermark, st.version, st."modelId", st."redetectUntil",
-      EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = ${detectorId} AND r."subjectId" = ${subjectId}) AS redetect,
-      CASE WHEN d.grouping IS NOT NULL THEN (SELECT array_agg(m."seriesId" ORDER BY m.position) FROM "SeriesGroupMember" m WHERE m."groupId" = ${subjectId}) END AS members
-    FROM d LEFT JOIN LATERAL (SELECT true AS found, watermark, version, "modelId", "redetectUntil" FROM st LIMIT 1) st ON true`;
+      EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = $1 AND r."subjectId" = $2) AS redetect,
+      CASE WHEN d.grouping IS NOT NULL THEN (SELECT array_agg(m."seriesId" ORDER BY m.position) FROM "SeriesGroupMember" m WHERE m."groupId" = $2) END AS members
+    FROM d LEFT JOIN LATERAL (SELECT true AS found, watermark, version, "modelId", "redetectUntil" FROM st LIMIT 1) st ON true`,
+    values: [detectorId, subjectId],
+  });
   const r = rows[0];
   if (!r) return { detector: null, attached: false, members: [], checkpoint: null, redetect: false };
   return {
