@@ -1,12 +1,14 @@
 /**
  * The detection path's point reads against real PostgreSQL, exact bit for bit: special float8
- * values, millisecond times on both sides of 1970 and 2000, time order, limits and empty pages.
+ * values, millisecond times on both sides of 1970 and 2000, time order, limits and empty pages,
+ * for series and for a group's aligned steps.
  */
 import { describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/server/db";
 import { getPgPool } from "@/lib/server/pg-pool";
 import { readBatch } from "@/lib/pipeline/batch-read";
 import { readPointsAfter, readPointsBefore } from "@/lib/server/queries/detector-state";
+import { readStepsAfter, readStepsBefore, type Subject } from "@/lib/server/queries/subject-points";
 import { withTestDatabase } from "@/test/test-database";
 
 withTestDatabase();
@@ -66,5 +68,27 @@ describe("packed point reads", () => {
     await prisma.detectorState.create({ data: { detectorId: detector.id, subjectId: seriesId, watermark: new Date(TIMES[6]) } });
     const [next] = await readBatch(detector.id, { seriesIds: [seriesId] }, 100);
     expectExact(next.ms.map((t, i) => ({ ts: new Date(t), value: next.values[i] })), 7, TIMES.length);
+  });
+
+  it("a group's steps carry each member's values exactly (the group reads)", async () => {
+    const prisma = getPrisma();
+    const source = await prisma.dataSource.create({ data: { name: `packed-g-${Math.random()}`, kind: "HTTP_PUSH" } });
+    const members = [await prisma.series.create({ data: { sourceId: source.id, metric: "a" } }), await prisma.series.create({ data: { sourceId: source.id, metric: "b" } })];
+    const t0 = Date.UTC(2026, 0, 5);
+    const times = VALUES.map((_, i) => new Date(t0 + i * 60_000 + 59_999));
+    const columns = [VALUES, [...VALUES].reverse()];
+    for (const [m, s] of members.entries()) {
+      await getPgPool().query(`INSERT INTO "DataPoint" ("seriesKey", ts, value) SELECT $1, t, v::float8 FROM unnest($2::timestamptz[], $3::text[]) AS u(t, v)`, [s.key, [...times].reverse(), [...columns[m]].reverse().map(literal)]);
+    }
+    const subject: Subject = { id: "g", groupId: "g", members: members.map((m) => m.id), grouping: { seriesIds: members.map((m) => m.id), stepSeconds: 60, aggregate: "last", missing: "impute" } };
+    const expectSteps = (steps: { ts: Date; values: number[] }[], from: number, to: number) => {
+      expect(steps.map((st) => st.ts.getTime())).toEqual(times.slice(from, to).map((t) => t.getTime() - 59_999));
+      steps.forEach((st, i) => st.values.forEach((v, m) => expect(Object.is(v, columns[m][from + i]), `step ${from + i} member ${m}: ${v}`).toBe(true)));
+    };
+    const page = await readStepsAfter(subject, null, 1000, times.at(-1));
+    expect(page.points).toBe(2 * VALUES.length);
+    expectSteps(page.steps, 0, VALUES.length);
+    expectSteps((await readStepsAfter(subject, times[3], 1000, times.at(-1))).steps, 4, VALUES.length);
+    expectSteps(await readStepsBefore(subject, new Date(times[9].getTime() + 1), 8), 6, 10);
   });
 });
