@@ -4,8 +4,9 @@
  * watermark) over every series in shard-sized chunks, and `countPointsIn` (the commit's count check
  * of (watermark, new watermark]) per series. The figure is the database backends' own CPU time
  * (utime + stime from /proc of every backend of the scratch database, so it must run on the
- * database's host), per million points read or counted; wall time is printed beside it. Only
- * exported query functions are called, so the same script measures an older checkout.
+ * database's host), per million points read or counted; this process's CPU (decoding) and wall time
+ * are printed beside it. Each read is measured beside the text-row form it replaced (packed bytea
+ * pages, lib/server/queries/packed-points.ts), kept here as SQL so both run on the same data.
  * Usage: npm run bench:point-reads [-- --series 500 --per-series 4000 --page 1000 --runs 3]
  */
 import { readFileSync } from "node:fs";
@@ -43,7 +44,8 @@ async function main() {
     const { closePgPool } = await import("../lib/server/pg-pool");
     const { upsertPoints } = await import("../lib/server/queries/points");
     const { readBatch } = await import("../lib/pipeline/batch-read");
-    const { countPointsIn } = await import("../lib/server/queries/detector-state");
+    const { countPointsIn, readPointsAfter } = await import("../lib/server/queries/detector-state");
+    const { getPgPool } = await import("../lib/server/pg-pool");
     const { createPointPartitions } = await import("../lib/storage/partitions");
     const prisma = getPrisma();
     await createPointPartitions(T0, T0 + PER_SERIES * 60_000);
@@ -67,22 +69,71 @@ async function main() {
       for (let i = 0; i < ids.length; i += 500) for (const r of await readBatch(detector.id, { seriesIds: ids.slice(i, i + 500) }, PAGE)) n += r.ms.length;
       return n;
     };
+    // The batch read's statement before packing: two float8 arrays per series, sent as text.
+    const readAllAsText = async () => {
+      let n = 0;
+      for (let i = 0; i < ids.length; i += 500) {
+        const { rows } = await getPgPool().query<[string, number[] | null, number[] | null]>({
+          text: `SELECT ds."seriesId", p.ms, p.vals
+                 FROM (SELECT "detectorId", "seriesId" FROM "DetectorSeries" WHERE "detectorId" = $1 AND "seriesId" = ANY($3::text[])) ds
+                 JOIN "Series" sr ON sr.id = ds."seriesId"
+                 LEFT JOIN "DetectorState" s ON s."detectorId" = ds."detectorId" AND s."subjectId" = ds."seriesId"
+                 CROSS JOIN LATERAL (
+                   SELECT array_agg(round(date_part('epoch', q.ts) * 1000) ORDER BY q.ts) AS ms, array_agg(q.value ORDER BY q.ts) AS vals
+                   FROM (SELECT ts, value FROM "DataPoint" WHERE "seriesKey" = sr.key AND ts > COALESCE(s.watermark, '-infinity'::timestamptz) ORDER BY ts LIMIT $2) q
+                 ) p ORDER BY ds."seriesId"`,
+          values: [detector.id, PAGE, ids.slice(i, i + 500)],
+          rowMode: "array",
+        });
+        for (const r of rows) n += r[1]?.length ?? 0;
+      }
+      return n;
+    };
+    // runDetection's page read (readStepsAfter of a series), one statement per series page.
+    const pageAll = async () => {
+      let n = 0;
+      for (const id of ids) n += (await readPointsAfter(id, null, PAGE)).length;
+      return n;
+    };
+    const pageAllAsText = async () => {
+      let n = 0;
+      for (const id of ids) {
+        const { rows } = await getPgPool().query<[number, number]>({
+          text: `SELECT round(date_part('epoch', ts) * 1000), value FROM "DataPoint"
+                 WHERE "seriesKey" = (SELECT key FROM "Series" WHERE id = $1) AND ts > COALESCE($2::timestamptz, '-infinity'::timestamptz) AND ts <= COALESCE($3::timestamptz, 'infinity'::timestamptz)
+                 ORDER BY ts LIMIT $4`,
+          values: [id, null, null, PAGE],
+          rowMode: "array",
+        });
+        n += rows.map(([ms, value]) => ({ ts: new Date(ms), value })).length;
+      }
+      return n;
+    };
     const countAll = async () => {
       let n = 0;
       for (const id of ids) n += await countPointsIn(prisma, [id], null, upTo);
       return n;
     };
-    await readAll();
-    await countAll();
-    for (const [label, step] of [["readBatch (points read)", readAll], ["countPointsIn (points counted)", countAll]] as const) {
+    const steps = [
+      ["batch read, text arrays (before)", readAllAsText],
+      ["batch read, packed (readBatch)", readAll],
+      ["page read, text rows (before)", pageAllAsText],
+      ["page read, packed (readPointsAfter)", pageAll],
+      ["countPointsIn (points counted)", countAll],
+    ] as const;
+    for (const [, step] of steps) await step();
+    for (const [label, step] of steps) {
       const t0 = performance.now();
+      const own0 = process.cpuUsage();
       const { result: points, cpuMs: cpu } = await measureBackendCpu(admin, name, async () => {
         let n = 0;
         for (let r = 0; r < RUNS; r++) n += await step();
         return n;
       });
+      const own = process.cpuUsage(own0);
       const wall = performance.now() - t0;
-      console.log(`${label.padEnd(32)} ${points.toLocaleString("en-US").padStart(10)} points  backend CPU ${(cpu / (points / 1e6)).toFixed(0).padStart(6)} ms per million  wall ${(wall / (points / 1e6)).toFixed(0).padStart(6)} ms per million`);
+      const perM = (ms: number) => (ms / (points / 1e6)).toFixed(0).padStart(6);
+      console.log(`${label.padEnd(38)} ${points.toLocaleString("en-US").padStart(10)} points  backend CPU ${perM(cpu)} ms per million  this process ${perM((own.user + own.system) / 1000)}  wall ${perM(wall)}`);
     }
     console.log(`load average: ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
     await disconnectPrisma();

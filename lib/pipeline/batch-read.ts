@@ -3,9 +3,10 @@
  * of an ungrouped detector, its position (DetectorState; null when it has no row yet), whether a
  * re-detection is pending, and its first points past the watermark. A shard job reads its series
  * this way in chunks, which is also how it finds which of them lag: no separate lookup.
- * Times are float8 epoch ms by `date_part` (see MS in lib/server/queries/detector-state.ts).
+ * Each series' points come as one packed bytea (lib/server/queries/packed-points.ts).
  */
 import { getPgPool } from "@/lib/server/pg-pool";
+import { packPoints, unpackPoints } from "@/lib/server/queries/packed-points";
 
 export interface BatchRow {
   seriesId: string;
@@ -24,7 +25,7 @@ export interface BatchRow {
 /** Which attached series to read: the given ones, or a shard's next `count` after `after` (key order). */
 export type BatchTarget = { seriesIds: string[] } | { shardDigit: string; after: string; count: number };
 
-type Raw = [string, Date | null, number | null, string | null, Date | null, boolean, number[] | null, number[] | null];
+type Raw = [string, Date | null, number | null, string | null, Date | null, boolean, Buffer | null];
 
 export async function readBatch(detectorId: string, target: BatchTarget, pointsPerSeries: number): Promise<BatchRow[]> {
   const attached =
@@ -39,12 +40,12 @@ export async function readBatch(detectorId: string, target: BatchTarget, pointsP
   const { rows } = await getPgPool().query<Raw>({
     text: `SELECT ds."seriesId", s.watermark, s.version, s."modelId", s."redetectUntil",
              EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = ds."detectorId" AND r."subjectId" = ds."seriesId"),
-             p.ms, p.vals
+             p.packed
            FROM (${attached.sql}) ds
            JOIN "Series" sr ON sr.id = ds."seriesId"
            LEFT JOIN "DetectorState" s ON s."detectorId" = ds."detectorId" AND s."subjectId" = ds."seriesId"
            CROSS JOIN LATERAL (
-             SELECT array_agg(round(date_part('epoch', q.ts) * 1000) ORDER BY q.ts) AS ms, array_agg(q.value ORDER BY q.ts) AS vals
+             SELECT ${packPoints("q.ts", "q.value")} AS packed
              FROM (SELECT ts, value FROM "DataPoint"
                    WHERE "seriesKey" = sr.key AND ts > COALESCE(s.watermark, '-infinity'::timestamptz)
                    ORDER BY ts LIMIT $2) q
@@ -53,8 +54,8 @@ export async function readBatch(detectorId: string, target: BatchTarget, pointsP
     values: [detectorId, pointsPerSeries, ...attached.values],
     rowMode: "array",
   });
-  return rows.map(([seriesId, watermark, version, modelId, redetectUntil, redetect, ms, values]) => ({
-    seriesId, watermark, version, modelId, redetectUntil, redetect, ms: ms ?? [], values: values ?? [],
+  return rows.map(([seriesId, watermark, version, modelId, redetectUntil, redetect, packed]) => ({
+    seriesId, watermark, version, modelId, redetectUntil, redetect, ...unpackPoints(packed),
   }));
 }
 

@@ -7,6 +7,7 @@
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { getPrisma } from "@/lib/server/db";
 import { getPgPool } from "@/lib/server/pg-pool";
+import { packPoints, unpackPoints } from "@/lib/server/queries/packed-points";
 import { MAX_TRAINING_POINTS, trainingWindow } from "@/lib/detection/training";
 
 export interface Checkpoint {
@@ -54,29 +55,35 @@ export interface DetectRunStart {
  * an enabled, attached detector and the caller falls back to `ensureDetectorState`.
  */
 export async function startDetectRun(detectorId: string, subjectId: string): Promise<DetectRunStart> {
-  const rows = await getPrisma().$queryRaw<
-    ({ id: string; algorithm: string; params: unknown; threshold: number; enabled: boolean; grouping: unknown; attached: boolean; members: string[] | null; found: boolean; redetect: boolean } & Checkpoint)[]
-  >`
+  // Plain pg, named: the statement runs once per detect run, and planning it afresh each time
+  // (Prisma's unnamed statements) was most of its PostgreSQL CPU.
+  const { rows } = await getPgPool().query<
+    { id: string; algorithm: string; params: unknown; threshold: number; enabled: boolean; grouping: unknown; attached: boolean; members: string[] | null; found: boolean; redetect: boolean } & Checkpoint
+  >({
+    name: "vigil.startDetectRun",
+    text: `
     WITH d AS (
       SELECT d.id, d.algorithm, d.params, d.threshold, d.enabled, d.grouping,
         CASE WHEN d.grouping IS NULL
-          THEN EXISTS (SELECT 1 FROM "DetectorSeries" ds WHERE ds."detectorId" = d.id AND ds."seriesId" = ${subjectId})
-          ELSE EXISTS (SELECT 1 FROM "SeriesGroup" g WHERE g."detectorId" = d.id AND g.id = ${subjectId}) END AS attached
-      FROM "Detector" d WHERE d.id = ${detectorId}
+          THEN EXISTS (SELECT 1 FROM "DetectorSeries" ds WHERE ds."detectorId" = d.id AND ds."seriesId" = $2)
+          ELSE EXISTS (SELECT 1 FROM "SeriesGroup" g WHERE g."detectorId" = d.id AND g.id = $2) END AS attached
+      FROM "Detector" d WHERE d.id = $1
     ), ins AS (
       INSERT INTO "DetectorState" ("detectorId", "subjectId", "updatedAt")
-      SELECT d.id, ${subjectId}, now() FROM d WHERE d.enabled AND d.attached
+      SELECT d.id, $2, now() FROM d WHERE d.enabled AND d.attached
       ON CONFLICT ("detectorId", "subjectId") DO NOTHING
       RETURNING watermark, version, "modelId", "redetectUntil"
     ), st AS (
       SELECT watermark, version, "modelId", "redetectUntil" FROM ins
       UNION ALL
-      SELECT s.watermark, s.version, s."modelId", s."redetectUntil" FROM "DetectorState" s WHERE s."detectorId" = ${detectorId} AND s."subjectId" = ${subjectId}
+      SELECT s.watermark, s.version, s."modelId", s."redetectUntil" FROM "DetectorState" s WHERE s."detectorId" = $1 AND s."subjectId" = $2
     )
     SELECT d.id, d.algorithm, d.params, d.threshold, d.enabled, d.grouping, d.attached, st.found, st.watermark, st.version, st."modelId", st."redetectUntil",
-      EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = ${detectorId} AND r."subjectId" = ${subjectId}) AS redetect,
-      CASE WHEN d.grouping IS NOT NULL THEN (SELECT array_agg(m."seriesId" ORDER BY m.position) FROM "SeriesGroupMember" m WHERE m."groupId" = ${subjectId}) END AS members
-    FROM d LEFT JOIN LATERAL (SELECT true AS found, watermark, version, "modelId", "redetectUntil" FROM st LIMIT 1) st ON true`;
+      EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = $1 AND r."subjectId" = $2) AS redetect,
+      CASE WHEN d.grouping IS NOT NULL THEN (SELECT array_agg(m."seriesId" ORDER BY m.position) FROM "SeriesGroupMember" m WHERE m."groupId" = $2) END AS members
+    FROM d LEFT JOIN LATERAL (SELECT true AS found, watermark, version, "modelId", "redetectUntil" FROM st LIMIT 1) st ON true`,
+    values: [detectorId, subjectId],
+  });
   const r = rows[0];
   if (!r) return { detector: null, attached: false, members: [], checkpoint: null, redetect: false };
   return {
@@ -202,38 +209,39 @@ export async function findLaggingSubjects(detectorId: string, shardDigit: string
   return rows.map((r) => r.subjectId);
 }
 
-type PointRow = [ms: number, value: number];
-
-/** Plain pg with array rows and epoch milliseconds: a detect run reads 10k-point pages, and Prisma's row mapping cost more than the scoring. */
-async function readPoints(sql: string, params: unknown[]): Promise<{ ts: Date; value: number }[]> {
-  const { rows } = await getPgPool().query<PointRow>({ text: sql, values: params, rowMode: "array" });
-  return rows.map(([ms, value]) => ({ ts: new Date(ms), value }));
+/**
+ * Plain pg, one packed bytea per page (lib/server/queries/packed-points.ts): a detect run reads
+ * 10k-point pages, and Prisma's row mapping, then PostgreSQL's float-to-text, cost more than the scoring.
+ * Named (prepared once per connection): planning each statement afresh was half the backend CPU
+ * of a 1,000-point page.
+ */
+async function readPoints(name: string, sql: string, params: unknown[], descending = false): Promise<{ ts: Date; value: number }[]> {
+  const { rows } = await getPgPool().query<[Buffer | null]>({ name, text: sql, values: params, rowMode: "array" });
+  const { ms, values } = unpackPoints(rows[0][0], descending);
+  return ms.map((t, i) => ({ ts: new Date(t), value: values[i] }));
 }
 
-/**
- * A point's time in epoch ms. `date_part` is float8 arithmetic where `extract` is numeric (PostgreSQL
- * 14+): on a 5,000-point read the numeric one was over half of the statement's time. Exact: `ts` is
- * stored to the millisecond, so the float8 seconds are within 1e-6 ms of a whole ms and round to it.
- */
-const MS = `round(date_part('epoch', ts) * 1000)`;
+const PACKED = packPoints("q.ts", "q.value");
 
 /** Points after `after` (exclusive) and up to `until` (inclusive) in time order, at most `limit`. */
 export function readPointsAfter(seriesId: string, after: Date | null, limit: number, until?: Date) {
   return readPoints(
-    `SELECT ${MS}, value FROM "DataPoint"
-     WHERE "seriesKey" = (SELECT key FROM "Series" WHERE id = $1) AND ts > COALESCE($2::timestamptz, '-infinity'::timestamptz) AND ts <= COALESCE($3::timestamptz, 'infinity'::timestamptz)
-     ORDER BY ts LIMIT $4`,
+    "vigil.readPointsAfter",
+    `SELECT ${PACKED} FROM (SELECT ts, value FROM "DataPoint"
+       WHERE "seriesKey" = (SELECT key FROM "Series" WHERE id = $1) AND ts > COALESCE($2::timestamptz, '-infinity'::timestamptz) AND ts <= COALESCE($3::timestamptz, 'infinity'::timestamptz)
+       ORDER BY ts LIMIT $4) q`,
     [seriesId, after, until ?? null, limit],
   );
 }
 
 /** The last `limit` points before `before` (exclusive), returned in time order. */
-export async function readPointsBefore(seriesId: string, before: Date, limit: number) {
-  const rows = await readPoints(
-    `SELECT ${MS}, value FROM "DataPoint" WHERE "seriesKey" = (SELECT key FROM "Series" WHERE id = $1) AND ts < $2 ORDER BY ts DESC LIMIT $3`,
+export function readPointsBefore(seriesId: string, before: Date, limit: number) {
+  return readPoints(
+    "vigil.readPointsBefore",
+    `SELECT ${PACKED} FROM (SELECT ts, value FROM "DataPoint" WHERE "seriesKey" = (SELECT key FROM "Series" WHERE id = $1) AND ts < $2 ORDER BY ts DESC LIMIT $3) q`,
     [seriesId, before, limit],
+    true,
   );
-  return rows.reverse();
 }
 
 /**

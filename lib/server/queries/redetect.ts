@@ -86,7 +86,7 @@ export async function readSnapshot(detectorId: string, subjectId: string, waterm
 /** Saves a snapshot at `ts` and prunes: keeps the newest SNAPSHOT_KEEP of the current model and the one it was installed at. */
 export async function saveSnapshot(tx: Prisma.TransactionClient, detectorId: string, subjectId: string, ts: Date, state: string, modelId: string | null) {
   await tx.$executeRaw`
-    INSERT INTO "DetectorSnapshot" ("detectorId", "subjectId", ts, state, "modelId") VALUES (${detectorId}, ${subjectId}, ${ts}, ${state}::jsonb, ${modelId})
+    INSERT INTO "DetectorSnapshot" ("detectorId", "subjectId", ts, state, "modelId") VALUES (${detectorId}, ${subjectId}, ${ts}, ${state}::json, ${modelId})
     ON CONFLICT ("detectorId", "subjectId", ts) DO UPDATE SET state = EXCLUDED.state, "modelId" = EXCLUDED."modelId", "createdAt" = now()`;
   await tx.$executeRaw`
     DELETE FROM "DetectorSnapshot" x WHERE x."detectorId" = ${detectorId} AND x."subjectId" = ${subjectId}

@@ -12,6 +12,7 @@
 import type { Grouping } from "@/lib/detectors/grouping";
 import { alignSteps, stepStart, type MemberPoint } from "@/lib/pipeline/align";
 import { getPgPool } from "@/lib/server/pg-pool";
+import { packPoints, unpackPoints } from "@/lib/server/queries/packed-points";
 import { readPointsAfter, readPointsBefore } from "@/lib/server/queries/detector-state";
 
 export interface Subject {
@@ -118,27 +119,32 @@ export async function readStepsBefore(subject: Subject, before: Date, limit: num
 async function readGroupRanges(ranges: readonly { subject: Subject; after: Date | null; end: number }[]): Promise<StepPage[]> {
   if (ranges.length === 0) return [];
   const flat = ranges.flatMap((r, k) => r.subject.members.map((m, j) => ({ k, j, m, after: r.after, end: new Date(r.end) })));
-  const { rows } = await getPgPool().query<[number, number, number, number]>({
-    text: `SELECT v.k::int, v.j::int, ${MS}, p.value
+  const { rows } = await getPgPool().query<[number, number, Buffer | null]>({
+    text: `SELECT v.k::int, v.j::int, p.packed
            FROM (SELECT u.k, u.j, s.key AS m, u.after, u.e FROM unnest($1::int[], $2::int[], $3::text[], $4::timestamptz[], $5::timestamptz[]) AS u(k, j, id, after, e)
                  LEFT JOIN "Series" s ON s.id = u.id) v
            CROSS JOIN LATERAL (
-             (SELECT ts, value FROM "DataPoint" WHERE "seriesKey" = v.m AND v.after IS NOT NULL AND ts <= v.after ORDER BY ts DESC LIMIT 1)
-             UNION ALL
-             (SELECT ts, value FROM "DataPoint" WHERE "seriesKey" = v.m AND ts > COALESCE(v.after, '-infinity'::timestamptz) AND ts < v.e ORDER BY ts)
-           ) p
-           ORDER BY v.k, v.j, p.ts`,
+             SELECT ${packPoints("q.ts", "q.value")} AS packed FROM (
+               (SELECT ts, value FROM "DataPoint" WHERE "seriesKey" = v.m AND v.after IS NOT NULL AND ts <= v.after ORDER BY ts DESC LIMIT 1)
+               UNION ALL
+               (SELECT ts, value FROM "DataPoint" WHERE "seriesKey" = v.m AND ts > COALESCE(v.after, '-infinity'::timestamptz) AND ts < v.e ORDER BY ts)
+             ) q
+           ) p`,
     values: [flat.map((f) => f.k), flat.map((f) => f.j), flat.map((f) => f.m), flat.map((f) => f.after), flat.map((f) => f.end)],
     rowMode: "array",
   });
   const points = ranges.map((r) => r.subject.members.map((): MemberPoint[] => []));
   const before = ranges.map((r) => r.subject.members.map((): number | null => null));
   const counts = ranges.map(() => 0);
-  for (const [k, j, t, value] of rows) {
-    if (t <= (ranges[k].after?.getTime() ?? -Infinity)) before[k][j] = value;
-    else {
-      points[k][j].push({ t, value });
-      counts[k]++;
+  for (const [k, j, packed] of rows) {
+    const { ms, values } = unpackPoints(packed);
+    const after = ranges[k].after?.getTime() ?? -Infinity;
+    for (let i = 0; i < ms.length; i++) {
+      if (ms[i] <= after) before[k][j] = values[i];
+      else {
+        points[k][j].push({ t: ms[i], value: values[i] });
+        counts[k]++;
+      }
     }
   }
   return ranges.map((r, k) => ({
