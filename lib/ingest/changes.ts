@@ -55,17 +55,36 @@ export function addChanges(into: Changes, rows: UpsertRow[], ids: Map<number, st
   }
 }
 
+/** The changes that only inserted points: a changed value files for every pair of its series in the transaction already. */
+export function insertedOnly(changes: Changes): Changes {
+  return new Map([...changes].filter(([, c]) => !c.updated));
+}
+
+/** The (detector, subject) pairs a write left RedetectRequests for. */
+export interface Filed {
+  detectorIds: string[];
+  subjectIds: string[];
+}
+
 /**
- * In the write's transaction, leaves a RedetectRequest for every enabled detector of a changed
- * series, for the subject the series is scored in (itself, or its group), whose change may have been scored already: a point at or before the pair's watermark,
- * or any changed value (a detect run reading the old value may be committing past it right now;
- * inserted points in that window are caught by the run's own count check). The watermark is read
- * without a lock: ingest never waits for a detection commit.
+ * Leaves a RedetectRequest for every enabled detector of a changed series, for the subject the
+ * series is scored in (itself, or its group), whose change may have been scored already: a point
+ * at or before the pair's watermark, or any changed value (a detect run reading the old value may
+ * be committing past it right now). The watermark is read without a lock: ingest never waits for
+ * a detection commit. Returns the pairs it filed.
+ *
+ * A write calls it twice: in its transaction, and again AFTER its commit (`skip`: the pairs the
+ * first call filed), on the pool. An inserted point past the watermark the first call read may be
+ * inside a page a detect run is committing right now, read before this write committed: either the
+ * run's re-count after its commit sees the point (requestRedetectForMissed,
+ * lib/server/queries/detector-state.ts), or that commit came first and the second call sees the
+ * watermark past the point. The second call costs one statement per write, not per point.
  */
-export async function requestRedetectForChanges(client: pg.ClientBase, changes: Changes): Promise<void> {
-  if (changes.size === 0) return;
+export async function requestRedetectForChanges(db: Pick<pg.ClientBase, "query">, changes: Changes, skip?: Filed): Promise<Filed> {
+  const filed: Filed = { detectorIds: [], subjectIds: [] };
+  if (changes.size === 0) return filed;
   const ids = [...changes.keys()];
-  await client.query(
+  const { rows } = await db.query<{ detectorId: string; subjectId: string }>(
     `INSERT INTO "RedetectRequest" ("detectorId", "subjectId", "fromTs", "updatedAt")
      SELECT ds."detectorId", x.subject, min(to_timestamp(v.first / 1000.0)), now()
      FROM unnest($1::text[], $2::float8[], $3::boolean[]) AS v(s, first, updated)
@@ -76,10 +95,17 @@ export async function requestRedetectForChanges(client: pg.ClientBase, changes: 
      LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."subjectId" = x.subject
      WHERE (d.grouping IS NULL OR m."groupId" IS NOT NULL)
        AND (v.updated OR (st.watermark IS NOT NULL AND to_timestamp(v.first / 1000.0) <= st.watermark))
+       AND NOT EXISTS (SELECT 1 FROM unnest($4::text[], $5::text[]) AS f(d, s) WHERE f.d = ds."detectorId" AND f.s = x.subject)
      GROUP BY ds."detectorId", x.subject
      ORDER BY ds."detectorId", x.subject
      ON CONFLICT ("detectorId", "subjectId") DO UPDATE
-       SET "fromTs" = LEAST("RedetectRequest"."fromTs", EXCLUDED."fromTs"), "updatedAt" = now()`,
-    [ids, ids.map((id) => changes.get(id)!.first), ids.map((id) => changes.get(id)!.updated)],
+       SET "fromTs" = LEAST("RedetectRequest"."fromTs", EXCLUDED."fromTs"), "updatedAt" = now()
+     RETURNING "detectorId", "subjectId"`,
+    [ids, ids.map((id) => changes.get(id)!.first), ids.map((id) => changes.get(id)!.updated), skip?.detectorIds ?? [], skip?.subjectIds ?? []],
   );
+  for (const r of rows) {
+    filed.detectorIds.push(r.detectorId);
+    filed.subjectIds.push(r.subjectId);
+  }
+  return filed;
 }
