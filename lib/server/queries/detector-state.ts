@@ -4,10 +4,11 @@
  * under `lockDetectorState` (SELECT ... FOR UPDATE) inside the caller's transaction, so two runs of
  * the same pair serialize and a stale one can see that the watermark moved.
  */
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { getPrisma } from "@/lib/server/db";
 import { getPgPool } from "@/lib/server/pg-pool";
 import { MAX_TRAINING_POINTS, trainingWindow } from "@/lib/detection/training";
+import { BEFORE_FIRST_POINT } from "@/lib/server/queries/redetect";
 
 export interface Checkpoint {
   watermark: Date | null;
@@ -130,19 +131,20 @@ export interface CommittedPage {
  * ingest commit: ingest commit < ingest re-check < detection commit < re-count < ingest commit,
  * which cannot happen. (A count inside the commit's transaction could not close it: its snapshot
  * predates the ingest commit.) Points are stored to the millisecond, so `after + 1 ms` is the
- * earliest a missed point can be; a page from the first point asks from its earliest point.
+ * earliest a missed point can be; a page from no watermark asks from 1970-01-01, before any point
+ * ingest accepts (lib/ingest/timestamp.ts), which rewinds the pair to its start.
  */
 export async function requestRedetectForMissed(db: Prisma.TransactionClient, detectorId: string, pages: CommittedPage[]): Promise<Set<string>> {
   if (pages.length === 0) return new Set();
+  if (pages.length === 1) return requestRedetectIfMissed(db, detectorId, pages[0]);
   const flat = pages.flatMap((p) => p.members.map((m) => ({ p, m })));
   const rows = await db.$queryRaw<{ subjectId: string }[]>`
     INSERT INTO "RedetectRequest" ("detectorId", "subjectId", "fromTs", "updatedAt")
     SELECT ${detectorId}, c.s,
-      COALESCE(c.after + interval '1 millisecond',
-        (SELECT min(p.ts) FROM "Series" s JOIN "DataPoint" p ON p."seriesKey" = s.key WHERE s.id = ANY(c.members) AND p.ts <= c.upto), c.upto),
+      COALESCE(c.after + interval '1 millisecond', ${BEFORE_FIRST_POINT}::timestamptz),
       now()
     FROM (
-      SELECT v.s, min(v.after) AS after, min(v.upto) AS upto, min(v.scored) AS scored, array_agg(v.m) AS members,
+      SELECT v.s, min(v.after) AS after, min(v.upto) AS upto, min(v.scored) AS scored,
         sum((SELECT count(*) FROM "DataPoint" p
           WHERE p."seriesKey" = (SELECT key FROM "Series" WHERE id = v.m) AND p.ts > COALESCE(v.after, '-infinity'::timestamptz) AND p.ts <= v.upto)) AS n
       FROM unnest(${flat.map((f) => f.p.subjectId)}::text[], ${flat.map((f) => f.m)}::text[],
@@ -151,6 +153,21 @@ export async function requestRedetectForMissed(db: Prisma.TransactionClient, det
       GROUP BY v.s) c
     WHERE c.n <> c.scored
     ORDER BY c.s
+    ON CONFLICT ("detectorId", "subjectId") DO UPDATE
+      SET "fromTs" = LEAST("RedetectRequest"."fromTs", EXCLUDED."fromTs"), "updatedAt" = now()
+    RETURNING "subjectId"`;
+  return new Set(rows.map((r) => r.subjectId));
+}
+
+/** `requestRedetectForMissed` for one page: the count in the shape of `countPointsIn` (one join, no per-member rows). */
+async function requestRedetectIfMissed(db: Prisma.TransactionClient, detectorId: string, p: CommittedPage): Promise<Set<string>> {
+  const range = Prisma.sql`s.id = ANY(${p.members}::text[]) AND p.ts > COALESCE(${p.after}::timestamptz, '-infinity'::timestamptz) AND p.ts <= ${p.upTo}`;
+  const rows = await db.$queryRaw<{ subjectId: string }[]>`
+    INSERT INTO "RedetectRequest" ("detectorId", "subjectId", "fromTs", "updatedAt")
+    SELECT ${detectorId}, ${p.subjectId},
+      COALESCE(${p.after}::timestamptz + interval '1 millisecond', ${BEFORE_FIRST_POINT}::timestamptz),
+      now()
+    WHERE (SELECT count(*) FROM "Series" s JOIN "DataPoint" p ON p."seriesKey" = s.key WHERE ${range}) <> ${p.scored}
     ON CONFLICT ("detectorId", "subjectId") DO UPDATE
       SET "fromTs" = LEAST("RedetectRequest"."fromTs", EXCLUDED."fromTs"), "updatedAt" = now()
     RETURNING "subjectId"`;
