@@ -55,57 +55,75 @@ export function addChanges(into: Changes, rows: UpsertRow[], ids: Map<number, st
   }
 }
 
-/** The changes that only inserted points: a changed value files for every pair of its series in the transaction already. */
-export function insertedOnly(changes: Changes): Changes {
-  return new Map([...changes].filter(([, c]) => !c.updated));
-}
-
-/** The (detector, subject) pairs a write left RedetectRequests for. */
-export interface Filed {
+/** Pairs (detector, subject) with the earliest point a write inserted for them. */
+export interface Unfiled {
   detectorIds: string[];
   subjectIds: string[];
+  /** Epoch ms. */
+  firsts: number[];
 }
 
 /**
- * Leaves a RedetectRequest for every enabled detector of a changed series, for the subject the
- * series is scored in (itself, or its group), whose change may have been scored already: a point
- * at or before the pair's watermark, or any changed value (a detect run reading the old value may
- * be committing past it right now). The watermark is read without a lock: ingest never waits for
- * a detection commit. Returns the pairs it filed.
- *
- * A write calls it twice: in its transaction, and again AFTER its commit (`skip`: the pairs the
- * first call filed), on the pool. An inserted point past the watermark the first call read may be
- * inside a page a detect run is committing right now, read before this write committed: either the
- * run's re-count after its commit sees the point (requestRedetectForMissed,
- * lib/server/queries/detector-state.ts), or that commit came first and the second call sees the
- * watermark past the point. The second call costs one statement per write, not per point.
+ * In the write's transaction, leaves a RedetectRequest for every enabled detector of a changed
+ * series, for the subject the series is scored in (itself, or its group), whose change may have
+ * been scored already: a point at or before the pair's watermark, or any changed value (a detect
+ * run reading the old value may be committing past it right now). The watermark is read without a
+ * lock: ingest never waits for a detection commit. Returns the pairs it did not file, for
+ * `recheckAfterCommit`.
  */
-export async function requestRedetectForChanges(db: Pick<pg.ClientBase, "query">, changes: Changes, skip?: Filed): Promise<Filed> {
-  const filed: Filed = { detectorIds: [], subjectIds: [] };
-  if (changes.size === 0) return filed;
+export async function requestRedetectForChanges(client: pg.ClientBase, changes: Changes): Promise<Unfiled> {
+  const unfiled: Unfiled = { detectorIds: [], subjectIds: [], firsts: [] };
+  if (changes.size === 0) return unfiled;
   const ids = [...changes.keys()];
-  const { rows } = await db.query<{ detectorId: string; subjectId: string }>(
-    `INSERT INTO "RedetectRequest" ("detectorId", "subjectId", "fromTs", "updatedAt")
-     SELECT ds."detectorId", x.subject, min(to_timestamp(v.first / 1000.0)), now()
-     FROM unnest($1::text[], $2::float8[], $3::boolean[]) AS v(s, first, updated)
-     JOIN "DetectorSeries" ds ON ds."seriesId" = v.s
-     JOIN "Detector" d ON d.id = ds."detectorId" AND d.enabled
-     LEFT JOIN "SeriesGroupMember" m ON d.grouping IS NOT NULL AND m."detectorId" = ds."detectorId" AND m."seriesId" = v.s
-     CROSS JOIN LATERAL (SELECT COALESCE(m."groupId", v.s) AS subject) x
-     LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."subjectId" = x.subject
-     WHERE (d.grouping IS NULL OR m."groupId" IS NOT NULL)
-       AND (v.updated OR (st.watermark IS NOT NULL AND to_timestamp(v.first / 1000.0) <= st.watermark))
-       AND NOT EXISTS (SELECT 1 FROM unnest($4::text[], $5::text[]) AS f(d, s) WHERE f.d = ds."detectorId" AND f.s = x.subject)
-     GROUP BY ds."detectorId", x.subject
-     ORDER BY ds."detectorId", x.subject
-     ON CONFLICT ("detectorId", "subjectId") DO UPDATE
-       SET "fromTs" = LEAST("RedetectRequest"."fromTs", EXCLUDED."fromTs"), "updatedAt" = now()
-     RETURNING "detectorId", "subjectId"`,
-    [ids, ids.map((id) => changes.get(id)!.first), ids.map((id) => changes.get(id)!.updated), skip?.detectorIds ?? [], skip?.subjectIds ?? []],
+  const { rows } = await client.query<{ d: string; s: string; first: number }>(
+    `WITH c AS (
+       SELECT ds."detectorId" AS d, x.subject AS s, min(v.first) AS first,
+         min(v.first) FILTER (WHERE v.updated OR (st.watermark IS NOT NULL AND to_timestamp(v.first / 1000.0) <= st.watermark)) AS late
+       FROM unnest($1::text[], $2::float8[], $3::boolean[]) AS v(s, first, updated)
+       JOIN "DetectorSeries" ds ON ds."seriesId" = v.s
+       JOIN "Detector" d ON d.id = ds."detectorId" AND d.enabled
+       LEFT JOIN "SeriesGroupMember" m ON d.grouping IS NOT NULL AND m."detectorId" = ds."detectorId" AND m."seriesId" = v.s
+       CROSS JOIN LATERAL (SELECT COALESCE(m."groupId", v.s) AS subject) x
+       LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."subjectId" = x.subject
+       WHERE d.grouping IS NULL OR m."groupId" IS NOT NULL
+       GROUP BY ds."detectorId", x.subject
+     ), filed AS (
+       INSERT INTO "RedetectRequest" ("detectorId", "subjectId", "fromTs", "updatedAt")
+       SELECT d, s, to_timestamp(late / 1000.0), now() FROM c WHERE late IS NOT NULL
+       ORDER BY d, s
+       ON CONFLICT ("detectorId", "subjectId") DO UPDATE
+         SET "fromTs" = LEAST("RedetectRequest"."fromTs", EXCLUDED."fromTs"), "updatedAt" = now()
+     )
+     SELECT d, s, first FROM c WHERE late IS NULL`,
+    [ids, ids.map((id) => changes.get(id)!.first), ids.map((id) => changes.get(id)!.updated)],
   );
   for (const r of rows) {
-    filed.detectorIds.push(r.detectorId);
-    filed.subjectIds.push(r.subjectId);
+    unfiled.detectorIds.push(r.d);
+    unfiled.subjectIds.push(r.s);
+    unfiled.firsts.push(r.first);
   }
-  return filed;
+  return unfiled;
+}
+
+/**
+ * The write's second check, AFTER its commit, of the pairs its transaction did not file: a point
+ * it inserted past the watermark it read may be inside a page a detect run is committing right
+ * now, read before this write committed. Either the run's re-count after its commit sees the point
+ * (requestRedetectForMissed, lib/server/queries/detector-state.ts), or that commit came first and
+ * this check sees the watermark past the point (the reasoning is in lib/pipeline/README.md).
+ * Primary-key probes of those pairs' positions only: one statement per write.
+ */
+export async function recheckAfterCommit(db: Pick<pg.ClientBase, "query">, unfiled: Unfiled): Promise<void> {
+  if (unfiled.detectorIds.length === 0) return;
+  await db.query(
+    `INSERT INTO "RedetectRequest" ("detectorId", "subjectId", "fromTs", "updatedAt")
+     SELECT v.d, v.s, to_timestamp(v.first / 1000.0), now()
+     FROM unnest($1::text[], $2::text[], $3::float8[]) AS v(d, s, first)
+     JOIN "DetectorState" st ON st."detectorId" = v.d AND st."subjectId" = v.s
+     WHERE to_timestamp(v.first / 1000.0) <= st.watermark
+     ORDER BY v.d, v.s
+     ON CONFLICT ("detectorId", "subjectId") DO UPDATE
+       SET "fromTs" = LEAST("RedetectRequest"."fromTs", EXCLUDED."fromTs"), "updatedAt" = now()`,
+    [unfiled.detectorIds, unfiled.subjectIds, unfiled.firsts],
+  );
 }
