@@ -1,8 +1,10 @@
 /**
  * PostgreSQL CPU per point on the detection backlog's point reads, against a scratch database:
  * `readBatch` (the batch and shard path's one statement: each series' next page of points past its
- * watermark) over every series in shard-sized chunks, and `countPointsIn` (the commit's count check
- * of (watermark, new watermark]) per series. The figure is the database backends' own CPU time
+ * watermark) over every series in shard-sized chunks, `readPointsAfter` (runDetection's page read),
+ * `countPointsIn` (the count of (watermark, new watermark]) per series, and a page's commit per series
+ * as it was (one UPDATE whose condition counts the page: the baseline, inline here) and as it is (`advanceWatermarkIf`, then the re-count
+ * after the commit, `requestRedetectForMissed`). The figure is the database backends' own CPU time
  * (utime + stime from /proc of every backend of the scratch database, so it must run on the
  * database's host), per million points read or counted; this process's CPU (decoding) and wall time
  * are printed beside it. Each read is measured beside the text-row form it replaced (packed bytea
@@ -44,7 +46,7 @@ async function main() {
     const { closePgPool } = await import("../lib/server/pg-pool");
     const { upsertPoints } = await import("../lib/server/queries/points");
     const { readBatch } = await import("../lib/pipeline/batch-read");
-    const { countPointsIn, readPointsAfter } = await import("../lib/server/queries/detector-state");
+    const { advanceWatermarkIf, countPointsIn, readPointsAfter, requestRedetectForMissed } = await import("../lib/server/queries/detector-state");
     const { getPgPool } = await import("../lib/server/pg-pool");
     const { createPointPartitions } = await import("../lib/storage/partitions");
     const prisma = getPrisma();
@@ -60,6 +62,7 @@ async function main() {
     }
     ids.sort();
     await prisma.detectorSeries.createMany({ data: ids.map((seriesId) => ({ detectorId: detector.id, seriesId })) });
+    await prisma.detectorState.createMany({ data: ids.map((subjectId) => ({ detectorId: detector.id, subjectId })) });
     await getPrisma().$executeRawUnsafe(`VACUUM ANALYZE "DataPoint"`);
     console.log(`scratch database ${name}: ${(SERIES * PER_SERIES).toLocaleString("en-US")} points over ${SERIES} series; pages of ${PAGE}`);
 
@@ -114,12 +117,77 @@ async function main() {
       for (const id of ids) n += await countPointsIn(prisma, [id], null, upTo);
       return n;
     };
+    const version = new Map(ids.map((id) => [id, 0]));
+    const moved = (id: string, ok: boolean) => {
+      if (!ok) throw new Error(`the commit of ${id} did not apply`);
+      version.set(id, version.get(id)! + 1);
+    };
+    // The page's commit before the re-count: the count inside the compare-and-set UPDATE.
+    const commitCountInside = async () => {
+      for (const id of ids) {
+        const n = await prisma.$executeRaw`
+          UPDATE "DetectorState" SET watermark = ${upTo}, version = version + 1, "redetectUntil" = NULL, "updatedAt" = now()
+          WHERE "detectorId" = ${detector.id} AND "subjectId" = ${id} AND version = ${version.get(id)!}
+            AND (SELECT count(*) FROM "Series" s JOIN "DataPoint" p ON p."seriesKey" = s.key
+                 WHERE s.id = ANY(${[id]}::text[]) AND p.ts > COALESCE(${null}::timestamptz, '-infinity'::timestamptz) AND p.ts <= ${upTo}) = ${PAGE}`;
+        moved(id, n === 1);
+      }
+      return ids.length * PAGE;
+    };
+    // The page's commit now: the compare-and-set, then the re-count after it.
+    const commitThenRecount = async () => {
+      for (const id of ids) {
+        moved(id, await advanceWatermarkIf(prisma, detector.id, id, { version: version.get(id)! }, upTo, null));
+        const missed = await requestRedetectForMissed(prisma, detector.id, [{ subjectId: id, members: [id], after: null, upTo, scored: PAGE }]);
+        if (missed.size > 0) throw new Error("the re-count found a point that is not there");
+      }
+      return ids.length * PAGE;
+    };
+    // A batch's commit (batch-commit.ts) of 500 pairs: before, the count inside its transaction; now, after it.
+    const moveAll = async (tx: typeof prisma, chunk: string[]) => {
+      const n = await tx.$executeRaw`
+        UPDATE "DetectorState" s SET watermark = ${upTo}, version = s.version + 1, "updatedAt" = now()
+        WHERE s."detectorId" = ${detector.id} AND s."subjectId" = ANY(${chunk}::text[])`;
+      for (const id of chunk) moved(id, n === chunk.length);
+    };
+    const batchCountInside = async () => {
+      for (let i = 0; i < ids.length; i += 500) {
+        const chunk = ids.slice(i, i + 500);
+        await prisma.$transaction(async (tx) => {
+          const counted = await tx.$queryRaw<{ seriesId: string; n: number }[]>`
+            SELECT v.s AS "seriesId", sum((SELECT count(*) FROM "DataPoint" p
+              WHERE p."seriesKey" = (SELECT key FROM "Series" WHERE id = v.m) AND p.ts > COALESCE(NULLIF(v.after, '')::timestamptz, '-infinity'::timestamptz) AND p.ts <= v.upto::timestamptz))::int AS n
+            FROM unnest(${chunk}::text[], ${chunk}::text[], ${chunk.map(() => "")}::text[], ${chunk.map(() => upTo.toISOString())}::text[]) AS v(s, m, after, upto)
+            GROUP BY v.s`;
+          if (counted.some((c) => c.n !== PAGE)) throw new Error("count mismatch");
+          await moveAll(tx as typeof prisma, chunk);
+        });
+      }
+      return ids.length * PAGE;
+    };
+    const batchThenRecount = async () => {
+      for (let i = 0; i < ids.length; i += 500) {
+        const chunk = ids.slice(i, i + 500);
+        await prisma.$transaction(async (tx) => void (await moveAll(tx as typeof prisma, chunk)));
+        const missed = await requestRedetectForMissed(prisma, detector.id, chunk.map((id) => ({ subjectId: id, members: [id], after: null, upTo, scored: PAGE })));
+        if (missed.size > 0) throw new Error("the re-count found a point that is not there");
+      }
+      return ids.length * PAGE;
+    };
     const steps = [
       ["batch read, text arrays (before)", readAllAsText],
       ["batch read, packed (readBatch)", readAll],
       ["page read, text rows (before)", pageAllAsText],
       ["page read, packed (readPointsAfter)", pageAll],
       ["countPointsIn (points counted)", countAll],
+      ["commit, count inside (before)", commitCountInside],
+      ["commit + re-count after (now)", commitThenRecount],
+      ["batch, count inside (before)", batchCountInside],
+      ["batch + re-count after (now)", batchThenRecount],
+      ["commit, count inside (before)", commitCountInside],
+      ["commit + re-count after (now)", commitThenRecount],
+      ["batch, count inside (before)", batchCountInside],
+      ["batch + re-count after (now)", batchThenRecount],
     ] as const;
     for (const [, step] of steps) await step();
     for (const [label, step] of steps) {

@@ -55,31 +55,75 @@ export function addChanges(into: Changes, rows: UpsertRow[], ids: Map<number, st
   }
 }
 
+/** Pairs (detector, subject) with the earliest point a write inserted for them. */
+export interface Unfiled {
+  detectorIds: string[];
+  subjectIds: string[];
+  /** Epoch ms. */
+  firsts: number[];
+}
+
 /**
  * In the write's transaction, leaves a RedetectRequest for every enabled detector of a changed
- * series, for the subject the series is scored in (itself, or its group), whose change may have been scored already: a point at or before the pair's watermark,
- * or any changed value (a detect run reading the old value may be committing past it right now;
- * inserted points in that window are caught by the run's own count check). The watermark is read
- * without a lock: ingest never waits for a detection commit.
+ * series, for the subject the series is scored in (itself, or its group), whose change may have
+ * been scored already: a point at or before the pair's watermark, or any changed value (a detect
+ * run reading the old value may be committing past it right now). The watermark is read without a
+ * lock: ingest never waits for a detection commit. Returns the pairs it did not file, for
+ * `recheckAfterCommit`.
  */
-export async function requestRedetectForChanges(client: pg.ClientBase, changes: Changes): Promise<void> {
-  if (changes.size === 0) return;
+export async function requestRedetectForChanges(client: pg.ClientBase, changes: Changes): Promise<Unfiled> {
+  const unfiled: Unfiled = { detectorIds: [], subjectIds: [], firsts: [] };
+  if (changes.size === 0) return unfiled;
   const ids = [...changes.keys()];
-  await client.query(
+  const { rows } = await client.query<{ d: string; s: string; first: number }>(
+    `WITH c AS (
+       SELECT ds."detectorId" AS d, x.subject AS s, min(v.first) AS first,
+         min(v.first) FILTER (WHERE v.updated OR (st.watermark IS NOT NULL AND to_timestamp(v.first / 1000.0) <= st.watermark)) AS late
+       FROM unnest($1::text[], $2::float8[], $3::boolean[]) AS v(s, first, updated)
+       JOIN "DetectorSeries" ds ON ds."seriesId" = v.s
+       JOIN "Detector" d ON d.id = ds."detectorId" AND d.enabled
+       LEFT JOIN "SeriesGroupMember" m ON d.grouping IS NOT NULL AND m."detectorId" = ds."detectorId" AND m."seriesId" = v.s
+       CROSS JOIN LATERAL (SELECT COALESCE(m."groupId", v.s) AS subject) x
+       LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."subjectId" = x.subject
+       WHERE d.grouping IS NULL OR m."groupId" IS NOT NULL
+       GROUP BY ds."detectorId", x.subject
+     ), filed AS (
+       INSERT INTO "RedetectRequest" ("detectorId", "subjectId", "fromTs", "updatedAt")
+       SELECT d, s, to_timestamp(late / 1000.0), now() FROM c WHERE late IS NOT NULL
+       ORDER BY d, s
+       ON CONFLICT ("detectorId", "subjectId") DO UPDATE
+         SET "fromTs" = LEAST("RedetectRequest"."fromTs", EXCLUDED."fromTs"), "updatedAt" = now()
+     )
+     SELECT d, s, first FROM c WHERE late IS NULL`,
+    [ids, ids.map((id) => changes.get(id)!.first), ids.map((id) => changes.get(id)!.updated)],
+  );
+  for (const r of rows) {
+    unfiled.detectorIds.push(r.d);
+    unfiled.subjectIds.push(r.s);
+    unfiled.firsts.push(r.first);
+  }
+  return unfiled;
+}
+
+/**
+ * The write's second check, AFTER its commit, of the pairs its transaction did not file: a point
+ * it inserted past the watermark it read may be inside a page a detect run is committing right
+ * now, read before this write committed. Either the run's re-count after its commit sees the point
+ * (requestRedetectForMissed, lib/server/queries/detector-state.ts), or that commit came first and
+ * this check sees the watermark past the point (the reasoning is in lib/pipeline/README.md).
+ * Primary-key probes of those pairs' positions only: one statement per write.
+ */
+export async function recheckAfterCommit(db: Pick<pg.ClientBase, "query">, unfiled: Unfiled): Promise<void> {
+  if (unfiled.detectorIds.length === 0) return;
+  await db.query(
     `INSERT INTO "RedetectRequest" ("detectorId", "subjectId", "fromTs", "updatedAt")
-     SELECT ds."detectorId", x.subject, min(to_timestamp(v.first / 1000.0)), now()
-     FROM unnest($1::text[], $2::float8[], $3::boolean[]) AS v(s, first, updated)
-     JOIN "DetectorSeries" ds ON ds."seriesId" = v.s
-     JOIN "Detector" d ON d.id = ds."detectorId" AND d.enabled
-     LEFT JOIN "SeriesGroupMember" m ON d.grouping IS NOT NULL AND m."detectorId" = ds."detectorId" AND m."seriesId" = v.s
-     CROSS JOIN LATERAL (SELECT COALESCE(m."groupId", v.s) AS subject) x
-     LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."subjectId" = x.subject
-     WHERE (d.grouping IS NULL OR m."groupId" IS NOT NULL)
-       AND (v.updated OR (st.watermark IS NOT NULL AND to_timestamp(v.first / 1000.0) <= st.watermark))
-     GROUP BY ds."detectorId", x.subject
-     ORDER BY ds."detectorId", x.subject
+     SELECT v.d, v.s, to_timestamp(v.first / 1000.0), now()
+     FROM unnest($1::text[], $2::text[], $3::float8[]) AS v(d, s, first)
+     JOIN "DetectorState" st ON st."detectorId" = v.d AND st."subjectId" = v.s
+     WHERE to_timestamp(v.first / 1000.0) <= st.watermark
+     ORDER BY v.d, v.s
      ON CONFLICT ("detectorId", "subjectId") DO UPDATE
        SET "fromTs" = LEAST("RedetectRequest"."fromTs", EXCLUDED."fromTs"), "updatedAt" = now()`,
-    [ids, ids.map((id) => changes.get(id)!.first), ids.map((id) => changes.get(id)!.updated)],
+    [unfiled.detectorIds, unfiled.subjectIds, unfiled.firsts],
   );
 }

@@ -93,7 +93,7 @@ describe("writeBatch", () => {
         // From outside the locker's transaction, which would see one frozen snapshot of pg_stat_activity.
         const { rows } = await watcher.query<{ ok: boolean }>(
           `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
-           WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO "RedetectRequest"%'`,
+           WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO "RedetectRequest"%'`,
         );
         terminated = rows.some((r) => r.ok);
         if (!terminated) await new Promise((r) => setTimeout(r, 50));

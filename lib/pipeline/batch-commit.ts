@@ -6,6 +6,8 @@ import type { Scorer } from "@/lib/pipeline/scoring";
 import { applyIncidents, type IncidentWrite } from "@/lib/server/queries/incidents";
 import { ringAlerts } from "@/lib/alerting/doorbell";
 import { saveSnapshot } from "@/lib/server/queries/redetect";
+import { requestRedetectForMissed } from "@/lib/server/queries/detector-state";
+import { timed } from "@/lib/pipeline/timings";
 
 /** A subject's position as the batch read it. */
 export interface BatchStart {
@@ -31,16 +33,19 @@ export interface PairWrite {
 
 /**
  * Locks the pairs' rows (key order: two batches never deadlock), keeps the pairs still at the
- * version they were scored from whose range holds exactly the points scored, writes their
- * incidents and snapshots, and moves their watermarks. Returns the pairs saved and the severities
- * of the incidents it created.
+ * version they were scored from, writes their incidents and snapshots, and moves their watermarks.
+ * After the commit, re-counts the saved pairs' ranges (`requestRedetectForMissed`). Returns the
+ * pairs saved, those of them that missed a point (a RedetectRequest now waits for them), and the
+ * severities of the incidents it created.
  */
 export function commitBatch(
   detectorId: string,
   writes: PairWrite[],
   start: Map<string, BatchStart & { version: number }>,
   grouped: boolean,
-): Promise<{ saved: Set<string>; createdSeverities: string[] }> {
+  /** Test hook: runs inside the transaction just before it commits. */
+  beforeCommit?: () => Promise<unknown>,
+): Promise<{ saved: Set<string>; missed: Set<string>; createdSeverities: string[] }> {
   return getPrisma().$transaction(async (tx) => {
     const createdSeverities: string[] = [];
     const ids = writes.map((w) => w.seriesId);
@@ -49,19 +54,8 @@ export function commitBatch(
       WHERE "detectorId" = ${detectorId} AND "subjectId" = ANY(${ids}::text[])
       ORDER BY "subjectId" FOR UPDATE`;
     const now = new Map(locked.map((l) => [l.seriesId, l.version]));
-    // Points stored in (watermark, new watermark] now, over a group's members: more than were
-    // scored means one landed inside the page meanwhile (see countPointsIn); that pair is not saved
-    // and re-runs. A separate statement after the lock: one statement's snapshot predates the locks
-    // it waits for.
-    const flat = writes.flatMap((w) => start.get(w.seriesId)!.members.map((m) => ({ w, m })));
-    const counted = await tx.$queryRaw<{ seriesId: string; n: number }[]>`
-      SELECT v.s AS "seriesId", sum((SELECT count(*) FROM "DataPoint" p
-        WHERE p."seriesKey" = (SELECT key FROM "Series" WHERE id = v.m) AND p.ts > COALESCE(NULLIF(v.after, '')::timestamptz, '-infinity'::timestamptz) AND p.ts <= v.upto::timestamptz))::int AS n
-      FROM unnest(${flat.map((f) => f.w.seriesId)}::text[], ${flat.map((f) => f.m)}::text[], ${flat.map((f) => start.get(f.w.seriesId)!.watermark?.toISOString() ?? "")}::text[], ${flat.map((f) => f.w.next.toISOString())}::text[]) AS v(s, m, after, upto)
-      GROUP BY v.s`;
-    const stored = new Map(counted.map((c) => [c.seriesId, c.n]));
     const notify: string[] = [];
-    const ok = writes.filter((w) => now.get(w.seriesId) === start.get(w.seriesId)!.version && stored.get(w.seriesId) === w.points);
+    const ok = writes.filter((w) => now.get(w.seriesId) === start.get(w.seriesId)!.version);
     for (const w of ok) {
       const cp = start.get(w.seriesId)!;
       if (w.found.length > 0) {
@@ -77,9 +71,18 @@ export function commitBatch(
         FROM unnest(${ok.map((w) => w.seriesId)}::text[], ${ok.map((w) => w.next.toISOString())}::text[]) AS v(s, wm)
         WHERE s."detectorId" = ${detectorId} AND s."subjectId" = v.s`;
     }
-    return { saved: new Set(ok.map((w) => w.seriesId)), createdSeverities, notify };
-  }, { timeout: 60_000, maxWait: 10_000 }).then(({ saved, createdSeverities, notify }) => {
+    await beforeCommit?.();
+    return { ok, createdSeverities, notify };
+  }, { timeout: 60_000, maxWait: 10_000 }).then(async ({ ok, createdSeverities, notify }) => {
     ringAlerts(notify);
-    return { saved, createdSeverities };
+    // The re-count after the commit (see requestRedetectForMissed): a pair whose range gained a
+    // point while it was scored is saved, and left a request that rewinds it.
+    const missed = await timed("batch.recount", () =>
+      requestRedetectForMissed(getPrisma(), detectorId, ok.map((w) => {
+        const cp = start.get(w.seriesId)!;
+        return { subjectId: w.seriesId, members: cp.members, after: cp.watermark, upTo: w.next, scored: w.points };
+      })),
+    );
+    return { saved: new Set(ok.map((w) => w.seriesId)), missed, createdSeverities };
   });
 }

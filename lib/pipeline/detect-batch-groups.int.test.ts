@@ -2,7 +2,7 @@
  * A grouped detector's subjects in the detect batch (`runDetectionBatch`): groups whose scorer the
  * worker holds are read, aligned and committed together, with the same steps, states and incidents
  * (attribution included) as one `runDetection` per group; a group whose page gained a member's point
- * while the batch was scored is not saved and re-runs in order.
+ * while the batch was scored is re-run in order by the same call.
  */
 import { describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/server/db";
@@ -89,7 +89,7 @@ describe("runDetectionBatch with groups", () => {
     expect(again.map((x) => x.status === "done" && x.points)).toEqual([0, 0]);
   });
 
-  it("a group whose page gained a member's point while the batch was scored is not saved, and re-runs in order", async () => {
+  it("a group whose page gained a member's point while the batch was scored is re-counted after the commit and re-run in order by the same call", async () => {
     const d = await trainedHosts("raced");
     const ids = d.groups.map((g) => g.id);
     await writeHosts(d.sourceId, TRAIN, 450);
@@ -103,10 +103,9 @@ describe("runDetectionBatch with groups", () => {
       series("b", "cpu", 456, 470),
     ]);
     const raced = await runDetectionBatch(d.detectorId, ids, { afterScore: () => writeBatch(d.sourceId, null, [series("b", "cpu", 455, 456)]) });
-    expect(raced.map((r) => r.status)).toEqual(["done", "superseded"]);
-    expect((await stateOf(d.detectorId, d.groups[1])).watermark).toEqual(new Date(T0 + 449 * STEP_MS - 1));
-    // The re-run takes every member's points of steps 449..468 (the newest, 469, is not closed yet).
-    expect(await runDetectionBatch(d.detectorId, [ids[1]])).toMatchObject([{ status: "done", points: 3 * 20 }]);
+    expect(raced.map((r) => r.status)).toEqual(["done", "done"]);
+    expect(await getPrisma().redetectRequest.count({ where: { detectorId: d.detectorId } })).toBe(0);
     expect((await stateOf(d.detectorId, d.groups[1])).watermark).toEqual(new Date(T0 + 469 * STEP_MS - 1));
+    expect(await runDetectionBatch(d.detectorId, [ids[1]])).toMatchObject([{ status: "done", points: 0 }]);
   });
 });

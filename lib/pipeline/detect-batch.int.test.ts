@@ -1,6 +1,7 @@
 /**
  * Batched detect runs against real PostgreSQL: the same checkpoints and anomalies as one
- * `runDetection` per pair, incremental batches, a stale batch superseded, skipped pairs.
+ * `runDetection` per pair, incremental batches, a stale batch superseded, a point landing in a
+ * scored page re-run, skipped pairs.
  */
 import { describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/server/db";
@@ -83,17 +84,18 @@ describe("runDetectionBatch", () => {
     ]);
   });
 
-  it("a pair whose page gained a point while the batch was scored is not saved, and re-runs in order", async () => {
+  it("a pair whose page gained a point while the batch was scored is saved, re-counted after the commit, and re-run in order by the same call", async () => {
     const d = await detectorWith(2);
     const values = sineWithSpikes(300);
     for (const s of d.series) await writePoints(s, values.slice(0, 100));
     await runDetectionBatch(d.detectorId, d.series);
     for (const s of d.series) await writePoints(s, values.slice(101, 200), 101); // point 100 is still missing
     const raced = await runDetectionBatch(d.detectorId, d.series, { afterScore: () => writePoints(d.series[0], [values[100]], 100) });
-    expect(raced.map((r) => r.status)).toEqual(["superseded", "done"]);
-    expect((await stateOf(d.detectorId, d.series[0])).watermark).toEqual(new Date(T0 + 99 * STEP_MS));
-    expect(await runDetectionBatch(d.detectorId, [d.series[0]])).toMatchObject([{ status: "done", points: 100 }]);
+    // Series 0: its 99 points commit, the re-count leaves a request, and runDetection rewinds it (no snapshot yet) and scores all 200.
+    expect(raced).toMatchObject([{ status: "done", points: 200 }, { status: "done", points: 99 }]);
+    expect(await getPrisma().redetectRequest.count({ where: { detectorId: d.detectorId } })).toBe(0);
     expect((await stateOf(d.detectorId, d.series[0])).watermark).toEqual(new Date(T0 + 199 * STEP_MS));
+    expect(await runDetectionBatch(d.detectorId, [d.series[0]])).toMatchObject([{ status: "done", points: 0 }]);
   });
 
   it("a backlog handed on to runDetection starts with the batch's points; a point or a correction landing after the batch read is still scored in order", async () => {
@@ -113,10 +115,10 @@ describe("runDetectionBatch", () => {
         await writePoints(batch.series[1], [final(1)[300]], 300);
       },
     });
-    // 0: the count check sees the point the run's first page lacks; 1: the correction's request makes it read afresh.
-    expect(r.map((x) => x.status)).toEqual(["superseded", "done", "done"]);
+    // 0: the re-count after its first page's commit sees the point the page lacks, and the run rewinds; 1: the correction's request makes it read afresh.
+    expect(r.map((x) => x.status)).toEqual(["done", "done", "done"]);
     expect(r.slice(1).map((x) => x.status === "done" && x.points)).toEqual([n, n]);
-    expect(await runDetectionBatch(batch.detectorId, batch.series)).toMatchObject([{ status: "done", points: n }, { status: "done", points: 0 }, { status: "done", points: 0 }]);
+    expect(await runDetectionBatch(batch.detectorId, batch.series)).toMatchObject([{ status: "done", points: 0 }, { status: "done", points: 0 }, { status: "done", points: 0 }]);
     for (const s of single.series) await runDetection({ detectorId: single.detectorId, seriesId: s });
     for (let i = 0; i < 3; i++) {
       const a = await stateOf(batch.detectorId, batch.series[i]);

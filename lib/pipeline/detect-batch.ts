@@ -67,12 +67,17 @@ export function seriesItem(r: BatchRow, pageSize: number): BatchItem {
   return { seriesId: r.seriesId, members: [r.seriesId], watermark: r.watermark, version: r.version, modelId: r.modelId, redetectUntil: r.redetectUntil, redetect: r.redetect, page };
 }
 
+export interface BatchHooks {
+  afterScore?: () => Promise<unknown>;
+  beforeCommit?: () => Promise<unknown>;
+}
+
 /** Scores `seriesIds` (distinct subject ids: series, or groups of a grouped detector) for one detector; results in the same order. */
 export async function runDetectionBatch(
   detectorId: string,
   seriesIds: string[],
-  /** Test hook: runs after the batch is scored, before its commit (a concurrent writer's moment). */
-  opts: { afterScore?: () => Promise<unknown> } = {},
+  /** Test hooks: after the batch is scored, and inside its transaction just before it commits (a concurrent writer's moments). */
+  opts: BatchHooks = {},
 ): Promise<DetectRunResult[]> {
   if (seriesIds.length === 1) return [await runDetection({ detectorId, subjectId: seriesIds[0] })];
   const row = await findBatchDetector(detectorId);
@@ -98,7 +103,7 @@ export async function scoreBatch(
   grouping: Grouping | null,
   items: BatchItem[],
   order: string[],
-  opts: { afterScore?: () => Promise<unknown> } = {},
+  opts: BatchHooks = {},
 ): Promise<DetectRunResult[]> {
   const detectorId = detector.id;
   const results = new Map<string, DetectRunResult>();
@@ -142,11 +147,12 @@ export async function scoreBatch(
 
   await opts.afterScore?.();
   if (writes.length > 0) {
-    const { saved, createdSeverities } = await timed("batch.commitTx", () => commitBatch(detectorId, writes, start, grouping !== null));
+    const { saved, missed, createdSeverities } = await timed("batch.commitTx", () => commitBatch(detectorId, writes, start, grouping !== null, opts.beforeCommit));
     countPointsScored(detector.algorithm, writes.reduce((n, w) => n + (saved.has(w.seriesId) ? w.points : 0), 0));
     countAnomaliesCreated(createdSeverities);
     for (const w of writes) {
       const cp = start.get(w.seriesId)!;
+      if (missed.has(w.seriesId)) continue; // saved, but a point landed inside its page: runDetection below applies the request left for it
       if (saved.has(w.seriesId)) {
         if (w.snapshot) w.scorer.sinceSnapshot = 0;
         cacheScorer(detectorId, w.seriesId, cp.version + 1, scorerConfig(detector, cp.modelId), w.scorer);

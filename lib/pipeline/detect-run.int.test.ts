@@ -107,7 +107,7 @@ describe("runDetection", () => {
     expect(await anomaliesOf(pair)).toEqual([]);
   });
 
-  it("a point committed inside the page while it was scored stops the commit; the re-run scores it in order", async () => {
+  it("a point committed inside the page while it was scored is caught by the re-count after the commit; the same call re-scores it in order", async () => {
     const values = sineWithSpikes(400, [350]);
     const expected = await reference(values);
     for (const withAnomalies of [false, true]) {
@@ -117,12 +117,14 @@ describe("runDetection", () => {
       // Points 201..399 are stored; 200 arrives from another writer while that page is being scored.
       await writePoints(pair.seriesId, values.slice(201), 201);
       const raced = await runDetection(pair, {
-        afterScore: () => writePoints(pair.seriesId, [values[200]], 200),
+        afterScore: (page) => (page === 0 ? writePoints(pair.seriesId, [values[200]], 200) : undefined),
         beforeCommit: withAnomalies ? () => undefined : undefined, // with a hook, the page commits through the transaction path
       });
-      expect(raced).toMatchObject({ status: "superseded", points: 0 });
-      expect(await watermarkOf(pair)).toEqual(new Date(T0 + 199 * STEP_MS));
-      expect(await runDetection(pair)).toMatchObject({ status: "done", points: 200 });
+      // The page's 199 points commit, its re-count leaves a request, and the run rewinds and scores all 400 (no snapshot yet).
+      expect(raced).toMatchObject({ status: "done", points: 199 + 400, pages: 2 });
+      expect(await watermarkOf(pair)).toEqual(new Date(T0 + 399 * STEP_MS));
+      expect(await getPrisma().redetectRequest.count({ where: { detectorId: pair.detectorId } })).toBe(0);
+      expect(await runDetection(pair)).toMatchObject({ status: "done", points: 0 });
       expect(await anomaliesOf(pair)).toEqual(expected);
     }
   });

@@ -11,6 +11,10 @@
  * the same incidents. The scorer stays cached in the worker (lib/pipeline/state-cache.ts); a cache
  * miss rebuilds it from the newest snapshot and the points after it (lib/pipeline/load-scorer.ts).
  *
+ * After each commit the run re-counts the page's range (`requestRedetectForMissed`): a point that
+ * landed inside it meanwhile, written by an ingest that read the old watermark, leaves a
+ * RedetectRequest, and the run starts again, applying it.
+ *
  * Late points (ts <= watermark) are never streamed out of order: ingest leaves a RedetectRequest,
  * and the run first rewinds the checkpoint to the newest snapshot before them
  * (`applyRedetectRequest`), then streams forward, re-deriving the incidents it passes
@@ -23,9 +27,9 @@ import { applyIncidents, type IncidentWrite } from "@/lib/server/queries/inciden
 import { applyRedetectRequest, saveSnapshot, SNAPSHOT_POINTS } from "@/lib/server/queries/redetect";
 import {
   advanceWatermarkIf,
-  countPointsIn,
   ensureDetectorState,
   lockDetectorState,
+  requestRedetectForMissed,
   saveDetectorState,
   startDetectRun,
 } from "@/lib/server/queries/detector-state";
@@ -61,7 +65,7 @@ export interface DetectRunOptions {
  * the row is at the version the read saw (a read before the row existed: a new row, never moved),
  * and no re-detection was pending at the read or at the run's start (a correction made after the
  * read leaves a request, which then stops the reuse). A point inserted into the range after the read
- * is caught by the commit's count check, as for any page.
+ * is caught by the re-count after the commit, as for any page.
  */
 export interface HeadRead {
   version: number | null;
@@ -126,13 +130,12 @@ export async function runDetection(pair: PairRef, opts: DetectRunOptions = {}): 
     // with SELECT ... FOR UPDATE and everything commits in one transaction.
     const committed =
       !reconcile && !snapshot && !opts.beforeCommit
-        ? await timed("detect.saveIf", () => advanceWatermarkIf(getPrisma(), detectorId, subjectId, subject.members, { watermark: from, version }, next, page.points, until))
+        ? await timed("detect.saveIf", () => advanceWatermarkIf(getPrisma(), detectorId, subjectId, { version }, next, until))
         : await timed("detect.commitTx", () =>
             getPrisma().$transaction(
               async (tx: Prisma.TransactionClient) => {
                 const locked = await lockDetectorState(tx, detectorId, subjectId);
                 if (!locked || locked.version !== version) return false;
-                if ((await countPointsIn(tx, subject.members, from, next)) !== page.points) return false; // a point landed inside the page meanwhile
                 if (reconcile) ({ createdSeverities, notify } = await applyIncidents(tx, detectorId, subject, { after: from, upTo: next }, found));
                 await saveDetectorState(tx, detectorId, subjectId, next, { redetectUntil: until });
                 if (state) await saveSnapshot(tx, detectorId, subjectId, next, state, cp.modelId);
@@ -149,6 +152,15 @@ export async function runDetection(pair: PairRef, opts: DetectRunOptions = {}): 
     countAnomaliesCreated(createdSeverities);
     ringAlerts(notify);
     if (snapshot) scorer.sinceSnapshot = 0;
+    const missed = await timed("detect.recount", () =>
+      requestRedetectForMissed(getPrisma(), detectorId, [{ subjectId, members: subject.members, after: from, upTo: next, scored: page.points }]),
+    );
+    if (missed.size > 0) {
+      // A point landed inside the page while it was scored: the request just left rewinds it.
+      const again = await runDetection(pair, { pageSize });
+      if (again.status === "skipped") return again;
+      return { ...again, points: points + page.points + again.points, pages: pages + 1 + again.pages, anomalies: anomalies + found.length + again.anomalies };
+    }
     watermark = next;
     version++;
     redetectUntil = until;

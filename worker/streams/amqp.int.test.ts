@@ -5,7 +5,7 @@ import pino from "pino";
 import amqp, { type Channel, type ChannelModel } from "amqplib";
 import { withTestDatabase } from "@/test/test-database";
 import { waitFor } from "@/test/wait-for";
-import { killHard, pointStats, startConsumerProcess } from "@/test/stream-consumers";
+import { killHard, pointStats, startConsumerProcess, stopConsumerProcesses } from "@/test/stream-consumers";
 import { getPrisma } from "@/lib/server/db";
 import { createSource } from "@/lib/server/queries/sources";
 import { testSourceConfig } from "@/lib/connectors/test-source";
@@ -55,6 +55,7 @@ beforeAll(async () => {
   await ch.assertExchange(EXCHANGE, "topic", { durable: false, autoDelete: false });
 });
 afterAll(async () => {
+  await stopConsumerProcesses();
   await Promise.all(managers.map((m) => m.stop()));
   for (const q of queues) await ch.deleteQueue(q).catch(() => undefined);
   await ch.deleteExchange(EXCHANGE).catch(() => undefined);

@@ -6,7 +6,7 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import { withTestDatabase } from "@/test/test-database";
 import { waitFor } from "@/test/wait-for";
-import { killHard, pointStats, startConsumerProcess } from "@/test/stream-consumers";
+import { killHard, pointStats, startConsumerProcess, stopConsumerProcesses } from "@/test/stream-consumers";
 import { getPrisma } from "@/lib/server/db";
 import { createSource } from "@/lib/server/queries/sources";
 import { testSourceConfig } from "@/lib/connectors/test-source";
@@ -38,6 +38,7 @@ beforeAll(async () => {
   await jsm.streams.add({ name: STREAM, subjects: [`${ROOT}.>`] });
 });
 afterAll(async () => {
+  await stopConsumerProcesses();
   await Promise.all(managers.map((m) => m.stop()));
   await jsm.streams.delete(STREAM).catch(() => undefined);
   await nc.close();

@@ -1,0 +1,204 @@
+/**
+ * A point committed inside a page while a detect run scores it is never lost. Ingest reads the
+ * watermark without a lock, so both orders of the two commits are forced here, with two
+ * PostgreSQL clients rather than timing:
+ * - the write's transaction is held open across the whole detect run (the test holds the source
+ *   row, which the write locks last, after its in-transaction check): the run commits and re-counts
+ *   before the point is visible, and the write's check after its own commit must file the
+ *   re-detection;
+ * - the write commits (and re-checks) inside the run's commit transaction, after the run read its
+ *   page: the run's re-count after its commit must see the point.
+ * Each case is run through `runDetection`, the batch (`runDetectionBatch`), a grouped detector's
+ * group, and the CSV upload's write.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import pg from "pg";
+import { getPrisma } from "@/lib/server/db";
+import { runDetection } from "@/lib/pipeline/detect-run";
+import { runDetectionBatch } from "@/lib/pipeline/detect-batch";
+import { uploadCsv } from "@/lib/ingest/upload-csv";
+import { writeBatch } from "@/lib/ingest/write";
+import { createDetector } from "@/lib/server/queries/detectors";
+import { runTraining } from "@/lib/pipeline/train-run";
+import { STEP_MS, T0, anomaliesOf, createPair, sineWithSpikes, writePoints } from "@/lib/pipeline/testing/fixtures";
+import { HOSTS_GROUPING, METRICS, TRAIN, valuesOf, writeHosts } from "@/lib/pipeline/testing/hosts";
+import { withTestDatabase } from "@/test/test-database";
+import { waitFor } from "@/test/wait-for";
+
+const db = withTestDatabase();
+
+/** Point 200 is a spike: scored, it is an anomaly; lost, it is not. */
+const VALUES = sineWithSpikes(400, [200]);
+const LATE = 200;
+
+type Pair = { detectorId: string; seriesId: string };
+
+const holders: pg.Client[] = [];
+afterEach(async () => {
+  for (const c of holders.splice(0)) await c.end().catch(() => undefined);
+});
+
+/**
+ * Holds the source's row (FOR UPDATE) on a second client: a write to the source upserts its
+ * points and checks the watermarks, then waits to stamp the source, with its transaction open.
+ */
+async function holdSource(sourceId: string) {
+  const client = new pg.Client({ connectionString: db.url() });
+  holders.push(client);
+  await client.connect();
+  await client.query("BEGIN");
+  await client.query(`SELECT 1 FROM "DataSource" WHERE id = $1 FOR UPDATE`, [sourceId]);
+  const pid = (await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0].pid;
+  return {
+    /** Resolves once `writing` waits on the held row (fails if it ends first). */
+    blocked: (writing: Promise<unknown>) =>
+      Promise.race([writing.then(() => Promise.reject(new Error("the write ended without waiting on the held source row"))), waitFor("a write waiting on the held source row", async () => {
+        // The holder is inside a transaction, where statistics views are read from a snapshot taken at their first use: drop it each time.
+        await client.query("SELECT pg_stat_clear_snapshot()");
+        const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))`, [pid]);
+        return rows[0].n > 0;
+      }, 10_000, 20)]),
+    release: () => client.query("COMMIT"),
+  };
+}
+
+async function sourceOf(seriesId: string) {
+  return getPrisma().series.findUniqueOrThrow({ where: { id: seriesId }, select: { sourceId: true, metric: true } });
+}
+
+/** The late point through the CSV upload instead of the HTTP write. */
+async function uploadPoint(seriesId: string, index: number, value: number) {
+  const s = await sourceOf(seriesId);
+  const csv = `timestamp,series,value\n${(T0 + index * STEP_MS) / 1000},${s.metric},${value}\n`;
+  return uploadCsv(s.sourceId, new Response(csv).body!);
+}
+
+const write = { write: (p: Pair) => writePoints(p.seriesId, [VALUES[LATE]], LATE), upload: (p: Pair) => uploadPoint(p.seriesId, LATE, VALUES[LATE]) };
+
+async function reference() {
+  const pair = await createPair();
+  await writePoints(pair.seriesId, VALUES);
+  await runDetection(pair);
+  return anomaliesOf(pair);
+}
+
+/** A pair scored through point 199, with points 201..399 stored and point 200 not yet. */
+async function pairMissingLate(): Promise<Pair> {
+  const pair = await createPair();
+  await writePoints(pair.seriesId, VALUES.slice(0, LATE));
+  await runDetection(pair);
+  await writePoints(pair.seriesId, VALUES.slice(LATE + 1), LATE + 1);
+  return pair;
+}
+
+/** Two pairs of one detector, scored through point 199 by a batch (so the worker holds their scorers); point 200 is missing from the first. */
+async function batchMissingLate(): Promise<{ detectorId: string; series: string[] }> {
+  const first = await createPair();
+  const { sourceId } = await getPrisma().series.findUniqueOrThrow({ where: { id: first.seriesId } });
+  const other = await getPrisma().series.create({ data: { sourceId, metric: `other-${first.seriesId}` } });
+  await getPrisma().detectorSeries.create({ data: { detectorId: first.detectorId, seriesId: other.id } });
+  const series = [first.seriesId, other.id].sort();
+  for (const s of series) await writePoints(s, VALUES.slice(0, LATE));
+  await runDetectionBatch(first.detectorId, series);
+  for (const s of series) await writePoints(s, VALUES.slice(LATE + 1), LATE + 1);
+  await writePoints(series[1], [VALUES[LATE]], LATE);
+  return { detectorId: first.detectorId, series };
+}
+
+function requestOf(detectorId: string, subjectId: string) {
+  return getPrisma().redetectRequest.findUnique({ where: { detectorId_subjectId: { detectorId, subjectId } } });
+}
+
+describe("a point committed inside a page being scored", () => {
+  for (const path of ["write", "upload"] as const) {
+    it(`${path}: held open across the whole run, it is found by the write's check after its commit`, async () => {
+      const expected = await reference();
+      expect(expected.map((a) => a.startIdx)).toContain(LATE);
+      const pair = await pairMissingLate();
+      const held = await holdSource((await sourceOf(pair.seriesId)).sourceId);
+      const writing = write[path](pair);
+      await held.blocked(writing);
+      // The run reads 201..399 (200 is not committed), commits past it and re-counts: still 199.
+      expect(await runDetection(pair)).toMatchObject({ status: "done", points: LATE - 1 });
+      expect(await requestOf(pair.detectorId, pair.seriesId)).toBeNull();
+      await held.release();
+      await writing;
+      expect(await requestOf(pair.detectorId, pair.seriesId)).toMatchObject({ fromTs: new Date(T0 + LATE * STEP_MS) });
+      await runDetection(pair);
+      expect(await anomaliesOf(pair)).toEqual(expected);
+    });
+  }
+
+  it("committed inside the run's commit transaction, it is found by the run's re-count after its commit", async () => {
+    const expected = await reference();
+    const pair = await pairMissingLate();
+    // The hook runs inside the page's transaction, after the run read its page: the write commits there, before the run's commit.
+    const raced = await runDetection(pair, { beforeCommit: (page) => (page === 0 ? write.write(pair).then(() => undefined) : undefined) });
+    // 199 points, then the request it left rewinds the pair and all 400 are scored again, in order.
+    expect(raced).toMatchObject({ status: "done", points: LATE - 1 + VALUES.length });
+    expect(await requestOf(pair.detectorId, pair.seriesId)).toBeNull();
+    expect(await anomaliesOf(pair)).toEqual(expected);
+  });
+
+  it("batch: both orders; the pair that missed the point is re-run by the same call", async () => {
+    const expected = await reference();
+    // The write held open across the batch.
+    const a = await batchMissingLate();
+    const held = await holdSource((await sourceOf(a.series[0])).sourceId);
+    const writing = writePoints(a.series[0], [VALUES[LATE]], LATE);
+    await held.blocked(writing);
+    expect(await runDetectionBatch(a.detectorId, a.series)).toMatchObject([{ status: "done", points: LATE - 1 }, { status: "done", points: LATE }]);
+    await held.release();
+    await writing;
+    expect(await requestOf(a.detectorId, a.series[0])).not.toBeNull();
+    await runDetectionBatch(a.detectorId, a.series);
+    for (const s of a.series) expect(await anomaliesOf({ detectorId: a.detectorId, seriesId: s })).toEqual(expected);
+    // The write committed inside the batch's commit transaction.
+    const b = await batchMissingLate();
+    const raced = await runDetectionBatch(b.detectorId, b.series, { beforeCommit: () => writePoints(b.series[0], [VALUES[LATE]], LATE) });
+    expect(raced.map((r) => r.status)).toEqual(["done", "done"]);
+    expect(await requestOf(b.detectorId, b.series[0])).toBeNull();
+    for (const s of b.series) expect(await anomaliesOf({ detectorId: b.detectorId, seriesId: s })).toEqual(expected);
+  });
+
+  it("group: a member's point committed inside the group's page is re-detected, in both orders", async () => {
+    const prisma = getPrisma();
+    const steps = (from: number, to: number) => Array.from({ length: to - from }, (_, j) => T0 + (from + j) * STEP_MS);
+    const member = (host: string, metric: (typeof METRICS)[number], from: number, to: number) => ({ metric, labels: { host }, labelsKey: `host=${host}`, ms: steps(from, to), values: valuesOf(host, metric, from, to) });
+    for (const order of ["held", "inside"] as const) {
+      const source = await prisma.dataSource.create({ data: { name: `grp-${order}`, kind: "HTTP_PUSH" } });
+      await writeHosts(source.id, 0, TRAIN);
+      const d = await createDetector(
+        { name: `grp-${order}`, algorithm: "kmeans", params: { k: 4, shingleSize: 1, seed: 7 }, mode: "STREAMING", trainingWindowHours: 24, enabled: true, seriesIds: [], sourceIds: [source.id], retrainCron: null, grouping: HOSTS_GROUPING },
+        null,
+      );
+      await runTraining({ detectorId: d.id });
+      const groups = await prisma.seriesGroup.findMany({ where: { detectorId: d.id }, orderBy: { key: "asc" } });
+      const b = groups[1].id;
+      await runDetection({ detectorId: d.id, subjectId: b });
+      // Steps TRAIN..TRAIN+19 of every member but host b's cpu at TRAIN+5.
+      await writeBatch(source.id, null, [...METRICS.flatMap((m) => [member("a", m, TRAIN, TRAIN + 20), ...(m === "cpu" ? [] : [member("b", m, TRAIN, TRAIN + 20)])]), member("b", "cpu", TRAIN, TRAIN + 5), member("b", "cpu", TRAIN + 6, TRAIN + 20)]);
+      const late = () => writeBatch(source.id, null, [member("b", "cpu", TRAIN + 5, TRAIN + 6)]);
+      if (order === "held") {
+        const held = await holdSource(source.id);
+        const writing = late();
+        await held.blocked(writing);
+        await runDetection({ detectorId: d.id, subjectId: b });
+        await held.release();
+        await writing;
+        expect(await requestOf(d.id, b)).not.toBeNull();
+      } else {
+        const raced = await runDetection({ detectorId: d.id, subjectId: b }, { beforeCommit: (page) => (page === 0 ? late().then(() => undefined) : undefined) });
+        // The page's 3 x 20 - 1 member points (host b's cpu, mem, latency), then the re-run its request asks for.
+        expect(raced).toMatchObject({ status: "done", pages: 2 });
+        expect(raced.status === "done" && raced.points).toBeGreaterThan(3 * 20 - 1);
+        expect(await requestOf(d.id, b)).toBeNull();
+      }
+      // Whichever order, the group ends where an undisturbed run would: past step TRAIN+18 with no request left.
+      await runDetection({ detectorId: d.id, subjectId: b });
+      expect(await requestOf(d.id, b)).toBeNull();
+      const st = await prisma.detectorState.findUniqueOrThrow({ where: { detectorId_subjectId: { detectorId: d.id, subjectId: b } } });
+      expect(st.watermark).toEqual(new Date(T0 + (TRAIN + 19) * STEP_MS - 1));
+    }
+  });
+});
