@@ -46,7 +46,7 @@ export function SubjectStatusPanel({ status, total, grouped, needsTraining, ungr
         rows={status}
         rowKey={(s) => s.subjectId}
         empty={grouped ? "No complete group yet." : "No series attached."}
-        label={grouped ? "Groups" : "Series"}
+        label={grouped ? "Groups and their members" : undefined}
         columns={
           grouped
             ? [
