@@ -4,7 +4,8 @@
  * label value, formed by the server from the source's series) with each anomaly's top member, and,
  * once the worker has trained a model per host and scored new points, opens the incident attributed
  * to the member that was pushed off its usual relation (bars, member charts, main chart), with axe.
- * Labelled, the incident judges the group's model version on the detector page.
+ * Labelled, the incident judges the group's model version on the detector page, which lists each
+ * group's scoring state (watermark, model version, lag) with its members under it.
  */
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type APIRequestContext } from "@playwright/test";
@@ -110,6 +111,17 @@ test.describe("grouped detector", () => {
     // Labelled a true anomaly, the incident judges host b's model version: re-scored over the group's steps, it finds it.
     expect((await request.post(`/api/v1/anomalies/${anomalyId}/labels`, { data: { value: "TRUE_POSITIVE" } })).status()).toBe(201);
     await page.goto(`/detectors/${detectorId}`);
+    // The detector's status is its groups': per host its scored-up-to, model version and lag, its members listed under it.
+    const status = page.getByRole("region", { name: "Group status" });
+    for (const host of HOSTS) {
+      const row = status.getByRole("row").filter({ hasText: `host="${host}"` });
+      await expect(row.getByRole("list", { name: "Members" }).getByRole("listitem")).toHaveText(METRICS.map((m) => `${m}{host="${host}"}`));
+      await expect(row.getByRole("cell").nth(1)).toHaveText(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/); // scored up to
+      await expect(row.getByRole("cell").last()).toHaveText("version 1");
+    }
+    await expect(status).not.toContainText("none yet");
+    await status.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SCREENS}/detector-group-status.png` });
     const models = page.getByRole("region", { name: "Model versions" });
     const groupB = models.locator("div").filter({ has: page.getByRole("heading", { name: `Group {host="${HOSTS[1]}"}: cpu, mem, latency (1 labelled spans on its members`, exact: false }) });
     await expect(groupB).toBeVisible({ timeout: 30_000 });

@@ -68,7 +68,7 @@ export function EvaluationPanel({ detectorId }: { detectorId: string }) {
               <TimeSeriesChart ariaLabel="Precision, recall and F1 over the threshold, from re-scoring the labelled history" rows={curveRows(e.curve)} yDomain={[0, 1]} height={220}
                 xAxis={{ format: (x) => x.toFixed(2), label: "threshold" }}
                 series={[{ key: "precision", name: "Precision", color: "#2f5fd0", kind: "line" }, { key: "recall", name: "Recall", color: "#b42318", kind: "line" }, { key: "f1", name: "F1", color: "#145c32", kind: "line", dashed: true }]} />
-              <p className="hint">Re-scored with this detector&apos;s configuration over {e.rescored.series} of {e.rescored.seriesTotal} series (labelled ones first).</p>
+              <p className="hint">Re-scored with this detector&apos;s configuration over {e.rescored.series} of {e.rescored.seriesTotal} {e.rescored.unit}{e.rescored.unit === "groups" ? ", each with its model as the worker scores it" : ""} (labelled ones first).</p>
             </div>
           </div>
           <h3>Suggested thresholds</h3>

@@ -2,6 +2,7 @@
  * Every detector kind Vigil knows, and the one place configurations become live detectors.
  */
 import { withCalibration } from "./calibrated";
+import { withPersistence } from "./persistence";
 import { changePoint } from "./algorithms/change-point";
 import { ensembleDefinition } from "./algorithms/ensemble";
 import { ewma } from "./algorithms/ewma";
@@ -29,6 +30,15 @@ import type { Detector, DetectorDefinition } from "./types";
  * Every kind but `threshold` (its limits are the user's, not a rarity) and `ensemble` (its members
  * are calibrated, its likelihood is a tail probability already) reports calibrated scores.
  */
+/**
+ * Multivariate-capable kinds can combine a group's consecutive steps (persistence.ts). On by default
+ * where the step-to-step residuals are close to independent, as Fisher's method needs (chosen on
+ * bench:multivariate seed 2026, checked on seeds 101-103): elsewhere `steps` defaults to 1 (off).
+ */
+function pooled(def: DetectorDefinition, defaultSteps: number): DetectorDefinition {
+  return def.input === "univariate" ? def : withPersistence(def, defaultSteps);
+}
+
 export const detectorDefinitions: Readonly<Record<string, DetectorDefinition>> = Object.freeze(
   Object.fromEntries(
     [
@@ -41,17 +51,17 @@ export const detectorDefinitions: Readonly<Record<string, DetectorDefinition>> =
       withCalibration(flatline),
       withCalibration(matrixProfile),
       ensembleDefinition((kind, params, state) => createDetector(kind, params, state)),
-      withCalibration(isolationForest),
-      withCalibration(randomCutForest),
-      withCalibration(lof),
-      withCalibration(kmeans),
-      withCalibration(autoencoder),
-      withCalibration(lstm),
+      pooled(withCalibration(isolationForest), 1),
+      pooled(withCalibration(randomCutForest), 1),
+      pooled(withCalibration(lof), 8),
+      pooled(withCalibration(kmeans), 1),
+      pooled(withCalibration(autoencoder), 8),
+      pooled(withCalibration(lstm), 1),
       // issue 17 models (branch models)
-      withCalibration(oneClassSvm),
-      withCalibration(gaussianMixture),
-      withCalibration(dbscan),
-      withCalibration(pca),
+      pooled(withCalibration(oneClassSvm), 1),
+      pooled(withCalibration(gaussianMixture), 8),
+      pooled(withCalibration(dbscan), 1),
+      pooled(withCalibration(pca), 8),
       withCalibration(subsequencePca),
     ].map((d) => [d.kind, d]),
   ),

@@ -30,7 +30,8 @@ const finite = (x: number | undefined) => (x === undefined || !Number.isFinite(x
 const obs = (p: Point): Observation => ({ t: p.t, values: [p.value] });
 
 export interface ScoredPreview {
-  points: Point[];
+  /** The scored points (a series') or steps (a group's: no single value). */
+  points: { t: number; value?: number }[];
   /** One result per point of `points` after the first `unscored`. */
   scored: Scored[];
   /** Leading points of `points` the model trained on instead of scoring them (a series without history). */
@@ -76,7 +77,8 @@ function scoreSplit<P extends { t: number }>(
 
 /** The events a scored preview gives at `threshold`. */
 export function previewEventsAt({ points, scored, unscored }: ScoredPreview, threshold: number): PreviewEvent[] {
-  return toEvents(scored, { threshold }, points.slice(unscored).map((p) => p.value)).map(eventSummary);
+  const values = points.length && points[0].value !== undefined ? points.slice(unscored).map((p) => p.value!) : undefined;
+  return toEvents(scored, { threshold }, values).map(eventSummary);
 }
 
 /** What a preview shows of an event: its span, peak, severity and length. */
@@ -117,11 +119,20 @@ export interface GroupPreviewInput {
 }
 
 /**
+ * A group's aligned steps scored once, as the worker scores a group (one vector per step): split
+ * into training and scoring by the worker's rule, less `leaveOut`. The group preview and the
+ * evaluation of a grouped detector without a model version (lib/server/queries/group-scoring.ts) use it.
+ */
+export function scoreGroupSteps({ algorithm, params, steps, history = [], trainingWindowHours, leaveOut }: Omit<GroupPreviewInput, "threshold">): ScoredPreview {
+  return { points: steps.map((s) => ({ t: s.t })), ...scoreSplit({ algorithm, params, trainingWindowHours, leaveOut }, history, steps, (s) => s) };
+}
+
+/**
  * A grouped detector's preview: the group's steps, split and scored as the worker scores a group
  * (one vector per step), each scored step and event with the model's attribution per member.
  */
 export function runGroupPreview({ algorithm, params, threshold, steps, history = [], trainingWindowHours, leaveOut }: GroupPreviewInput): Omit<GroupPreviewResult, "members"> {
-  const { scored, unscored, trainedOn, trainedTo, excludedLabelled } = scoreSplit({ algorithm, params, trainingWindowHours, leaveOut }, history, steps, (s) => s);
+  const { scored, unscored, trainedOn, trainedTo, excludedLabelled } = scoreGroupSteps({ algorithm, params, steps, history, trainingWindowHours, leaveOut });
   const events = toEvents(scored, { threshold }).map((e) => ({ ...eventSummary(e), attribution: e.attribution ?? null }));
   const points = steps.map((p, i) => {
     const s = i >= unscored ? scored[i - unscored] : undefined;

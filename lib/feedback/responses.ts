@@ -12,7 +12,8 @@ const isoTime = z.iso.datetime();
 const count = z.number().int();
 const ratio = z.number().nullable();
 const period = z.object({ from: isoTime, to: isoTime });
-const rescored = z.object({ series: count, seriesTotal: count });
+/** Subjects re-scored: series, or a grouped detector's groups (`unit`). */
+const rescored = z.object({ series: count, seriesTotal: count, unit: z.enum(["series", "groups"]) });
 
 /** lib/feedback/evaluate.ts Metrics: counts, and precision, recall and F1 (null when undefined: nothing to divide by). */
 export const ZMetrics = z.object({

@@ -1,6 +1,7 @@
 /**
  * Detection lag for the metrics scrape: per enabled detector, the age of the oldest stored point
- * one of its series has past that pair's watermark (0 when every pair is caught up). One
+ * one of its series has past its subject's watermark (the series', or a member's group's; 0 when
+ * every subject is caught up). One
  * primary-key probe per attached pair, bounded by a statement timeout so a scrape never hangs.
  */
 import { withPgTransaction } from "@/lib/server/pg-pool";
@@ -16,7 +17,8 @@ export function findDetectionLag(): Promise<DetectorLag[]> {
         coalesce(greatest(0, max(extract(epoch FROM now() - nx.ts))), 0)::float8 AS seconds
       FROM "Detector" d
       LEFT JOIN "DetectorSeries" ds ON ds."detectorId" = d.id
-      LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."subjectId" = ds."seriesId"
+      LEFT JOIN "SeriesGroupMember" gm ON gm."detectorId" = ds."detectorId" AND gm."seriesId" = ds."seriesId"
+      LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."subjectId" = coalesce(gm."groupId", ds."seriesId")
       LEFT JOIN LATERAL (
         SELECT p.ts FROM "DataPoint" p
         WHERE p."seriesKey" = (SELECT key FROM "Series" WHERE id = ds."seriesId") AND (st.watermark IS NULL OR p.ts > st.watermark)

@@ -13,6 +13,8 @@ import { AppError } from "@/lib/server/api/errors";
 import { getPrisma } from "@/lib/server/db";
 import { WARMUP_POINTS } from "@/lib/server/queries/anomaly-window";
 import { readPointsBefore, readTrainingHistory } from "@/lib/server/queries/detector-state";
+import { groupSubject, readGroups, scoreGroupPeriod, type DetectorGroup } from "@/lib/server/queries/group-scoring";
+import { readGrouping } from "@/lib/detectors/grouping";
 
 const DAY_MS = 86_400_000;
 /** Series re-scored per request: the labelled ones first, then other attached series for the volume. */
@@ -25,7 +27,7 @@ export interface Period {
 }
 
 export async function loadDetectorForFeedback(id: string) {
-  const d = await getPrisma().detector.findUnique({ where: { id }, select: { id: true, name: true, algorithm: true, params: true, threshold: true, trainingWindowHours: true } });
+  const d = await getPrisma().detector.findUnique({ where: { id }, select: { id: true, name: true, algorithm: true, params: true, threshold: true, trainingWindowHours: true, grouping: true } });
   if (!d) throw new AppError("not_found", `No detector ${id}`);
   return d;
 }
@@ -98,7 +100,8 @@ async function loadIncidents(detectorId: string, p: Period) {
   });
 }
 
-const toEvent = (a: { seriesId: string; startTs: Date; endTs: Date }): DetectedEvent => ({ seriesId: a.seriesId, start: a.startTs.getTime(), end: a.endTs.getTime() });
+/** An incident as an event of its subject (a group's is judged on its members' labels). */
+const toEvent = (a: { seriesId: string; subjectId: string; startTs: Date; endTs: Date }): DetectedEvent => ({ seriesId: a.subjectId || a.seriesId, start: a.startTs.getTime(), end: a.endTs.getTime() });
 
 /** Each model version judged on the incidents first detected while it was the newest of its series. */
 async function evaluateModelVersions(detectorId: string, incidents: Awaited<ReturnType<typeof loadIncidents>>, truth: TruthSpan[]) {
@@ -110,17 +113,49 @@ async function evaluateModelVersions(detectorId: string, incidents: Awaited<Retu
     return {
       id: v.id, version: v.version, seriesId: v.subjectId, active: v.active,
       trainedFrom: v.trainedFrom.toISOString(), trainedTo: v.trainedTo.toISOString(), createdAt: v.createdAt.toISOString(),
-      metrics: evaluate(mine.map(toEvent), truth.filter((s) => mine.some((a) => a.seriesId === s.seriesId))),
+      metrics: evaluate(mine.map(toEvent), truth.filter((s) => mine.some((a) => toEvent(a).seriesId === s.seriesId))),
     };
   });
+}
+
+/**
+ * The truth on the subjects incidents are keyed by: a grouped detector's labels and missed spans,
+ * given on a member (its incidents are shown under one), count for the member's group.
+ */
+export async function loadSubjectTruth(d: FeedbackDetector, p: Period) {
+  const truth = await loadTruth(d.id, p);
+  const grouping = readGrouping(d.grouping);
+  const { groups, groupOf } = grouping ? await readGroups(d.id) : { groups: new Map<string, DetectorGroup>(), groupOf: new Map<string, string>() };
+  return { truth: truth.map((s) => ({ ...s, seriesId: groupOf.get(s.seriesId) ?? s.seriesId })), grouping, groups };
+}
+type SubjectTruth = Awaited<ReturnType<typeof loadSubjectTruth>>;
+
+/**
+ * A grouped detector's history: each group (the labelled ones first, up to MAX_RESCORED_SERIES)
+ * scored over its aligned steps with its model, as the worker scores it (lib/server/queries/group-scoring.ts).
+ */
+async function scoreGroupHistory(d: FeedbackDetector, { truth, grouping, groups }: SubjectTruth, p: Period) {
+  const labelled = new Set(truth.map((s) => s.seriesId));
+  const chosen = [...groups.keys()].sort((a, b) => Number(labelled.has(b)) - Number(labelled.has(a))).slice(0, MAX_RESCORED_SERIES);
+  const params = parseDetectorParams(d.algorithm, d.params);
+  const series: ScoredSeries[] = [];
+  for (const id of chosen) {
+    const leaveOut = truth.filter((s) => s.seriesId === id && s.kind === "positive");
+    const preview = await scoreGroupPeriod(d, params, groupSubject(id, groups.get(id)!, grouping!), p, leaveOut);
+    if (preview) series.push({ seriesId: id, preview });
+  }
+  return { series, seriesTotal: groups.size };
 }
 
 /**
  * Scores the period of the labelled series (then other attached ones, up to MAX_RESCORED_SERIES)
  * once each with the detector's configuration, warmed on the points before the period (a detector
  * that trains learns its training window ending there, the worker's split: lib/detection/training.ts).
+ * A grouped detector's subjects are its groups (`scoreGroupHistory`); `truth` is on subjects (`loadSubjectTruth`).
  */
-export async function scoreHistory(d: FeedbackDetector, truth: TruthSpan[], p: Period) {
+export async function scoreHistory(d: FeedbackDetector, subjects: SubjectTruth, p: Period) {
+  if (subjects.grouping) return scoreGroupHistory(d, subjects, p);
+  const truth = subjects.truth;
   const prisma = getPrisma();
   const labelled = [...new Set(truth.map((s) => s.seriesId))];
   const attached = (await prisma.detectorSeries.findMany({ where: { detectorId: d.id }, select: { seriesId: true }, orderBy: { seriesId: "asc" }, take: 10_000 })).map((s) => s.seriesId);
@@ -154,9 +189,10 @@ export async function lastAppliedThreshold(detectorId: string) {
 export async function evaluateDetector(id: string, q: { from?: string; to?: string; targetRecall?: number }) {
   const d = await loadDetectorForFeedback(id);
   const period = await resolvePeriod(id, q);
-  const [truth, incidents] = await Promise.all([loadTruth(id, period), loadIncidents(id, period)]);
+  const [subjects, incidents] = await Promise.all([loadSubjectTruth(d, period), loadIncidents(id, period)]);
+  const truth = subjects.truth;
   const events = incidents.map(toEvent);
-  const { series, seriesTotal } = await scoreHistory(d, truth, period);
+  const { series, seriesTotal } = await scoreHistory(d, subjects, period);
   const range = { start: period.from, end: period.to };
   const curve = precisionRecallCurve(series, truth, range);
   const current = curvePointAt(series, truth, range, d.threshold);
@@ -173,7 +209,7 @@ export async function evaluateDetector(id: string, q: { from?: string; to?: stri
     stored: evaluate(events, truth),
     trend: weeklyTrend(events, truth, period.from, period.to).map((w) => ({ ...w, week: new Date(w.week).toISOString() })),
     byModelVersion: await evaluateModelVersions(id, incidents, truth),
-    rescored: { series: series.length, seriesTotal },
+    rescored: { series: series.length, seriesTotal, unit: subjects.grouping ? ("groups" as const) : ("series" as const) },
     curve,
     rescoredCurrent: current,
     suggestions: enoughLabels(truth)

@@ -9,8 +9,6 @@
 import { toEvents } from "@/lib/detection";
 import { readGrouping } from "@/lib/detectors/grouping";
 import { scoreStepsWithVersion, warmUpAfter } from "@/lib/feedback/version-scoring";
-import { stepStart } from "@/lib/pipeline/align";
-import { MAX_PREVIEW_POINTS } from "@/lib/detectors/schemas";
 import { evaluate, overlaps, type Metrics } from "@/lib/feedback/evaluate";
 import { parseDetectorParams } from "@/lib/detectors/params";
 import { configKey, createScorer, type SavedState } from "@/lib/pipeline/scoring";
@@ -19,20 +17,12 @@ import { AppError } from "@/lib/server/api/errors";
 import { writeAudit } from "@/lib/server/audit";
 import { getPrisma } from "@/lib/server/db";
 import { loadTruth, resolvePeriod } from "@/lib/server/queries/evaluation";
-import { WARMUP_POINTS } from "@/lib/server/queries/anomaly-window";
-import { readStepsAfter, readStepsBefore, seriesSubject, type Step, type Subject } from "@/lib/server/queries/subject-points";
-
-const toObservation = (s: Step) => ({ t: s.ts.getTime(), values: s.values });
+import { seriesSubject, type Subject } from "@/lib/server/queries/subject-points";
+import { groupSubject, misfit, readGroups, readPeriodSteps, type DetectorGroup } from "@/lib/server/queries/group-scoring";
 
 /** Versions judged per series (the newest first). */
 export const MAX_VERSIONS_PER_SERIES = 10;
 const MAX_SERIES = 20;
-
-/** Why a stored version cannot score under the detector's current configuration, or null. */
-function misfit(metrics: unknown, detector: { algorithm: string; params: unknown }): string | null {
-  const config = (metrics as { config?: unknown } | null)?.config;
-  return typeof config === "string" && config !== configKey(detector) ? "trained for another configuration of this detector (its algorithm or parameters changed since)" : null;
-}
 
 export interface VersionComparison {
   id: string;
@@ -48,24 +38,8 @@ export interface VersionComparison {
   unavailable: string | null;
 }
 
-/** A grouped detector's group: its key (`{"host":"a"}`, or `list`) and members in vector order. */
-export interface ComparedGroup {
-  key: string;
-  members: { seriesId: string; metric: string; labels: Record<string, string> }[];
-}
-
-/** The detector's groups by id, and each member series' group. */
-async function readGroups(detectorId: string) {
-  const rows = await getPrisma().seriesGroup.findMany({
-    where: { detectorId },
-    select: { id: true, key: true, members: { orderBy: { position: "asc" }, select: { seriesId: true, series: { select: { metric: true, labels: true } } } } },
-  });
-  const groups = new Map<string, ComparedGroup>(
-    rows.map((g) => [g.id, { key: g.key, members: g.members.map((m) => ({ seriesId: m.seriesId, metric: m.series.metric, labels: (m.series.labels ?? {}) as Record<string, string> })) }]),
-  );
-  const groupOf = new Map(rows.flatMap((g) => g.members.map((m) => [m.seriesId, g.id] as const)));
-  return { groups, groupOf };
-}
+/** A grouped detector's group, as compared. */
+export type ComparedGroup = DetectorGroup;
 
 /**
  * Each subject's versions re-scored over the same period and judged on the same labels. A subject
@@ -97,13 +71,9 @@ export async function compareModelVersions(detectorId: string, q: { from?: strin
   const series = [];
   for (const subjectId of chosen) {
     const group = groups.get(subjectId) ?? null;
-    const subject: Subject = group && grouping ? { id: subjectId, groupId: subjectId, members: group.members.map((m) => m.seriesId), grouping } : seriesSubject(subjectId);
-    const n = subject.members.length;
-    // A group's period runs over whole steps: from the step holding `from`.
-    const from = grouping && group ? stepStart(period.from, grouping.stepSeconds * 1000) : period.from;
-    const steps = (await readStepsAfter(subject, new Date(from - 1), MAX_PREVIEW_POINTS * n, new Date(period.to))).steps.map(toObservation);
-    // Each version resumes where its training ended: the steps since then, before the period, warm it.
-    const before = (await readStepsBefore(subject, new Date(from), WARMUP_POINTS * n)).map(toObservation);
+    const subject: Subject = group && grouping ? groupSubject(subjectId, group, grouping) : seriesSubject(subjectId);
+    // Each version resumes where its training ended: the steps since then, before the period (`before`), warm it.
+    const { steps, before } = await readPeriodSteps(subject, period);
     const subjectTruth = truth.filter((s) => s.seriesId === subjectId);
     const values = group ? undefined : steps.map((s) => s.values[0]);
     const judged: VersionComparison[] = bySubject.get(subjectId)!.map((v) => {

@@ -90,7 +90,9 @@ export async function measureDetectionLag(from: Date): Promise<Overview["detecti
     JOIN "Detector" d ON d.id = ds."detectorId" AND d.enabled
     JOIN "Series" s ON s.id = ds."seriesId"
     JOIN "DataSource" src ON src.id = s."sourceId" AND src."lastIngestedAt" >= ${from}
-    LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."subjectId" = ds."seriesId"
+    -- A grouped detector's member is scored under its group's state.
+    LEFT JOIN "SeriesGroupMember" gm ON gm."detectorId" = ds."detectorId" AND gm."seriesId" = ds."seriesId"
+    LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."subjectId" = coalesce(gm."groupId", ds."seriesId")
     CROSS JOIN LATERAL (SELECT max(p.ts) AS latest FROM "DataPoint" p WHERE p."seriesKey" = (SELECT key FROM "Series" WHERE id = ds."seriesId")) l`;
   return { lagMs: row.lag === null ? null : Math.max(0, row.lag), seriesBehind: row.behind, neverScored: row.never };
 }

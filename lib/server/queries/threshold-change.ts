@@ -8,14 +8,15 @@ import { eventsAt } from "@/lib/feedback/curve";
 import { compareThresholds } from "@/lib/feedback/what-if";
 import { AppError } from "@/lib/server/api/errors";
 import { writeAudit } from "@/lib/server/audit";
-import { loadDetectorForFeedback, loadTruth, resolvePeriod, scoreHistory } from "@/lib/server/queries/evaluation";
+import { loadDetectorForFeedback, loadSubjectTruth, resolvePeriod, scoreHistory } from "@/lib/server/queries/evaluation";
 import { updateDetector } from "@/lib/server/queries/detectors";
 
 export async function whatIfThreshold(id: string, q: { threshold: number; from?: string; to?: string }) {
   const d = await loadDetectorForFeedback(id);
   const period = await resolvePeriod(id, q);
-  const truth = await loadTruth(id, period);
-  const { series, seriesTotal } = await scoreHistory(d, truth, period);
+  const subjects = await loadSubjectTruth(d, period);
+  const truth = subjects.truth;
+  const { series, seriesTotal } = await scoreHistory(d, subjects, period);
   const range = { start: period.from, end: period.to };
   const w = compareThresholds(
     { current: { threshold: d.threshold, events: eventsAt(series, d.threshold, range) }, proposed: { threshold: q.threshold, events: eventsAt(series, q.threshold, range) } },
@@ -26,7 +27,7 @@ export async function whatIfThreshold(id: string, q: { threshold: number; from?:
     ...w,
     perDay: w.perDay.map((r) => ({ ...r, day: new Date(r.day).toISOString() })),
     period: { from: new Date(period.from).toISOString(), to: new Date(period.to).toISOString() },
-    rescored: { series: series.length, seriesTotal },
+    rescored: { series: series.length, seriesTotal, unit: subjects.grouping ? ("groups" as const) : ("series" as const) },
   };
 }
 export type ThresholdWhatIf = Awaited<ReturnType<typeof whatIfThreshold>>;

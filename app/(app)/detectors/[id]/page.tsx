@@ -11,7 +11,9 @@ import { AssistPanel } from "@/components/feedback/assist-panel";
 import { ModelVersionsPanel } from "@/components/feedback/model-versions-panel";
 import { getDefinition } from "@/lib/detection";
 import { AppError } from "@/lib/server/api/errors";
-import { getDetector, listDetectorSeriesStatus, listRecentDetectorAnomalies } from "@/lib/server/queries/detectors";
+import { getDetector, listRecentDetectorAnomalies } from "@/lib/server/queries/detectors";
+import { listDetectorSubjects } from "@/lib/server/queries/subject-status";
+import { SubjectStatusPanel } from "@/components/detectors/subject-status";
 import "@/components/detectors/detectors.css";
 import "@/components/feedback/feedback.css";
 
@@ -19,9 +21,12 @@ export default async function DetectorPage({ params, searchParams }: { params: P
   await requirePage("detectors:read");
   const { id } = await params;
   const detector = await getDetector(id).catch((e) => (e instanceof AppError && e.code === "not_found" ? notFound() : Promise.reject(e)));
-  const [status, anomalies] = await Promise.all([listDetectorSeriesStatus(id), listRecentDetectorAnomalies(id)]);
+  const [subjects, anomalies] = await Promise.all([listDetectorSubjects(id), listRecentDetectorAnomalies(id)]);
+  const status = subjects.subjects;
+  const grouped = detector.grouping !== null;
+  const members = status.flatMap((s) => s.members);
   const def = getDefinition(detector.algorithm);
-  const latest = status.reduce<Date | null>((m, s) => (s.latest && (!m || s.latest > m) ? s.latest : m), null);
+  const latest = [...members, ...subjects.ungrouped].reduce<Date | null>((m, s) => (s.latest && (!m || s.latest > m) ? s.latest : m), null);
   // Backfill defaults to the last week of data (the minute after the newest point included).
   const end = new Date((latest ?? new Date()).getTime() + 60_000);
 
@@ -48,27 +53,12 @@ export default async function DetectorPage({ params, searchParams }: { params: P
             <dt>Parameters</dt><dd><pre>{JSON.stringify(detector.params, null, 2)}</pre></dd>
           </dl>
         </section>
-        <section className="panel" aria-label="Series status">
-          <h2>Series</h2>
-          {detector._count.series > status.length && <p className="hint">The first {formatNumber(status.length)} of {formatNumber(detector._count.series)} attached series, by metric.</p>}
-          <DataTable
-            rows={status}
-            rowKey={(s) => s.seriesId}
-            empty="No series attached."
-            columns={[
-              { header: "Series", cell: (s) => <Link href={`/series/${s.seriesId}`}>{seriesTitle(s.metric, s.labels)}</Link> },
-              { header: "Scored up to", cell: (s) => formatDateTime(s.watermark) },
-              { header: "Latest point", cell: (s) => formatDateTime(s.latest) },
-              { header: "Pending", cell: (s) => formatNumber(s.pending) },
-              ...(def.needsTraining ? [{ header: "Model", cell: (s: (typeof status)[number]) => (s.modelId ? "trained" : "none yet") }] : []),
-            ]}
-          />
-        </section>
+        <SubjectStatusPanel status={status} total={subjects.total} grouped={grouped} needsTraining={def.needsTraining} ungrouped={subjects.ungrouped} />
       </div>
-      {status.length > 0 && (
+      {members.length > 0 && (
         <section className="panel" aria-labelledby="detector-chart-title">
           <h2 id="detector-chart-title">Stored data and this detector&apos;s anomalies</h2>
-          <DetectorSeriesChart detectorId={id} series={status.map((s) => ({ seriesId: s.seriesId, metric: s.metric, labels: s.labels }))} />
+          <DetectorSeriesChart detectorId={id} series={members.map((s) => ({ seriesId: s.seriesId, metric: s.metric, labels: s.labels }))} />
         </section>
       )}
       <EvaluationPanel detectorId={id} />

@@ -1,0 +1,83 @@
+/**
+ * Persistence for grouped (multivariate) scoring. A small shift held by several members for a while
+ * (a quarter of a group moving by 0.6 sd) adds about as much to one step's distance from normal as
+ * the members' own noise does: no single step is rare enough to flag. Several such steps in a row
+ * are. The wrapper combines the calibrated tail probabilities of the last `steps` scored vectors
+ * by Fisher's method (X = -2 Σ ln p is chi-square with 2·steps degrees of freedom when the steps'
+ * p are independent and uniform), takes away `penaltyDecades` (the combined view is a second look
+ * at the same steps, and neighbouring steps are not quite independent), and reports the rarer of
+ * the step's own score and the combined one: a lone spike keeps its own score.
+ *
+ * It wraps the calibrated definition (it reads tail probabilities), only multivariate steps
+ * (a series' single values are left as they are), and is off (`steps: 1`) unless a kind's
+ * residuals are close enough to independent from step to step for Fisher's method to hold (see
+ * lib/detection/README.md, Persistence). State: the window's decades, oldest first, under
+ * `persistence` (a state without it resumes with an empty window).
+ */
+import { z } from "zod";
+import { decadesToScore, scoreToDecades } from "./common/normal";
+import type { Detector, DetectorDefinition, Observation, Scored } from "./types";
+
+const KEY = "persistence";
+const MAX_DECADES = 50;
+
+export const persistenceParams = (defaultSteps: number) =>
+  z.object({
+    steps: z.number().int().min(1).max(64).default(defaultSteps).describe("Steps of a group whose tail probabilities are combined (1: each step alone); series are never combined"),
+    penaltyDecades: z.number().min(0).max(10).default(3).describe("Decades of surprise taken off the combined view"),
+  });
+export type PersistenceParams = z.infer<ReturnType<typeof persistenceParams>>;
+
+/** P(X > x) for X chi-square with 2k degrees of freedom: e^(-x/2) Σ_{j<k} (x/2)^j / j!. */
+export function chiSquareEvenSurvival(x: number, k: number): number {
+  const h = x / 2;
+  let term = 1;
+  let sum = 1;
+  for (let j = 1; j < k; j++) {
+    term *= h / j;
+    sum += term;
+  }
+  return Math.exp(-h) * sum;
+}
+
+/** Fisher's combination of steps given as decades of surprise (-log10 p), as decades. */
+export function combinedDecades(decades: readonly number[]): number {
+  const x = 2 * Math.LN10 * decades.reduce((a, b) => a + b, 0);
+  const p = chiSquareEvenSurvival(x, decades.length);
+  return p > 0 ? Math.min(MAX_DECADES, -Math.log10(p)) : MAX_DECADES;
+}
+
+function wrap(detector: Detector, p: PersistenceParams, ring: number[]): Detector {
+  return {
+    kind: detector.kind,
+    train: detector.train ? (history: Observation[]) => detector.train!(history) : undefined,
+    update(obs: Observation): Scored {
+      const r = detector.update(obs);
+      if (r.skipped || obs.values.length < 2 || p.steps < 2) return r;
+      ring.push(Math.min(MAX_DECADES, scoreToDecades(r.score)));
+      if (ring.length > p.steps) ring.shift();
+      r.score = Math.max(r.score, decadesToScore(combinedDecades(ring) - p.penaltyDecades));
+      return r;
+    },
+    getState() {
+      return { ...(detector.getState() as Record<string, unknown>), [KEY]: [...ring] };
+    },
+  };
+}
+
+/** The (calibrated) definition with a `persistence` parameter wrapped around its scores of multivariate steps. */
+export function withPersistence(def: DetectorDefinition, defaultSteps: number): DetectorDefinition {
+  if (!(def.params instanceof z.ZodObject)) throw new Error(`${def.kind}: persistence needs an object params schema`);
+  const schema = persistenceParams(defaultSteps);
+  return {
+    ...def,
+    params: def.params.extend({ persistence: schema.prefault({}).describe("Combining a group's consecutive steps") }),
+    create(raw: Record<string, unknown>, state?: unknown) {
+      const p = (raw.persistence as PersistenceParams | undefined) ?? schema.parse({});
+      const isObject = !!state && typeof state === "object" && !Array.isArray(state);
+      const { [KEY]: saved, ...inner } = (isObject ? state : {}) as Record<string, unknown>;
+      const detector = def.create(raw, isObject ? inner : state);
+      return wrap(detector, p, Array.isArray(saved) ? (saved as number[]).slice(-p.steps) : []);
+    },
+  };
+}
