@@ -157,3 +157,16 @@ export function printStarts(rows: StartsRow[], keys: string[]): void {
   );
   printTable(header, table);
 }
+
+/** Standard score on starts at thresholds around the detector's own: is its best a plateau or a narrow peak? */
+export function printStartsSweep(row: StartsRow): void {
+  const thresholds = [-0.1, -0.05, -0.03, -0.02, -0.01, 0, 0.01, 0.02, 0.03, 0.05, 0.1].map((d) => row.threshold + d);
+  const scores = thresholds.map((thr) =>
+    normalizeNabScore(
+      sum(row.prepared.map((f, k) => scorePreparedFile(startsAt(f, row.floors[k], thr), 0.5, NAB_PROFILES.standard).score)),
+      corpusBounds(row.prepared, NAB_PROFILES.standard),
+    ),
+  );
+  console.log(`\nthreshold sweep of ${row.name} on starts, standard profile:`);
+  printTable(["thr", ...thresholds.map((t) => fixed(t, 2))], [["standard", ...scores.map((s) => fixed(s))]]);
+}

@@ -6,7 +6,7 @@
  * The same table is printed for the seeded synthetic corpus (`lib/detection/testing`), which no
  * parameter was ever tuned on, and every table carries leave-one-category-out figures.
  *
- *   npm run bench:quality -- --data ../shared/data/nab [--detectors default,zscore|all] [--files 'realKnownCause/*'] [--no-synthetic]
+ *   npm run bench:quality -- --data ../shared/data/nab [--detectors default,zscore|all] [--files 'realKnownCause/*'] [--no-synthetic] [--sweep]
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -32,7 +32,7 @@ import { loadNabCorpus, loadPublishedScores, loadPublishedThreshold, type NabSer
 import { flaggedShare, leaveOneCategoryOut, thresholdSweep } from "./bench/held-out";
 import { fixed, formatRate, printTable } from "./bench/table";
 import { syntheticCorpus } from "../lib/detection/testing/synthetic-corpus";
-import { floorsOf, printStarts } from "./bench-quality-starts";
+import { floorsOf, printStarts, printStartsSweep } from "./bench-quality-starts";
 
 interface QualityRow {
   name: string;
@@ -111,7 +111,7 @@ function printChosen(rows: QualityRow[], keys: string[]): void {
   );
 }
 
-function runCorpus(label: string, corpus: NabSeries[], detectors: BenchDetector[], dataDir: string | null): void {
+function runCorpus(label: string, corpus: NabSeries[], detectors: BenchDetector[], dataDir: string | null, sweepAll = false): void {
   const totalRows = corpus.reduce((n, s) => n + s.values.length, 0);
   const windows = corpus.reduce((n, s) => n + s.windows.length, 0);
   const categories = new Set(corpus.map((s) => s.key.split("/")[0])).size;
@@ -137,6 +137,7 @@ function runCorpus(label: string, corpus: NabSeries[], detectors: BenchDetector[
   printStarts(rows, keys);
   const first = rows.find((r) => r.name.startsWith("default ("));
   if (first) printSweep(first);
+  if (sweepAll) for (const r of rows) printStartsSweep(r);
   printChosen(rows, keys);
 }
 
@@ -148,6 +149,7 @@ function main() {
       files: { type: "string" },
       synthetic: { type: "boolean", default: true },
       seed: { type: "string", default: "2026" },
+      sweep: { type: "boolean", default: false },
     },
     allowNegative: true,
   });
@@ -162,9 +164,9 @@ function main() {
       " per thousand scored (after probation), all / outside labelled windows; LOCO: threshold chosen on every category" +
       " but one, scored on that one (worst and mean fold, pooled total); F1 of toEvents at thr.",
   );
-  runCorpus(`NAB ${dataDir} (the default was tuned on it)`, corpus, detectors, dataDir);
+  runCorpus(`NAB ${dataDir} (the default was tuned on it)`, corpus, detectors, dataDir, values.sweep);
   if (values.synthetic) {
-    runCorpus(`synthetic corpus, seed ${values.seed} (never tuned on)`, syntheticCorpus(Number(values.seed)), detectors, null);
+    runCorpus(`synthetic corpus, seed ${values.seed} (never tuned on)`, syntheticCorpus(Number(values.seed)), detectors, null, values.sweep);
   }
 }
 
