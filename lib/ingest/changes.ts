@@ -68,8 +68,10 @@ export interface Unfiled {
  * series, for the subject the series is scored in (itself, or its group), whose change may have
  * been scored already: a point at or before the pair's watermark, or any changed value (a detect
  * run reading the old value may be committing past it right now). The watermark is read without a
- * lock: ingest never waits for a detection commit. Returns the pairs it did not file, for
- * `recheckAfterCommit`.
+ * lock: ingest never waits for a detection commit. A filed request starts at the pair's earliest
+ * change, late or not: a point inserted past the watermark in the same write may be inside a page
+ * a run is committing, and nothing else re-checks a pair that was filed. Returns the pairs it did
+ * not file, for `recheckAfterCommit`.
  */
 export async function requestRedetectForChanges(client: pg.ClientBase, changes: Changes): Promise<Unfiled> {
   const unfiled: Unfiled = { detectorIds: [], subjectIds: [], firsts: [] };
@@ -89,7 +91,7 @@ export async function requestRedetectForChanges(client: pg.ClientBase, changes: 
        GROUP BY ds."detectorId", x.subject
      ), filed AS (
        INSERT INTO "RedetectRequest" ("detectorId", "subjectId", "fromTs", "updatedAt")
-       SELECT d, s, to_timestamp(late / 1000.0), now() FROM c WHERE late IS NOT NULL
+       SELECT d, s, to_timestamp(first / 1000.0), now() FROM c WHERE late IS NOT NULL
        ORDER BY d, s
        ON CONFLICT ("detectorId", "subjectId") DO UPDATE
          SET "fromTs" = LEAST("RedetectRequest"."fromTs", EXCLUDED."fromTs"), "updatedAt" = now()

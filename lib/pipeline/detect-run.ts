@@ -58,7 +58,16 @@ export interface DetectRunOptions {
    * the run's first page starts with them instead of reading them again (see `HeadRead`).
    */
   head?: HeadRead;
+  /** Rewinds this call has made after a missed point (internal: at most MAX_REWINDS, see below). */
+  rewinds?: number;
 }
+
+/**
+ * A run that finds a missed point rewinds at once, at most this many times in one call: writers
+ * committing out of order without pause would otherwise keep one job rewinding forever. The
+ * request it leaves then waits for the next job or the reconciler.
+ */
+const MAX_REWINDS = 3;
 
 /**
  * Points a batch read found past a pair's position. Used only when the run starts exactly there:
@@ -157,7 +166,11 @@ export async function runDetection(pair: PairRef, opts: DetectRunOptions = {}): 
     );
     if (missed.size > 0) {
       // A point landed inside the page while it was scored: the request just left rewinds it.
-      const again = await runDetection(pair, { pageSize });
+      const rewinds = (opts.rewinds ?? 0) + 1;
+      if (rewinds > MAX_REWINDS) {
+        return { status: "superseded", points: points + page.points, pages: pages + 1, anomalies: anomalies + found.length, watermark: next.toISOString() };
+      }
+      const again = await runDetection(pair, { pageSize, rewinds });
       if (again.status === "skipped") return again;
       return { ...again, points: points + page.points + again.points, pages: pages + 1 + again.pages, anomalies: anomalies + found.length + again.anomalies };
     }

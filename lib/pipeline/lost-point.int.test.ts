@@ -20,6 +20,7 @@ import { uploadCsv } from "@/lib/ingest/upload-csv";
 import { writeBatch } from "@/lib/ingest/write";
 import { createDetector } from "@/lib/server/queries/detectors";
 import { runTraining } from "@/lib/pipeline/train-run";
+import { requestRedetectForMissed } from "@/lib/server/queries/detector-state";
 import { STEP_MS, T0, anomaliesOf, createPair, sineWithSpikes, writePoints } from "@/lib/pipeline/testing/fixtures";
 import { HOSTS_GROUPING, METRICS, TRAIN, valuesOf, writeHosts } from "@/lib/pipeline/testing/hosts";
 import { withTestDatabase } from "@/test/test-database";
@@ -105,6 +106,31 @@ async function batchMissingLate(): Promise<{ detectorId: string; series: string[
   return { detectorId: first.detectorId, series };
 }
 
+const steps = (from: number, to: number) => Array.from({ length: to - from }, (_, j) => T0 + (from + j) * STEP_MS);
+const member = (host: string, metric: (typeof METRICS)[number], from: number, to: number, shift = 0) => ({
+  metric,
+  labels: { host },
+  labelsKey: `host=${host}`,
+  ms: steps(from, to),
+  values: valuesOf(host, metric, from, to).map((v) => v + shift),
+});
+
+/** A grouped detector over two hosts, trained, with host b's group scored up to the end of training. */
+async function trainedHosts(name: string) {
+  const prisma = getPrisma();
+  const source = await prisma.dataSource.create({ data: { name, kind: "HTTP_PUSH" } });
+  await writeHosts(source.id, 0, TRAIN);
+  const d = await createDetector(
+    { name, algorithm: "kmeans", params: { k: 4, shingleSize: 1, seed: 7 }, mode: "STREAMING", trainingWindowHours: 24, enabled: true, seriesIds: [], sourceIds: [source.id], retrainCron: null, grouping: HOSTS_GROUPING },
+    null,
+  );
+  await runTraining({ detectorId: d.id });
+  const groups = await prisma.seriesGroup.findMany({ where: { detectorId: d.id }, orderBy: { key: "asc" } });
+  const b = groups[1].id;
+  await runDetection({ detectorId: d.id, subjectId: b });
+  return { source, d, b };
+}
+
 function requestOf(detectorId: string, subjectId: string) {
   return getPrisma().redetectRequest.findUnique({ where: { detectorId_subjectId: { detectorId, subjectId } } });
 }
@@ -163,19 +189,8 @@ describe("a point committed inside a page being scored", () => {
 
   it("group: a member's point committed inside the group's page is re-detected, in both orders", async () => {
     const prisma = getPrisma();
-    const steps = (from: number, to: number) => Array.from({ length: to - from }, (_, j) => T0 + (from + j) * STEP_MS);
-    const member = (host: string, metric: (typeof METRICS)[number], from: number, to: number) => ({ metric, labels: { host }, labelsKey: `host=${host}`, ms: steps(from, to), values: valuesOf(host, metric, from, to) });
     for (const order of ["held", "inside"] as const) {
-      const source = await prisma.dataSource.create({ data: { name: `grp-${order}`, kind: "HTTP_PUSH" } });
-      await writeHosts(source.id, 0, TRAIN);
-      const d = await createDetector(
-        { name: `grp-${order}`, algorithm: "kmeans", params: { k: 4, shingleSize: 1, seed: 7 }, mode: "STREAMING", trainingWindowHours: 24, enabled: true, seriesIds: [], sourceIds: [source.id], retrainCron: null, grouping: HOSTS_GROUPING },
-        null,
-      );
-      await runTraining({ detectorId: d.id });
-      const groups = await prisma.seriesGroup.findMany({ where: { detectorId: d.id }, orderBy: { key: "asc" } });
-      const b = groups[1].id;
-      await runDetection({ detectorId: d.id, subjectId: b });
+      const { source, d, b } = await trainedHosts(`grp-${order}`);
       // Steps TRAIN..TRAIN+19 of every member but host b's cpu at TRAIN+5.
       await writeBatch(source.id, null, [...METRICS.flatMap((m) => [member("a", m, TRAIN, TRAIN + 20), ...(m === "cpu" ? [] : [member("b", m, TRAIN, TRAIN + 20)])]), member("b", "cpu", TRAIN, TRAIN + 5), member("b", "cpu", TRAIN + 6, TRAIN + 20)]);
       const late = () => writeBatch(source.id, null, [member("b", "cpu", TRAIN + 5, TRAIN + 6)]);
@@ -200,5 +215,32 @@ describe("a point committed inside a page being scored", () => {
       const st = await prisma.detectorState.findUniqueOrThrow({ where: { detectorId_subjectId: { detectorId: d.id, subjectId: b } } });
       expect(st.watermark).toEqual(new Date(T0 + (TRAIN + 19) * STEP_MS - 1));
     }
+  });
+
+  it("group: a write that corrects one member and inserts another's earlier point files from the earlier point", async () => {
+    const { source, d, b } = await trainedHosts("grp-mixed");
+    await writeBatch(source.id, null, [...METRICS.map((m) => member("a", m, TRAIN, TRAIN + 20)), member("b", "cpu", TRAIN, TRAIN + 5), member("b", "cpu", TRAIN + 6, TRAIN + 20), member("b", "mem", TRAIN, TRAIN + 20), member("b", "latency", TRAIN, TRAIN + 20)]);
+    expect(await requestOf(d.id, b)).toBeNull();
+    // One write: host b's mem corrected at TRAIN+10 (a changed value: late) and its cpu inserted at TRAIN+5 (past the watermark).
+    await writeBatch(source.id, null, [member("b", "mem", TRAIN + 10, TRAIN + 11, 1), member("b", "cpu", TRAIN + 5, TRAIN + 6)]);
+    // A run may have read the group's page before this write: the request must cover the inserted point too.
+    expect(await requestOf(d.id, b)).toMatchObject({ fromTs: new Date(T0 + (TRAIN + 5) * STEP_MS) });
+  });
+});
+
+describe("the re-count after a commit", () => {
+  it("files nothing when the page now holds fewer points than it scored (retention, a deleted series)", async () => {
+    const pair = await pairMissingLate();
+    await writePoints(pair.seriesId, [VALUES[LATE]], LATE);
+    await getPrisma().redetectRequest.deleteMany({});
+    const upTo = new Date(T0 + (VALUES.length - 1) * STEP_MS);
+    const { key } = await getPrisma().series.findUniqueOrThrow({ where: { id: pair.seriesId }, select: { key: true } });
+    await getPrisma().$executeRaw`DELETE FROM "DataPoint" WHERE "seriesKey" = ${key} AND ts < ${new Date(T0 + 100 * STEP_MS)}`;
+    const page = { subjectId: pair.seriesId, members: [pair.seriesId], after: null, upTo, scored: VALUES.length };
+    expect(await requestRedetectForMissed(getPrisma(), pair.detectorId, [page])).toEqual(new Set());
+    expect(await requestRedetectForMissed(getPrisma(), pair.detectorId, [page, { ...page, subjectId: "other", members: ["other"] }])).toEqual(new Set());
+    expect(await requestOf(pair.detectorId, pair.seriesId)).toBeNull();
+    // One point more than scored is a miss, in both forms of the statement.
+    expect(await requestRedetectForMissed(getPrisma(), pair.detectorId, [{ ...page, scored: VALUES.length - 101 }])).toEqual(new Set([pair.seriesId]));
   });
 });

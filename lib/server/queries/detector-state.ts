@@ -127,8 +127,8 @@ export interface CommittedPage {
 }
 
 /**
- * The re-count a detect run makes AFTER each commit: for every page whose range now holds another
- * number of points than it scored, leaves a RedetectRequest from just past the page's start (the
+ * The re-count a detect run makes AFTER each commit: for every page whose range now holds more
+ * points than it scored, leaves a RedetectRequest from just past the page's start (the
  * next run rewinds and re-scores it) and returns those subjects. One statement.
  *
  * Why after the commit: ingest reads the watermark without a lock, so a point committed inside a
@@ -137,7 +137,8 @@ export interface CommittedPage {
  * point would need ingest's re-check before the detection commit and this re-count before the
  * ingest commit: ingest commit < ingest re-check < detection commit < re-count < ingest commit,
  * which cannot happen. (A count inside the commit's transaction could not close it: its snapshot
- * predates the ingest commit.) Points are stored to the millisecond, so `after + 1 ms` is the
+ * predates the ingest commit.) Fewer points than scored is not a miss (retention or a deleted
+ * series removed some): it files nothing, or retention would rewind a pair again and again. Points are stored to the millisecond, so `after + 1 ms` is the
  * earliest a missed point can be; a page from no watermark asks from 1970-01-01, before any point
  * ingest accepts (lib/ingest/timestamp.ts), which rewinds the pair to its start.
  */
@@ -158,7 +159,7 @@ export async function requestRedetectForMissed(db: Prisma.TransactionClient, det
         ${flat.map((f) => f.p.after?.toISOString() ?? null)}::timestamptz[], ${flat.map((f) => f.p.upTo.toISOString())}::timestamptz[],
         ${flat.map((f) => f.p.scored)}::int[]) AS v(s, m, after, upto, scored)
       GROUP BY v.s) c
-    WHERE c.n <> c.scored
+    WHERE c.n > c.scored
     ORDER BY c.s
     ON CONFLICT ("detectorId", "subjectId") DO UPDATE
       SET "fromTs" = LEAST("RedetectRequest"."fromTs", EXCLUDED."fromTs"), "updatedAt" = now()
@@ -174,7 +175,7 @@ async function requestRedetectIfMissed(db: Prisma.TransactionClient, detectorId:
     SELECT ${detectorId}, ${p.subjectId},
       COALESCE(${p.after}::timestamptz + interval '1 millisecond', ${BEFORE_FIRST_POINT}::timestamptz),
       now()
-    WHERE (SELECT count(*) FROM "Series" s JOIN "DataPoint" p ON p."seriesKey" = s.key WHERE ${range}) <> ${p.scored}
+    WHERE (SELECT count(*) FROM "Series" s JOIN "DataPoint" p ON p."seriesKey" = s.key WHERE ${range}) > ${p.scored}
     ON CONFLICT ("detectorId", "subjectId") DO UPDATE
       SET "fromTs" = LEAST("RedetectRequest"."fromTs", EXCLUDED."fromTs"), "updatedAt" = now()
     RETURNING "subjectId"`;
