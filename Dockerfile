@@ -23,4 +23,4 @@ USER vigil
 EXPOSE 3000
 # Applies pending migrations (through the bundled WebAssembly schema engine: nothing is downloaded at run
 # time), then starts the web app. The worker service overrides the command.
-CMD ["sh", "-c", "npm run db:migrate && exec npx next start -p ${PORT} -H ${VIGIL_HOST}"]
+CMD ["sh", "-c", "npm run db:migrate && exec npx next start -p ${PORT} -H ${VIGIL_HOST} --keepAliveTimeout 65000"]

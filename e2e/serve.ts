@@ -51,7 +51,7 @@ async function main() {
     NEXT_TELEMETRY_DISABLED: "1",
   };
   const children: ChildProcess[] = [
-    spawn("node_modules/.bin/next", ["start", "-p", String(E2E_PORT), "-H", "127.0.0.1"], { stdio: "inherit", env }),
+    spawn("node_modules/.bin/next", ["start", "-p", String(E2E_PORT), "-H", "127.0.0.1", "--keepAliveTimeout", "65000"], { stdio: "inherit", env }),
     spawn("node_modules/.bin/tsx", ["worker/index.ts"], { stdio: "inherit", env: { ...env, VIGIL_SERVICE: "worker" } }),
   ];
   const stop = async () => {

@@ -85,7 +85,7 @@ async function main() {
   const env = { ...process.env, DATABASE_URL: db.url, NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`, NEXT_TELEMETRY_DISABLED: "1" };
   const children: ChildProcess[] = [
     // Loopback unless VIGIL_HOST says otherwise: a laptop demo with printed passwords stays local.
-    spawn("node_modules/.bin/next", ["start", "-p", String(port), "-H", getEnv().VIGIL_HOST], { stdio: "inherit", env: { ...env, VIGIL_SERVICE: "web" } }),
+    spawn("node_modules/.bin/next", ["start", "-p", String(port), "-H", getEnv().VIGIL_HOST, "--keepAliveTimeout", "65000"], { stdio: "inherit", env: { ...env, VIGIL_SERVICE: "web" } }),
     spawn("node_modules/.bin/tsx", ["worker/index.ts"], { stdio: "inherit", env: { ...env, ...demoEnv(), VIGIL_SERVICE: "worker" } }),
   ];
   const host = getEnv().VIGIL_HOST;
