@@ -3,8 +3,8 @@
  * `readBatch` (the batch and shard path's one statement: each series' next page of points past its
  * watermark) over every series in shard-sized chunks, `readPointsAfter` (runDetection's page read),
  * `countPointsIn` (the count of (watermark, new watermark]) per series, and a page's commit per series
- * as it was (one UPDATE whose condition counts the page: the baseline, inline here) and as it is (`advanceWatermarkIf`, then the re-count
- * after the commit, `requestRedetectForMissed`). The figure is the database backends' own CPU time
+ * as it was (one UPDATE whose condition counts the page: the baseline, inline here) and as it is (`advanceWatermarkIf`, recording the
+ * page on the row, then the re-count after the commit that clears it, `requestRedetectForMissed`). The figure is the database backends' own CPU time
  * (utime + stime from /proc of every backend of the scratch database, so it must run on the
  * database's host), per million points read or counted; this process's CPU (decoding) and wall time
  * are printed beside it. Each read is measured beside the text-row form it replaced (packed bytea
@@ -46,7 +46,9 @@ async function main() {
     const { closePgPool } = await import("../lib/server/pg-pool");
     const { upsertPoints } = await import("../lib/server/queries/points");
     const { readBatch } = await import("../lib/pipeline/batch-read");
-    const { advanceWatermarkIf, countPointsIn, readPointsAfter, requestRedetectForMissed } = await import("../lib/server/queries/detector-state");
+    const { advanceWatermarkIf, countPointsIn, readPointsAfter } = await import("../lib/server/queries/detector-state");
+    const { requestRedetectForMissed, verifySet } = await import("../lib/server/queries/verify-pages");
+    const { Prisma } = await import("../lib/generated/prisma/client");
     const { getPgPool } = await import("../lib/server/pg-pool");
     const { createPointPartitions } = await import("../lib/storage/partitions");
     const prisma = getPrisma();
@@ -137,8 +139,8 @@ async function main() {
     // The page's commit now: the compare-and-set, then the re-count after it.
     const commitThenRecount = async () => {
       for (const id of ids) {
-        moved(id, await advanceWatermarkIf(prisma, detector.id, id, { version: version.get(id)! }, upTo, null));
-        const missed = await requestRedetectForMissed(prisma, detector.id, [{ subjectId: id, members: [id], after: null, upTo, scored: PAGE }]);
+        moved(id, await advanceWatermarkIf(prisma, detector.id, id, { version: version.get(id)! }, upTo, null, { after: null, scored: PAGE }));
+        const missed = await requestRedetectForMissed(detector.id, [id]);
         if (missed.size > 0) throw new Error("the re-count found a point that is not there");
       }
       return ids.length * PAGE;
@@ -148,6 +150,15 @@ async function main() {
       const n = await tx.$executeRaw`
         UPDATE "DetectorState" s SET watermark = ${upTo}, version = s.version + 1, "updatedAt" = now()
         WHERE s."detectorId" = ${detector.id} AND s."subjectId" = ANY(${chunk}::text[])`;
+      for (const id of chunk) moved(id, n === chunk.length);
+    };
+    // As batch-commit.ts moves them now: each page recorded for the re-count.
+    const moveAllRecorded = async (tx: typeof prisma, chunk: string[]) => {
+      const verify = verifySet(Prisma.sql`v.after`, Prisma.sql`v.wm`, Prisma.sql`v.scored`, Prisma.sql`s`);
+      const n = await tx.$executeRaw`
+        UPDATE "DetectorState" s SET watermark = v.wm, version = s.version + 1, "updatedAt" = now(), ${verify}
+        FROM unnest(${chunk}::text[], ${chunk.map(() => upTo.toISOString())}::timestamptz[], ${chunk.map(() => null)}::timestamptz[], ${chunk.map(() => PAGE)}::int[]) AS v(s, wm, after, scored)
+        WHERE s."detectorId" = ${detector.id} AND s."subjectId" = v.s`;
       for (const id of chunk) moved(id, n === chunk.length);
     };
     const batchCountInside = async () => {
@@ -168,8 +179,8 @@ async function main() {
     const batchThenRecount = async () => {
       for (let i = 0; i < ids.length; i += 500) {
         const chunk = ids.slice(i, i + 500);
-        await prisma.$transaction(async (tx) => void (await moveAll(tx as typeof prisma, chunk)));
-        const missed = await requestRedetectForMissed(prisma, detector.id, chunk.map((id) => ({ subjectId: id, members: [id], after: null, upTo, scored: PAGE })));
+        await prisma.$transaction(async (tx) => void (await moveAllRecorded(tx as typeof prisma, chunk)));
+        const missed = await requestRedetectForMissed(detector.id, chunk);
         if (missed.size > 0) throw new Error("the re-count found a point that is not there");
       }
       return ids.length * PAGE;

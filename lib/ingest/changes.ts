@@ -4,6 +4,7 @@
  * and triggers nothing. Both the push/poll/MQTT write and the CSV upload merge go through here.
  */
 import type pg from "pg";
+import { logger } from "@/lib/logger";
 
 /**
  * The point upsert for rows produced by `inputSql` (columns "seriesKey", ts, value; one row per key,
@@ -55,13 +56,8 @@ export function addChanges(into: Changes, rows: UpsertRow[], ids: Map<number, st
   }
 }
 
-/** Pairs (detector, subject) with the earliest point a write inserted for them. */
-export interface Unfiled {
-  detectorIds: string[];
-  subjectIds: string[];
-  /** Epoch ms. */
-  firsts: number[];
-}
+/** The write's pending re-check (an `IngestCheck` id), or null when it changed nothing. */
+export type CheckId = string | null;
 
 /**
  * In the write's transaction, leaves a RedetectRequest for every enabled detector of a changed
@@ -70,14 +66,14 @@ export interface Unfiled {
  * run reading the old value may be committing past it right now). The watermark is read without a
  * lock: ingest never waits for a detection commit. A filed request starts at the pair's earliest
  * change, late or not: a point inserted past the watermark in the same write may be inside a page
- * a run is committing, and nothing else re-checks a pair that was filed. Returns the pairs it did
- * not file, for `recheckAfterCommit`.
+ * a run is committing, and nothing else re-checks a pair that was filed. In the same statement it
+ * records the re-check to make after the commit (`IngestCheck`: the changed series, their earliest
+ * changes, the pairs filed) and returns its id for `recheckAfterCommit`.
  */
-export async function requestRedetectForChanges(client: pg.ClientBase, changes: Changes): Promise<Unfiled> {
-  const unfiled: Unfiled = { detectorIds: [], subjectIds: [], firsts: [] };
-  if (changes.size === 0) return unfiled;
+export async function requestRedetectForChanges(client: pg.ClientBase, changes: Changes): Promise<CheckId> {
+  if (changes.size === 0) return null;
   const ids = [...changes.keys()];
-  const { rows } = await client.query<{ d: string; s: string; first: number }>(
+  const { rows } = await client.query<{ id: string }>(
     `WITH c AS (
        SELECT ds."detectorId" AS d, x.subject AS s, min(v.first) AS first,
          min(v.first) FILTER (WHERE v.updated OR (st.watermark IS NOT NULL AND to_timestamp(v.first / 1000.0) <= st.watermark)) AS late
@@ -96,36 +92,70 @@ export async function requestRedetectForChanges(client: pg.ClientBase, changes: 
        ON CONFLICT ("detectorId", "subjectId") DO UPDATE
          SET "fromTs" = LEAST("RedetectRequest"."fromTs", EXCLUDED."fromTs"), "updatedAt" = now()
      )
-     SELECT d, s, first FROM c WHERE late IS NULL`,
+     INSERT INTO "IngestCheck" ("seriesIds", firsts, "filedDetectorIds", "filedSubjectIds")
+     SELECT $1::text[], ARRAY(SELECT to_timestamp(f / 1000.0) FROM unnest($2::float8[]) WITH ORDINALITY AS u(f, o) ORDER BY o),
+       ARRAY(SELECT d FROM c WHERE late IS NOT NULL ORDER BY d, s), ARRAY(SELECT s FROM c WHERE late IS NOT NULL ORDER BY d, s)
+     RETURNING id::text`,
     [ids, ids.map((id) => changes.get(id)!.first), ids.map((id) => changes.get(id)!.updated)],
   );
-  for (const r of rows) {
-    unfiled.detectorIds.push(r.d);
-    unfiled.subjectIds.push(r.s);
-    unfiled.firsts.push(r.first);
-  }
-  return unfiled;
+  return rows[0].id;
+}
+
+/** Re-checks older than this are taken to be abandoned by their write (its process died or lost its connection). */
+export const RECHECK_STALE_MS = 10_000;
+
+/**
+ * The write's second check, AFTER its commit: a point it inserted past the watermark it read may
+ * be inside a page a detect run is committing right now, read before this write committed. Either
+ * the run's re-count after its commit sees the point (lib/server/queries/verify-pages.ts), or that
+ * commit came first and this check sees the watermark past the point (the reasoning is in
+ * lib/pipeline/README.md). It probes the CURRENT pairs of the written series (a detector attached
+ * or a group formed since the write's snapshot is checked too), except those the write's
+ * transaction filed, and deletes the `IngestCheck` rows it made: one statement.
+ */
+export async function recheckAfterCommit(db: Pick<pg.ClientBase, "query">, checkId: CheckId): Promise<void> {
+  if (checkId === null) return;
+  await db.query(recheckSql(`id = $1::bigint`), [checkId]);
 }
 
 /**
- * The write's second check, AFTER its commit, of the pairs its transaction did not file: a point
- * it inserted past the watermark it read may be inside a page a detect run is committing right
- * now, read before this write committed. Either the run's re-count after its commit sees the point
- * (requestRedetectForMissed, lib/server/queries/detector-state.ts), or that commit came first and
- * this check sees the watermark past the point (the reasoning is in lib/pipeline/README.md).
- * Primary-key probes of those pairs' positions only: one statement per write.
+ * `recheckAfterCommit` for a write whose points are committed: a failure is logged, not thrown, so
+ * the write still answers 2xx; its `IngestCheck` row stays and the reconciler re-runs it.
  */
-export async function recheckAfterCommit(db: Pick<pg.ClientBase, "query">, unfiled: Unfiled): Promise<void> {
-  if (unfiled.detectorIds.length === 0) return;
-  await db.query(
-    `INSERT INTO "RedetectRequest" ("detectorId", "subjectId", "fromTs", "updatedAt")
-     SELECT v.d, v.s, to_timestamp(v.first / 1000.0), now()
-     FROM unnest($1::text[], $2::text[], $3::float8[]) AS v(d, s, first)
-     JOIN "DetectorState" st ON st."detectorId" = v.d AND st."subjectId" = v.s
-     WHERE to_timestamp(v.first / 1000.0) <= st.watermark
-     ORDER BY v.d, v.s
-     ON CONFLICT ("detectorId", "subjectId") DO UPDATE
-       SET "fromTs" = LEAST("RedetectRequest"."fromTs", EXCLUDED."fromTs"), "updatedAt" = now()`,
-    [unfiled.detectorIds, unfiled.subjectIds, unfiled.firsts],
-  );
+export async function recheckOrLeave(db: Pick<pg.ClientBase, "query">, checkId: CheckId): Promise<void> {
+  try {
+    await recheckAfterCommit(db, checkId);
+  } catch (err) {
+    logger.warn({ err, checkId }, "the re-check after a write's commit failed; the reconciler will make it");
+  }
+}
+
+/** The reconciler's part: re-runs the re-checks left for `staleMs` by writes that died after their commit. Returns how many. */
+export async function recheckStale(db: Pick<pg.ClientBase, "query">, staleMs = RECHECK_STALE_MS): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(`${recheckSql(`"createdAt" < now() - $1 * interval '1 millisecond'`)}`, [staleMs]);
+  return rows[0]?.n ?? 0;
+}
+
+function recheckSql(which: string): string {
+  return `WITH chk AS (
+      DELETE FROM "IngestCheck" WHERE id IN (SELECT id FROM "IngestCheck" WHERE ${which} ORDER BY id FOR UPDATE SKIP LOCKED)
+      RETURNING id, "seriesIds", firsts, "filedDetectorIds", "filedSubjectIds"
+    ), c AS (
+      SELECT ds."detectorId" AS d, COALESCE(m."groupId", v.s) AS s, min(v.first) AS first
+      FROM chk CROSS JOIN LATERAL unnest(chk."seriesIds", chk.firsts) AS v(s, first)
+      JOIN "DetectorSeries" ds ON ds."seriesId" = v.s
+      JOIN "Detector" d ON d.id = ds."detectorId" AND d.enabled
+      LEFT JOIN "SeriesGroupMember" m ON d.grouping IS NOT NULL AND m."detectorId" = ds."detectorId" AND m."seriesId" = v.s
+      WHERE (d.grouping IS NULL OR m."groupId" IS NOT NULL)
+        AND NOT EXISTS (SELECT 1 FROM unnest(chk."filedDetectorIds", chk."filedSubjectIds") AS f(d, s) WHERE f.d = ds."detectorId" AND f.s = COALESCE(m."groupId", v.s))
+      GROUP BY 1, 2
+    ), filed AS (
+      INSERT INTO "RedetectRequest" ("detectorId", "subjectId", "fromTs", "updatedAt")
+      SELECT c.d, c.s, c.first, now() FROM c JOIN "DetectorState" st ON st."detectorId" = c.d AND st."subjectId" = c.s
+      WHERE c.first <= st.watermark
+      ORDER BY c.d, c.s
+      ON CONFLICT ("detectorId", "subjectId") DO UPDATE
+        SET "fromTs" = LEAST("RedetectRequest"."fromTs", EXCLUDED."fromTs"), "updatedAt" = now()
+    )
+    SELECT count(*)::int AS n FROM chk`;
 }

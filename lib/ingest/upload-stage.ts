@@ -12,7 +12,7 @@ import { countPointsIngested } from "@/lib/metrics/record";
 import { getEnv } from "@/lib/env";
 import type { SeriesPoints } from "@/lib/ingest/batch";
 import { resolveSeries, type SeriesKey } from "@/lib/ingest/resolve-series";
-import { addChanges, recheckAfterCommit, requestRedetectForChanges, upsertPointsSql, type Changes, type UpsertRow } from "@/lib/ingest/changes";
+import { addChanges, recheckOrLeave, requestRedetectForChanges, upsertPointsSql, type Changes, type UpsertRow } from "@/lib/ingest/changes";
 
 export type StagedSeries = SeriesKey;
 
@@ -89,12 +89,12 @@ export class UploadStage {
     );
     const changes: Changes = new Map();
     addChanges(changes, rows, new Map(resolved.map((r) => [r.key, r.id])));
-    const unfiled = await requestRedetectForChanges(c, changes);
+    const checkId = await requestRedetectForChanges(c, changes);
     const distinct = await c.query<{ n: string }>(`SELECT count(*) AS n FROM (SELECT DISTINCT si, ms FROM upload_stage) d`);
     const source = await c.query<{ kind: string }>(`UPDATE "DataSource" SET "lastIngestedAt" = now() WHERE id = $1 RETURNING kind`, [sourceId]);
     await c.query("COMMIT");
-    // Again after the commit, for the pairs not filed (see recheckAfterCommit).
-    await recheckAfterCommit(c, unfiled);
+    // Again after the commit (see recheckAfterCommit).
+    await recheckOrLeave(c, checkId);
     const accepted = Number(distinct.rows[0].n);
     if (source.rows[0]) countPointsIngested(source.rows[0].kind, accepted);
     return { accepted, seriesIds, changedSeriesIds: seriesIds.filter((id) => changes.has(id)) };

@@ -12,7 +12,7 @@ import { getPgPool, withPgTransaction } from "@/lib/server/pg-pool";
 import type { SeriesPoints } from "@/lib/ingest/batch";
 import { resolveSeries, type ResolvedSeries } from "@/lib/ingest/resolve-series";
 import { countPointsIngested } from "@/lib/metrics/record";
-import { addChanges, recheckAfterCommit, requestRedetectForChanges, upsertPointsSql, type Changes, type UpsertRow } from "@/lib/ingest/changes";
+import { addChanges, recheckOrLeave, requestRedetectForChanges, upsertPointsSql, type Changes, type UpsertRow } from "@/lib/ingest/changes";
 
 const CHUNK = 50_000;
 /** Ingest stamps a source's `lastIngestedAt` and its key's `lastUsedAt` at most this often. */
@@ -120,19 +120,19 @@ async function stampSourceAndKey(client: pg.ClientBase, sourceId: string, keyId:
 
 export async function writeBatch(sourceId: string, keyId: string | null, input: SeriesPoints[]): Promise<WriteResult> {
   const series = canonicalOrder(input);
-  const { kind, unfiled, ...result } = await withPgTransaction(async (client) => {
+  const { kind, checkId, ...result } = await withPgTransaction(async (client) => {
     await client.query(`SET LOCAL statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
     const resolved = await resolveSeries(client, sourceId, series);
     const seriesIds = resolved.map((r) => r.id);
     const changes = await upsertMultiSeriesPoints(client, resolved, series);
-    const unfiled = await requestRedetectForChanges(client, changes);
+    const checkId = await requestRedetectForChanges(client, changes);
     const kind = await stampSourceAndKey(client, sourceId, keyId);
     const accepted = series.reduce((n, s) => n + new Set(s.ms).size, 0);
-    return { kind, unfiled, accepted, series: seriesIds.length, seriesIds, changedSeriesIds: seriesIds.filter((id) => changes.has(id)) };
+    return { kind, checkId, accepted, series: seriesIds.length, seriesIds, changedSeriesIds: seriesIds.filter((id) => changes.has(id)) };
   });
-  // Again after the commit, for the pairs not filed: a detect run may have committed past the new
-  // points meanwhile, having read its page before they were visible (see recheckAfterCommit).
-  await recheckAfterCommit(getPgPool(), unfiled);
+  // Again after the commit: a detect run may have committed past the new points meanwhile, having
+  // read its page before they were visible (see recheckAfterCommit).
+  await recheckOrLeave(getPgPool(), checkId);
   countPointsIngested(kind, result.accepted);
   return result;
 }

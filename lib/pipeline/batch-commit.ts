@@ -6,7 +6,8 @@ import type { Scorer } from "@/lib/pipeline/scoring";
 import { applyIncidents, type IncidentWrite } from "@/lib/server/queries/incidents";
 import { ringAlerts } from "@/lib/alerting/doorbell";
 import { saveSnapshot } from "@/lib/server/queries/redetect";
-import { requestRedetectForMissed } from "@/lib/server/queries/detector-state";
+import { requestRedetectForMissed, verifySet } from "@/lib/server/queries/verify-pages";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { timed } from "@/lib/pipeline/timings";
 
 /** A subject's position as the batch read it. */
@@ -33,19 +34,24 @@ export interface PairWrite {
 
 /**
  * Locks the pairs' rows (key order: two batches never deadlock), keeps the pairs still at the
- * version they were scored from, writes their incidents and snapshots, and moves their watermarks.
- * After the commit, re-counts the saved pairs' ranges (`requestRedetectForMissed`). Returns the
- * pairs saved, those of them that missed a point (a RedetectRequest now waits for them), and the
- * severities of the incidents it created.
+ * version they were scored from, writes their incidents and snapshots, and moves their watermarks,
+ * recording each page for the re-count. After the commit, re-counts the saved pairs' pages
+ * (`requestRedetectForMissed`), then rings the alerts of the pairs that passed it. Returns the
+ * pairs saved, those of them that missed a point (a RedetectRequest now waits for them: the caller
+ * re-runs them and rings `notify`, their incidents), and the severities of the incidents it created.
  */
 export function commitBatch(
   detectorId: string,
   writes: PairWrite[],
   start: Map<string, BatchStart & { version: number }>,
   grouped: boolean,
-  /** Test hook: runs inside the transaction just before it commits. */
-  beforeCommit?: () => Promise<unknown>,
-): Promise<{ saved: Set<string>; missed: Set<string>; createdSeverities: string[] }> {
+  hooks: {
+    /** Test hook: runs inside the transaction just before it commits. */
+    beforeCommit?: () => Promise<unknown>;
+    /** Test hook: runs after the commit, before the re-count (where a killed worker stops). */
+    afterCommit?: () => Promise<unknown>;
+  } = {},
+): Promise<{ saved: Set<string>; missed: Set<string>; createdSeverities: string[]; notify: string[] }> {
   return getPrisma().$transaction(async (tx) => {
     const createdSeverities: string[] = [];
     const ids = writes.map((w) => w.seriesId);
@@ -54,35 +60,33 @@ export function commitBatch(
       WHERE "detectorId" = ${detectorId} AND "subjectId" = ANY(${ids}::text[])
       ORDER BY "subjectId" FOR UPDATE`;
     const now = new Map(locked.map((l) => [l.seriesId, l.version]));
-    const notify: string[] = [];
+    const notify = new Map<string, string[]>();
     const ok = writes.filter((w) => now.get(w.seriesId) === start.get(w.seriesId)!.version);
     for (const w of ok) {
       const cp = start.get(w.seriesId)!;
       if (w.found.length > 0) {
         const changes = await applyIncidents(tx, detectorId, { id: w.seriesId, groupId: grouped ? w.seriesId : null }, { after: cp.watermark, upTo: w.next }, w.found);
         createdSeverities.push(...changes.createdSeverities);
-        notify.push(...changes.notify);
+        notify.set(w.seriesId, changes.notify);
       }
       if (w.snapshot) await saveSnapshot(tx, detectorId, w.seriesId, w.next, w.snapshot, cp.modelId);
     }
     if (ok.length > 0) {
+      const verify = verifySet(Prisma.sql`v.after`, Prisma.sql`v.wm`, Prisma.sql`v.scored`, Prisma.sql`s`);
       await tx.$executeRaw`
-        UPDATE "DetectorState" s SET watermark = v.wm::timestamptz, version = s.version + 1, "updatedAt" = now()
-        FROM unnest(${ok.map((w) => w.seriesId)}::text[], ${ok.map((w) => w.next.toISOString())}::text[]) AS v(s, wm)
+        UPDATE "DetectorState" s SET watermark = v.wm, version = s.version + 1, "updatedAt" = now(), ${verify}
+        FROM unnest(${ok.map((w) => w.seriesId)}::text[], ${ok.map((w) => w.next.toISOString())}::timestamptz[],
+          ${ok.map((w) => start.get(w.seriesId)!.watermark?.toISOString() ?? null)}::timestamptz[], ${ok.map((w) => w.points)}::int[]) AS v(s, wm, after, scored)
         WHERE s."detectorId" = ${detectorId} AND s."subjectId" = v.s`;
     }
-    await beforeCommit?.();
+    await hooks.beforeCommit?.();
     return { ok, createdSeverities, notify };
   }, { timeout: 60_000, maxWait: 10_000 }).then(async ({ ok, createdSeverities, notify }) => {
-    ringAlerts(notify);
-    // The re-count after the commit (see requestRedetectForMissed): a pair whose range gained a
-    // point while it was scored is saved, and left a request that rewinds it.
-    const missed = await timed("batch.recount", () =>
-      requestRedetectForMissed(getPrisma(), detectorId, ok.map((w) => {
-        const cp = start.get(w.seriesId)!;
-        return { subjectId: w.seriesId, members: cp.members, after: cp.watermark, upTo: w.next, scored: w.points };
-      })),
-    );
-    return { saved: new Set(ok.map((w) => w.seriesId)), missed, createdSeverities };
+    await hooks.afterCommit?.();
+    // The re-count after the commit (lib/server/queries/verify-pages.ts): a pair whose range gained
+    // a point while it was scored is saved, and left a request that rewinds it.
+    const missed = await timed("batch.recount", () => requestRedetectForMissed(detectorId, ok.map((w) => w.seriesId)));
+    ringAlerts([...notify].flatMap(([s, ids]) => (missed.has(s) ? [] : ids)));
+    return { saved: new Set(ok.map((w) => w.seriesId)), missed, createdSeverities, notify: [...notify].flatMap(([s, ids]) => (missed.has(s) ? ids : [])) };
   });
 }

@@ -7,32 +7,16 @@
 import { describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/server/db";
 import { writeBatch } from "@/lib/ingest/write";
-import { createDetector } from "@/lib/server/queries/detectors";
-import { runTraining } from "@/lib/pipeline/train-run";
 import { runDetection } from "@/lib/pipeline/detect-run";
 import { runDetectionBatch } from "@/lib/pipeline/detect-batch";
 import { loadScorer } from "@/lib/pipeline/load-scorer";
 import { clearStateCache } from "@/lib/pipeline/state-cache";
 import { readGrouping } from "@/lib/detectors/grouping";
 import { T0, STEP_MS } from "@/lib/pipeline/testing/fixtures";
-import { HOSTS_GROUPING, METRICS, SPIKE, TOTAL, TRAIN, valuesOf, writeHosts } from "@/lib/pipeline/testing/hosts";
+import { METRICS, SPIKE, TOTAL, TRAIN, trainedHosts, valuesOf, writeHosts } from "@/lib/pipeline/testing/hosts";
 import { withTestDatabase } from "@/test/test-database";
 
 withTestDatabase();
-
-/** A trained k-means detector grouped by host over a fresh source with the hosts' first TRAIN steps; its groups by key. */
-async function trainedHosts(name: string) {
-  const prisma = getPrisma();
-  const source = await prisma.dataSource.create({ data: { name, kind: "HTTP_PUSH" } });
-  await writeHosts(source.id, 0, TRAIN);
-  const d = await createDetector(
-    { name, algorithm: "kmeans", params: { k: 4, shingleSize: 1, seed: 7 }, mode: "STREAMING", trainingWindowHours: 24, enabled: true, seriesIds: [], sourceIds: [source.id], retrainCron: null, grouping: HOSTS_GROUPING },
-    null,
-  );
-  await runTraining({ detectorId: d.id });
-  const groups = await prisma.seriesGroup.findMany({ where: { detectorId: d.id }, orderBy: { key: "asc" }, include: { members: { orderBy: { position: "asc" } } } });
-  return { sourceId: source.id, detectorId: d.id, groups };
-}
 
 /** A group's position and its state rebuilt from the database (snapshot + replay), as a restarted worker would. */
 async function stateOf(detectorId: string, group: { id: string; members: { seriesId: string }[] }) {

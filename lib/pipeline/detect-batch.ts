@@ -21,6 +21,7 @@ import type { IncidentWrite } from "@/lib/server/queries/incidents";
 import { runDetection, type DetectRunResult } from "@/lib/pipeline/detect-run";
 import { timed } from "@/lib/pipeline/timings";
 import { countAnomaliesCreated, countPointsScored } from "@/lib/metrics/record";
+import { ringAlerts } from "@/lib/alerting/doorbell";
 import { SNAPSHOT_POINTS } from "@/lib/server/queries/redetect";
 import { readBatch, readGroupStarts, type BatchRow } from "@/lib/pipeline/batch-read";
 import { commitBatch, type BatchStart, type PairWrite } from "@/lib/pipeline/batch-commit";
@@ -70,6 +71,7 @@ export function seriesItem(r: BatchRow, pageSize: number): BatchItem {
 export interface BatchHooks {
   afterScore?: () => Promise<unknown>;
   beforeCommit?: () => Promise<unknown>;
+  afterCommit?: () => Promise<unknown>;
 }
 
 /** Scores `seriesIds` (distinct subject ids: series, or groups of a grouped detector) for one detector; results in the same order. */
@@ -146,8 +148,10 @@ export async function scoreBatch(
   }
 
   await opts.afterScore?.();
+  let held: string[] = [];
   if (writes.length > 0) {
-    const { saved, missed, createdSeverities } = await timed("batch.commitTx", () => commitBatch(detectorId, writes, start, grouping !== null, opts.beforeCommit));
+    const { saved, missed, createdSeverities, notify } = await timed("batch.commitTx", () => commitBatch(detectorId, writes, start, grouping !== null, opts));
+    held = notify;
     countPointsScored(detector.algorithm, writes.reduce((n, w) => n + (saved.has(w.seriesId) ? w.points : 0), 0));
     countAnomaliesCreated(createdSeverities);
     for (const w of writes) {
@@ -165,5 +169,8 @@ export async function scoreBatch(
 
   // A series handed on keeps the points already read for it: its run's first page starts with them.
   const heads = new Map(items.map((it) => [it.seriesId, it.page && !it.redetect && !it.redetectUntil ? { version: it.version, page: it.page } : undefined]));
-  return mapLimit(order, SINGLE_CONCURRENCY, async (subjectId) => results.get(subjectId) ?? runDetection({ detectorId, subjectId }, { head: heads.get(subjectId) }));
+  const done = await mapLimit(order, SINGLE_CONCURRENCY, async (subjectId) => results.get(subjectId) ?? runDetection({ detectorId, subjectId }, { head: heads.get(subjectId) }));
+  // The incidents of pages that missed a point, once their pairs were re-run (the notify job holds any a request still covers).
+  ringAlerts(held);
+  return done;
 }

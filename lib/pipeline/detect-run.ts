@@ -11,9 +11,12 @@
  * the same incidents. The scorer stays cached in the worker (lib/pipeline/state-cache.ts); a cache
  * miss rebuilds it from the newest snapshot and the points after it (lib/pipeline/load-scorer.ts).
  *
- * After each commit the run re-counts the page's range (`requestRedetectForMissed`): a point that
- * landed inside it meanwhile, written by an ingest that read the old watermark, leaves a
- * RedetectRequest, and the run starts again, applying it.
+ * Each commit records the page's range and count on the row; after it the run re-counts the range
+ * and clears the record (`requestRedetectForMissed`, lib/server/queries/verify-pages.ts): a point
+ * that landed inside it meanwhile, written by an ingest that read the old watermark, leaves a
+ * RedetectRequest, and the run starts again, applying it. A run that dies before its re-count
+ * leaves the record to the reconciler. Alerts are rung only once the re-count passed: a page
+ * that missed a point is re-derived first.
  *
  * Late points (ts <= watermark) are never streamed out of order: ingest leaves a RedetectRequest,
  * and the run first rewinds the checkpoint to the newest snapshot before them
@@ -29,10 +32,9 @@ import {
   advanceWatermarkIf,
   ensureDetectorState,
   lockDetectorState,
-  requestRedetectForMissed,
-  saveDetectorState,
   startDetectRun,
 } from "@/lib/server/queries/detector-state";
+import { requestRedetectForMissed } from "@/lib/server/queries/verify-pages";
 import { toAnomalyWrite, type DetectorRow } from "@/lib/pipeline/scoring";
 import { readStepsAfter, type StepPage, type Subject } from "@/lib/server/queries/subject-points";
 import { readGrouping } from "@/lib/detectors/grouping";
@@ -52,6 +54,8 @@ export interface DetectRunOptions {
   beforeCommit?: (page: number) => void | Promise<void>;
   /** Test hook: runs after a page is scored, before its commit (a concurrent writer's moment). */
   afterScore?: (page: number) => unknown;
+  /** Test hook: runs after a page's commit, before its re-count (where a killed worker stops). */
+  afterCommit?: (page: number) => void | Promise<void>;
   /**
    * The first points past the pair's position, already read by the caller (a shard job's batch read
    * hands on a series whose backlog is longer than its page or whose scorer this worker lacks):
@@ -130,6 +134,7 @@ export async function runDetection(pair: PairRef, opts: DetectRunOptions = {}): 
     const until = redetectUntil && next < redetectUntil ? redetectUntil : null;
     const snapshot = scorer.sinceSnapshot >= SNAPSHOT_POINTS;
     const state = snapshot ? JSON.stringify(scorer.save()) : null;
+    const verify = { after: from, scored: page.points };
 
     await opts.afterScore?.(pageNo);
     let createdSeverities: string[] = [];
@@ -139,14 +144,14 @@ export async function runDetection(pair: PairRef, opts: DetectRunOptions = {}): 
     // with SELECT ... FOR UPDATE and everything commits in one transaction.
     const committed =
       !reconcile && !snapshot && !opts.beforeCommit
-        ? await timed("detect.saveIf", () => advanceWatermarkIf(getPrisma(), detectorId, subjectId, { version }, next, until))
+        ? await timed("detect.saveIf", () => advanceWatermarkIf(getPrisma(), detectorId, subjectId, { version }, next, until, verify))
         : await timed("detect.commitTx", () =>
             getPrisma().$transaction(
               async (tx: Prisma.TransactionClient) => {
                 const locked = await lockDetectorState(tx, detectorId, subjectId);
                 if (!locked || locked.version !== version) return false;
                 if (reconcile) ({ createdSeverities, notify } = await applyIncidents(tx, detectorId, subject, { after: from, upTo: next }, found));
-                await saveDetectorState(tx, detectorId, subjectId, next, { redetectUntil: until });
+                await advanceWatermarkIf(tx, detectorId, subjectId, { version }, next, until, verify);
                 if (state) await saveSnapshot(tx, detectorId, subjectId, next, state, cp.modelId);
                 await opts.beforeCommit?.(pageNo);
                 return true;
@@ -159,18 +164,19 @@ export async function runDetection(pair: PairRef, opts: DetectRunOptions = {}): 
     }
     countPointsScored(detector.algorithm, page.points);
     countAnomaliesCreated(createdSeverities);
-    ringAlerts(notify);
     if (snapshot) scorer.sinceSnapshot = 0;
-    const missed = await timed("detect.recount", () =>
-      requestRedetectForMissed(getPrisma(), detectorId, [{ subjectId, members: subject.members, after: from, upTo: next, scored: page.points }]),
-    );
-    if (missed.size > 0) {
+    await opts.afterCommit?.(pageNo);
+    const missed = await timed("detect.recount", () => requestRedetectForMissed(detectorId, [subjectId]));
+    if (missed.size === 0) ringAlerts(notify);
+    else {
       // A point landed inside the page while it was scored: the request just left rewinds it.
       const rewinds = (opts.rewinds ?? 0) + 1;
       if (rewinds > MAX_REWINDS) {
         return { status: "superseded", points: points + page.points, pages: pages + 1, anomalies: anomalies + found.length, watermark: next.toISOString() };
       }
       const again = await runDetection(pair, { pageSize, rewinds });
+      // Incidents the re-run left unchanged were not rung by it; the notify job holds any a request still covers.
+      ringAlerts(notify);
       if (again.status === "skipped") return again;
       return { ...again, points: points + page.points + again.points, pages: pages + 1 + again.pages, anomalies: anomalies + found.length + again.anomalies };
     }

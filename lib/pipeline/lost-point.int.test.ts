@@ -12,99 +12,25 @@
  * group, and the CSV upload's write.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import pg from "pg";
 import { getPrisma } from "@/lib/server/db";
 import { runDetection } from "@/lib/pipeline/detect-run";
 import { runDetectionBatch } from "@/lib/pipeline/detect-batch";
-import { uploadCsv } from "@/lib/ingest/upload-csv";
 import { writeBatch } from "@/lib/ingest/write";
-import { createDetector } from "@/lib/server/queries/detectors";
-import { runTraining } from "@/lib/pipeline/train-run";
-import { requestRedetectForMissed } from "@/lib/server/queries/detector-state";
-import { STEP_MS, T0, anomaliesOf, createPair, sineWithSpikes, writePoints } from "@/lib/pipeline/testing/fixtures";
-import { HOSTS_GROUPING, METRICS, TRAIN, valuesOf, writeHosts } from "@/lib/pipeline/testing/hosts";
+import { advanceWatermarkIf } from "@/lib/server/queries/detector-state";
+import { requestRedetectForMissed } from "@/lib/server/queries/verify-pages";
+import { STEP_MS, T0, anomaliesOf, writePoints } from "@/lib/pipeline/testing/fixtures";
+import { LATE, VALUES, batchMissingLate, pairMissingLate, reference, requestOf, sourceOf, uploadPoint, type Pair } from "@/lib/pipeline/testing/late-point";
+import { METRICS, TRAIN, trainedHosts, valuesOf } from "@/lib/pipeline/testing/hosts";
+import { endSourceHolders, holdSource as holdSourceRow } from "@/lib/pipeline/testing/hold-source";
 import { withTestDatabase } from "@/test/test-database";
-import { waitFor } from "@/test/wait-for";
 
 const db = withTestDatabase();
 
-/** Point 200 is a spike: scored, it is an anomaly; lost, it is not. */
-const VALUES = sineWithSpikes(400, [200]);
-const LATE = 200;
+afterEach(endSourceHolders);
 
-type Pair = { detectorId: string; seriesId: string };
-
-const holders: pg.Client[] = [];
-afterEach(async () => {
-  for (const c of holders.splice(0)) await c.end().catch(() => undefined);
-});
-
-/**
- * Holds the source's row (FOR UPDATE) on a second client: a write to the source upserts its
- * points and checks the watermarks, then waits to stamp the source, with its transaction open.
- */
-async function holdSource(sourceId: string) {
-  const client = new pg.Client({ connectionString: db.url() });
-  holders.push(client);
-  await client.connect();
-  await client.query("BEGIN");
-  await client.query(`SELECT 1 FROM "DataSource" WHERE id = $1 FOR UPDATE`, [sourceId]);
-  const pid = (await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0].pid;
-  return {
-    /** Resolves once `writing` waits on the held row (fails if it ends first). */
-    blocked: (writing: Promise<unknown>) =>
-      Promise.race([writing.then(() => Promise.reject(new Error("the write ended without waiting on the held source row"))), waitFor("a write waiting on the held source row", async () => {
-        // The holder is inside a transaction, where statistics views are read from a snapshot taken at their first use: drop it each time.
-        await client.query("SELECT pg_stat_clear_snapshot()");
-        const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))`, [pid]);
-        return rows[0].n > 0;
-      }, 10_000, 20)]),
-    release: () => client.query("COMMIT"),
-  };
-}
-
-async function sourceOf(seriesId: string) {
-  return getPrisma().series.findUniqueOrThrow({ where: { id: seriesId }, select: { sourceId: true, metric: true } });
-}
-
-/** The late point through the CSV upload instead of the HTTP write. */
-async function uploadPoint(seriesId: string, index: number, value: number) {
-  const s = await sourceOf(seriesId);
-  const csv = `timestamp,series,value\n${(T0 + index * STEP_MS) / 1000},${s.metric},${value}\n`;
-  return uploadCsv(s.sourceId, new Response(csv).body!);
-}
+const holdSource = (sourceId: string) => holdSourceRow(db.url(), sourceId);
 
 const write = { write: (p: Pair) => writePoints(p.seriesId, [VALUES[LATE]], LATE), upload: (p: Pair) => uploadPoint(p.seriesId, LATE, VALUES[LATE]) };
-
-async function reference() {
-  const pair = await createPair();
-  await writePoints(pair.seriesId, VALUES);
-  await runDetection(pair);
-  return anomaliesOf(pair);
-}
-
-/** A pair scored through point 199, with points 201..399 stored and point 200 not yet. */
-async function pairMissingLate(): Promise<Pair> {
-  const pair = await createPair();
-  await writePoints(pair.seriesId, VALUES.slice(0, LATE));
-  await runDetection(pair);
-  await writePoints(pair.seriesId, VALUES.slice(LATE + 1), LATE + 1);
-  return pair;
-}
-
-/** Two pairs of one detector, scored through point 199 by a batch (so the worker holds their scorers); point 200 is missing from the first. */
-async function batchMissingLate(): Promise<{ detectorId: string; series: string[] }> {
-  const first = await createPair();
-  const { sourceId } = await getPrisma().series.findUniqueOrThrow({ where: { id: first.seriesId } });
-  const other = await getPrisma().series.create({ data: { sourceId, metric: `other-${first.seriesId}` } });
-  await getPrisma().detectorSeries.create({ data: { detectorId: first.detectorId, seriesId: other.id } });
-  const series = [first.seriesId, other.id].sort();
-  for (const s of series) await writePoints(s, VALUES.slice(0, LATE));
-  await runDetectionBatch(first.detectorId, series);
-  for (const s of series) await writePoints(s, VALUES.slice(LATE + 1), LATE + 1);
-  await writePoints(series[1], [VALUES[LATE]], LATE);
-  return { detectorId: first.detectorId, series };
-}
 
 const steps = (from: number, to: number) => Array.from({ length: to - from }, (_, j) => T0 + (from + j) * STEP_MS);
 const member = (host: string, metric: (typeof METRICS)[number], from: number, to: number, shift = 0) => ({
@@ -116,23 +42,11 @@ const member = (host: string, metric: (typeof METRICS)[number], from: number, to
 });
 
 /** A grouped detector over two hosts, trained, with host b's group scored up to the end of training. */
-async function trainedHosts(name: string) {
-  const prisma = getPrisma();
-  const source = await prisma.dataSource.create({ data: { name, kind: "HTTP_PUSH" } });
-  await writeHosts(source.id, 0, TRAIN);
-  const d = await createDetector(
-    { name, algorithm: "kmeans", params: { k: 4, shingleSize: 1, seed: 7 }, mode: "STREAMING", trainingWindowHours: 24, enabled: true, seriesIds: [], sourceIds: [source.id], retrainCron: null, grouping: HOSTS_GROUPING },
-    null,
-  );
-  await runTraining({ detectorId: d.id });
-  const groups = await prisma.seriesGroup.findMany({ where: { detectorId: d.id }, orderBy: { key: "asc" } });
+async function trainedHostsScored(name: string) {
+  const { sourceId, detectorId, groups } = await trainedHosts(name);
   const b = groups[1].id;
-  await runDetection({ detectorId: d.id, subjectId: b });
-  return { source, d, b };
-}
-
-function requestOf(detectorId: string, subjectId: string) {
-  return getPrisma().redetectRequest.findUnique({ where: { detectorId_subjectId: { detectorId, subjectId } } });
+  await runDetection({ detectorId, subjectId: b });
+  return { source: { id: sourceId }, d: { id: detectorId }, b };
 }
 
 describe("a point committed inside a page being scored", () => {
@@ -190,7 +104,7 @@ describe("a point committed inside a page being scored", () => {
   it("group: a member's point committed inside the group's page is re-detected, in both orders", async () => {
     const prisma = getPrisma();
     for (const order of ["held", "inside"] as const) {
-      const { source, d, b } = await trainedHosts(`grp-${order}`);
+      const { source, d, b } = await trainedHostsScored(`grp-${order}`);
       // Steps TRAIN..TRAIN+19 of every member but host b's cpu at TRAIN+5.
       await writeBatch(source.id, null, [...METRICS.flatMap((m) => [member("a", m, TRAIN, TRAIN + 20), ...(m === "cpu" ? [] : [member("b", m, TRAIN, TRAIN + 20)])]), member("b", "cpu", TRAIN, TRAIN + 5), member("b", "cpu", TRAIN + 6, TRAIN + 20)]);
       const late = () => writeBatch(source.id, null, [member("b", "cpu", TRAIN + 5, TRAIN + 6)]);
@@ -218,7 +132,7 @@ describe("a point committed inside a page being scored", () => {
   });
 
   it("group: a write that corrects one member and inserts another's earlier point files from the earlier point", async () => {
-    const { source, d, b } = await trainedHosts("grp-mixed");
+    const { source, d, b } = await trainedHostsScored("grp-mixed");
     await writeBatch(source.id, null, [...METRICS.map((m) => member("a", m, TRAIN, TRAIN + 20)), member("b", "cpu", TRAIN, TRAIN + 5), member("b", "cpu", TRAIN + 6, TRAIN + 20), member("b", "mem", TRAIN, TRAIN + 20), member("b", "latency", TRAIN, TRAIN + 20)]);
     expect(await requestOf(d.id, b)).toBeNull();
     // One write: host b's mem corrected at TRAIN+10 (a changed value: late) and its cpu inserted at TRAIN+5 (past the watermark).
@@ -229,18 +143,29 @@ describe("a point committed inside a page being scored", () => {
 });
 
 describe("the re-count after a commit", () => {
-  it("files nothing when the page now holds fewer points than it scored (retention, a deleted series)", async () => {
+  it("files nothing when the page now holds fewer points than it scored (retention, a deleted series), and clears the page's record", async () => {
     const pair = await pairMissingLate();
     await writePoints(pair.seriesId, [VALUES[LATE]], LATE);
     await getPrisma().redetectRequest.deleteMany({});
     const upTo = new Date(T0 + (VALUES.length - 1) * STEP_MS);
     const { key } = await getPrisma().series.findUniqueOrThrow({ where: { id: pair.seriesId }, select: { key: true } });
     await getPrisma().$executeRaw`DELETE FROM "DataPoint" WHERE "seriesKey" = ${key} AND ts < ${new Date(T0 + 100 * STEP_MS)}`;
-    const page = { subjectId: pair.seriesId, members: [pair.seriesId], after: null, upTo, scored: VALUES.length };
-    expect(await requestRedetectForMissed(getPrisma(), pair.detectorId, [page])).toEqual(new Set());
-    expect(await requestRedetectForMissed(getPrisma(), pair.detectorId, [page, { ...page, subjectId: "other", members: ["other"] }])).toEqual(new Set());
+    const record = async (scored: number) => {
+      const { version } = await getPrisma().detectorState.findUniqueOrThrow({ where: { detectorId_subjectId: { detectorId: pair.detectorId, subjectId: pair.seriesId } } });
+      await getPrisma().$executeRaw`UPDATE "DetectorState" SET "verifyUpTo" = NULL WHERE "detectorId" = ${pair.detectorId}`;
+      expect(await advanceWatermarkIf(getPrisma(), pair.detectorId, pair.seriesId, { version }, upTo, null, { after: null, scored })).toBe(true);
+    };
+    const pending = async () =>
+      (await getPrisma().detectorState.findUniqueOrThrow({ where: { detectorId_subjectId: { detectorId: pair.detectorId, subjectId: pair.seriesId } }, select: { verifyUpTo: true } })).verifyUpTo;
+    await record(VALUES.length);
+    expect(await pending()).toEqual(upTo);
+    expect(await requestRedetectForMissed(pair.detectorId, [pair.seriesId, "other"])).toEqual(new Set());
+    expect(await pending()).toBeNull();
     expect(await requestOf(pair.detectorId, pair.seriesId)).toBeNull();
-    // One point more than scored is a miss, in both forms of the statement.
-    expect(await requestRedetectForMissed(getPrisma(), pair.detectorId, [{ ...page, scored: VALUES.length - 101 }])).toEqual(new Set([pair.seriesId]));
+    // One point more than scored is a miss: re-detection from the first point (the page had no watermark).
+    await record(VALUES.length - 101);
+    expect(await requestRedetectForMissed(pair.detectorId, [pair.seriesId])).toEqual(new Set([pair.seriesId]));
+    expect(await requestOf(pair.detectorId, pair.seriesId)).toMatchObject({ fromTs: new Date(0) });
+    expect(await pending()).toBeNull();
   });
 });

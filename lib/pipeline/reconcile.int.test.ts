@@ -68,8 +68,8 @@ describe.each([
     const jobs = shardKeys(pairs);
     expect(jobs.length).toBeGreaterThan(0);
 
-    expect(await reconcileDetection(backend)).toEqual({ attached: 0, lagging: pairs.length, enqueued: jobs.length });
-    expect(await reconcileDetection(backend)).toEqual({ attached: 0, lagging: pairs.length, enqueued: jobs.length });
+    expect(await reconcileDetection(backend)).toEqual({ attached: 0, missed: 0, rechecked: 0, lagging: pairs.length, enqueued: jobs.length });
+    expect(await reconcileDetection(backend)).toEqual({ attached: 0, missed: 0, rechecked: 0, lagging: pairs.length, enqueued: jobs.length });
     expect(await waitingDetectJobs(backend)).toEqual(jobs);
 
     const done: string[] = [];

@@ -1,13 +1,18 @@
 /**
  * The reconciler makes the queue disposable: every ~30 s it re-derives from PostgreSQL which
  * (detector, series) pairs lag their data and enqueues detection for them. A lost Redis, a job
- * dropped by deduplication or a worker killed mid-run is caught up on the next tick.
+ * dropped by deduplication or a worker killed mid-run is caught up on the next tick. First it
+ * makes the checks after a commit that a killed process left undone (a detect run's re-count, a
+ * write's re-check): the requests they file make their pairs lag.
  */
 import type { QueueBackend } from "@/lib/queue/connection";
 import { JOBS } from "@/lib/queue/contract";
 import { findLaggingPairs } from "@/lib/server/queries/detector-state";
 import { enqueueDetect } from "@/lib/pipeline/schedule";
 import { getPrisma } from "@/lib/server/db";
+import { getPgPool } from "@/lib/server/pg-pool";
+import { recountStalePages } from "@/lib/server/queries/verify-pages";
+import { recheckStale } from "@/lib/ingest/changes";
 
 export const RECONCILE_SCHEDULER_ID = "system.reconcile";
 export const RECONCILE_EVERY_MS = 30_000;
@@ -29,13 +34,19 @@ export function attachWatchedSeries(): Promise<number> {
 }
 
 /**
- * `attached`: watched series found unattached; `lagging`: pairs behind their data; `enqueued`: the
- * (detector, shard) jobs that cover them.
+ * `attached`: watched series found unattached; `missed`: abandoned page records whose re-count found a missed point;
+ * `rechecked`: abandoned write re-checks made; `lagging`: pairs behind their data (or with a
+ * request); `enqueued`: the (detector, shard) jobs that cover them.
  */
-export async function reconcileDetection(backend: QueueBackend): Promise<{ attached: number; lagging: number; enqueued: number }> {
+export async function reconcileDetection(
+  backend: QueueBackend,
+  staleMs?: number,
+): Promise<{ attached: number; missed: number; rechecked: number; lagging: number; enqueued: number }> {
   const attached = await attachWatchedSeries();
+  const missed = (await recountStalePages(staleMs)).length;
+  const rechecked = await recheckStale(getPgPool(), staleMs);
   const pairs = await findLaggingPairs();
-  return { attached, lagging: pairs.length, enqueued: await enqueueDetect(backend, pairs) };
+  return { attached, missed, rechecked, lagging: pairs.length, enqueued: await enqueueDetect(backend, pairs) };
 }
 
 /** Stable scheduler id: restarts and extra workers upsert the same schedule, never add another. */

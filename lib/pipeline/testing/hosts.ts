@@ -5,6 +5,9 @@
 import { writeBatch } from "@/lib/ingest/write";
 import { T0, STEP_MS } from "@/lib/pipeline/testing/fixtures";
 import type { Grouping } from "@/lib/detectors/grouping";
+import { getPrisma } from "@/lib/server/db";
+import { createDetector } from "@/lib/server/queries/detectors";
+import { runTraining } from "@/lib/pipeline/train-run";
 
 export const METRICS = ["cpu", "mem", "latency"] as const;
 export const HOSTS = ["a", "b"] as const;
@@ -36,4 +39,18 @@ export async function writeHosts(sourceId: string, from: number, to: number) {
     null,
     HOSTS.flatMap((host) => METRICS.map((metric) => ({ metric, labels: { host }, labelsKey: `host=${host}`, ms, values: valuesOf(host, metric, from, to) }))),
   );
+}
+
+/** A trained k-means detector grouped by host over a fresh source with the hosts' first TRAIN steps; its groups by key, with their members. */
+export async function trainedHosts(name: string) {
+  const prisma = getPrisma();
+  const source = await prisma.dataSource.create({ data: { name, kind: "HTTP_PUSH" } });
+  await writeHosts(source.id, 0, TRAIN);
+  const d = await createDetector(
+    { name, algorithm: "kmeans", params: { k: 4, shingleSize: 1, seed: 7 }, mode: "STREAMING", trainingWindowHours: 24, enabled: true, seriesIds: [], sourceIds: [source.id], retrainCron: null, grouping: HOSTS_GROUPING },
+    null,
+  );
+  await runTraining({ detectorId: d.id });
+  const groups = await prisma.seriesGroup.findMany({ where: { detectorId: d.id }, orderBy: { key: "asc" }, include: { members: { orderBy: { position: "asc" } } } });
+  return { sourceId: source.id, detectorId: d.id, groups };
 }

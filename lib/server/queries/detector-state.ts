@@ -9,7 +9,7 @@ import { getPrisma } from "@/lib/server/db";
 import { getPgPool } from "@/lib/server/pg-pool";
 import { packPoints, unpackPoints } from "@/lib/server/queries/packed-points";
 import { MAX_TRAINING_POINTS, trainingWindow } from "@/lib/detection/training";
-import { BEFORE_FIRST_POINT } from "@/lib/server/queries/redetect";
+import { verifySet } from "@/lib/server/queries/verify-pages";
 
 export interface Checkpoint {
   watermark: Date | null;
@@ -100,8 +100,9 @@ export async function startDetectRun(detectorId: string, subjectId: string): Pro
  * Compare-and-set of the scoring position: moves the watermark to `watermark` (version + 1) only
  * when the row is still at `expect.version`. The UPDATE takes the same row lock as SELECT ... FOR
  * UPDATE; a concurrent writer makes it wait, and PostgreSQL re-checks the condition on the
- * committed row, so a moved row updates nothing (false). Whether the range held exactly the points
- * scored is checked after the commit (`requestRedetectForMissed`).
+ * committed row, so a moved row updates nothing (false). The page (`page.after`, `watermark`] and
+ * the points scored in it are recorded on the row for the re-count after the commit
+ * (lib/server/queries/verify-pages.ts).
  */
 export async function advanceWatermarkIf(
   db: Prisma.TransactionClient,
@@ -110,76 +111,13 @@ export async function advanceWatermarkIf(
   expect: { version: number },
   watermark: Date,
   redetectUntil: Date | null,
+  page: { after: Date | null; scored: number },
 ): Promise<boolean> {
+  const verify = verifySet(Prisma.sql`${page.after}::timestamptz`, Prisma.sql`${watermark}::timestamptz`, Prisma.sql`${page.scored}::int`);
   const n = await db.$executeRaw`
-    UPDATE "DetectorState" SET watermark = ${watermark}, version = version + 1, "redetectUntil" = ${redetectUntil}, "updatedAt" = now()
+    UPDATE "DetectorState" SET watermark = ${watermark}, version = version + 1, "redetectUntil" = ${redetectUntil}, "updatedAt" = now(), ${verify}
     WHERE "detectorId" = ${detectorId} AND "subjectId" = ${subjectId} AND version = ${expect.version}`;
   return n === 1;
-}
-
-/** A committed page of one subject: its points in (after, upTo] of `members`, `scored` of them scored. */
-export interface CommittedPage {
-  subjectId: string;
-  members: string[];
-  after: Date | null;
-  upTo: Date;
-  scored: number;
-}
-
-/**
- * The re-count a detect run makes AFTER each commit: for every page whose range now holds more
- * points than it scored, leaves a RedetectRequest from just past the page's start (the
- * next run rewinds and re-scores it) and returns those subjects. One statement.
- *
- * Why after the commit: ingest reads the watermark without a lock, so a point committed inside a
- * page after the run read it, by a write that saw the old watermark, is scored by nobody unless
- * one side notices. Ingest repeats its check after its own commit (lib/ingest/changes.ts). A lost
- * point would need ingest's re-check before the detection commit and this re-count before the
- * ingest commit: ingest commit < ingest re-check < detection commit < re-count < ingest commit,
- * which cannot happen. (A count inside the commit's transaction could not close it: its snapshot
- * predates the ingest commit.) Fewer points than scored is not a miss (retention or a deleted
- * series removed some): it files nothing, or retention would rewind a pair again and again. Points are stored to the millisecond, so `after + 1 ms` is the
- * earliest a missed point can be; a page from no watermark asks from 1970-01-01, before any point
- * ingest accepts (lib/ingest/timestamp.ts), which rewinds the pair to its start.
- */
-export async function requestRedetectForMissed(db: Prisma.TransactionClient, detectorId: string, pages: CommittedPage[]): Promise<Set<string>> {
-  if (pages.length === 0) return new Set();
-  if (pages.length === 1) return requestRedetectIfMissed(db, detectorId, pages[0]);
-  const flat = pages.flatMap((p) => p.members.map((m) => ({ p, m })));
-  const rows = await db.$queryRaw<{ subjectId: string }[]>`
-    INSERT INTO "RedetectRequest" ("detectorId", "subjectId", "fromTs", "updatedAt")
-    SELECT ${detectorId}, c.s,
-      COALESCE(c.after + interval '1 millisecond', ${BEFORE_FIRST_POINT}::timestamptz),
-      now()
-    FROM (
-      SELECT v.s, min(v.after) AS after, min(v.upto) AS upto, min(v.scored) AS scored,
-        sum((SELECT count(*) FROM "DataPoint" p
-          WHERE p."seriesKey" = (SELECT key FROM "Series" WHERE id = v.m) AND p.ts > COALESCE(v.after, '-infinity'::timestamptz) AND p.ts <= v.upto)) AS n
-      FROM unnest(${flat.map((f) => f.p.subjectId)}::text[], ${flat.map((f) => f.m)}::text[],
-        ${flat.map((f) => f.p.after?.toISOString() ?? null)}::timestamptz[], ${flat.map((f) => f.p.upTo.toISOString())}::timestamptz[],
-        ${flat.map((f) => f.p.scored)}::int[]) AS v(s, m, after, upto, scored)
-      GROUP BY v.s) c
-    WHERE c.n > c.scored
-    ORDER BY c.s
-    ON CONFLICT ("detectorId", "subjectId") DO UPDATE
-      SET "fromTs" = LEAST("RedetectRequest"."fromTs", EXCLUDED."fromTs"), "updatedAt" = now()
-    RETURNING "subjectId"`;
-  return new Set(rows.map((r) => r.subjectId));
-}
-
-/** `requestRedetectForMissed` for one page: the count in the shape of `countPointsIn` (one join, no per-member rows). */
-async function requestRedetectIfMissed(db: Prisma.TransactionClient, detectorId: string, p: CommittedPage): Promise<Set<string>> {
-  const range = Prisma.sql`s.id = ANY(${p.members}::text[]) AND p.ts > COALESCE(${p.after}::timestamptz, '-infinity'::timestamptz) AND p.ts <= ${p.upTo}`;
-  const rows = await db.$queryRaw<{ subjectId: string }[]>`
-    INSERT INTO "RedetectRequest" ("detectorId", "subjectId", "fromTs", "updatedAt")
-    SELECT ${detectorId}, ${p.subjectId},
-      COALESCE(${p.after}::timestamptz + interval '1 millisecond', ${BEFORE_FIRST_POINT}::timestamptz),
-      now()
-    WHERE (SELECT count(*) FROM "Series" s JOIN "DataPoint" p ON p."seriesKey" = s.key WHERE ${range}) > ${p.scored}
-    ON CONFLICT ("detectorId", "subjectId") DO UPDATE
-      SET "fromTs" = LEAST("RedetectRequest"."fromTs", EXCLUDED."fromTs"), "updatedAt" = now()
-    RETURNING "subjectId"`;
-  return new Set(rows.map((r) => r.subjectId));
 }
 
 /**
