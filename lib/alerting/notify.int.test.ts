@@ -120,7 +120,7 @@ describe("webhook delivery", () => {
     });
     const anomaly = await createAnomaly(ids);
     const r = await notifyAnomaly(anomaly.id, noRetry);
-    expect(r).toEqual({ decided: 1, sent: 0, retrying: 0, failed: 0, limited: 0 });
+    expect(r).toEqual({ decided: 1, sent: 0, retrying: 0, failed: 0, limited: 0, held: false });
     expect(await deliveriesOf(anomaly.id)).toMatchObject([{ status: "SUPPRESSED", reason: "silenced", silenceId: silence.id, attempts: 0 }]);
     expect(hook.received).toHaveLength(0);
     await getPrisma().silence.delete({ where: { id: silence.id } });
@@ -132,7 +132,7 @@ describe("webhook delivery", () => {
     const allWeek = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
     const { ids, hook, rule } = await setup(undefined, { muteTimings: [{ weekdays: allWeek, start: hhmm(now - 3_600_000), end: hhmm(now + 3_600_000) }], muteTimeZone: "UTC" });
     const anomaly = await createAnomaly(ids);
-    expect(await notifyAnomaly(anomaly.id, noRetry)).toEqual({ decided: 0, sent: 0, retrying: 0, failed: 0, limited: 0 });
+    expect(await notifyAnomaly(anomaly.id, noRetry)).toEqual({ decided: 0, sent: 0, retrying: 0, failed: 0, limited: 0, held: false });
     expect(await deliveriesOf(anomaly.id)).toEqual([]);
     expect(hook.received).toHaveLength(0);
     // The quiet hours end while the episode is still open: its next change notifies.

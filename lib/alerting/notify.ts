@@ -60,7 +60,12 @@ export interface NotifyResult {
   failed: number;
   /** Held by a channel's send limit (a batch counts once). */
   limited: number;
+  /** Detection may still change the anomaly (a page not yet re-counted, a re-detection pending): nothing decided, rung again later. */
+  held: boolean;
 }
+
+/** A held anomaly is looked at again after this (the outbox sweep rings it too). */
+export const HOLD_RETRY_MS = 2_000;
 
 /** The web app's public URL, for links in messages. */
 export function publicBaseUrl(): string {
@@ -87,12 +92,13 @@ interface Decided {
   wakes: Date[];
 }
 
-async function decide(anomalyId: string): Promise<Decided | null> {
+async function decide(anomalyId: string): Promise<Decided | "held" | null> {
   const prisma = getPrisma();
   const [read, rules, { silences, now }, existing] = await Promise.all([
     readAlertContext(anomalyId, publicBaseUrl()), loadActiveRules(), loadActiveSilences(), existingDeliveries(prisma, anomalyId),
   ]);
   if (!read) return null;
+  if (read.held) return "held";
   const { ctx, outboxSeq } = read;
   const pending = existing.some((d) => d.status === "PENDING");
   const grouped = existing.some((d) => d.groupId);
@@ -214,10 +220,15 @@ async function sendDue(anomalyId: string, decided: Decided, deps: NotifyDeps, to
 }
 
 export async function notifyAnomaly(anomalyId: string, deps: NotifyDeps): Promise<NotifyResult> {
-  const total: NotifyResult = { decided: 0, sent: 0, retrying: 0, failed: 0, limited: 0 };
+  const total: NotifyResult = { decided: 0, sent: 0, retrying: 0, failed: 0, limited: 0, held: false };
   for (let round = 0; round < 2; round++) {
     const decided = await timed("notify.decide", () => decide(anomalyId));
     if (!decided) return total;
+    if (decided === "held") {
+      // Not dropped: the outbox row stays, and the job runs again once detection may have settled it.
+      await deps.retryLater(anomalyId, HOLD_RETRY_MS, `${anomalyId}:held:${Date.now()}`);
+      return { ...total, held: true };
+    }
     // Off the send's path: it only decides whether the sweep must ring again.
     const cleared = decided.outboxSeq === null ? Promise.resolve(0) : clearOutbox(anomalyId, decided.outboxSeq);
     cleared.catch(() => undefined); // awaited below; a failure then fails the job (the sweep rings again)

@@ -45,7 +45,7 @@ describe("a worker killed mid-send", () => {
     expect(await deliveriesOf(anomaly.id)).toMatchObject([{ status: "SENDING", attempts: 1 }]);
 
     // Restarted while the claim still holds: nothing to claim.
-    expect(await notifyAnomaly(anomaly.id, { retryLater: async () => undefined })).toEqual({ decided: 0, sent: 0, retrying: 0, failed: 0, limited: 0 });
+    expect(await notifyAnomaly(anomaly.id, { retryLater: async () => undefined })).toEqual({ decided: 0, sent: 0, retrying: 0, failed: 0, limited: 0, held: false });
     // After the lease: the sweep gives it up with the reason, and nothing is sent again.
     await waitFor("the lease to expire", async () => (await sweepAlerts(backend, 0)).expired === 1, 10_000, 250);
     await notifyAnomaly(anomaly.id, { retryLater: async () => undefined });
