@@ -8,7 +8,7 @@
  * at once (lib/pipeline/README.md, "A point committed while a page is being scored").
  */
 import { Prisma } from "@/lib/generated/prisma/client";
-import { getPrisma } from "@/lib/server/db";
+import { getPgPool } from "@/lib/server/pg-pool";
 
 /** Records older than this are taken to be abandoned by their run. */
 export const STALE_MS = 10_000;
@@ -41,8 +41,12 @@ export function verifySet(after: Prisma.Sql, upTo: Prisma.Sql, scored: Prisma.Sq
  * between added its page to the record, and its own re-count counts it all. Rows are locked in
  * key order, as the batch commit locks them; `skipLocked` passes over rows a commit holds.
  */
-async function recount(which: Prisma.Sql, skipLocked: boolean): Promise<{ detectorId: string; subjectId: string }[]> {
-  return getPrisma().$queryRaw<{ detectorId: string; subjectId: string }[]>`
+async function recount(name: string, which: string, values: unknown[], skipLocked: boolean): Promise<{ detectorId: string; subjectId: string }[]> {
+  // Plain pg, named: the page path runs it after every commit, and planning it afresh each time
+  // (Prisma's unnamed statements) was most of its PostgreSQL CPU.
+  const { rows } = await getPgPool().query<{ detectorId: string; subjectId: string }>({
+    name,
+    text: `
     WITH c AS (
       SELECT st."detectorId", st."subjectId", st.version, st."verifyAfter" AS after, st."verifyScored" AS scored,
         (SELECT count(*) FROM "Series" s JOIN "DataPoint" p ON p."seriesKey" = s.key
@@ -52,7 +56,7 @@ async function recount(which: Prisma.Sql, skipLocked: boolean): Promise<{ detect
     ), locked AS MATERIALIZED (
       SELECT st."detectorId", st."subjectId", st.version FROM "DetectorState" st
       WHERE ${which} AND st."verifyUpTo" IS NOT NULL
-      ORDER BY st."detectorId", st."subjectId" FOR UPDATE ${skipLocked ? Prisma.sql`SKIP LOCKED` : Prisma.empty}
+      ORDER BY st."detectorId", st."subjectId" FOR UPDATE${skipLocked ? " SKIP LOCKED" : ""}
     ), cleared AS (
       UPDATE "DetectorState" s SET "verifyAfter" = NULL, "verifyUpTo" = NULL, "verifyScored" = NULL, "verifySince" = NULL
       FROM c JOIN locked l ON l."detectorId" = c."detectorId" AND l."subjectId" = c."subjectId" AND l.version = c.version
@@ -65,7 +69,10 @@ async function recount(which: Prisma.Sql, skipLocked: boolean): Promise<{ detect
     ORDER BY 1, 2
     ON CONFLICT ("detectorId", "subjectId") DO UPDATE
       SET "fromTs" = LEAST("RedetectRequest"."fromTs", EXCLUDED."fromTs"), "updatedAt" = now()
-    RETURNING "detectorId", "subjectId"`;
+    RETURNING "detectorId", "subjectId"`,
+    values,
+  });
+  return rows;
 }
 
 /**
@@ -75,11 +82,11 @@ async function recount(which: Prisma.Sql, skipLocked: boolean): Promise<{ detect
  */
 export async function requestRedetectForMissed(detectorId: string, subjectIds: string[]): Promise<Set<string>> {
   if (subjectIds.length === 0) return new Set();
-  const which = Prisma.sql`st."detectorId" = ${detectorId} AND st."subjectId" = ANY(${subjectIds}::text[])`;
-  return new Set((await recount(which, false)).map((r) => r.subjectId));
+  const rows = await recount("vigil.recountPages", `st."detectorId" = $1 AND st."subjectId" = ANY($2::text[])`, [detectorId, subjectIds], false);
+  return new Set(rows.map((r) => r.subjectId));
 }
 
 /** The reconciler's part: re-counts records left pending for `STALE_MS` (their run died or lost its connection). */
 export async function recountStalePages(staleMs = STALE_MS): Promise<{ detectorId: string; subjectId: string }[]> {
-  return recount(Prisma.sql`st."verifySince" < now() - ${staleMs} * interval '1 millisecond'`, true);
+  return recount("vigil.recountStalePages", `st."verifySince" < now() - $1::int * interval '1 millisecond'`, [staleMs], true);
 }
