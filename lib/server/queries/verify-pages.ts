@@ -43,16 +43,19 @@ export function verifySet(after: Prisma.Sql, upTo: Prisma.Sql, scored: Prisma.Sq
  */
 async function recount(name: string, which: string, values: unknown[], skipLocked: boolean): Promise<{ detectorId: string; subjectId: string }[]> {
   // Plain pg, named: the page path runs it after every commit, and planning it afresh each time
-  // (Prisma's unnamed statements) was most of its PostgreSQL CPU.
+  // (Prisma's unnamed statements) was most of its PostgreSQL CPU. Its commit does not wait for the
+  // WAL flush (synchronous_commit off, for this transaction only): a crash may lose the cleared
+  // record and the request together, and the record left is then re-counted by the reconciler.
   const { rows } = await getPgPool().query<{ detectorId: string; subjectId: string }>({
     name,
     text: `
-    WITH c AS (
+    WITH async AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true) AS v),
+    c AS (
       SELECT st."detectorId", st."subjectId", st.version, st."verifyAfter" AS after, st."verifyScored" AS scored,
         (SELECT count(*) FROM "Series" s JOIN "DataPoint" p ON p."seriesKey" = s.key
          WHERE s.id IN (SELECT st."subjectId" UNION ALL SELECT m."seriesId" FROM "SeriesGroupMember" m WHERE m."groupId" = st."subjectId")
            AND p.ts > st."verifyAfter" AND p.ts <= st."verifyUpTo") AS n
-      FROM "DetectorState" st WHERE ${which} AND st."verifyUpTo" IS NOT NULL
+      FROM async, "DetectorState" st WHERE ${which} AND st."verifyUpTo" IS NOT NULL
     ), locked AS MATERIALIZED (
       SELECT st."detectorId", st."subjectId", st.version FROM "DetectorState" st
       WHERE ${which} AND st."verifyUpTo" IS NOT NULL
