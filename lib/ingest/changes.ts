@@ -73,8 +73,10 @@ export type CheckId = string | null;
 export async function requestRedetectForChanges(client: pg.ClientBase, changes: Changes): Promise<CheckId> {
   if (changes.size === 0) return null;
   const ids = [...changes.keys()];
-  const { rows } = await client.query<{ id: string }>(
-    `WITH c AS (
+  // Named: planned once per connection, as it runs in every write.
+  const { rows } = await client.query<{ id: string }>({
+    name: "vigil.requestRedetectForChanges",
+    text: `WITH c AS (
        SELECT ds."detectorId" AS d, x.subject AS s, min(v.first) AS first,
          min(v.first) FILTER (WHERE v.updated OR (st.watermark IS NOT NULL AND to_timestamp(v.first / 1000.0) <= st.watermark)) AS late
        FROM unnest($1::text[], $2::float8[], $3::boolean[]) AS v(s, first, updated)
@@ -96,8 +98,8 @@ export async function requestRedetectForChanges(client: pg.ClientBase, changes: 
      SELECT $1::text[], ARRAY(SELECT to_timestamp(f / 1000.0) FROM unnest($2::float8[]) WITH ORDINALITY AS u(f, o) ORDER BY o),
        ARRAY(SELECT d FROM c WHERE late IS NOT NULL ORDER BY d, s), ARRAY(SELECT s FROM c WHERE late IS NOT NULL ORDER BY d, s)
      RETURNING id::text`,
-    [ids, ids.map((id) => changes.get(id)!.first), ids.map((id) => changes.get(id)!.updated)],
-  );
+    values: [ids, ids.map((id) => changes.get(id)!.first), ids.map((id) => changes.get(id)!.updated)],
+  });
   return rows[0].id;
 }
 
@@ -115,7 +117,7 @@ export const RECHECK_STALE_MS = 10_000;
  */
 export async function recheckAfterCommit(db: Pick<pg.ClientBase, "query">, checkId: CheckId): Promise<void> {
   if (checkId === null) return;
-  await db.query(recheckSql(`id = $1::bigint`), [checkId]);
+  await db.query({ name: "vigil.recheckAfterCommit", text: recheckSql(`id = $1::bigint`), values: [checkId] });
 }
 
 /**
