@@ -34,6 +34,16 @@ const MODELS: Record<string, { validate(): void } & (new (o: never) => { validat
   "autoscaling/v2/HorizontalPodAutoscaler": HorizontalPodAutoscaler,
 } as never;
 
+/**
+ * package.json's start:worker: node with tsx's loader. The tsx command relays SIGTERM to its child
+ * and SIGKILLs it when the child has not acknowledged within ~30 ms (an event loop busy scoring), so
+ * the worker's graceful stop would be cut short.
+ */
+const WORKER_COMMAND = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).scripts["start:worker"].split(" ");
+it("package.json starts the worker with node and tsx's loader, not the tsx command", () => {
+  expect(WORKER_COMMAND).toEqual(["node", "--import", "tsx", "worker/index.ts"]);
+});
+
 /** Variables Vigil's processes read outside lib/env.ts. */
 const READ_DIRECTLY = ["VIGIL_SERVICE", "PORT", "NODE_ENV"];
 
@@ -153,11 +163,13 @@ describe.each([
     }
   });
 
-  it("lets a stopping worker finish: the grace period outlasts VIGIL_SHUTDOWN_TIMEOUT_MS", () => {
+  it("lets a stopping worker finish: SIGTERM reaches the worker itself, and the grace period outlasts VIGIL_SHUTDOWN_TIMEOUT_MS", () => {
     const config = find(objects, "ConfigMap", "vigil-config").data!;
     const timeoutMs = parseEnv(config).VIGIL_SHUTDOWN_TIMEOUT_MS;
-    const grace = template(find(objects, "Deployment", "vigil-worker")).spec.terminationGracePeriodSeconds ?? 30;
+    const worker = template(find(objects, "Deployment", "vigil-worker"));
+    const grace = worker.spec.terminationGracePeriodSeconds ?? 30;
     expect(grace).toBeGreaterThanOrEqual(timeoutMs / 1000 + 10);
+    expect(worker.spec.containers[0].command).toEqual(WORKER_COMMAND);
   });
 
   it("migrates with the package's own script in a Job", () => {
