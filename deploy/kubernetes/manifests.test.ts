@@ -1,12 +1,14 @@
 /**
- * The Kubernetes manifests, rendered (render.ts: the kustomize subset they use) and checked by
- * reading: every object against the Kubernetes schema (kubernetes-models), and against Vigil
+ * The Kubernetes manifests, rendered (render.ts: the kustomize subset they use; compared with the
+ * real `kubectl kustomize` where kubectl is installed) and checked by reading: every object against the Kubernetes schema (kubernetes-models), and against Vigil
  * itself: probes hit routes that exist, env names are ones Vigil reads, ports agree, and the
  * worker's grace period outlasts its shutdown timeout.
  */
 import { describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { parseAllDocuments } from "yaml";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Service } from "kubernetes-models/v1/Service";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
@@ -177,6 +179,23 @@ describe.each([
     const [c] = (job.spec as { template: PodTemplate }).template.spec.containers;
     expect(c.command).toEqual(["npm", "run", "db:migrate"]);
     expect(JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).scripts["db:migrate"]).toContain("prisma migrate deploy");
+  });
+});
+
+/** kubectl on PATH (Debian's, or the Cloud SDK's), if any: render.ts is checked against the real kustomize. */
+const KUBECTL = (process.env.PATH ?? "").split(path.delimiter).map((d) => path.join(d, "kubectl")).find((p) => existsSync(p));
+const objectKey = (o: K8sObject) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+
+describe.each([
+  ["base", base],
+  ["overlays/external", external],
+])("deploy/kubernetes/%s rendered by kubectl kustomize", (name, objects) => {
+  it.skipIf(!KUBECTL)(KUBECTL ? "is what render.ts renders, object for object" : "is what render.ts renders (SKIPPED: no kubectl on PATH; render.ts alone is checked)", () => {
+    const yaml = execFileSync(KUBECTL!, ["kustomize", path.join(import.meta.dirname, name)], { encoding: "utf8", timeout: 60_000 });
+    const real = parseAllDocuments(yaml).map((d) => d.toJSON() as K8sObject);
+    expect(real.map(objectKey).sort()).toEqual(objects.map(objectKey).sort());
+    const byKey = new Map(real.map((o) => [objectKey(o), o]));
+    for (const o of objects) expect(JSON.parse(JSON.stringify(o)), `${objectKey(o)} as kubectl renders it`).toStrictEqual(byKey.get(objectKey(o)));
   });
 });
 
