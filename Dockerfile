@@ -22,5 +22,6 @@ COPY --from=build --chown=vigil:vigil /app ./
 USER vigil
 EXPOSE 3000
 # Applies pending migrations (through the bundled WebAssembly schema engine: nothing is downloaded at run
-# time), then starts the web app. The worker service overrides the command.
+# time), then starts the web app. The worker service overrides the command with package.json's start:worker,
+# `node --import tsx worker/index.ts` (not the tsx command, which SIGKILLs the worker ~30 ms after SIGTERM).
 CMD ["sh", "-c", "npm run db:migrate && exec npx next start -p ${PORT} -H ${VIGIL_HOST} --keepAliveTimeout 65000"]

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
-import { ENV_NAMES } from "@/lib/env";
+import { ENV_NAMES, parseEnv } from "@/lib/env";
 import { getProcessMetrics } from "@/lib/metrics/registry";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -21,6 +21,8 @@ interface Service {
   volumes?: string[];
   configs?: { source: string; target: string }[];
   ports?: string[];
+  command?: string[];
+  stop_grace_period?: string;
 }
 const compose = parse(read("docker-compose.yml")) as { services: Record<string, Service>; configs: Record<string, { content?: string }>; volumes: Record<string, unknown> };
 const prometheus = parse(read("deploy/prometheus/prometheus.yml"));
@@ -45,6 +47,13 @@ describe("docker-compose.yml", () => {
       }
       for (const c of s.configs ?? []) expect(Object.keys(compose.configs)).toContain(c.source);
     }
+  });
+
+  it("runs the worker as package.json's start:worker, with a stop grace period above its shutdown timeout", () => {
+    const worker = compose.services.worker;
+    expect(worker.command).toEqual(JSON.parse(read("package.json")).scripts["start:worker"].split(" "));
+    const grace = /^(\d+)s$/.exec(worker.stop_grace_period ?? "10s");
+    expect(Number(grace?.[1])).toBeGreaterThanOrEqual(parseEnv(Object.fromEntries(Object.entries(worker.environment ?? {}).map(([k, v]) => [k, String(v)]))).VIGIL_SHUTDOWN_TIMEOUT_MS / 1000 + 10);
   });
 
   it("gives web and worker only variables Vigil reads", () => {

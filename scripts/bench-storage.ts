@@ -20,6 +20,7 @@ import { ADMIN_URL, adminQuery, urlFor } from "../test/databases";
 import { migrateDeploy } from "../lib/server/migrate";
 import { measureBackendCpu } from "./bench/backend-cpu";
 import { printTable } from "./bench/table";
+import { benchSeriesId as sid } from "./bench/series-id";
 import { median, p95, sample, timed } from "./bench/timing";
 
 const { values: args } = parseArgs({
@@ -34,8 +35,6 @@ const STEP_MS = 10_000;
 const DAY = 86_400_000;
 
 const ms = (x: number) => `${x.toFixed(0)} ms`;
-/** Series ids as long as the ones stored (Prisma's cuid(): 25 characters), so per-point sizes are real. */
-const sid = (name: string) => name.padEnd(25, "0");
 
 async function fillSeries(client: pg.Client, id: string, sourceId: string, n: number, start: number) {
   await client.query(`INSERT INTO "Series" (id, "sourceId", metric, labels, "labelsKey") VALUES ($1, $2, 'cpu', $3::jsonb, $4)`, [id, sourceId, JSON.stringify({ host: id }), JSON.stringify({ host: id })]);
@@ -74,7 +73,7 @@ async function main() {
     const { createPointPartitions } = await import("../lib/storage/partitions");
     await createPointPartitions(YEAR_START, YEAR_START + PER_SERIES * STEP_MS);
     const [fillMs] = await timed(async () => {
-      for (let k = 0; k < SERIES; k++) await fillSeries(client, sid(k ? `year-${k}` : "year"), "year", Math.min(PER_SERIES, N - k * PER_SERIES), YEAR_START);
+      for (let k = 0; k < SERIES; k++) await fillSeries(client, sid("year", k), "year", Math.min(PER_SERIES, N - k * PER_SERIES), YEAR_START);
     });
     await client.query(`VACUUM ANALYZE "DataPoint"`);
     console.log(`filled in ${(fillMs / 1000).toFixed(1)} s (the rollup triggers included)`);

@@ -86,7 +86,8 @@ async function main() {
   const children: ChildProcess[] = [
     // Loopback unless VIGIL_HOST says otherwise: a laptop demo with printed passwords stays local.
     spawn("node_modules/.bin/next", ["start", "-p", String(port), "-H", getEnv().VIGIL_HOST, "--keepAliveTimeout", "65000"], { stdio: "inherit", env: { ...env, VIGIL_SERVICE: "web" } }),
-    spawn("node_modules/.bin/tsx", ["worker/index.ts"], { stdio: "inherit", env: { ...env, ...demoEnv(), VIGIL_SERVICE: "worker" } }),
+    // Node with tsx's loader (package.json start:worker), not the tsx command, which would cut the worker's graceful stop short.
+    spawn(process.execPath, ["--import", "tsx", "worker/index.ts"], { stdio: "inherit", env: { ...env, ...demoEnv(), VIGIL_SERVICE: "worker" } }),
   ];
   const host = getEnv().VIGIL_HOST;
   const reach = host === "127.0.0.1" || host === "localhost" ? "this machine only; set VIGIL_HOST=0.0.0.0 to listen on every interface" : `listening on ${host}`;

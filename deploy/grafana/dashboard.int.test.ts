@@ -98,7 +98,7 @@ describe.skipIf(!existsSync(PROMETHEUS))("the Grafana dashboard against a real P
     dir = mkdtempSync(path.join(tmpdir(), "vigil-dash-"));
     const [webPort, workerPort, promPort] = [await freePort(), await freePort(), await freePort()];
     web = await serveWebMetrics(webPort);
-    worker = spawn(path.resolve("node_modules/.bin/tsx"), ["worker/index.ts"], {
+    worker = spawn(process.execPath, ["--import", "tsx", "worker/index.ts"], {
       env: {
         ...process.env,
         DATABASE_URL: db.url(),

@@ -1,12 +1,14 @@
 /**
- * The Kubernetes manifests, rendered (render.ts: the kustomize subset they use) and checked by
- * reading: every object against the Kubernetes schema (kubernetes-models), and against Vigil
+ * The Kubernetes manifests, rendered (render.ts: the kustomize subset they use; compared with the
+ * real `kubectl kustomize` where kubectl is installed) and checked by reading: every object against the Kubernetes schema (kubernetes-models), and against Vigil
  * itself: probes hit routes that exist, env names are ones Vigil reads, ports agree, and the
  * worker's grace period outlasts its shutdown timeout.
  */
 import { describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { parseAllDocuments } from "yaml";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Service } from "kubernetes-models/v1/Service";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
@@ -33,6 +35,16 @@ const MODELS: Record<string, { validate(): void } & (new (o: never) => { validat
   "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
   "autoscaling/v2/HorizontalPodAutoscaler": HorizontalPodAutoscaler,
 } as never;
+
+/**
+ * package.json's start:worker: node with tsx's loader. The tsx command relays SIGTERM to its child
+ * and SIGKILLs it when the child has not acknowledged within ~30 ms (an event loop busy scoring), so
+ * the worker's graceful stop would be cut short.
+ */
+const WORKER_COMMAND = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).scripts["start:worker"].split(" ");
+it("package.json starts the worker with node and tsx's loader, not the tsx command", () => {
+  expect(WORKER_COMMAND).toEqual(["node", "--import", "tsx", "worker/index.ts"]);
+});
 
 /** Variables Vigil's processes read outside lib/env.ts. */
 const READ_DIRECTLY = ["VIGIL_SERVICE", "PORT", "NODE_ENV"];
@@ -153,11 +165,13 @@ describe.each([
     }
   });
 
-  it("lets a stopping worker finish: the grace period outlasts VIGIL_SHUTDOWN_TIMEOUT_MS", () => {
+  it("lets a stopping worker finish: SIGTERM reaches the worker itself, and the grace period outlasts VIGIL_SHUTDOWN_TIMEOUT_MS", () => {
     const config = find(objects, "ConfigMap", "vigil-config").data!;
     const timeoutMs = parseEnv(config).VIGIL_SHUTDOWN_TIMEOUT_MS;
-    const grace = template(find(objects, "Deployment", "vigil-worker")).spec.terminationGracePeriodSeconds ?? 30;
+    const worker = template(find(objects, "Deployment", "vigil-worker"));
+    const grace = worker.spec.terminationGracePeriodSeconds ?? 30;
     expect(grace).toBeGreaterThanOrEqual(timeoutMs / 1000 + 10);
+    expect(worker.spec.containers[0].command).toEqual(WORKER_COMMAND);
   });
 
   it("migrates with the package's own script in a Job", () => {
@@ -165,6 +179,23 @@ describe.each([
     const [c] = (job.spec as { template: PodTemplate }).template.spec.containers;
     expect(c.command).toEqual(["npm", "run", "db:migrate"]);
     expect(JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).scripts["db:migrate"]).toContain("prisma migrate deploy");
+  });
+});
+
+/** kubectl on PATH (Debian's, or the Cloud SDK's), if any: render.ts is checked against the real kustomize. */
+const KUBECTL = (process.env.PATH ?? "").split(path.delimiter).map((d) => path.join(d, "kubectl")).find((p) => existsSync(p));
+const objectKey = (o: K8sObject) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+
+describe.each([
+  ["base", base],
+  ["overlays/external", external],
+])("deploy/kubernetes/%s rendered by kubectl kustomize", (name, objects) => {
+  it.skipIf(!KUBECTL)(KUBECTL ? "is what render.ts renders, object for object" : "is what render.ts renders (SKIPPED: no kubectl on PATH; render.ts alone is checked)", () => {
+    const yaml = execFileSync(KUBECTL!, ["kustomize", path.join(import.meta.dirname, name)], { encoding: "utf8", timeout: 60_000 });
+    const real = parseAllDocuments(yaml).map((d) => d.toJSON() as K8sObject);
+    expect(real.map(objectKey).sort()).toEqual(objects.map(objectKey).sort());
+    const byKey = new Map(real.map((o) => [objectKey(o), o]));
+    for (const o of objects) expect(JSON.parse(JSON.stringify(o)), `${objectKey(o)} as kubectl renders it`).toStrictEqual(byKey.get(objectKey(o)));
   });
 });
 

@@ -1,5 +1,6 @@
 /**
- * The part of kustomize these manifests use, for tests on machines without kubectl: `resources`
+ * The part of kustomize these manifests use, for tests on machines without kubectl (where kubectl is
+ * installed, deploy/kubernetes/manifests.test.ts checks that `kubectl kustomize` renders the same): `resources`
  * (files and other kustomizations), `patches` (strategic merge by kind and name, `$patch: delete`,
  * or a JSON 6902 list with a `target`), `images` and `namespace`. A kustomization using anything
  * else is refused, so a manifest change cannot silently go unrendered.

@@ -3,26 +3,41 @@
  * run (the pure scorer over the same points, in memory), and the stored anomalies to compare.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import pg from "pg";
 import { createScorer, toAnomalyWrite, type DetectorRow } from "@/lib/pipeline/scoring";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
 
 export interface WorkerProcess {
   proc: ChildProcess;
   output: () => string;
   ready: Promise<void>;
+  /** How the process ended: its exit code, or the signal that ended it. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   kill(signal: NodeJS.Signals): Promise<void>;
+}
+
+/** package.json's start:worker as argv, with this node: the command every deployment runs. */
+export function workerCommand(): [string, string[]] {
+  const script: string = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts["start:worker"];
+  const [bin, ...args] = script.split(/\s+/);
+  return [bin === "node" ? process.execPath : path.join(ROOT, "node_modules/.bin", bin), args];
 }
 
 export function startWorker(env: Record<string, string>): WorkerProcess {
   let out = "";
-  // detached: its own process group, so SIGKILL reaches tsx's node child too (a real crash).
-  const proc = spawn("node_modules/.bin/tsx", ["worker/index.ts"], {
+  const [bin, args] = workerCommand();
+  // detached: its own process group, so a SIGKILL reaches anything it started too (a real crash).
+  const proc = spawn(bin, args, {
+    cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: "info", ...env },
     detached: true,
   });
   proc.stdout!.on("data", (d) => (out += d));
   proc.stderr!.on("data", (d) => (out += d));
-  const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.once("exit", (code, signal) => resolve({ code, signal })));
   const ready = new Promise<void>((resolve, reject) => {
     const timer = setInterval(() => {
       if (out.includes("worker ready")) {
@@ -40,6 +55,7 @@ export function startWorker(env: Record<string, string>): WorkerProcess {
     proc,
     output: () => out,
     ready,
+    exited,
     async kill(signal) {
       if (proc.exitCode !== null || proc.signalCode !== null) return;
       process.kill(-proc.pid!, signal);

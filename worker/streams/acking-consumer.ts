@@ -61,7 +61,7 @@ export abstract class AckingConsumer<M> implements StreamConsumer {
       } catch (err) {
         if (!this.stopped) {
           this.log.warn({ sourceId: this.sourceId, err: (err as Error).message }, `${this.kind.toLowerCase()} consumer error`);
-          await this.health.set(this.describeError(err));
+          await this.health.connection(this.describeError(err));
         }
       }
       // When closing, the connection stays open until what is held has been acknowledged on it.
@@ -88,12 +88,12 @@ export abstract class AckingConsumer<M> implements StreamConsumer {
       result = await storeMessages(this.sourceId, this.mapping, await this.toStreamMessages(held));
     } catch (err) {
       const what = this.giveBack(held);
-      await this.health.set(`could not store ${this.kind} messages (${held.length} ${what}): ${(err as Error).message}`);
+      await this.health.batch(`could not store ${this.kind} messages (${held.length} ${what}): ${(err as Error).message}`);
       throw err;
     }
     await this.settle(held, result.good);
     this.written += result.accepted;
-    await this.health.set(result.problem);
+    await this.health.batch(result.problem);
   }
 
   /** Stops receiving, writes and acknowledges what is held, and disconnects. */

@@ -85,7 +85,7 @@ export class AmqpConsumer extends AckingConsumer<Held> {
     );
     this.consumerTag = consumerTag;
     this.log.info({ sourceId: this.sourceId, queue: this.config.queue }, "amqp consumer started");
-    await this.health.set(null);
+    await this.health.connection(null);
     const err = await Promise.race([closed, this.stopSignal]);
     // Messages of a closed channel cannot be acknowledged any more: the broker has requeued them.
     this.buffer = this.buffer.filter((h) => h.channel !== ch);

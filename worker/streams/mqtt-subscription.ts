@@ -44,18 +44,18 @@ export class MqttSubscription implements StreamConsumer {
     this.client = mqtt.connect(config.brokerUrl, { reconnectPeriod: opts.reconnectMs, connectTimeout: 10_000, clean: true });
     this.client.on("connect", () => {
       this.client.subscribe(`$share/vigil-${sourceId}/${config.topic}`, { qos: 1 }, (err, granted) => {
-        if (err || granted?.some((g) => g.qos === 128)) void this.setHealth(`subscription to ${config.topic} refused by ${config.brokerUrl}${err ? `: ${err.message}` : ""}`);
+        if (err || granted?.some((g) => g.qos === 128)) void this.health.connection(`subscription to ${config.topic} refused by ${config.brokerUrl}${err ? `: ${err.message}` : ""}`);
         else {
           log.info({ sourceId, topic: config.topic }, "mqtt subscribed");
-          void this.setHealth(null);
+          void this.health.connection(null);
         }
       });
     });
     this.client.on("error", (err) => {
       log.warn({ sourceId, err: err.message }, "mqtt client error");
-      void this.setHealth(describeNetworkError(err, config.brokerUrl));
+      void this.health.connection(describeNetworkError(err, config.brokerUrl));
     });
-    this.client.on("offline", () => void this.setHealth(`disconnected from ${config.brokerUrl}; reconnecting`));
+    this.client.on("offline", () => void this.health.connection(`disconnected from ${config.brokerUrl}; reconnecting`));
     this.client.on("message", (topic, payload) => {
       if (this.buffer.length >= MAX_PENDING_MESSAGES) {
         this.buffer.shift();
@@ -93,16 +93,12 @@ export class MqttSubscription implements StreamConsumer {
         this.buffer.splice(0, excess);
         this.dropped += excess;
       }
-      await this.setHealth(`could not store MQTT messages (${this.buffer.length} pending, ${this.dropped} dropped): ${(err as Error).message}`);
+      await this.health.batch(`could not store MQTT messages (${this.buffer.length} pending, ${this.dropped} dropped): ${(err as Error).message}`);
       throw err;
     }
     // Bad messages are dropped (the good ones are stored) and the first problem is shown on the source.
     const [first] = batch.issues;
-    await this.setHealth(first ? `${batch.issues.length} bad message(s) in the last second; ${first.path}: ${first.message}` : null);
-  }
-
-  private setHealth(error: string | null): Promise<void> {
-    return this.health.set(error);
+    await this.health.batch(first ? `${batch.issues.length} bad message(s) in the last second; ${first.path}: ${first.message}` : null);
   }
 
   /** Stops receiving, writes what is buffered, and disconnects. */

@@ -71,7 +71,7 @@ export class NatsConsumer extends AckingConsumer<JsMsg> {
     const messages = (this.messages = await consumer.consume({ max_messages: this.opts.maxBuffer }));
     if (this.stopped) await messages.close();
     this.log.info({ sourceId, stream: config.stream, subject: config.subject }, "nats consumer started");
-    await this.health.set(null);
+    await this.health.connection(null);
     void this.watchConsumer(messages);
     for await (const m of messages) {
       this.buffer.push(m);
@@ -92,15 +92,15 @@ export class NatsConsumer extends AckingConsumer<JsMsg> {
 
   private async watchConnection(nc: NatsConnection): Promise<void> {
     for await (const s of nc.status()) {
-      if (s.type === "disconnect") await this.health.set(`disconnected from ${redactUrl(this.config.servers)}; reconnecting`);
-      if (s.type === "reconnect") await this.health.set(null);
+      if (s.type === "disconnect") await this.health.connection(`disconnected from ${redactUrl(this.config.servers)}; reconnecting`);
+      if (s.type === "reconnect") await this.health.connection(null);
     }
   }
 
   private async watchConsumer(messages: ConsumerMessages): Promise<void> {
     for await (const s of messages.status()) {
       if (s.type === "stream_not_found" || s.type === "consumer_deleted" || s.type === "consumer_not_found") {
-        await this.health.set(`${s.type.replace(/_/g, " ")}: ${this.where}`);
+        await this.health.connection(`${s.type.replace(/_/g, " ")}: ${this.where}`);
         // Ends the iteration; run() starts over and re-creates the durable.
         await messages.close();
       }

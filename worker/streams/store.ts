@@ -40,9 +40,17 @@ export async function storeMessages(sourceId: string, mapping: TMessageMapping, 
   return { good, accepted, problem: bad && first ? `${bad} bad message(s) in the last batch; ${first.path}: ${first.message}` : null };
 }
 
-/** The source's status and last error as a consumer sees them; written only when the text changes. */
+/**
+ * The source's status and last error as a consumer sees them. The connection's state and the last
+ * batch's outcome are kept apart and the connection's problem is shown first: a batch stored during
+ * an outage (from messages received before it) must not show the source healthy while the broker is
+ * away. Written only when the shown text changes, in the order the changes happened.
+ */
 export class SourceHealth {
+  private connectionError: string | null = null;
+  private batchError: string | null = null;
   private shown: string | null | undefined;
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly sourceId: string,
@@ -50,11 +58,25 @@ export class SourceHealth {
     private readonly log: Logger,
   ) {}
 
+  /** The connection's problem (refused, lost, stream missing), or null once consuming again. */
+  connection(error: string | null): Promise<void> {
+    this.connectionError = error;
+    return this.show(error);
+  }
+
+  /** The last batch's problem (bad messages, a failed write), or null when it was stored whole. */
+  batch(error: string | null): Promise<void> {
+    this.batchError = error;
+    return this.show(error);
+  }
+
   /** Every problem is counted (metrics); the database is written when the shown text changes. */
-  async set(error: string | null): Promise<void> {
-    if (error !== null) countSourceError(this.kind, "subscription");
-    if (this.shown === error) return;
-    this.shown = error;
-    await markSourceHealth(this.sourceId, error).catch((err) => this.log.warn({ sourceId: this.sourceId, err }, "could not record source health"));
+  private show(reported: string | null): Promise<void> {
+    if (reported !== null) countSourceError(this.kind, "subscription");
+    const text = this.connectionError ?? this.batchError;
+    if (this.shown === text) return this.writing;
+    this.shown = text;
+    this.writing = this.writing.then(() => markSourceHealth(this.sourceId, text).catch((err) => this.log.warn({ sourceId: this.sourceId, err }, "could not record source health")));
+    return this.writing;
   }
 }
