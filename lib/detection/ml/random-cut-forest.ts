@@ -92,8 +92,8 @@ class RandomCutForestDetector implements Detector<RandomCutForestState> {
     const raw = forest.score(this.buf);
     const score = scaleScore(this.scale, raw, true);
     forest.update(this.buf, this.rng);
-    const out: Scored = { t: obs.t, score, raw };
-    return band ? { ...out, ...band } : out;
+    if (!band) return { t: obs.t, score, raw };
+    return { t: obs.t, score, raw, expected: band.expected, lower: band.lower, upper: band.upper };
   }
 
   private finishWarmup(w: number): void {

@@ -201,7 +201,9 @@ export class RcfTree {
     if (g < 0) this.root = sib;
     else if (kids[2 * g] === par) kids[2 * g] = sib;
     else kids[2 * g + 1] = sib;
-    // Once a recomputed box comes out unchanged, the boxes above it are unchanged too.
+    // Boxes are exact bounding boxes: a side moves only where the removed point q was on it, and once
+    // a box keeps every side, the boxes above it do too.
+    const qb = leaf * 2 * w; // the released slot keeps its point: nothing is allocated before the loop
     let shrinking = true;
     for (let a = g; a >= 0; a = parent[a]) {
       mass[a]--;
@@ -211,11 +213,21 @@ export class RcfTree {
       const rb = kids[2 * a + 1] * 2 * w;
       let changed = false;
       for (let j = 0; j < w; j++) {
-        const l = Math.min(box[lb + j], box[rb + j]);
-        const h = Math.max(box[lb + w + j], box[rb + w + j]);
-        if (l !== box[ab + j] || h !== box[ab + w + j]) changed = true;
-        box[ab + j] = l;
-        box[ab + w + j] = h;
+        const q = box[qb + j];
+        if (q === box[ab + j]) {
+          const l = Math.min(box[lb + j], box[rb + j]);
+          if (l !== q) {
+            box[ab + j] = l;
+            changed = true;
+          }
+        }
+        if (q === box[ab + w + j]) {
+          const h = Math.max(box[lb + w + j], box[rb + w + j]);
+          if (h !== q) {
+            box[ab + w + j] = h;
+            changed = true;
+          }
+        }
       }
       if (changed) this.range[a] = this.boxSum(a);
       else shrinking = false;
