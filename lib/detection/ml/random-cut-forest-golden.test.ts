@@ -30,10 +30,10 @@ function run(params: Record<string, unknown>, n: number) {
 
 describe("randomCutForest output", { timeout: 60_000 }, () => {
   it("is unchanged on a fixed seed (default forest)", () => {
-    expect(run({}, 3000)).toEqual({ raws: "1b769b9d", state: "6a90c735" });
+    expect(run({}, 3000)).toEqual({ raws: "85adcfc8", state: "8ec5fe4d" });
   });
 
   it("is unchanged on a fixed seed (small trees, long run, shingles of 3)", () => {
-    expect(run({ trees: 7, treeSize: 32, shingleSize: 3, seed: 17 }, 6000)).toEqual({ raws: "ceebfa67", state: "4512223d" });
+    expect(run({ trees: 7, treeSize: 32, shingleSize: 3, seed: 17 }, 6000)).toEqual({ raws: "5ebfdc3a", state: "0643d9f5" });
   });
 });

@@ -25,6 +25,15 @@ export const randomCutForestParams = z.object({
     .max(1)
     .optional()
     .describe("Sampler recency bias λ; default 1/(10·treeSize) as in AWS RCF"),
+  stopBelow: z
+    .number()
+    .min(0)
+    .max(100)
+    .default(0)
+    .describe(
+      "Stop averaging trees once a point's CoDisp is clearly below this multiple of the running typical CoDisp " +
+        "(0: every point averages every tree)",
+    ),
   warmup: z.number().int().min(2).max(100_000).default(256).describe("Points seen before scores are reported"),
   seed: seedParam,
 });
@@ -89,7 +98,7 @@ class RandomCutForestDetector implements Detector<RandomCutForestState> {
       return skipped(obs.t, "warmup");
     }
     this.f.standardize(this.buf);
-    const raw = forest.score(this.buf);
+    const raw = forest.score(this.buf, this.p.stopBelow * this.scale.mean);
     const score = scaleScore(this.scale, raw, true);
     forest.update(this.buf, this.rng);
     if (!band) return { t: obs.t, score, raw };
