@@ -16,7 +16,7 @@ import { RcfForest, type RcfForestJson } from "./rcf-forest";
 import { emptyScale, scaleScore, type ScoreScale } from "./rcf-score-scale";
 
 export const randomCutForestParams = z.object({
-  trees: z.number().int().min(1).max(500).default(50).describe("Number of trees"),
+  trees: z.number().int().min(1).max(500).default(20).describe("Number of trees"),
   treeSize: z.number().int().min(4).max(4096).default(256).describe("Points sampled per tree"),
   shingleSize: shingleParam(8),
   timeDecay: z
@@ -29,7 +29,7 @@ export const randomCutForestParams = z.object({
     .number()
     .min(0)
     .max(100)
-    .default(0)
+    .default(1.5)
     .describe(
       "Stop averaging trees once a point's CoDisp is clearly below this multiple of the running typical CoDisp " +
         "(0: every point averages every tree)",
