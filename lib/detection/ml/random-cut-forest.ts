@@ -16,7 +16,7 @@ import { RcfForest, type RcfForestJson } from "./rcf-forest";
 import { emptyScale, scaleScore, type ScoreScale } from "./rcf-score-scale";
 
 export const randomCutForestParams = z.object({
-  trees: z.number().int().min(1).max(500).default(50).describe("Number of trees"),
+  trees: z.number().int().min(1).max(500).default(20).describe("Number of trees"),
   treeSize: z.number().int().min(4).max(4096).default(256).describe("Points sampled per tree"),
   shingleSize: shingleParam(8),
   timeDecay: z
@@ -25,6 +25,15 @@ export const randomCutForestParams = z.object({
     .max(1)
     .optional()
     .describe("Sampler recency bias λ; default 1/(10·treeSize) as in AWS RCF"),
+  stopBelow: z
+    .number()
+    .min(0)
+    .max(100)
+    .default(1.5)
+    .describe(
+      "Stop averaging trees once a point's CoDisp is clearly below this multiple of the running typical CoDisp " +
+        "(0: every point averages every tree)",
+    ),
   warmup: z.number().int().min(2).max(100_000).default(256).describe("Points seen before scores are reported"),
   seed: seedParam,
 });
@@ -89,11 +98,11 @@ class RandomCutForestDetector implements Detector<RandomCutForestState> {
       return skipped(obs.t, "warmup");
     }
     this.f.standardize(this.buf);
-    const raw = forest.score(this.buf);
+    const raw = forest.score(this.buf, this.p.stopBelow * this.scale.mean);
     const score = scaleScore(this.scale, raw, true);
     forest.update(this.buf, this.rng);
-    const out: Scored = { t: obs.t, score, raw };
-    return band ? { ...out, ...band } : out;
+    if (!band) return { t: obs.t, score, raw };
+    return { t: obs.t, score, raw, expected: band.expected, lower: band.lower, upper: band.upper };
   }
 
   private finishWarmup(w: number): void {

@@ -86,25 +86,42 @@ export class RcfTree {
     return id;
   }
 
-  /** Inserts p and returns its leaf id (an existing leaf when p is a duplicate). */
+  /**
+   * Inserts p and returns its leaf id (an existing leaf when p is a duplicate). A random cut in the box
+   * of a node grown to p separates p with probability growth/(range + growth), which is 0 wherever the
+   * box already holds p: only the path's suffix of boxes that miss p (boxes nest) can split, so the
+   * descent reads cuts alone and random cuts are drawn for that suffix, top down, as before.
+   */
   insert(p: Float64Array, rng: Rng): number {
-    const { w, box, cutDim, cutVal, kids, parent, mass } = this;
+    const { w, box, cutDim, cutVal, kids, parent, mass, path, pathGrowth } = this;
     if (this.root < 0) {
       this.root = this.makeLeaf(p);
       parent[this.root] = -1;
       return this.root;
     }
     let node = this.root;
-    for (;;) {
-      const leaf = cutDim[node] < 0;
-      if (leaf && this.isPoint(node, p)) {
-        for (let a = node; a >= 0; a = parent[a]) mass[a]++;
-        return node;
-      }
+    let depth = 0;
+    for (let dim = cutDim[node]; dim >= 0; dim = cutDim[node]) {
+      path[depth++] = node;
+      node = p[dim] <= cutVal[node] ? kids[2 * node] : kids[2 * node + 1];
+    }
+    path[depth++] = node;
+    if (this.isPoint(node, p)) {
+      for (let a = node; a >= 0; a = parent[a]) mass[a]++;
+      return node;
+    }
+    let k = depth - 1;
+    pathGrowth[k] = this.growth(node * 2 * w, p);
+    while (k > 0) {
+      const g = this.growth(path[k - 1] * 2 * w, p);
+      if (g === 0) break;
+      pathGrowth[--k] = g;
+    }
+    for (; k < depth; k++) {
+      node = path[k];
       const base = node * 2 * w;
-      const total = this.range[node] + this.growth(base, p);
       // A uniform cut in the box spanned by the node and p: dimension ∝ its range, position uniform.
-      let r = rng.next() * total;
+      let r = rng.next() * (this.range[node] + pathGrowth[k]);
       let dim = 0;
       for (; dim < w - 1; dim++) {
         const span = Math.max(box[base + w + dim], p[dim]) - Math.min(box[base + dim], p[dim]);
@@ -115,17 +132,14 @@ export class RcfTree {
       const mx = Math.max(box[base + w + dim], p[dim]);
       let cut = mn + r;
       if (cut >= mx) cut = mn;
-      let separates = (p[dim] <= cut && box[base + dim] > cut) || (p[dim] > cut && box[base + w + dim] <= cut);
-      if (!separates && leaf) {
-        // Only reachable through rounding: cut at the lower value of a dimension where they differ.
-        dim = 0;
-        while (p[dim] === box[base + dim]) dim++;
-        cut = Math.min(p[dim], box[base + dim]);
-        separates = true;
-      }
+      const separates = (p[dim] <= cut && box[base + dim] > cut) || (p[dim] > cut && box[base + w + dim] <= cut);
       if (separates) return this.splitAbove(node, p, dim, cut);
-      node = p[cutDim[node]] <= cutVal[node] ? kids[2 * node] : kids[2 * node + 1];
     }
+    // Only reachable through rounding at the leaf: cut at the lower value of a dimension where they differ.
+    let dim = 0;
+    const base = node * 2 * w;
+    while (p[dim] === box[base + dim]) dim++;
+    return this.splitAbove(node, p, dim, Math.min(p[dim], box[base + dim]));
   }
 
   private splitAbove(node: number, p: Float64Array, dim: number, cut: number): number {
@@ -201,7 +215,9 @@ export class RcfTree {
     if (g < 0) this.root = sib;
     else if (kids[2 * g] === par) kids[2 * g] = sib;
     else kids[2 * g + 1] = sib;
-    // Once a recomputed box comes out unchanged, the boxes above it are unchanged too.
+    // Boxes are exact bounding boxes: a side moves only where the removed point q was on it, and once
+    // a box keeps every side, the boxes above it do too.
+    const qb = leaf * 2 * w; // the released slot keeps its point: nothing is allocated before the loop
     let shrinking = true;
     for (let a = g; a >= 0; a = parent[a]) {
       mass[a]--;
@@ -211,11 +227,21 @@ export class RcfTree {
       const rb = kids[2 * a + 1] * 2 * w;
       let changed = false;
       for (let j = 0; j < w; j++) {
-        const l = Math.min(box[lb + j], box[rb + j]);
-        const h = Math.max(box[lb + w + j], box[rb + w + j]);
-        if (l !== box[ab + j] || h !== box[ab + w + j]) changed = true;
-        box[ab + j] = l;
-        box[ab + w + j] = h;
+        const q = box[qb + j];
+        if (q === box[ab + j]) {
+          const l = Math.min(box[lb + j], box[rb + j]);
+          if (l !== q) {
+            box[ab + j] = l;
+            changed = true;
+          }
+        }
+        if (q === box[ab + w + j]) {
+          const h = Math.max(box[lb + w + j], box[rb + w + j]);
+          if (h !== q) {
+            box[ab + w + j] = h;
+            changed = true;
+          }
+        }
       }
       if (changed) this.range[a] = this.boxSum(a);
       else shrinking = false;
