@@ -73,6 +73,32 @@ describe("pca", () => {
     expect(values.reduce((s, x) => s + x, 0) / trace).toBeCloseTo(1, 12);
   });
 
+  it("fits the sample covariance of many blocks of rows: each component's variance under a plain covariance is its explained share", () => {
+    const rng = createRng(12);
+    const n = 1001;
+    const w = 5;
+    const x = new Float64Array(n * w);
+    for (let i = 0; i < n; i++) {
+      const f = rng.normal();
+      for (let j = 0; j < w; j++) x[i * w + j] = (j + 1) * f + rng.normal() + 3 * j;
+    }
+    const m = fitPca(x, n, w, 0.5, w);
+    const mean = Array.from({ length: w }, (_, j) => x.filter((_, t) => t % w === j).reduce((a, v) => a + v, 0) / n);
+    const cov = (a: number, b: number) => {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += (x[i * w + a] - mean[a]) * (x[i * w + b] - mean[b]);
+      return s / (n - 1);
+    };
+    let trace = 0;
+    for (let j = 0; j < w; j++) trace += cov(j, j);
+    for (let k = 0; k < w; k++) {
+      const v = m.components.slice(k * w, (k + 1) * w);
+      let q = 0;
+      for (let a = 0; a < w; a++) for (let b = 0; b < w; b++) q += v[a] * cov(a, b) * v[b];
+      expect(q / trace).toBeCloseTo(m.explained[k], 12);
+    }
+  });
+
   it("flags a point that breaks the features' correlation and attributes the two it broke", () => {
     const rng = createRng(6);
     const rows = Array.from({ length: 800 }, () => {
