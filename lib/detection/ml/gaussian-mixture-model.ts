@@ -27,8 +27,8 @@ export interface GmmJson {
 const REG = 1e-6;
 const TOL = 1e-3;
 const LOG_2PI = Math.log(2 * Math.PI);
-/** exp(−x) is exactly 0 in double precision beyond x ≈ 745.2. */
-const UNDERFLOW = 750;
+/** exp(−45) · 32 components < 2^-53: below half an ulp of a sum whose largest term is 1. */
+const NEGLIGIBLE = 45;
 
 export function fitGmmByBic(
   x: Float64Array,
@@ -62,6 +62,8 @@ function fitGmm(x: Float64Array, rows: number, w: number, k: number, covariance:
   const stats = new GmmStats(k, w, covariance);
   const init = fitKMeans(x, rows, w, k, 100, rng);
   const cent = init.centroids;
+  // Each row's likeliest component so far, evaluated first in the next E-step.
+  const hint = new Int32Array(rows);
   for (let i = 0; i < rows; i++) {
     let best = 0;
     let bestD = Infinity;
@@ -73,6 +75,7 @@ function fitGmm(x: Float64Array, rows: number, w: number, k: number, covariance:
         best = c;
       }
     }
+    hint[i] = best;
     stats.add(x, i * w, best, 1);
   }
   let model = stats.toModel(rows);
@@ -84,7 +87,8 @@ function fitGmm(x: Float64Array, rows: number, w: number, k: number, covariance:
     const scorer = new GmmScorer(model);
     let total = 0;
     for (let i = 0; i < rows; i++) {
-      total += scorer.logLik(x, i * w);
+      total += scorer.logLik(x, i * w, hint[i]);
+      hint[i] = scorer.best;
       for (let c = 0; c < k; c++) if (scorer.post[c] > 0) stats.add(x, i * w, c, scorer.post[c]);
     }
     meanLogLik = total / Math.max(1, rows);
@@ -187,17 +191,24 @@ function withRidge(cov: Float64Array, w: number): Float64Array {
 
 /**
  * Log-likelihood of one row under the mixture, with preallocated scratch. Full covariances are
- * applied through L⁻¹ (computed once), so the Mahalanobis term is a plain triangular product
- * without the serial dependency of a forward substitution (scikit-learn's precisions_cholesky).
+ * applied through L⁻¹ (computed once, its lower triangle packed row by row), so the Mahalanobis term
+ * is a plain triangular product without the serial dependency of a forward substitution
+ * (scikit-learn's precisions_cholesky). A component more than NEGLIGIBLE nats below the best one
+ * gets posterior 0: its share is under half an ulp of the sum, so the log-likelihood is the same
+ * double and the posterior differs by < 1e-19. Its Mahalanobis sum stops as soon as that is
+ * certain, which is why the likeliest component is evaluated first (`first`: the row's component
+ * in the previous EM pass, or the previous row's when streaming); the result does not depend on it.
  */
 export class GmmScorer {
   /** Posterior of each component for the last row. */
   readonly post: Float64Array;
+  /** The most responsible component for the last row. */
+  best = 0;
   readonly k: number;
   readonly diag: boolean;
-  readonly logW: Float64Array;
-  readonly logDets: Float64Array;
-  /** Full: L⁻¹ per component; diag: 1/σ. */
+  /** log w_c − ½(d·log 2π + log det Σ_c) per component. */
+  readonly bias: Float64Array;
+  /** Full: L⁻¹ per component, lower triangle packed by rows; diag: 1/σ. */
   readonly inv: Float64Array;
   /** L⁻¹μ (full) or μ/σ (diag) per component. */
   readonly shift: Float64Array;
@@ -209,8 +220,7 @@ export class GmmScorer {
     this.k = k;
     this.diag = m.covariance === "diag";
     this.post = new Float64Array(k);
-    this.logW = Float64Array.from(m.weights, (v) => Math.log(v));
-    this.logDets = Float64Array.from(m.logDets);
+    this.bias = Float64Array.from(m.weights, (v, c) => Math.log(v) - 0.5 * (w * LOG_2PI + m.logDets[c]));
     const factors = Float64Array.from(m.factors);
     this.shift = new Float64Array(k * w);
     this.sds = new Float64Array(k * w);
@@ -220,55 +230,69 @@ export class GmmScorer {
       this.sds.set(factors);
       return;
     }
-    this.inv = new Float64Array(k * w * w);
+    const tri = (w * (w + 1)) / 2;
+    this.inv = new Float64Array(k * tri);
+    const full = new Float64Array(w * w);
     for (let c = 0; c < k; c++) {
       const off = c * w * w;
-      lowerInverse(factors, off, w, this.inv);
+      lowerInverse(factors, off, w, full);
+      let t = c * tri;
       for (let i = 0; i < w; i++) {
         let s = 0;
-        for (let j = 0; j <= i; j++) s += this.inv[off + i * w + j] * m.means[c * w + j];
+        for (let j = 0; j <= i; j++) {
+          this.inv[t++] = full[i * w + j];
+          s += full[i * w + j] * m.means[c * w + j];
+        }
         this.shift[c * w + i] = s;
         // Row i of L: Σ_ii = Σ_t L_it².
         let v = 0;
-        for (let t = 0; t <= i; t++) v += factors[off + i * w + t] ** 2;
+        for (let j = 0; j <= i; j++) v += factors[off + i * w + j] ** 2;
         this.sds[c * w + i] = Math.sqrt(v);
       }
     }
   }
 
-  logLik(x: Float64Array, off: number): number {
+  logLik(x: Float64Array, off: number, first = this.best): number {
     const { k, width: w } = this.m;
-    const { post, inv, shift, logW, logDets, diag } = this;
+    const { post, inv, shift, bias, diag } = this;
+    const tri = (w * (w + 1)) / 2;
     let max = -Infinity;
-    for (let c = 0; c < k; c++) {
-      const bias = logW[c] - 0.5 * (w * LOG_2PI + logDets[c]);
-      // q only grows term by term; past this its exp(v − max) is exactly 0 whatever the rest adds.
-      const cut = 2 * (bias - max + UNDERFLOW);
+    for (let n = 0; n < k; n++) {
+      // first, then the others in order
+      const c = n === 0 ? first : n <= first ? n - 1 : n;
+      const b = bias[c];
+      // q only grows term by term; past this the component is negligible whatever the rest adds.
+      const stop = 2 * (b - max + NEGLIGIBLE);
+      const so = c * w;
       let q = 0;
       if (diag) {
-        for (let j = 0; j < w; j++) {
-          const e = x[off + j] * inv[c * w + j] - shift[c * w + j];
+        for (let j = 0; j < w && q <= stop; j++) {
+          const e = x[off + j] * inv[so + j] - shift[so + j];
           q += e * e;
         }
       } else {
-        const base = c * w * w;
-        for (let i = 0; i < w && q <= cut; i++) {
-          let s = -shift[c * w + i];
-          const row = base + i * w;
-          for (let j = 0; j <= i; j++) s += inv[row + j] * x[off + j];
+        let t = c * tri;
+        for (let i = 0; i < w && q <= stop; i++) {
+          let s = -shift[so + i];
+          for (let j = 0; j <= i; j++) s += inv[t++] * x[off + j];
           q += s * s;
         }
       }
-      const v = bias - 0.5 * q;
+      // A stopped sum marks the component negligible outright (−∞), so the result does not depend on `first`.
+      const v = q > stop ? -Infinity : b - 0.5 * q;
       post[c] = v;
       if (v > max) max = v;
     }
     let sum = 0;
+    let best = -1;
     for (let c = 0; c < k; c++) {
-      const e = Math.exp(post[c] - max);
+      const d = post[c] - max;
+      if (d === 0 && best < 0) best = c;
+      const e = d < -NEGLIGIBLE ? 0 : Math.exp(d);
       post[c] = e;
       sum += e;
     }
+    this.best = Math.max(0, best);
     for (let c = 0; c < k; c++) post[c] /= sum;
     return max + Math.log(sum);
   }
@@ -279,14 +303,14 @@ export class GmmScorer {
   }
 }
 
-/** Inverse of the lower-triangular w×w matrix at l[off..], written at out[off..]. */
+/** Inverse of the lower-triangular w×w matrix at l[off..], written to out (w×w, upper part left as is). */
 function lowerInverse(l: Float64Array, off: number, w: number, out: Float64Array): void {
   for (let col = 0; col < w; col++) {
-    out[off + col * w + col] = 1 / l[off + col * w + col];
+    out[col * w + col] = 1 / l[off + col * w + col];
     for (let i = col + 1; i < w; i++) {
       let s = 0;
-      for (let j = col; j < i; j++) s += l[off + i * w + j] * out[off + j * w + col];
-      out[off + i * w + col] = -s / l[off + i * w + i];
+      for (let j = col; j < i; j++) s += l[off + i * w + j] * out[j * w + col];
+      out[i * w + col] = -s / l[off + i * w + i];
     }
   }
 }

@@ -59,8 +59,7 @@ class GmmDetector extends TrainedDetector<GmmModel, GmmState> {
     const scorer = this.scorer!;
     const nll = -scorer.logLik(this.buf, 0);
     const score = ratioToScore(spreadRatio(nll, m));
-    let c = 0;
-    for (let j = 1; j < m.k; j++) if (scorer.post[j] > scorer.post[c]) c = j;
+    const c = scorer.best;
     const w = m.width;
     if (!this.f.univariate) {
       for (let j = 0; j < w; j++) this.dev[j] = (this.buf[j] - m.means[c * w + j]) / scorer.sd(c, j);
