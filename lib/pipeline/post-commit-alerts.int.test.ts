@@ -110,4 +110,17 @@ describe("the notify job", () => {
     await waitFor("the firing received", async () => hook.received.length === 1, 5_000);
     expect(JSON.parse(hook.received[0].body)).toMatchObject({ event: "anomaly.firing", anomaly: { id: anomaly.id } });
   });
+
+  it("does not hold a disabled detector's incident: nothing re-derives it until it is enabled", async () => {
+    const ids = await createSeriesWithDetector();
+    const hook = await webhookRule(ids.detectorId);
+    const anomaly = await createAnomaly(ids, { subjectId: ids.seriesId });
+    const prisma = getPrisma();
+    await prisma.redetectRequest.create({ data: { detectorId: ids.detectorId, subjectId: ids.seriesId, fromTs: new Date(T0) } });
+    await prisma.detector.update({ where: { id: ids.detectorId }, data: { enabled: false } });
+    const retries: number[] = [];
+    expect(await notifyAnomaly(anomaly.id, { retryLater: async (_id, delayMs) => void retries.push(delayMs) })).toMatchObject({ held: false, decided: 1, sent: 1 });
+    expect(retries).toEqual([]);
+    await waitFor("the firing received", async () => hook.received.length === 1, 5_000);
+  });
 });

@@ -31,16 +31,18 @@ export async function loadAlertContext(anomalyId: string, baseUrl: string, tx: P
  * outbox row only if detection did not touch the anomaly after the state it evaluated. `held`:
  * detection may still change the incident, so nothing is to be decided on it yet: its pair has a
  * committed page not yet re-counted (lib/server/queries/verify-pages.ts), a pending
- * RedetectRequest, or a rewind under way that has not re-derived it yet.
+ * RedetectRequest, or a rewind under way that has not re-derived it yet. A disabled detector's
+ * incidents are never held: nothing re-derives them until it is enabled again, and holding would
+ * re-ring the job every few seconds for as long as it stays disabled.
  */
 export async function readAlertContext(anomalyId: string, baseUrl: string, tx: Prisma.TransactionClient = getPrisma()): Promise<{ ctx: AlertContext; outboxSeq: number | null; held: boolean } | null> {
   const [a] = await tx.$queryRaw<(ContextRow & { outboxSeq: number | null; held: boolean })[]>`
     SELECT a.id, a."startTs", a."endTs", a."peakTs", a."peakScore", a.severity::text AS severity, a.actual, a.expected, a.lower, a.upper, a."pointCount",
       a.ongoing, a.detection::text AS detection, a.status::text AS status, a."suppressedById", s.id AS "seriesId", s.metric, s.labels, src.id AS "sourceId", src.name AS "sourceName",
       d.id AS "detectorId", d.name AS "detectorName", d.algorithm::text AS algorithm, d.threshold, o.seq AS "outboxSeq",
-      (EXISTS (SELECT 1 FROM "DetectorState" st WHERE st."detectorId" = a."detectorId" AND st."subjectId" = a."subjectId"
+      (d.enabled AND (EXISTS (SELECT 1 FROM "DetectorState" st WHERE st."detectorId" = a."detectorId" AND st."subjectId" = a."subjectId"
           AND (st."verifyUpTo" IS NOT NULL OR (st."redetectUntil" IS NOT NULL AND a."endTs" > COALESCE(st.watermark, '-infinity'::timestamptz))))
-        OR EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = a."detectorId" AND r."subjectId" = a."subjectId")) AS held
+        OR EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = a."detectorId" AND r."subjectId" = a."subjectId"))) AS held
     FROM "Anomaly" a JOIN "Series" s ON s.id = a."seriesId" JOIN "DataSource" src ON src.id = s."sourceId" JOIN "Detector" d ON d.id = a."detectorId"
       LEFT JOIN "AlertOutbox" o ON o."anomalyId" = a.id
     WHERE a.id = ${anomalyId}`;
