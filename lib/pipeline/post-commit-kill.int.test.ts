@@ -7,7 +7,8 @@
  * - ingest: the re-check after the write's commit fails in PostgreSQL (a trigger refuses it); the
  *   write still answers 2xx, and its IngestCheck row stays.
  * Then `reconcileDetection` re-counts or re-checks what was left, and the point is scored. Also: a
- * detector attached to the series between the write's check and its commit is re-checked.
+ * detector attached to the series between the write's check and its commit is re-checked, and so is
+ * a group formed (and trained past the point) in between.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { NextRequest } from "next/server";
@@ -24,6 +25,9 @@ import { STEP_MS, T0, anomaliesOf, sineWithSpikes, writePoints } from "@/lib/pip
 import { LATE, VALUES, batchMissingLate, pairMissingLate, reference, requestOf, sourceOf, uploadPoint } from "@/lib/pipeline/testing/late-point";
 import { endSourceHolders, holdSource } from "@/lib/pipeline/testing/hold-source";
 import { withRouteQueues } from "@/test/route-requests";
+import { writeBatch } from "@/lib/ingest/write";
+import { runTraining } from "@/lib/pipeline/train-run";
+import { METRICS, TRAIN, trainedHosts, valuesOf } from "@/lib/pipeline/testing/hosts";
 import { withTestDatabase } from "@/test/test-database";
 
 const db = withTestDatabase();
@@ -160,5 +164,37 @@ describe("a detector attached between a write's check and its commit", () => {
     expect(await requestOf(pair.detectorId, pair.seriesId)).toMatchObject({ fromTs: new Date(T0 + LATE * STEP_MS) });
     await runDetection(pair);
     expect(await anomaliesOf(pair)).toEqual(expected);
+  });
+});
+
+describe("a group formed between a write's check and its commit", () => {
+  it("is re-checked after the commit: its training scored past the point before it was visible", async () => {
+    const prisma = getPrisma();
+    const { sourceId, detectorId } = await trainedHosts("late-group");
+    // Host c appears with every metric, all but its cpu at step TRAIN+5; its group is not formed yet.
+    const late = TRAIN + 5;
+    const part = (metric: (typeof METRICS)[number], from: number, to: number) => ({
+      metric,
+      labels: { host: "c" },
+      labelsKey: "host=c",
+      ms: Array.from({ length: to - from }, (_, j) => T0 + (from + j) * STEP_MS),
+      values: valuesOf("a", metric, from, to),
+    });
+    await writeBatch(sourceId, null, [...METRICS.map((m) => part(m, 0, TRAIN + 20)).filter((p) => p.metric !== "cpu"), part("cpu", 0, late), part("cpu", late + 1, TRAIN + 20)]);
+    const keyC = JSON.stringify({ host: "c" });
+    expect(await prisma.seriesGroup.count({ where: { detectorId, key: keyC } })).toBe(0);
+    const held = await holdSource(db.url(), sourceId);
+    const writing = writeBatch(sourceId, null, [part("cpu", late, late + 1)]);
+    await held.blocked(writing);
+    // Formed, trained and scored to its newest step while the write waits: the point is not visible.
+    await runTraining({ detectorId });
+    const c = await prisma.seriesGroup.findUniqueOrThrow({ where: { detectorId_key: { detectorId, key: keyC } } });
+    const st = await prisma.detectorState.findUniqueOrThrow({ where: { detectorId_subjectId: { detectorId, subjectId: c.id } } });
+    expect(st.watermark!.getTime()).toBeGreaterThan(T0 + late * STEP_MS);
+    await held.release();
+    await writing;
+    expect(await requestOf(detectorId, c.id)).toMatchObject({ fromTs: new Date(T0 + late * STEP_MS) });
+    await runDetection({ detectorId, subjectId: c.id });
+    expect(await requestOf(detectorId, c.id)).toBeNull();
   });
 });
