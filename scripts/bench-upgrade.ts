@@ -86,7 +86,8 @@ async function runUpgrade(label: string, sql: string, name: string, before: numb
     const baseline = Math.max(...w.waits.filter(([t]) => t < t0).map(([, ms]) => ms));
     const during = w.waits.filter(([t, ms]) => t + ms > t0 && t < t1);
     console.log(`${label}: ${fmt(upgradeMs)} wall, database CPU ${fmt(cpuMs)} (${fmt(cpuMs / (before / 1e6))} per million points); points kept ${kept.toLocaleString("en-US")} of ${before.toLocaleString("en-US")}`);
-    console.log(`  a point write: longest during the upgrade ${fmt(Math.max(...during.map(([, ms]) => ms)))} (${during.length} writes, ${w.deadlocks()} retried after a deadlock), before it (baseline) ${fmt(baseline)}`);
+    const longest = during.reduce((a, b) => (b[1] > a[1] ? b : a));
+    console.log(`  a point write: longest during the upgrade ${fmt(longest[1])} (started ${((longest[0] - t0) / 1000).toFixed(1)} s in; ${during.length} writes, ${w.deadlocks()} retried after a deadlock), before it (baseline) ${fmt(baseline)}`);
   } finally {
     await c.end().catch(() => undefined);
   }
