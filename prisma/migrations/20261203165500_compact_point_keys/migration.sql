@@ -8,7 +8,7 @@
 -- 1. (one short transaction) "Series".key; keyed twins "DataPoint_next" / "PointRollup_next" with
 --    every month; row triggers on the old tables that repeat each insert, update and delete of
 --    the running release in the twin (the later write wins: the copy never overwrites);
--- 2. the old rows copied in ranges of 100 pages (about 10,000 points), each its own transaction
+-- 2. the old rows copied in ranges of 50 pages (about 5,000 points), each its own transaction
 --    holding the month's SHARE lock: a write to that month waits for one range at most;
 -- 3. (one short transaction, retried while the tables' lock is not granted within 1 s) the old
 --    tables dropped, the twins renamed into place, dirty ranges re-keyed, triggers and functions
@@ -135,7 +135,7 @@ BEGIN
   COMMIT;
 
   -- Step 2: the months that were there at step 1 (a month made later holds mirrored points only),
-  -- then the rollups, in ranges of 100 pages (about 10,000 points) read in physical order. Each
+  -- then the rollups, in ranges of 50 pages (about 5,000 points) read in physical order. Each
   -- range is one transaction holding the table's SHARE lock: writes to that month wait for one
   -- range, and nothing changes under the copy (what changed since step 1 is in the twin already,
   -- and the copy never overwrites it).
@@ -155,15 +155,15 @@ BEGIN
           INSERT INTO "PointRollup_next" ("seriesKey", width, bucket, "firstTs", count, sum, min, max)
           SELECT s.key, r.width, r.bucket, r."firstTs", r.count, r.sum, r.min, r.max
           FROM "PointRollup" r JOIN "Series" s ON s.id = r."seriesId"
-          WHERE r.ctid >= format('(%s,0)', page)::tid AND r.ctid < format('(%s,0)', page + 100)::tid
+          WHERE r.ctid >= format('(%s,0)', page)::tid AND r.ctid < format('(%s,0)', page + 50)::tid
           ON CONFLICT DO NOTHING;
         ELSE
           EXECUTE format('INSERT INTO "DataPoint_next" ("seriesKey", ts, value)
             SELECT s.key, p.ts, p.value FROM %I p JOIN "Series" s ON s.id = p."seriesId"
             WHERE p.ctid >= $1 AND p.ctid < $2 ON CONFLICT DO NOTHING', parts[i])
-            USING format('(%s,0)', page)::tid, format('(%s,0)', page + 100)::tid;
+            USING format('(%s,0)', page)::tid, format('(%s,0)', page + 50)::tid;
         END IF;
-        page := page + 100;
+        page := page + 50;
       EXCEPTION WHEN lock_not_available OR deadlock_detected THEN
         NULL; -- a long write held the month: the range is taken again
       END;
