@@ -13,9 +13,10 @@
 -- 3. (one short transaction, retried while the tables' lock is not granted within 1 s) the old
 --    tables dropped, the twins renamed into place, dirty ranges re-keyed, triggers and functions
 --    for the key installed. The release that wrote by text id cannot write points after this.
--- The disk needs room for a second copy of the points and rollups until step 3. Interrupted, it is
--- recorded as failed; after `prisma migrate resolve --rolled-back` it runs again, keeping what the
--- twins hold (the copy is taken again from the start, skipping what is there).
+-- Needs PostgreSQL 14 or later (TID range scans). The disk needs room for a second copy of the
+-- points and rollups until step 3. Interrupted, it is recorded as failed; after `prisma migrate
+-- resolve --rolled-back` it runs again, keeping what the twins hold (the copy is taken again from
+-- the start, skipping what is there).
 DO $migration$
 DECLARE
   part record;
