@@ -67,6 +67,7 @@ function writer(url: string) {
     }
     await w.end();
   })();
+  done.catch(() => undefined); // reported by stop(), after the upgrade, so the scratch databases are dropped
   return { waits, deadlocks: () => deadlocks, stop: async () => ((stop = true), await done) };
 }
 
