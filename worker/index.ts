@@ -26,8 +26,38 @@ import { enqueueNotify } from "@/lib/alerting/queue";
 
 const log = baseLogger.child({ pid: process.pid });
 
+/**
+ * SIGTERM/SIGINT are handled from the first line: the workers take jobs as soon as they are
+ * registered, seconds before start-up ends (schedulers, imports, streams, metrics), and a signal
+ * in that window used to meet Node's default action and kill the jobs in hand mid-way. Before any
+ * worker exists the process exits at once (nothing in hand); after, the ordered shutdown starts as
+ * soon as start-up has finished, and the shutdown timeout bounds the wait from the signal.
+ */
+const early: { signal?: NodeJS.Signals; takingJobs: boolean; release?: () => Promise<void>; shutdown?: (signal: NodeJS.Signals) => Promise<void> } = {
+  takingJobs: false,
+};
+function onSignal(signal: NodeJS.Signals) {
+  if (early.shutdown) return void early.shutdown(signal);
+  if (early.signal) return;
+  early.signal = signal;
+  if (!early.takingJobs) {
+    log.info({ signal }, "worker stopping: signal during start-up, before taking jobs");
+    void (early.release?.() ?? Promise.resolve()).catch(() => undefined).then(() => process.exit(0));
+    return;
+  }
+  log.info({ signal }, "worker stopping: signal during start-up; the jobs in hand finish once it is done");
+  const timeoutMs = getEnv().VIGIL_SHUTDOWN_TIMEOUT_MS;
+  setTimeout(() => {
+    log.warn({ timeoutMs }, "jobs still running at the shutdown timeout: exiting; they will be retried elsewhere");
+    process.exit(0);
+  }, timeoutMs).unref();
+}
+process.on("SIGTERM", onSignal);
+process.on("SIGINT", onSignal);
+
 async function main() {
   const db = await prepareDatabase((m) => log.info(m));
+  early.release = () => db.release();
   await getPrisma().$queryRaw`SELECT 1`;
   const env = getEnv();
   const backend = createQueueBackend({ redisUrl: env.REDIS_URL, databaseUrl: db.url, prefix: env.VIGIL_QUEUE_PREFIX }, (err) =>
@@ -36,6 +66,7 @@ async function main() {
   setHandlerQueueBackend(backend);
   setAlertDoorbell((ids) => enqueueNotify(backend, ids));
   const queues = queuesWithHandlers((name) => JOBS[name].queue);
+  early.takingJobs = true;
   const workers = queues.map((q) => registerWorker(backend, q, log));
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   const reconcileEveryMs = Number(process.env.VIGIL_RECONCILE_EVERY_MS) || RECONCILE_EVERY_MS;
@@ -102,8 +133,8 @@ async function main() {
     })();
     return stopping;
   };
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
+  early.shutdown = shutdown;
+  if (early.signal) void shutdown(early.signal);
 }
 
 main().catch((err) => {

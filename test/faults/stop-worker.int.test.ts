@@ -1,9 +1,11 @@
 /**
  * The worker started as every deployment starts it (package.json start:worker) and sent SIGTERM
  * while a job is in hand, to its own process only, as Kubernetes, Docker and compose do: it
- * finishes the job and exits 0. (A job that outlasts VIGIL_SHUTDOWN_TIMEOUT_MS is left to its lock:
- * worker/shutdown.int.test.ts.)
+ * finishes the job and exits 0, also when the signal comes while it is still starting (its workers
+ * take jobs before start-up ends). (A job that outlasts VIGIL_SHUTDOWN_TIMEOUT_MS is left to its
+ * lock: worker/shutdown.int.test.ts.)
  */
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testQueuePrefix } from "@/test/redis-keys";
 import { REDIS_URL } from "@/test/databases";
@@ -74,5 +76,34 @@ describe("worker SIGTERM while a job runs", () => {
     expect(await getPrisma().dataSource.findUniqueOrThrow({ where: { id: s.id }, select: { status: true, lastError: true } })).toEqual({ status: "ACTIVE", lastError: null });
     expect(w.output()).toContain("worker stopped");
     expect(w.output()).not.toContain("jobs still running at the shutdown timeout");
+  }, 120_000);
+
+  it("handles a SIGTERM that comes during start-up, with a job already in hand", async () => {
+    holdAnswers();
+    requests = 0;
+    const s = await pollSourceWithHeldAnswer("starting");
+    // Start-up stalls at resuming history imports (after the workers and the poll schedules).
+    const lock = new pg.Client({ connectionString: db.url() });
+    await lock.connect();
+    try {
+      await lock.query(`BEGIN; LOCK TABLE "SourceImport" IN ACCESS EXCLUSIVE MODE`);
+      const w = start();
+      await waitFor("the poll job in hand", async () => requests >= 1, 60_000, 50);
+      expect(w.output()).not.toContain("worker ready");
+
+      w.proc.kill("SIGTERM");
+      await waitFor("the worker taking the signal", async () => w.output().includes("worker stopping") || w.proc.signalCode !== null, 10_000, 50);
+      expect(w.proc.signalCode).toBeNull();
+      await lock.query("COMMIT");
+      await waitFor("the ordered shutdown", async () => w.output().includes("finishing jobs in hand"), 30_000, 50);
+      expect(w.proc.exitCode).toBeNull();
+      answer();
+
+      expect(await w.exited, w.output().slice(-3000)).toEqual({ code: 0, signal: null });
+      expect(await storedValues(s.id)).toEqual([42]);
+      expect(w.output()).toContain("worker stopped");
+    } finally {
+      await lock.end();
+    }
   }, 120_000);
 });
