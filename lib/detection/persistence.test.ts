@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { decadesToScore } from "./common/normal";
+import { createRng } from "./random";
 import { createDetector } from "./registry";
 import { chiSquareEvenSurvival, combinedDecades } from "./persistence";
 import { multivariateCorpus } from "./testing/multivariate-corpus";
@@ -16,6 +18,27 @@ describe("persistence", () => {
     // Eight steps each at p = 0.3 (ordinary) combine to an ordinary p; eight at p = 0.01 to a very rare one.
     expect(combinedDecades(Array(8).fill(-Math.log10(0.3)))).toBeLessThan(1);
     expect(combinedDecades(Array(8).fill(2))).toBeGreaterThan(8);
+  });
+
+  it("never combines steps whose summed decades are below the penalty into a score (the bound the wrapper skips by)", () => {
+    const rng = createRng(3);
+    let near = 0;
+    for (let t = 0; t < 20000; t++) {
+      const steps = 1 + rng.int(64);
+      const penalty = [0.5, 3, 10][t % 3];
+      // Decades scaled so the sum lands around the penalty: the cases the bound decides.
+      const raw = Array.from({ length: steps }, () => -Math.log10(1 - rng.next()));
+      const total = raw.reduce((a, b) => a + b, 0) || 1;
+      const scale = (penalty * (0.9 + 0.2 * rng.next())) / total;
+      const decades = raw.map((d) => Math.min(50, d * scale));
+      const sum = decades.reduce((a, b) => a + b, 0);
+      if (sum < penalty - 1e-6) {
+        near++;
+        expect(combinedDecades(decades)).toBeLessThanOrEqual(sum + 1e-9);
+        expect(decadesToScore(combinedDecades(decades) - penalty)).toBe(0);
+      }
+    }
+    expect(near).toBeGreaterThan(5000);
   });
 
   const group = multivariateCorpus(7, [40])[0];

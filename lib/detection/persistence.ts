@@ -42,10 +42,26 @@ export function chiSquareEvenSurvival(x: number, k: number): number {
 
 /** Fisher's combination of steps given as decades of surprise (-log10 p), as decades. */
 export function combinedDecades(decades: readonly number[]): number {
-  const x = 2 * Math.LN10 * decades.reduce((a, b) => a + b, 0);
-  const p = chiSquareEvenSurvival(x, decades.length);
+  return combinedFromSum(sumOf(decades), decades.length);
+}
+
+function sumOf(decades: readonly number[]): number {
+  let sum = 0;
+  for (let i = 0; i < decades.length; i++) sum += decades[i];
+  return sum;
+}
+
+function combinedFromSum(sum: number, steps: number): number {
+  const p = chiSquareEvenSurvival(2 * Math.LN10 * sum, steps);
   return p > 0 ? Math.min(MAX_DECADES, -Math.log10(p)) : MAX_DECADES;
 }
+
+/**
+ * The combined view never exceeds the steps' summed decades (P(X > x) ≥ e^(−x/2), the series' first
+ * term), so when the sum is below the penalty (with a margin far above rounding) the combined score
+ * is 0 and the step's own stands: the same result without the exp and log.
+ */
+const BOUND_MARGIN = 1e-6;
 
 function wrap(detector: Detector, p: PersistenceParams, ring: number[]): Detector {
   return {
@@ -56,7 +72,9 @@ function wrap(detector: Detector, p: PersistenceParams, ring: number[]): Detecto
       if (r.skipped || obs.values.length < 2 || p.steps < 2) return r;
       ring.push(Math.min(MAX_DECADES, scoreToDecades(r.score)));
       if (ring.length > p.steps) ring.shift();
-      r.score = Math.max(r.score, decadesToScore(combinedDecades(ring) - p.penaltyDecades));
+      const sum = sumOf(ring);
+      if (sum < p.penaltyDecades - BOUND_MARGIN && r.score >= 0) return r;
+      r.score = Math.max(r.score, decadesToScore(combinedFromSum(sum, ring.length) - p.penaltyDecades));
       return r;
     },
     getState() {

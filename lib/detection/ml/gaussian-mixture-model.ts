@@ -60,7 +60,7 @@ export function fitGmmByBic(
  */
 function fitGmm(x: Float64Array, rows: number, w: number, k: number, covariance: CovarianceType, maxIter: number, rng: Rng) {
   const stats = new GmmStats(k, w, covariance);
-  const init = fitKMeans(x, rows, w, k, 100, rng);
+  const init = fitKMeans(x, rows, w, k, 100, rng, false);
   const cent = init.centroids;
   // Each row's likeliest component so far, evaluated first in the next E-step.
   const hint = new Int32Array(rows);

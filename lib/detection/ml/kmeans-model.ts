@@ -48,6 +48,8 @@ export function fitKMeans(
   kWanted: number,
   maxIter: number,
   rng: Rng,
+  /** False when only the centroids are wanted (the mixture's start): no final pass, no `edge`. */
+  withEdges = true,
 ): KMeansJson {
   const k = Math.max(1, Math.min(kWanted, rows));
   const c = initPlusPlus(x, rows, w, k, rng);
@@ -87,6 +89,7 @@ export function fitKMeans(
     }
     if (shift <= 1e-4) break;
   }
+  if (!withEdges) return { k, width: w, centroids: Array.from(c), edge: [], counts: Array.from(counts), iterations: it };
   // Final assignment against the final centroids, for the per-cluster distance distributions.
   counts.fill(0);
   for (let i = 0; i < rows; i++) {
