@@ -2,6 +2,7 @@
  * Every detector kind Vigil knows, and the one place configurations become live detectors.
  */
 import { withCalibration } from "./calibrated";
+import { withGate } from "./gate";
 import { withPersistence } from "./persistence";
 import { changePoint } from "./algorithms/change-point";
 import { ensembleDefinition } from "./algorithms/ensemble";
@@ -39,15 +40,18 @@ function pooled(def: DetectorDefinition, defaultSteps: number): DetectorDefiniti
   return def.input === "univariate" ? def : withPersistence(def, defaultSteps);
 }
 
+/** Statistical kinds alone: one report per incident (gate.ts). */
+const GATE_DEFAULT = false;
+
 export const detectorDefinitions: Readonly<Record<string, DetectorDefinition>> = Object.freeze(
   Object.fromEntries(
     [
       threshold,
-      withCalibration(zscore),
-      withCalibration(robustZscore),
-      withCalibration(ewma),
-      withCalibration(seasonal),
-      withCalibration(changePoint),
+      withGate(withCalibration(zscore), GATE_DEFAULT),
+      withGate(withCalibration(robustZscore), GATE_DEFAULT),
+      withGate(withCalibration(ewma), GATE_DEFAULT),
+      withGate(withCalibration(seasonal), GATE_DEFAULT),
+      withGate(withCalibration(changePoint), GATE_DEFAULT),
       withCalibration(flatline),
       withCalibration(matrixProfile),
       ensembleDefinition((kind, params, state) => createDetector(kind, params, state)),
