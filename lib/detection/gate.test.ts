@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runSplit, syntheticSeries } from "./common/testing";
 import { gateParams, gateScore, type GateState } from "./gate";
-import { getDefinition } from "./registry";
+import { createDetector, getDefinition } from "./registry";
 
 /** The gate's outputs for a sequence of calibrated scores (decades: 0.5 = 2.5686, 0.8 = 10.27). */
 function gated(scores: number[], params: Record<string, unknown>): number[] {
@@ -55,5 +55,14 @@ describe("incident gate", () => {
     const starts = (xs: { score: number; skipped?: string }[]) =>
       xs.filter((s, i) => !s.skipped && s.score >= 0.5 && !(i > 0 && xs[i - 1].score >= 0.5)).length;
     expect(starts(on.all)).toBeLessThan(starts(off.all));
+  });
+
+  it("inside an ensemble a member's gate is off unless its params turn it on (the ensemble decides incidents)", () => {
+    const obs = syntheticSeries(1500);
+    const run = (d: ReturnType<typeof createDetector>) => obs.map((o) => d.update(o).score);
+    const member = run(createDetector("ensemble", { members: [{ kind: "zscore" }] }));
+    expect(member).toEqual(run(createDetector("zscore", { gate: { enabled: false } })));
+    const gatedMember = run(createDetector("ensemble", { members: [{ kind: "zscore", params: { gate: { enabled: true } } }] }));
+    expect(gatedMember).toEqual(run(createDetector("zscore", { gate: { enabled: true } })));
   });
 });

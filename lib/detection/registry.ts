@@ -42,6 +42,17 @@ function pooled(def: DetectorDefinition, defaultSteps: number): DetectorDefiniti
 
 /** Statistical kinds alone: one report per incident (gate.ts). */
 const GATE_DEFAULT = false;
+const GATED = new Set(["zscore", "robust-zscore", "ewma", "seasonal", "change-point"]);
+
+/**
+ * An ensemble member's gate is off unless its own params turn it on: the ensemble decides incidents
+ * (suppression, incident scores), and saved ensembles keep their members' scores.
+ */
+function memberParams(kind: string, params: unknown): unknown {
+  if (!GATED.has(kind)) return params;
+  const own = params && typeof params === "object" ? (params as Record<string, unknown>) : {};
+  return "gate" in own ? own : { ...own, gate: { enabled: false } };
+}
 
 export const detectorDefinitions: Readonly<Record<string, DetectorDefinition>> = Object.freeze(
   Object.fromEntries(
@@ -54,7 +65,7 @@ export const detectorDefinitions: Readonly<Record<string, DetectorDefinition>> =
       withGate(withCalibration(changePoint), GATE_DEFAULT),
       withCalibration(flatline),
       withCalibration(matrixProfile),
-      ensembleDefinition((kind, params, state) => createDetector(kind, params, state)),
+      ensembleDefinition((kind, params, state) => createDetector(kind, memberParams(kind, params), state)),
       pooled(withCalibration(isolationForest), 1),
       pooled(withCalibration(randomCutForest), 1),
       pooled(withCalibration(lof), 8),
