@@ -2,6 +2,7 @@
  * Every detector kind Vigil knows, and the one place configurations become live detectors.
  */
 import { withCalibration } from "./calibrated";
+import { withGate } from "./gate";
 import { withPersistence } from "./persistence";
 import { changePoint } from "./algorithms/change-point";
 import { ensembleDefinition } from "./algorithms/ensemble";
@@ -39,18 +40,32 @@ function pooled(def: DetectorDefinition, defaultSteps: number): DetectorDefiniti
   return def.input === "univariate" ? def : withPersistence(def, defaultSteps);
 }
 
+/** Statistical kinds alone: one report per incident (gate.ts). */
+const GATE_DEFAULT = false;
+const GATED = new Set(["zscore", "robust-zscore", "ewma", "seasonal", "change-point"]);
+
+/**
+ * An ensemble member's gate is off unless its own params turn it on: the ensemble decides incidents
+ * (suppression, incident scores), and saved ensembles keep their members' scores.
+ */
+function memberParams(kind: string, params: unknown): unknown {
+  if (!GATED.has(kind)) return params;
+  const own = params && typeof params === "object" ? (params as Record<string, unknown>) : {};
+  return "gate" in own ? own : { ...own, gate: { enabled: false } };
+}
+
 export const detectorDefinitions: Readonly<Record<string, DetectorDefinition>> = Object.freeze(
   Object.fromEntries(
     [
       threshold,
-      withCalibration(zscore),
-      withCalibration(robustZscore),
-      withCalibration(ewma),
-      withCalibration(seasonal),
-      withCalibration(changePoint),
+      withGate(withCalibration(zscore), GATE_DEFAULT),
+      withGate(withCalibration(robustZscore), GATE_DEFAULT),
+      withGate(withCalibration(ewma), GATE_DEFAULT),
+      withGate(withCalibration(seasonal), GATE_DEFAULT),
+      withGate(withCalibration(changePoint), GATE_DEFAULT),
       withCalibration(flatline),
       withCalibration(matrixProfile),
-      ensembleDefinition((kind, params, state) => createDetector(kind, params, state)),
+      ensembleDefinition((kind, params, state) => createDetector(kind, memberParams(kind, params), state)),
       pooled(withCalibration(isolationForest), 1),
       pooled(withCalibration(randomCutForest), 1),
       pooled(withCalibration(lof), 8),

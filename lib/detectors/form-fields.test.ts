@@ -8,7 +8,7 @@ const fieldsOf = (kind: string) => toFormFields(describeAlgorithm(kind).paramsSc
 describe("params JSON schema -> form fields", () => {
   it("maps integers, numbers, enums and booleans with limits, defaults and descriptions", () => {
     const z = fieldsOf("zscore");
-    expect(z.map((f) => [f.name, f.kind])).toEqual([["window", "integer"], ["minPoints", "integer"], ["bandSigmas", "number"], ["calibration", "json"]]);
+    expect(z.map((f) => [f.name, f.kind])).toEqual([["window", "integer"], ["minPoints", "integer"], ["bandSigmas", "number"], ["calibration", "json"], ["gate", "json"]]);
     expect(z[0]).toMatchObject({ label: "Window", defaultValue: 100, min: 2, max: 100_000, description: "Points in the rolling reference window" });
     // Unbounded above: no max attribute rather than MAX_SAFE_INTEGER.
     expect(z[1].max).toBeUndefined();
