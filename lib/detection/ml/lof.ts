@@ -13,7 +13,7 @@ import { toAttribution } from "./common/attribution";
 import { Featurizer, type FeatureState } from "./common/featurizer";
 import { skipped } from "./common/input-policy";
 import { bandFromSeries, updateBand, type BandState } from "./common/level-band";
-import { seedParam, shingleParam } from "./common/params";
+import { seedParam, shingleModeParam, shingleParam } from "./common/params";
 import { quantile, ratioToScore, safeScale } from "./common/score-map";
 import { subsampleRows } from "./common/subsample";
 import { LofModel, type LofJson } from "./lof-model";
@@ -28,6 +28,7 @@ export const lofParams = z.object({
     .default(10_000)
     .describe("Reference rows kept from the training window (subsampled beyond this)"),
   shingleSize: shingleParam(8),
+  shingleMode: shingleModeParam,
   seed: seedParam,
 });
 export type LofParams = z.infer<typeof lofParams>;
@@ -52,7 +53,7 @@ class LofDetector implements Detector<LofState> {
     private p: LofParams,
     s?: LofState,
   ) {
-    this.f = new Featurizer(s?.features ?? Featurizer.initial(p.shingleSize));
+    this.f = new Featurizer(s?.features ?? Featurizer.initial(p.shingleSize, p.shingleMode), p.shingleMode);
     this.model = s?.model ? LofModel.fromJSON(s.model) : null;
     this.p99 = s?.model?.p99 ?? 1;
     this.band = s ? { ...s.band } : bandFromSeries([]);
