@@ -27,6 +27,12 @@ export const lofParams = z.object({
     .max(1_000_000)
     .default(10_000)
     .describe("Reference rows kept from the training window (subsampled beyond this)"),
+  reachFloor: z
+    .number()
+    .min(0)
+    .max(10)
+    .default(0)
+    .describe("Least reach distance in standardized units (0: exact LOF; duplicates on plateaus get an unbounded density)"),
   shingleSize: shingleParam(8),
   shingleMode: shingleModeParam,
   seed: seedParam,
@@ -68,7 +74,7 @@ class LofDetector implements Detector<LofState> {
     const rng = createRng(this.rngState);
     const { x: ref, rows: refRows } = subsampleRows(set.x, set.rows, set.width, this.p.maxReference, rng);
     this.rngState = rng.state();
-    this.model = new LofModel(Math.min(this.p.k, refRows - 1), set.width, ref);
+    this.model = new LofModel(Math.min(this.p.k, refRows - 1), set.width, ref, undefined, undefined, this.p.reachFloor);
     this.p99 = quantile(this.model.trainLof!, 0.99);
     this.band = bandFromSeries(set.series);
   }
