@@ -30,7 +30,7 @@ export const autoencoderParams = z.object({
     .default(20_000)
     .describe("Rows drawn per epoch from longer training windows"),
   shingleSize: shingleParam(8),
-  shingleMode: shingleModeParam,
+  shingleMode: shingleModeParam(),
   seed: seedParam,
 });
 export type AutoencoderParams = z.infer<typeof autoencoderParams>;

@@ -27,7 +27,7 @@ export const dbscanParams = z.object({
   minPts: z.number().int().min(1).max(1000).default(5).describe("Points within eps, itself included, that make a core point (scikit-learn's min_samples)"),
   maxReference: z.number().int().min(10).max(1_000_000).default(10_000).describe("Training rows clustered (seeded subsample beyond this)"),
   shingleSize: shingleParam(8),
-  shingleMode: shingleModeParam,
+  shingleMode: shingleModeParam(),
   seed: seedParam,
 });
 export type DbscanParams = z.infer<typeof dbscanParams>;

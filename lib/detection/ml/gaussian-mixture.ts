@@ -22,7 +22,7 @@ export const gmmParams = z.object({
   covariance: z.enum(["full", "diag"]).default("full").describe("Full or diagonal covariance per component"),
   maxIterations: z.number().int().min(1).max(1000).default(100).describe("EM iterations at most per count"),
   shingleSize: shingleParam(8),
-  shingleMode: shingleModeParam,
+  shingleMode: shingleModeParam("centered"),
   seed: seedParam,
 });
 export type GmmParams = z.infer<typeof gmmParams>;

@@ -20,7 +20,7 @@ export const isolationForestParams = z.object({
   trees: z.number().int().min(1).max(1000).default(100).describe("Number of trees"),
   sampleSize: z.number().int().min(2).max(100_000).default(256).describe("Subsample size ψ per tree"),
   shingleSize: shingleParam(8),
-  shingleMode: shingleModeParam,
+  shingleMode: shingleModeParam(),
   seed: seedParam,
 });
 export type IsolationForestParams = z.infer<typeof isolationForestParams>;

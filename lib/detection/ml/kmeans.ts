@@ -19,7 +19,7 @@ export const kmeansParams = z.object({
   k: z.number().int().min(1).max(256).default(8).describe("Number of clusters"),
   maxIterations: z.number().int().min(1).max(1000).default(100).describe("Lloyd iterations at most"),
   shingleSize: shingleParam(8),
-  shingleMode: shingleModeParam,
+  shingleMode: shingleModeParam("centered"),
   seed: seedParam,
 });
 export type KMeansParams = z.infer<typeof kmeansParams>;

@@ -31,10 +31,10 @@ export const lofParams = z.object({
     .number()
     .min(0)
     .max(10)
-    .default(0)
+    .default(0.2)
     .describe("Least reach distance in standardized units (0: exact LOF; duplicates on plateaus get an unbounded density)"),
   shingleSize: shingleParam(8),
-  shingleMode: shingleModeParam,
+  shingleMode: shingleModeParam("centered"),
   seed: seedParam,
 });
 export type LofParams = z.infer<typeof lofParams>;

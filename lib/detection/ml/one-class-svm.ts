@@ -30,7 +30,7 @@ export const oneClassSvmParams = z.object({
   maxIterations: z.number().int().min(1).max(5000).default(200).describe("Solver iterations at most"),
   maxTraining: z.number().int().min(10).max(1_000_000).default(20_000).describe("Training rows used (seeded subsample beyond this)"),
   shingleSize: shingleParam(8),
-  shingleMode: shingleModeParam,
+  shingleMode: shingleModeParam(),
   seed: seedParam,
 });
 export type OneClassSvmParams = z.infer<typeof oneClassSvmParams>;

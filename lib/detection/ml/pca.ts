@@ -35,7 +35,7 @@ export const pcaParams = z.object({
   varianceKept: varianceKeptParam,
   components: componentsParam,
   shingleSize: shingleParam(8),
-  shingleMode: shingleModeParam,
+  shingleMode: shingleModeParam(),
 });
 export type PcaParams = z.infer<typeof pcaParams>;
 

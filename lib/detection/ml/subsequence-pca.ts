@@ -24,7 +24,7 @@ export const subsequencePcaParams = z.object({
     .describe(`Subsequence length in points (empty: the detected period, else ${FALLBACK_WINDOW})`),
   varianceKept: varianceKeptParam,
   components: componentsParam,
-  shingleMode: shingleModeParam,
+  shingleMode: shingleModeParam(),
 });
 export type SubsequencePcaParams = z.infer<typeof subsequencePcaParams>;
 
