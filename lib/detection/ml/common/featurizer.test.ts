@@ -48,6 +48,16 @@ describe("Featurizer shingle modes", () => {
     expect(resumed.getState().mode).toBe("centered");
   });
 
+  it("shingles of one value and multivariate input stay raw", () => {
+    const one = new Featurizer(Featurizer.initial(1, "centered"), "centered");
+    one.fit(series(wave(50, 10)));
+    expect(one.getState().mode).toBeUndefined();
+    expect(pushAll(one, series([20], 1000))[0][0]).toBeGreaterThan(5);
+    const multi = new Featurizer(Featurizer.initial(4, "centered"), "centered");
+    multi.fit(wave(50, 10).map((v, i) => ({ t: i, values: [v, -v] })));
+    expect(multi.getState().mode).toBeUndefined();
+  });
+
   it("centered statistics survive a constant series (scale 1)", () => {
     const f = new Featurizer(Featurizer.initial(4, "centered"), "centered");
     f.fit(series(Array(50).fill(3)));

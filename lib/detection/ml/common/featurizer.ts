@@ -172,7 +172,8 @@ export class Featurizer {
     const clean = cleanHistory(history, this.s.dim);
     if (clean.length === 0) return { x: new Float64Array(0), rows: 0, width: this.width, series: [] };
     this.s.dim = clean[0].values.length;
-    if (this.fitMode === "raw") delete this.s.mode;
+    // Centering needs a shingle of two or more values of one series (one value minus itself is 0).
+    if (this.fitMode === "raw" || this.s.dim !== 1 || this.s.shingleSize < 2) delete this.s.mode;
     else this.s.mode = this.fitMode;
     this.s.recent = [];
     this.head = 0;
