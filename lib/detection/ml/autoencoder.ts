@@ -12,7 +12,7 @@ import { trainAutoencoder, reconstructionRmse, type AutoencoderJson } from "./au
 import { toAttribution } from "./common/attribution";
 import { Featurizer, type FeatureState } from "./common/featurizer";
 import { skipped } from "./common/input-policy";
-import { seedParam, shingleParam } from "./common/params";
+import { seedParam, shingleModeParam, shingleParam } from "./common/params";
 import { ratioToScore } from "./common/score-map";
 import { DenseNet } from "./dense-net";
 
@@ -30,6 +30,7 @@ export const autoencoderParams = z.object({
     .default(20_000)
     .describe("Rows drawn per epoch from longer training windows"),
   shingleSize: shingleParam(8),
+  shingleMode: shingleModeParam(),
   seed: seedParam,
 });
 export type AutoencoderParams = z.infer<typeof autoencoderParams>;
@@ -52,7 +53,7 @@ class AutoencoderDetector implements Detector<AutoencoderState> {
     private p: AutoencoderParams,
     s?: AutoencoderState,
   ) {
-    this.f = new Featurizer(s?.features ?? Featurizer.initial(p.shingleSize));
+    this.f = new Featurizer(s?.features ?? Featurizer.initial(p.shingleSize, p.shingleMode), p.shingleMode);
     this.model = s?.model ?? null;
     this.net = this.model ? new DenseNet(this.model.sizes, this.model.weights) : null;
     this.rngState = s?.rng ?? p.seed;

@@ -35,7 +35,14 @@ const cases: Case[] = [
   { def: gaussianMixture, raw: { maxComponents: 3, shingleSize: 4 }, seeded: false },
   { def: dbscan, raw: { minPts: 4, maxReference: 150, shingleSize: 4 }, seeded: true },
   { def: pca, raw: { shingleSize: 4 }, seeded: false },
-].map((c) => ({ ...c, kind: c.def.kind }));
+  // issue 13 (branch mlq13): shingles centered on their own mean
+  { def: isolationForest, raw: { trees: 20, sampleSize: 64, shingleSize: 4, shingleMode: "centered" }, seeded: true },
+  { def: lof, raw: { k: 5, maxReference: 150, shingleSize: 4, shingleMode: "centered" }, seeded: true },
+  { def: kmeans, raw: { k: 3, shingleSize: 4, shingleMode: "centered" }, seeded: false },
+  { def: autoencoder, raw: { epochs: 3, hidden: 6, bottleneck: 2, shingleSize: 4, shingleMode: "centered" }, seeded: true },
+  { def: dbscan, raw: { minPts: 4, maxReference: 150, shingleSize: 4, shingleMode: "centered" }, seeded: true },
+  { def: pca, raw: { shingleSize: 4, shingleMode: "centered" }, seeded: false },
+].map((c) => ({ ...c, kind: c.def.kind + ("shingleMode" in c.raw ? ` (${String(c.raw.shingleMode)})` : "") }));
 
 function univariate(n: number, t0: number): Observation[] {
   return sineSeries(n, t0 + 1, 20, 0.1).map((v, i) => ({ t: t0 + i, values: [5 + 2 * v] }));

@@ -10,7 +10,7 @@ import type { Rng } from "@/lib/detection/random";
 import type { DetectorDefinition, Scored } from "@/lib/detection/types";
 import type { TrainingSet } from "./common/featurizer";
 import type { Band } from "./common/level-band";
-import { seedParam, shingleParam } from "./common/params";
+import { seedParam, shingleModeParam, shingleParam } from "./common/params";
 import { ratioToScore } from "./common/score-map";
 import { subsampleRows } from "./common/subsample";
 import { TrainedDetector, type TrainedState } from "./common/trained-detector";
@@ -27,6 +27,7 @@ export const dbscanParams = z.object({
   minPts: z.number().int().min(1).max(1000).default(5).describe("Points within eps, itself included, that make a core point (scikit-learn's min_samples)"),
   maxReference: z.number().int().min(10).max(1_000_000).default(10_000).describe("Training rows clustered (seeded subsample beyond this)"),
   shingleSize: shingleParam(8),
+  shingleMode: shingleModeParam(),
   seed: seedParam,
 });
 export type DbscanParams = z.infer<typeof dbscanParams>;

@@ -11,7 +11,7 @@ import type { Rng } from "@/lib/detection/random";
 import type { DetectorDefinition, Scored } from "@/lib/detection/types";
 import { attributeDeviations } from "./common/distance-attribution";
 import type { TrainingSet } from "./common/featurizer";
-import { seedParam, shingleParam } from "./common/params";
+import { seedParam, shingleModeParam, shingleParam } from "./common/params";
 import { ratioToScore } from "./common/score-map";
 import { fitSpreadScale, spreadRatio, type SpreadScale } from "./common/spread-scale";
 import { TrainedDetector, type TrainedState } from "./common/trained-detector";
@@ -22,6 +22,7 @@ export const gmmParams = z.object({
   covariance: z.enum(["full", "diag"]).default("full").describe("Full or diagonal covariance per component"),
   maxIterations: z.number().int().min(1).max(1000).default(100).describe("EM iterations at most per count"),
   shingleSize: shingleParam(8),
+  shingleMode: shingleModeParam("centered"),
   seed: seedParam,
 });
 export type GmmParams = z.infer<typeof gmmParams>;

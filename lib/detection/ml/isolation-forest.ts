@@ -13,13 +13,14 @@ import { toAttribution } from "./common/attribution";
 import { Featurizer, type FeatureState } from "./common/featurizer";
 import { skipped } from "./common/input-policy";
 import { bandFromSeries, updateBand, type BandState } from "./common/level-band";
-import { seedParam, shingleParam } from "./common/params";
+import { seedParam, shingleModeParam, shingleParam } from "./common/params";
 import { IsolationForestModel, type ForestJson } from "./isolation-forest-model";
 
 export const isolationForestParams = z.object({
   trees: z.number().int().min(1).max(1000).default(100).describe("Number of trees"),
   sampleSize: z.number().int().min(2).max(100_000).default(256).describe("Subsample size ψ per tree"),
   shingleSize: shingleParam(8),
+  shingleMode: shingleModeParam(),
   seed: seedParam,
 });
 export type IsolationForestParams = z.infer<typeof isolationForestParams>;
@@ -43,7 +44,7 @@ class IsolationForestDetector implements Detector<IsolationForestState> {
     private p: IsolationForestParams,
     s?: IsolationForestState,
   ) {
-    this.f = new Featurizer(s?.features ?? Featurizer.initial(p.shingleSize));
+    this.f = new Featurizer(s?.features ?? Featurizer.initial(p.shingleSize, p.shingleMode), p.shingleMode);
     this.forest = s?.forest ? IsolationForestModel.fromJSON(s.forest) : null;
     this.band = s ? { ...s.band } : bandFromSeries([]);
     this.rngState = s?.rng ?? p.seed;

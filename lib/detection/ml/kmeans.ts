@@ -11,7 +11,7 @@ import type { Detector, DetectorDefinition, Observation, Scored } from "@/lib/de
 import { toAttribution } from "./common/attribution";
 import { Featurizer, type FeatureState } from "./common/featurizer";
 import { skipped } from "./common/input-policy";
-import { seedParam, shingleParam } from "./common/params";
+import { seedParam, shingleModeParam, shingleParam } from "./common/params";
 import { ratioToScore } from "./common/score-map";
 import { fitKMeans, lastDist2, nearest, type KMeansJson } from "./kmeans-model";
 
@@ -19,6 +19,7 @@ export const kmeansParams = z.object({
   k: z.number().int().min(1).max(256).default(8).describe("Number of clusters"),
   maxIterations: z.number().int().min(1).max(1000).default(100).describe("Lloyd iterations at most"),
   shingleSize: shingleParam(8),
+  shingleMode: shingleModeParam("centered"),
   seed: seedParam,
 });
 export type KMeansParams = z.infer<typeof kmeansParams>;
@@ -41,7 +42,7 @@ class KMeansDetector implements Detector<KMeansState> {
     private p: KMeansParams,
     s?: KMeansState,
   ) {
-    this.f = new Featurizer(s?.features ?? Featurizer.initial(p.shingleSize));
+    this.f = new Featurizer(s?.features ?? Featurizer.initial(p.shingleSize, p.shingleMode), p.shingleMode);
     this.model = s?.model ?? null;
     this.centroids = Float64Array.from(this.model?.centroids ?? []);
     this.rngState = s?.rng ?? p.seed;

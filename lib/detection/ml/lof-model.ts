@@ -3,6 +3,9 @@
  * reference set's k-distances and local reachability densities are computed once at fit time, and a
  * query is compared with its k nearest reference points. Exactly k neighbours are used (ties broken by
  * the search, as in scikit-learn), and lrd = 1 / (mean reach-dist + 1e-10) like scikit-learn.
+ * `reachFloor` (0 = scikit-learn's exact LOF) is a least reach distance: on plateaus and integer
+ * counts many shingles coincide, their k-distance is 0 and their density 1e10, so any point a step
+ * away would have a LOF of millions; with the floor, duplicates are as dense as points that close.
  */
 import { KdTree } from "./kd-tree";
 
@@ -17,6 +20,8 @@ export interface LofJson {
   lrd: number[];
   /** Training (leave-one-out) LOF p99: the edge of normal for the score mapping. */
   p99: number;
+  /** Least reach distance (standardized units); absent in states from before it existed (= 0). */
+  reachFloor?: number;
 }
 
 export class LofModel {
@@ -34,6 +39,7 @@ export class LofModel {
     points: Float64Array,
     kDist?: ArrayLike<number>,
     lrd?: ArrayLike<number>,
+    readonly reachFloor = 0,
   ) {
     this.x = points;
     this.rows = Math.floor(points.length / Math.max(1, width));
@@ -57,7 +63,7 @@ export class LofModel {
     }
     for (let i = 0; i < rows; i++) {
       let sum = 0;
-      for (let j = 0; j < k; j++) sum += Math.max(this.kDist[allI[i * k + j]], allD[i * k + j]);
+      for (let j = 0; j < k; j++) sum += Math.max(this.kDist[allI[i * k + j]], allD[i * k + j], this.reachFloor);
       this.lrd[i] = 1 / (sum / k + LRD_EPS);
     }
     this.trainLof = new Float64Array(rows);
@@ -79,7 +85,7 @@ export class LofModel {
     let lrdSum = 0;
     for (let j = 0; j < k; j++) {
       const o = this.nbrI[j];
-      reach += Math.max(this.kDist[o], this.nbrD[j]);
+      reach += Math.max(this.kDist[o], this.nbrD[j], this.reachFloor);
       lrdSum += this.lrd[o];
     }
     const lrdQ = 1 / (reach / k + LRD_EPS);
@@ -109,7 +115,7 @@ export class LofModel {
   }
 
   toJSON(p99: number): LofJson {
-    return {
+    const j: LofJson = {
       k: this.k,
       width: this.width,
       points: Array.from(this.x),
@@ -117,9 +123,11 @@ export class LofModel {
       lrd: Array.from(this.lrd),
       p99,
     };
+    if (this.reachFloor > 0) j.reachFloor = this.reachFloor;
+    return j;
   }
 
   static fromJSON(j: LofJson): LofModel {
-    return new LofModel(j.k, j.width, Float64Array.from(j.points), j.kDistance, j.lrd);
+    return new LofModel(j.k, j.width, Float64Array.from(j.points), j.kDistance, j.lrd, j.reachFloor ?? 0);
   }
 }

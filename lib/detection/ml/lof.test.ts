@@ -45,6 +45,20 @@ describe("LofModel", () => {
     const expected = naiveLof(ref, queries, 7);
     queries.forEach((q, i) => expect(m.score(Float64Array.from(q))).toBeCloseTo(expected[i], 9));
   });
+
+  it("reachFloor keeps duplicates (plateaus, integer counts) from making a near point a huge outlier", () => {
+    // 20 copies of (0, 0) and a few points around: the copies have k-distance 0 and density 1e10.
+    const ref = Float64Array.from([...Array(20).fill([0, 0]).flat(), 1, 0, 0, 1, -1, 0, 0, -1]);
+    const near = Float64Array.from([0.1, 0]);
+    expect(new LofModel(5, 2, ref).score(near)).toBeGreaterThan(1e6);
+    const floored = new LofModel(5, 2, ref, undefined, undefined, 0.2);
+    expect(floored.score(near)).toBeCloseTo(1, 6);
+    expect(floored.score(Float64Array.from([3, 3]))).toBeGreaterThan(5);
+    // The floor is part of the saved model; models saved before it existed keep the exact LOF.
+    const json = floored.toJSON(1);
+    expect(LofModel.fromJSON(json).score(near)).toBe(floored.score(near));
+    expect(new LofModel(5, 2, ref).toJSON(1).reachFloor).toBeUndefined();
+  });
 });
 
 describe("KdTree", () => {

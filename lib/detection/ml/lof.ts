@@ -13,7 +13,7 @@ import { toAttribution } from "./common/attribution";
 import { Featurizer, type FeatureState } from "./common/featurizer";
 import { skipped } from "./common/input-policy";
 import { bandFromSeries, updateBand, type BandState } from "./common/level-band";
-import { seedParam, shingleParam } from "./common/params";
+import { seedParam, shingleModeParam, shingleParam } from "./common/params";
 import { quantile, ratioToScore, safeScale } from "./common/score-map";
 import { subsampleRows } from "./common/subsample";
 import { LofModel, type LofJson } from "./lof-model";
@@ -27,7 +27,14 @@ export const lofParams = z.object({
     .max(1_000_000)
     .default(10_000)
     .describe("Reference rows kept from the training window (subsampled beyond this)"),
+  reachFloor: z
+    .number()
+    .min(0)
+    .max(10)
+    .default(0.2)
+    .describe("Least reach distance in standardized units (0: exact LOF; duplicates on plateaus get an unbounded density)"),
   shingleSize: shingleParam(8),
+  shingleMode: shingleModeParam("centered"),
   seed: seedParam,
 });
 export type LofParams = z.infer<typeof lofParams>;
@@ -52,7 +59,7 @@ class LofDetector implements Detector<LofState> {
     private p: LofParams,
     s?: LofState,
   ) {
-    this.f = new Featurizer(s?.features ?? Featurizer.initial(p.shingleSize));
+    this.f = new Featurizer(s?.features ?? Featurizer.initial(p.shingleSize, p.shingleMode), p.shingleMode);
     this.model = s?.model ? LofModel.fromJSON(s.model) : null;
     this.p99 = s?.model?.p99 ?? 1;
     this.band = s ? { ...s.band } : bandFromSeries([]);
@@ -67,7 +74,7 @@ class LofDetector implements Detector<LofState> {
     const rng = createRng(this.rngState);
     const { x: ref, rows: refRows } = subsampleRows(set.x, set.rows, set.width, this.p.maxReference, rng);
     this.rngState = rng.state();
-    this.model = new LofModel(Math.min(this.p.k, refRows - 1), set.width, ref);
+    this.model = new LofModel(Math.min(this.p.k, refRows - 1), set.width, ref, undefined, undefined, this.p.reachFloor);
     this.p99 = quantile(this.model.trainLof!, 0.99);
     this.band = bandFromSeries(set.series);
   }

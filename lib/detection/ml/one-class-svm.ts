@@ -11,7 +11,7 @@ import type { DetectorDefinition, Scored } from "@/lib/detection/types";
 import { nearestRow } from "./common/distance-attribution";
 import type { TrainingSet } from "./common/featurizer";
 import type { Band } from "./common/level-band";
-import { seedParam, shingleParam } from "./common/params";
+import { seedParam, shingleModeParam, shingleParam } from "./common/params";
 import { ratioToScore } from "./common/score-map";
 import { fitSpreadScale, spreadRatio, type SpreadScale } from "./common/spread-scale";
 import { subsampleRows } from "./common/subsample";
@@ -30,6 +30,7 @@ export const oneClassSvmParams = z.object({
   maxIterations: z.number().int().min(1).max(5000).default(200).describe("Solver iterations at most"),
   maxTraining: z.number().int().min(10).max(1_000_000).default(20_000).describe("Training rows used (seeded subsample beyond this)"),
   shingleSize: shingleParam(8),
+  shingleMode: shingleModeParam(),
   seed: seedParam,
 });
 export type OneClassSvmParams = z.infer<typeof oneClassSvmParams>;

@@ -9,9 +9,9 @@
 import { z } from "zod";
 import type { Detector, DetectorDefinition, Observation, Scored } from "@/lib/detection/types";
 import { attributeDeviations } from "./common/distance-attribution";
-import { Featurizer, type FeatureState } from "./common/featurizer";
+import { Featurizer, type FeatureState, type ShingleMode } from "./common/featurizer";
 import { skipped } from "./common/input-policy";
-import { shingleParam } from "./common/params";
+import { shingleModeParam, shingleParam } from "./common/params";
 import { windowFromPeriod } from "./common/period-window";
 import { ratioToScore } from "./common/score-map";
 import { fitPca, PcaProjector, type PcaJson } from "./pca-model";
@@ -35,6 +35,7 @@ export const pcaParams = z.object({
   varianceKept: varianceKeptParam,
   components: componentsParam,
   shingleSize: shingleParam(8),
+  shingleMode: shingleModeParam(),
 });
 export type PcaParams = z.infer<typeof pcaParams>;
 
@@ -48,6 +49,7 @@ export interface PcaOptions {
   varianceKept: number;
   components: number | null;
   shingleSize: number;
+  shingleMode: ShingleMode;
   /** Subsequence mode: the shingle is the detected period unless `shingleSize` was given. */
   autoWindow: boolean;
   fallbackWindow: number;
@@ -65,7 +67,7 @@ export class PcaDetector implements Detector<PcaState> {
     s?: PcaState,
   ) {
     this.kind = p.kind;
-    this.f = new Featurizer(s?.features ?? Featurizer.initial(p.shingleSize));
+    this.f = new Featurizer(s?.features ?? Featurizer.initial(p.shingleSize, p.shingleMode), p.shingleMode);
     this.model = s?.model ?? null;
     this.pca = this.model ? new PcaProjector(this.model) : null;
     this.buf = new Float64Array(Math.max(1, this.f.width, p.shingleSize));
@@ -74,7 +76,7 @@ export class PcaDetector implements Detector<PcaState> {
   train(history: Observation[]): void {
     if (this.p.autoWindow) {
       const window = windowFromPeriod(history, this.p.fallbackWindow);
-      this.f = new Featurizer(Featurizer.initial(window));
+      this.f = new Featurizer(Featurizer.initial(window, this.p.shingleMode), this.p.shingleMode);
     }
     const set = this.f.fit(history);
     this.buf = new Float64Array(Math.max(1, set.width));

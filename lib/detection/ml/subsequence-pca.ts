@@ -8,6 +8,7 @@
 import { z } from "zod";
 import type { Detector, DetectorDefinition, Observation } from "@/lib/detection/types";
 import { MAX_WINDOW, MIN_WINDOW } from "./common/period-window";
+import { shingleModeParam } from "./common/params";
 import { componentsParam, PcaDetector, varianceKeptParam, type PcaState } from "./pca";
 
 const FALLBACK_WINDOW = 32;
@@ -23,6 +24,7 @@ export const subsequencePcaParams = z.object({
     .describe(`Subsequence length in points (empty: the detected period, else ${FALLBACK_WINDOW})`),
   varianceKept: varianceKeptParam,
   components: componentsParam,
+  shingleMode: shingleModeParam(),
 });
 export type SubsequencePcaParams = z.infer<typeof subsequencePcaParams>;
 
@@ -37,6 +39,7 @@ function create(params: SubsequencePcaParams, state?: PcaState): Detector<PcaSta
       varianceKept: p.varianceKept,
       components: p.components,
       shingleSize: p.window ?? FALLBACK_WINDOW,
+      shingleMode: p.shingleMode,
       autoWindow: p.window === null,
       fallbackWindow: FALLBACK_WINDOW,
     },

@@ -7,6 +7,14 @@
 import type { Observation, SkipReason } from "@/lib/detection/types";
 import { checkObservation, cleanHistory } from "./input-policy";
 
+/**
+ * What a univariate shingle shows the model: `raw` the values as they are (one mean/std for the
+ * whole shingle), `centered` the values minus the shingle's own mean, so the model sees the window's
+ * shape and not its level: a level shift or a trend is new only while a shingle straddles it.
+ * Multivariate input is always used as it is.
+ */
+export type ShingleMode = "raw" | "centered";
+
 export interface FeatureState {
   shingleSize: number;
   /** Values per observation (1 = univariate); 0 until training or the first observation fixes it. */
@@ -17,6 +25,8 @@ export interface FeatureState {
   /** Univariate: the last values, oldest first (at most shingleSize). */
   recent: number[];
   lastT: number | null;
+  /** How the fitted statistics were computed; absent in states from before the mode existed (= raw). */
+  mode?: ShingleMode;
 }
 
 export interface TrainingSet {
@@ -36,16 +46,31 @@ export class Featurizer {
   private stdArr = new Float64Array(0);
 
   private s: FeatureState;
+  /** The level removed from the latest univariate vector (centered mode), added back by `unscale`. */
+  private level = 0;
 
-  constructor(state: FeatureState) {
+  /**
+   * `fitMode`: the shingle mode the next `fit` uses (the detector's parameter); until then the
+   * state's own mode applies, so a saved model keeps scoring what it was trained on.
+   */
+  constructor(
+    state: FeatureState,
+    private readonly fitMode: ShingleMode = state.mode ?? "raw",
+  ) {
     this.s = { ...state, recent: [] };
     this.ring = new Float64Array(Math.max(1, state.shingleSize));
     for (const v of state.recent) this.pushRing(v);
     this.setStats(state.mean, state.std);
   }
 
-  static initial(shingleSize: number): FeatureState {
-    return { shingleSize, dim: 0, mean: [], std: [], recent: [], lastT: null };
+  static initial(shingleSize: number, mode: ShingleMode = "raw"): FeatureState {
+    const s: FeatureState = { shingleSize, dim: 0, mean: [], std: [], recent: [], lastT: null };
+    if (mode !== "raw") s.mode = mode;
+    return s;
+  }
+
+  private get centered(): boolean {
+    return this.s.dim === 1 && this.s.mode === "centered";
   }
 
   get dim(): number {
@@ -96,6 +121,7 @@ export class Featurizer {
   /** Like pushRaw, then standardizes in place; needs fitted statistics. */
   push(obs: Observation, out: Float64Array): boolean {
     if (!this.pushRaw(obs, out)) return false;
+    this.center(out);
     this.standardize(out);
     return true;
   }
@@ -122,9 +148,20 @@ export class Featurizer {
     for (let j = 0; j < w; j++) v[offset + j] = (v[offset + j] - this.meanArr[j]) / this.stdArr[j];
   }
 
-  /** Back to the original units for feature j (used for expected values and bands). */
+  /** Centered mode: removes the shingle's own mean from the raw vector (remembered for `unscale`). */
+  center(v: Float64Array, offset = 0): void {
+    if (!this.centered) return;
+    const w = this.s.shingleSize;
+    let m = 0;
+    for (let j = 0; j < w; j++) m += v[offset + j];
+    m /= w;
+    for (let j = 0; j < w; j++) v[offset + j] -= m;
+    this.level = m;
+  }
+
+  /** Back to the original units for feature j of the latest vector (used for expected values and bands). */
   unscale(j: number, z: number): number {
-    return z * this.stdArr[j] + this.meanArr[j];
+    return z * this.stdArr[j] + this.meanArr[j] + (this.centered ? this.level : 0);
   }
   unscaleWidth(j: number, z: number): number {
     return z * this.stdArr[j];
@@ -135,6 +172,9 @@ export class Featurizer {
     const clean = cleanHistory(history, this.s.dim);
     if (clean.length === 0) return { x: new Float64Array(0), rows: 0, width: this.width, series: [] };
     this.s.dim = clean[0].values.length;
+    // Centering needs a shingle of two or more values of one series (one value minus itself is 0).
+    if (this.fitMode === "raw" || this.s.dim !== 1 || this.s.shingleSize < 2) delete this.s.mode;
+    else this.s.mode = this.fitMode;
     this.s.recent = [];
     this.head = 0;
     this.count = 0;
@@ -145,7 +185,8 @@ export class Featurizer {
     const row = new Float64Array(w);
     let r = 0;
     for (const obs of clean) if (this.pushRaw(obs, row)) x.set(row, r++ * w);
-    const { mean, std } = this.s.dim === 1 ? pooledStats(clean, w) : columnStats(x, rows, w);
+    for (let i = 0; i < rows; i++) this.center(x, i * w);
+    const { mean, std } = this.centered ? centeredStats(x, w) : this.s.dim === 1 ? pooledStats(clean, w) : columnStats(x, rows, w);
     this.setStats(mean, std);
     for (let i = 0; i < rows; i++) this.standardize(x, i * w);
     const series = this.s.dim === 1 ? clean.map((o) => o.values[0]) : [];
@@ -180,6 +221,14 @@ function pooledStats(clean: Observation[], w: number): { mean: number[]; std: nu
   for (const o of clean) v += (o.values[0] - m) ** 2;
   const sd = Math.sqrt(v / clean.length);
   return { mean: new Array<number>(w).fill(m), std: new Array<number>(w).fill(sd) };
+}
+
+/** Centered shingles: mean 0, one spread (root mean square of every centered value) for the whole shingle. */
+function centeredStats(x: Float64Array, w: number): { mean: number[]; std: number[] } {
+  let v = 0;
+  for (let i = 0; i < x.length; i++) v += x[i] * x[i];
+  const sd = Math.sqrt(v / Math.max(1, x.length));
+  return { mean: new Array<number>(w).fill(0), std: new Array<number>(w).fill(sd) };
 }
 
 export function columnStats(x: Float64Array, rows: number, w: number): { mean: number[]; std: number[] } {

@@ -9,7 +9,7 @@
 import { createRng, type Rng } from "@/lib/detection/random";
 import type { Detector, FeatureAttribution, Observation, Scored } from "@/lib/detection/types";
 import { attributeDeviations } from "./distance-attribution";
-import { Featurizer, type FeatureState, type TrainingSet } from "./featurizer";
+import { Featurizer, type FeatureState, type ShingleMode, type TrainingSet } from "./featurizer";
 import { skipped } from "./input-policy";
 import { bandFromSeries, emptyBand, updateBand, type Band, type BandState } from "./level-band";
 
@@ -34,8 +34,8 @@ export abstract class TrainedDetector<M, S extends TrainedState<M>> implements D
   protected dev: Float64Array;
 
   /** Subclasses call `load(model)` after this when the state holds a model. */
-  constructor(p: { shingleSize: number; seed: number }, s: S | undefined, withBand: boolean) {
-    this.f = new Featurizer(s?.features ?? Featurizer.initial(p.shingleSize));
+  constructor(p: { shingleSize: number; seed: number; shingleMode: ShingleMode }, s: S | undefined, withBand: boolean) {
+    this.f = new Featurizer(s?.features ?? Featurizer.initial(p.shingleSize, p.shingleMode), p.shingleMode);
     this.band = withBand ? (s?.band ? { ...s.band } : emptyBand()) : null;
     this.model = s?.model ?? null;
     this.rngState = s?.rng ?? p.seed;
