@@ -101,6 +101,8 @@ test.describe.serial("feedback journey", () => {
     await page.goto(`/detectors/${state.detectorId}`);
     const chart = page.getByRole("img", { name: /^payments\.rate.*minimum, maximum and average/ });
     await expect(chart.locator("svg.recharts-surface[role='application']")).toBeVisible();
+    // The configuration above may push the chart below the fold: the drag needs it on screen.
+    await chart.locator("svg.recharts-surface[role='application']").scrollIntoViewIfNeeded();
     const box = (await chart.locator("svg.recharts-surface[role='application']").boundingBox())!;
     const y = box.y + box.height / 2;
     await page.mouse.move(box.x + box.width * 0.3, y);
