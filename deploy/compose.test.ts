@@ -8,7 +8,9 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import { ENV_NAMES, parseEnv } from "@/lib/env";
+import { Registry } from "prom-client";
 import { getProcessMetrics } from "@/lib/metrics/registry";
+import { createMetrics } from "@/lib/metrics/definitions";
 
 const root = path.resolve(import.meta.dirname, "..");
 const read = (p: string) => readFileSync(path.join(root, p), "utf8");
@@ -89,7 +91,22 @@ describe("docker-compose.yml", () => {
   });
 });
 
+/** Every vigil_* name each panel's queries read, a histogram's _bucket/_sum/_count as the histogram. */
+function drawnMetrics(panels: { type: string; targets?: { expr: string }[] }[]): Set<string> {
+  const exprs = panels.filter((p) => p.type !== "row").flatMap((p) => (p.targets ?? []).map((t) => t.expr));
+  return new Set(exprs.flatMap((e) => [...e.matchAll(/\bvigil_[a-z0-9_]+/g)].map((m) => m[0].replace(/_(bucket|count|sum)$/, ""))));
+}
+
 describe("the Grafana dashboard", () => {
+  it("draws every metric lib/metrics/definitions.ts defines in at least one panel", async () => {
+    const registry = new Registry();
+    createMetrics(registry, {});
+    const names = (await registry.getMetricsAsJSON()).map((m) => m.name);
+    expect(names.length).toBeGreaterThanOrEqual(15);
+    const drawn = drawnMetrics(dashboard.panels);
+    expect(names.filter((n) => !drawn.has(n))).toEqual([]);
+  });
+
   it("has unique panel ids, a query in every panel, and names only metrics Vigil exports", async () => {
     const panels = dashboard.panels as { id: number; type: string; targets?: { expr: string }[] }[];
     expect(new Set(panels.map((p) => p.id)).size).toBe(panels.length);

@@ -65,6 +65,17 @@ describe("metric definitions", () => {
     expect(sample(text, 'vigil_source_errors_total{source_kind="MQTT",stage="subscription"}')).toBe(0);
     expect(sample(text, 'vigil_jobs_failed_total{queue="poll",job="poll.source"}')).toBe(0);
     expect(sample(text, 'vigil_jobs_stalled_total{queue="poll"}')).toBe(0);
+    for (const kind of ["webhook", "slack", "email", "alertmanager"]) {
+      for (const outcome of ["sent", "retrying", "failed"]) expect(sample(text, `vigil_deliveries_total{channel_kind="${kind}",outcome="${outcome}"}`)).toBe(0);
+    }
+  });
+
+  it("reads 0 collector errors for each scrape-time collector the process has, and none for those it lacks", async () => {
+    const { registry } = fresh({ jobCounts: async () => [] });
+    await registry.metrics(); // counters are read as the scrape starts: the first scrape primes, the next shows it
+    const text = await registry.metrics();
+    expect(sample(text, 'vigil_metrics_collector_errors_total{collector="job_counts"}')).toBe(0);
+    expect(sample(text, 'vigil_metrics_collector_errors_total{collector="detection_lag"}')).toBeUndefined();
   });
 
   it("reads scrape-time gauges afresh on every scrape, dropping label sets that are gone", async () => {

@@ -8,7 +8,7 @@
  * (lib/metrics/collectors.ts): a gauge whose collector is unset exports nothing.
  */
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
-import { Severity, SourceKind } from "@/lib/generated/prisma/enums";
+import { ChannelKind, Severity, SourceKind } from "@/lib/generated/prisma/enums";
 
 /** Detectors named in vigil_detection_lag_seconds; the rest are folded into detector="(other)". */
 export const DETECTOR_LABEL_CAP = 50;
@@ -39,6 +39,9 @@ export interface Collectors {
   detectionLag?: () => Promise<DetectorLag[]>;
 }
 
+/** The outcomes `vigil_deliveries_total` records (lib/metrics/record.ts maps a delivery's status onto them). */
+export const DELIVERY_OUTCOMES = ["sent", "retrying", "failed"] as const;
+
 /** Request and job durations: 5 ms to 2 min. */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
@@ -61,6 +64,7 @@ export function createMetrics(registry: Registry, collectors: Collectors) {
   /** Reads rows for a gauge; a failure empties the gauge for this scrape instead of failing it whole. */
   const refill = async <R>(gauge: Gauge<string>, name: string, read: (() => Promise<R[]>) | undefined, set: (r: R) => void) => {
     if (!read) return;
+    collectorErrors.inc({ collector: name }, 0); // a collector this process has reads 0 errors, not "no data"
     let rows: R[];
     try {
       rows = await read();
@@ -151,7 +155,7 @@ export function createMetrics(registry: Registry, collectors: Collectors) {
     }),
     deliveries: new Counter({
       name: "vigil_deliveries_total",
-      help: "Alert delivery attempts whose outcome was recorded, by channel kind and outcome (sent, retrying, failed)",
+      help: `Alert delivery attempts whose outcome was recorded, by channel kind (lower case; "deleted" when the channel is gone) and outcome (${DELIVERY_OUTCOMES.join(", ")})`,
       labelNames: ["channel_kind", "outcome"] as const,
       registers,
     }),
@@ -224,6 +228,9 @@ export function primeKnownSeries(m: Metrics): void {
   for (const severity of Object.values(Severity)) m.anomaliesCreated.inc({ severity }, 0);
   for (const kind of [SourceKind.HTTP_POLL, SourceKind.PROMETHEUS]) m.sourceErrors.inc({ source_kind: kind, stage: "poll" }, 0);
   for (const kind of [SourceKind.MQTT, SourceKind.NATS, SourceKind.AMQP]) m.sourceErrors.inc({ source_kind: kind, stage: "subscription" }, 0);
+  for (const kind of Object.values(ChannelKind)) {
+    for (const outcome of DELIVERY_OUTCOMES) m.deliveries.inc({ channel_kind: kind.toLowerCase(), outcome }, 0);
+  }
 }
 
 /** The same for one worker queue and the jobs it runs. */

@@ -3,7 +3,7 @@
  * event happens (see README.md), after the fact is final (a commit, an answer, a job's end).
  */
 import { getMetrics } from "@/lib/metrics/registry";
-import { primeQueueSeries } from "@/lib/metrics/definitions";
+import { DELIVERY_OUTCOMES, primeQueueSeries } from "@/lib/metrics/definitions";
 
 /** A worker starts on `queue`: its failed and stalled counters read 0 from now on. */
 export function primeWorkerQueue(queue: string, jobs: readonly string[]): void {
@@ -54,6 +54,7 @@ export function countSourceError(sourceKind: string, stage: "poll" | "subscripti
 }
 
 /** One delivery attempt's recorded outcome (lib/alerting/notify.ts, after the delivery row is updated). */
-export function countDelivery(channelKind: string, outcome: "SENT" | "PENDING" | "FAILED"): void {
-  getMetrics().deliveries.inc({ channel_kind: channelKind.toLowerCase(), outcome: outcome === "PENDING" ? "retrying" : outcome.toLowerCase() });
+export function countDelivery(channelKind: string, status: "SENT" | "PENDING" | "FAILED"): void {
+  const outcome: (typeof DELIVERY_OUTCOMES)[number] = status === "SENT" ? "sent" : status === "PENDING" ? "retrying" : "failed";
+  getMetrics().deliveries.inc({ channel_kind: channelKind.toLowerCase(), outcome });
 }
