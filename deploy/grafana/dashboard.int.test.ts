@@ -23,6 +23,8 @@ import { createSource } from "@/lib/server/queries/sources";
 import { createSourceKey } from "@/lib/server/queries/api-keys";
 import { sineWithSpikes } from "@/lib/pipeline/testing/fixtures";
 import { forgetDetectionLag } from "@/lib/metrics/collectors";
+import { startWebhookReceiver } from "@/lib/alerting/testing/receiver";
+import { createRule, createWebhookChannel } from "@/lib/alerting/testing/fixtures";
 import { POST as ingestRoute } from "@/app/api/v1/ingest/route";
 import { GET as metricsRoute } from "@/app/api/metrics/route";
 import { GET as sourcesRoute } from "@/app/api/v1/sources/route";
@@ -144,6 +146,11 @@ describe.skipIf(!existsSync(PROMETHEUS))("the Grafana dashboard against a real P
   }, 60_000);
 
   it("after a push, every PromQL expression of every panel returns data", async () => {
+    // A webhook channel and a rule for every anomaly (the points are an hour old: historical), so the worker delivers.
+    const channel = await createWebhookChannel("http://placeholder.invalid");
+    const hook = await startWebhookReceiver({ secret: channel.secret });
+    await getPrisma().notificationChannel.update({ where: { id: channel.id }, data: { config: { url: hook.url, headers: {}, timeoutMs: 3_000 } } });
+    await createRule(channel.id, { minSeverity: "LOW", includeHistorical: true });
     const source = await createSource({ name: "dash-push", kind: "HTTP_PUSH", config: {} }, null);
     const { key } = await createSourceKey(source.id, "k", null);
     const push = (body: unknown) =>
@@ -174,6 +181,8 @@ describe.skipIf(!existsSync(PROMETHEUS))("the Grafana dashboard against a real P
     await reaches('sum(vigil_jobs_failed_total{job="vigil-worker",queue="poll"})', (v) => v >= 1);
     await reaches('sum(vigil_source_errors_total{job="vigil-worker",source_kind="PROMETHEUS",stage="poll"})', (v) => v >= 1);
     await reaches('sum(vigil_anomalies_created_total{job="vigil-worker"})', (v) => v >= 1);
+    await reaches('sum(vigil_deliveries_total{job="vigil-worker",channel_kind="webhook",outcome="sent"})', (v) => v >= 1);
+    await hook.close();
     // Then every panel of the dashboard has data to draw.
     const exprs = dashboardExprs();
     expect(exprs.length).toBeGreaterThanOrEqual(15);
