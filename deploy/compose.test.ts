@@ -58,6 +58,12 @@ describe("docker-compose.yml", () => {
     expect(Number(grace?.[1])).toBeGreaterThanOrEqual(parseEnv(Object.fromEntries(Object.entries(worker.environment ?? {}).map(([k, v]) => [k, String(v)]))).VIGIL_SHUTDOWN_TIMEOUT_MS / 1000 + 10);
   });
 
+  it("has package.json's start:web listen on VIGIL_HOST, with lib/env.ts's default (next start alone listens everywhere)", () => {
+    const script: string = JSON.parse(read("package.json")).scripts["start:web"];
+    expect(script).toMatch(/^next start -H \$\{VIGIL_HOST:-([^}]+)\}$/);
+    expect(/:-([^}]+)\}/.exec(script)?.[1]).toBe(parseEnv({}).VIGIL_HOST);
+  });
+
   it("gives web and worker only variables Vigil reads", () => {
     for (const name of ["web", "worker"]) {
       for (const key of Object.keys(compose.services[name].environment ?? {})) expect([...ENV_NAMES, ...READ_DIRECTLY], `${name}: ${key}`).toContain(key);

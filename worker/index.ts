@@ -2,6 +2,7 @@
  * The worker process: same database and queue selection as the web app, one BullMQ worker per
  * queue that has handlers, ordered and idempotent shutdown on SIGTERM/SIGINT.
  */
+import "@/worker/service";
 import { logger as baseLogger } from "@/lib/logger";
 import { getEnv } from "@/lib/env";
 import { JOBS } from "@/lib/queue/contract";
