@@ -42,7 +42,7 @@ import { subjectIdOf, type PairRef } from "@/lib/pipeline/pair";
 import { loadScorer, scorerConfig } from "@/lib/pipeline/load-scorer";
 import { cacheScorer } from "@/lib/pipeline/state-cache";
 import { timed } from "@/lib/pipeline/timings";
-import { countAnomaliesCreated, countPointsScored } from "@/lib/metrics/record";
+import { countAnomaliesCreated, countPointsScored, countRewind } from "@/lib/metrics/record";
 import { ringAlerts } from "@/lib/alerting/doorbell";
 
 /** Default page size; VIGIL_DETECT_PAGE_SIZE overrides it (the fault tests use small pages to make one run long). */
@@ -104,6 +104,7 @@ export async function runDetection(pair: PairRef, opts: DetectRunOptions = {}): 
   const subject: Subject = { id: subjectId, groupId: grouping ? subjectId : null, members: start.members, grouping };
   let cp = start.checkpoint ?? (await ensureDetectorState(detectorId, subjectId));
   if (start.redetect && (await timed("detect.rewind", () => applyRedetectRequest(detectorId, subjectId)))) {
+    countRewind(start.detector.algorithm);
     cp = await ensureDetectorState(detectorId, subjectId);
   }
   const { scorer } = await timed("detect.load", () => loadScorer(detector, subject, cp));
