@@ -135,7 +135,7 @@ export async function runDetection(pair: PairRef, opts: DetectRunOptions = {}): 
     const until = redetectUntil && next < redetectUntil ? redetectUntil : null;
     const snapshot = scorer.sinceSnapshot >= SNAPSHOT_POINTS;
     const state = snapshot ? JSON.stringify(scorer.save()) : null;
-    const verify = { after: from, scored: page.points };
+    const verify = { after: from, scored: page.points, seen: page.seen };
 
     await opts.afterScore?.(pageNo);
     let createdSeverities: string[] = [];
@@ -193,9 +193,13 @@ export async function runDetection(pair: PairRef, opts: DetectRunOptions = {}): 
   return { status: "done", points, pages, anomalies, watermark: watermark?.toISOString() ?? null };
 }
 
-/** A page of `pageSize` points starting with `head` (read from the run's position): the rest is read after it. */
+/**
+ * A page of `pageSize` points starting with `head` (read from the run's position): the rest is read
+ * after it. The page's `seen` is the head's: the older snapshot, so a write visible in it was
+ * visible to both reads.
+ */
 async function completePage(subject: Subject, head: StepPage, pageSize: number): Promise<StepPage> {
   if (!head.full || head.points === pageSize || !head.upTo) return head;
   const rest = await readStepsAfter(subject, head.upTo, pageSize - head.points);
-  return { steps: [...head.steps, ...rest.steps], points: head.points + rest.points, upTo: rest.upTo ?? head.upTo, full: rest.full };
+  return { steps: [...head.steps, ...rest.steps], points: head.points + rest.points, upTo: rest.upTo ?? head.upTo, full: rest.full, seen: head.seen };
 }

@@ -153,7 +153,7 @@ describe("the re-count after a commit", () => {
     const record = async (scored: number) => {
       const { version } = await getPrisma().detectorState.findUniqueOrThrow({ where: { detectorId_subjectId: { detectorId: pair.detectorId, subjectId: pair.seriesId } } });
       await getPrisma().$executeRaw`UPDATE "DetectorState" SET "verifyUpTo" = NULL WHERE "detectorId" = ${pair.detectorId}`;
-      expect(await advanceWatermarkIf(getPrisma(), pair.detectorId, pair.seriesId, { version }, upTo, null, { after: null, scored })).toBe(true);
+      expect(await advanceWatermarkIf(getPrisma(), pair.detectorId, pair.seriesId, { version }, upTo, null, { after: null, scored, seen: null })).toBe(true);
     };
     const pending = async () =>
       (await getPrisma().detectorState.findUniqueOrThrow({ where: { detectorId_subjectId: { detectorId: pair.detectorId, subjectId: pair.seriesId } }, select: { verifyUpTo: true } })).verifyUpTo;
