@@ -42,7 +42,7 @@ export async function readBatch(detectorId: string, target: BatchTarget, pointsP
   const { rows } = await getPgPool().query<Raw>({
     text: `SELECT ds."seriesId", s.watermark, s.version, s."modelId", s."redetectUntil",
              EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = ds."detectorId" AND r."subjectId" = ds."seriesId"),
-             p.packed, pg_current_snapshot()::text
+             p.packed, (SELECT pg_current_snapshot()::text)
            FROM (${attached.sql}) ds
            JOIN "Series" sr ON sr.id = ds."seriesId"
            LEFT JOIN "DetectorState" s ON s."detectorId" = ds."detectorId" AND s."subjectId" = ds."seriesId"

@@ -126,7 +126,7 @@ async function readGroupRanges(ranges: readonly { subject: Subject; after: Date 
   if (ranges.length === 0) return [];
   const flat = ranges.flatMap((r, k) => r.subject.members.map((m, j) => ({ k, j, m, after: r.after, end: new Date(r.end) })));
   const { rows } = await getPgPool().query<[number, number, Buffer | null, string]>({
-    text: `SELECT v.k::int, v.j::int, p.packed, pg_current_snapshot()::text
+    text: `SELECT v.k::int, v.j::int, p.packed, (SELECT pg_current_snapshot()::text)
            FROM (SELECT u.k, u.j, s.key AS m, u.after, u.e FROM unnest($1::int[], $2::int[], $3::text[], $4::timestamptz[], $5::timestamptz[]) AS u(k, j, id, after, e)
                  LEFT JOIN "Series" s ON s.id = u.id) v
            CROSS JOIN LATERAL (
