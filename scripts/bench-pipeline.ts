@@ -6,6 +6,9 @@
  * Usage: npm run bench:pipeline [-- --seconds 30 --rate 5000 --series 5000 --injected 50 --detector default
  *        --latency-workers 1 --backlog-series 400 --backlog-points 5000 --workers 1,2,1]   (quick: --seconds 10
  *        --rate 1000 --series 1000 --backlog-series 50; `--detector zscore` for the light detector of earlier runs)
+ * The latency run also prints, from its live phase until the pipeline settled, the rewinds the workers
+ * applied and the points they scored more than once (their own counters, read from their metrics ports
+ * from BENCH_METRICS_PORT, default 19460, up), with the CPU seconds of PostgreSQL, workers and ingest.
  * Backlog only: --skip-latency (with --workers 1 for one run). Each backlog run prints the CPU seconds per
  * million points of the scratch database's PostgreSQL backends and of the worker processes (from /proc),
  * which hold on a loaded machine where wall time does not. --pg-profile also lists the statements by
