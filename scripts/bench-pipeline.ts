@@ -6,6 +6,9 @@
  * Usage: npm run bench:pipeline [-- --seconds 30 --rate 5000 --series 5000 --injected 50 --detector default
  *        --latency-workers 1 --backlog-series 400 --backlog-points 5000 --workers 1,2,1]   (quick: --seconds 10
  *        --rate 1000 --series 1000 --backlog-series 50; `--detector zscore` for the light detector of earlier runs)
+ * The latency run also prints, from its live phase until the pipeline settled, the rewinds the workers
+ * applied and the points they scored more than once (their own counters, read from their metrics ports
+ * from BENCH_METRICS_PORT, default 19460, up), with the CPU seconds of PostgreSQL, workers and ingest.
  * Backlog only: --skip-latency (with --workers 1 for one run). Each backlog run prints the CPU seconds per
  * million points of the scratch database's PostgreSQL backends and of the worker processes (from /proc),
  * which hold on a loaded machine where wall time does not. --pg-profile also lists the statements by
@@ -42,6 +45,8 @@ const { values: args } = parseArgs({
     "pg-profile-top": { type: "string", default: "15" },
   },
 });
+/** The latency run's workers serve their metrics from here up (their rewind and scoring counters). */
+const METRICS_PORT = Number(process.env.BENCH_METRICS_PORT ?? 19_460);
 const say = (m: string) => console.log(`[bench] ${m}`);
 const detector = benchDetector(args.detector);
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -51,9 +56,10 @@ Object.assign(process.env, { DATABASE_URL: scratch.url, REDIS_URL: redisUrl, VIG
 resetEnvForTests();
 try {
   if (!args["skip-latency"]) {
-    const opts = { series: Number(args.series), rate: Number(args.rate), seconds: Number(args.seconds), injected: Number(args.injected), detector };
-    const workers = Array.from({ length: Number(args["latency-workers"]) }, () => startBenchWorker(scratch));
+    const workers = Array.from({ length: Number(args["latency-workers"]) }, (_, i) => startBenchWorker(scratch, METRICS_PORT + i));
     await Promise.all(workers.map((w) => w.ready));
+    const live = workers.map((w, i) => ({ pid: w.proc.pid!, metricsPort: METRICS_PORT + i }));
+    const opts = { series: Number(args.series), rate: Number(args.rate), seconds: Number(args.seconds), injected: Number(args.injected), detector, workers: live };
     say(`(a) latency, ${args.detector} detector (${detector.algorithm}): ${opts.rate} points/s over ${opts.series} series for ${opts.seconds} s, ${opts.injected} injected spikes, ${workers.length} worker(s)`);
     const r = await runLatency(scratch, opts, say).finally(() => Promise.all(workers.map((w) => w.stop())));
     const [i50, i95, i99] = pct(r.ingestMs);
@@ -66,6 +72,12 @@ try {
       ],
     );
     say(`achieved ${formatRate(r.sent / r.seconds)} points/s (${r.sent} points in ${r.seconds.toFixed(1)} s); anomalies on non-injected series: ${r.falsePositives}`);
+    const w = r.rework!;
+    const cpu = (s: number | null) => (s === null ? "-" : fixed(s, 1));
+    say(
+      `from the live phase until settled${w.settled ? "" : " (NOT settled after 60 s)"}, ${fixed(w.seconds, 1)} s: ${w.rewinds} rewinds, ${w.scored} points scored for ${w.stored} stored ` +
+        `(${w.scored - w.stored} re-scored); CPU s: PostgreSQL ${cpu(w.cpu.postgres)}, workers ${cpu(w.cpu.workers)}, ingest (this process) ${fixed(w.cpu.ingest, 1)}`,
+    );
     say(`goal p99 < 1000 ms: ${a99 < 1000 && r.anomalyMs.length === r.injected ? "met" : "NOT met"}`);
   }
   if (!args["skip-throughput"]) {

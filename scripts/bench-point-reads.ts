@@ -97,7 +97,7 @@ async function main() {
     // runDetection's page read (readStepsAfter of a series), one statement per series page.
     const pageAll = async () => {
       let n = 0;
-      for (const id of ids) n += (await readPointsAfter(id, null, PAGE)).length;
+      for (const id of ids) n += (await readPointsAfter(id, null, PAGE)).points.length;
       return n;
     };
     const pageAllAsText = async () => {
@@ -139,7 +139,7 @@ async function main() {
     // The page's commit now: the compare-and-set, then the re-count after it.
     const commitThenRecount = async () => {
       for (const id of ids) {
-        moved(id, await advanceWatermarkIf(prisma, detector.id, id, { version: version.get(id)! }, upTo, null, { after: null, scored: PAGE }));
+        moved(id, await advanceWatermarkIf(prisma, detector.id, id, { version: version.get(id)! }, upTo, null, { after: null, scored: PAGE, seen: null }));
         const missed = await requestRedetectForMissed(detector.id, [id]);
         if (missed.size > 0) throw new Error("the re-count found a point that is not there");
       }
@@ -154,10 +154,11 @@ async function main() {
     };
     // As batch-commit.ts moves them now: each page recorded for the re-count.
     const moveAllRecorded = async (tx: typeof prisma, chunk: string[]) => {
-      const verify = verifySet(Prisma.sql`v.after`, Prisma.sql`v.wm`, Prisma.sql`v.scored`, Prisma.sql`s`);
+      const verify = verifySet(Prisma.sql`v.after`, Prisma.sql`v.wm`, Prisma.sql`v.scored`, Prisma.sql`v.seen`, Prisma.sql`s`);
       const n = await tx.$executeRaw`
         UPDATE "DetectorState" s SET watermark = v.wm, version = s.version + 1, "updatedAt" = now(), ${verify}
-        FROM unnest(${chunk}::text[], ${chunk.map(() => upTo.toISOString())}::timestamptz[], ${chunk.map(() => null)}::timestamptz[], ${chunk.map(() => PAGE)}::int[]) AS v(s, wm, after, scored)
+        FROM unnest(${chunk}::text[], ${chunk.map(() => upTo.toISOString())}::timestamptz[], ${chunk.map(() => null)}::timestamptz[], ${chunk.map(() => PAGE)}::int[],
+          ${chunk.map(() => null)}::text[]) AS v(s, wm, after, scored, seen)
         WHERE s."detectorId" = ${detector.id} AND s."subjectId" = v.s`;
       for (const id of chunk) moved(id, n === chunk.length);
     };

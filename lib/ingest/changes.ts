@@ -68,7 +68,9 @@ export type CheckId = string | null;
  * change, late or not: a point inserted past the watermark in the same write may be inside a page
  * a run is committing, and nothing else re-checks a pair that was filed. In the same statement it
  * records the re-check to make after the commit (`IngestCheck`: the changed series, their earliest
- * changes, the pairs filed) and returns its id for `recheckAfterCommit`.
+ * changes, the pairs filed, and the transaction's id: `pg_current_xact_id()`, the top-level xid8
+ * even inside a savepoint, the transaction that commits the points) and returns its id for
+ * `recheckAfterCommit`.
  */
 export async function requestRedetectForChanges(client: pg.ClientBase, changes: Changes): Promise<CheckId> {
   if (changes.size === 0) return null;
@@ -94,9 +96,10 @@ export async function requestRedetectForChanges(client: pg.ClientBase, changes: 
        ON CONFLICT ("detectorId", "subjectId") DO UPDATE
          SET "fromTs" = LEAST("RedetectRequest"."fromTs", EXCLUDED."fromTs"), "updatedAt" = now()
      )
-     INSERT INTO "IngestCheck" ("seriesIds", firsts, "filedDetectorIds", "filedSubjectIds")
+     INSERT INTO "IngestCheck" ("seriesIds", firsts, "filedDetectorIds", "filedSubjectIds", xid)
      SELECT $1::text[], ARRAY(SELECT to_timestamp(f / 1000.0) FROM unnest($2::float8[]) WITH ORDINALITY AS u(f, o) ORDER BY o),
-       ARRAY(SELECT d FROM c WHERE late IS NOT NULL ORDER BY d, s), ARRAY(SELECT s FROM c WHERE late IS NOT NULL ORDER BY d, s)
+       ARRAY(SELECT d FROM c WHERE late IS NOT NULL ORDER BY d, s), ARRAY(SELECT s FROM c WHERE late IS NOT NULL ORDER BY d, s),
+       pg_current_xact_id()
      RETURNING id::text`,
     values: [ids, ids.map((id) => changes.get(id)!.first), ids.map((id) => changes.get(id)!.updated)],
   });
@@ -114,6 +117,12 @@ export const RECHECK_STALE_MS = 10_000;
  * lib/pipeline/README.md). It probes the CURRENT pairs of the written series (a detector attached
  * or a group formed since the write's snapshot is checked too), except those the write's
  * transaction filed, and deletes the `IngestCheck` rows it made: one statement.
+ *
+ * A pair past the write's earliest point files nothing when its last committed page provably read
+ * the write: the page (seenAfter, seenUpTo] holds every point of the write up to the watermark
+ * (seenAfter < first, watermark <= seenUpTo) and the write's transaction is visible in the snapshot
+ * the page was read with (`pg_visible_in_snapshot`). Then the run scored exactly the points stored,
+ * and a rewind would only score them again. A rewind or a model install clears `seenUpTo`.
  */
 export async function recheckAfterCommit(db: Pick<pg.ClientBase, "query">, checkId: CheckId): Promise<void> {
   if (checkId === null) return;
@@ -141,21 +150,27 @@ export async function recheckStale(db: Pick<pg.ClientBase, "query">, staleMs = R
 function recheckSql(which: string): string {
   return `WITH chk AS (
       DELETE FROM "IngestCheck" WHERE id IN (SELECT id FROM "IngestCheck" WHERE ${which} ORDER BY id FOR UPDATE SKIP LOCKED)
-      RETURNING id, "seriesIds", firsts, "filedDetectorIds", "filedSubjectIds"
+      RETURNING id, "seriesIds", firsts, "filedDetectorIds", "filedSubjectIds", xid
     ), c AS (
-      SELECT ds."detectorId" AS d, COALESCE(m."groupId", v.s) AS s, min(v.first) AS first
+      SELECT chk.id AS k, chk.xid, ds."detectorId" AS d, COALESCE(m."groupId", v.s) AS s, min(v.first) AS first
       FROM chk CROSS JOIN LATERAL unnest(chk."seriesIds", chk.firsts) AS v(s, first)
       JOIN "DetectorSeries" ds ON ds."seriesId" = v.s
       JOIN "Detector" d ON d.id = ds."detectorId" AND d.enabled
       LEFT JOIN "SeriesGroupMember" m ON d.grouping IS NOT NULL AND m."detectorId" = ds."detectorId" AND m."seriesId" = v.s
       WHERE (d.grouping IS NULL OR m."groupId" IS NOT NULL)
         AND NOT EXISTS (SELECT 1 FROM unnest(chk."filedDetectorIds", chk."filedSubjectIds") AS f(d, s) WHERE f.d = ds."detectorId" AND f.s = COALESCE(m."groupId", v.s))
+      GROUP BY 1, 2, 3, 4
+    ), late AS (
+      SELECT c.d, c.s, min(c.first) AS first
+      FROM c JOIN "DetectorState" st ON st."detectorId" = c.d AND st."subjectId" = c.s
+      WHERE c.first <= st.watermark
+        -- Unknown (a NULL: no page recorded, a check from before xid was kept) is not proof: filed.
+        AND NOT COALESCE(c.first > st."seenAfter" AND st.watermark <= st."seenUpTo" AND pg_visible_in_snapshot(c.xid, st."seenSnapshot"), false)
       GROUP BY 1, 2
     ), filed AS (
       INSERT INTO "RedetectRequest" ("detectorId", "subjectId", "fromTs", "updatedAt")
-      SELECT c.d, c.s, c.first, now() FROM c JOIN "DetectorState" st ON st."detectorId" = c.d AND st."subjectId" = c.s
-      WHERE c.first <= st.watermark
-      ORDER BY c.d, c.s
+      SELECT d, s, first, now() FROM late
+      ORDER BY d, s
       ON CONFLICT ("detectorId", "subjectId") DO UPDATE
         SET "fromTs" = LEAST("RedetectRequest"."fromTs", EXCLUDED."fromTs"), "updatedAt" = now()
     )

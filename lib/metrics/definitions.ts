@@ -115,6 +115,12 @@ export function createMetrics(registry: Registry, collectors: Collectors) {
       labelNames: ["algorithm"] as const,
       registers,
     }),
+    detectionRewinds: new Counter({
+      name: "vigil_detection_rewinds_total",
+      help: "Rewinds of a pair's scoring position applied by a detect run (late or corrected points, missed points, backfills)",
+      labelNames: ["algorithm"] as const,
+      registers,
+    }),
     anomaliesCreated: new Counter({
       name: "vigil_anomalies_created_total",
       help: "Anomaly rows created by detection, by severity when created",

@@ -30,6 +30,10 @@ export function countPointsScored(algorithm: string, points: number): void {
   if (points > 0) getMetrics().pointsScored.inc({ algorithm }, points);
 }
 
+export function countRewind(algorithm: string): void {
+  getMetrics().detectionRewinds.inc({ algorithm });
+}
+
 export function countAnomaliesCreated(severities: readonly string[]): void {
   const counter = getMetrics().anomaliesCreated;
   for (const severity of severities) counter.inc({ severity });

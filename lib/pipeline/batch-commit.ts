@@ -30,6 +30,8 @@ export interface PairWrite {
   snapshot: string | null;
   next: Date;
   points: number;
+  /** The snapshot the page was read with (`StepPage.seen`). */
+  seen: string | null;
 }
 
 /**
@@ -72,11 +74,12 @@ export function commitBatch(
       if (w.snapshot) await saveSnapshot(tx, detectorId, w.seriesId, w.next, w.snapshot, cp.modelId);
     }
     if (ok.length > 0) {
-      const verify = verifySet(Prisma.sql`v.after`, Prisma.sql`v.wm`, Prisma.sql`v.scored`, Prisma.sql`s`);
+      const verify = verifySet(Prisma.sql`v.after`, Prisma.sql`v.wm`, Prisma.sql`v.scored`, Prisma.sql`v.seen`, Prisma.sql`s`);
       await tx.$executeRaw`
         UPDATE "DetectorState" s SET watermark = v.wm, version = s.version + 1, "updatedAt" = now(), ${verify}
         FROM unnest(${ok.map((w) => w.seriesId)}::text[], ${ok.map((w) => w.next.toISOString())}::timestamptz[],
-          ${ok.map((w) => start.get(w.seriesId)!.watermark?.toISOString() ?? null)}::timestamptz[], ${ok.map((w) => w.points)}::int[]) AS v(s, wm, after, scored)
+          ${ok.map((w) => start.get(w.seriesId)!.watermark?.toISOString() ?? null)}::timestamptz[], ${ok.map((w) => w.points)}::int[],
+          ${ok.map((w) => w.seen)}::text[]) AS v(s, wm, after, scored, seen)
         WHERE s."detectorId" = ${detectorId} AND s."subjectId" = v.s`;
     }
     await hooks.beforeCommit?.();

@@ -20,12 +20,14 @@ export interface BatchRow {
   /** Points past the watermark, in time order: epoch ms and values (at most the read's limit). */
   ms: number[];
   values: number[];
+  /** The read's snapshot (`pg_current_snapshot()`, text): the one statement read every row. */
+  seen: string;
 }
 
 /** Which attached series to read: the given ones, or a shard's next `count` after `after` (key order). */
 export type BatchTarget = { seriesIds: string[] } | { shardDigit: string; after: string; count: number };
 
-type Raw = [string, Date | null, number | null, string | null, Date | null, boolean, Buffer | null];
+type Raw = [string, Date | null, number | null, string | null, Date | null, boolean, Buffer | null, string];
 
 export async function readBatch(detectorId: string, target: BatchTarget, pointsPerSeries: number): Promise<BatchRow[]> {
   const attached =
@@ -40,7 +42,7 @@ export async function readBatch(detectorId: string, target: BatchTarget, pointsP
   const { rows } = await getPgPool().query<Raw>({
     text: `SELECT ds."seriesId", s.watermark, s.version, s."modelId", s."redetectUntil",
              EXISTS (SELECT 1 FROM "RedetectRequest" r WHERE r."detectorId" = ds."detectorId" AND r."subjectId" = ds."seriesId"),
-             p.packed
+             p.packed, (SELECT pg_current_snapshot()::text)
            FROM (${attached.sql}) ds
            JOIN "Series" sr ON sr.id = ds."seriesId"
            LEFT JOIN "DetectorState" s ON s."detectorId" = ds."detectorId" AND s."subjectId" = ds."seriesId"
@@ -54,8 +56,8 @@ export async function readBatch(detectorId: string, target: BatchTarget, pointsP
     values: [detectorId, pointsPerSeries, ...attached.values],
     rowMode: "array",
   });
-  return rows.map(([seriesId, watermark, version, modelId, redetectUntil, redetect, packed]) => ({
-    seriesId, watermark, version, modelId, redetectUntil, redetect, ...unpackPoints(packed),
+  return rows.map(([seriesId, watermark, version, modelId, redetectUntil, redetect, packed, seen]) => ({
+    seriesId, watermark, version, modelId, redetectUntil, redetect, ...unpackPoints(packed), seen,
   }));
 }
 
@@ -67,7 +69,7 @@ export const lags = (r: BatchRow) => r.ms.length > 0 || r.redetect || r.redetect
  * positions (rows created when missing, in key order); pages are read afterwards for the groups
  * the worker holds a scorer for (`readGroupsStepsAfter`).
  */
-export async function readGroupStarts(detectorId: string, groupIds: string[]): Promise<(Omit<BatchRow, "ms" | "values"> & { members: string[]; version: number })[]> {
+export async function readGroupStarts(detectorId: string, groupIds: string[]): Promise<(Omit<BatchRow, "ms" | "values" | "seen"> & { members: string[]; version: number })[]> {
   const { rows } = await getPgPool().query<[string, string[], Date | null, number, string | null, Date | null, boolean]>({
     text: `WITH ok AS (
              SELECT g.id, array_agg(m."seriesId" ORDER BY m.position) AS members

@@ -64,7 +64,7 @@ export interface BatchItem extends BatchStart {
 /** A series row of `readBatch` with its points as one page of one-value steps. */
 export function seriesItem(r: BatchRow, pageSize: number): BatchItem {
   const steps = r.ms.map((t, i) => ({ ts: new Date(t), values: [r.values[i]] }));
-  const page = { steps, points: steps.length, upTo: steps.at(-1)?.ts ?? null, full: steps.length >= pageSize };
+  const page = { steps, points: steps.length, upTo: steps.at(-1)?.ts ?? null, full: steps.length >= pageSize, seen: r.seen };
   return { seriesId: r.seriesId, members: [r.seriesId], watermark: r.watermark, version: r.version, modelId: r.modelId, redetectUntil: r.redetectUntil, redetect: r.redetect, page };
 }
 
@@ -144,7 +144,7 @@ export async function scoreBatch(
     const open = scorer.tracker.current();
     if (open) found.push(toAnomalyWrite(open, cp.members));
     const snapshot = scorer.sinceSnapshot >= SNAPSHOT_POINTS ? JSON.stringify(scorer.save()) : null;
-    writes.push({ seriesId: s, scorer, found, snapshot, next: page.upTo, points: page.points });
+    writes.push({ seriesId: s, scorer, found, snapshot, next: page.upTo, points: page.points, seen: page.seen });
   }
 
   await opts.afterScore?.();

@@ -42,7 +42,7 @@ import { subjectIdOf, type PairRef } from "@/lib/pipeline/pair";
 import { loadScorer, scorerConfig } from "@/lib/pipeline/load-scorer";
 import { cacheScorer } from "@/lib/pipeline/state-cache";
 import { timed } from "@/lib/pipeline/timings";
-import { countAnomaliesCreated, countPointsScored } from "@/lib/metrics/record";
+import { countAnomaliesCreated, countPointsScored, countRewind } from "@/lib/metrics/record";
 import { ringAlerts } from "@/lib/alerting/doorbell";
 
 /** Default page size; VIGIL_DETECT_PAGE_SIZE overrides it (the fault tests use small pages to make one run long). */
@@ -104,6 +104,7 @@ export async function runDetection(pair: PairRef, opts: DetectRunOptions = {}): 
   const subject: Subject = { id: subjectId, groupId: grouping ? subjectId : null, members: start.members, grouping };
   let cp = start.checkpoint ?? (await ensureDetectorState(detectorId, subjectId));
   if (start.redetect && (await timed("detect.rewind", () => applyRedetectRequest(detectorId, subjectId)))) {
+    countRewind(start.detector.algorithm);
     cp = await ensureDetectorState(detectorId, subjectId);
   }
   const { scorer } = await timed("detect.load", () => loadScorer(detector, subject, cp));
@@ -134,7 +135,7 @@ export async function runDetection(pair: PairRef, opts: DetectRunOptions = {}): 
     const until = redetectUntil && next < redetectUntil ? redetectUntil : null;
     const snapshot = scorer.sinceSnapshot >= SNAPSHOT_POINTS;
     const state = snapshot ? JSON.stringify(scorer.save()) : null;
-    const verify = { after: from, scored: page.points };
+    const verify = { after: from, scored: page.points, seen: page.seen };
 
     await opts.afterScore?.(pageNo);
     let createdSeverities: string[] = [];
@@ -192,9 +193,13 @@ export async function runDetection(pair: PairRef, opts: DetectRunOptions = {}): 
   return { status: "done", points, pages, anomalies, watermark: watermark?.toISOString() ?? null };
 }
 
-/** A page of `pageSize` points starting with `head` (read from the run's position): the rest is read after it. */
+/**
+ * A page of `pageSize` points starting with `head` (read from the run's position): the rest is read
+ * after it. The page's `seen` is the head's: the older snapshot, so a write visible in it was
+ * visible to both reads.
+ */
 async function completePage(subject: Subject, head: StepPage, pageSize: number): Promise<StepPage> {
   if (!head.full || head.points === pageSize || !head.upTo) return head;
   const rest = await readStepsAfter(subject, head.upTo, pageSize - head.points);
-  return { steps: [...head.steps, ...rest.steps], points: head.points + rest.points, upTo: rest.upTo ?? head.upTo, full: rest.full };
+  return { steps: [...head.steps, ...rest.steps], points: head.points + rest.points, upTo: rest.upTo ?? head.upTo, full: rest.full, seen: head.seen };
 }

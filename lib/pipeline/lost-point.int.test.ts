@@ -20,7 +20,7 @@ import { advanceWatermarkIf } from "@/lib/server/queries/detector-state";
 import { requestRedetectForMissed } from "@/lib/server/queries/verify-pages";
 import { STEP_MS, T0, anomaliesOf, writePoints } from "@/lib/pipeline/testing/fixtures";
 import { LATE, VALUES, batchMissingLate, pairMissingLate, reference, requestOf, sourceOf, uploadPoint, type Pair } from "@/lib/pipeline/testing/late-point";
-import { METRICS, TRAIN, trainedHosts, valuesOf } from "@/lib/pipeline/testing/hosts";
+import { METRICS, TRAIN, member, trainedHostsScored } from "@/lib/pipeline/testing/hosts";
 import { endSourceHolders, holdSource as holdSourceRow } from "@/lib/pipeline/testing/hold-source";
 import { withTestDatabase } from "@/test/test-database";
 
@@ -31,23 +31,6 @@ afterEach(endSourceHolders);
 const holdSource = (sourceId: string) => holdSourceRow(db.url(), sourceId);
 
 const write = { write: (p: Pair) => writePoints(p.seriesId, [VALUES[LATE]], LATE), upload: (p: Pair) => uploadPoint(p.seriesId, LATE, VALUES[LATE]) };
-
-const steps = (from: number, to: number) => Array.from({ length: to - from }, (_, j) => T0 + (from + j) * STEP_MS);
-const member = (host: string, metric: (typeof METRICS)[number], from: number, to: number, shift = 0) => ({
-  metric,
-  labels: { host },
-  labelsKey: `host=${host}`,
-  ms: steps(from, to),
-  values: valuesOf(host, metric, from, to).map((v) => v + shift),
-});
-
-/** A grouped detector over two hosts, trained, with host b's group scored up to the end of training. */
-async function trainedHostsScored(name: string) {
-  const { sourceId, detectorId, groups } = await trainedHosts(name);
-  const b = groups[1].id;
-  await runDetection({ detectorId, subjectId: b });
-  return { source: { id: sourceId }, d: { id: detectorId }, b };
-}
 
 describe("a point committed inside a page being scored", () => {
   for (const path of ["write", "upload"] as const) {
@@ -153,7 +136,7 @@ describe("the re-count after a commit", () => {
     const record = async (scored: number) => {
       const { version } = await getPrisma().detectorState.findUniqueOrThrow({ where: { detectorId_subjectId: { detectorId: pair.detectorId, subjectId: pair.seriesId } } });
       await getPrisma().$executeRaw`UPDATE "DetectorState" SET "verifyUpTo" = NULL WHERE "detectorId" = ${pair.detectorId}`;
-      expect(await advanceWatermarkIf(getPrisma(), pair.detectorId, pair.seriesId, { version }, upTo, null, { after: null, scored })).toBe(true);
+      expect(await advanceWatermarkIf(getPrisma(), pair.detectorId, pair.seriesId, { version }, upTo, null, { after: null, scored, seen: null })).toBe(true);
     };
     const pending = async () =>
       (await getPrisma().detectorState.findUniqueOrThrow({ where: { detectorId_subjectId: { detectorId: pair.detectorId, subjectId: pair.seriesId } }, select: { verifyUpTo: true } })).verifyUpTo;

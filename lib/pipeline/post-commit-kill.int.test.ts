@@ -28,6 +28,7 @@ import { withRouteQueues } from "@/test/route-requests";
 import { writeBatch } from "@/lib/ingest/write";
 import { runTraining } from "@/lib/pipeline/train-run";
 import { METRICS, TRAIN, trainedHosts, valuesOf } from "@/lib/pipeline/testing/hosts";
+import { refuseRechecks } from "@/lib/pipeline/testing/refuse-recheck";
 import { withTestDatabase } from "@/test/test-database";
 
 const db = withTestDatabase();
@@ -44,14 +45,6 @@ async function pendingPage(detectorId: string, subjectId: string) {
 /** What the reconciler's tick does with nothing considered fresh; then the pairs it found run. */
 async function reconcileNow() {
   return reconcileDetection(await getQueueBackend(), 0);
-}
-
-/** Makes every re-check after a write's commit fail in PostgreSQL, until `restore`. */
-async function failRechecks() {
-  const prisma = getPrisma();
-  await prisma.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION refuse_recheck() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'recheck refused'; END $$`);
-  await prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_recheck BEFORE DELETE ON "IngestCheck" FOR EACH ROW EXECUTE FUNCTION refuse_recheck()`);
-  return { restore: () => prisma.$executeRawUnsafe(`DROP TRIGGER refuse_recheck ON "IngestCheck"`) };
 }
 
 describe("detection stopped between its commit and its re-count", () => {
@@ -109,7 +102,7 @@ describe("ingest whose re-check after its commit fails", () => {
       const expected = await reference();
       const pair = await pairMissingLate();
       // Made before the write takes its locks: the trigger's DDL would wait for the held write.
-      const refused = await failRechecks();
+      const refused = await refuseRechecks();
       const held = await holdSource(db.url(), (await sourceOf(pair.seriesId)).sourceId);
       const writing = path === "write" ? writePoints(pair.seriesId, [VALUES[LATE]], LATE) : uploadPoint(pair.seriesId, LATE, VALUES[LATE]);
       await held.blocked(writing);
@@ -130,7 +123,7 @@ describe("ingest whose re-check after its commit fails", () => {
   it("the HTTP write answers 200 when its re-check fails; the check is left to the reconciler", async () => {
     const pair = await pairMissingLate();
     const s = await sourceOf(pair.seriesId);
-    const refused = await failRechecks();
+    const refused = await refuseRechecks();
     try {
       expect((await postPoint(s.sourceId, s.metric)).status).toBe(200);
       expect(await getPrisma().ingestCheck.count()).toBe(1);

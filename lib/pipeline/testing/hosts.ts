@@ -8,6 +8,7 @@ import type { Grouping } from "@/lib/detectors/grouping";
 import { getPrisma } from "@/lib/server/db";
 import { createDetector } from "@/lib/server/queries/detectors";
 import { runTraining } from "@/lib/pipeline/train-run";
+import { runDetection } from "@/lib/pipeline/detect-run";
 
 export const METRICS = ["cpu", "mem", "latency"] as const;
 export const HOSTS = ["a", "b"] as const;
@@ -53,4 +54,23 @@ export async function trainedHosts(name: string) {
   await runTraining({ detectorId: d.id });
   const groups = await prisma.seriesGroup.findMany({ where: { detectorId: d.id }, orderBy: { key: "asc" }, include: { members: { orderBy: { position: "asc" } } } });
   return { sourceId: source.id, detectorId: d.id, groups };
+}
+
+const steps = (from: number, to: number) => Array.from({ length: to - from }, (_, j) => T0 + (from + j) * STEP_MS);
+
+/** One member's points at steps [from, to) for `writeBatch`, its values moved by `shift`. */
+export const member = (host: string, metric: (typeof METRICS)[number], from: number, to: number, shift = 0) => ({
+  metric,
+  labels: { host },
+  labelsKey: `host=${host}`,
+  ms: steps(from, to),
+  values: valuesOf(host, metric, from, to).map((v) => v + shift),
+});
+
+/** `trainedHosts`, with host b's group scored up to the end of training. */
+export async function trainedHostsScored(name: string) {
+  const { sourceId, detectorId, groups } = await trainedHosts(name);
+  const b = groups[1].id;
+  await runDetection({ detectorId, subjectId: b });
+  return { source: { id: sourceId }, d: { id: detectorId }, b };
 }

@@ -102,7 +102,8 @@ export async function startDetectRun(detectorId: string, subjectId: string): Pro
  * UPDATE; a concurrent writer makes it wait, and PostgreSQL re-checks the condition on the
  * committed row, so a moved row updates nothing (false). The page (`page.after`, `watermark`] and
  * the points scored in it are recorded on the row for the re-count after the commit
- * (lib/server/queries/verify-pages.ts).
+ * (lib/server/queries/verify-pages.ts), and the page with the snapshot it was read with
+ * (`page.seen`) for the writes' re-checks (lib/ingest/changes.ts).
  */
 export async function advanceWatermarkIf(
   db: Prisma.TransactionClient,
@@ -111,9 +112,9 @@ export async function advanceWatermarkIf(
   expect: { version: number },
   watermark: Date,
   redetectUntil: Date | null,
-  page: { after: Date | null; scored: number },
+  page: { after: Date | null; scored: number; seen: string | null },
 ): Promise<boolean> {
-  const verify = verifySet(Prisma.sql`${page.after}::timestamptz`, Prisma.sql`${watermark}::timestamptz`, Prisma.sql`${page.scored}::int`);
+  const verify = verifySet(Prisma.sql`${page.after}::timestamptz`, Prisma.sql`${watermark}::timestamptz`, Prisma.sql`${page.scored}::int`, Prisma.sql`${page.seen}::text`);
   const n = await db.$executeRaw`
     UPDATE "DetectorState" SET watermark = ${watermark}, version = version + 1, "redetectUntil" = ${redetectUntil}, "updatedAt" = now(), ${verify}
     WHERE "detectorId" = ${detectorId} AND "subjectId" = ${subjectId} AND version = ${expect.version}`;
@@ -150,7 +151,8 @@ export async function saveDetectorState(
 ): Promise<void> {
   await tx.detectorState.update({
     where: { detectorId_subjectId: { detectorId, subjectId } },
-    data: { watermark, version: { increment: 1 }, modelId: opts.modelId, redetectUntil: opts.redetectUntil },
+    // A model installed: the last page no longer vouches for what is scored (seenUpTo, lib/ingest/changes.ts).
+    data: { watermark, version: { increment: 1 }, modelId: opts.modelId, redetectUntil: opts.redetectUntil, seenUpTo: null },
   });
 }
 
@@ -221,15 +223,21 @@ async function readPoints(name: string, sql: string, params: unknown[], descendi
 
 const PACKED = packPoints("q.ts", "q.value");
 
-/** Points after `after` (exclusive) and up to `until` (inclusive) in time order, at most `limit`. */
-export function readPointsAfter(seriesId: string, after: Date | null, limit: number, until?: Date) {
-  return readPoints(
-    "vigil.readPointsAfter",
-    `SELECT ${PACKED} FROM (SELECT ts, value FROM "DataPoint"
+/**
+ * Points after `after` (exclusive) and up to `until` (inclusive) in time order, at most `limit`,
+ * and the snapshot they were read with (`pg_current_snapshot()` of the same statement, as text).
+ */
+export async function readPointsAfter(seriesId: string, after: Date | null, limit: number, until?: Date): Promise<{ points: { ts: Date; value: number }[]; seen: string }> {
+  const { rows } = await getPgPool().query<[Buffer | null, string]>({
+    name: "vigil.readPointsAfter",
+    text: `SELECT ${PACKED}, pg_current_snapshot()::text FROM (SELECT ts, value FROM "DataPoint"
        WHERE "seriesKey" = (SELECT key FROM "Series" WHERE id = $1) AND ts > COALESCE($2::timestamptz, '-infinity'::timestamptz) AND ts <= COALESCE($3::timestamptz, 'infinity'::timestamptz)
        ORDER BY ts LIMIT $4) q`,
-    [seriesId, after, until ?? null, limit],
-  );
+    values: [seriesId, after, until ?? null, limit],
+    rowMode: "array",
+  });
+  const { ms, values } = unpackPoints(rows[0][0]);
+  return { points: ms.map((t, i) => ({ ts: new Date(t), value: values[i] })), seen: rows[0][1] };
 }
 
 /** The last `limit` points before `before` (exclusive), returned in time order. */

@@ -44,15 +44,15 @@ function expectExact(got: { ts: Date; value: number }[], from: number, to: numbe
 describe("packed point reads", () => {
   it("readPointsAfter and readPointsBefore return every point exactly, in time order, within their bounds", async () => {
     const { seriesId, emptyId } = await seriesWithPoints();
-    expectExact(await readPointsAfter(seriesId, null, 100), 0, TIMES.length);
-    expectExact(await readPointsAfter(seriesId, new Date(TIMES[2]), 5), 3, 8);
-    expectExact(await readPointsAfter(seriesId, new Date(TIMES[2]), 100, new Date(TIMES[9])), 3, 10);
+    expectExact((await readPointsAfter(seriesId, null, 100)).points, 0, TIMES.length);
+    expectExact((await readPointsAfter(seriesId, new Date(TIMES[2]), 5)).points, 3, 8);
+    expectExact((await readPointsAfter(seriesId, new Date(TIMES[2]), 100, new Date(TIMES[9]))).points, 3, 10);
     expectExact(await readPointsBefore(seriesId, new Date(TIMES[9]), 4), 5, 9);
     expectExact(await readPointsBefore(seriesId, new Date(TIMES.at(-1)! + 1), 100), 0, TIMES.length);
-    expect(await readPointsAfter(seriesId, new Date(TIMES.at(-1)!), 10)).toEqual([]);
+    expect((await readPointsAfter(seriesId, new Date(TIMES.at(-1)!), 10)).points).toEqual([]);
     expect(await readPointsBefore(seriesId, new Date(TIMES[0]), 10)).toEqual([]);
-    expect(await readPointsAfter(emptyId, null, 10)).toEqual([]);
-    expect(await readPointsAfter("no-such-series", null, 10)).toEqual([]);
+    expect((await readPointsAfter(emptyId, null, 10)).points).toEqual([]);
+    expect((await readPointsAfter("no-such-series", null, 10)).points).toEqual([]);
   });
 
   it("readBatch returns each series' first points past its watermark exactly, and none for an empty series", async () => {

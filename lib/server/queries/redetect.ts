@@ -61,7 +61,7 @@ export async function applyRedetectRequest(detectorId: string, subjectId: string
     const until = new Date(Math.max(st.watermark.getTime(), st.redetectUntil?.getTime() ?? 0));
     const watermark = snap && snap.ts.getTime() !== BEFORE_FIRST_POINT.getTime() ? snap.ts : null;
     await tx.$executeRaw`
-      UPDATE "DetectorState" SET watermark = ${watermark}, version = version + 1, "redetectUntil" = ${until}, "updatedAt" = now()
+      UPDATE "DetectorState" SET watermark = ${watermark}, version = version + 1, "redetectUntil" = ${until}, "updatedAt" = now(), "seenUpTo" = NULL
       WHERE "detectorId" = ${detectorId} AND "subjectId" = ${subjectId}`;
     await tx.$executeRaw`
       DELETE FROM "DetectorSnapshot" WHERE "detectorId" = ${detectorId} AND "subjectId" = ${subjectId} AND (${snap?.ts ?? null}::timestamptz IS NULL OR ts > ${snap?.ts ?? null}::timestamptz)`;

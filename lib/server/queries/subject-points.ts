@@ -37,6 +37,11 @@ export interface StepPage {
   upTo: Date | null;
   /** More may follow right away. */
   full: boolean;
+  /**
+   * The snapshot the page's points were read with (`pg_current_snapshot()` of the reading
+   * statement, as text): a write whose transaction is visible in it is in the page. null: not known.
+   */
+  seen: string | null;
 }
 
 /** A member this many steps behind the newest stops holding its group's steps open. */
@@ -50,13 +55,13 @@ const MS = `round(date_part('epoch', ts) * 1000)`;
 /** Steps after `after` (exclusive) up to `until` (inclusive), about `limit` points' worth. */
 export async function readStepsAfter(subject: Subject, after: Date | null, limit: number, until?: Date): Promise<StepPage> {
   if (!subject.grouping) {
-    const rows = await readPointsAfter(subject.members[0], after, limit, until);
-    return { steps: rows.map((p) => ({ ts: p.ts, values: [p.value] })), points: rows.length, upTo: rows.at(-1)?.ts ?? null, full: rows.length === limit };
+    const { points: rows, seen } = await readPointsAfter(subject.members[0], after, limit, until);
+    return { steps: rows.map((p) => ({ ts: p.ts, values: [p.value] })), points: rows.length, upTo: rows.at(-1)?.ts ?? null, full: rows.length === limit, seen };
   }
   return (await readGroupsStepsAfter([{ subject, after }], limit, until))[0];
 }
 
-const NOTHING: StepPage = { steps: [], points: 0, upTo: null, full: false };
+const NOTHING: StepPage = { steps: [], points: 0, upTo: null, full: false, seen: null };
 
 /**
  * `readStepsAfter` for many groups at once (the detect batch): two statements whatever their
@@ -114,13 +119,14 @@ export async function readStepsBefore(subject: Subject, before: Date, limit: num
 
 /**
  * Per group: its members' points in (after, end), aligned; each member's last point at or before
- * `after` is its value to impute from. One statement for all the groups.
+ * `after` is its value to impute from. One statement for all the groups: its snapshot is the pages'
+ * `seen` (the range was chosen by an earlier statement, but every point in it is read here).
  */
 async function readGroupRanges(ranges: readonly { subject: Subject; after: Date | null; end: number }[]): Promise<StepPage[]> {
   if (ranges.length === 0) return [];
   const flat = ranges.flatMap((r, k) => r.subject.members.map((m, j) => ({ k, j, m, after: r.after, end: new Date(r.end) })));
-  const { rows } = await getPgPool().query<[number, number, Buffer | null]>({
-    text: `SELECT v.k::int, v.j::int, p.packed
+  const { rows } = await getPgPool().query<[number, number, Buffer | null, string]>({
+    text: `SELECT v.k::int, v.j::int, p.packed, (SELECT pg_current_snapshot()::text)
            FROM (SELECT u.k, u.j, s.key AS m, u.after, u.e FROM unnest($1::int[], $2::int[], $3::text[], $4::timestamptz[], $5::timestamptz[]) AS u(k, j, id, after, e)
                  LEFT JOIN "Series" s ON s.id = u.id) v
            CROSS JOIN LATERAL (
@@ -136,6 +142,7 @@ async function readGroupRanges(ranges: readonly { subject: Subject; after: Date 
   const points = ranges.map((r) => r.subject.members.map((): MemberPoint[] => []));
   const before = ranges.map((r) => r.subject.members.map((): number | null => null));
   const counts = ranges.map(() => 0);
+  const seen = rows[0]?.[3] ?? null;
   for (const [k, j, packed] of rows) {
     const { ms, values } = unpackPoints(packed);
     const after = ranges[k].after?.getTime() ?? -Infinity;
@@ -152,5 +159,6 @@ async function readGroupRanges(ranges: readonly { subject: Subject; after: Date 
     points: counts[k],
     upTo: new Date(r.end - 1),
     full: true,
+    seen,
   }));
 }

@@ -19,17 +19,20 @@ export const STALE_MS = 10_000;
  * watermark only moved forward since); a page elsewhere (a rewind came between) makes the count
  * unknown (-1), and the re-count then re-detects from the record's start. A page from no
  * watermark starts 1 ms before 1970 (BEFORE_FIRST_POINT, lib/server/queries/redetect.ts): before
- * any point ingest accepts. `after`, `upTo` and `scored` are SQL expressions (parameters or the
- * columns of a batch's unnest).
+ * any point ingest accepts. The page also replaces the row's `seen` record: its range and `seen`,
+ * the snapshot its points were read with (text, or NULL: unknown), which the writes' re-checks
+ * consult (lib/ingest/changes.ts). `after`, `upTo`, `scored` and `seen` are SQL expressions
+ * (parameters or the columns of a batch's unnest).
  */
-export function verifySet(after: Prisma.Sql, upTo: Prisma.Sql, scored: Prisma.Sql, row = Prisma.sql`"DetectorState"`): Prisma.Sql {
+export function verifySet(after: Prisma.Sql, upTo: Prisma.Sql, scored: Prisma.Sql, seen: Prisma.Sql, row = Prisma.sql`"DetectorState"`): Prisma.Sql {
   const start = Prisma.sql`COALESCE(${after}, '1969-12-31T23:59:59.999Z'::timestamptz)`;
   return Prisma.sql`
     "verifyScored" = CASE WHEN ${row}."verifyUpTo" IS NULL THEN ${scored}
       WHEN ${row}."verifyUpTo" = ${start} AND ${row}."verifyScored" >= 0 THEN ${row}."verifyScored" + ${scored} ELSE -1 END,
     "verifyAfter" = LEAST(${row}."verifyAfter", ${start}),
     "verifyUpTo" = GREATEST(${row}."verifyUpTo", ${upTo}),
-    "verifySince" = now()`;
+    "verifySince" = now(),
+    "seenAfter" = ${start}, "seenUpTo" = ${upTo}, "seenSnapshot" = ${seen}::pg_snapshot`;
 }
 
 /**

@@ -11,6 +11,8 @@ import { getPrisma } from "../../../lib/server/db";
 import { getQueueBackend } from "../../../lib/server/queue";
 import { createSourceKey } from "../../../lib/server/queries/api-keys";
 import { percentile, query, type Scratch } from "./setup";
+import { startCpuMeter } from "./proc-cpu";
+import { scrapeCounters, storedAfter, waitSettled } from "./rescoring";
 import { defaultDetectorConfig, getDefinition } from "../../../lib/detection";
 
 export const T0 = Date.UTC(2026, 0, 1);
@@ -46,6 +48,13 @@ export interface LatencyResult {
   /** Series id -> when its spike's ingest request started (performance.now()), for measures downstream of the anomaly. */
   spikeSentAt: Map<string, number>;
   detectorId: string;
+  /**
+   * From the live phase's start until the pipeline settled after it: rewinds applied, points
+   * scored, points stored (scored - stored were scored again), CPU seconds of the scratch
+   * database's backends, of the workers and of this process (ingest runs in it); `settled` false:
+   * the figures stop at a 60 s timeout. Null when the caller passed no workers to read.
+   */
+  rework: null | { rewinds: number; scored: number; stored: number; settled: boolean; seconds: number; cpu: { postgres: number | null; workers: number | null; ingest: number } };
 }
 
 async function post(key: string, body: string): Promise<{ accepted: number }> {
@@ -57,7 +66,11 @@ async function post(key: string, body: string): Promise<{ accepted: number }> {
 const body = (series: number[], index: (s: number) => number, value: (s: number, i: number) => number) =>
   JSON.stringify(series.map((s) => ({ series: `lat${s}`, points: [[new Date(T0 + index(s) * 1000).toISOString(), value(s, index(s))]] })));
 
-export async function runLatency(scratch: Scratch, opts: { series: number; rate: number; seconds: number; injected: number; detector: BenchDetector }, say: (m: string) => void): Promise<LatencyResult> {
+export async function runLatency(
+  scratch: Scratch,
+  opts: { series: number; rate: number; seconds: number; injected: number; detector: BenchDetector; workers?: { pid: number; metricsPort: number }[] },
+  say: (m: string) => void,
+): Promise<LatencyResult> {
   const prisma = getPrisma();
   const source = await prisma.dataSource.create({ data: { name: "bench-latency", kind: "HTTP_PUSH" } });
   const { key } = await createSourceKey(source.id, "bench", null);
@@ -79,6 +92,11 @@ export async function runLatency(scratch: Scratch, opts: { series: number; rate:
     await new Promise((r) => setTimeout(r, 200));
   }
   const idOf = new Map(series.map((s) => [s.metric, s.id]));
+  const workers = opts.workers ?? [];
+  const ports = workers.map((w) => w.metricsPort);
+  const counters0 = await scrapeCounters(ports);
+  const meter = startCpuMeter(scratch.name, workers.map((w) => w.pid), [(pgc as unknown as { processID: number }).processID]);
+  const cpu0 = process.cpuUsage();
 
   // Live: each tick sends rate/10 points, round-robin over the series; injected series spike once.
   const perTick = Math.max(1, Math.round((opts.rate * TICK_MS) / 1000));
@@ -130,9 +148,21 @@ export async function runLatency(scratch: Scratch, opts: { series: number; rate:
   drainStart = performance.now();
   polling = false;
   await poller;
+  const settled = opts.workers ? await waitSettled(pgc, detector.id) : false;
+  const counters1 = await scrapeCounters(ports);
+  const used = meter.stop();
+  const own = process.cpuUsage(cpu0);
+  const rework = !opts.workers ? null : {
+    rewinds: counters1.rewinds - counters0.rewinds,
+    scored: counters1.scored - counters0.scored,
+    stored: await storedAfter(pgc, detector.id, lastHistory),
+    settled,
+    seconds: (performance.now() - started) / 1000,
+    cpu: { postgres: used.postgres, workers: used.workers, ingest: (own.user + own.system) / 1e6 },
+  };
   const fp = await query<{ n: string }>(pgc, `SELECT count(*) AS n FROM "Anomaly" WHERE "detectorId" = $1 AND NOT ("seriesId" = ANY($2))`, [detector.id, [...sentAt.keys()]]);
   await pgc.end();
-  return { sent, seconds, ingestMs: ingestMs.sort((a, b) => a - b), anomalyMs: [...seen.values()].sort((a, b) => a - b), injected: sentAt.size, falsePositives: Number(fp[0].n), spikeSentAt: sentAt, detectorId: detector.id };
+  return { sent, seconds, ingestMs: ingestMs.sort((a, b) => a - b), anomalyMs: [...seen.values()].sort((a, b) => a - b), injected: sentAt.size, falsePositives: Number(fp[0].n), spikeSentAt: sentAt, detectorId: detector.id, rework };
 }
 
 export const pct = (v: number[]) => [50, 95, 99].map((p) => percentile(v, p));

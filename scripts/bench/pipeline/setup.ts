@@ -50,10 +50,12 @@ export interface BenchWorker {
   stop(): Promise<void>;
 }
 
-export function startBenchWorker(s: Scratch): BenchWorker {
+/** `metricsPort`: serve the worker's metrics there (the latency run reads its counters). */
+export function startBenchWorker(s: Scratch, metricsPort?: number): BenchWorker {
   let out = "";
+  const metrics = metricsPort ? { VIGIL_WORKER_METRICS_PORT: String(metricsPort) } : {};
   const proc = spawn("node_modules/.bin/tsx", ["worker/index.ts"], {
-    env: { ...process.env, DATABASE_URL: s.url, REDIS_URL: s.redisUrl, VIGIL_QUEUE_PREFIX: s.prefix, LOG_LEVEL: "info", VIGIL_DEMO: "0" },
+    env: { ...process.env, DATABASE_URL: s.url, REDIS_URL: s.redisUrl, VIGIL_QUEUE_PREFIX: s.prefix, LOG_LEVEL: "info", VIGIL_DEMO: "0", ...metrics },
     detached: true,
   });
   proc.stdout!.on("data", (d) => (out = (out + d).slice(-20_000)));
