@@ -56,7 +56,7 @@ export function printSeededTable(kind: string, vigil: VigilSeeded[], sklearn: Sk
   const seeds = vigil.map((v) => v.seed).join(", ");
   console.log(
     `\n${kind} over seeds ${seeds} (Vigil seed = scikit-learn random_state; warm runs; mean (min-max) CPU s and ` +
-      "ROC-AUC; EM passes: scikit-learn's per component count 1..K summed, and both sides' kept model's passes @ its count):",
+      "ROC-AUC; EM passes: scikit-learn's n_iter_ per component count 1..K, and both sides' kept model's iterations @ its count):",
   );
   const sk = sklearn.map((s) => s.cpu_s);
   const cal = vigil.map((v) => v.calibrated.cpuSeconds);
