@@ -6,11 +6,14 @@
  *
  *   npm run bench:detect -- [--points 1000000] [--rows 100000] [--features 10] [--train-rows 10000]
  *                           [--detectors default,zscore,lof] [--python /usr/bin/python3] [--instances 100]
+ *                           [--seeds 1-5]
+ * --seeds: models with a random start (the Gaussian mixture) are also timed warm once per seed on both sides.
  */
 import { parseArgs } from "node:util";
 import type { Detector, Observation } from "../lib/detection/types";
 import { allDetectors, resolveDetector, splitDetectorList, type BenchDetector } from "./bench/detectors";
 import { rocAuc } from "./bench/roc-auc";
+import { parseSeeds, printSeededTable, SEEDED_KINDS, withSeed, type VigilSeeded } from "./bench/seeded";
 import { runSklearn, type SklearnResult } from "./bench/sklearn";
 import { labelledRows, rowsToObservations, univariateSeries } from "./bench/synthetic";
 import { fixed, formatRate, printTable } from "./bench/table";
@@ -138,6 +141,7 @@ async function multivariateBench(
   width: number,
   trainRows: number,
   python: string | undefined,
+  seeds: number[],
 ) {
   const data = labelledRows(rows, width);
   const observations = rowsToObservations(data);
@@ -153,6 +157,7 @@ async function multivariateBench(
   const warmCpu = new Map<string, number>();
   // The same task as scikit-learn's (fit on the rows, score the rows): the model alone, calibration off, warm.
   const modelRuns = new Map<string, RunResult>();
+  const seededRuns = new Map<string, VigilSeeded[]>();
   const table: string[][] = [];
   for (const detector of detectors) {
     const r = run(detector, observations, trainRows);
@@ -163,6 +168,15 @@ async function multivariateBench(
       const model = uncalibrated(detector);
       run(model, observations, trainRows);
       modelRuns.set(detector.kind, run(model, observations, trainRows));
+    }
+    if (SEEDED_KINDS.has(detector.kind)) {
+      const summary = (r: RunResult) => ({ cpuSeconds: r.cpuSeconds, auc: rocAuc(r.scores, labelsOf(r)), state: r.state });
+      const perSeed = seeds.map((seed) => {
+        const seeded = withSeed(detector, seed, resolveDetector);
+        const calibrated = summary(run(seeded, observations, trainRows));
+        return { seed, calibrated, model: summary(run(uncalibrated(seeded), observations, trainRows)) };
+      });
+      seededRuns.set(detector.kind, perSeed);
     }
     const heap = await heapPerSeries(detector, observations.slice(0, trainRows), r.rate, 5);
     table.push([
@@ -185,7 +199,7 @@ async function multivariateBench(
     sampleSize: Number(forest.sampleSize ?? 256),
     neighbors: Number(lof.k ?? lof.neighbors ?? 20),
     python,
-    models: sklearnModels(results, paramsOf),
+    models: sklearnModels(results, paramsOf, seeds),
   });
   if (typeof sklearn === "string") {
     console.log(`\nscikit-learn comparison skipped: ${sklearn}`);
@@ -228,6 +242,7 @@ async function multivariateBench(
     ["model", "sklearn rows/s", "vigil rows/s", "sklearn CPU s first", "vigil CPU s first", "first vigil/sklearn", "sklearn CPU s warm", "vigil CPU s warm", "warm vigil/sklearn", "model CPU s", "model/sklearn warm", "sklearn AUC", "vigil AUC", "model AUC"],
     compare,
   );
+  for (const [kind, vigil] of seededRuns) printSeededTable(kind, vigil, sklearn.models[kind]?.seeded ?? []);
 }
 
 /** The same detector with its score calibration switched off and each row scored alone (no persistence). */
@@ -240,13 +255,13 @@ function uncalibrated(detector: BenchDetector): BenchDetector {
 const SKLEARN_KINDS = new Set(["isolation-forest", "lof", "one-class-svm", "gaussian-mixture", "dbscan", "pca"]);
 
 /** Which scikit-learn counterparts to run, with the parameters (and fitted values, e.g. DBSCAN's eps) Vigil used. */
-function sklearnModels(results: Map<string, RunResult>, paramsOf: (kind: string) => Record<string, unknown>) {
+function sklearnModels(results: Map<string, RunResult>, paramsOf: (kind: string) => Record<string, unknown>, seeds: number[]) {
   const kinds = [...results.keys()];
   const dbscanModel = (results.get("dbscan")?.state as { model?: { eps: number } } | undefined)?.model;
   return {
     kinds,
     "one-class-svm": paramsOf("one-class-svm"),
-    "gaussian-mixture": paramsOf("gaussian-mixture"),
+    "gaussian-mixture": { ...paramsOf("gaussian-mixture"), seeds },
     dbscan: { ...paramsOf("dbscan"), eps: dbscanModel?.eps ?? paramsOf("dbscan").eps },
     pca: paramsOf("pca"),
   };
@@ -262,6 +277,7 @@ async function main() {
       detectors: { type: "string" },
       python: { type: "string" },
       instances: { type: "string", default: "100" },
+      seeds: { type: "string", default: "1-5" },
     },
   });
   const points = Number(values.points);
@@ -280,7 +296,7 @@ async function main() {
   const univariate = all.filter((d) => !isMultivariate(d));
   const multivariate = all.filter(isMultivariate);
   if (univariate.length && points > 0) await univariateBench(univariate, points, Math.min(trainRows, points), Number(values.instances));
-  if (multivariate.length && rows > 0) await multivariateBench(multivariate, rows, Number(values.features), trainRows, values.python);
+  if (multivariate.length && rows > 0) await multivariateBench(multivariate, rows, Number(values.features), trainRows, values.python, parseSeeds(values.seeds));
 }
 
 main().catch((error) => {

@@ -14,6 +14,16 @@ export interface SklearnResult {
   warm_cpu_s: number;
   rows_per_s: number;
   auc: number;
+  /** Models with a random start: one warm fit + score per seed (random_state = seed). */
+  seeded?: SklearnSeededRun[];
+}
+
+export interface SklearnSeededRun {
+  seed: number;
+  cpu_s: number;
+  auc: number;
+  /** EM iterations per component count 1..K, then the count BIC kept. */
+  passes: number[];
 }
 
 export interface SklearnRun {
