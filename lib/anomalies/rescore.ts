@@ -5,7 +5,7 @@
  * the band is what that configuration expects there. For an ensemble, each member is scored too
  * and the one with the highest weighted score at the peak is named as the driver.
  */
-import { createDetector } from "@/lib/detection";
+import { createMemberDetector } from "@/lib/detection";
 import { ensembleParams } from "@/lib/detection/algorithms/ensemble";
 import { trainingSplit } from "@/lib/detection/training";
 import { parseDetectorParams } from "@/lib/detectors/params";
@@ -28,7 +28,8 @@ export interface RescoreInput {
 
 /** A member's score at the peak, and its side score's (seasonal's `split` drift test) named "kind (side)". */
 function memberScoresAt(kind: string, params: unknown, input: RescoreInput): { score: number; side: { name: string; score: number } | null } {
-  const d = createDetector(kind, params);
+  // As the ensemble creates it (a statistical member's incident gate off unless its params turn it on).
+  const d = createMemberDetector(kind, params);
   const split = trainingSplit({ algorithm: kind, params, trainingWindowHours: input.trainingWindowHours }, input.history, input.points);
   if (split.train.length > 0) d.train?.(split.train.map((p) => ({ t: p.t, values: [p.value] })));
   let at = { score: 0, side: null as { name: string; score: number } | null };

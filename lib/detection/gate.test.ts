@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runSplit, syntheticSeries } from "./common/testing";
 import { gateParams, gateScore, type GateState } from "./gate";
-import { createDetector, getDefinition } from "./registry";
+import { createDetector, createMemberDetector, getDefinition } from "./registry";
 
 /** The gate's outputs for a sequence of calibrated scores (decades: 0.5 = 2.5686, 0.8 = 10.27). */
 function gated(scores: number[], params: Record<string, unknown>): number[] {
@@ -44,11 +44,11 @@ describe("incident gate", () => {
     expect(gated([0.1, 0.49, 0.3], {})).toEqual([0.1, 0.49, 0.3]);
   });
 
-  it("is off unless enabled, and resumes exactly from serialized state when on", () => {
+  it("changes nothing when disabled, and resumes exactly from serialized state when on", () => {
     const def = getDefinition("robust-zscore");
     // A noisy series with a flickering incident: every other point 8 units up for 20 points.
     const obs = syntheticSeries(3000).map((o, i) => (i >= 2000 && i < 2020 && i % 2 === 0 ? { ...o, values: [o.values[0] + 8] } : o));
-    const off = runSplit(def, {}, obs, 1234);
+    const off = runSplit(def, { gate: { enabled: false } }, obs, 1234);
     expect(off.all.some((s) => s.score >= 0.5)).toBe(true);
     const on = runSplit(def, { gate: { enabled: true, closeAfter: 20 } }, obs, 1234);
     expect(on.split).toEqual(on.all);
@@ -64,5 +64,39 @@ describe("incident gate", () => {
     expect(member).toEqual(run(createDetector("zscore", { gate: { enabled: false } })));
     const gatedMember = run(createDetector("ensemble", { members: [{ kind: "zscore", params: { gate: { enabled: true } } }] }));
     expect(gatedMember).toEqual(run(createDetector("zscore", { gate: { enabled: true } })));
+  });
+
+  it("is on by default for zscore, robust-zscore, ewma and seasonal, off for change-point", () => {
+    const enabled = (kind: string) => (getDefinition(kind).params.parse({}) as { gate: { enabled: boolean } }).gate.enabled;
+    expect(["zscore", "robust-zscore", "ewma", "seasonal", "change-point"].map(enabled)).toEqual([true, true, true, true, false]);
+  });
+
+  it("a state saved without the gate (before the default changed) resumes without it, score for score", () => {
+    // Flickering incidents every 500 points, so the gate changes scores wherever it runs.
+    const obs = syntheticSeries(4000).map((o, i) => (i % 500 < 20 && i % 2 === 0 && i > 1000 ? { ...o, values: [o.values[0] + 8] } : o));
+    for (const kind of ["zscore", "robust-zscore", "ewma", "seasonal"]) {
+      const before = { gate: { enabled: false } };
+      const whole = createDetector(kind, before);
+      const all = obs.map((o) => whole.update(o));
+      const old = createDetector(kind, before);
+      const head = obs.slice(0, 2500).map((o) => old.update(o));
+      const saved = JSON.parse(JSON.stringify(old.getState())) as Record<string, unknown>;
+      expect(saved).not.toHaveProperty("gate");
+      // Deployed: stored params without `gate` now parse to the default, on.
+      const resumed = createDetector(kind, {}, saved);
+      const tail = obs.slice(2500).map((o) => resumed.update(o));
+      expect([...head, ...tail]).toEqual(all);
+      expect(resumed.getState()).not.toHaveProperty("gate");
+      // A new detector of the kind is gated: the same points score otherwise.
+      const fresh = createDetector(kind, {});
+      expect(obs.map((o) => fresh.update(o).score)).not.toEqual(all.map((s) => s.score));
+    }
+  });
+
+  it("a member scored alone (the anomaly page's driver) is created as the ensemble creates it", () => {
+    const obs = syntheticSeries(1500);
+    const run = (d: ReturnType<typeof createDetector>) => obs.map((o) => d.update(o).score);
+    expect(run(createMemberDetector("seasonal", {}))).toEqual(run(createDetector("seasonal", { gate: { enabled: false } })));
+    expect(run(createMemberDetector("zscore", { gate: { enabled: true } }))).toEqual(run(createDetector("zscore", {})));
   });
 });

@@ -10,7 +10,10 @@
  * below any threshold above that. Outside incidents scores are unchanged.
  *
  * It wraps the calibrated definition (it reads tail probabilities). State: under `gate` in the
- * detector's state; a state without it resumes with no incident open.
+ * detector's state. A saved state without it was saved by a detector that ran without the gate (off,
+ * or saved before the gate existed): it resumes without the gate, score for score, whatever the
+ * default is now (as a saved ML state keeps the shingle mode it was fitted with). A detector created
+ * without a state (new, reset or re-scored from scratch) follows its params.
  */
 import { z } from "zod";
 import { scoreToDecades } from "./common/normal";
@@ -99,13 +102,16 @@ export function withGate(def: DetectorDefinition, enabledByDefault: boolean): De
   const schema = gateParams(enabledByDefault);
   return {
     ...def,
-    params: def.params.extend({ gate: schema.prefault({}).describe("One report per incident") }),
+    // The whole default object (not a prefault of {}), so the form's JSON field shows whether the gate is on.
+    params: def.params.extend({ gate: schema.default(() => schema.parse({})).describe("One report per incident") }),
     create(raw: Record<string, unknown>, state?: unknown) {
       const p = (raw.gate as GateParams | undefined) ?? schema.parse({});
       const isObject = !!state && typeof state === "object" && !Array.isArray(state);
       const { [KEY]: saved, ...inner } = (isObject ? state : {}) as Record<string, unknown>;
       const detector = def.create(raw, isObject ? inner : state);
-      if (!p.enabled) return detector;
+      // A saved state without `gate` ran without it: it resumes so.
+      const ranWithout = isObject && !Object.hasOwn(state as object, KEY);
+      if (!p.enabled || ranWithout) return detector;
       return wrap(detector, p, isGateState(saved) ? { ...saved } : closed());
     },
   };

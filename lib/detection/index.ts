@@ -3,6 +3,7 @@ export * from "./types";
 export { createRng, type Rng } from "./random";
 export {
   createDetector,
+  createMemberDetector,
   defaultDetectorConfig,
   detectorDefinitions,
   getDefinition,

@@ -78,3 +78,13 @@ describe("calibratedWindow (the form's note on frequent events)", () => {
     expect(calibratedWindow(e, toFormValues(e))).toBeNull();
   });
 });
+
+describe("incident gate field", () => {
+  it("shows the gate's whole default, on for the kinds it is on for", () => {
+    const gate = (kind: string) => fieldsOf(kind).find((f) => f.name === "gate")!;
+    expect(gate("zscore").kind).toBe("json");
+    expect(gate("zscore").defaultValue).toEqual({ enabled: true, openAbove: 0.5, closeAfter: 30, escalate: 2, keep: "run" });
+    expect((gate("change-point").defaultValue as { enabled: boolean }).enabled).toBe(false);
+    expect(toFormValues([gate("seasonal")]).gate).toContain('"enabled": true');
+  });
+});
