@@ -27,7 +27,10 @@ export function observeApiRequest(permission: string, method: string, status: nu
 }
 
 export function countPointsScored(algorithm: string, points: number): void {
-  if (points > 0) getMetrics().pointsScored.inc({ algorithm }, points);
+  if (points <= 0) return;
+  const m = getMetrics();
+  m.pointsScored.inc({ algorithm }, points);
+  m.detectionRewinds.inc({ algorithm }, 0); // an algorithm that scores reads 0 rewinds, not "no data"
 }
 
 export function countRewind(algorithm: string): void {
