@@ -11,6 +11,11 @@
  *
  * It wraps the calibrated definition (it reads tail probabilities). State: under `gate` in the
  * detector's state; a state without it resumes with no incident open.
+ *
+ * Trained (ML) kinds take it as `{ trained: true }`: only a series' single values are gated (a
+ * group's steps pass untouched, so an event on one member never hides a new one on another), and,
+ * like `shingleMode`, a saved state from before the gate (no `gate` in it) keeps scoring without it
+ * until the next training, so a saved model resumes score for score.
  */
 import { z } from "zod";
 import { scoreToDecades } from "./common/normal";
@@ -77,24 +82,36 @@ function isGateState(x: unknown): x is GateState {
   return !!x && typeof x === "object" && typeof (x as GateState).open === "boolean";
 }
 
-function wrap(detector: Detector, p: GateParams, g: GateState): Detector {
+export interface GateOptions {
+  /** A trained kind: univariate values only, and a saved state without `gate` resumes ungated until the next training. */
+  trained?: boolean;
+}
+
+/** `g` null: not gating (a state saved before the gate, until the next training). */
+function wrap(detector: Detector, p: GateParams, g: GateState | null, trained: boolean): Detector {
   return {
     kind: detector.kind,
-    train: detector.train ? (history: Observation[]) => detector.train!(history) : undefined,
+    train: detector.train
+      ? (history: Observation[]) => {
+          detector.train!(history);
+          if (trained) g = closed();
+        }
+      : undefined,
     update(obs: Observation): Scored {
       const r = detector.update(obs);
-      if (r.skipped) return r;
+      if (r.skipped || !g || (trained && obs.values.length !== 1)) return r;
       r.score = gateScore(p, g, r.score);
       return r;
     },
     getState() {
-      return { ...(detector.getState() as Record<string, unknown>), [KEY]: { ...g } };
+      const s = detector.getState() as Record<string, unknown>;
+      return g ? { ...s, [KEY]: { ...g } } : s;
     },
   };
 }
 
 /** The (calibrated) definition with a `gate` parameter wrapped around its scores. */
-export function withGate(def: DetectorDefinition, enabledByDefault: boolean): DetectorDefinition {
+export function withGate(def: DetectorDefinition, enabledByDefault: boolean, options: GateOptions = {}): DetectorDefinition {
   if (!(def.params instanceof z.ZodObject)) throw new Error(`${def.kind}: the gate needs an object params schema`);
   const schema = gateParams(enabledByDefault);
   return {
@@ -106,7 +123,8 @@ export function withGate(def: DetectorDefinition, enabledByDefault: boolean): De
       const { [KEY]: saved, ...inner } = (isObject ? state : {}) as Record<string, unknown>;
       const detector = def.create(raw, isObject ? inner : state);
       if (!p.enabled) return detector;
-      return wrap(detector, p, isGateState(saved) ? { ...saved } : closed());
+      const fresh = options.trained && isObject ? null : closed();
+      return wrap(detector, p, isGateState(saved) ? { ...saved } : fresh, !!options.trained);
     },
   };
 }

@@ -27,6 +27,21 @@ import { pca } from "./ml/pca";
 import { subsequencePca } from "./ml/subsequence-pca";
 import type { Detector, DetectorDefinition } from "./types";
 
+/** Per trained kind: the gate's default (see gatedMl). */
+const ML_GATE_DEFAULTS = new Map<string, boolean>([
+  ["isolation-forest", false],
+  ["random-cut-forest", false],
+  ["lof", false],
+  ["kmeans", false],
+  ["autoencoder", false],
+  ["lstm", false],
+  ["one-class-svm", true],
+  ["gaussian-mixture", true],
+  ["dbscan", false],
+  ["pca", false],
+  ["subsequence-pca", false],
+]);
+
 /**
  * Every kind but `threshold` (its limits are the user's, not a rarity) and `ensemble` (its members
  * are calibrated, its likelihood is a tail probability already) reports calibrated scores.
@@ -42,7 +57,16 @@ function pooled(def: DetectorDefinition, defaultSteps: number): DetectorDefiniti
 
 /** Statistical kinds alone: one report per incident (gate.ts). */
 const GATE_DEFAULT = false;
-const GATED = new Set(["zscore", "robust-zscore", "ewma", "seasonal", "change-point"]);
+const GATED = new Set(["zscore", "robust-zscore", "ewma", "seasonal", "change-point", ...ML_GATE_DEFAULTS.keys()]);
+
+/**
+ * Trained kinds alone, on a series: one report per incident (gate.ts, `trained`: a group's steps are
+ * never gated; a model saved before the gate scores without it until its next training). On by
+ * default where the held-out figures improved (lib/detection/ml/README.md, "Incident gate").
+ */
+function gatedMl(def: DetectorDefinition): DetectorDefinition {
+  return withGate(def, ML_GATE_DEFAULTS.get(def.kind) ?? false, { trained: true });
+}
 
 /**
  * An ensemble member's gate is off unless its own params turn it on: the ensemble decides incidents
@@ -66,18 +90,18 @@ export const detectorDefinitions: Readonly<Record<string, DetectorDefinition>> =
       withCalibration(flatline),
       withCalibration(matrixProfile),
       ensembleDefinition((kind, params, state) => createDetector(kind, memberParams(kind, params), state)),
-      pooled(withCalibration(isolationForest), 1),
-      pooled(withCalibration(randomCutForest), 1),
-      pooled(withCalibration(lof), 8),
-      pooled(withCalibration(kmeans), 1),
-      pooled(withCalibration(autoencoder), 8),
-      pooled(withCalibration(lstm), 1),
+      gatedMl(pooled(withCalibration(isolationForest), 1)),
+      gatedMl(pooled(withCalibration(randomCutForest), 1)),
+      gatedMl(pooled(withCalibration(lof), 8)),
+      gatedMl(pooled(withCalibration(kmeans), 1)),
+      gatedMl(pooled(withCalibration(autoencoder), 8)),
+      gatedMl(pooled(withCalibration(lstm), 1)),
       // issue 17 models (branch models)
-      pooled(withCalibration(oneClassSvm), 1),
-      pooled(withCalibration(gaussianMixture), 8),
-      pooled(withCalibration(dbscan), 1),
-      pooled(withCalibration(pca), 8),
-      withCalibration(subsequencePca),
+      gatedMl(pooled(withCalibration(oneClassSvm), 1)),
+      gatedMl(pooled(withCalibration(gaussianMixture), 8)),
+      gatedMl(pooled(withCalibration(dbscan), 1)),
+      gatedMl(pooled(withCalibration(pca), 8)),
+      gatedMl(withCalibration(subsequencePca)),
     ].map((d) => [d.kind, d]),
   ),
 );
