@@ -33,7 +33,7 @@ const ML_GATE_DEFAULTS = new Map<string, boolean>([
   ["random-cut-forest", false],
   ["lof", false],
   ["kmeans", false],
-  ["autoencoder", false],
+  ["autoencoder", true],
   ["lstm", false],
   ["one-class-svm", true],
   ["gaussian-mixture", true],

@@ -10,7 +10,7 @@ import type { Observation, Scored } from "@/lib/detection/types";
 import { sineSeries } from "./testing/synthetic";
 
 /** Kinds whose gate is on by default (lib/detection/ml/README.md, "Incident gate"). */
-const GATED_BY_DEFAULT = ["gaussian-mixture", "one-class-svm"];
+const GATED_BY_DEFAULT = ["autoencoder", "gaussian-mixture", "one-class-svm"];
 const ML_KINDS = ["isolation-forest", "random-cut-forest", "lof", "kmeans", "autoencoder", "lstm", "one-class-svm", "gaussian-mixture", "dbscan", "pca", "subsequence-pca"];
 
 /** A daily-ish sine with noise, and from `flickerAt` a 40-point incident that flickers (every other point 3 units up). */
