@@ -14,6 +14,10 @@
  * or saved before the gate existed): it resumes without the gate, score for score, whatever the
  * default is now (as a saved ML state keeps the shingle mode it was fitted with). A detector created
  * without a state (new, reset or re-scored from scratch) follows its params.
+ *
+ * Trained (ML) kinds take it as `{ trained: true }`: only a series' single values are gated (a
+ * group's steps pass untouched, so an event on one member never hides a new one on another), and a
+ * saved model that ran without the gate keeps scoring without it until its next training.
  */
 import { z } from "zod";
 import { scoreToDecades } from "./common/normal";
@@ -80,24 +84,36 @@ function isGateState(x: unknown): x is GateState {
   return !!x && typeof x === "object" && typeof (x as GateState).open === "boolean";
 }
 
-function wrap(detector: Detector, p: GateParams, g: GateState): Detector {
+export interface GateOptions {
+  /** A trained kind: univariate values only, and a saved state without `gate` resumes ungated until the next training. */
+  trained?: boolean;
+}
+
+/** `g` null: not gating (a state saved before the gate, until the next training). */
+function wrap(detector: Detector, p: GateParams, g: GateState | null, trained: boolean): Detector {
   return {
     kind: detector.kind,
-    train: detector.train ? (history: Observation[]) => detector.train!(history) : undefined,
+    train: detector.train
+      ? (history: Observation[]) => {
+          detector.train!(history);
+          if (trained) g = closed();
+        }
+      : undefined,
     update(obs: Observation): Scored {
       const r = detector.update(obs);
-      if (r.skipped) return r;
+      if (r.skipped || !g || (trained && obs.values.length !== 1)) return r;
       r.score = gateScore(p, g, r.score);
       return r;
     },
     getState() {
-      return { ...(detector.getState() as Record<string, unknown>), [KEY]: { ...g } };
+      const s = detector.getState() as Record<string, unknown>;
+      return g ? { ...s, [KEY]: { ...g } } : s;
     },
   };
 }
 
 /** The (calibrated) definition with a `gate` parameter wrapped around its scores. */
-export function withGate(def: DetectorDefinition, enabledByDefault: boolean): DetectorDefinition {
+export function withGate(def: DetectorDefinition, enabledByDefault: boolean, options: GateOptions = {}): DetectorDefinition {
   if (!(def.params instanceof z.ZodObject)) throw new Error(`${def.kind}: the gate needs an object params schema`);
   const schema = gateParams(enabledByDefault);
   return {
@@ -109,10 +125,11 @@ export function withGate(def: DetectorDefinition, enabledByDefault: boolean): De
       const isObject = !!state && typeof state === "object" && !Array.isArray(state);
       const { [KEY]: saved, ...inner } = (isObject ? state : {}) as Record<string, unknown>;
       const detector = def.create(raw, isObject ? inner : state);
-      // A saved state without `gate` ran without it: it resumes so.
+      if (!p.enabled) return detector;
+      // A saved state without `gate` ran without it: it resumes so (a trained kind until its next training).
       const ranWithout = isObject && !Object.hasOwn(state as object, KEY);
-      if (!p.enabled || ranWithout) return detector;
-      return wrap(detector, p, isGateState(saved) ? { ...saved } : closed());
+      if (ranWithout && !options.trained) return detector;
+      return wrap(detector, p, isGateState(saved) ? { ...saved } : ranWithout ? null : closed(), !!options.trained);
     },
   };
 }

@@ -27,6 +27,21 @@ import { pca } from "./ml/pca";
 import { subsequencePca } from "./ml/subsequence-pca";
 import type { Detector, DetectorDefinition } from "./types";
 
+/** Per trained kind: the gate's default (see gatedMl). */
+const ML_GATE_DEFAULTS = new Map<string, boolean>([
+  ["isolation-forest", false],
+  ["random-cut-forest", false],
+  ["lof", false],
+  ["kmeans", false],
+  ["autoencoder", true],
+  ["lstm", false],
+  ["one-class-svm", true],
+  ["gaussian-mixture", true],
+  ["dbscan", false],
+  ["pca", false],
+  ["subsequence-pca", false],
+]);
+
 /**
  * Every kind but `threshold` (its limits are the user's, not a rarity) and `ensemble` (its members
  * are calibrated, its likelihood is a tail probability already) reports calibrated scores.
@@ -47,13 +62,23 @@ function pooled(def: DetectorDefinition, defaultSteps: number): DetectorDefiniti
  * state from a detector that ran without the gate resumes without it (gate.ts).
  */
 const GATE_DEFAULT: Readonly<Record<string, boolean>> = { zscore: true, "robust-zscore": true, ewma: true, seasonal: true, "change-point": false };
+const GATED = new Set([...Object.keys(GATE_DEFAULT), ...ML_GATE_DEFAULTS.keys()]);
+
+/**
+ * Trained kinds alone, on a series: one report per incident (gate.ts, `trained`: a group's steps are
+ * never gated; a model saved before the gate scores without it until its next training). On by
+ * default where the held-out figures improved (lib/detection/ml/README.md, "Incident gate").
+ */
+function gatedMl(def: DetectorDefinition): DetectorDefinition {
+  return withGate(def, ML_GATE_DEFAULTS.get(def.kind) ?? false, { trained: true });
+}
 
 /**
  * An ensemble member's gate is off unless its own params turn it on: the ensemble decides incidents
  * (suppression, incident scores), and saved ensembles keep their members' scores.
  */
 function memberParams(kind: string, params: unknown): unknown {
-  if (!Object.hasOwn(GATE_DEFAULT, kind)) return params;
+  if (!GATED.has(kind)) return params;
   const own = params && typeof params === "object" ? (params as Record<string, unknown>) : {};
   return "gate" in own ? own : { ...own, gate: { enabled: false } };
 }
@@ -72,18 +97,18 @@ export const detectorDefinitions: Readonly<Record<string, DetectorDefinition>> =
       withCalibration(flatline),
       withCalibration(matrixProfile),
       ensembleDefinition(createMemberDetector),
-      pooled(withCalibration(isolationForest), 1),
-      pooled(withCalibration(randomCutForest), 1),
-      pooled(withCalibration(lof), 8),
-      pooled(withCalibration(kmeans), 1),
-      pooled(withCalibration(autoencoder), 8),
-      pooled(withCalibration(lstm), 1),
+      gatedMl(pooled(withCalibration(isolationForest), 1)),
+      gatedMl(pooled(withCalibration(randomCutForest), 1)),
+      gatedMl(pooled(withCalibration(lof), 8)),
+      gatedMl(pooled(withCalibration(kmeans), 1)),
+      gatedMl(pooled(withCalibration(autoencoder), 8)),
+      gatedMl(pooled(withCalibration(lstm), 1)),
       // issue 17 models (branch models)
-      pooled(withCalibration(oneClassSvm), 1),
-      pooled(withCalibration(gaussianMixture), 8),
-      pooled(withCalibration(dbscan), 1),
-      pooled(withCalibration(pca), 8),
-      withCalibration(subsequencePca),
+      gatedMl(pooled(withCalibration(oneClassSvm), 1)),
+      gatedMl(pooled(withCalibration(gaussianMixture), 8)),
+      gatedMl(pooled(withCalibration(dbscan), 1)),
+      gatedMl(pooled(withCalibration(pca), 8)),
+      gatedMl(withCalibration(subsequencePca)),
     ].map((d) => [d.kind, d]),
   ),
 );
