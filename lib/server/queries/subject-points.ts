@@ -66,16 +66,19 @@ const NOTHING: StepPage = { steps: [], points: 0, upTo: null, full: false, seen:
 /**
  * `readStepsAfter` for many groups at once (the detect batch): two statements whatever their
  * number. Per group, about `limit` points' worth of its closed steps after `after`; `full` when
- * more closed steps follow.
+ * more closed steps follow. The pages' `seen` is the first statement's snapshot: the older one, in
+ * which the range was chosen (a write committed between the two is read but did not close steps:
+ * it brought back a lagging member an undisturbed run would wait for, so it is not "seen").
  */
 export async function readGroupsStepsAfter(groups: readonly { subject: Subject; after: Date | null }[], limit: number, until?: Date): Promise<StepPage[]> {
   const flat = groups.flatMap((g, k) => g.subject.members.map((m) => ({ k, m, after: g.after })));
   if (flat.length === 0) return [];
   // Per member: its newest point and its first point after its group's `after` (primary-key probes).
-  const { rows } = await getPgPool().query<[number, number | null, number | null]>({
+  const { rows } = await getPgPool().query<[number, number | null, number | null, string]>({
     text: `SELECT v.k::int,
                   (SELECT ${MS} FROM "DataPoint" WHERE "seriesKey" = v.m ORDER BY ts DESC LIMIT 1),
-                  (SELECT ${MS} FROM "DataPoint" WHERE "seriesKey" = v.m AND ts > COALESCE(v.after, '-infinity'::timestamptz) ORDER BY ts LIMIT 1)
+                  (SELECT ${MS} FROM "DataPoint" WHERE "seriesKey" = v.m AND ts > COALESCE(v.after, '-infinity'::timestamptz) ORDER BY ts LIMIT 1),
+                  (SELECT pg_current_snapshot()::text)
            FROM (SELECT u.k, s.key AS m, u.after, u.i FROM unnest($1::int[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS u(k, id, after, i)
                  LEFT JOIN "Series" s ON s.id = u.id) v ORDER BY v.i`,
     values: [flat.map((f) => f.k), flat.map((f) => f.m), flat.map((f) => f.after)],
@@ -100,9 +103,10 @@ export async function readGroupsStepsAfter(groups: readonly { subject: Subject; 
     const end = Math.min(closedBefore, start + stepsPerPage * stepMs);
     return start < end ? { subject: g.subject, after: g.after, end, full: end < closedBefore } : null;
   });
+  const chosen = rows[0]?.[3] ?? null;
   const read = await readGroupRanges(ranges.filter((r) => r !== null));
   let i = 0;
-  return ranges.map((r) => (r ? { ...read[i++], full: r.full } : NOTHING));
+  return ranges.map((r) => (r ? { ...read[i++], full: r.full, seen: chosen } : NOTHING));
 }
 
 /** The last steps before `before` (exclusive; a watermark + 1 ms for a group), about `limit` points' worth, in time order. */
@@ -119,14 +123,14 @@ export async function readStepsBefore(subject: Subject, before: Date, limit: num
 
 /**
  * Per group: its members' points in (after, end), aligned; each member's last point at or before
- * `after` is its value to impute from. One statement for all the groups: its snapshot is the pages'
- * `seen` (the range was chosen by an earlier statement, but every point in it is read here).
+ * `after` is its value to impute from. One statement for all the groups. `seen` is left unknown:
+ * the range was chosen before this read, and `readGroupsStepsAfter` records the snapshot it chose it in.
  */
 async function readGroupRanges(ranges: readonly { subject: Subject; after: Date | null; end: number }[]): Promise<StepPage[]> {
   if (ranges.length === 0) return [];
   const flat = ranges.flatMap((r, k) => r.subject.members.map((m, j) => ({ k, j, m, after: r.after, end: new Date(r.end) })));
-  const { rows } = await getPgPool().query<[number, number, Buffer | null, string]>({
-    text: `SELECT v.k::int, v.j::int, p.packed, (SELECT pg_current_snapshot()::text)
+  const { rows } = await getPgPool().query<[number, number, Buffer | null]>({
+    text: `SELECT v.k::int, v.j::int, p.packed
            FROM (SELECT u.k, u.j, s.key AS m, u.after, u.e FROM unnest($1::int[], $2::int[], $3::text[], $4::timestamptz[], $5::timestamptz[]) AS u(k, j, id, after, e)
                  LEFT JOIN "Series" s ON s.id = u.id) v
            CROSS JOIN LATERAL (
@@ -142,7 +146,6 @@ async function readGroupRanges(ranges: readonly { subject: Subject; after: Date 
   const points = ranges.map((r) => r.subject.members.map((): MemberPoint[] => []));
   const before = ranges.map((r) => r.subject.members.map((): number | null => null));
   const counts = ranges.map(() => 0);
-  const seen = rows[0]?.[3] ?? null;
   for (const [k, j, packed] of rows) {
     const { ms, values } = unpackPoints(packed);
     const after = ranges[k].after?.getTime() ?? -Infinity;
@@ -159,6 +162,6 @@ async function readGroupRanges(ranges: readonly { subject: Subject; after: Date 
     points: counts[k],
     upTo: new Date(r.end - 1),
     full: true,
-    seen,
+    seen: null,
   }));
 }
