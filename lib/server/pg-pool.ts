@@ -26,7 +26,14 @@ export function getPgPool(): pg.Pool {
     // Every client keeps a listener of its own for its whole life: pg-pool removes its idle
     // listener before ending a client, and a server shutting down at that moment (Ctrl+C stops the
     // embedded database with everything else) would otherwise emit an unheard error and crash.
-    pool.on("connect", (client) => client.on("error", (err) => logger.debug({ err }, "PostgreSQL connection error")));
+    pool.on("connect", (client) => {
+      client.on("error", (err) => logger.debug({ err }, "PostgreSQL connection error"));
+      // Named statements keep their parse, but are planned for each call's values: a generic plan
+      // cached while a table was small (ingest before any detector is attached) stays in a
+      // long-lived connection after the table grows; it made the write's redetect statement take
+      // 15 s a call at 5,000 attached series until autovacuum's analyze (ingest 503 on a pool timeout).
+      client.query("SET plan_cache_mode = force_custom_plan").catch((err) => logger.warn({ err }, "could not set plan_cache_mode"));
+    });
     globalForPg.vigilPgPool = pool;
   }
   return globalForPg.vigilPgPool;
