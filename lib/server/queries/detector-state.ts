@@ -215,10 +215,11 @@ export async function findLaggingSubjects(detectorId: string, shardDigit: string
  * Named (prepared once per connection): planning each statement afresh was half the backend CPU
  * of a 1,000-point page.
  */
-async function readPoints(name: string, sql: string, params: unknown[], descending = false): Promise<{ ts: Date; value: number }[]> {
-  const { rows } = await getPgPool().query<[Buffer | null]>({ name, text: sql, values: params, rowMode: "array" });
-  const { ms, values } = unpackPoints(rows[0][0], descending);
-  return ms.map((t, i) => ({ ts: new Date(t), value: values[i] }));
+async function readPoints(name: string, sql: string, params: unknown[], descending = false): Promise<{ points: { ts: Date; value: number }[]; rest: unknown[] }> {
+  const { rows } = await getPgPool().query<[Buffer | null, ...unknown[]]>({ name, text: sql, values: params, rowMode: "array" });
+  const [packed, ...rest] = rows[0];
+  const { ms, values } = unpackPoints(packed, descending);
+  return { points: ms.map((t, i) => ({ ts: new Date(t), value: values[i] })), rest };
 }
 
 const PACKED = packPoints("q.ts", "q.value");
@@ -228,26 +229,25 @@ const PACKED = packPoints("q.ts", "q.value");
  * and the snapshot they were read with (`pg_current_snapshot()` of the same statement, as text).
  */
 export async function readPointsAfter(seriesId: string, after: Date | null, limit: number, until?: Date): Promise<{ points: { ts: Date; value: number }[]; seen: string }> {
-  const { rows } = await getPgPool().query<[Buffer | null, string]>({
-    name: "vigil.readPointsAfter",
-    text: `SELECT ${PACKED}, pg_current_snapshot()::text FROM (SELECT ts, value FROM "DataPoint"
+  const { points, rest } = await readPoints(
+    "vigil.readPointsAfter",
+    `SELECT ${PACKED}, pg_current_snapshot()::text FROM (SELECT ts, value FROM "DataPoint"
        WHERE "seriesKey" = (SELECT key FROM "Series" WHERE id = $1) AND ts > COALESCE($2::timestamptz, '-infinity'::timestamptz) AND ts <= COALESCE($3::timestamptz, 'infinity'::timestamptz)
        ORDER BY ts LIMIT $4) q`,
-    values: [seriesId, after, until ?? null, limit],
-    rowMode: "array",
-  });
-  const { ms, values } = unpackPoints(rows[0][0]);
-  return { points: ms.map((t, i) => ({ ts: new Date(t), value: values[i] })), seen: rows[0][1] };
+    [seriesId, after, until ?? null, limit],
+  );
+  return { points, seen: rest[0] as string };
 }
 
 /** The last `limit` points before `before` (exclusive), returned in time order. */
-export function readPointsBefore(seriesId: string, before: Date, limit: number) {
-  return readPoints(
+export async function readPointsBefore(seriesId: string, before: Date, limit: number) {
+  const { points } = await readPoints(
     "vigil.readPointsBefore",
     `SELECT ${PACKED} FROM (SELECT ts, value FROM "DataPoint" WHERE "seriesKey" = (SELECT key FROM "Series" WHERE id = $1) AND ts < $2 ORDER BY ts DESC LIMIT $3) q`,
     [seriesId, before, limit],
     true,
   );
+  return points;
 }
 
 /**
