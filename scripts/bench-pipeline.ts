@@ -121,6 +121,6 @@ try {
   await disconnectPrisma();
   if (profile) await stopPgProfile(scratch.name);
   if (args["keep-db"]) say(`kept the scratch database ${scratch.name} (drop it with: DROP DATABASE ${scratch.name} WITH (FORCE))`);
-  else await scratch.drop();
+  await scratch.drop({ keepDatabase: args["keep-db"] });
 }
 process.exit(0);
