@@ -75,7 +75,8 @@ export type CheckId = string | null;
 export async function requestRedetectForChanges(client: pg.ClientBase, changes: Changes): Promise<CheckId> {
   if (changes.size === 0) return null;
   const ids = [...changes.keys()];
-  // Named: planned once per connection, as it runs in every write.
+  // Named: planned once per connection, as it runs in every write. DetectorState is probed by
+  // primary key per pair (LATERAL ... LIMIT 1): as a join it was planned as a scan of every row.
   const { rows } = await client.query<{ id: string }>({
     name: "vigil.requestRedetectForChanges",
     text: `WITH c AS (
@@ -86,7 +87,7 @@ export async function requestRedetectForChanges(client: pg.ClientBase, changes: 
        JOIN "Detector" d ON d.id = ds."detectorId" AND d.enabled
        LEFT JOIN "SeriesGroupMember" m ON d.grouping IS NOT NULL AND m."detectorId" = ds."detectorId" AND m."seriesId" = v.s
        CROSS JOIN LATERAL (SELECT COALESCE(m."groupId", v.s) AS subject) x
-       LEFT JOIN "DetectorState" st ON st."detectorId" = ds."detectorId" AND st."subjectId" = x.subject
+       LEFT JOIN LATERAL (SELECT watermark FROM "DetectorState" WHERE "detectorId" = ds."detectorId" AND "subjectId" = x.subject LIMIT 1) st ON true
        WHERE d.grouping IS NULL OR m."groupId" IS NOT NULL
        GROUP BY ds."detectorId", x.subject
      ), filed AS (
@@ -147,6 +148,7 @@ export async function recheckStale(db: Pick<pg.ClientBase, "query">, staleMs = R
   return rows[0]?.n ?? 0;
 }
 
+/** DetectorState is probed by primary key per pair (LATERAL ... LIMIT 1), as in `requestRedetectForChanges`. */
 function recheckSql(which: string): string {
   return `WITH chk AS (
       DELETE FROM "IngestCheck" WHERE id IN (SELECT id FROM "IngestCheck" WHERE ${which} ORDER BY id FOR UPDATE SKIP LOCKED)
@@ -162,7 +164,8 @@ function recheckSql(which: string): string {
       GROUP BY 1, 2, 3, 4
     ), late AS (
       SELECT c.d, c.s, min(c.first) AS first
-      FROM c JOIN "DetectorState" st ON st."detectorId" = c.d AND st."subjectId" = c.s
+      FROM c CROSS JOIN LATERAL (
+        SELECT watermark, "seenAfter", "seenUpTo", "seenSnapshot" FROM "DetectorState" WHERE "detectorId" = c.d AND "subjectId" = c.s LIMIT 1) st
       WHERE c.first <= st.watermark
         -- Unknown (a NULL: no page recorded, a check from before xid was kept) is not proof: filed.
         AND NOT COALESCE(c.first > st."seenAfter" AND st.watermark <= st."seenUpTo" AND pg_visible_in_snapshot(c.xid, st."seenSnapshot"), false)

@@ -56,14 +56,25 @@ export function commitBatch(
 ): Promise<{ saved: Set<string>; missed: Set<string>; createdSeverities: string[]; notify: string[] }> {
   return getPrisma().$transaction(async (tx) => {
     const createdSeverities: string[] = [];
-    const ids = writes.map((w) => w.seriesId);
-    const locked = await tx.$queryRaw<{ seriesId: string; version: number }[]>`
-      SELECT "subjectId" AS "seriesId", version FROM "DetectorState"
-      WHERE "detectorId" = ${detectorId} AND "subjectId" = ANY(${ids}::text[])
-      ORDER BY "subjectId" FOR UPDATE`;
-    const now = new Map(locked.map((l) => [l.seriesId, l.version]));
     const notify = new Map<string, string[]>();
-    const ok = writes.filter((w) => now.get(w.seriesId) === start.get(w.seriesId)!.version);
+    // ONE statement locks the rows (key order: two batches never deadlock), keeps those still at
+    // the version their pair was scored from and moves them; the incidents and snapshots of the
+    // moved pairs follow under the locks it holds. (Before: a FOR UPDATE of every pair, then the UPDATE.)
+    const verify = verifySet(Prisma.sql`l.after`, Prisma.sql`l.wm`, Prisma.sql`l.scored`, Prisma.sql`l.seen`, Prisma.sql`s`);
+    const moved = writes.length === 0 ? [] : await tx.$queryRaw<{ seriesId: string }[]>`
+      WITH v AS (
+        SELECT * FROM unnest(${writes.map((w) => w.seriesId)}::text[], ${writes.map((w) => start.get(w.seriesId)!.version)}::int[],
+          ${writes.map((w) => w.next.toISOString())}::timestamptz[], ${writes.map((w) => start.get(w.seriesId)!.watermark?.toISOString() ?? null)}::timestamptz[],
+          ${writes.map((w) => w.points)}::int[], ${writes.map((w) => w.seen)}::text[]) AS v(s, ver, wm, after, scored, seen)),
+      l AS MATERIALIZED (
+        SELECT s.ctid AS tid, v.* FROM "DetectorState" s JOIN v ON s."subjectId" = v.s
+        WHERE s."detectorId" = ${detectorId} AND s.version = v.ver
+        ORDER BY s."subjectId" FOR UPDATE OF s)
+      UPDATE "DetectorState" s SET watermark = l.wm, version = s.version + 1, "updatedAt" = now(), ${verify}
+      FROM l WHERE s.ctid = l.tid
+      RETURNING s."subjectId" AS "seriesId"`;
+    const saved = new Set(moved.map((m) => m.seriesId));
+    const ok = writes.filter((w) => saved.has(w.seriesId));
     for (const w of ok) {
       const cp = start.get(w.seriesId)!;
       if (w.found.length > 0) {
@@ -72,15 +83,6 @@ export function commitBatch(
         notify.set(w.seriesId, changes.notify);
       }
       if (w.snapshot) await saveSnapshot(tx, detectorId, w.seriesId, w.next, w.snapshot, cp.modelId);
-    }
-    if (ok.length > 0) {
-      const verify = verifySet(Prisma.sql`v.after`, Prisma.sql`v.wm`, Prisma.sql`v.scored`, Prisma.sql`v.seen`, Prisma.sql`s`);
-      await tx.$executeRaw`
-        UPDATE "DetectorState" s SET watermark = v.wm, version = s.version + 1, "updatedAt" = now(), ${verify}
-        FROM unnest(${ok.map((w) => w.seriesId)}::text[], ${ok.map((w) => w.next.toISOString())}::timestamptz[],
-          ${ok.map((w) => start.get(w.seriesId)!.watermark?.toISOString() ?? null)}::timestamptz[], ${ok.map((w) => w.points)}::int[],
-          ${ok.map((w) => w.seen)}::text[]) AS v(s, wm, after, scored, seen)
-        WHERE s."detectorId" = ${detectorId} AND s."subjectId" = v.s`;
     }
     await hooks.beforeCommit?.();
     return { ok, createdSeverities, notify };

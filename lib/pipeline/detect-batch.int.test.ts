@@ -84,6 +84,30 @@ describe("runDetectionBatch", () => {
     ]);
   });
 
+  it("one statement moves every pair still at its version: a pair bumped after the read is superseded without its incidents, the others commit theirs", async () => {
+    const d = await detectorWith(3);
+    const values = (i: number) => sineWithSpikes(400, i === 2 ? [] : [300]);
+    for (const [i, s] of d.series.entries()) await writePoints(s, values(i).slice(0, 200));
+    await runDetectionBatch(d.detectorId, d.series); // warms the worker's scorers: the next call takes the batch path
+    for (const [i, s] of d.series.entries()) await writePoints(s, values(i).slice(200), 200);
+    const bump = () => getPrisma().detectorState.update({ where: { detectorId_subjectId: { detectorId: d.detectorId, subjectId: d.series[0] } }, data: { version: { increment: 1 } } });
+    // Series 0 (a spike) is bumped after the batch read it, as a concurrent run or a model install would.
+    const r = await runDetectionBatch(d.detectorId, d.series, { afterScore: bump });
+    expect(r).toMatchObject([{ status: "superseded" }, { status: "done", points: 200, anomalies: 1 }, { status: "done", points: 200, anomalies: 0 }]);
+    expect((await stateOf(d.detectorId, d.series[0])).watermark).toEqual(new Date(T0 + 199 * STEP_MS));
+    expect(await anomaliesOf({ detectorId: d.detectorId, seriesId: d.series[0] })).toEqual([]); // its spike at 300 was not written
+    expect(await runDetectionBatch(d.detectorId, d.series)).toMatchObject([{ status: "done", points: 200 }, { status: "done", points: 0 }, { status: "done", points: 0 }]);
+    const single = await detectorWith(3);
+    for (const [i, s] of single.series.entries()) {
+      await writePoints(s, values(i));
+      await runDetection({ detectorId: single.detectorId, seriesId: s });
+    }
+    for (let i = 0; i < 3; i++) {
+      expect((await stateOf(d.detectorId, d.series[i])).watermark).toEqual(new Date(T0 + 399 * STEP_MS));
+      expect(await anomaliesOf({ detectorId: d.detectorId, seriesId: d.series[i] })).toEqual(await anomaliesOf({ detectorId: single.detectorId, seriesId: single.series[i] }));
+    }
+  });
+
   it("a pair whose page gained a point while the batch was scored is saved, re-counted after the commit, and re-run in order by the same call", async () => {
     const d = await detectorWith(2);
     const values = sineWithSpikes(300);

@@ -49,15 +49,17 @@ async function recount(name: string, which: string, values: unknown[], skipLocke
   // (Prisma's unnamed statements) was most of its PostgreSQL CPU. Its commit does not wait for the
   // WAL flush (synchronous_commit off, for this transaction only): a crash may lose the cleared
   // record and the request together, and the record left is then re-counted by the reconciler.
+  // Each subject's series are probed by primary key (LATERAL ... LIMIT 1): as `s.id IN (...)` the
+  // count was planned as a hash semi-join over a sequential scan of every Series row, per pair.
   const { rows } = await getPgPool().query<{ detectorId: string; subjectId: string }>({
     name,
     text: `
     WITH async AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true) AS v),
     c AS (
       SELECT st."detectorId", st."subjectId", st.version, st."verifyAfter" AS after, st."verifyScored" AS scored,
-        (SELECT count(*) FROM "Series" s JOIN "DataPoint" p ON p."seriesKey" = s.key
-         WHERE s.id IN (SELECT st."subjectId" UNION ALL SELECT m."seriesId" FROM "SeriesGroupMember" m WHERE m."groupId" = st."subjectId")
-           AND p.ts > st."verifyAfter" AND p.ts <= st."verifyUpTo") AS n
+        (SELECT count(*) FROM (SELECT st."subjectId" AS id UNION SELECT m."seriesId" FROM "SeriesGroupMember" m WHERE m."groupId" = st."subjectId") x
+         CROSS JOIN LATERAL (SELECT key FROM "Series" WHERE id = x.id LIMIT 1) s
+         JOIN "DataPoint" p ON p."seriesKey" = s.key AND p.ts > st."verifyAfter" AND p.ts <= st."verifyUpTo") AS n
       FROM async, "DetectorState" st WHERE ${which} AND st."verifyUpTo" IS NOT NULL
     ), locked AS MATERIALIZED (
       SELECT st."detectorId", st."subjectId", st.version FROM "DetectorState" st

@@ -68,7 +68,7 @@ const body = (series: number[], index: (s: number) => number, value: (s: number,
 
 export async function runLatency(
   scratch: Scratch,
-  opts: { series: number; rate: number; seconds: number; injected: number; detector: BenchDetector; workers?: { pid: number; metricsPort: number }[] },
+  opts: { series: number; rate: number; seconds: number; injected: number; detector: BenchDetector; workers?: { pid: number; metricsPort: number }[]; onLive?: () => void },
   say: (m: string) => void,
 ): Promise<LatencyResult> {
   const prisma = getPrisma();
@@ -95,6 +95,7 @@ export async function runLatency(
   const workers = opts.workers ?? [];
   const ports = workers.map((w) => w.metricsPort);
   const counters0 = await scrapeCounters(ports);
+  opts.onLive?.();
   const meter = startCpuMeter(scratch.name, workers.map((w) => w.pid), [(pgc as unknown as { processID: number }).processID]);
   const cpu0 = process.cpuUsage();
 

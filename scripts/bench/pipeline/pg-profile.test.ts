@@ -13,18 +13,23 @@ const entry = (pid: number, db: string, kind: string, user: string, system: stri
 ];
 
 describe("pg-profile parse", () => {
-  it("sums parse, bind and execute CPU per statement text, for the one database, joining multi-line statements", () => {
+  it("sums CPU per statement text and per phase (parse, bind, execute), for the one database, joining multi-line statements", () => {
+    const stmt = ["SELECT count(*)", "  FROM t WHERE a = $1"];
     const log = [
-      ...entry(11, "scratch", "PARSE MESSAGE", "0.001000", "0.000500", ["SELECT count(*)", "  FROM t WHERE a = $1"]),
+      ...entry(11, "scratch", "PARSE MESSAGE", "0.001000", "0.000500", stmt),
       `2026-12-03 16:54:57.700 UTC [2202] LOG:  checkpoint starting: time`,
       ...entry(99, "other", "QUERY", "5.000000", "0.000000", ["SELECT 1"]),
-      ...entry(11, "scratch", "EXECUTE MESSAGE", "0.010000", "0.002000", ["SELECT count(*)", "  FROM t WHERE a = $1"]),
+      ...entry(11, "scratch", "BIND MESSAGE", "0.002000", "0.000000", stmt),
+      ...entry(11, "scratch", "EXECUTE MESSAGE", "0.010000", "0.002000", stmt),
       ...entry(12, "scratch", "QUERY", "0.000100", "0.000000", ["COMMIT"]),
     ].join("\n");
     const out = parse(log, "scratch");
     expect(out.map((c) => c.statement)).toEqual(["SELECT count(*) FROM t WHERE a = $1", "COMMIT"]);
-    expect(out[0].calls).toBe(2);
-    expect(out[0].cpu).toBeCloseTo(0.0135, 9);
-    expect(out[1].cpu).toBeCloseTo(0.0001, 9);
+    expect(out[0].calls).toBe(1);
+    expect(out[0].cpu).toBeCloseTo(0.0155, 9);
+    expect(out[0].parse).toBeCloseTo(0.0015, 9);
+    expect(out[0].bind).toBeCloseTo(0.002, 9);
+    expect(out[0].execute).toBeCloseTo(0.012, 9);
+    expect(out[1]).toMatchObject({ calls: 1, execute: 0.0001, parse: 0, bind: 0 });
   });
 });

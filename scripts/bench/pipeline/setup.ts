@@ -15,7 +15,8 @@ export interface Scratch {
   url: string;
   redisUrl: string;
   prefix: string;
-  drop(): Promise<void>;
+  /** Removes the database (unless `keepDatabase`) and the Redis keys. */
+  drop(opts?: { keepDatabase?: boolean }): Promise<void>;
 }
 
 export async function createScratch(redisUrl: string): Promise<Scratch> {
@@ -30,8 +31,8 @@ export async function createScratch(redisUrl: string): Promise<Scratch> {
     url,
     redisUrl,
     prefix,
-    async drop() {
-      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    async drop({ keepDatabase = false } = {}) {
+      if (!keepDatabase) await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       const redis = new Redis(redisUrl);
       let cursor = "0";
       do {
