@@ -9,7 +9,7 @@
 import { z } from "zod";
 import type { Rng } from "@/lib/detection/random";
 import type { DetectorDefinition, Scored } from "@/lib/detection/types";
-import { lazilyAttributed, attributeDeviations } from "./common/distance-attribution";
+import { attributeDeviations, LazyAttributed, snapshotOf } from "./common/distance-attribution";
 import type { TrainingSet } from "./common/featurizer";
 import { seedParam, shingleModeParam, shingleParam } from "./common/params";
 import { ratioToScore } from "./common/score-map";
@@ -64,8 +64,7 @@ class GmmDetector extends TrainedDetector<GmmModel, GmmState> {
     const w = m.width;
     if (!this.f.univariate) {
       // The row and its most responsible component, kept; the deviations are computed on first read.
-      const snapshot = this.buf.slice(0, w);
-      return lazilyAttributed(t, score, nll, snapshot, (x) => {
+      return new LazyAttributed(t, score, nll, snapshotOf(this.buf, w), (x) => {
         const dev = new Float64Array(w);
         for (let j = 0; j < w; j++) dev[j] = (x[j] - m.means[c * w + j]) / scorer.sd(c, j);
         return attributeDeviations(dev, w);

@@ -19,42 +19,63 @@ export function attributeDeviations(d: ArrayLike<number>, w: number, off = 0): F
 }
 
 /**
- * A multivariate result whose attribution is computed when it is first read (an own, enumerable
- * getter: spreading, JSON and equality read it like a value), from a copy of the state it needs.
- * Scoring a row costs the copy, not the shares: most rows are never flagged, and nothing reads
- * their attribution. `compute` must depend on `snapshot` only (scratch buffers move on with the
- * next row); the first read's array is kept, so every read returns the same array, as before.
+ * A multivariate result whose attribution is computed when it is first read, from a copy of the
+ * state it needs (`compute` must depend on the snapshot and on the fitted model only: scratch
+ * buffers move on with the next row). Scoring a row costs the copy, not the shares: most rows are
+ * never flagged and nothing reads theirs. The first read's array is kept (every read returns the
+ * same array, as before), and assigning `attribution` replaces it.
+ *
+ * `attribution` is an accessor of the class, not an own property: read it (the pipeline, the
+ * events and the ensemble do), JSON includes it (`toJSON`), but a spread copy of the result does
+ * not. The snapshot is a plain array: a typed array's allocation costs more than the shares.
  */
-export function lazilyAttributed(
-  t: number,
-  score: number,
-  raw: number,
-  snapshot: Float64Array,
-  compute: (snapshot: Float64Array) => FeatureAttribution[] | undefined,
-): Scored {
-  let value: FeatureAttribution[] | undefined;
-  let done = false;
-  return {
-    t,
-    score,
-    raw,
-    get attribution(): FeatureAttribution[] | undefined {
-      if (!done) {
-        value = compute(snapshot);
-        done = true;
-      }
-      return value;
-    },
-    set attribution(v: FeatureAttribution[] | undefined) {
-      value = v;
-      done = true;
-    },
-  };
+export class LazyAttributed implements Scored {
+  t: number;
+  score: number;
+  raw: number;
+  #snapshot: number[];
+  #compute: (snapshot: number[]) => FeatureAttribution[] | undefined;
+  #value: FeatureAttribution[] | undefined = undefined;
+  #done = false;
+
+  constructor(t: number, score: number, raw: number, snapshot: number[], compute: (snapshot: number[]) => FeatureAttribution[] | undefined) {
+    this.t = t;
+    this.score = score;
+    this.raw = raw;
+    this.#snapshot = snapshot;
+    this.#compute = compute;
+  }
+
+  get attribution(): FeatureAttribution[] | undefined {
+    if (!this.#done) {
+      this.#value = this.#compute(this.#snapshot);
+      this.#done = true;
+    }
+    return this.#value;
+  }
+
+  set attribution(v: FeatureAttribution[] | undefined) {
+    this.#value = v;
+    this.#done = true;
+  }
+
+  toJSON(): Scored {
+    return { ...this, attribution: this.attribution };
+  }
 }
 
-/** Attribution of deviations `d` (copied now), computed on first read. */
-export function lazyDeviations(t: number, score: number, raw: number, d: Float64Array, w: number): Scored {
-  return lazilyAttributed(t, score, raw, d.slice(0, w), (s) => attributeDeviations(s, w));
+/** The first `w` values of `v` as a plain array. */
+export function snapshotOf(v: ArrayLike<number>, w: number): number[] {
+  const out: number[] = new Array(w);
+  for (let j = 0; j < w; j++) out[j] = v[j];
+  return out;
+}
+
+const sharesOfAll = (d: number[]) => attributeDeviations(d, d.length);
+
+/** Attribution of deviations `d` (its first w values copied now), computed on first read. */
+export function lazyDeviations(t: number, score: number, raw: number, d: ArrayLike<number>, w: number): Scored {
+  return new LazyAttributed(t, score, raw, snapshotOf(d, w), sharesOfAll);
 }
 
 /** Index of the row of the flat `rows` (width w) nearest to v (linear scan); -1 when there are none. */

@@ -8,7 +8,7 @@
  */
 import { createRng, type Rng } from "@/lib/detection/random";
 import type { Detector, Observation, Scored } from "@/lib/detection/types";
-import { attributeDeviations, lazilyAttributed } from "./distance-attribution";
+import { attributeDeviations, LazyAttributed, snapshotOf } from "./distance-attribution";
 import { Featurizer, type FeatureState, type ShingleMode, type TrainingSet } from "./featurizer";
 import { skipped } from "./input-policy";
 import { bandFromSeries, emptyBand, updateBand, type Band, type BandState } from "./level-band";
@@ -77,7 +77,7 @@ export abstract class TrainedDetector<M, S extends TrainedState<M>> implements D
    * copied now, `ref` must not change while the model stands (its rows are the fitted model's).
    */
   protected lazyFrom(t: number, score: number, raw: number, ref: ArrayLike<number>, off: number, w: number): Scored {
-    return lazilyAttributed(t, score, raw, this.buf.slice(0, w), (x) => {
+    return new LazyAttributed(t, score, raw, snapshotOf(this.buf, w), (x) => {
       const dev = new Float64Array(w);
       for (let j = 0; j < w; j++) dev[j] = x[j] - ref[off + j];
       return attributeDeviations(dev, w);
