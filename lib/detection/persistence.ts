@@ -74,6 +74,26 @@ function combinedFromSum(sum: number, steps: number): number {
  */
 const BOUND_MARGIN = 1e-6;
 
+/** ln(j!) for j < 64 (the most steps). */
+const LN_FACTORIAL = Array.from({ length: 64 }, (_, j) => {
+  let s = 0;
+  for (let i = 2; i <= j; i++) s += Math.log(i);
+  return s;
+});
+
+/**
+ * An upper bound on the combined decades from the series' last term as well: P(X > x) ≥
+ * e^(−h) h^(k−1) / (k−1)!, h = x/2, so decades ≤ (h − (k−1) ln h + ln (k−1)!) / ln 10. Several
+ * ordinary steps (a sum of 3-4 decades over 8) bound the combined view below a decade: when the
+ * bound minus the penalty is under the step's own decades the step's score stands, as the full
+ * computation would leave it, for one log instead of the series, an exp and a log.
+ */
+export function combinedBound(sum: number, steps: number): number {
+  const h = Math.LN10 * sum;
+  if (steps < 2 || h <= 0) return sum;
+  return Math.min(sum, (h - (steps - 1) * Math.log(h) + LN_FACTORIAL[steps - 1]) / Math.LN10);
+}
+
 function wrap(detector: Detector, p: PersistenceParams, ring: number[], cap: number): Detector {
   return {
     kind: detector.kind,
@@ -81,10 +101,12 @@ function wrap(detector: Detector, p: PersistenceParams, ring: number[], cap: num
     update(obs: Observation): Scored {
       const r = detector.update(obs);
       if (r.skipped || obs.values.length < 2 || p.steps < 2) return r;
-      ring.push(Math.min(cap, scoreToDecades(r.score)));
+      const own = Math.min(cap, scoreToDecades(r.score));
+      ring.push(own);
       if (ring.length > p.steps) ring.shift();
       const sum = sumOf(ring);
       if (sum < p.penaltyDecades - BOUND_MARGIN && r.score >= 0) return r;
+      if (combinedBound(sum, ring.length) - p.penaltyDecades < own - BOUND_MARGIN && r.score >= 0) return r;
       r.score = Math.max(r.score, decadesToScore(combinedFromSum(sum, ring.length) - p.penaltyDecades));
       return r;
     },
