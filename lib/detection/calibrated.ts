@@ -3,12 +3,28 @@
  * become tail probabilities on the series' own score history. The calibrator's state rides in
  * the detector's own state object under `calibration`, so states written before calibration
  * existed still resume (with a fresh calibrator), and `create(params, state)` stays exact.
+ *
+ * `calibration.reference` (auto): a group's calibrator of the kinds in FIXED_REFERENCE_KINDS freezes
+ * its window into a fixed map after its first 1,000 live scores (common/calibration-map.ts); a
+ * calibrator saved before that option resumes reading its window until the detector is next trained.
  */
 import { z } from "zod";
 import { calibrationParams, ScoreCalibrator, type CalibrationState } from "./common/calibration";
 import type { Detector, DetectorDefinition, Observation, Scored } from "./types";
 
 const CALIBRATION_KEY = "calibration";
+
+/**
+ * Kinds whose groups read a fixed map by default (`reference: auto`): their bench:multivariate F1 rose on
+ * held-out seeds with it, and the map keeps the model's ranking (bench:detect ROC-AUC = the model's).
+ * DBSCAN's F1 fell; the others were not measured with it.
+ */
+export const FIXED_REFERENCE_KINDS: ReadonlySet<string> = new Set(["pca", "gaussian-mixture", "autoencoder", "lof", "isolation-forest"]);
+
+function freezesGroups(kind: string, c: z.infer<typeof calibrationParams>): boolean {
+  const reference = c.reference ?? "auto";
+  return reference === "fixed" || (reference === "auto" && FIXED_REFERENCE_KINDS.has(kind));
+}
 
 /** One default threshold for every calibrated kind: as rare as a two-sided 3-sigma point (p = 0.0027). */
 export const CALIBRATED_THRESHOLD = 0.5;
@@ -18,7 +34,8 @@ type WithCalibration = Record<string, unknown> & { calibration?: z.infer<typeof 
 function innerState(state: unknown): { inner: unknown; calibration?: CalibrationState } {
   if (!state || typeof state !== "object" || Array.isArray(state)) return { inner: state };
   const { [CALIBRATION_KEY]: calibration, ...inner } = state as Record<string, unknown>;
-  return { inner, calibration: Array.isArray(calibration) ? (calibration as CalibrationState) : undefined };
+    const saved = Array.isArray(calibration) || (calibration && typeof calibration === "object") ? (calibration as CalibrationState) : undefined;
+  return { inner, calibration: saved };
 }
 
 /** History scored to seed the calibrator: up to this many leading scores are dropped (shingles still mixing). */
@@ -37,23 +54,29 @@ function seedCalibrator(probe: Detector, history: Observation[], calibrator: Sco
   const shift = history[n - 1].t - history[from].t + 1;
   for (let i = from; i < n; i++) {
     const r = probe.update({ ...history[i], t: history[i].t + shift });
-    if (!r.skipped && i >= from + settle) calibrator.learn(r.score);
+    if (!r.skipped && i >= from + settle) calibrator.learn(r.score, history[i].values.length > 1);
   }
 }
 
-function wrap(detector: Detector, calibrator: ScoreCalibrator, seed: ((history: Observation[]) => void) | null): Detector {
+function wrap(
+  detector: Detector,
+  calibrator: ScoreCalibrator,
+  seed: ((history: Observation[]) => void) | null,
+  freezeGroups: boolean,
+): Detector {
   return {
     kind: detector.kind,
     train: detector.train
       ? (history: Observation[]) => {
           detector.train!(history);
+          calibrator.restart(freezeGroups);
           seed?.(history);
         }
       : undefined,
     update(obs: Observation): Scored {
       const r = detector.update(obs);
       if (r.skipped) return r;
-      r.score = calibrator.calibrate(r.score);
+      r.score = calibrator.calibrate(r.score, obs.values.length > 1);
       return r;
     },
     getState() {
@@ -78,13 +101,14 @@ export function withCalibration<P, S>(def: DetectorDefinition<P, S>): DetectorDe
       const { inner, calibration } = innerState(state);
       const detector = def.create(raw as P, inner as S);
       if (!c.enabled) return detector;
-      const calibrator = new ScoreCalibrator(c, calibration);
+      const freezeGroups = freezesGroups(def.kind, c);
+      const calibrator = new ScoreCalibrator(c, calibration, { freezeGroups });
       const seed =
         c.seedFromTraining && def.needsTraining
           ? (history: Observation[]) =>
               seedCalibrator(def.create(raw as P, structuredClone(detector.getState()) as S), history, calibrator, c.window)
           : null;
-      return wrap(detector, calibrator, seed);
+      return wrap(detector, calibrator, seed, freezeGroups);
     },
   };
 }

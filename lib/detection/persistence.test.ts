@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { decadesToScore } from "./common/normal";
 import { createRng } from "./random";
 import { createDetector } from "./registry";
-import { chiSquareEvenSurvival, combinedDecades } from "./persistence";
+import { chiSquareEvenSurvival, combinedBound, combinedDecades } from "./persistence";
 import { multivariateCorpus } from "./testing/multivariate-corpus";
 import type { Observation } from "./types";
 
@@ -48,6 +48,14 @@ describe("persistence", () => {
     d.train!(obs.slice(0, group.trainSteps));
     return obs.slice(from, to).map((o) => d.update(o).score);
   };
+
+  it("bounds the combined decades from above (the wrapper skips the series under it)", () => {
+    for (let steps = 1; steps <= 64; steps++)
+      for (let sum = 0; sum <= 60; sum += 0.37) {
+        const exact = combinedDecades(Array.from({ length: steps }, () => sum / steps));
+        if (exact < 50) expect(combinedBound(sum, steps) + 1e-9).toBeGreaterThanOrEqual(exact);
+      }
+  });
 
   it("flags a quarter of a group shifted by 0.6 sd, which no single step shows", () => {
     const shift = group.anomalies.find((a) => a.kind === "shift-several")!;

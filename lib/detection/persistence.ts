@@ -11,8 +11,12 @@
  * It wraps the calibrated definition (it reads tail probabilities), only multivariate steps
  * (a series' single values are left as they are), and is off (`steps: 1`) unless a kind's
  * residuals are close enough to independent from step to step for Fisher's method to hold (see
- * lib/detection/README.md, Persistence). State: the window's decades, oldest first, under
- * `persistence` (a state without it resumes with an empty window).
+ * lib/detection/README.md, Persistence). Each step adds at most STEP_CAP_DECADES: a calibrator
+ * reading a fixed map (calibration.reference) extrapolates its tail past the 3 decades a window of
+ * 1,000 scores can vouch for, and one extreme step would otherwise carry the next `steps - 1`
+ * steps over the threshold on its own. State: `{ decades, cap }` under `persistence`, the window's
+ * decades oldest first; a state without it resumes with an empty window, one saved as a bare array
+ * (before the cap) resumes uncapped, as it was.
  */
 import { z } from "zod";
 import { decadesToScore, scoreToDecades } from "./common/normal";
@@ -20,6 +24,13 @@ import type { Detector, DetectorDefinition, Observation, Scored } from "./types"
 
 const KEY = "persistence";
 const MAX_DECADES = 50;
+/** Decades one step adds to the combination at most: a one-in-1,000 step (a window of 1,000's rarest). */
+export const STEP_CAP_DECADES = 3;
+
+interface PersistenceState {
+  decades: number[];
+  cap: number;
+}
 
 export const persistenceParams = (defaultSteps: number) =>
   z.object({
@@ -63,22 +74,45 @@ function combinedFromSum(sum: number, steps: number): number {
  */
 const BOUND_MARGIN = 1e-6;
 
-function wrap(detector: Detector, p: PersistenceParams, ring: number[]): Detector {
+/** ln(j!) for j < 64 (the most steps). */
+const LN_FACTORIAL = Array.from({ length: 64 }, (_, j) => {
+  let s = 0;
+  for (let i = 2; i <= j; i++) s += Math.log(i);
+  return s;
+});
+
+/**
+ * An upper bound on the combined decades from the series' last term as well: P(X > x) ≥
+ * e^(−h) h^(k−1) / (k−1)!, h = x/2, so decades ≤ (h − (k−1) ln h + ln (k−1)!) / ln 10. Several
+ * ordinary steps (a sum of 3-4 decades over 8) bound the combined view below a decade: when the
+ * bound minus the penalty is under the step's own decades the step's score stands, as the full
+ * computation would leave it, for one log instead of the series, an exp and a log.
+ */
+export function combinedBound(sum: number, steps: number): number {
+  const h = Math.LN10 * sum;
+  if (steps < 2 || h <= 0) return sum;
+  return Math.min(sum, (h - (steps - 1) * Math.log(h) + LN_FACTORIAL[steps - 1]) / Math.LN10);
+}
+
+function wrap(detector: Detector, p: PersistenceParams, ring: number[], cap: number): Detector {
   return {
     kind: detector.kind,
     train: detector.train ? (history: Observation[]) => detector.train!(history) : undefined,
     update(obs: Observation): Scored {
       const r = detector.update(obs);
       if (r.skipped || obs.values.length < 2 || p.steps < 2) return r;
-      ring.push(Math.min(MAX_DECADES, scoreToDecades(r.score)));
+      const own = Math.min(cap, scoreToDecades(r.score));
+      ring.push(own);
       if (ring.length > p.steps) ring.shift();
       const sum = sumOf(ring);
       if (sum < p.penaltyDecades - BOUND_MARGIN && r.score >= 0) return r;
+      if (combinedBound(sum, ring.length) - p.penaltyDecades < own - BOUND_MARGIN && r.score >= 0) return r;
       r.score = Math.max(r.score, decadesToScore(combinedFromSum(sum, ring.length) - p.penaltyDecades));
       return r;
     },
     getState() {
-      return { ...(detector.getState() as Record<string, unknown>), [KEY]: [...ring] };
+      const saved: number[] | PersistenceState = cap === MAX_DECADES ? [...ring] : { decades: [...ring], cap };
+      return { ...(detector.getState() as Record<string, unknown>), [KEY]: saved };
     },
   };
 }
@@ -95,7 +129,9 @@ export function withPersistence(def: DetectorDefinition, defaultSteps: number): 
       const isObject = !!state && typeof state === "object" && !Array.isArray(state);
       const { [KEY]: saved, ...inner } = (isObject ? state : {}) as Record<string, unknown>;
       const detector = def.create(raw, isObject ? inner : state);
-      return wrap(detector, p, Array.isArray(saved) ? (saved as number[]).slice(-p.steps) : []);
+      if (Array.isArray(saved)) return wrap(detector, p, (saved as number[]).slice(-p.steps), MAX_DECADES);
+      const s = saved && typeof saved === "object" ? (saved as PersistenceState) : null;
+      return wrap(detector, p, s ? s.decades.slice(-p.steps) : [], s ? s.cap : STEP_CAP_DECADES);
     },
   };
 }

@@ -17,6 +17,7 @@
  * score is never called rarer than the share of the window at or above it (ties, capped scores).
  */
 import { z } from "zod";
+import { mapDecades, needsRebase, type CalibrationMap } from "./calibration-map";
 import { decadesToScore, scoreToDecades } from "./normal";
 import { SortedWindow } from "./sorted-window";
 
@@ -29,11 +30,43 @@ export const calibrationParams = z.object({
     .boolean()
     .default(true)
     .describe("Trained kinds: start the score history with the trained model's scores of the end of its training window"),
+  reference: z
+    .enum(["auto", "window", "fixed"])
+    .default("auto")
+    .describe(
+      "Groups: read scores against the sliding window (window), or freeze it into a fixed map after the first " +
+        "1,000 live scores, rebuilt when the scores drift (fixed); auto: fixed for the kinds where it was measured " +
+        "better. Series always use the window",
+    ),
 });
 export type CalibrationParams = z.infer<typeof calibrationParams>;
 
-/** Oldest-first decades of surprise, rounded to 1e-3 (the JSON stays small; restores are exact). */
-export type CalibrationState = number[];
+/**
+ * Oldest-first decades of surprise, rounded to 1e-3 (the JSON stays small; restores are exact): the
+ * whole state of a series' calibrator, and of every calibrator saved before `reference` existed.
+ * A group's calibrator that may freeze its window saves an object: the same scores, the live scores
+ * counted towards freezing, and once frozen the map and the current rebase block.
+ */
+export type CalibrationState = number[] | FixedCalibrationState;
+
+export interface FixedCalibrationState {
+  scores: number[];
+  /** Live group scores read against the window (the map is made at FREEZE_AFTER). */
+  live: number;
+  map?: CalibrationMap;
+  /** The rebase block: scores mapped, and of those above the map's u. */
+  seen?: number;
+  above?: number;
+}
+
+/** Live group scores read against the sliding window before it is frozen into a map. */
+export const FREEZE_AFTER = 1000;
+
+/** Options the wrapper decides from the kind and `reference` (calibrated.ts). */
+export interface CalibratorOptions {
+  /** The window may be frozen into a map once it has read FREEZE_AFTER live scores of a group. */
+  freezeGroups: boolean;
+}
 
 /** Native decades are capped: beyond 50 decades every point is an outlier and ranks equal. */
 const MAX_DECADES = 50;
@@ -49,28 +82,132 @@ function roundedDecades(score: number): number {
 }
 
 export class ScoreCalibrator {
-  private readonly w: SortedWindow;
+  private w: SortedWindow;
   private readonly tailDecades: number;
+  /** Whether this calibrator may freeze (a group's, of a kind that does); a state from before stays sliding until trained. */
+  private freeze: boolean;
+  /** Group scores seen: the state is the object form from then on. */
+  private group = false;
+  private live = 0;
+  private map: CalibrationMap | null = null;
+  /** Frozen: the recent scores (oldest at `head`), kept for a rebase and the state. */
+  private recent: number[] = [];
+  private head = 0;
+  private seen = 0;
+  private above = 0;
 
   constructor(
     private readonly p: CalibrationParams,
     state?: CalibrationState,
+    options: CalibratorOptions = { freezeGroups: false },
   ) {
-    this.w = new SortedWindow(p.window, state ?? []);
     this.tailDecades = -Math.log10(p.tail);
+    this.freeze = options.freezeGroups;
+    if (Array.isArray(state) || !state) {
+      // A non-empty window without the object form was saved by a series or before `reference`: it stays as it was.
+      if (state && state.length > 0) this.freeze = false;
+      this.w = new SortedWindow(p.window, state ?? []);
+      return;
+    }
+    this.group = true;
+    this.live = state.live;
+    this.w = new SortedWindow(p.window, state.map ? [] : state.scores);
+    if (state.map) {
+      this.map = state.map;
+      this.recent = state.scores.slice(-p.window);
+      this.seen = state.seen ?? 0;
+      this.above = state.above ?? 0;
+    }
   }
 
   /** Learns a native score without mapping it (history from before live scoring). */
-  learn(score: number): void {
-    this.w.push(roundedDecades(score));
+  learn(score: number, group = false): void {
+    const d = roundedDecades(score);
+    if (group && this.freeze) this.group = true;
+    if (this.map) this.remember(d);
+    else this.w.push(d);
   }
 
-  /** Maps one native score to its calibrated score, then learns from it. */
-  calibrate(score: number): number {
+  /** Maps one native score to its calibrated score, then learns from it; `group`: a multivariate step. */
+  calibrate(score: number, group = false): number {
+    if (this.map) return this.fromMap(score);
     const d = roundedDecades(score);
     const out = decadesToScore(this.decades(d));
     this.w.push(d);
+    if (group && this.freeze) {
+      this.group = true;
+      if (++this.live >= FREEZE_AFTER) this.makeMap();
+    }
     return out;
+  }
+
+  /**
+   * A new model (training): its scores are read against the window again, and frozen after
+   * FREEZE_AFTER live scores; a state saved before `reference` existed may freeze from now on.
+   */
+  restart(freezeGroups: boolean): void {
+    this.freeze = freezeGroups;
+    this.live = 0;
+    if (!this.map) return;
+    this.w = new SortedWindow(this.p.window, this.recentScores());
+    this.map = null;
+    this.recent = [];
+    this.head = 0;
+  }
+
+  /** The frozen map's reading of one native score (not rounded: the model's ranking stays). */
+  private fromMap(score: number): number {
+    const m = this.map!;
+    const raw = Math.min(MAX_DECADES, scoreToDecades(score));
+    const out = decadesToScore(mapDecades(m, raw));
+    this.remember(Math.round(raw * RESOLUTION) / RESOLUTION);
+    this.seen++;
+    if (raw > m.u) this.above++;
+    if (this.seen >= this.p.window) {
+      if (needsRebase(m, this.seen, this.above)) {
+        this.w = new SortedWindow(this.p.window, this.recentScores());
+        this.makeMap();
+      }
+      this.seen = 0;
+      this.above = 0;
+    }
+    return out;
+  }
+
+  private remember(d: number): void {
+    if (this.recent.length < this.p.window) {
+      this.recent.push(d);
+      return;
+    }
+    this.recent[this.head] = d;
+    this.head = this.head + 1 === this.recent.length ? 0 : this.head + 1;
+  }
+
+  private recentScores(): number[] {
+    return this.head === 0 ? this.recent.slice() : [...this.recent.slice(this.head), ...this.recent.slice(0, this.head)];
+  }
+
+  /** Freezes the window's reading into a map; the window's scores become the recent scores. */
+  private makeMap(): void {
+    const u = this.threshold();
+    const { share, beta } = this.tailShape();
+    const n = this.w.size;
+    this.map = {
+      u,
+      tailDecades: this.tailDecades,
+      aboveDecades: Math.max(this.tailDecades, -Math.log10(share)),
+      beta,
+      expect: n > 0 ? this.w.countAbove(u) / n : this.p.tail,
+    };
+    this.recent = this.w.toArray();
+    this.head = 0;
+    this.seen = 0;
+    this.above = 0;
+  }
+
+  /** The frozen map, null while the window is read (tests and the README's figures). */
+  currentMap(): CalibrationMap | null {
+    return this.map;
   }
 
   /**
@@ -135,6 +272,8 @@ export class ScoreCalibrator {
   }
 
   getState(): CalibrationState {
-    return this.w.toArray();
+    if (!this.group) return this.w.toArray();
+    if (!this.map) return { scores: this.w.toArray(), live: this.live };
+    return { scores: this.recentScores(), live: this.live, map: { ...this.map }, seen: this.seen, above: this.above };
   }
 }

@@ -6,6 +6,10 @@ import { describe, expect, it } from "vitest";
 import { createRng } from "@/lib/detection/random";
 import type { DetectorDefinition, Observation } from "@/lib/detection/types";
 import { autoencoder } from "./autoencoder";
+import { dbscan } from "./dbscan";
+import { gaussianMixture } from "./gaussian-mixture";
+import { oneClassSvm } from "./one-class-svm";
+import { pca } from "./pca";
 import { topFeatures } from "./common/attribution";
 import { isolationForest } from "./isolation-forest";
 import { IsolationForestModel } from "./isolation-forest-model";
@@ -55,6 +59,25 @@ describe.each(cases)("$kind attribution", { timeout: 60_000 }, (def, raw) => {
       expect(topFeatures(r.attribution!, 1)).toEqual([f]);
       expect(r.attribution![f].direction).toBe(dir);
     }
+  });
+});
+
+describe.each([pca, gaussianMixture, dbscan, oneClassSvm] as DetectorDefinition[])("$kind lazy attribution", (def) => {
+  it("is computed on first read from its own row: read late, read at once and through JSON agree", () => {
+    const params = def.params.parse({ calibration: { enabled: false } });
+    const a = def.create(params);
+    a.train!(group(600, 3));
+    const b = def.create(params, structuredClone(a.getState()));
+    const live = group(60, 4, 600).map((o, i) => (i % 10 === 5 ? { ...o, values: o.values.map((v, j) => (j === i % 4 ? v + 2 : v)) } : o));
+    const late = live.map((o) => a.update(o));
+    const atOnce = live.map((o) => {
+      const r = b.update(o);
+      return { ...r, attribution: r.attribution };
+    });
+    expect(late.map((r) => r.attribution)).toEqual(atOnce.map((r) => r.attribution));
+    expect(JSON.parse(JSON.stringify(late))).toEqual(JSON.parse(JSON.stringify(atOnce)));
+    expect(late[0].attribution).toHaveLength(4);
+    expect(late[0].attribution).toBe(late[0].attribution);
   });
 });
 

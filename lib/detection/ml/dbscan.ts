@@ -64,7 +64,7 @@ class DbscanDetector extends TrainedDetector<DbscanJson, DbscanState> {
     const dist = this.outD[0];
     const score = ratioToScore(dist / m.eps);
     if (band) return { t, score, raw: dist, ...band };
-    return { t, score, raw: dist, attribution: this.attributeFrom(this.core, this.outI[0] * m.width, m.width) };
+    return this.lazyFrom(t, score, dist, this.core, this.outI[0] * m.width, m.width);
   }
 }
 

@@ -9,7 +9,7 @@
 import { z } from "zod";
 import type { Rng } from "@/lib/detection/random";
 import type { DetectorDefinition, Scored } from "@/lib/detection/types";
-import { attributeDeviations } from "./common/distance-attribution";
+import { attributeDeviations, LazyAttributed, snapshotOf } from "./common/distance-attribution";
 import type { TrainingSet } from "./common/featurizer";
 import { seedParam, shingleModeParam, shingleParam } from "./common/params";
 import { ratioToScore } from "./common/score-map";
@@ -63,8 +63,12 @@ class GmmDetector extends TrainedDetector<GmmModel, GmmState> {
     const c = scorer.best;
     const w = m.width;
     if (!this.f.univariate) {
-      for (let j = 0; j < w; j++) this.dev[j] = (this.buf[j] - m.means[c * w + j]) / scorer.sd(c, j);
-      return { t, score, raw: nll, attribution: attributeDeviations(this.dev, w) };
+      // The row and its most responsible component, kept; the deviations are computed on first read.
+      return new LazyAttributed(t, score, nll, snapshotOf(this.buf, w), (x) => {
+        const dev = new Float64Array(w);
+        for (let j = 0; j < w; j++) dev[j] = (x[j] - m.means[c * w + j]) / scorer.sd(c, j);
+        return attributeDeviations(dev, w);
+      });
     }
     const last = w - 1;
     const expected = this.f.unscale(last, m.means[c * w + last]);

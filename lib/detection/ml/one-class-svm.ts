@@ -8,7 +8,7 @@
 import { z } from "zod";
 import type { Rng } from "@/lib/detection/random";
 import type { DetectorDefinition, Scored } from "@/lib/detection/types";
-import { nearestRow } from "./common/distance-attribution";
+import { attributeDeviations, LazyAttributed, nearestRow, snapshotOf } from "./common/distance-attribution";
 import type { TrainingSet } from "./common/featurizer";
 import type { Band } from "./common/level-band";
 import { seedParam, shingleModeParam, shingleParam } from "./common/params";
@@ -76,9 +76,16 @@ class OneClassSvmDetector extends TrainedDetector<OneClassSvmModel, OneClassSvmS
     const raw = m.rho - kernelExpansion(this.landmarks, this.beta, m.gamma, m.width, this.buf, 0);
     const score = ratioToScore(spreadRatio(raw, m));
     if (band) return { t, score, raw, ...band };
-    const near = nearestRow(this.support, m.width, this.buf);
-    if (near < 0) return { t, score, raw };
-    return { t, score, raw, attribution: this.attributeFrom(this.support, near * m.width, m.width) };
+    const support = this.support;
+    const w = m.width;
+    if (support.length === 0) return { t, score, raw };
+    // The nearest support vector is looked up when the attribution is first read.
+    return new LazyAttributed(t, score, raw, snapshotOf(this.buf, w), (x) => {
+      const off = nearestRow(support, w, Float64Array.from(x)) * w;
+      const dev = new Float64Array(w);
+      for (let j = 0; j < w; j++) dev[j] = x[j] - support[off + j];
+      return attributeDeviations(dev, w);
+    });
   }
 }
 

@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import type { Detector, DetectorDefinition, Observation, Scored } from "@/lib/detection/types";
-import { attributeDeviations } from "./common/distance-attribution";
+import { lazyDeviations } from "./common/distance-attribution";
 import { Featurizer, type FeatureState, type ShingleMode } from "./common/featurizer";
 import { skipped } from "./common/input-policy";
 import { shingleModeParam, shingleParam } from "./common/params";
@@ -93,7 +93,7 @@ export class PcaDetector implements Detector<PcaState> {
     const pca = this.pca!;
     const err = pca.residual(this.buf, 0);
     const score = ratioToScore(err / m.edge);
-    if (!this.f.univariate) return { t: obs.t, score, raw: err, attribution: attributeDeviations(pca.resid, m.width) };
+    if (!this.f.univariate) return lazyDeviations(obs.t, score, err, pca.resid, m.width);
     const last = m.width - 1;
     const expected = this.f.unscale(last, pca.recon[last]);
     const half = this.f.unscaleWidth(last, m.lastEdge);

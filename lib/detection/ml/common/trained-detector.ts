@@ -7,8 +7,8 @@
  * `buf`) to the model's `score`. State: `{ rng, features, model, band? }`, resumed exactly.
  */
 import { createRng, type Rng } from "@/lib/detection/random";
-import type { Detector, FeatureAttribution, Observation, Scored } from "@/lib/detection/types";
-import { attributeDeviations } from "./distance-attribution";
+import type { Detector, Observation, Scored } from "@/lib/detection/types";
+import { attributeDeviations, LazyAttributed, snapshotOf } from "./distance-attribution";
 import { Featurizer, type FeatureState, type ShingleMode, type TrainingSet } from "./featurizer";
 import { skipped } from "./input-policy";
 import { bandFromSeries, emptyBand, updateBand, type Band, type BandState } from "./level-band";
@@ -72,10 +72,16 @@ export abstract class TrainedDetector<M, S extends TrainedState<M>> implements D
     return this.score(obs.t, this.model!, band);
   }
 
-  /** Attribution by the deviation of `buf` from the w values of `ref` at `off` (a centre, core point, support vector). */
-  protected attributeFrom(ref: ArrayLike<number>, off: number, w: number): FeatureAttribution[] {
-    for (let j = 0; j < w; j++) this.dev[j] = this.buf[j] - ref[off + j];
-    return attributeDeviations(this.dev, w);
+  /**
+   * The result with `attributeFrom(ref, off, w)`'s attribution computed on first read: the row is
+   * copied now, `ref` must not change while the model stands (its rows are the fitted model's).
+   */
+  protected lazyFrom(t: number, score: number, raw: number, ref: ArrayLike<number>, off: number, w: number): Scored {
+    return new LazyAttributed(t, score, raw, snapshotOf(this.buf, w), (x) => {
+      const dev = new Float64Array(w);
+      for (let j = 0; j < w; j++) dev[j] = x[j] - ref[off + j];
+      return attributeDeviations(dev, w);
+    });
   }
 
   getState(): S {
