@@ -49,7 +49,7 @@ describe("likelihood stage for a single kind (calibration.likelihood)", () => {
 
   it("hold: the event starts on the likelihood and lasts while the calibrated score stays at or above hold", () => {
     const obs = shifted();
-    const d = createDetector("zscore", on());
+    const d = createDetector("zscore", on({ hold: 0.4 }));
     const scored = obs.map((o) => d.update(o));
     const events = toEvents(scored, { threshold: 0.5 });
     const shift = events.find((e) => e.start >= obs[1495].t && e.start <= obs[1545].t);
@@ -67,11 +67,13 @@ describe("likelihood stage for a single kind (calibration.likelihood)", () => {
     for (let k = i; k < obs.length && calibrated[k] >= 0.4; k++) expect(scored[k].score).toBeGreaterThanOrEqual(0.5);
   });
 
-  it("is off by default; when a kind's default is on, a state saved without it resumes without it", () => {
-    for (const kind of STAT) {
+  it("is on by default for seasonal only; a state saved without it resumes without it", () => {
+    const enabled = STAT.map((kind) => {
       const p = getDefinition(kind).params.parse({}) as { calibration: { likelihood: { enabled: boolean } } };
       expect(p.calibration.likelihood).toEqual(likelihoodStageParams(p.calibration.likelihood.enabled).parse({}));
-    }
+      return p.calibration.likelihood.enabled;
+    });
+    expect(enabled).toEqual([false, false, false, true, false]);
     const def = withCalibration(zscore, { likelihood: true });
     expect((def.params.parse({}) as { calibration: { likelihood: { enabled: boolean } } }).calibration.likelihood.enabled).toBe(true);
     const obs = shifted();

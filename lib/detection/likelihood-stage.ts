@@ -10,8 +10,8 @@
  * The likelihood averages 5 points, so it lingers after the point that raised it: its run above
  * the threshold says little about how long the anomaly lasted. `span: "hold"` (hysteresis) takes
  * the event's START from the likelihood (score at or above `openAbove`) and its SPAN from the
- * kind's own calibrated score: the span goes on while that score stays at or above `hold` (lower
- * than `openAbove`), reported as at least `openAbove`; when it falls below `hold` the span ends,
+ * kind's own calibrated score: the span goes on while that score stays at or above `hold` (default
+ * 0.5, the threshold: each point of the span is itself that rare), reported as at least `openAbove`; when it falls below `hold` the span ends,
  * and while the likelihood's tail is still at or above `openAbove` it reports its score times
  * openAbove / 2 (a new span opens only when the point itself is at `openAbove` again).
  * `span: "likelihood"` reports the likelihood stage as it is (the incident gate's `keep` decides).
@@ -45,7 +45,7 @@ export const likelihoodStageParams = (enabledByDefault: boolean) =>
         .default("hold")
         .describe("hold: an event starts on the likelihood and lasts while the calibrated score stays at or above hold; likelihood: the stage's score as is"),
       openAbove: z.number().min(0.01).max(1).default(0.5).describe("Stage score that starts an event (the default threshold)"),
-      hold: z.number().min(0).max(1).default(0.4).describe("Calibrated score an event's span needs to go on"),
+      hold: z.number().min(0).max(1).default(0.5).describe("Calibrated score an event's span needs to go on (0.5: each point of the span as rare as the threshold)"),
     })
     .describe("Anomaly-likelihood stage");
 export type LikelihoodStageParams = z.infer<ReturnType<typeof likelihoodStageParams>>;

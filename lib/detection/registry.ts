@@ -81,7 +81,7 @@ const LIKELIHOOD_DEFAULT: Readonly<Record<string, boolean>> = {
   zscore: false,
   "robust-zscore": false,
   ewma: false,
-  seasonal: false,
+  seasonal: true,
   "change-point": false,
 };
 
