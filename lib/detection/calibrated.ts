@@ -10,9 +10,17 @@
  */
 import { z } from "zod";
 import { calibrationParams, ScoreCalibrator, type CalibrationState } from "./common/calibration";
+import {
+  isLikelihoodStageState,
+  LikelihoodStage,
+  likelihoodStageParams,
+  type LikelihoodStageParams,
+} from "./likelihood-stage";
 import type { Detector, DetectorDefinition, Observation, Scored } from "./types";
 
 const CALIBRATION_KEY = "calibration";
+/** The likelihood stage's state (likelihood-stage.ts); absent: the detector ran without the stage. */
+const LIKELIHOOD_KEY = "likelihood";
 
 /**
  * Kinds whose groups read a fixed map by default (`reference: auto`): their bench:multivariate F1 rose on
@@ -29,13 +37,27 @@ function freezesGroups(kind: string, c: z.infer<typeof calibrationParams>): bool
 /** One default threshold for every calibrated kind: as rare as a two-sided 3-sigma point (p = 0.0027). */
 export const CALIBRATED_THRESHOLD = 0.5;
 
-type WithCalibration = Record<string, unknown> & { calibration?: z.infer<typeof calibrationParams> };
+type WithCalibration = Record<string, unknown> & {
+  calibration?: z.infer<typeof calibrationParams> & { likelihood?: LikelihoodStageParams };
+};
 
-function innerState(state: unknown): { inner: unknown; calibration?: CalibrationState } {
-  if (!state || typeof state !== "object" || Array.isArray(state)) return { inner: state };
-  const { [CALIBRATION_KEY]: calibration, ...inner } = state as Record<string, unknown>;
-    const saved = Array.isArray(calibration) || (calibration && typeof calibration === "object") ? (calibration as CalibrationState) : undefined;
-  return { inner, calibration: saved };
+interface SplitState {
+  inner: unknown;
+  calibration?: CalibrationState;
+  /** The saved state is an object without the likelihood stage's state: it ran without the stage. */
+  ranWithoutStage: boolean;
+  stage?: unknown;
+}
+
+function innerState(state: unknown): SplitState {
+  if (!state || typeof state !== "object" || Array.isArray(state)) return { inner: state, ranWithoutStage: false };
+  const { [CALIBRATION_KEY]: calibration, [LIKELIHOOD_KEY]: stage, ...inner } = state as Record<string, unknown>;
+  return {
+    inner,
+    calibration: Array.isArray(calibration) || (calibration && typeof calibration === "object") ? (calibration as CalibrationState) : undefined,
+    ranWithoutStage: !Object.hasOwn(state, LIKELIHOOD_KEY),
+    stage,
+  };
 }
 
 /** History scored to seed the calibrator: up to this many leading scores are dropped (shingles still mixing). */
@@ -63,6 +85,7 @@ function wrap(
   calibrator: ScoreCalibrator,
   seed: ((history: Observation[]) => void) | null,
   freezeGroups: boolean,
+  stage: LikelihoodStage | null = null,
 ): Detector {
   return {
     kind: detector.kind,
@@ -76,39 +99,57 @@ function wrap(
     update(obs: Observation): Scored {
       const r = detector.update(obs);
       if (r.skipped) return r;
-      r.score = calibrator.calibrate(r.score, obs.values.length > 1);
+      const calibrated = calibrator.calibrate(r.score, obs.values.length > 1);
+      r.score = stage ? stage.update(r.score, calibrated) : calibrated;
       return r;
     },
     getState() {
       const s = detector.getState();
-      return { ...(s as Record<string, unknown>), [CALIBRATION_KEY]: calibrator.getState() };
+      const out = { ...(s as Record<string, unknown>), [CALIBRATION_KEY]: calibrator.getState() };
+      return stage ? { ...out, [LIKELIHOOD_KEY]: stage.getState() } : out;
     },
   };
 }
 
+export interface CalibrationOptions {
+  /**
+   * Offer `calibration.likelihood` (likelihood-stage.ts), on by default when true. Untrained
+   * univariate kinds only (the stage counts points, a trained kind's scores start from its training).
+   */
+  likelihood?: boolean;
+}
+
 /** The definition with a `calibration` parameter (enabled by default) wrapped around its scores. */
-export function withCalibration<P, S>(def: DetectorDefinition<P, S>): DetectorDefinition {
+export function withCalibration<P, S>(def: DetectorDefinition<P, S>, options: CalibrationOptions = {}): DetectorDefinition {
   if (!(def.params instanceof z.ZodObject)) throw new Error(`${def.kind}: calibration needs an object params schema`);
+  const stageSchema = options.likelihood === undefined ? null : likelihoodStageParams(options.likelihood);
+  const calibration = stageSchema
+    ? calibrationParams.extend({ likelihood: stageSchema.default(() => stageSchema.parse({})) })
+    : calibrationParams;
   const params = def.params.extend({
-    calibration: calibrationParams.prefault({}).describe("Score calibration against this series' own score history"),
+    calibration: calibration.prefault({}).describe("Score calibration against this series' own score history"),
   });
   return {
     ...def,
     defaultThreshold: CALIBRATED_THRESHOLD,
     params,
     create(raw: WithCalibration, state?: unknown) {
-      const c = raw.calibration ?? calibrationParams.parse({});
-      const { inner, calibration } = innerState(state);
+      const c = raw.calibration ?? calibration.parse({});
+      const { inner, calibration: saved, ranWithoutStage, stage } = innerState(state);
       const detector = def.create(raw as P, inner as S);
       if (!c.enabled) return detector;
       const freezeGroups = freezesGroups(def.kind, c);
-      const calibrator = new ScoreCalibrator(c, calibration, { freezeGroups });
+      const calibrator = new ScoreCalibrator(c, saved, { freezeGroups });
       const seed =
         c.seedFromTraining && def.needsTraining
           ? (history: Observation[]) =>
               seedCalibrator(def.create(raw as P, structuredClone(detector.getState()) as S), history, calibrator, c.window)
           : null;
-      return wrap(detector, calibrator, seed, freezeGroups);
+      // A saved state without the stage's state ran without it (off, or saved before it existed): it resumes so.
+      const l = stageSchema ? ((c as NonNullable<WithCalibration["calibration"]>).likelihood ?? stageSchema.parse({})) : null;
+      const withStage = !!l?.enabled && !ranWithoutStage;
+      const likelihood = withStage ? new LikelihoodStage(l, isLikelihoodStageState(stage) ? stage : undefined) : null;
+      return wrap(detector, calibrator, seed, freezeGroups, likelihood);
     },
   };
 }

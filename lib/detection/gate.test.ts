@@ -96,7 +96,8 @@ describe("incident gate", () => {
   it("a member scored alone (the anomaly page's driver) is created as the ensemble creates it", () => {
     const obs = syntheticSeries(1500);
     const run = (d: ReturnType<typeof createDetector>) => obs.map((o) => d.update(o).score);
-    expect(run(createMemberDetector("seasonal", {}))).toEqual(run(createDetector("seasonal", { gate: { enabled: false } })));
+    const off = { gate: { enabled: false }, calibration: { likelihood: { enabled: false } } };
+    expect(run(createMemberDetector("seasonal", {}))).toEqual(run(createDetector("seasonal", off)));
     expect(run(createMemberDetector("zscore", { gate: { enabled: true } }))).toEqual(run(createDetector("zscore", {})));
   });
 });

@@ -74,16 +74,33 @@ function gatedMl(def: DetectorDefinition): DetectorDefinition {
 }
 
 /**
- * An ensemble member's gate is off unless its own params turn it on: the ensemble decides incidents
- * (suppression, incident scores), and saved ensembles keep their members' scores.
+ * Statistical kinds alone: the default ensemble's anomaly-likelihood stage on their calibrated score
+ * (`calibration.likelihood`, likelihood-stage.ts). Per kind the default; README: likelihood stage.
+ */
+const LIKELIHOOD_DEFAULT: Readonly<Record<string, boolean>> = {
+  zscore: false,
+  "robust-zscore": false,
+  ewma: false,
+  seasonal: true,
+  "change-point": false,
+};
+
+/**
+ * An ensemble member's gate and likelihood stage are off unless its own params turn them on: the
+ * ensemble decides incidents (suppression, incident scores, its own likelihood), and saved ensembles
+ * keep their members' scores.
  */
 function memberParams(kind: string, params: unknown): unknown {
   if (!GATED.has(kind)) return params;
-  const own = params && typeof params === "object" ? (params as Record<string, unknown>) : {};
-  return "gate" in own ? own : { ...own, gate: { enabled: false } };
+  let own = params && typeof params === "object" ? (params as Record<string, unknown>) : {};
+  if (!("gate" in own)) own = { ...own, gate: { enabled: false } };
+  if (!(kind in LIKELIHOOD_DEFAULT)) return own;
+  const calibration = own.calibration && typeof own.calibration === "object" ? (own.calibration as Record<string, unknown>) : {};
+  return "likelihood" in calibration ? own : { ...own, calibration: { ...calibration, likelihood: { enabled: false } } };
 }
 
-const gated = <P, S>(def: DetectorDefinition<P, S>) => withGate(withCalibration(def), GATE_DEFAULT[def.kind]);
+const gated = <P, S>(def: DetectorDefinition<P, S>) =>
+  withGate(withCalibration(def, { likelihood: LIKELIHOOD_DEFAULT[def.kind] }), GATE_DEFAULT[def.kind]);
 
 export const detectorDefinitions: Readonly<Record<string, DetectorDefinition>> = Object.freeze(
   Object.fromEntries(

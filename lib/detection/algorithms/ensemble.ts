@@ -9,10 +9,9 @@
  * the registry. Expected value and band come from the first member that reports them.
  */
 import { z } from "zod";
-import { AnomalyLikelihood, likelihoodParams, type LikelihoodState } from "../common/anomaly-likelihood";
+import { AnomalyLikelihood, likelihoodParams, surprise, type LikelihoodState } from "../common/anomaly-likelihood";
 import { calibrationParams, ScoreCalibrator, type CalibrationState } from "../common/calibration";
 import { checkObservation, skippedResult } from "../common/input-guard";
-import { scoreToDecades } from "../common/normal";
 import { SortedWindow } from "../common/sorted-window";
 import type { Detector, DetectorDefinition, Observation, Scored } from "../types";
 
@@ -86,11 +85,6 @@ export interface EnsembleState {
   /** The point path's calibration window (`likelihood.pointWeight` > 0). */
   point?: CalibrationState;
   suppressLeft: number;
-}
-
-/** Rarity in decades: a score of 0.5 (3-sigma) is 2.57, 0.8 is 10; averaging these favours the rare. */
-function surprise(score: number): number {
-  return Math.min(50, scoreToDecades(score));
 }
 
 /** Creates a member detector of any registered kind (the registry's `createDetector`). */

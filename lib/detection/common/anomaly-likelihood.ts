@@ -10,7 +10,7 @@
  */
 import { z } from "zod";
 import { RingBuffer } from "./ring-buffer";
-import { decadesToScore, log10NormalTail, normalTail } from "./normal";
+import { decadesToScore, log10NormalTail, normalTail, scoreToDecades } from "./normal";
 
 export const likelihoodParams = z.object({
   shortWindow: z.number().int().min(1).max(1000).default(10).describe("Points averaged into the short-term score"),
@@ -30,6 +30,11 @@ export const likelihoodParams = z.object({
   minStd: z.number().positive().default(0.03).describe("Floor on the spread of averaged raw scores"),
 });
 export type LikelihoodParams = z.infer<typeof likelihoodParams>;
+
+/** Rarity in decades: a score of 0.5 (3-sigma) is 2.57, 0.8 is 10; averaging these favours the rare. */
+export function surprise(score: number): number {
+  return Math.min(50, scoreToDecades(score));
+}
 
 export interface LikelihoodState {
   recent: number[];
