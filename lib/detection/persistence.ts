@@ -94,7 +94,44 @@ export function combinedBound(sum: number, steps: number): number {
   return Math.min(sum, (h - (steps - 1) * Math.log(h) + LN_FACTORIAL[steps - 1]) / Math.LN10);
 }
 
-function wrap(detector: Detector, p: PersistenceParams, ring: number[], cap: number): Detector {
+/**
+ * The last `steps` decades, oldest first, in a fixed ring (no array shifting per step); summed
+ * oldest first, as the array it replaced was, so the sums are the same to the bit.
+ */
+class DecadeRing {
+  private v: Float64Array;
+  private head = 0;
+  size = 0;
+
+  constructor(private readonly capacity: number, saved: readonly number[]) {
+    this.v = new Float64Array(capacity);
+    for (const d of saved.slice(-capacity)) this.push(d);
+  }
+
+  push(d: number): void {
+    if (this.size < this.capacity) {
+      this.v[(this.head + this.size++) % this.capacity] = d;
+      return;
+    }
+    this.v[this.head] = d;
+    this.head = this.head + 1 === this.capacity ? 0 : this.head + 1;
+  }
+
+  sum(): number {
+    let sum = 0;
+    for (let i = 0, at = this.head; i < this.size; i++, at = at + 1 === this.capacity ? 0 : at + 1) sum += this.v[at];
+    return sum;
+  }
+
+  toArray(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.size; i++) out.push(this.v[(this.head + i) % this.capacity]);
+    return out;
+  }
+}
+
+function wrap(detector: Detector, p: PersistenceParams, saved: number[], cap: number): Detector {
+  const ring = new DecadeRing(p.steps, saved);
   return {
     kind: detector.kind,
     train: detector.train ? (history: Observation[]) => detector.train!(history) : undefined,
@@ -103,15 +140,17 @@ function wrap(detector: Detector, p: PersistenceParams, ring: number[], cap: num
       if (r.skipped || obs.values.length < 2 || p.steps < 2) return r;
       const own = Math.min(cap, scoreToDecades(r.score));
       ring.push(own);
-      if (ring.length > p.steps) ring.shift();
-      const sum = sumOf(ring);
+      const sum = ring.sum();
       if (sum < p.penaltyDecades - BOUND_MARGIN && r.score >= 0) return r;
-      if (combinedBound(sum, ring.length) - p.penaltyDecades < own - BOUND_MARGIN && r.score >= 0) return r;
-      r.score = Math.max(r.score, decadesToScore(combinedFromSum(sum, ring.length) - p.penaltyDecades));
+      // combinedBound(sum) <= sum: when the sum alone passes the test below, the bound does (no log needed).
+      if (sum - p.penaltyDecades < own - BOUND_MARGIN && r.score >= 0) return r;
+      if (combinedBound(sum, ring.size) - p.penaltyDecades < own - BOUND_MARGIN && r.score >= 0) return r;
+      r.score = Math.max(r.score, decadesToScore(combinedFromSum(sum, ring.size) - p.penaltyDecades));
       return r;
     },
     getState() {
-      const saved: number[] | PersistenceState = cap === MAX_DECADES ? [...ring] : { decades: [...ring], cap };
+      const decades = ring.toArray();
+      const saved: number[] | PersistenceState = cap === MAX_DECADES ? decades : { decades, cap };
       return { ...(detector.getState() as Record<string, unknown>), [KEY]: saved };
     },
   };
@@ -129,9 +168,9 @@ export function withPersistence(def: DetectorDefinition, defaultSteps: number): 
       const isObject = !!state && typeof state === "object" && !Array.isArray(state);
       const { [KEY]: saved, ...inner } = (isObject ? state : {}) as Record<string, unknown>;
       const detector = def.create(raw, isObject ? inner : state);
-      if (Array.isArray(saved)) return wrap(detector, p, (saved as number[]).slice(-p.steps), MAX_DECADES);
+      if (Array.isArray(saved)) return wrap(detector, p, saved as number[], MAX_DECADES);
       const s = saved && typeof saved === "object" ? (saved as PersistenceState) : null;
-      return wrap(detector, p, s ? s.decades.slice(-p.steps) : [], s ? s.cap : STEP_CAP_DECADES);
+      return wrap(detector, p, s ? s.decades : [], s ? s.cap : STEP_CAP_DECADES);
     },
   };
 }

@@ -104,35 +104,51 @@ function covariance(x: Float64Array, rows: number, w: number, mean: Float64Array
   return cov;
 }
 
-/** Reconstruction with preallocated scratch: `recon` and `resid` hold the last row's results. */
+/**
+ * Reconstruction with preallocated scratch: `recon` and `resid` hold the last row's results. The
+ * centred row is computed once per row (not once per component) and the components are also kept
+ * transposed, so both passes read contiguous memory; every sum adds the same terms in the same order.
+ */
 export class PcaProjector {
   readonly recon: Float64Array;
   readonly resid: Float64Array;
   private comps: Float64Array;
+  /** comps transposed: feature j's loadings on components 0..k-1 at j * k. */
+  private compsT: Float64Array;
   private mean: Float64Array;
   private proj: Float64Array;
+  private centred: Float64Array;
+  private readonly w: number;
+  private readonly k: number;
 
-  constructor(private m: PcaJson) {
+  constructor(m: PcaJson) {
+    this.w = m.width;
+    this.k = m.k;
     this.comps = Float64Array.from(m.components);
+    this.compsT = new Float64Array(m.k * m.width);
+    for (let c = 0; c < m.k; c++) for (let j = 0; j < m.width; j++) this.compsT[j * m.k + c] = this.comps[c * m.width + j];
     this.mean = Float64Array.from(m.mean);
     this.recon = new Float64Array(m.width);
     this.resid = new Float64Array(m.width);
     this.proj = new Float64Array(m.k);
+    this.centred = new Float64Array(m.width);
   }
 
   /** Norm of x − reconstruction(x) for the row at `off`. */
   residual(x: Float64Array, off: number): number {
-    const { width: w, k } = this.m;
-    const { comps, mean, proj, recon, resid } = this;
+    const { w, k, comps, compsT, mean, proj, recon, resid, centred } = this;
+    for (let j = 0; j < w; j++) centred[j] = x[off + j] - mean[j];
     for (let c = 0; c < k; c++) {
+      const o = c * w;
       let s = 0;
-      for (let j = 0; j < w; j++) s += comps[c * w + j] * (x[off + j] - mean[j]);
+      for (let j = 0; j < w; j++) s += comps[o + j] * centred[j];
       proj[c] = s;
     }
     let err = 0;
     for (let j = 0; j < w; j++) {
+      const o = j * k;
       let r = mean[j];
-      for (let c = 0; c < k; c++) r += proj[c] * comps[c * w + j];
+      for (let c = 0; c < k; c++) r += proj[c] * compsT[o + c];
       recon[j] = r;
       const e = x[off + j] - r;
       resid[j] = e;

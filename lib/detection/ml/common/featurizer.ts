@@ -120,6 +120,14 @@ export class Featurizer {
 
   /** Like pushRaw, then standardizes in place; needs fitted statistics. */
   push(obs: Observation, out: Float64Array): boolean {
+    if (this.s.dim > 1 && this.meanArr.length === this.s.dim) {
+      // A vector as it is: copied and standardized in one pass (the same arithmetic as pushRaw + standardize).
+      this.s.lastT = obs.t;
+      const values = obs.values;
+      const { meanArr, stdArr } = this;
+      for (let j = 0; j < meanArr.length; j++) out[j] = (values[j] - meanArr[j]) / stdArr[j];
+      return true;
+    }
     if (!this.pushRaw(obs, out)) return false;
     this.center(out);
     this.standardize(out);
