@@ -6,8 +6,10 @@
  *
  *   npm run bench:detect -- [--points 1000000] [--rows 100000] [--features 10] [--train-rows 10000]
  *                           [--detectors default,zscore,lof] [--python /usr/bin/python3] [--instances 100]
- *                           [--seeds 1-5]
+ *                           [--seeds 1-5] [--repeats 5]
  * --seeds: models with a random start (the Gaussian mixture) are also timed warm once per seed on both sides.
+ * --repeats: "warm" and "model" in the scikit-learn comparison are the least CPU time of this many runs after
+ * each side's first (both sides alike): one second run still pays V8's optimizing compiles and heap growth.
  */
 import { parseArgs } from "node:util";
 import type { Detector, Observation } from "../lib/detection/types";
@@ -142,6 +144,7 @@ async function multivariateBench(
   trainRows: number,
   python: string | undefined,
   seeds: number[],
+  repeats: number,
 ) {
   const data = labelledRows(rows, width);
   const observations = rowsToObservations(data);
@@ -153,8 +156,11 @@ async function multivariateBench(
       `baseline loop ${formatRate(baseline)} rows/s`,
   );
   const results = new Map<string, RunResult>();
-  // A second run of the same detector on the same rows: code compiled, as in a worker that has run for a while.
+  // Further runs of the same detector on the same rows, the least CPU kept: code compiled, as in a worker
+  // that has run for a while (scikit-learn's warm figure is the least of as many runs).
   const warmCpu = new Map<string, number>();
+  const least = (runs: RunResult[]) => runs.reduce((a, b) => (b.cpuSeconds < a.cpuSeconds ? b : a));
+  const repeat = (d: BenchDetector) => least(Array.from({ length: repeats }, () => run(d, observations, trainRows)));
   // The same task as scikit-learn's (fit on the rows, score the rows): the model alone, calibration off, warm.
   const modelRuns = new Map<string, RunResult>();
   const seededRuns = new Map<string, VigilSeeded[]>();
@@ -163,11 +169,11 @@ async function multivariateBench(
     const r = run(detector, observations, trainRows);
     results.set(detector.kind, r);
     if (SKLEARN_KINDS.has(detector.kind)) {
-      warmCpu.set(detector.kind, run(detector, observations, trainRows).cpuSeconds);
-      // Twice, keeping the second: its own warm run (its code paths compiled), as scikit-learn's warm run is its second.
+      warmCpu.set(detector.kind, repeat(detector).cpuSeconds);
+      // Its own first run discarded (its code paths compiled), then the least of `repeats`, as scikit-learn's warm figure.
       const model = uncalibrated(detector);
       run(model, observations, trainRows);
-      modelRuns.set(detector.kind, run(model, observations, trainRows));
+      modelRuns.set(detector.kind, repeat(model));
     }
     if (SEEDED_KINDS.has(detector.kind)) {
       const summary = (r: RunResult) => ({ cpuSeconds: r.cpuSeconds, auc: rocAuc(r.scores, labelsOf(r)), state: r.state });
@@ -199,7 +205,7 @@ async function multivariateBench(
     sampleSize: Number(forest.sampleSize ?? 256),
     neighbors: Number(lof.k ?? lof.neighbors ?? 20),
     python,
-    models: sklearnModels(results, paramsOf, seeds),
+    models: { ...sklearnModels(results, paramsOf, seeds), repeats },
   });
   if (typeof sklearn === "string") {
     console.log(`\nscikit-learn comparison skipped: ${sklearn}`);
@@ -210,7 +216,8 @@ async function multivariateBench(
       "time = fit + scoring every row (Vigil: train + update per row, calibration included). Ratios are of CPU " +
       "seconds (steadier than wall time on a shared machine). \"first\": each side's first fit + score in its " +
       "process, module imports excluded on both sides; Vigil's includes compiling its code (JIT), scikit-learn's " +
-      "its first-call setup. \"warm\": the same work again on a fresh model, both sides. \"model\": Vigil's warm " +
+      `its first-call setup. "warm": the same work again on a fresh model, both sides, the least CPU of ${repeats} runs after ` +
+      "the first. \"model\": Vigil's warm " +
       "run with calibration off (the calibrator's per-row tail model is work scikit-learn does not do), against " +
       "scikit-learn's warm run, with the persistence wrapper's steps set to 1 (it combines consecutive rows, which " +
       "scikit-learn does not, and lowers ROC-AUC on independent rows), so the task is the same row for row; " +
@@ -278,6 +285,7 @@ async function main() {
       python: { type: "string" },
       instances: { type: "string", default: "100" },
       seeds: { type: "string", default: "1-5" },
+      repeats: { type: "string", default: "5" },
     },
   });
   const points = Number(values.points);
@@ -296,7 +304,7 @@ async function main() {
   const univariate = all.filter((d) => !isMultivariate(d));
   const multivariate = all.filter(isMultivariate);
   if (univariate.length && points > 0) await univariateBench(univariate, points, Math.min(trainRows, points), Number(values.instances));
-  if (multivariate.length && rows > 0) await multivariateBench(multivariate, rows, Number(values.features), trainRows, values.python, parseSeeds(values.seeds));
+  if (multivariate.length && rows > 0) await multivariateBench(multivariate, rows, Number(values.features), trainRows, values.python, parseSeeds(values.seeds), Math.max(1, Number(values.repeats)));
 }
 
 main().catch((error) => {
