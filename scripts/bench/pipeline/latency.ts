@@ -14,8 +14,15 @@ import { percentile, query, type Scratch } from "./setup";
 import { startCpuMeter } from "./proc-cpu";
 import { scrapeCounters, storedAfter, waitSettled } from "./rescoring";
 import { defaultDetectorConfig, getDefinition } from "../../../lib/detection";
+import { ensurePointPartitions } from "../../../lib/storage/partitions";
 
-export const T0 = Date.UTC(2026, 0, 1);
+/**
+ * The bench's first point: the start of this month (UTC), so live points land in the current
+ * month's partition as a real install's do (a fixed past month has no partition: every point went
+ * to `DataPoint_default`, which production only holds for imports and far-off timestamps).
+ */
+const now = new Date();
+export const T0 = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
 export interface BenchDetector {
   algorithm: string;
   params: object;
@@ -77,6 +84,8 @@ export async function runLatency(
   const { history: HISTORY, ...config } = opts.detector;
   const all = Array.from({ length: opts.series }, (_, s) => s);
 
+  // The partitions a running install has: this month and the next ones (the worker's hourly storage job).
+  await ensurePointPartitions();
   say(`warm-up: ${HISTORY} points of history on ${opts.series} series`);
   for (let i = 0; i < HISTORY; i++) {
     await post(key, JSON.stringify(all.map((s) => ({ series: `lat${s}`, points: [[new Date(T0 + i * 1000).toISOString(), noise(s, i)]] }))));
