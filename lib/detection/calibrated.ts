@@ -54,7 +54,7 @@ function innerState(state: unknown): SplitState {
   const { [CALIBRATION_KEY]: calibration, [LIKELIHOOD_KEY]: stage, ...inner } = state as Record<string, unknown>;
   return {
     inner,
-    calibration: Array.isArray(calibration) || (calibration && typeof calibration === "object") ? (calibration as CalibrationState) : undefined,
+    calibration: calibration && typeof calibration === "object" ? (calibration as CalibrationState) : undefined,
     ranWithoutStage: !Object.hasOwn(state, LIKELIHOOD_KEY),
     stage,
   };
