@@ -60,6 +60,9 @@ export function commitBatch(
     // ONE statement locks the rows (key order: two batches never deadlock), keeps those still at
     // the version their pair was scored from and moves them; the incidents and snapshots of the
     // moved pairs follow under the locks it holds. (Before: a FOR UPDATE of every pair, then the UPDATE.)
+    // The UPDATE finds its rows by key and version, not by the locked tuple's ctid: a row another transaction
+    // changed without a version bump (the re-count's clear) while this one waited is newer than this statement's
+    // snapshot, so a ctid match would miss it and report a pair at its version superseded.
     const verify = verifySet(Prisma.sql`l.after`, Prisma.sql`l.wm`, Prisma.sql`l.scored`, Prisma.sql`l.seen`, Prisma.sql`s`);
     const moved = writes.length === 0 ? [] : await tx.$queryRaw<{ seriesId: string }[]>`
       WITH v AS (
@@ -67,11 +70,11 @@ export function commitBatch(
           ${writes.map((w) => w.next.toISOString())}::timestamptz[], ${writes.map((w) => start.get(w.seriesId)!.watermark?.toISOString() ?? null)}::timestamptz[],
           ${writes.map((w) => w.points)}::int[], ${writes.map((w) => w.seen)}::text[]) AS v(s, ver, wm, after, scored, seen)),
       l AS MATERIALIZED (
-        SELECT s.ctid AS tid, v.* FROM "DetectorState" s JOIN v ON s."subjectId" = v.s
+        SELECT v.* FROM "DetectorState" s JOIN v ON s."subjectId" = v.s
         WHERE s."detectorId" = ${detectorId} AND s.version = v.ver
         ORDER BY s."subjectId" FOR UPDATE OF s)
       UPDATE "DetectorState" s SET watermark = l.wm, version = s.version + 1, "updatedAt" = now(), ${verify}
-      FROM l WHERE s.ctid = l.tid
+      FROM l WHERE s."detectorId" = ${detectorId} AND s."subjectId" = l.s AND s.version = l.ver
       RETURNING s."subjectId" AS "seriesId"`;
     const saved = new Set(moved.map((m) => m.seriesId));
     const ok = writes.filter((w) => saved.has(w.seriesId));

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/server/db";
+import { getPgPool } from "@/lib/server/pg-pool";
 import { runDetection } from "@/lib/pipeline/detect-run";
 import { runDetectionBatch } from "@/lib/pipeline/detect-batch";
 import { STEP_MS, T0, anomaliesOf, createPair, sineWithSpikes, writePoints } from "@/lib/pipeline/testing/fixtures";
@@ -106,6 +107,27 @@ describe("runDetectionBatch", () => {
       expect((await stateOf(d.detectorId, d.series[i])).watermark).toEqual(new Date(T0 + 399 * STEP_MS));
       expect(await anomaliesOf({ detectorId: d.detectorId, seriesId: d.series[i] })).toEqual(await anomaliesOf({ detectorId: single.detectorId, seriesId: single.series[i] }));
     }
+  });
+
+  it("a pair still at its version is moved although its row changed (a re-count's clear, no version bump) while the commit waited for the lock", async () => {
+    const d = await detectorWith(2);
+    const values = sineWithSpikes(400, [300]);
+    for (const s of d.series) await writePoints(s, values.slice(0, 200));
+    await runDetectionBatch(d.detectorId, d.series);
+    for (const s of d.series) await writePoints(s, values.slice(200), 200);
+    const other = await getPgPool().connect();
+    let committed: Promise<unknown> = Promise.resolve();
+    // After the batch scored: another transaction updates series 0's row as the re-count does (verifySince, same
+    // version) and commits only while the batch's commit statement already waits on that row's lock.
+    const touch = async () => {
+      await other.query("BEGIN");
+      await other.query(`UPDATE "DetectorState" SET "verifySince" = now() WHERE "detectorId" = $1 AND "subjectId" = $2`, [d.detectorId, d.series[0]]);
+      committed = new Promise((resolve) => setTimeout(resolve, 500)).then(() => other.query("COMMIT")).finally(() => other.release());
+    };
+    const r = await runDetectionBatch(d.detectorId, d.series, { afterScore: touch });
+    await committed;
+    expect(r).toMatchObject([{ status: "done", points: 200, anomalies: 1 }, { status: "done", points: 200, anomalies: 1 }]);
+    expect((await stateOf(d.detectorId, d.series[0])).watermark).toEqual(new Date(T0 + 399 * STEP_MS));
   });
 
   it("a pair whose page gained a point while the batch was scored is saved, re-counted after the commit, and re-run in order by the same call", async () => {
