@@ -75,7 +75,7 @@ export type CheckId = string | null;
 export async function requestRedetectForChanges(client: pg.ClientBase, changes: Changes): Promise<CheckId> {
   if (changes.size === 0) return null;
   const ids = [...changes.keys()];
-  // Named: planned once per connection, as it runs in every write. DetectorState is probed by
+  // Named: parsed once per connection (planned per call for its values: pg-pool.ts), as it runs in every write. DetectorState is probed by
   // primary key per pair (LATERAL ... LIMIT 1): as a join it was planned as a scan of every row.
   const { rows } = await client.query<{ id: string }>({
     name: "vigil.requestRedetectForChanges",

@@ -56,8 +56,9 @@ export interface DetectRunStart {
  * an enabled, attached detector and the caller falls back to `ensureDetectorState`.
  */
 export async function startDetectRun(detectorId: string, subjectId: string): Promise<DetectRunStart> {
-  // Plain pg, named: the statement runs once per detect run, and planning it afresh each time
-  // (Prisma's unnamed statements) was most of its PostgreSQL CPU.
+  // Plain pg, named: the statement runs once per detect run; Prisma's unnamed statements were parsed
+  // and planned afresh each time (most of its PostgreSQL CPU then). Named, it is parsed once per
+  // connection; it is still planned per call for its values (plan_cache_mode, pg-pool.ts).
   const { rows } = await getPgPool().query<
     { id: string; algorithm: string; params: unknown; threshold: number; enabled: boolean; grouping: unknown; attached: boolean; members: string[] | null; found: boolean; redetect: boolean } & Checkpoint
   >({
@@ -212,8 +213,8 @@ export async function findLaggingSubjects(detectorId: string, shardDigit: string
 /**
  * Plain pg, one packed bytea per page (lib/server/queries/packed-points.ts): a detect run reads
  * 10k-point pages, and Prisma's row mapping, then PostgreSQL's float-to-text, cost more than the scoring.
- * Named (prepared once per connection): planning each statement afresh was half the backend CPU
- * of a 1,000-point page.
+ * Named (parsed once per connection, planned per call for its values: pg-pool.ts); Prisma's unnamed
+ * statements, parsed and planned afresh, were half the backend CPU of a 1,000-point page.
  */
 async function readPoints(name: string, sql: string, params: unknown[], descending = false): Promise<{ points: { ts: Date; value: number }[]; rest: unknown[] }> {
   const { rows } = await getPgPool().query<[Buffer | null, ...unknown[]]>({ name, text: sql, values: params, rowMode: "array" });

@@ -45,8 +45,8 @@ export function verifySet(after: Prisma.Sql, upTo: Prisma.Sql, scored: Prisma.Sq
  * key order, as the batch commit locks them; `skipLocked` passes over rows a commit holds.
  */
 async function recount(name: string, which: string, values: unknown[], skipLocked: boolean): Promise<{ detectorId: string; subjectId: string }[]> {
-  // Plain pg, named: the page path runs it after every commit, and planning it afresh each time
-  // (Prisma's unnamed statements) was most of its PostgreSQL CPU. Its commit does not wait for the
+  // Plain pg, named: the page path runs it after every commit; Prisma's unnamed statements, parsed and
+  // planned afresh, were most of its PostgreSQL CPU (named: parsed once per connection, planned per call, pg-pool.ts). Its commit does not wait for the
   // WAL flush (synchronous_commit off, for this transaction only): a crash may lose the cleared
   // record and the request together, and the record left is then re-counted by the reconciler.
   // Each subject's series are probed by primary key (LATERAL ... LIMIT 1): as `s.id IN (...)` the
